@@ -1,0 +1,54 @@
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { adapterConfig, type AdapterSettings, CLOCK, systemClock } from '#config';
+import { OutboxRepository, PersistenceModule } from '#persistence';
+import { BullMqClient, OutboxRelay } from '#bus';
+import { AgencyContext } from './api/agency.context.js';
+import { ApiKeyGuard } from './api/api-key.guard.js';
+import { HandoffsController } from './api/handoffs.controller.js';
+import { InboxController } from './api/inbox.controller.js';
+import { InboxConsumer } from './consumer/inbox.consumer.js';
+import { InboxConsumerService } from './consumer/inbox-consumer.service.js';
+import { WebhookDeliveryConsumer } from './delivery/webhook-delivery.consumer.js';
+import { WebhookDeliveryService } from './delivery/webhook-delivery.service.js';
+import { HandoffOpeningService } from './handoffs/handoff-opening.service.js';
+import { IdempotentWriteService } from './handoffs/idempotent-write.service.js';
+import { LifecycleService } from './handoffs/lifecycle.service.js';
+
+/** One unit's adapter: its HTTP API, its inbox consumer, its outbox relay, delivery to its system. */
+@Module({
+  imports: [
+    ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [adapterConfig] }),
+    PersistenceModule.forRoot({ inject: [adapterConfig.KEY], databaseUrl: (settings: AdapterSettings) => settings.databaseUrl }),
+  ],
+  controllers: [HandoffsController, InboxController, InboxConsumer, WebhookDeliveryConsumer],
+  providers: [
+    { provide: CLOCK, useValue: systemClock },
+    {
+      provide: BullMqClient,
+      inject: [adapterConfig.KEY],
+      useFactory: (settings: AdapterSettings) =>
+        new BullMqClient({ redisUrl: settings.redisUrl, inboxRetry: settings.inboxRetry, deliveryRetry: settings.deliveryRetry }),
+    },
+    {
+      provide: OutboxRelay,
+      inject: [OutboxRepository, BullMqClient, adapterConfig.KEY],
+      useFactory: (outbox: OutboxRepository, client: BullMqClient, settings: AdapterSettings) =>
+        new OutboxRelay(outbox, client, { agency: settings.agency, pollMs: settings.outboxPollMs }),
+    },
+    AgencyContext,
+    ApiKeyGuard,
+    HandoffOpeningService,
+    LifecycleService,
+    IdempotentWriteService,
+    InboxConsumerService,
+    WebhookDeliveryService,
+  ],
+})
+export class AdapterModule implements OnApplicationShutdown {
+  constructor(@Inject(BullMqClient) private readonly client: BullMqClient) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+}

@@ -1,0 +1,47 @@
+import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { agencyDefinition } from '#agencies';
+import { CLOCK, type Clock } from '#config';
+import { InboxRepository, MessageRepository } from '#persistence';
+import { AgencyContext } from './agency.context.js';
+import { ApiKeyGuard } from './api-key.guard.js';
+import { InboxQuery } from './inbox.query.js';
+
+/**
+ * Pull delivery: the unit's system reads what reached its inbox and acknowledges each message.
+ * Webhook units can use it too, as a fallback: it lists what has not been delivered yet.
+ */
+@ApiTags('inbox')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('inbox')
+export class InboxController {
+  constructor(
+    private readonly inbox: InboxRepository,
+    private readonly messages: MessageRepository,
+    private readonly agency: AgencyContext,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Messages not yet acknowledged, oldest first, in the unit’s own field names' })
+  async list(@Query() query: InboxQuery) {
+    const entries = await this.inbox.listUnacknowledged(this.agency.code, query.limit ?? 50);
+    const mapper = agencyDefinition(this.agency.code).mapper;
+    const items = [];
+    for (const entry of entries) {
+      const envelope = await this.messages.findVisible(this.agency.code, entry.messageId);
+      if (envelope) items.push({ messageId: entry.messageId, receivedAt: entry.receivedAt.toISOString(), message: mapper.toUnitSystem({ envelope }) });
+    }
+    return { items };
+  }
+
+  @Post(':messageId/ack')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Acknowledge a message: it leaves the inbox listing. Repeating it is harmless.' })
+  async acknowledge(@Param('messageId') messageId: string) {
+    const found = /^[0-9a-f-]{36}$/i.test(messageId) && (await this.inbox.acknowledge(this.agency.code, messageId, this.clock.now()));
+    if (!found) throw new NotFoundException(`no message ${messageId} in ${this.agency.code}'s inbox`);
+    return { messageId, acknowledged: true };
+  }
+}

@@ -1,0 +1,31 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { HANDOFF_KINDS, type HandoffKind, type Step, STEP_ORDER } from '#contracts';
+
+export class ListHandoffsQuery {
+  /** sent: handoffs the unit opened; received: handoffs addressed to it; default both */
+  @IsOptional()
+  @IsIn(['sent', 'received'])
+  role?: 'sent' | 'received';
+
+  /** the latest step reached */
+  @IsOptional()
+  @IsIn(STEP_ORDER)
+  step?: Step;
+
+  @IsOptional()
+  @IsIn(HANDOFF_KINDS)
+  kind?: HandoffKind;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  /** id of the last handoff of the previous page */
+  @IsOptional()
+  @IsUUID()
+  after?: string;
+}

@@ -1,0 +1,34 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { adapterConfig, type AdapterSettings } from '#config';
+import { deliveryQueueName, inboxQueueName } from '#contracts';
+import { DeadLetterRepository } from '#persistence';
+import { BullMqServer } from '#bus';
+import { AdapterModule } from './adapter.module.js';
+import { ProblemFilter } from './api/problem.filter.js';
+import { createValidationPipe } from './api/validation.pipe.js';
+import { serveOpenApi } from './openapi.js';
+
+/** Starts one unit's adapter: HTTP API plus the BullMQ microservice(s) on its inbox (and delivery) queue. */
+export async function bootstrapAdapter(): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AdapterModule, { bodyParser: false });
+  const settings = app.get<AdapterSettings>(adapterConfig.KEY);
+  // An oversized body is refused with 413 before it is parsed (issue: bad input).
+  app.useBodyParser('json', { limit: settings.maxBodyBytes });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+
+  const deadLetters = app.get(DeadLetterRepository);
+  const recordDeadLetter = (record: Parameters<DeadLetterRepository['record']>[1]) => deadLetters.record(settings.agency, record);
+  app.connectMicroservice({ strategy: new BullMqServer({ redisUrl: settings.redisUrl, queue: inboxQueueName(settings.agency), recordDeadLetter }) });
+  if (settings.delivery.mode === 'webhook') {
+    app.connectMicroservice({ strategy: new BullMqServer({ redisUrl: settings.redisUrl, queue: deliveryQueueName(settings.agency), recordDeadLetter }) });
+  }
+  serveOpenApi(app, settings.agency);
+  await app.startAllMicroservices();
+  await app.listen(settings.port, settings.host);
+  new Logger('Adapter').log(`${settings.agency} adapter listening on http://${settings.host}:${settings.port} (delivery: ${settings.delivery.mode})`);
+  return app;
+}

@@ -1,0 +1,16 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { type BusJobData, MESSAGE_TYPES } from '#contracts';
+import type { ConsumeOutcome } from '#bus';
+import { InboxConsumerService } from './inbox-consumer.service.js';
+
+/** Every message type of the bus lands in the unit's inbox (EventPattern takes a list of patterns). */
+@Controller()
+export class InboxConsumer {
+  constructor(private readonly consumer: InboxConsumerService) {}
+
+  @EventPattern([...MESSAGE_TYPES])
+  receive(@Payload() job: BusJobData): Promise<ConsumeOutcome> {
+    return this.consumer.consume(job);
+  }
+}

@@ -1,0 +1,64 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { agencyDefinition } from '#agencies';
+import type { DeliveryJobData } from '#contracts';
+import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
+import { InboxRepository, MessageRepository } from '#persistence';
+import { type ConsumeOutcome, PermanentMessageError, SIGNATURE_HEADER, signWebhook } from '#bus';
+
+/**
+ * POSTs an inbox entry to the unit's own system, in the unit's field names, signed with its
+ * secret. A non-2xx answer or a network error throws, so BullMQ retries with backoff; the last
+ * attempt marks the entry failed and dead-letters the job. Pull-mode entries are never queued here.
+ */
+@Injectable()
+export class WebhookDeliveryService {
+  private readonly logger = new Logger(WebhookDeliveryService.name);
+
+  constructor(
+    private readonly inbox: InboxRepository,
+    private readonly messages: MessageRepository,
+    @Inject(adapterConfig.KEY) private readonly settings: AdapterSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async deliver(data: DeliveryJobData, job: Job): Promise<ConsumeOutcome> {
+    const { agency, delivery } = this.settings;
+    if (data.agency !== agency || delivery.mode !== 'webhook') {
+      throw new PermanentMessageError(`delivery job for ${data.agency} reached ${agency} (${delivery.mode})`);
+    }
+    const entry = await this.inbox.find(agency, data.messageId);
+    if (!entry) throw new PermanentMessageError(`no inbox entry ${data.messageId}`);
+    if (entry.deliveryStatus === 'delivered') return 'duplicate';
+    const envelope = await this.messages.findVisible(agency, data.messageId);
+    if (!envelope) throw new PermanentMessageError(`message ${data.messageId} is not in the database`);
+
+    const body = JSON.stringify(agencyDefinition(agency).mapper.toUnitSystem({ envelope }));
+    const timestamp = Math.floor(this.clock.now().getTime() / 1000);
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    let failure: string | null = null;
+    try {
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-bus-message-id': envelope.id,
+          'x-bus-message-type': envelope.type,
+          [SIGNATURE_HEADER]: signWebhook(delivery.secret, body, timestamp),
+        },
+        body,
+        signal: AbortSignal.timeout(this.settings.deliveryTimeoutMs),
+      });
+      if (!response.ok) failure = `HTTP ${response.status}`;
+    } catch (error) {
+      failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    }
+    await this.inbox.recordDeliveryAttempt(agency, data.messageId, failure, lastAttempt);
+    if (failure) {
+      this.logger.warn(`webhook delivery failed message=${envelope.id} handoff=${envelope.handoffId} attempt=${job.attemptsMade + 1}: ${failure}`);
+      throw new Error(`webhook delivery of ${envelope.id} failed: ${failure}`);
+    }
+    this.logger.log(`delivered ${envelope.type} message=${envelope.id} handoff=${envelope.handoffId} to ${agency}'s system`);
+    return 'processed';
+  }
+}

@@ -1,0 +1,30 @@
+import type { Step } from '#contracts';
+
+/** The unit may not send this kind of handoff, or not to that unit (第十九条, 第二十条). */
+export class SenderNotAllowedError extends Error {
+  override readonly name = 'SenderNotAllowedError';
+}
+
+/** Only the receiving unit reports the steps of 第二十一条 on a handoff. */
+export class NotTheReceiverError extends Error {
+  override readonly name = 'NotTheReceiverError';
+  constructor(readonly handoffId: string) {
+    super(`only the receiving unit reports steps on handoff ${handoffId}`);
+  }
+}
+
+/** A step reported before the one it follows, or twice (sent → received → procedure started → concluded → feedback). */
+export class StepOutOfOrderError extends Error {
+  override readonly name = 'StepOutOfOrderError';
+  constructor(readonly step: Step, readonly currentStep: string, readonly required: Step | null) {
+    super(`${step} cannot follow ${currentStep}; it requires ${required ?? 'nothing'} as the latest step`);
+  }
+}
+
+/** The Idempotency-Key was used before for a different request. */
+export class IdempotencyConflictError extends Error {
+  override readonly name = 'IdempotencyConflictError';
+  constructor(readonly key: string) {
+    super(`Idempotency-Key ${key} was already used for a different request`);
+  }
+}

@@ -1,0 +1,3 @@
+import { bootstrapAdapter } from './bootstrap.js';
+
+await bootstrapAdapter();

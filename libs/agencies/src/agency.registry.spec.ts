@@ -1,0 +1,30 @@
+import { AGENCY_CODES } from '#contracts';
+import { AGENCIES, Need, unitsForNeeds } from './agency.registry.js';
+
+describe('the 13 member units', () => {
+  it('defines every unit once, each with its own port', () => {
+    expect(Object.keys(AGENCIES).sort()).toEqual([...AGENCY_CODES].sort());
+    const ports = AGENCY_CODES.map((code) => AGENCIES[code].defaultPort);
+    expect(new Set(ports).size).toBe(13);
+  });
+
+  it('routes minors to both people’s organisations of 第十七条', () => {
+    expect(unitsForNeeds([Need.MinorSupport])).toEqual(['youth-league', 'next-generation']);
+  });
+
+  it('routes one case with several needs to several units', () => {
+    expect(unitsForNeeds([Need.LivingAllowance, Need.StudentAid])).toEqual(['education', 'civil-affairs']);
+  });
+
+  it('maps civil-affairs deliveries to its system’s field names', () => {
+    const body = AGENCIES['civil-affairs'].mapper.toUnitSystem({
+      envelope: {
+        id: 'm1', type: 'handoff.judicial-referral', schemaVersion: 1, from: 'procuratorate', to: 'civil-affairs',
+        handoffId: 'h1', caseRef: 'JJ-1', correlationId: 'c1', causationId: null, occurredAt: '2026-01-01T00:00:00Z',
+        priority: 'normal',
+        payload: { person: { name: '张三', idNumber: '11010519491231002X' } } as never,
+      },
+    });
+    expect(body).toMatchObject({ ajbh: 'JJ-1', xm: '张三', sfzh: '11010519491231002X', ywlx: 'handoff.judicial-referral' });
+  });
+});

@@ -1,0 +1,2 @@
+export * from './agency.registry.js';
+export * from './unit-system.mapper.js';

@@ -1,0 +1,100 @@
+import { Logger } from '@nestjs/common';
+import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { lastValueFrom } from 'rxjs';
+import { BullMqContext } from './bullmq.context.js';
+import { type DeadLetterRecorder, PermanentMessageError } from './consumer-outcome.js';
+import { DEAD_LETTER_QUEUE } from '#contracts';
+import { createRedisConnection } from './redis-connection.js';
+
+export interface BullMqServerOptions {
+  redisUrl: string;
+  /** the one queue this microservice consumes (its unit's inbox) */
+  queue: string;
+  concurrency?: number;
+  /** records a permanent failure in PostgreSQL before the job is dead-lettered */
+  recordDeadLetter: DeadLetterRecorder;
+}
+
+/**
+ * @nestjs/microservices transport over BullMQ: a job's name is the message type, so a consumer is
+ * an `@EventPattern(MessageType.X)`. Handler failures reach BullMQ (unlike the base handleEvent,
+ * which does not subscribe to the handler's stream), so BullMQ's retry with backoff applies;
+ * the last failed attempt, or a PermanentMessageError, is recorded and dead-lettered.
+ */
+export class BullMqServer extends Server implements CustomTransportStrategy {
+  override readonly propagatesEventHandlerErrors = true;
+  protected override readonly logger = new Logger(BullMqServer.name);
+  private readonly connections: Redis[] = [];
+  private worker?: Worker;
+  private deadLetterQueue?: Queue;
+
+  constructor(private readonly options: BullMqServerOptions) {
+    super();
+  }
+
+  async listen(callback: (...optionalParams: unknown[]) => unknown): Promise<void> {
+    const { queue, redisUrl, concurrency = 4 } = this.options;
+    this.deadLetterQueue = new Queue(DEAD_LETTER_QUEUE, { connection: this.connection(redisUrl, `${queue}:dlq`) });
+    this.worker = new Worker(queue, (job) => this.process(job), {
+      connection: this.connection(redisUrl, `${queue}:worker`),
+      concurrency,
+    });
+    this.worker.on('error', (error) => this.logger.error(`worker error on ${queue}: ${error.message}`));
+    await this.worker.waitUntilReady();
+    callback();
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.deadLetterQueue?.close();
+    await Promise.all(this.connections.map((connection) => connection.quit().catch(() => undefined)));
+  }
+
+  on<EventKey extends string = string, EventCallback extends Function = Function>(event: EventKey, callback: EventCallback): void {
+    this.worker?.on(event as 'error', callback as unknown as (error: Error) => void);
+  }
+
+  unwrap<T>(): T {
+    return this.worker as T;
+  }
+
+  private connection(url: string, name: string): Redis {
+    const connection = createRedisConnection(url, name);
+    this.connections.push(connection);
+    return connection;
+  }
+
+  private async process(job: Job): Promise<unknown> {
+    try {
+      const handler = this.getHandlerByPattern(job.name);
+      if (!handler) throw new PermanentMessageError(`no consumer for message type ${job.name}`);
+      const result = await handler(job.data, new BullMqContext([job]));
+      return await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      const permanent = failure instanceof PermanentMessageError;
+      // attemptsMade counts the attempts that failed before this one.
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (!permanent && !lastAttempt) throw failure;
+      await this.deadLetter(job, failure);
+      throw new UnrecoverableError(failure.message);
+    }
+  }
+
+  private async deadLetter(job: Job, failure: Error): Promise<void> {
+    const data = job.data as { messageId?: string };
+    const record = {
+      queue: this.options.queue,
+      jobId: String(job.id),
+      messageId: data.messageId ?? null,
+      type: job.name,
+      reason: `${failure.name}: ${failure.message}`,
+      attempts: job.attemptsMade + 1,
+    };
+    this.logger.error(`dead-lettering job ${record.jobId} (${record.type}) of ${record.queue}: ${record.reason}`);
+    await this.options.recordDeadLetter(record);
+    await this.deadLetterQueue?.add(job.name, { ...job.data, deadLetter: record }, { jobId: `${record.queue}.${record.jobId}` });
+  }
+}

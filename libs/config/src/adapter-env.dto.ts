@@ -1,0 +1,86 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { AGENCY_CODES, type AgencyCode } from '#contracts';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+
+/** Every setting of an adapter process, read from the environment once, at boot. */
+export class AdapterEnv {
+  /** which member unit this process serves */
+  @IsIn(AGENCY_CODES)
+  AGENCY: AgencyCode;
+
+  /** defaults to the unit's own port in libs/agencies */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  DATABASE_URL: string;
+
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL: string;
+
+  /** SHA-256 (hex) of each API key the unit's system may present; several allow rotation */
+  @Transform(toList)
+  @Matches(/^[0-9a-f]{64}$/, { each: true, message: 'API_KEY_SHA256 must be comma-separated SHA-256 hex digests' })
+  API_KEY_SHA256: string[];
+
+  /** defaults to the unit's mode in libs/agencies */
+  @IsOptional()
+  @IsIn(['webhook', 'pull'])
+  DELIVERY_MODE?: 'webhook' | 'pull';
+
+  @ValidateIf((env: AdapterEnv) => env.DELIVERY_MODE === 'webhook' || env.WEBHOOK_URL !== undefined)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'WEBHOOK_URL must be an http(s) URL' })
+  WEBHOOK_URL?: string;
+
+  @ValidateIf((env: AdapterEnv) => env.WEBHOOK_URL !== undefined)
+  @IsString()
+  @MinLength(16, { message: 'WEBHOOK_SECRET must be at least 16 characters' })
+  WEBHOOK_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  MAX_BODY_BYTES = 262_144;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  OUTBOX_POLL_MS = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  INBOX_ATTEMPTS = 8;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  INBOX_BACKOFF_MS = 1_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  DELIVERY_ATTEMPTS = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  DELIVERY_BACKOFF_MS = 2_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DELIVERY_TIMEOUT_MS = 10_000;
+}

@@ -1,0 +1,49 @@
+import { registerAs } from '@nestjs/config';
+import { agencyDefinition, type DeliveryMode } from '#agencies';
+import type { AgencyCode } from '#contracts';
+import { AdapterEnv } from './adapter-env.dto.js';
+import { InvalidConfigurationError, validateEnv } from './validate-env.js';
+
+export interface AdapterSettings {
+  agency: AgencyCode;
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string;
+  apiKeySha256: readonly string[];
+  delivery: { mode: 'pull' } | { mode: 'webhook'; url: string; secret: string };
+  maxBodyBytes: number;
+  outboxPollMs: number;
+  inboxRetry: { attempts: number; backoffMs: number };
+  deliveryRetry: { attempts: number; backoffMs: number };
+  deliveryTimeoutMs: number;
+}
+
+/** Turns validated environment into settings, filling unit defaults from libs/agencies. */
+export function adapterSettingsFrom(env: Record<string, string | undefined>): AdapterSettings {
+  const raw = validateEnv(AdapterEnv, env);
+  const unit = agencyDefinition(raw.AGENCY);
+  const mode: DeliveryMode = raw.DELIVERY_MODE ?? unit.defaultDeliveryMode;
+  if (mode === 'webhook' && (!raw.WEBHOOK_URL || !raw.WEBHOOK_SECRET)) {
+    throw new InvalidConfigurationError(
+      `invalid configuration:\n  WEBHOOK_URL, WEBHOOK_SECRET: ${raw.AGENCY} delivers by webhook, so both must be set (or set DELIVERY_MODE=pull)`,
+    );
+  }
+  return Object.freeze({
+    agency: raw.AGENCY,
+    port: raw.PORT ?? unit.defaultPort,
+    host: raw.HOST,
+    databaseUrl: raw.DATABASE_URL,
+    redisUrl: raw.REDIS_URL,
+    apiKeySha256: raw.API_KEY_SHA256,
+    delivery: mode === 'webhook' ? { mode, url: raw.WEBHOOK_URL!, secret: raw.WEBHOOK_SECRET! } : { mode },
+    maxBodyBytes: raw.MAX_BODY_BYTES,
+    outboxPollMs: raw.OUTBOX_POLL_MS,
+    inboxRetry: { attempts: raw.INBOX_ATTEMPTS, backoffMs: raw.INBOX_BACKOFF_MS },
+    deliveryRetry: { attempts: raw.DELIVERY_ATTEMPTS, backoffMs: raw.DELIVERY_BACKOFF_MS },
+    deliveryTimeoutMs: raw.DELIVERY_TIMEOUT_MS,
+  });
+}
+
+/** The one place an adapter reads process.env; inject with @Inject(adapterConfig.KEY). */
+export const adapterConfig = registerAs('adapter', (): AdapterSettings => adapterSettingsFrom(process.env));

@@ -1,0 +1,18 @@
+import { type ClassConstructor, plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { flattenValidationErrors } from '#contracts';
+
+/** A setting is missing or wrong: boot stops with a message naming each one (ARCHITECTURE §8). */
+export class InvalidConfigurationError extends Error {
+  override readonly name = 'InvalidConfigurationError';
+}
+
+export function validateEnv<T extends object>(cls: ClassConstructor<T>, env: Record<string, string | undefined>): T {
+  const settings = plainToInstance(cls, env, { enableImplicitConversion: false, exposeDefaultValues: true });
+  const problems = flattenValidationErrors(validateSync(settings, { whitelist: false }));
+  if (problems.length > 0) {
+    const lines = problems.map((problem) => `  ${problem.field}: ${problem.message}`).join('\n');
+    throw new InvalidConfigurationError(`invalid configuration:\n${lines}`);
+  }
+  return settings;
+}

@@ -1,0 +1,38 @@
+import type { HandoffKind, Step } from './handoff.enums.js';
+
+/**
+ * Message type names: frozen strings, used as BullMQ job names and @EventPattern patterns.
+ * Never derive them from class names: renaming a class must not strand queued jobs.
+ */
+export const MessageType = {
+  JudicialReferral: 'handoff.judicial-referral',
+  AdvanceReferral: 'handoff.advance-referral',
+  SocialLead: 'handoff.social-lead',
+  UrgentMedicalNotice: 'handoff.urgent-medical-notice',
+  Receipt: 'handoff.receipt',
+  ProcedureStarted: 'handoff.procedure-started',
+  Concluded: 'handoff.concluded',
+  Feedback: 'handoff.feedback',
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+export const MESSAGE_TYPES: readonly MessageType[] = Object.values(MessageType);
+
+/** The message that opens each kind of handoff. */
+export const OPENING_MESSAGE: Record<HandoffKind, MessageType> = {
+  'judicial-referral': MessageType.JudicialReferral,
+  'advance-referral': MessageType.AdvanceReferral,
+  'social-lead': MessageType.SocialLead,
+  'urgent-medical-notice': MessageType.UrgentMedicalNotice,
+};
+
+export const OPENING_MESSAGE_TYPES: readonly MessageType[] = Object.values(OPENING_MESSAGE);
+
+/** Lifecycle messages flow back from the receiver to the sender; each records one step. */
+export const LIFECYCLE_MESSAGE_STEP = {
+  [MessageType.Receipt]: 'received',
+  [MessageType.ProcedureStarted]: 'procedure-started',
+  [MessageType.Concluded]: 'concluded',
+  [MessageType.Feedback]: 'feedback-given',
+} as const satisfies Partial<Record<MessageType, Step>>;
+export type LifecycleMessageType = keyof typeof LIFECYCLE_MESSAGE_STEP;
+export const LIFECYCLE_MESSAGE_TYPES = Object.keys(LIFECYCLE_MESSAGE_STEP) as LifecycleMessageType[];

@@ -1,0 +1,21 @@
+import { Type } from 'class-transformer';
+import { ArrayUnique, IsArray, IsIn, IsOptional, ValidateNested } from 'class-validator';
+import { PRIORITY_GROUPS, type PriorityGroup, SITUATIONS, type Situation } from '../policy.enums.js';
+import { PersonDto } from './person.dto.js';
+
+/** What every opening message says about the person: who, which 第四条 situation, which 第五条 groups. */
+export class CaseSubjectDto {
+  @ValidateNested()
+  @Type(() => PersonDto)
+  person: PersonDto;
+
+  @IsIn(SITUATIONS)
+  situation: Situation;
+
+  /** Non-empty puts the handoff in the green channel (第五条). */
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(PRIORITY_GROUPS, { each: true })
+  priorityGroups?: PriorityGroup[];
+}

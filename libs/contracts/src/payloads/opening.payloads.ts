@@ -1,0 +1,75 @@
+import { IsIn, IsISO8601, IsNumber, IsOptional, IsPositive, IsString, Length } from 'class-validator';
+import { IsCalendarDate } from '../calendar-date.js';
+import { Situation } from '../policy.enums.js';
+import { CaseSubjectDto } from './case-subject.dto.js';
+
+/** 第十九条 ¶1: written referral (书面移送) with the findings and a suggestion. */
+export class JudicialReferralPayloadV1 extends CaseSubjectDto {
+  /** The 5-working-day clock of 第十九条 ¶1 starts the day after this date. */
+  @IsCalendarDate()
+  investigationEndedOn: string;
+
+  @IsString()
+  @Length(1, 5000)
+  findings: string;
+
+  @IsString()
+  @Length(1, 2000)
+  suggestion: string;
+}
+
+/** 第十九条 ¶2: advance referral (先行移送) while the judicial case is open. */
+export class AdvanceReferralPayloadV1 extends CaseSubjectDto {
+  /** 第十九条 ¶2 "应当说明理由": the referral must state why it cannot wait. */
+  @IsString()
+  @Length(1, 2000, { message: 'reason is required for an advance referral (第十九条 ¶2)' })
+  reason: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 5000)
+  findings?: string;
+
+  @IsString()
+  @Length(1, 2000)
+  suggestion: string;
+}
+
+/** 第二十条 ¶1: a department's lead (线索) to the procuratorate. */
+export class SocialLeadPayloadV1 extends CaseSubjectDto {
+  /** The 5-working-day clock of 第二十条 ¶1 starts the day after this date. */
+  @IsCalendarDate()
+  discoveredOn: string;
+
+  @IsString()
+  @Length(1, 5000)
+  summary: string;
+}
+
+/** 第二十条 ¶2: only a life-threatening crime injury or a tort injury needing treatment qualifies. */
+export const URGENT_MEDICAL_SITUATIONS = [Situation.LifeThreateningInjury, Situation.TortInjury] as const;
+
+/** 第二十条 ¶2: urgent medical notice, told to the procuratorate at once. */
+export class UrgentMedicalNoticePayloadV1 extends CaseSubjectDto {
+  @IsIn(URGENT_MEDICAL_SITUATIONS, {
+    message: `situation of an urgent medical notice must be one of ${URGENT_MEDICAL_SITUATIONS.join(', ')} (第二十条 ¶2)`,
+  })
+  declare situation: (typeof URGENT_MEDICAL_SITUATIONS)[number];
+
+  @IsString()
+  @Length(1, 200)
+  hospital: string;
+
+  @IsString()
+  @Length(1, 2000)
+  condition: string;
+
+  /** When the department learned of the emergency (an instant; the acknowledgement clock is in hours). */
+  @IsISO8601({ strict: true })
+  noticedAt: string;
+
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsPositive()
+  estimatedCostYuan?: number;
+}

@@ -1,0 +1,81 @@
+// Enumerations taken from 晋检发办字〔2023〕10号. Each value is frozen: it travels in stored
+// messages, so renaming one would strand data already written.
+
+/** 第四条 (一)–(七): the situations in which a person is in scope of judicial assistance. */
+export const Situation = {
+  /** 第四条(一): seriously injured or disabled by a crime, no compensation, living in hardship */
+  SeriousInjuryVictim: 'serious-injury-victim',
+  /** 第四条(二): victim whose life is in danger and who cannot pay for treatment */
+  LifeThreateningInjury: 'life-threatening-injury',
+  /** 第四条(三): close relatives or dependants of a victim who died */
+  DeceasedVictimDependant: 'deceased-victim-dependant',
+  /** 第四条(四): victim with major property loss, no compensation */
+  MajorPropertyLoss: 'major-property-loss',
+  /** 第四条(五): informant, witness or expert who suffered retaliation */
+  RetaliatedWitness: 'retaliated-witness',
+  /** 第四条(六): injured by a road accident or other tort, no compensation */
+  TortInjury: 'tort-injury',
+  /** 第四条(七): other cases the procuratorate decides (incl. petitioners ending their petition) */
+  Other: 'other',
+} as const;
+export type Situation = (typeof Situation)[keyof typeof Situation];
+export const SITUATIONS: readonly Situation[] = Object.values(Situation);
+
+/** 第五条 (一)–(七): priority groups that get the green channel (绿色通道) and are helped first. */
+export const PriorityGroup = {
+  /** 第五条(一): households at risk of (re)falling into poverty because of the case */
+  PovertyRiskHousehold: 'poverty-risk-household',
+  /** 第五条(二): veterans, military families and other entitled groups (优抚对象) */
+  Veteran: 'veteran',
+  /** 第五条(三) */
+  Woman: 'woman',
+  /** 第五条(四) */
+  Minor: 'minor',
+  /** 第五条(五) */
+  Disabled: 'disabled',
+  /** 第五条(六): petitioners in difficulty (涉法涉诉信访人) */
+  Petitioner: 'petitioner',
+  /** 第五条(七): other special groups under policy */
+  OtherSpecial: 'other-special',
+} as const;
+export type PriorityGroup = (typeof PriorityGroup)[keyof typeof PriorityGroup];
+export const PRIORITY_GROUPS: readonly PriorityGroup[] = Object.values(PriorityGroup);
+
+/** 第六条 (一)–(六): reasons for which assistance is generally refused. */
+export const RefusalReason = {
+  /** 第六条(一) */
+  MajorFault: 'major-fault',
+  /** 第六条(二) */
+  RefusedToCooperate: 'refused-to-cooperate',
+  /** 第六条(三) */
+  FalseStatement: 'false-statement',
+  /** 第六条(四) */
+  GaveUpCivilClaim: 'gave-up-civil-claim',
+  /** 第六条(五) */
+  HardshipNotFromCase: 'hardship-not-from-case',
+  /** 第六条(六) */
+  AlreadyCompensated: 'already-compensated',
+} as const;
+export type RefusalReason = (typeof RefusalReason)[keyof typeof RefusalReason];
+export const REFUSAL_REASONS: readonly RefusalReason[] = Object.values(RefusalReason);
+
+/** How a receiver closed a handoff (第二十一条 办结). A refusal must cite 第六条. */
+export const Outcome = {
+  Assisted: 'assisted',
+  Refused: 'refused',
+  NotInScope: 'not-in-scope',
+} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+export const OUTCOMES: readonly Outcome[] = Object.values(Outcome);
+
+/**
+ * Delivery priority. Urgent medical notices jump the queue (第二十条 ¶2 "立即"); green-channel
+ * cases are helped first (第三条 ¶2, 第五条).
+ */
+export const Priority = {
+  Urgent: 'urgent',
+  GreenChannel: 'green-channel',
+  Normal: 'normal',
+} as const;
+export type Priority = (typeof Priority)[keyof typeof Priority];
+export const PRIORITIES: readonly Priority[] = Object.values(Priority);

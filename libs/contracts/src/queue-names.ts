@@ -1,0 +1,25 @@
+import type { AgencyCode } from './agency-codes.js';
+
+// Queue names are frozen strings (ARCHITECTURE §3). BullMQ forbids ':' in queue names.
+
+/** Each unit's adapter consumes its own inbox; every message addressed to the unit lands here. */
+export function inboxQueueName(agency: AgencyCode): string {
+  return `inbox.${agency}`;
+}
+
+/** Webhook deliveries from a unit's adapter to the unit's own system. */
+export function deliveryQueueName(agency: AgencyCode): string {
+  return `delivery.${agency}`;
+}
+
+/** Jobs that failed for good, from any queue, for operators to inspect and replay. */
+export const DEAD_LETTER_QUEUE = 'dead-letter';
+
+/** Job name of a webhook delivery on a unit's delivery queue. */
+export const DELIVER_TO_UNIT_SYSTEM = 'unit-system.deliver';
+
+/** What a delivery job carries: the inbox entry's key, never the content. */
+export interface DeliveryJobData {
+  agency: AgencyCode;
+  messageId: string;
+}

@@ -1,0 +1,11 @@
+export * from './dead-letter.repository.js';
+export type { Handoff, HandoffStep, InboxEntry, Prisma } from './generated/prisma/client.js';
+export * from './handoff.repository.js';
+export * from './idempotency.repository.js';
+export * from './inbox.repository.js';
+export * from './message.repository.js';
+export * from './outbox.repository.js';
+export * from './persistence.errors.js';
+export * from './persistence.module.js';
+export * from './prisma.service.js';
+export * from './transaction.js';

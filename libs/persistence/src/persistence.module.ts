@@ -1,0 +1,35 @@
+import { type DynamicModule, type InjectionToken, Module, type ModuleMetadata } from '@nestjs/common';
+import { DeadLetterRepository } from './dead-letter.repository.js';
+import { HandoffRepository } from './handoff.repository.js';
+import { IdempotencyRepository } from './idempotency.repository.js';
+import { InboxRepository } from './inbox.repository.js';
+import { MessageRepository } from './message.repository.js';
+import { OutboxRepository } from './outbox.repository.js';
+import { DATABASE_URL, PrismaService } from './prisma.service.js';
+
+const REPOSITORIES = [
+  PrismaService,
+  HandoffRepository,
+  MessageRepository,
+  OutboxRepository,
+  InboxRepository,
+  IdempotencyRepository,
+  DeadLetterRepository,
+];
+
+@Module({})
+export class PersistenceModule {
+  static forRoot(options: {
+    imports?: ModuleMetadata['imports'];
+    inject?: InjectionToken[];
+    databaseUrl: (...deps: never[]) => string;
+  }): DynamicModule {
+    return {
+      module: PersistenceModule,
+      global: true,
+      imports: options.imports ?? [],
+      providers: [{ provide: DATABASE_URL, inject: options.inject ?? [], useFactory: options.databaseUrl }, ...REPOSITORIES],
+      exports: REPOSITORIES,
+    };
+  }
+}
