@@ -17,10 +17,13 @@
 // Usage (DATABASE_URL=postgresql://user[:password]@host[:port]/database selects the database):
 //   node scripts/migrate.mjs deploy [--create-db]   apply pending migrations, like `prisma migrate deploy`
 //   node scripts/migrate.mjs dev --name <name>      write a new migration for the changes in
-//                                                   prisma/schema.prisma (it does not apply it: run deploy)
+//                                                   prisma/schema.prisma (it does not apply it: run deploy);
+//                                                   needs DATABASE_URL's server, not its database
 //   node scripts/migrate.mjs reset [--create-db]    drop and recreate schema "public", then deploy (test DBs)
 //   node scripts/migrate.mjs status                 list applied and pending migrations; exit code 1 when
 //                                                   the database is not up to date (as `prisma migrate status`)
+//   node scripts/migrate.mjs resolve --rolled-back <migration> | --applied <migration>
+//                                                   settle a failed migration, like `prisma migrate resolve`
 //   --create-db  create the database named in DATABASE_URL first if it does not exist
 //   --verbose    print the engine's log lines and full error stacks
 // Any failure exits with code 1 and a one-line message on stderr.
@@ -56,6 +59,7 @@ const NO_FILTER = { externalTables: [], externalEnums: [] };
 class UserError extends Error {}
 
 let verbose = false;
+let interrupted = false; // on Ctrl-C the signal handler cleans up and exits; stay quiet meanwhile
 
 // ---------------------------------------------------------------------------------------------
 // Command line
@@ -70,6 +74,8 @@ async function main(argv) {
       strict: true,
       options: {
         name: { type: 'string' },
+        'rolled-back': { type: 'string' },
+        applied: { type: 'string' },
         'create-db': { type: 'boolean' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -92,6 +98,9 @@ async function main(argv) {
     throw new UserError('--create-db is only accepted by deploy and reset');
   }
   if (values.name !== undefined && command !== 'dev') throw new UserError('--name is only accepted by dev');
+  if ((values['rolled-back'] !== undefined || values.applied !== undefined) && command !== 'resolve') {
+    throw new UserError('--rolled-back and --applied are only accepted by resolve');
+  }
 
   switch (command) {
     case 'deploy':
@@ -102,8 +111,10 @@ async function main(argv) {
       return reset({ createDb: Boolean(values['create-db']) });
     case 'status':
       return status();
+    case 'resolve':
+      return resolve({ rolledBack: values['rolled-back'], applied: values.applied });
     default:
-      throw new UserError(`unknown command "${command}": use deploy, dev, reset or status`);
+      throw new UserError(`unknown command "${command}": use deploy, dev, reset, status or resolve`);
   }
 }
 
@@ -114,6 +125,8 @@ function printUsage() {
   node scripts/migrate.mjs dev --name <name>      write prisma/migrations/<timestamp>_<name>/migration.sql
   node scripts/migrate.mjs reset [--create-db]    drop + recreate schema "public", then deploy (test DBs)
   node scripts/migrate.mjs status                 list applied and pending migrations
+  node scripts/migrate.mjs resolve --rolled-back <migration> | --applied <migration>
+                                                  settle a failed migration so deploy can go on
 
   --create-db   create the database named in DATABASE_URL if it does not exist
   --verbose     print the schema engine's log and full error stacks`);
@@ -136,9 +149,17 @@ async function applyPending(db) {
     console.log('No migrations in prisma/migrations: nothing to apply (create one with: dev --name init)');
     return;
   }
-  const applied = await withEngine(db, { schema: null }, (engine) =>
-    engine.applyMigrations({ migrationsList: migrations, filters: NO_FILTER }),
-  );
+  const before = await migrationRows(db);
+  let applied;
+  try {
+    // The engine takes Prisma's advisory lock, skips what `_prisma_migrations` already records,
+    // and runs and records each pending migration in order, stopping at the first failure.
+    applied = await withEngine(db, { schema: null }, (engine) =>
+      engine.applyMigrations({ migrationsList: migrations, filters: NO_FILTER }),
+    );
+  } catch (err) {
+    throw await explainFailedDeploy(err, db, before);
+  }
   for (const name of applied.appliedMigrationNames) console.log(`Applied ${name}`);
   const total = migrations.migrationDirectories.length;
   if (applied.appliedMigrationNames.length === 0) {
@@ -149,9 +170,32 @@ async function applyPending(db) {
 }
 
 /**
+ * The engine's error for a failing migration is just the SQL error, without the migration's
+ * name, and the migrations applied before it go unreported: both are read back from
+ * `_prisma_migrations`. A failed migration blocks every later deploy (P3009) until it is resolved.
+ */
+async function explainFailedDeploy(err, db, before) {
+  const after = await migrationRows(db).catch(() => null);
+  if (!after) return err;
+  const wasFinished = new Set(before.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name));
+  for (const row of after) {
+    if (row.finished_at && !row.rolled_back_at && !wasFinished.has(row.migration_name)) {
+      console.log(`Applied ${row.migration_name}`);
+    }
+  }
+  const failed = after.filter((r) => !r.finished_at && !r.rolled_back_at).map((r) => r.migration_name);
+  if (!failed.length) return err;
+  const how =
+    `fix it, run node scripts/migrate.mjs resolve --rolled-back ${failed[0]} and deploy again ` +
+    '(or, on a test database, reset)';
+  if (err.code === 'P3009') return new UserError(`migration ${failed[0]} failed earlier and blocks deploy: ${how}`);
+  return new UserError(`migration ${failed[0]} failed: ${err.message} — ${how}`);
+}
+
+/**
  * `prisma migrate dev --create-only`: diff "what the existing migrations build" against
  * prisma/schema.prisma and write the SQL as a new migration. The engine's `diff` does this:
- *   - no migrations yet: from the `empty` schema, no database involved at all;
+ *   - no migrations yet: from the `empty` schema, no shadow database needed;
  *   - otherwise: from the `migrations` directory, which the engine replays on a temporary shadow
  *     database and introspects (see connectToShadowDb below for how that database is made).
  * The database DATABASE_URL names is never read or changed by `dev`, only its server is used.
@@ -200,6 +244,33 @@ async function dev({ name }) {
     console.log(`Wrote prisma/migrations/${LOCK_FILE}`);
   }
   console.log(`Wrote prisma/migrations/${dirName}/${MIGRATION_FILE} (not applied yet: run deploy)`);
+  // `prisma migrate dev` warns about data loss by evaluating the migration against the dev
+  // database; dev here never looks at a database's data, so point at the statements instead.
+  if (/\b(DROP (TABLE|TYPE|COLUMN)|SET NOT NULL|SET DATA TYPE)\b/.test(result.stdout)) {
+    console.log('Review it before deploying: it drops or changes existing columns, tables or types (possible data loss).');
+  }
+}
+
+/**
+ * `prisma migrate resolve`: after a failed deploy, record the failed migration as rolled back (it
+ * will run again on the next deploy) or as applied (its changes were completed by hand).
+ */
+async function resolve({ rolledBack, applied }) {
+  if (Boolean(rolledBack) === Boolean(applied)) {
+    throw new UserError('resolve needs exactly one of --rolled-back <migration> or --applied <migration>');
+  }
+  const db = readDatabaseUrl();
+  await ensureDatabase(db, { createDb: false, command: 'deploy' });
+  if (rolledBack) {
+    await withEngine(db, { schema: null }, (engine) => engine.markMigrationRolledBack({ migrationName: rolledBack }));
+    console.log(`Marked ${rolledBack} as rolled back: the next deploy runs it again.`);
+  } else {
+    const migrations = await readMigrations();
+    await withEngine(db, { schema: null }, (engine) =>
+      engine.markMigrationApplied({ migrationName: applied, migrationsList: migrations }),
+    );
+    console.log(`Marked ${applied} as applied (its SQL was not run).`);
+  }
 }
 
 /** Drop and recreate schema "public" (data, tables and `_prisma_migrations` go), then deploy. */
@@ -226,18 +297,9 @@ async function status() {
   const migrations = await readMigrations();
   const local = migrations.migrationDirectories.map((d) => d.path);
 
-  const rows = await withClient(db.url, db, async (client) => {
-    const exists = await client.query(`SELECT to_regclass('"public"."_prisma_migrations"') IS NOT NULL AS ok`);
-    if (!exists.rows[0].ok) return [];
-    const res = await client.query(
-      `SELECT migration_name, finished_at, rolled_back_at, logs
-         FROM "public"."_prisma_migrations" ORDER BY started_at, migration_name`,
-    );
-    return res.rows;
-  });
   // Prisma keeps rolled-back attempts as an audit trail: only the latest row of a name counts.
   const byName = new Map();
-  for (const row of rows) byName.set(row.migration_name, row);
+  for (const row of await migrationRows(db)) byName.set(row.migration_name, row);
 
   const diagnosis = local.length
     ? await withEngine(db, { schema: null }, (engine) =>
@@ -300,7 +362,7 @@ async function readSchema() {
 /**
  * The engine never reads files: it takes the directory as data (`MigrationList` in
  * schema_engine.d.ts). Built the same way the prisma CLI does: every sub-directory, sorted by
- * name, with its migration.sql or the read error (which the engine reports).
+ * name, with its migration.sql (or the read error, which the engine reports).
  */
 async function readMigrations() {
   const lockContent = await readFile(path.join(MIGRATIONS_DIR, LOCK_FILE), 'utf8').catch(() => null);
@@ -320,7 +382,13 @@ async function readMigrations() {
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const content = await readFile(path.join(MIGRATIONS_DIR, entry.name, MIGRATION_FILE), 'utf8').then(
       (value) => ({ tag: 'ok', value }),
-      (err) => ({ tag: 'error', value: err.message }),
+      (err) => {
+        // The engine's own message would not name the directory.
+        if (err.code === 'ENOENT') {
+          throw new UserError(`prisma/migrations/${entry.name} has no ${MIGRATION_FILE}: restore it or delete the directory`);
+        }
+        return { tag: 'error', value: err.message };
+      },
     );
     migrationDirectories.push({ path: entry.name, migrationFile: { path: MIGRATION_FILE, content } });
   }
@@ -367,10 +435,10 @@ function nextTimestamp(existing) {
 // PostgreSQL access (plain `pg`) for what the engine does not do: checks, CREATE DATABASE, reset
 // ---------------------------------------------------------------------------------------------
 
-function readDatabaseUrl(why = 'set it to the database to migrate') {
+function readDatabaseUrl() {
   const raw = process.env.DATABASE_URL;
   if (!raw) {
-    throw new UserError(`DATABASE_URL is not set (${why}), e.g. DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bus`);
+    throw new UserError('DATABASE_URL is not set: e.g. DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bus');
   }
   return parseDatabaseUrl(raw);
 }
@@ -405,6 +473,19 @@ function parseDatabaseUrl(raw) {
       return other.toString();
     },
   };
+}
+
+/** The rows of `_prisma_migrations`, oldest first; none when the table does not exist yet. */
+function migrationRows(db) {
+  return withClient(db.url, db, async (client) => {
+    const exists = await client.query(`SELECT to_regclass('"public"."_prisma_migrations"') IS NOT NULL AS ok`);
+    if (!exists.rows[0].ok) return [];
+    const res = await client.query(
+      `SELECT migration_name, finished_at, rolled_back_at
+         FROM "public"."_prisma_migrations" ORDER BY started_at, migration_name`,
+    );
+    return res.rows;
+  });
 }
 
 const quoteIdent = (name) => `"${name.replace(/"/g, '""')}"`;
@@ -477,8 +558,11 @@ async function ensureDatabase(db, { createDb, command }) {
       await client.query(`CREATE DATABASE ${quoteIdent(db.database)}`);
       console.log(`Created database "${db.database}" on ${db.where}.`);
     } catch (err) {
-      if (err.code !== '42P04') throw new UserError(`cannot create database "${db.database}": ${err.message}`);
-      // 42P04 duplicate_database: someone else created it meanwhile; fine.
+      // Created by someone else meanwhile: 42P04 duplicate_database, or 23505 when both CREATEs
+      // raced on pg_database's unique index. Either way it exists now, which is all we need.
+      if (err.code !== '42P04' && err.code !== '23505') {
+        throw new UserError(`cannot create database "${db.database}": ${err.message}`);
+      }
     }
   });
 }
@@ -538,6 +622,14 @@ async function withEngine(db, { schema }, fn) {
   const log = (line) => {
     if (verbose) console.error(`[schema-engine] ${line}`);
   };
+  // Ctrl-C during `dev` must not leave a prisma_shadow_* database behind.
+  const onSignal = (signal) => {
+    interrupted = true;
+    console.error(`migrate: interrupted (${signal}), cleaning up`);
+    factory.close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let engine;
   try {
     engine = await SchemaEngine.new(
@@ -556,6 +648,8 @@ async function withEngine(db, { schema }, fn) {
       await factory.close();
       for (const timer of engineTimers) clearTimeout(timer);
       engineTimers.clear();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
   }
 }
@@ -576,7 +670,9 @@ function engineError(err, db) {
   if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|Can't reach database server|connection refused/i.test(message)) {
     return new UserError(`PostgreSQL is not reachable at ${db.where} (DATABASE_URL): start it, e.g. docker compose up -d postgres`);
   }
-  return new UserError(message || 'the schema engine failed without a message (re-run with --verbose)');
+  const error = new UserError(message || 'the schema engine failed without a message (re-run with --verbose)');
+  error.code = err?.code; // Prisma error code, e.g. P3009 "found failed migrations"
+  return error;
 }
 
 /**
@@ -595,7 +691,7 @@ class MigrationAdapterFactory {
 
   #db;
   #adapters = new Set();
-  #shadowDatabases = new Set();
+  #shadowDatabases = new Map(); // name -> promise of its CREATE DATABASE
 
   constructor(db) {
     this.#db = db;
@@ -607,8 +703,17 @@ class MigrationAdapterFactory {
 
   async connectToShadowDb() {
     const name = `prisma_shadow_${randomBytes(6).toString('hex')}`;
-    await withServerClient(this.#db, (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
-    this.#shadowDatabases.add(name);
+    const creating = withServerClient(this.#db, (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
+    // Registered while it is being created, so that close() (also run on Ctrl-C) waits for the
+    // CREATE to finish and then drops it.
+    this.#shadowDatabases.set(name, creating);
+    try {
+      await creating;
+    } catch (err) {
+      this.#shadowDatabases.delete(name);
+      const why = err instanceof UserError ? err.message : `${err.message} (the DATABASE_URL user needs CREATEDB)`;
+      throw new UserError(`cannot create the temporary shadow database ${name}: ${why}`);
+    }
     const adapter = await this.#open(this.#db.withDatabase(name));
     const dispose = adapter.dispose;
     adapter.dispose = async () => {
@@ -621,12 +726,15 @@ class MigrationAdapterFactory {
   /** Dispose whatever the engine left open and drop any shadow database still there. */
   async close() {
     for (const adapter of this.#adapters) await adapter.dispose().catch(() => {});
-    for (const name of this.#shadowDatabases) await this.#dropShadow(name).catch(() => {});
+    for (const [name, creating] of this.#shadowDatabases) {
+      await creating.catch(() => {});
+      await this.#dropShadow(name).catch(() => {});
+    }
   }
 
   async #open(connectionString) {
     const adapter = await new PrismaPg({ connectionString }).connect();
-    patchCharColumns(adapter);
+    patchAdapterPg(adapter);
     // Disposed by the engine or by close(), whichever comes first; pg.Pool#end throws if called twice.
     const end = adapter.dispose.bind(adapter);
     let ended;
@@ -651,34 +759,53 @@ class MigrationAdapterFactory {
 }
 
 /**
- * adapter-pg 7.10 maps every result column to a Prisma column type and rejects PostgreSQL's
- * internal one-byte `"char"` type (OID 18) as "UnsupportedNativeDataType". The engine's own
- * catalog queries return such columns (pg_constraint.contype, confdeltype, confupdtype...), so
- * introspecting the shadow database fails with "Column type 'char' could not be deserialized".
- * pg already hands those values over as one-character strings, so we relabel the column as text
- * (OID 25) before the adapter looks at it. Patched once, on the shared PgQueryable prototype,
- * which covers connections and transactions alike.
+ * Two fixes to @prisma/adapter-pg 7.10 for the schema engine's needs, applied once to its
+ * (unexported) classes through the prototype chain of a first adapter:
+ *
+ * 1. executeScript(), which the engine uses to run each migration.sql, splits the script on every
+ *    ";" and sends the pieces one by one through the pool. That breaks any `;` inside a string,
+ *    comment or $$ function body, and a failing migration stays half-applied. We send the whole
+ *    script as one simple-protocol query instead, as the native engine does (pg uses the simple
+ *    protocol for a query without parameters, which may hold several statements); PostgreSQL runs
+ *    such a query as one implicit transaction, so a failing migration leaves nothing behind.
+ *
+ * 2. queryRaw() maps every result column to a Prisma column type and rejects PostgreSQL's internal
+ *    one-byte `"char"` type (OID 18). The engine's catalog queries return such columns
+ *    (pg_constraint.contype, confdeltype, confupdtype...), so introspecting the shadow database
+ *    fails with "Column type 'char' could not be deserialized". pg already hands those values over
+ *    as one-character strings, so the column is relabelled as text (OID 25) first. This is patched
+ *    on the shared PgQueryable base, which covers connections and transactions alike.
  */
-function patchCharColumns(adapter) {
-  const queryable = Object.getPrototypeOf(Object.getPrototypeOf(adapter));
-  if (queryable.performIO?.[charPatched]) return;
-  const performIO = queryable.performIO;
-  if (typeof performIO !== 'function') {
-    throw new UserError('@prisma/adapter-pg changed internally (no performIO): update scripts/migrate.mjs');
+function patchAdapterPg(adapter) {
+  const adapterClass = Object.getPrototypeOf(adapter); // PrismaPgAdapter
+  const queryable = Object.getPrototypeOf(adapterClass); // PgQueryable
+  if (adapterClass[patched]) return;
+  if (typeof adapterClass.executeScript !== 'function' || typeof queryable.performIO !== 'function') {
+    throw new UserError('@prisma/adapter-pg changed internally (executeScript/performIO): update scripts/migrate.mjs');
   }
-  const patched = async function (query) {
+
+  adapterClass.executeScript = async function (script) {
+    try {
+      await this.client.query(script); // this.client: the adapter's pg.Pool
+    } catch (error) {
+      this.onError(error); // throws the DriverAdapterError the engine understands
+    }
+  };
+
+  const performIO = queryable.performIO;
+  queryable.performIO = async function (query) {
     const result = await performIO.call(this, query);
     for (const field of result?.fields ?? []) if (field.dataTypeID === 18) field.dataTypeID = 25;
     return result;
   };
-  patched[charPatched] = true;
-  queryable.performIO = patched;
+  adapterClass[patched] = true;
 }
-const charPatched = Symbol('charPatched');
+const patched = Symbol('migrate.mjs patched');
 
 // ---------------------------------------------------------------------------------------------
 
 main(process.argv.slice(2)).catch((err) => {
+  if (interrupted) return;
   if (err instanceof UserError) {
     console.error(`migrate: ${err.message}`);
   } else {

@@ -28,13 +28,17 @@ import { LifecycleService } from './handoffs/lifecycle.service.js';
       provide: BullMqClient,
       inject: [adapterConfig.KEY],
       useFactory: (settings: AdapterSettings) =>
-        new BullMqClient({ redisUrl: settings.redisUrl, inboxRetry: settings.inboxRetry, deliveryRetry: settings.deliveryRetry }),
+        new BullMqClient({ redisUrl: settings.redisUrl, prefix: settings.queuePrefix, inboxRetry: settings.inboxRetry, deliveryRetry: settings.deliveryRetry }),
     },
     {
       provide: OutboxRelay,
       inject: [OutboxRepository, BullMqClient, adapterConfig.KEY],
       useFactory: (outbox: OutboxRepository, client: BullMqClient, settings: AdapterSettings) =>
-        new OutboxRelay(outbox, client, { agency: settings.agency, pollMs: settings.outboxPollMs }),
+        new OutboxRelay(outbox, client, {
+          agency: settings.agency,
+          pollMs: settings.outboxPollMs,
+          redeliverAfterMs: settings.outboxRedeliverAfterMs,
+        }),
     },
     AgencyContext,
     ApiKeyGuard,

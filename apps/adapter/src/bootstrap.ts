@@ -22,9 +22,9 @@ export async function bootstrapAdapter(): Promise<NestExpressApplication> {
 
   const deadLetters = app.get(DeadLetterRepository);
   const recordDeadLetter = (record: Parameters<DeadLetterRepository['record']>[1]) => deadLetters.record(settings.agency, record);
-  app.connectMicroservice({ strategy: new BullMqServer({ redisUrl: settings.redisUrl, queue: inboxQueueName(settings.agency), recordDeadLetter }) });
+  app.connectMicroservice({ strategy: new BullMqServer({ redisUrl: settings.redisUrl, prefix: settings.queuePrefix, queue: inboxQueueName(settings.agency), recordDeadLetter }) });
   if (settings.delivery.mode === 'webhook') {
-    app.connectMicroservice({ strategy: new BullMqServer({ redisUrl: settings.redisUrl, queue: deliveryQueueName(settings.agency), recordDeadLetter }) });
+    app.connectMicroservice({ strategy: new BullMqServer({ redisUrl: settings.redisUrl, prefix: settings.queuePrefix, queue: deliveryQueueName(settings.agency), recordDeadLetter }) });
   }
   serveOpenApi(app, settings.agency);
   await app.startAllMicroservices();

@@ -27,7 +27,7 @@ export class BullMqClient extends ClientProxy {
   private connection?: Redis;
   private readonly queues = new Map<string, Queue>();
 
-  constructor(private readonly options: { redisUrl: string; inboxRetry: RetryPolicy; deliveryRetry: RetryPolicy }) {
+  constructor(private readonly options: { redisUrl: string; prefix: string; inboxRetry: RetryPolicy; deliveryRetry: RetryPolicy }) {
     super();
   }
 
@@ -83,7 +83,7 @@ export class BullMqClient extends ClientProxy {
   private async queue(name: string): Promise<Queue> {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: await this.connect() });
+      queue = new Queue(name, { prefix: this.options.prefix, connection: await this.connect() });
       this.queues.set(name, queue);
     }
     return queue;

@@ -10,6 +10,8 @@ import { createRedisConnection } from './redis-connection.js';
 
 export interface BullMqServerOptions {
   redisUrl: string;
+  /** BullMQ key prefix, the same for every adapter of one bus */
+  prefix: string;
   /** the one queue this microservice consumes (its unit's inbox) */
   queue: string;
   concurrency?: number;
@@ -35,9 +37,10 @@ export class BullMqServer extends Server implements CustomTransportStrategy {
   }
 
   async listen(callback: (...optionalParams: unknown[]) => unknown): Promise<void> {
-    const { queue, redisUrl, concurrency = 4 } = this.options;
-    this.deadLetterQueue = new Queue(DEAD_LETTER_QUEUE, { connection: this.connection(redisUrl, `${queue}:dlq`) });
+    const { queue, redisUrl, prefix, concurrency = 4 } = this.options;
+    this.deadLetterQueue = new Queue(DEAD_LETTER_QUEUE, { prefix, connection: this.connection(redisUrl, `${queue}:dlq`) });
     this.worker = new Worker(queue, (job) => this.process(job), {
+      prefix,
       connection: this.connection(redisUrl, `${queue}:worker`),
       concurrency,
     });

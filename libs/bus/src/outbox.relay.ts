@@ -6,6 +6,8 @@ import type { BullMqClient } from './bullmq.client.js';
 export interface OutboxRelayOptions {
   agency: AgencyCode;
   pollMs: number;
+  /** republish what was published this long ago and never reached the recipient's inbox */
+  redeliverAfterMs: number;
   batchSize?: number;
 }
 
@@ -19,6 +21,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  private lastSweepAt = 0;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -61,9 +64,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.timer = setTimeout(() => this.kick(), delayMs);
   }
 
+  /** At most twice per redelivery period: the sweep is a query, the relay pass runs on every write. */
+  private async requeueUnconsumed(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastSweepAt < this.options.redeliverAfterMs / 2) return;
+    this.lastSweepAt = now;
+    const requeued = await this.outbox.requeueUnconsumed(this.options.agency, new Date(now - this.options.redeliverAfterMs));
+    if (requeued > 0) this.logger.warn(`${requeued} published messages of ${this.options.agency} never reached their inbox; republishing`);
+  }
+
   private async drain(): Promise<void> {
     const batchSize = this.options.batchSize ?? 100;
     try {
+      await this.requeueUnconsumed();
       let published: number;
       do {
         published = await this.outbox.publishBatch(this.options.agency, batchSize, async (pending) => {

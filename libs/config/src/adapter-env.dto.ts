@@ -30,6 +30,17 @@ export class AdapterEnv {
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL: string;
 
+  /** prefix of every BullMQ key in Redis; lets several buses (or test runs) share one Redis */
+  @IsOptional()
+  @Matches(/^[a-z0-9-]{1,32}$/, { message: 'QUEUE_PREFIX must be 1–32 lower-case letters, digits or dashes' })
+  QUEUE_PREFIX = 'bus';
+
+  /** a published message not yet in its recipient's inbox after this long is published again */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  OUTBOX_REDELIVER_AFTER_MS = 60_000;
+
   /** SHA-256 (hex) of each API key the unit's system may present; several allow rotation */
   @Transform(toList)
   @Matches(/^[0-9a-f]{64}$/, { each: true, message: 'API_KEY_SHA256 must be comma-separated SHA-256 hex digests' })

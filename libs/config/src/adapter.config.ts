@@ -10,10 +10,12 @@ export interface AdapterSettings {
   host: string;
   databaseUrl: string;
   redisUrl: string;
+  queuePrefix: string;
   apiKeySha256: readonly string[];
   delivery: { mode: 'pull' } | { mode: 'webhook'; url: string; secret: string };
   maxBodyBytes: number;
   outboxPollMs: number;
+  outboxRedeliverAfterMs: number;
   inboxRetry: { attempts: number; backoffMs: number };
   deliveryRetry: { attempts: number; backoffMs: number };
   deliveryTimeoutMs: number;
@@ -35,10 +37,12 @@ export function adapterSettingsFrom(env: Record<string, string | undefined>): Ad
     host: raw.HOST,
     databaseUrl: raw.DATABASE_URL,
     redisUrl: raw.REDIS_URL,
+    queuePrefix: raw.QUEUE_PREFIX,
     apiKeySha256: raw.API_KEY_SHA256,
     delivery: mode === 'webhook' ? { mode, url: raw.WEBHOOK_URL!, secret: raw.WEBHOOK_SECRET! } : { mode },
     maxBodyBytes: raw.MAX_BODY_BYTES,
     outboxPollMs: raw.OUTBOX_POLL_MS,
+    outboxRedeliverAfterMs: raw.OUTBOX_REDELIVER_AFTER_MS,
     inboxRetry: { attempts: raw.INBOX_ATTEMPTS, backoffMs: raw.INBOX_BACKOFF_MS },
     deliveryRetry: { attempts: raw.DELIVERY_ATTEMPTS, backoffMs: raw.DELIVERY_BACKOFF_MS },
     deliveryTimeoutMs: raw.DELIVERY_TIMEOUT_MS,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AgencyCode, BusJobData, MessageType, Priority } from '#contracts';
 import { PrismaService } from './prisma.service.js';
+import type { Tx } from './transaction.js';
 
 export interface PendingPublication extends BusJobData {
   priority: Priority;
@@ -57,6 +58,27 @@ export class OutboxRepository {
         });
       }
       return published.length;
+    });
+  }
+
+  /**
+   * Redis keeps nothing on disk here: a restart loses queued jobs. A message published but not in
+   * its recipient's inbox after `olderThan` is put back for the relay; the job id and the inbox
+   * key make the republication harmless when the first one was only slow.
+   */
+  async requeueUnconsumed(sender: AgencyCode, olderThan: Date): Promise<number> {
+    const { count } = await this.prisma.outboxEntry.updateMany({
+      where: { fromAgency: sender, consumedAt: null, publishedAt: { lt: olderThan } },
+      data: { publishedAt: null },
+    });
+    return count;
+  }
+
+  /** The recipient confirms, in its inbox transaction, that the message arrived. */
+  async confirmConsumed(tx: Tx, recipient: AgencyCode, messageId: string, at: Date): Promise<void> {
+    await tx.outboxEntry.updateMany({
+      where: { messageId, consumedAt: null, message: { toAgency: recipient } },
+      data: { consumedAt: at },
     });
   }
 

@@ -8,7 +8,7 @@ import {
   validatePayload,
 } from '#contracts';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
-import { HandoffRepository, InboxRepository, MessageRepository, PrismaService, type Tx } from '#persistence';
+import { HandoffRepository, InboxRepository, MessageRepository, OutboxRepository, PrismaService, type Tx } from '#persistence';
 import { BullMqClient, type ConsumeOutcome, OutboxRelay, PermanentMessageError } from '#bus';
 
 /**
@@ -24,6 +24,7 @@ export class InboxConsumerService implements OnApplicationBootstrap {
     private readonly prisma: PrismaService,
     private readonly inbox: InboxRepository,
     private readonly messages: MessageRepository,
+    private readonly outbox: OutboxRepository,
     private readonly handoffs: HandoffRepository,
     private readonly client: BullMqClient,
     private readonly relay: OutboxRelay,
@@ -52,6 +53,7 @@ export class InboxConsumerService implements OnApplicationBootstrap {
         deliveryStatus: this.settings.delivery.mode === 'webhook' ? 'pending' : 'pull',
       });
       if (!fresh) return 'duplicate' as const;
+      await this.outbox.confirmConsumed(tx, agency, job.messageId, this.clock.now());
       const envelope = await this.messages.findVisible(agency, job.messageId, tx);
       if (!envelope) throw new PermanentMessageError(`message ${job.messageId} is not in the database`);
       // Validated where consumed, not only where produced (ARCHITECTURE §5).

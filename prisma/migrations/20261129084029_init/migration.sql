@@ -58,6 +58,7 @@ CREATE TABLE "OutboxEntry" (
     "queue" TEXT NOT NULL,
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "publishedAt" TIMESTAMPTZ(3),
+    "consumedAt" TIMESTAMPTZ(3),
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastError" TEXT,
 
@@ -123,7 +124,10 @@ CREATE UNIQUE INDEX "HandoffStep_handoffId_step_key" ON "HandoffStep"("handoffId
 CREATE INDEX "Message_handoffId_createdAt_idx" ON "Message"("handoffId", "createdAt");
 
 -- CreateIndex
-CREATE INDEX "OutboxEntry_fromAgency_createdAt_idx" ON "OutboxEntry"("fromAgency", "createdAt");
+CREATE INDEX "OutboxEntry_fromAgency_publishedAt_createdAt_idx" ON "OutboxEntry"("fromAgency", "publishedAt", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "OutboxEntry_fromAgency_consumedAt_publishedAt_idx" ON "OutboxEntry"("fromAgency", "consumedAt", "publishedAt");
 
 -- CreateIndex
 CREATE INDEX "InboxEntry_agency_receivedAt_idx" ON "InboxEntry"("agency", "receivedAt");

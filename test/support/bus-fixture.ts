@@ -1,0 +1,58 @@
+import type { AgencyCode } from '#contracts';
+import { AdapterProcess } from './adapter-process.js';
+import { TestDatabase } from './test-database.js';
+import { UnitSystems } from './unit-system.js';
+
+export interface BusFixture {
+  db: TestDatabase;
+  systems: UnitSystems;
+  queuePrefix: string;
+  adapter(code: AgencyCode): AdapterProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * A bus for one test file: its own database, its own BullMQ key prefix, the listed units'
+ * adapters as separate processes, and stand-ins for the units' own systems.
+ */
+export async function startBus(
+  label: string,
+  units: Partial<Record<AgencyCode, 'webhook' | 'pull'>>,
+  options: { redisUrl?: string; extraEnv?: Record<string, string>; start?: boolean } = {},
+): Promise<BusFixture> {
+  const db = await TestDatabase.create(label);
+  const secrets = Object.fromEntries(Object.keys(units).map((code) => [code, `secret-of-${code}-0123456789`]));
+  const systems = new UnitSystems(secrets);
+  await systems.start();
+  const queuePrefix = `t-${label}-${process.pid}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 32);
+  const adapters = new Map<AgencyCode, AdapterProcess>();
+  for (const [code, mode] of Object.entries(units) as [AgencyCode, 'webhook' | 'pull'][]) {
+    adapters.set(
+      code,
+      new AdapterProcess({
+        agency: code,
+        databaseUrl: db.url,
+        redisUrl: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        queuePrefix,
+        delivery: mode === 'webhook' ? { mode, url: systems.url(code), secret: secrets[code] } : { mode },
+        extraEnv: options.extraEnv,
+      }),
+    );
+  }
+  if (options.start !== false) await Promise.all([...adapters.values()].map((adapter) => adapter.start()));
+  return {
+    db,
+    systems,
+    queuePrefix,
+    adapter(code) {
+      const adapter = adapters.get(code);
+      if (!adapter) throw new Error(`no ${code} adapter in this fixture`);
+      return adapter;
+    },
+    async stop() {
+      await Promise.all([...adapters.values()].map((adapter) => adapter.stop()));
+      await systems.stop();
+      await db.drop();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { residentIdCheckCharacter } from '#contracts';
+
+let sequence = 0;
+
+/** A resident ID number that passes GB 11643 (area 350582 晋江, born 1990-01-01 + n days). */
+export function residentId(): string {
+  const birth = new Date(Date.UTC(1990, 0, 1 + (sequence++ % 9000)));
+  const digits = `350582${birth.toISOString().slice(0, 10).replaceAll('-', '')}${String(100 + (sequence % 900))}`;
+  return digits + residentIdCheckCharacter(digits);
+}
+
+export function person(overrides: Record<string, unknown> = {}) {
+  return { name: '林某某', idNumber: residentId(), phone: '13800000000', ...overrides };
+}
+
+export function caseRef(): string {
+  return `晋检救〔2026〕${1000 + (sequence++ % 9000)}号`;
+}
+
+export function judicialReferral(recipients: string[], overrides: Record<string, unknown> = {}) {
+  return {
+    caseRef: caseRef(),
+    recipients,
+    person: person(),
+    situation: 'serious-injury-victim',
+    priorityGroups: ['minor'],
+    investigationEndedOn: '2026-11-20',
+    findings: '被害人受犯罪侵害致重伤，加害人无赔偿能力，家庭生活困难。',
+    suggestion: '建议纳入临时救助并协助办理助学金。',
+    ...overrides,
+  };
+}
+
+export function advanceReferral(recipients: string[], overrides: Record<string, unknown> = {}) {
+  return {
+    caseRef: caseRef(),
+    recipients,
+    person: person(),
+    situation: 'life-threatening-injury',
+    reason: '当事人急需生活救助，案件尚在办理中。',
+    suggestion: '建议先行给予临时救助。',
+    ...overrides,
+  };
+}
+
+export function socialLead(overrides: Record<string, unknown> = {}) {
+  return {
+    caseRef: `民政线索-${sequence++}`,
+    person: person(),
+    situation: 'tort-injury',
+    discoveredOn: '2026-11-23',
+    summary: '低保审核中发现当事人因交通事故致残，未获赔偿。',
+    ...overrides,
+  };
+}
+
+export function urgentMedicalNotice(overrides: Record<string, unknown> = {}) {
+  return {
+    caseRef: `急救-${sequence++}`,
+    person: person(),
+    situation: 'life-threatening-injury',
+    hospital: '晋江市医院',
+    condition: '刑事案件被害人颅脑损伤，需立即手术，无力支付费用。',
+    noticedAt: '2026-11-27T02:15:00.000Z',
+    estimatedCostYuan: 85000,
+    ...overrides,
+  };
+}
