@@ -21,11 +21,16 @@ export async function bootstrapAdapter(): Promise<NestExpressApplication> {
   app.enableShutdownHooks();
 
   const deadLetters = app.get(DeadLetterRepository);
-  const recordDeadLetter = (record: Parameters<DeadLetterRepository['record']>[1]) => deadLetters.record(settings.agency, record);
-  app.connectMicroservice({ strategy: new BullMqServer({ redisUrl: settings.redisUrl, prefix: settings.queuePrefix, queue: inboxQueueName(settings.agency), recordDeadLetter }) });
-  if (settings.delivery.mode === 'webhook') {
-    app.connectMicroservice({ strategy: new BullMqServer({ redisUrl: settings.redisUrl, prefix: settings.queuePrefix, queue: deliveryQueueName(settings.agency), recordDeadLetter }) });
-  }
+  const consume = (queue: string) =>
+    new BullMqServer({
+      redisUrl: settings.redisUrl,
+      prefix: settings.queuePrefix,
+      queue,
+      lockMs: settings.workerLockMs,
+      recordDeadLetter: (record) => deadLetters.record(settings.agency, record),
+    });
+  app.connectMicroservice({ strategy: consume(inboxQueueName(settings.agency)) });
+  if (settings.delivery.mode === 'webhook') app.connectMicroservice({ strategy: consume(deliveryQueueName(settings.agency)) });
   serveOpenApi(app, settings.agency);
   await app.startAllMicroservices();
   await app.listen(settings.port, settings.host);

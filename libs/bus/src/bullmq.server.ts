@@ -15,6 +15,8 @@ export interface BullMqServerOptions {
   /** the one queue this microservice consumes (its unit's inbox) */
   queue: string;
   concurrency?: number;
+  /** BullMQ lockDuration and stalledInterval: a dead worker's job is retaken after about this long */
+  lockMs?: number;
   /** records a permanent failure in PostgreSQL before the job is dead-lettered */
   recordDeadLetter: DeadLetterRecorder;
 }
@@ -37,12 +39,14 @@ export class BullMqServer extends Server implements CustomTransportStrategy {
   }
 
   async listen(callback: (...optionalParams: unknown[]) => unknown): Promise<void> {
-    const { queue, redisUrl, prefix, concurrency = 4 } = this.options;
+    const { queue, redisUrl, prefix, concurrency = 4, lockMs = 30_000 } = this.options;
     this.deadLetterQueue = new Queue(DEAD_LETTER_QUEUE, { prefix, connection: this.connection(redisUrl, `${queue}:dlq`) });
     this.worker = new Worker(queue, (job) => this.process(job), {
       prefix,
       connection: this.connection(redisUrl, `${queue}:worker`),
       concurrency,
+      lockDuration: lockMs,
+      stalledInterval: lockMs,
     });
     this.worker.on('error', (error) => this.logger.error(`worker error on ${queue}: ${error.message}`));
     await this.worker.waitUntilReady();

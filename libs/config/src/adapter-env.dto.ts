@@ -75,6 +75,15 @@ export class AdapterEnv {
   @Min(1)
   INBOX_ATTEMPTS = 8;
 
+  /**
+   * How long a worker holds a job; a job whose process died is taken up again after about this
+   * long (BullMQ lockDuration and stalled-job check interval).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  WORKER_LOCK_MS = 30_000;
+
   @Transform(toInt)
   @IsInt()
   @Min(10)

@@ -19,6 +19,7 @@ export interface AdapterSettings {
   inboxRetry: { attempts: number; backoffMs: number };
   deliveryRetry: { attempts: number; backoffMs: number };
   deliveryTimeoutMs: number;
+  workerLockMs: number;
 }
 
 /** Turns validated environment into settings, filling unit defaults from libs/agencies. */
@@ -46,6 +47,7 @@ export function adapterSettingsFrom(env: Record<string, string | undefined>): Ad
     inboxRetry: { attempts: raw.INBOX_ATTEMPTS, backoffMs: raw.INBOX_BACKOFF_MS },
     deliveryRetry: { attempts: raw.DELIVERY_ATTEMPTS, backoffMs: raw.DELIVERY_BACKOFF_MS },
     deliveryTimeoutMs: raw.DELIVERY_TIMEOUT_MS,
+    workerLockMs: raw.WORKER_LOCK_MS,
   });
 }
 

@@ -1,0 +1,37 @@
+// Asia/Shanghai has kept UTC+8 without daylight saving since 1991, so a fixed offset yields the
+// Beijing date of every instant this system handles, whatever the host's TZ or ICU data.
+const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A calendar date written YYYY-MM-DD, as the State Council's annual notices list them. */
+export type IsoDate = string;
+
+// Same rule as #contracts' isCalendarDate, repeated so this library loads without class-validator.
+export function isIsoDate(value: unknown): value is IsoDate {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const [year, month, day] = value.split('-').map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+export function beijingDateOf(instant: Date): IsoDate {
+  return new Date(instant.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** 24:00 Beijing time of `date`, i.e. 16:00 UTC that same date: a deadline closes with its last day. */
+export function endOfBeijingDay(date: IsoDate): Date {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS - BEIJING_OFFSET_MS);
+}
+
+export function nextDate(date: IsoDate): IsoDate {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+}
+
+export function yearOf(date: IsoDate): number {
+  return Number(date.slice(0, 4));
+}
+
+export function isWeekend(date: IsoDate): boolean {
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return weekday === 0 || weekday === 6;
+}
