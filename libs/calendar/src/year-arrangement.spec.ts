@@ -18,7 +18,7 @@ describe('validateArrangement', () => {
   it.each<[string, YearArrangement, string[]]>([
     ['year after the range', { year: 2040, holidays: ['2040-01-01'], makeupWorkdays: [] }, ['year-out-of-range']],
     ['year before the range', { year: 2003, holidays: ['2003-01-01'], makeupWorkdays: [] }, ['year-out-of-range']],
-    ['31 days in February', { ...valid, holidays: ['2027-02-30'] }, ['bad-date']],
+    ['30 February', { ...valid, holidays: ['2027-02-30'] }, ['bad-date']],
     ['slashes', { ...valid, holidays: ['2027/01/01'] }, ['bad-date']],
     ['no leading zeros', { ...valid, makeupWorkdays: ['2027-1-9'] }, ['bad-date']],
     ['a date of the year before', { ...valid, holidays: ['2026-12-31', '2027-01-01'] }, ['wrong-year']],
@@ -56,7 +56,8 @@ describe('InMemoryCalendarSource', () => {
   });
 
   it('refuses a malformed arrangement', () => {
-    expect(() => new InMemoryCalendarSource([{ ...valid, makeupWorkdays: ['2027-01-06'] }])).toThrow(InvalidArrangementError);
+    const wednesdayMakeup = { ...valid, makeupWorkdays: ['2027-01-06'] };
+    expect(() => new InMemoryCalendarSource([wednesdayMakeup])).toThrow(InvalidArrangementError);
   });
 
   it('refuses two arrangements for one year', () => {

@@ -1,0 +1,97 @@
+// `npm run bus`: the whole bus on this machine. Checks PostgreSQL and Redis (or starts them with
+// docker compose), builds, applies migrations, then runs the 13 adapters as separate processes,
+// plus a stand-in for the units' own systems that receives and checks their webhooks.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ensureServices } from './lib/services.mjs';
+import { loadOrCreateKeys, sha256 } from './lib/keys.mjs';
+import { run } from './lib/run.mjs';
+
+const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+const sinkPort = Number(process.env.UNIT_SYSTEMS_PORT ?? 3100);
+
+await ensureServices({ databaseUrl, redisUrl });
+run('node', ['scripts/prisma-generate.mjs']);
+run('npx', ['tsc', '-p', 'tsconfig.build.json']);
+run('node', ['scripts/migrate.mjs', 'deploy', '--create-db'], { ...process.env, DATABASE_URL: databaseUrl });
+
+const { AGENCIES, AGENCY_CODES } = {
+  ...(await import('../dist/libs/agencies/src/index.js')),
+  ...(await import('../dist/libs/contracts/src/index.js')),
+};
+const { verifyWebhook } = await import('../dist/libs/bus/src/index.js');
+const keys = loadOrCreateKeys(AGENCY_CODES);
+
+// The units' own systems, played by one small server: it logs each webhook and checks its signature.
+const sink = createServer((req, res) => {
+  let body = '';
+  req.on('data', (chunk) => (body += chunk));
+  req.on('end', () => {
+    const code = (req.url ?? '/').slice(1);
+    const valid = verifyWebhook(keys[code]?.webhookSecret ?? '', body, req.headers['x-bus-signature'], Math.floor(Date.now() / 1000));
+    console.log(`[unit-system ${code}] ${req.headers['x-bus-message-type']} ${req.headers['x-bus-message-id']} signature ${valid ? 'ok' : 'INVALID'}`);
+    res.writeHead(valid ? 204 : 401).end();
+  });
+});
+await new Promise((resolve) => sink.listen(sinkPort, '127.0.0.1', resolve));
+
+const children = new Map();
+let stopping = false;
+
+function startAdapter(code) {
+  const unit = AGENCIES[code];
+  const env = {
+    ...process.env,
+    AGENCY: code,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    API_KEY_SHA256: sha256(keys[code].apiKey),
+    ...(unit.defaultDeliveryMode === 'webhook'
+      ? { WEBHOOK_URL: `http://127.0.0.1:${sinkPort}/${code}`, WEBHOOK_SECRET: keys[code].webhookSecret }
+      : {}),
+  };
+  const child = spawn(process.execPath, ['dist/apps/adapter/src/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = `[${code}] `;
+  for (const stream of [child.stdout, child.stderr]) {
+    let partial = '';
+    stream.on('data', (chunk) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop();
+      for (const line of lines) process.stdout.write(prefix + line + '\n');
+    });
+  }
+  child.on('exit', (code_, signal) => {
+    children.delete(code);
+    if (!stopping) {
+      console.error(`${prefix}exited (${code_ ?? signal}); stopping the bus`);
+      stop(1);
+    }
+  });
+  children.set(code, child);
+}
+
+function stop(exitCode = 0) {
+  stopping = true;
+  for (const child of children.values()) child.kill('SIGTERM');
+  sink.close();
+  const wait = setInterval(() => {
+    if (children.size === 0) {
+      clearInterval(wait);
+      process.exit(exitCode);
+    }
+  }, 100);
+}
+
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+for (const code of AGENCY_CODES) startAdapter(code);
+console.log('\nThe bus is starting. Each unit’s adapter, with the API key its system uses (kept in .bus/keys.json):');
+for (const code of AGENCY_CODES) {
+  const unit = AGENCIES[code];
+  console.log(
+    `  ${code.padEnd(20)} http://127.0.0.1:${unit.defaultPort}  docs: /docs  delivery: ${unit.defaultDeliveryMode.padEnd(7)}  key: ${keys[code].apiKey}`,
+  );
+}
+console.log(`  units' systems (webhook stand-in): http://127.0.0.1:${sinkPort}/<unit>\nCtrl-C stops everything.\n`);
