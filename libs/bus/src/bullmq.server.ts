@@ -1,8 +1,8 @@
-import { Logger } from '@nestjs/common';
+import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, type Observable, throwError } from 'rxjs';
 import { BullMqContext } from './bullmq.context.js';
 import { type DeadLetterRecorder, PermanentMessageError } from './consumer-outcome.js';
 import { DEAD_LETTER_QUEUE } from '#contracts';
@@ -19,6 +19,19 @@ export interface BullMqServerOptions {
   lockMs?: number;
   /** records a permanent failure in PostgreSQL before the job is dead-lettered */
   recordDeadLetter: DeadLetterRecorder;
+}
+
+/**
+ * Nest's default RPC exception filter replaces whatever a handler throws with
+ * `{ status: 'error', message: 'Internal server error' }`, so BullMqServer could neither tell a
+ * PermanentMessageError from a retryable failure nor record why a job failed. Every consumer on
+ * this transport takes `@UseFilters(PropagateToBullMq)` to hand the original error on.
+ */
+@Catch()
+export class PropagateToBullMq implements RpcExceptionFilter<unknown> {
+  catch(exception: unknown): Observable<never> {
+    return throwError(() => exception);
+  }
 }
 
 /**
@@ -84,7 +97,10 @@ export class BullMqServer extends Server implements CustomTransportStrategy {
       const permanent = failure instanceof PermanentMessageError;
       // attemptsMade counts the attempts that failed before this one.
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (!permanent && !lastAttempt) throw failure;
+      if (!permanent && !lastAttempt) {
+        this.logger.warn(`job ${job.id} (${job.name}) of ${this.options.queue} failed attempt ${job.attemptsMade + 1}, will retry: ${failure.message}`);
+        throw failure;
+      }
       await this.deadLetter(job, failure);
       throw new UnrecoverableError(failure.message);
     }

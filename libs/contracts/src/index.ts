@@ -1,5 +1,3 @@
-// class-transformer decorators read design-time types through reflect-metadata.
-import 'reflect-metadata';
 export * from './agency-codes.js';
 export * from './calendar-date.js';
 export * from './envelope.js';

@@ -1,11 +1,12 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { type BusJobData, MESSAGE_TYPES } from '#contracts';
-import type { ConsumeOutcome } from '#bus';
+import { type ConsumeOutcome, PropagateToBullMq } from '#bus';
 import { InboxConsumerService } from './inbox-consumer.service.js';
 
 /** Every message type of the bus lands in the unit's inbox (EventPattern takes a list of patterns). */
 @Controller()
+@UseFilters(PropagateToBullMq) // errors must reach BullMqServer as thrown (permanent vs retry)
 export class InboxConsumer {
   constructor(private readonly consumer: InboxConsumerService) {}
 

@@ -1,10 +1,11 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DELIVER_TO_UNIT_SYSTEM, type DeliveryJobData } from '#contracts';
-import { BullMqContext, type ConsumeOutcome } from '#bus';
+import { BullMqContext, type ConsumeOutcome, PropagateToBullMq } from '#bus';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
 
 @Controller()
+@UseFilters(PropagateToBullMq) // errors must reach BullMqServer as thrown (permanent vs retry)
 export class WebhookDeliveryConsumer {
   constructor(private readonly delivery: WebhookDeliveryService) {}
 

@@ -1,3 +1,5 @@
+// @Type reads design-time types through reflect-metadata, which must be loaded before the decorator runs.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { ArrayUnique, IsArray, IsIn, IsOptional, ValidateNested } from 'class-validator';
 import { PRIORITY_GROUPS, type PriorityGroup, SITUATIONS, type Situation } from '../policy.enums.js';

@@ -1,0 +1,38 @@
+import { MessageType } from './message-types.js';
+import { validatePayload } from './envelope.js';
+import { requiredPredecessor } from './handoff.enums.js';
+
+const person = { name: '林某某', idNumber: '11010519491231002X' };
+
+describe('payloads validated where they are consumed', () => {
+  it('refuses an advance referral without a reason (第十九条 ¶2)', () => {
+    const result = validatePayload(MessageType.AdvanceReferral, 1, { person, situation: 'other', suggestion: '建议' });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems.map((p) => p.field)).toContain('reason');
+  });
+
+  it('requires 第六条 reasons for a refusal, and only known ones', () => {
+    const refused = { concludedOn: '2026-11-27', outcome: 'refused' };
+    expect(validatePayload(MessageType.Concluded, 1, refused).ok).toBe(false);
+    expect(validatePayload(MessageType.Concluded, 1, { ...refused, refusalReasons: ['bad-luck'] }).ok).toBe(false);
+    expect(validatePayload(MessageType.Concluded, 1, { ...refused, refusalReasons: ['major-fault'] }).ok).toBe(true);
+    expect(validatePayload(MessageType.Concluded, 1, { concludedOn: '2026-11-27', outcome: 'assisted' }).ok).toBe(true);
+  });
+
+  it('accepts only the two 第二十条 ¶2 situations for an urgent medical notice', () => {
+    const notice = { person, hospital: '晋江市医院', condition: '需手术', noticedAt: '2026-11-27T02:15:00Z' };
+    expect(validatePayload(MessageType.UrgentMedicalNotice, 1, { ...notice, situation: 'tort-injury' }).ok).toBe(true);
+    expect(validatePayload(MessageType.UrgentMedicalNotice, 1, { ...notice, situation: 'major-property-loss' }).ok).toBe(false);
+  });
+
+  it('refuses a schema version it does not know, and unknown fields', () => {
+    expect(validatePayload(MessageType.Feedback, 2, { summary: 'x' })).toMatchObject({ ok: false, problems: [{ field: 'schemaVersion' }] });
+    expect(validatePayload(MessageType.Feedback, 1, { summary: 'x', extra: 1 }).ok).toBe(false);
+  });
+
+  it('walks the steps of 第二十一条 in one order only', () => {
+    expect(requiredPredecessor('sent')).toBeNull();
+    expect(requiredPredecessor('procedure-started')).toBe('received');
+    expect(requiredPredecessor('feedback-given')).toBe('concluded');
+  });
+});
