@@ -1,3 +1,5 @@
+import type { DeadLetterRecord } from '#contracts';
+
 /**
  * What a consumer did with a message (ARCHITECTURE §7): processed, skipped as a duplicate, or
  * it throws — a plain error to be retried with backoff, a PermanentMessageError to be recorded
@@ -8,16 +10,6 @@ export type ConsumeOutcome = 'processed' | 'duplicate';
 /** Retrying cannot help (invalid payload, unknown type, missing handoff): dead-letter it now. */
 export class PermanentMessageError extends Error {
   override readonly name = 'PermanentMessageError';
-}
-
-/** A failed job that will not be retried again, as the transport hands it to its recorder. */
-export interface DeadLetterRecord {
-  queue: string;
-  jobId: string;
-  messageId: string | null;
-  type: string;
-  reason: string;
-  attempts: number;
 }
 
 export type DeadLetterRecorder = (record: DeadLetterRecord) => Promise<void>;

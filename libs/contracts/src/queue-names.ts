@@ -23,3 +23,13 @@ export interface DeliveryJobData {
   agency: AgencyCode;
   messageId: string;
 }
+
+/** A failed job that will not be retried again, as the transport records it before dead-lettering. */
+export interface DeadLetterRecord {
+  queue: string;
+  jobId: string;
+  messageId: string | null;
+  type: string;
+  reason: string;
+  attempts: number;
+}

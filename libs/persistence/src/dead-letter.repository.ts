@@ -1,22 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { AgencyCode } from '#contracts';
+import type { AgencyCode, DeadLetterRecord } from '#contracts';
 import { PrismaService } from './prisma.service.js';
-
-export interface DeadLetterInput {
-  queue: string;
-  jobId: string;
-  messageId: string | null;
-  type: string;
-  reason: string;
-  attempts: number;
-}
 
 @Injectable()
 export class DeadLetterRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Once per (queue, job): a crash while dead-lettering and a second try record one row. */
-  async record(agency: AgencyCode, entry: DeadLetterInput): Promise<void> {
+  async record(agency: AgencyCode, entry: DeadLetterRecord): Promise<void> {
     await this.prisma.deadLetter.createMany({
       data: [{ id: crypto.randomUUID(), agency, ...entry }],
       skipDuplicates: true,

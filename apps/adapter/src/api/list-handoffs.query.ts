@@ -1,6 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { HANDOFF_KINDS, type HandoffKind, type Step, STEP_ORDER } from '#contracts';
+import { PageLimit } from './page-limit.js';
 
 export class ListHandoffsQuery {
   /** sent: handoffs the unit opened; received: handoffs addressed to it; default both */
@@ -17,11 +17,7 @@ export class ListHandoffsQuery {
   @IsIn(HANDOFF_KINDS)
   kind?: HandoffKind;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageLimit()
   limit?: number;
 
   /** id of the last handoff of the previous page */
