@@ -6,7 +6,6 @@ import {
   DELIVER_TO_UNIT_SYSTEM,
   type DeliveryJobData,
   deliveryQueueName,
-  inboxQueueName,
   type Priority,
 } from '#contracts';
 import type { JobsOptions } from 'bullmq';
@@ -16,6 +15,8 @@ import { createRedisConnection } from './redis-connection.js';
 
 export interface BusJob extends BusJobData {
   priority: Priority;
+  /** a unit's inbox queue, or the scheduler's */
+  queue: string;
 }
 
 /**
@@ -47,8 +48,8 @@ export class BullMqClient extends ClientProxy {
     return this.queues as T;
   }
 
-  /** Adds the job to the recipient's inbox; resolves once Redis has it. */
-  async publishToInbox(job: BusJob): Promise<void> {
+  /** Adds the job to its queue (job name = message type); resolves once Redis has it. */
+  async publishMessage(job: BusJob): Promise<void> {
     await this.dispatchEvent({ pattern: job.type, data: job });
   }
 
@@ -67,7 +68,7 @@ export class BullMqClient extends ClientProxy {
       from: job.from,
       to: job.to,
     };
-    await this.add(inboxQueueName(job.to), job.type, data, messageJobOptions(job.messageId, job.priority, this.options.inboxRetry));
+    await this.add(job.queue, job.type, data, messageJobOptions(job.messageId, job.priority, this.options.inboxRetry));
     return undefined as T;
   }
 

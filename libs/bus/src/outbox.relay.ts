@@ -84,7 +84,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           const failed = new Map<string, string>();
           for (const job of pending) {
             try {
-              await this.client.publishToInbox(job);
+              await this.client.publishMessage(job);
               done.push(job.messageId);
             } catch (error) {
               failed.set(job.messageId, error instanceof Error ? error.message : String(error));

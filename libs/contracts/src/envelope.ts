@@ -12,6 +12,7 @@ import {
   FeedbackPayloadV1,
   ProcedureStartedPayloadV1,
   ReceiptPayloadV1,
+  StepRecordedPayloadV1,
 } from './payloads/lifecycle.payloads.js';
 import type { Priority } from './policy.enums.js';
 import { type Validated, validatePlain } from './validation.js';
@@ -26,6 +27,7 @@ export interface PayloadByType {
   [MessageType.ProcedureStarted]: ProcedureStartedPayloadV1;
   [MessageType.Concluded]: ConcludedPayloadV1;
   [MessageType.Feedback]: FeedbackPayloadV1;
+  [MessageType.StepRecorded]: StepRecordedPayloadV1;
 }
 
 /**
@@ -41,6 +43,7 @@ const PAYLOAD_SCHEMAS: { [T in MessageType]: Record<number, ClassConstructor<Pay
   [MessageType.ProcedureStarted]: { 1: ProcedureStartedPayloadV1 },
   [MessageType.Concluded]: { 1: ConcludedPayloadV1 },
   [MessageType.Feedback]: { 1: FeedbackPayloadV1 },
+  [MessageType.StepRecorded]: { 1: StepRecordedPayloadV1 },
 };
 
 /** The version producers write today. */

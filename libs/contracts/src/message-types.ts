@@ -13,9 +13,13 @@ export const MessageType = {
   ProcedureStarted: 'handoff.procedure-started',
   Concluded: 'handoff.concluded',
   Feedback: 'handoff.feedback',
+  /** internal: a step was recorded on a handoff; goes to the scheduler, which keeps the clocks */
+  StepRecorded: 'handoff.step-recorded',
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 export const MESSAGE_TYPES: readonly MessageType[] = Object.values(MessageType);
+/** What travels between the units' adapters (everything but the scheduler's internal events). */
+export const UNIT_MESSAGE_TYPES: readonly MessageType[] = MESSAGE_TYPES.filter((type) => type !== MessageType.StepRecorded);
 
 /** The message that opens each kind of handoff. */
 export const OPENING_MESSAGE: Record<HandoffKind, MessageType> = {

@@ -12,6 +12,14 @@ export function deliveryQueueName(agency: AgencyCode): string {
   return `delivery.${agency}`;
 }
 
+/** Step events for the scheduler, which keeps every handoff's clocks (第十九条–第二十一条). */
+export const SCHEDULER_QUEUE = 'scheduler.events';
+
+/** Reminders and escalations for the joint-meeting office and the units' liaisons and leaders. */
+export const OFFICE_ALERTS_QUEUE = 'office.alerts';
+/** Job name on OFFICE_ALERTS_QUEUE; the job carries only the alert's id. */
+export const SEND_OFFICE_ALERT = 'office.alert';
+
 /** Jobs that failed for good, from any queue, for operators to inspect and replay. */
 export const DEAD_LETTER_QUEUE = 'dead-letter';
 

@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { AgencyCode, HandoffKind, Priority, Step } from '#contracts';
+import {
+  type AgencyCode,
+  CURRENT_SCHEMA_VERSION,
+  type HandoffKind,
+  MessageType,
+  type Priority,
+  SCHEDULER_QUEUE,
+  type Step,
+  type StepRecordedPayloadV1,
+} from '#contracts';
 import type { Handoff, HandoffStep, Prisma } from './generated/prisma/client.js';
 import { HandoffForbiddenError, HandoffNotFoundError } from './persistence.errors.js';
 import { PrismaService } from './prisma.service.js';
@@ -55,6 +64,10 @@ export class HandoffRepository {
     return handoff;
   }
 
+  /**
+   * Records a step and, in the same transaction, the step event the scheduler keeps its clocks
+   * from (through the outbox, like every message of the bus).
+   */
   async addStep(tx: Tx, actor: AgencyCode, handoffId: string, step: NewStep): Promise<void> {
     await tx.handoffStep.create({
       data: {
@@ -67,7 +80,26 @@ export class HandoffRepository {
         details: step.details,
       },
     });
-    await tx.handoff.update({ where: { id: handoffId }, data: { currentStep: step.step } });
+    const handoff = await tx.handoff.update({ where: { id: handoffId }, data: { currentStep: step.step } });
+    const eventId = crypto.randomUUID();
+    const payload: StepRecordedPayloadV1 = { step: step.step, occurredAt: step.occurredAt.toISOString() };
+    await tx.message.create({
+      data: {
+        id: eventId,
+        type: MessageType.StepRecorded,
+        schemaVersion: CURRENT_SCHEMA_VERSION,
+        fromAgency: actor,
+        toAgency: actor,
+        handoffId,
+        caseRef: handoff.caseRef,
+        correlationId: handoff.requestId,
+        causationId: step.messageId,
+        occurredAt: step.occurredAt,
+        priority: handoff.priority,
+        payload: { ...payload },
+      },
+    });
+    await tx.outboxEntry.create({ data: { messageId: eventId, fromAgency: actor, queue: SCHEDULER_QUEUE } });
   }
 
   /** The message that carried a step of a handoff the unit is party to. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type AgencyCode, type Envelope, inboxQueueName, type MessageType, type Priority } from '#contracts';
+import { type AgencyCode, type Envelope, inboxQueueName, MessageType, type Priority } from '#contracts';
 
 import type { Message, Prisma } from './generated/prisma/client.js';
 import { PrismaService } from './prisma.service.js';
@@ -43,7 +43,7 @@ export class MessageRepository {
 
   async listForHandoff(agency: AgencyCode, handoffId: string): Promise<Envelope[]> {
     const rows = await this.prisma.message.findMany({
-      where: { handoffId, OR: [{ fromAgency: agency }, { toAgency: agency }] },
+      where: { handoffId, type: { not: MessageType.StepRecorded }, OR: [{ fromAgency: agency }, { toAgency: agency }] },
       orderBy: { createdAt: 'asc' },
     });
     return rows.map(toEnvelope);

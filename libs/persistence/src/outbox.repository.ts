@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { AgencyCode, BusJobData, MessageType, Priority } from '#contracts';
+import { type AgencyCode, type BusJobData, type MessageType, type Priority, SCHEDULER_QUEUE } from '#contracts';
 import { PrismaService } from './prisma.service.js';
 import type { Tx } from './transaction.js';
 
 export interface PendingPublication extends BusJobData {
   priority: Priority;
+  /** the queue the row was written for: a unit's inbox, or the scheduler's */
+  queue: string;
 }
 
 /** The relay's view of the outbox: claim unpublished rows, publish them, stamp them, in one transaction. */
@@ -25,9 +27,9 @@ export class OutboxRepository {
   ): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
       const pending = await tx.$queryRaw<
-        { messageId: string; type: string; schemaVersion: number; handoffId: string; fromAgency: string; toAgency: string; priority: string }[]
+        { messageId: string; queue: string; type: string; schemaVersion: number; handoffId: string; fromAgency: string; toAgency: string; priority: string }[]
       >`
-        SELECT o."messageId", m.type, m."schemaVersion", m."handoffId", m."fromAgency", m."toAgency", m.priority
+        SELECT o."messageId", o.queue, m.type, m."schemaVersion", m."handoffId", m."fromAgency", m."toAgency", m.priority
         FROM "OutboxEntry" o JOIN "Message" m ON m.id = o."messageId"
         WHERE o."fromAgency" = ${sender} AND o."publishedAt" IS NULL
         ORDER BY o."createdAt"
@@ -37,6 +39,7 @@ export class OutboxRepository {
       const { published, failed } = await publish(
         pending.map((row) => ({
           messageId: row.messageId,
+          queue: row.queue,
           type: row.type as MessageType,
           schemaVersion: row.schemaVersion,
           handoffId: row.handoffId,
@@ -72,6 +75,11 @@ export class OutboxRepository {
       data: { publishedAt: null },
     });
     return count;
+  }
+
+  /** The scheduler confirms a step event, in the transaction that applied it. */
+  async confirmStepEventConsumed(tx: Tx, messageId: string, at: Date): Promise<void> {
+    await tx.outboxEntry.updateMany({ where: { messageId, consumedAt: null, queue: SCHEDULER_QUEUE }, data: { consumedAt: at } });
   }
 
   /** The recipient confirms, in its inbox transaction, that the message arrived. */

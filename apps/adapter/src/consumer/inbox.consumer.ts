@@ -1,6 +1,6 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { type BusJobData, MESSAGE_TYPES } from '#contracts';
+import { type BusJobData, UNIT_MESSAGE_TYPES } from '#contracts';
 import { type ConsumeOutcome, PropagateToBullMq } from '#bus';
 import { InboxConsumerService } from './inbox-consumer.service.js';
 
@@ -10,7 +10,7 @@ import { InboxConsumerService } from './inbox-consumer.service.js';
 export class InboxConsumer {
   constructor(private readonly consumer: InboxConsumerService) {}
 
-  @EventPattern([...MESSAGE_TYPES])
+  @EventPattern([...UNIT_MESSAGE_TYPES])
   receive(@Payload() job: BusJobData): Promise<ConsumeOutcome> {
     return this.consumer.consume(job);
   }

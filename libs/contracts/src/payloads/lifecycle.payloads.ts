@@ -1,5 +1,6 @@
 import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
 import { IsCalendarDate } from '../calendar-date.js';
+import { STEP_ORDER, type Step } from '../handoff.enums.js';
 import { OUTCOMES, type Outcome, REFUSAL_REASONS, type RefusalReason } from '../policy.enums.js';
 
 /** Sent by the receiving adapter when the handoff reaches its inbox (the receipt of 第二十一条). */
@@ -38,6 +39,15 @@ export class ConcludedPayloadV1 {
   @IsString()
   @Length(1, 5000)
   measures?: string;
+}
+
+/** Internal event to the scheduler: which step, when. The scheduler re-reads the handoff itself. */
+export class StepRecordedPayloadV1 {
+  @IsIn(STEP_ORDER)
+  step: Step;
+
+  @IsISO8601({ strict: true })
+  occurredAt: string;
 }
 
 /** 第二十一条 办结后反馈: the outcome reported to the sender within 5 working days of closing. */

@@ -1,0 +1,80 @@
+import { addClockHours, addWorkingDays, type CalendarSource } from '#calendar';
+import type { DeadlineRule } from './deadline-rules.js';
+
+/**
+ * The alerts of one obligation, in the order they fire: reminders to the responsible unit's
+ * liaison before the due time, an escalation to the liaison and the joint-meeting office at the
+ * due time, and one naming the unit's leader if it is still open some working days later.
+ */
+export const ALERT_LEVELS = ['reminder-1', 'reminder-2', 'overdue', 'overdue-leader'] as const;
+export type AlertLevel = (typeof ALERT_LEVELS)[number];
+
+export interface ScheduledAlert {
+  level: AlertLevel;
+  at: Date;
+}
+
+export interface DeadlineComputation {
+  dueAt: Date;
+  provisional: boolean;
+  missingYears: number[];
+}
+
+/** The due time of a rule started at `startAt`; provisional where a year has no loaded calendar. */
+export function computeDue(rule: DeadlineRule, startAt: Date, calendar: CalendarSource): DeadlineComputation {
+  if (rule.unit === 'clock-hours') return { dueAt: addClockHours(startAt, rule.amount), provisional: false, missingYears: [] };
+  const { dueAt, provisional, missingYears } = addWorkingDays(startAt, rule.amount, calendar);
+  return { dueAt, provisional, missingYears: [...missingYears] };
+}
+
+export interface ScheduleOptions {
+  /** 第五条 green channel: reminders come earlier */
+  greenChannel: boolean;
+  /** working days after the due day at which the leader is named (default 3) */
+  leaderAfterWorkingDays: number;
+}
+
+export function alertSchedule(
+  rule: DeadlineRule,
+  startAt: Date,
+  dueAt: Date,
+  calendar: CalendarSource,
+  options: ScheduleOptions,
+): ScheduledAlert[] {
+  const allowed = dueAt.getTime() - startAt.getTime();
+  // Half of the allowed time; a quarter for the green channel.
+  const first = new Date(startAt.getTime() + allowed * (options.greenChannel ? 0.25 : 0.5));
+  // One working day before the due time (two for the green channel): the start of the last day(s).
+  const daysBefore = options.greenChannel ? 2 : 1;
+  const second =
+    rule.unit === 'working-days'
+      ? rule.amount > daysBefore
+        ? addWorkingDays(startAt, rule.amount - daysBefore, calendar).dueAt
+        : null
+      : new Date(dueAt.getTime() - allowed * (options.greenChannel ? 0.25 : 0.1));
+  // The leader is named if the duty is still open N working days after its due day.
+  const leader = addWorkingDays(new Date(dueAt.getTime() - 1), options.leaderAfterWorkingDays, calendar).dueAt;
+  const schedule: ScheduledAlert[] = [{ level: 'reminder-1', at: first }];
+  if (second && second > first && second < dueAt) schedule.push({ level: 'reminder-2', at: second });
+  schedule.push({ level: 'overdue', at: dueAt }, { level: 'overdue-leader', at: leader });
+  return schedule;
+}
+
+/**
+ * Which alerts to send now, and what comes next. A reminder whose moment has passed while a
+ * later alert is also due is skipped: reminding of a duty already overdue helps nobody.
+ * Escalations are never skipped.
+ */
+export function dueAlerts(
+  schedule: readonly ScheduledAlert[],
+  nextLevel: AlertLevel,
+  now: Date,
+): { fire: AlertLevel[]; next: ScheduledAlert | null } {
+  const pending = schedule.slice(schedule.findIndex((alert) => alert.level === nextLevel));
+  const due = pending.filter((alert) => alert.at <= now);
+  const latestDue = due.at(-1);
+  const fire = due
+    .filter((alert) => !alert.level.startsWith('reminder') || alert === latestDue)
+    .map((alert) => alert.level);
+  return { fire, next: pending.find((alert) => alert.at > now) ?? null };
+}

@@ -1,0 +1,2 @@
+export * from './alert-schedule.js';
+export * from './deadline-rules.js';
