@@ -4,7 +4,7 @@ import { adapterConfig, type AdapterSettings, CLOCK, systemClock } from '#config
 import { OutboxRepository, PersistenceModule } from '#persistence';
 import { BullMqClient, OutboxRelay } from '#bus';
 import { AgencyContext } from './api/agency.context.js';
-import { ApiKeyGuard } from './api/api-key.guard.js';
+import { API_KEY_DIGESTS, ApiKeyGuard } from '#http';
 import { HandoffsController } from './api/handoffs.controller.js';
 import { InboxController } from './api/inbox.controller.js';
 import { InboxConsumer } from './consumer/inbox.consumer.js';
@@ -41,6 +41,7 @@ import { LifecycleService } from './handoffs/lifecycle.service.js';
         }),
     },
     AgencyContext,
+    { provide: API_KEY_DIGESTS, inject: [adapterConfig.KEY], useFactory: (settings: AdapterSettings) => settings.apiKeySha256 },
     ApiKeyGuard,
     HandoffOpeningService,
     LifecycleService,

@@ -6,8 +6,8 @@ import { deliveryQueueName, inboxQueueName } from '#contracts';
 import { DeadLetterRepository } from '#persistence';
 import { BullMqServer } from '#bus';
 import { AdapterModule } from './adapter.module.js';
-import { ProblemFilter } from './api/problem.filter.js';
-import { createValidationPipe } from './api/validation.pipe.js';
+import { createValidationPipe, ProblemFilter } from '#http';
+import { ADAPTER_ERROR_STATUSES } from './api/error-statuses.js';
 import { serveOpenApi } from './openapi.js';
 
 /** Starts one unit's adapter: HTTP API plus the BullMQ microservice(s) on its inbox (and delivery) queue. */
@@ -17,7 +17,7 @@ export async function bootstrapAdapter(): Promise<NestExpressApplication> {
   // An oversized body is refused with 413 before it is parsed (issue: bad input).
   app.useBodyParser('json', { limit: settings.maxBodyBytes });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalFilters(new ProblemFilter(ADAPTER_ERROR_STATUSES));
   app.enableShutdownHooks();
 
   const deadLetters = app.get(DeadLetterRepository);

@@ -9,6 +9,8 @@ import type { DeadlineRule } from './deadline-rules.js';
 export const ALERT_LEVELS = ['reminder-1', 'reminder-2', 'overdue', 'overdue-leader'] as const;
 export type AlertLevel = (typeof ALERT_LEVELS)[number];
 
+const DAY_MS = 24 * 3600_000;
+
 export interface ScheduledAlert {
   level: AlertLevel;
   at: Date;
@@ -44,12 +46,13 @@ export function alertSchedule(
   const allowed = dueAt.getTime() - startAt.getTime();
   // Half of the allowed time; a quarter for the green channel.
   const first = new Date(startAt.getTime() + allowed * (options.greenChannel ? 0.25 : 0.5));
-  // One working day before the due time (two for the green channel): the start of the last day(s).
+  // One working day before the due time (two for the green channel): 00:00 of the last working
+  // day (of the last two), i.e. 24 hours before the close of that day — never a day off between.
   const daysBefore = options.greenChannel ? 2 : 1;
   const second =
     rule.unit === 'working-days'
       ? rule.amount > daysBefore
-        ? addWorkingDays(startAt, rule.amount - daysBefore, calendar).dueAt
+        ? new Date(addWorkingDays(startAt, rule.amount - daysBefore + 1, calendar).dueAt.getTime() - DAY_MS)
         : null
       : new Date(dueAt.getTime() - allowed * (options.greenChannel ? 0.25 : 0.1));
   // The leader is named if the duty is still open N working days after its due day.
@@ -70,7 +73,10 @@ export function dueAlerts(
   nextLevel: AlertLevel,
   now: Date,
 ): { fire: AlertLevel[]; next: ScheduledAlert | null } {
-  const pending = schedule.slice(schedule.findIndex((alert) => alert.level === nextLevel));
+  // By level order, not by position: a level the schedule no longer has (a reminder dropped after
+  // a calendar change) must not make later escalations disappear.
+  const from = ALERT_LEVELS.indexOf(nextLevel);
+  const pending = schedule.filter((alert) => ALERT_LEVELS.indexOf(alert.level) >= from);
   const due = pending.filter((alert) => alert.at <= now);
   const latestDue = due.at(-1);
   const fire = due

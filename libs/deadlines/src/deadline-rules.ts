@@ -7,6 +7,8 @@ import { type HandoffKind, HANDOFF_KINDS, type Step } from '#contracts';
  */
 export interface DeadlineRule {
   id: string;
+  /** what the duty is, as the office reads it in an alert */
+  labelZh: string;
   article: string;
   kinds: readonly HandoffKind[];
   start: { step: Step } | { detailsDate: 'investigationEndedOn' | 'discoveredOn' };
@@ -29,6 +31,7 @@ export function deadlineRules(settings: DeadlineSettings): readonly DeadlineRule
   return [
     {
       id: 'referral-after-investigation',
+      labelZh: '调查终结后5个工作日内书面移送',
       article: '第十九条第一款',
       kinds: ['judicial-referral'],
       start: { detailsDate: 'investigationEndedOn' },
@@ -39,6 +42,7 @@ export function deadlineRules(settings: DeadlineSettings): readonly DeadlineRule
     },
     {
       id: 'lead-after-discovery',
+      labelZh: '发现线索后5个工作日内移送',
       article: '第二十条第一款',
       kinds: ['social-lead'],
       start: { detailsDate: 'discoveredOn' },
@@ -49,6 +53,7 @@ export function deadlineRules(settings: DeadlineSettings): readonly DeadlineRule
     },
     {
       id: 'urgent-notice-acknowledged',
+      labelZh: '收到紧急救治告知后及时受理',
       article: '第二十条第二款',
       kinds: ['urgent-medical-notice'],
       start: { step: 'sent' },
@@ -59,6 +64,7 @@ export function deadlineRules(settings: DeadlineSettings): readonly DeadlineRule
     },
     {
       id: 'paperwork-after-advance-payment',
+      labelZh: '先行救助后补办手续',
       article: '第二十条第二款',
       kinds: ['urgent-medical-notice'],
       start: { step: 'procedure-started' },
@@ -69,6 +75,7 @@ export function deadlineRules(settings: DeadlineSettings): readonly DeadlineRule
     },
     {
       id: 'procedure-started-after-receipt',
+      labelZh: '收到移送后5个工作日内启动程序',
       article: '第二十一条',
       kinds: REFERRALS_AND_LEADS,
       start: { step: 'received' },
@@ -79,6 +86,7 @@ export function deadlineRules(settings: DeadlineSettings): readonly DeadlineRule
     },
     {
       id: 'feedback-after-conclusion',
+      labelZh: '办结后5个工作日内反馈',
       article: '第二十一条',
       kinds: HANDOFF_KINDS,
       start: { step: 'concluded' },

@@ -1,2 +1,3 @@
 export * from './alert-schedule.js';
 export * from './deadline-rules.js';
+export * from './alert-composer.js';

@@ -7,9 +7,10 @@ export class DeadLetterRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Once per (queue, job): a crash while dead-lettering and a second try record one row. */
-  async record(agency: AgencyCode, entry: DeadLetterRecord): Promise<void> {
+  /** `owner`: the unit whose consumer gave up, or the scheduler. */
+  async record(owner: AgencyCode | 'scheduler', entry: DeadLetterRecord): Promise<void> {
     await this.prisma.deadLetter.createMany({
-      data: [{ id: crypto.randomUUID(), agency, ...entry }],
+      data: [{ id: crypto.randomUUID(), agency: owner, ...entry }],
       skipDuplicates: true,
     });
   }

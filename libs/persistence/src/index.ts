@@ -1,11 +1,15 @@
+export * from './alert.repository.js';
+export * from './calendar-year.repository.js';
 export * from './dead-letter.repository.js';
-export type { Handoff, HandoffStep, InboxEntry, Prisma } from './generated/prisma/client.js';
+export type { Alert, AlertNote, CalendarYear, Handoff, HandoffStep, InboxEntry, Obligation, Prisma, RosterEntry } from './generated/prisma/client.js';
 export * from './handoff.repository.js';
 export * from './idempotency.repository.js';
 export * from './inbox.repository.js';
 export * from './message.repository.js';
+export * from './obligation.repository.js';
 export * from './outbox.repository.js';
 export * from './persistence.errors.js';
 export * from './persistence.module.js';
 export * from './prisma.service.js';
+export * from './roster.repository.js';
 export * from './transaction.js';

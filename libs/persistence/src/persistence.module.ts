@@ -1,11 +1,15 @@
 import { type DynamicModule, type InjectionToken, Module, type ModuleMetadata } from '@nestjs/common';
+import { AlertRepository } from './alert.repository.js';
+import { CalendarYearRepository } from './calendar-year.repository.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
 import { HandoffRepository } from './handoff.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { InboxRepository } from './inbox.repository.js';
 import { MessageRepository } from './message.repository.js';
+import { ObligationRepository } from './obligation.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { DATABASE_URL, PrismaService } from './prisma.service.js';
+import { RosterRepository } from './roster.repository.js';
 
 const REPOSITORIES = [
   PrismaService,
@@ -15,6 +19,10 @@ const REPOSITORIES = [
   InboxRepository,
   IdempotencyRepository,
   DeadLetterRepository,
+  ObligationRepository,
+  AlertRepository,
+  CalendarYearRepository,
+  RosterRepository,
 ];
 
 @Module({})

@@ -13,7 +13,7 @@ import { HandoffOpeningService } from '../handoffs/handoff-opening.service.js';
 import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';
 import { LifecycleService, type ReportedStep } from '../handoffs/lifecycle.service.js';
 import { AgencyContext } from './agency.context.js';
-import { ApiKeyGuard } from './api-key.guard.js';
+import { ApiKeyGuard } from '#http';
 import { presentHandoff, presentHandoffSummary } from './handoff.presenter.js';
 import { ListHandoffsQuery } from './list-handoffs.query.js';
 import {

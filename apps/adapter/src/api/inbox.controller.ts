@@ -4,7 +4,7 @@ import { agencyDefinition } from '#agencies';
 import { CLOCK, type Clock } from '#config';
 import { InboxRepository, MessageRepository } from '#persistence';
 import { AgencyContext } from './agency.context.js';
-import { ApiKeyGuard } from './api-key.guard.js';
+import { ApiKeyGuard } from '#http';
 import { InboxQuery } from './inbox.query.js';
 
 /**

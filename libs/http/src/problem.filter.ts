@@ -1,30 +1,19 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Problem } from '#contracts';
-import { HandoffForbiddenError, HandoffNotFoundError } from '#persistence';
-import {
-  IdempotencyConflictError,
-  NotTheReceiverError,
-  SenderNotAllowedError,
-  StepOutOfOrderError,
-} from '../handoffs/handoff.errors.js';
 
-const DOMAIN_STATUS: [new (...args: never[]) => Error, number][] = [
-  [HandoffNotFoundError, HttpStatus.NOT_FOUND],
-  [HandoffForbiddenError, HttpStatus.FORBIDDEN],
-  [SenderNotAllowedError, HttpStatus.FORBIDDEN],
-  [NotTheReceiverError, HttpStatus.FORBIDDEN],
-  [StepOutOfOrderError, HttpStatus.CONFLICT],
-  [IdempotencyConflictError, HttpStatus.UNPROCESSABLE_ENTITY],
-];
+/** Which HTTP status each domain error of an app maps to. */
+export type DomainErrorStatuses = readonly (readonly [new (...args: never[]) => Error, number])[];
 
 /**
- * Every error of the units' API is JSON: `{ statusCode, error, message, problems: [{ field, message }] }`,
- * so a unit's system can show each problem next to the field that caused it.
+ * Every error of the bus's HTTP APIs is JSON: `{ statusCode, error, message, problems: [{ field, message }] }`,
+ * so a caller's system can show each problem next to the field that caused it.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemFilter.name);
+
+  constructor(private readonly domainStatuses: DomainErrorStatuses = []) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
@@ -44,10 +33,13 @@ export class ProblemFilter implements ExceptionFilter {
       const messages = Array.isArray(raw) ? raw : [raw];
       return { status, message: messages.join('; '), problems: messages.map((text) => ({ field: '', message: text })) };
     }
-    const known = DOMAIN_STATUS.find(([type]) => exception instanceof type);
+    const known = this.domainStatuses.find(([type]) => exception instanceof type);
     if (known) {
-      const error = exception as Error & { step?: string };
-      return { status: known[1], message: error.message, problems: [{ field: error.step ?? '', message: error.message }] };
+      const error = exception as Error & { step?: string; problems?: { field?: string; date?: string; message: string }[] };
+      const problems = error.problems
+        ? error.problems.map((problem) => ({ field: problem.field ?? problem.date ?? '', message: problem.message }))
+        : [{ field: error.step ?? '', message: error.message }];
+      return { status: known[1], message: error.message, problems };
     }
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     return { status: 500, message: 'internal error', problems: [] };

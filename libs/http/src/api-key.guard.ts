@@ -1,18 +1,20 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
-import { adapterConfig, type AdapterSettings } from '#config';
+
+/** SHA-256 digests (hex) of the API keys an app accepts; each app provides it from its settings. */
+export const API_KEY_DIGESTS = Symbol('API_KEY_DIGESTS');
 
 /**
- * Each unit's system authenticates with its own API key (Authorization: Bearer <key>). The
- * adapter keeps only SHA-256 digests of the keys, and compares in constant time.
+ * Each caller's system authenticates with its own API key (Authorization: Bearer <key>). Apps keep
+ * only SHA-256 digests of the keys, and compare in constant time.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly digests: Buffer[];
 
-  constructor(@Inject(adapterConfig.KEY) settings: AdapterSettings) {
-    this.digests = settings.apiKeySha256.map((hex) => Buffer.from(hex, 'hex'));
+  constructor(@Inject(API_KEY_DIGESTS) digests: readonly string[]) {
+    this.digests = digests.map((hex) => Buffer.from(hex, 'hex'));
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -21,7 +23,7 @@ export class ApiKeyGuard implements CanActivate {
     if (!match) throw new UnauthorizedException('an API key is required: Authorization: Bearer <key>');
     const presented = createHash('sha256').update(match[1]).digest();
     if (!this.digests.some((digest) => timingSafeEqual(digest, presented))) {
-      throw new UnauthorizedException('the API key is not valid for this unit');
+      throw new UnauthorizedException('the API key is not valid here');
     }
     return true;
   }

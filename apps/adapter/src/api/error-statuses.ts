@@ -1,0 +1,19 @@
+import { HttpStatus } from '@nestjs/common';
+import type { DomainErrorStatuses } from '#http';
+import { HandoffForbiddenError, HandoffNotFoundError } from '#persistence';
+import {
+  IdempotencyConflictError,
+  NotTheReceiverError,
+  SenderNotAllowedError,
+  StepOutOfOrderError,
+} from '../handoffs/handoff.errors.js';
+
+/** The adapter's domain errors as HTTP answers. */
+export const ADAPTER_ERROR_STATUSES: DomainErrorStatuses = [
+  [HandoffNotFoundError, HttpStatus.NOT_FOUND],
+  [HandoffForbiddenError, HttpStatus.FORBIDDEN],
+  [SenderNotAllowedError, HttpStatus.FORBIDDEN],
+  [NotTheReceiverError, HttpStatus.FORBIDDEN],
+  [StepOutOfOrderError, HttpStatus.CONFLICT],
+  [IdempotencyConflictError, HttpStatus.UNPROCESSABLE_ENTITY],
+];

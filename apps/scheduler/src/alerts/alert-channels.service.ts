@@ -1,0 +1,80 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
+import type { Recipient } from '#deadlines';
+import { AlertRepository, type Alert } from '#persistence';
+import { type ConsumeOutcome, PermanentMessageError, SIGNATURE_HEADER, signWebhook } from '#bus';
+
+/**
+ * Sends one alert through the office's channels: a signed webhook POST to the office system for
+ * what concerns the office, and e-mail to every recipient with an address when SMTP is set. Each
+ * channel is stamped when done, so a retry after a failure sends only what is missing.
+ */
+@Injectable()
+export class AlertChannels implements OnApplicationShutdown {
+  private readonly logger = new Logger(AlertChannels.name);
+  private readonly mailer: Transporter | null;
+
+  constructor(
+    private readonly alerts: AlertRepository,
+    @Inject(schedulerConfig.KEY) private readonly settings: SchedulerSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.mailer = settings.mail ? nodemailer.createTransport(settings.mail.smtpUrl) : null;
+  }
+
+  onApplicationShutdown(): void {
+    this.mailer?.close();
+  }
+
+  async send(alertId: string): Promise<ConsumeOutcome> {
+    const alert = await this.alerts.find(alertId);
+    if (!alert) throw new PermanentMessageError(`alert ${alertId} is not in the database`);
+    const recipients = alert.recipients as unknown as Recipient[];
+    let sent = false;
+    if (this.settings.officeWebhook && !alert.webhookDeliveredAt && recipients.some((r) => r.role === 'office')) {
+      await this.postToOffice(alert, this.settings.officeWebhook);
+      sent = true;
+    }
+    const addresses = [...new Set(recipients.map((r) => r.email).filter((email): email is string => Boolean(email)))];
+    if (this.mailer && this.settings.mail && !alert.emailSentAt && addresses.length > 0) {
+      await this.mailer.sendMail({
+        from: this.settings.mail.from,
+        to: addresses,
+        subject: alert.summary.slice(0, alert.summary.indexOf('】') + 1) + `司法救助衔接 ${alert.level}`,
+        text: `${alert.summary}\n\n告警编号 ${alert.dedupeKey}`,
+        headers: { 'X-Bus-Alert-Id': alert.id },
+      });
+      await this.alerts.markChannel(alert.id, 'email', this.clock.now());
+      sent = true;
+    }
+    this.logger.log(`alert ${alert.dedupeKey} ${sent ? 'sent' : 'had nothing left to send'}`);
+    return sent ? 'processed' : 'duplicate';
+  }
+
+  private async postToOffice(alert: Alert, webhook: { url: string; secret: string }): Promise<void> {
+    const body = JSON.stringify({
+      id: alert.id,
+      key: alert.dedupeKey,
+      kind: alert.kind,
+      level: alert.level,
+      agency: alert.agency,
+      handoffId: alert.handoffId,
+      recipients: alert.recipients,
+      summary: alert.summary,
+      createdAt: alert.createdAt.toISOString(),
+    });
+    const response = await fetch(webhook.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-bus-alert-id': alert.id,
+        [SIGNATURE_HEADER]: signWebhook(webhook.secret, body, Math.floor(this.clock.now().getTime() / 1000)),
+      },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) throw new Error(`office webhook answered HTTP ${response.status}`);
+    await this.alerts.markChannel(alert.id, 'webhook', this.clock.now());
+  }
+}

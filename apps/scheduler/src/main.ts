@@ -1,0 +1,3 @@
+import { bootstrapScheduler } from './bootstrap.js';
+
+await bootstrapScheduler();

@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
+import { type AlertLevel, alertSchedule, type DeadlineRule, dueAlerts, obligationAlert } from '#deadlines';
+import { AlertRepository, ObligationRepository, PrismaService, RosterRepository } from '#persistence';
+import type { AgencyCode } from '#contracts';
+import { CalendarService } from '../calendar/calendar.service.js';
+import { DEADLINE_RULES } from '../obligations/deadline-rules.provider.js';
+import { AlertRelay } from '../alerts/alert-relay.service.js';
+
+/**
+ * Fires what has come due. PostgreSQL is the source of truth: each pass claims a batch of open
+ * obligations whose next alert is due (partial index, FOR UPDATE SKIP LOCKED), writes their
+ * alerts — unique per obligation and level — and moves them to their next level, all in one
+ * transaction. A scheduler killed mid-pass loses its transaction and nothing else; two schedulers
+ * never claim the same row. A backlog drains batch by batch, yielding between batches.
+ */
+@Injectable()
+export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeadlineSweeper.name);
+  private readonly rulesById: Map<string, DeadlineRule>;
+  private stopped = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly obligations: ObligationRepository,
+    private readonly alerts: AlertRepository,
+    private readonly roster: RosterRepository,
+    private readonly calendar: CalendarService,
+    private readonly relay: AlertRelay,
+    @Inject(DEADLINE_RULES) rules: readonly DeadlineRule[],
+    @Inject(schedulerConfig.KEY) private readonly settings: SchedulerSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.rulesById = new Map(rules.map((rule) => [rule.id, rule]));
+  }
+
+  onApplicationBootstrap(): void {
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** One batch; returns how many obligations it handled. */
+  async sweepOnce(): Promise<number> {
+    const now = this.clock.now();
+    const { handled, fired } = await this.prisma.$transaction(
+      async (tx) => {
+        const due = await this.obligations.claimDue(tx, now, this.settings.sweepBatchSize);
+        if (due.length === 0) return { handled: 0, fired: 0 };
+        const handoffs = new Map(
+          (await tx.handoff.findMany({ where: { id: { in: due.map((o) => o.handoffId) } }, select: { id: true, caseRef: true } })).map(
+            (handoff) => [handoff.id, handoff],
+          ),
+        );
+        let fired = 0;
+        for (const obligation of due) {
+          const rule = this.rulesById.get(obligation.rule);
+          if (!rule || !obligation.nextLevel) {
+            await this.obligations.advance(tx, obligation.id, null, null);
+            continue;
+          }
+          const schedule = alertSchedule(rule, obligation.startAt, obligation.dueAt, this.calendar.current(), {
+            greenChannel: obligation.greenChannel,
+            leaderAfterWorkingDays: this.settings.leaderAfterWorkingDays,
+          });
+          const { fire, next } = dueAlerts(schedule, obligation.nextLevel as AlertLevel, now);
+          const roster = fire.length > 0 ? await this.roster.find(obligation.responsibleAgency as AgencyCode, tx) : null;
+          for (const level of fire) {
+            const alert = obligationAlert(obligation, rule, handoffs.get(obligation.handoffId) ?? { caseRef: '' }, level, roster, this.settings.mail?.officeEmail ?? null);
+            if (await this.alerts.create(tx, alert)) fired++;
+          }
+          await this.obligations.advance(tx, obligation.id, next?.level ?? null, next?.at ?? null);
+        }
+        return { handled: due.length, fired };
+      },
+      { timeout: 60_000 },
+    );
+    if (fired > 0) {
+      this.logger.log(`${fired} alerts due at ${now.toISOString()}`);
+      this.relay.kick();
+    }
+    return handled;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let handled = 0;
+      try {
+        handled = await this.sweepOnce();
+      } catch (error) {
+        this.logger.error(`sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      // A full batch means more is due: go on, but yield so message traffic is served in between.
+      const pause = handled === this.settings.sweepBatchSize ? 5 : this.settings.sweepIntervalMs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pause);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+
+/** Every setting of the scheduler process, read from the environment once, at boot. */
+export class SchedulerEnv {
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  DATABASE_URL: string;
+
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL: string;
+
+  @IsOptional()
+  @Matches(/^[a-z0-9-]{1,32}$/, { message: 'QUEUE_PREFIX must be 1–32 lower-case letters, digits or dashes' })
+  QUEUE_PREFIX = 'bus';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 3200;
+
+  @IsOptional()
+  @IsString()
+  HOST = '127.0.0.1';
+
+  /** SHA-256 (hex) of each API key of the joint-meeting office's system */
+  @Transform(toList)
+  @Matches(/^[0-9a-f]{64}$/, { each: true, message: 'OFFICE_API_KEY_SHA256 must be comma-separated SHA-256 hex digests' })
+  OFFICE_API_KEY_SHA256: string[];
+
+  /** how often the sweep looks for what has come due; the p99 lateness of an alert is about this */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  SWEEP_INTERVAL_MS = 1_000;
+
+  /** obligations claimed per transaction; small batches keep a backlog from starving the bus */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  SWEEP_BATCH_SIZE = 200;
+
+  /** 第二十条 ¶2 "立即": clock hours the procuratorate has to acknowledge an urgent medical notice */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  URGENT_ACK_HOURS = 24;
+
+  /** 先行救助, 补办手续: working days to complete the paperwork after paying first */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PAPERWORK_WORKING_DAYS = 5;
+
+  /** working days after the due day at which an escalation names the unit's leader */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LEADER_ESCALATION_WORKING_DAYS = 3;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'OFFICE_WEBHOOK_URL must be an http(s) URL' })
+  OFFICE_WEBHOOK_URL?: string;
+
+  @ValidateIf((env: SchedulerEnv) => env.OFFICE_WEBHOOK_URL !== undefined)
+  @IsString()
+  @MinLength(16, { message: 'OFFICE_WEBHOOK_SECRET must be at least 16 characters (required with OFFICE_WEBHOOK_URL)' })
+  OFFICE_WEBHOOK_SECRET?: string;
+
+  /** smtp://user:pass@host:port; e-mail is sent only when it is set */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  MAIL_FROM = '司法救助衔接平台 <bus@localhost>';
+
+  /** the joint-meeting office's mailbox */
+  @IsOptional()
+  @IsString()
+  OFFICE_EMAIL?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ALERT_ATTEMPTS = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  ALERT_BACKOFF_MS = 2_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  WORKER_LOCK_MS = 30_000;
+
+  /**
+   * For tests and drills only: read "now" from this file (an ISO instant) instead of the system
+   * clock. Refused when NODE_ENV=production.
+   */
+  @IsOptional()
+  @IsString()
+  CLOCK_FILE?: string;
+}

@@ -1,0 +1,48 @@
+import { registerAs } from '@nestjs/config';
+import { SchedulerEnv } from './scheduler-env.dto.js';
+import { InvalidConfigurationError, validateEnv } from './validate-env.js';
+
+export interface SchedulerSettings {
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  port: number;
+  host: string;
+  officeApiKeySha256: readonly string[];
+  sweepIntervalMs: number;
+  sweepBatchSize: number;
+  deadlines: { urgentAcknowledgementHours: number; paperworkWorkingDays: number };
+  leaderAfterWorkingDays: number;
+  officeWebhook: { url: string; secret: string } | null;
+  mail: { smtpUrl: string; from: string; officeEmail: string | null } | null;
+  alertRetry: { attempts: number; backoffMs: number };
+  workerLockMs: number;
+  clockFile: string | null;
+}
+
+export function schedulerSettingsFrom(env: Record<string, string | undefined>): SchedulerSettings {
+  const raw = validateEnv(SchedulerEnv, env);
+  if (raw.CLOCK_FILE && env.NODE_ENV === 'production') {
+    throw new InvalidConfigurationError('invalid configuration:\n  CLOCK_FILE: refused when NODE_ENV=production');
+  }
+  return Object.freeze({
+    databaseUrl: raw.DATABASE_URL,
+    redisUrl: raw.REDIS_URL,
+    queuePrefix: raw.QUEUE_PREFIX,
+    port: raw.PORT,
+    host: raw.HOST,
+    officeApiKeySha256: raw.OFFICE_API_KEY_SHA256,
+    sweepIntervalMs: raw.SWEEP_INTERVAL_MS,
+    sweepBatchSize: raw.SWEEP_BATCH_SIZE,
+    deadlines: { urgentAcknowledgementHours: raw.URGENT_ACK_HOURS, paperworkWorkingDays: raw.PAPERWORK_WORKING_DAYS },
+    leaderAfterWorkingDays: raw.LEADER_ESCALATION_WORKING_DAYS,
+    officeWebhook: raw.OFFICE_WEBHOOK_URL ? { url: raw.OFFICE_WEBHOOK_URL, secret: raw.OFFICE_WEBHOOK_SECRET! } : null,
+    mail: raw.SMTP_URL ? { smtpUrl: raw.SMTP_URL, from: raw.MAIL_FROM, officeEmail: raw.OFFICE_EMAIL ?? null } : null,
+    alertRetry: { attempts: raw.ALERT_ATTEMPTS, backoffMs: raw.ALERT_BACKOFF_MS },
+    workerLockMs: raw.WORKER_LOCK_MS,
+    clockFile: raw.CLOCK_FILE ?? null,
+  });
+}
+
+/** The one place the scheduler reads process.env; inject with @Inject(schedulerConfig.KEY). */
+export const schedulerConfig = registerAs('scheduler', (): SchedulerSettings => schedulerSettingsFrom(process.env));

@@ -1,0 +1,96 @@
+import { agencyDefinition } from '#agencies';
+import type { AgencyCode } from '#contracts';
+import type { AlertLevel } from './alert-schedule.js';
+import type { DeadlineRule } from './deadline-rules.js';
+import type { Handoff, NewAlert, Obligation, RosterEntry } from '#persistence';
+
+export interface Recipient {
+  role: 'liaison' | 'leader' | 'office';
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+}
+
+const OFFICE_NAME = '联席会议办公室（第八检察部）';
+
+/** Beijing wall-clock time, as the office reads it. */
+export function beijingTime(instant: Date): string {
+  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+function unitName(code: string): string {
+  return agencyDefinition(code as AgencyCode)?.nameZh ?? code;
+}
+
+/**
+ * Who hears of each level: reminders go to the responsible unit's liaison; at the due time the
+ * liaison and the joint-meeting office; later the unit's leader as well (第二十二条).
+ */
+export function recipientsFor(level: AlertLevel, roster: RosterEntry | null, officeEmail: string | null): Recipient[] {
+  const liaison: Recipient = { role: 'liaison', name: roster?.liaisonName ?? null, phone: roster?.liaisonPhone ?? null, email: roster?.liaisonEmail ?? null };
+  const office: Recipient = { role: 'office', name: OFFICE_NAME, phone: null, email: officeEmail };
+  const leader: Recipient = { role: 'leader', name: roster?.leaderName ?? null, phone: roster?.leaderPhone ?? null, email: roster?.leaderEmail ?? null };
+  if (level === 'overdue') return [liaison, office];
+  if (level === 'overdue-leader') return [liaison, leader, office];
+  return [liaison];
+}
+
+/** The alert of one obligation at one level. Names units, rules, times and the case number — no citizen. */
+export function obligationAlert(
+  obligation: Obligation,
+  rule: DeadlineRule,
+  handoff: Pick<Handoff, 'caseRef'>,
+  level: AlertLevel,
+  roster: RosterEntry | null,
+  officeEmail: string | null,
+): NewAlert {
+  const unit = unitName(obligation.responsibleAgency);
+  const due = beijingTime(obligation.dueAt);
+  const duty = `「${rule.labelZh}」（${rule.article}）`;
+  const provisional = obligation.provisional ? `（期限暂按周末计算，待载入${obligation.missingYears.join('、')}年日历）` : '';
+  const who = roster ? '' : '（该单位尚未报送联络人，请补报）';
+  const summary = {
+    'reminder-1': `【提醒】${unit}应于${due}前完成${duty}，案件${handoff.caseRef}。${provisional}`,
+    'reminder-2': `【临期提醒】${unit}应于${due}前完成${duty}，案件${handoff.caseRef}。${provisional}`,
+    overdue: `【逾期】${unit}未在${due}前完成${duty}，案件${handoff.caseRef}，已报${OFFICE_NAME}。${provisional}${who}`,
+    'overdue-leader': `【逾期未办】${unit}逾期仍未完成${duty}，案件${handoff.caseRef}，请分管领导${roster?.leaderName ?? ''}督办。${provisional}${who}`,
+  }[level];
+  return {
+    dedupeKey: `${obligation.handoffId}:${obligation.rule}:${level}`,
+    kind: level.startsWith('reminder') ? 'reminder' : 'escalation',
+    level,
+    obligationId: obligation.id,
+    handoffId: obligation.handoffId,
+    agency: obligation.responsibleAgency,
+    recipients: recipientsFor(level, roster, officeEmail) as unknown as NewAlert['recipients'],
+    summary,
+  };
+}
+
+/** A deadline counted into a year with no loaded calendar: the office must load it (never silent). */
+export function calendarMissingAlert(year: number, officeEmail: string | null): NewAlert {
+  return {
+    dedupeKey: `calendar:${year}:missing`,
+    kind: 'calendar-missing',
+    level: 'office',
+    obligationId: null,
+    handoffId: null,
+    agency: null,
+    recipients: recipientsFor('overdue', null, officeEmail).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+    summary: `【日历】${year}年法定节假日安排尚未载入，涉及该年的期限暂按周末计算。请载入${year}年安排（PUT /calendar/years/${year}）。`,
+  };
+}
+
+/** 第二十二条: a unit whose people change tells the office. */
+export function rosterChangedAlert(agency: AgencyCode, roster: RosterEntry, at: Date, officeEmail: string | null): NewAlert {
+  return {
+    dedupeKey: `roster:${agency}:${at.getTime()}`,
+    kind: 'roster-changed',
+    level: 'office',
+    obligationId: null,
+    handoffId: null,
+    agency,
+    recipients: recipientsFor('overdue', null, officeEmail).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+    summary: `【人员变更】${unitName(agency)}：分管领导${roster.leaderName}（${roster.leaderPhone}），联络人${roster.liaisonName}（${roster.liaisonPhone}）。`,
+  };
+}

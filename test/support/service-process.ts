@@ -1,0 +1,97 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { freePort } from './free-port.js';
+
+/**
+ * One app of the bus as its own OS process, started from dist/ exactly as `npm run bus` starts
+ * it, so a test can kill it with SIGKILL and start it again on the same port.
+ */
+export class ServiceProcess {
+  port = 0;
+  private child?: ChildProcess;
+  private output = '';
+
+  constructor(
+    private readonly name: string,
+    private readonly main: string,
+    private readonly env: () => Record<string, string>,
+    readonly apiKey: string,
+  ) {}
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** What the process printed, for a failing test's message. */
+  get log(): string {
+    return this.output;
+  }
+
+  async start(): Promise<void> {
+    this.port ||= await freePort();
+    const env = { PATH: process.env.PATH ?? '', TZ: 'UTC', PORT: String(this.port), ...this.env() };
+    const child = spawn(process.execPath, [resolve(this.main)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    child.stdout?.on('data', (chunk) => (this.output += chunk));
+    child.stderr?.on('data', (chunk) => (this.output += chunk));
+    await this.waitReady(child);
+  }
+
+  /** SIGKILL: no shutdown hook runs, as when a machine loses power. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    await this.signal('SIGTERM');
+  }
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  }
+
+  get(path: string) {
+    return this.request('GET', path);
+  }
+
+  post(path: string, body: unknown, headers: Record<string, string> = {}) {
+    return this.request('POST', path, body, headers);
+  }
+
+  put(path: string, body: unknown) {
+    return this.request('PUT', path, body);
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+    child.kill(signal);
+    await exited;
+  }
+
+  private async waitReady(child: ChildProcess): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`${this.name} exited (${child.exitCode}):\n${this.output}`);
+      try {
+        const response = await fetch(`${this.baseUrl}/openapi.json`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${this.name} did not start within 30 s:\n${this.output}`);
+  }
+}
