@@ -69,7 +69,8 @@ export class AlertChannels implements OnApplicationShutdown {
       headers: {
         'content-type': 'application/json',
         'x-bus-alert-id': alert.id,
-        [SIGNATURE_HEADER]: signWebhook(webhook.secret, body, Math.floor(this.clock.now().getTime() / 1000)),
+        // Wall-clock time, not the business clock: the receiver checks freshness against its own clock.
+        [SIGNATURE_HEADER]: signWebhook(webhook.secret, body, Math.floor(Date.now() / 1000)),
       },
       body,
       signal: AbortSignal.timeout(10_000),
