@@ -190,6 +190,25 @@ describe('the scheduler keeps the clocks and escalates', () => {
     clock.set(new Date());
   });
 
+  it('hears of a unit’s new liaison from the unit’s own adapter (第二十二条)', async () => {
+    const people = {
+      leaderName: '陈局长', leaderPhone: '13900000011', leaderEmail: 'chen@mz.example',
+      liaisonName: '周联络', liaisonPhone: '0595-85600000', liaisonEmail: 'zhou@mz.example',
+    };
+    expect((await bus.adapter('civil-affairs').request('PUT', '/roster', people)).status).toBe(200);
+    expect((await bus.adapter('civil-affairs').request('PUT', '/roster', { ...people, liaisonPhone: '123' })).status).toBe(400);
+    const notices = await eventually(async () => {
+      const found = ((await scheduler.get('/escalations?kind=roster-changed')).body as (AlertView & { agency: string })[]).filter((a) =>
+        a.summary.includes('周联络'),
+      );
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(notices[0].agency).toBe('civil-affairs');
+    await eventually(() => expect(bus.systems.for('office').filter((h) => h.body.kind === 'roster-changed' && String(h.body.summary).includes('周联络'))).toHaveLength(1));
+    expect((await scheduler.get('/roster')).body.find((r: { agency: string }) => r.agency === 'civil-affairs').liaisonName).toBe('周联络');
+  });
+
   it('counts a deadline into 2027 provisionally, alerts the office, and recomputes when 2027 is loaded', async () => {
     // A lead discovered on Mon 2026-12-28: 5 working days run into 2027, which no package year covers.
     const lead = await bus.adapter('civil-affairs').post('/handoffs/leads', socialLead({ discoveredOn: '2026-12-28' }));

@@ -7,6 +7,7 @@ import { AgencyContext } from './api/agency.context.js';
 import { API_KEY_DIGESTS, ApiKeyGuard } from '#http';
 import { HandoffsController } from './api/handoffs.controller.js';
 import { InboxController } from './api/inbox.controller.js';
+import { UnitRosterController } from './api/roster.controller.js';
 import { InboxConsumer } from './consumer/inbox.consumer.js';
 import { InboxConsumerService } from './consumer/inbox-consumer.service.js';
 import { WebhookDeliveryConsumer } from './delivery/webhook-delivery.consumer.js';
@@ -21,7 +22,7 @@ import { LifecycleService } from './handoffs/lifecycle.service.js';
     ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [adapterConfig] }),
     PersistenceModule.forRoot({ inject: [adapterConfig.KEY], databaseUrl: (settings: AdapterSettings) => settings.databaseUrl }),
   ],
-  controllers: [HandoffsController, InboxController, InboxConsumer, WebhookDeliveryConsumer],
+  controllers: [HandoffsController, InboxController, UnitRosterController, InboxConsumer, WebhookDeliveryConsumer],
   providers: [
     { provide: CLOCK, useValue: systemClock },
     {

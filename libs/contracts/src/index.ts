@@ -11,3 +11,4 @@ export * from './policy.enums.js';
 export * from './resident-id.js';
 export * from './validation.js';
 export * from './queue-names.js';
+export * from './payloads/roster.dto.js';

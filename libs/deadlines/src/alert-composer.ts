@@ -26,9 +26,10 @@ function unitName(code: string): string {
  * Who hears of each level: reminders go to the responsible unit's liaison; at the due time the
  * liaison and the joint-meeting office; later the unit's leader as well (第二十二条).
  */
-export function recipientsFor(level: AlertLevel, roster: RosterEntry | null, officeEmail: string | null): Recipient[] {
+export function recipientsFor(level: AlertLevel, roster: RosterEntry | null): Recipient[] {
   const liaison: Recipient = { role: 'liaison', name: roster?.liaisonName ?? null, phone: roster?.liaisonPhone ?? null, email: roster?.liaisonEmail ?? null };
-  const office: Recipient = { role: 'office', name: OFFICE_NAME, phone: null, email: officeEmail };
+  // The office's mailbox is a setting of the scheduler, filled in when the alert is sent.
+  const office: Recipient = { role: 'office', name: OFFICE_NAME, phone: null, email: null };
   const leader: Recipient = { role: 'leader', name: roster?.leaderName ?? null, phone: roster?.leaderPhone ?? null, email: roster?.leaderEmail ?? null };
   if (level === 'overdue') return [liaison, office];
   if (level === 'overdue-leader') return [liaison, leader, office];
@@ -42,7 +43,6 @@ export function obligationAlert(
   handoff: Pick<Handoff, 'caseRef'>,
   level: AlertLevel,
   roster: RosterEntry | null,
-  officeEmail: string | null,
 ): NewAlert {
   const unit = unitName(obligation.responsibleAgency);
   const due = beijingTime(obligation.dueAt);
@@ -62,13 +62,13 @@ export function obligationAlert(
     obligationId: obligation.id,
     handoffId: obligation.handoffId,
     agency: obligation.responsibleAgency,
-    recipients: recipientsFor(level, roster, officeEmail) as unknown as NewAlert['recipients'],
+    recipients: recipientsFor(level, roster) as unknown as NewAlert['recipients'],
     summary,
   };
 }
 
 /** A deadline counted into a year with no loaded calendar: the office must load it (never silent). */
-export function calendarMissingAlert(year: number, officeEmail: string | null): NewAlert {
+export function calendarMissingAlert(year: number): NewAlert {
   return {
     dedupeKey: `calendar:${year}:missing`,
     kind: 'calendar-missing',
@@ -76,13 +76,13 @@ export function calendarMissingAlert(year: number, officeEmail: string | null): 
     obligationId: null,
     handoffId: null,
     agency: null,
-    recipients: recipientsFor('overdue', null, officeEmail).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+    recipients: recipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
     summary: `【日历】${year}年法定节假日安排尚未载入，涉及该年的期限暂按周末计算。请载入${year}年安排（PUT /calendar/years/${year}）。`,
   };
 }
 
 /** 第二十二条: a unit whose people change tells the office. */
-export function rosterChangedAlert(agency: AgencyCode, roster: RosterEntry, at: Date, officeEmail: string | null): NewAlert {
+export function rosterChangedAlert(agency: AgencyCode, roster: RosterEntry, at: Date): NewAlert {
   return {
     dedupeKey: `roster:${agency}:${at.getTime()}`,
     kind: 'roster-changed',
@@ -90,7 +90,7 @@ export function rosterChangedAlert(agency: AgencyCode, roster: RosterEntry, at: 
     obligationId: null,
     handoffId: null,
     agency,
-    recipients: recipientsFor('overdue', null, officeEmail).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+    recipients: recipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
     summary: `【人员变更】${unitName(agency)}：分管领导${roster.leaderName}（${roster.leaderPhone}），联络人${roster.liaisonName}（${roster.liaisonPhone}）。`,
   };
 }

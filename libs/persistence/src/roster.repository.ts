@@ -2,16 +2,19 @@ import { Injectable } from '@nestjs/common';
 import type { AgencyCode } from '#contracts';
 import type { RosterEntry } from './generated/prisma/client.js';
 import { PrismaService } from './prisma.service.js';
-import type { Tx } from './transaction.js';
+import { AlertRepository, type NewAlert } from './alert.repository.js';
 
 export type RosterPeople = Omit<RosterEntry, 'agency' | 'updatedAt'>;
 
 /** 第二十二条: each unit's leader and liaison. */
 @Injectable()
 export class RosterRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly alerts: AlertRepository,
+  ) {}
 
-  async find(agency: AgencyCode, tx: Tx = this.prisma): Promise<RosterEntry | null> {
+  async find(agency: AgencyCode, tx: Pick<PrismaService, 'rosterEntry'> = this.prisma): Promise<RosterEntry | null> {
     return tx.rosterEntry.findUnique({ where: { agency } });
   }
 
@@ -19,7 +22,15 @@ export class RosterRepository {
     return this.prisma.rosterEntry.findMany({ orderBy: { agency: 'asc' } });
   }
 
-  async save(tx: Tx, agency: AgencyCode, people: RosterPeople): Promise<RosterEntry> {
-    return tx.rosterEntry.upsert({ where: { agency }, create: { agency, ...people }, update: people });
+  /**
+   * 第二十二条: a change of people is itself a message to the office — the entry and the office's
+   * alert are written in one transaction (the scheduler's alert relay sends it on).
+   */
+  async saveAndNotify(agency: AgencyCode, people: RosterPeople, notice: (entry: RosterEntry) => NewAlert): Promise<RosterEntry> {
+    return this.prisma.$transaction(async (tx) => {
+      const entry = await tx.rosterEntry.upsert({ where: { agency }, create: { agency, ...people }, update: people });
+      await this.alerts.create(tx, notice(entry));
+      return entry;
+    });
   }
 }

@@ -36,7 +36,9 @@ export class AlertChannels implements OnApplicationShutdown {
       await this.postToOffice(alert, this.settings.officeWebhook);
       sent = true;
     }
-    const addresses = [...new Set(recipients.map((r) => r.email).filter((email): email is string => Boolean(email)))];
+    const officeEmail = this.settings.mail?.officeEmail ?? null;
+    const emails = recipients.map((r) => (r.role === 'office' ? officeEmail : r.email));
+    const addresses = [...new Set(emails.filter((email): email is string => Boolean(email)))];
     if (this.mailer && this.settings.mail && !alert.emailSentAt && addresses.length > 0) {
       await this.mailer.sendMail({
         from: this.settings.mail.from,

@@ -59,7 +59,7 @@ export class ObligationReconciler {
       if (plan.fulfilledAt) await this.obligations.fulfil(tx, handoffId, plan.rule.id, plan.fulfilledAt);
       // A deadline counted into a year with no calendar: the office is told to load it, once per year.
       for (const year of plan.missingYears) {
-        if (await this.alerts.create(tx, calendarMissingAlert(year, this.settings.mail?.officeEmail ?? null))) {
+        if (await this.alerts.create(tx, calendarMissingAlert(year))) {
           this.logger.warn(`calendar ${year} is not loaded; deadlines reaching into it are provisional`);
         }
       }

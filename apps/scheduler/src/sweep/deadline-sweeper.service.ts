@@ -72,7 +72,7 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
           const { fire, next } = dueAlerts(schedule, obligation.nextLevel as AlertLevel, now);
           const roster = fire.length > 0 ? await this.roster.find(obligation.responsibleAgency as AgencyCode, tx) : null;
           for (const level of fire) {
-            const alert = obligationAlert(obligation, rule, handoffs.get(obligation.handoffId) ?? { caseRef: '' }, level, roster, this.settings.mail?.officeEmail ?? null);
+            const alert = obligationAlert(obligation, rule, handoffs.get(obligation.handoffId) ?? { caseRef: '' }, level, roster);
             if (await this.alerts.create(tx, alert)) fired++;
           }
           await this.obligations.advance(tx, obligation.id, next?.level ?? null, next?.at ?? null);
