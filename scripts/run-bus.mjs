@@ -1,6 +1,7 @@
 // `npm run bus`: the whole bus on this machine. Checks PostgreSQL and Redis (or starts them with
-// docker compose), builds, applies migrations, then runs the 13 adapters as separate processes,
-// plus a stand-in for the units' own systems that receives and checks their webhooks.
+// docker compose), builds, applies migrations, then runs the 13 adapters and the scheduler as
+// separate processes, plus a stand-in for the units' and the office's own systems that receives
+// and checks their webhooks.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ensureServices } from './lib/services.mjs';
@@ -21,7 +22,8 @@ const { AGENCIES, AGENCY_CODES } = {
   ...(await import('../dist/libs/contracts/src/index.js')),
 };
 const { verifyWebhook } = await import('../dist/libs/bus/src/index.js');
-const keys = loadOrCreateKeys(AGENCY_CODES);
+const keys = loadOrCreateKeys([...AGENCY_CODES, 'office']);
+const schedulerPort = Number(process.env.SCHEDULER_PORT ?? 3200);
 
 // The units' own systems, played by one small server: it logs each webhook and checks its signature.
 const sink = createServer((req, res) => {
@@ -30,7 +32,8 @@ const sink = createServer((req, res) => {
   req.on('end', () => {
     const code = (req.url ?? '/').slice(1);
     const valid = verifyWebhook(keys[code]?.webhookSecret ?? '', body, req.headers['x-bus-signature'], Math.floor(Date.now() / 1000));
-    console.log(`[unit-system ${code}] ${req.headers['x-bus-message-type']} ${req.headers['x-bus-message-id']} signature ${valid ? 'ok' : 'INVALID'}`);
+    const what = code === 'office' ? JSON.parse(body).summary : `${req.headers['x-bus-message-type']} ${req.headers['x-bus-message-id']}`;
+    console.log(`[${code === 'office' ? 'office-system' : `unit-system ${code}`}] ${what} signature ${valid ? 'ok' : 'INVALID'}`);
     res.writeHead(valid ? 204 : 401).end();
   });
 });
@@ -39,19 +42,29 @@ await new Promise((resolve) => sink.listen(sinkPort, '127.0.0.1', resolve));
 const children = new Map();
 let stopping = false;
 
-function startAdapter(code) {
+function adapterEnv(code) {
   const unit = AGENCIES[code];
-  const env = {
-    ...process.env,
+  return {
     AGENCY: code,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
     API_KEY_SHA256: sha256(keys[code].apiKey),
     ...(unit.defaultDeliveryMode === 'webhook'
       ? { WEBHOOK_URL: `http://127.0.0.1:${sinkPort}/${code}`, WEBHOOK_SECRET: keys[code].webhookSecret }
       : {}),
   };
-  const child = spawn(process.execPath, ['dist/apps/adapter/src/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function schedulerEnv() {
+  return {
+    PORT: String(schedulerPort),
+    OFFICE_API_KEY_SHA256: sha256(keys.office.apiKey),
+    OFFICE_WEBHOOK_URL: `http://127.0.0.1:${sinkPort}/office`,
+    OFFICE_WEBHOOK_SECRET: keys.office.webhookSecret,
+  };
+}
+
+function start(code, main, ownEnv) {
+  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...ownEnv };
+  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `[${code}] `;
   for (const stream of [child.stdout, child.stderr]) {
     let partial = '';
@@ -86,7 +99,8 @@ function stop(exitCode = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-for (const code of AGENCY_CODES) startAdapter(code);
+for (const code of AGENCY_CODES) start(code, 'dist/apps/adapter/src/main.js', adapterEnv(code));
+start('scheduler', 'dist/apps/scheduler/src/main.js', schedulerEnv());
 console.log('\nThe bus is starting. Each unit’s adapter, with the API key its system uses (kept in .bus/keys.json):');
 for (const code of AGENCY_CODES) {
   const unit = AGENCIES[code];
@@ -94,4 +108,5 @@ for (const code of AGENCY_CODES) {
     `  ${code.padEnd(20)} http://127.0.0.1:${unit.defaultPort}  docs: /docs  delivery: ${unit.defaultDeliveryMode.padEnd(7)}  key: ${keys[code].apiKey}`,
   );
 }
-console.log(`  units' systems (webhook stand-in): http://127.0.0.1:${sinkPort}/<unit>\nCtrl-C stops everything.\n`);
+console.log(`  ${'scheduler (office API)'.padEnd(20)} http://127.0.0.1:${schedulerPort}  docs: /docs  office key: ${keys.office.apiKey}`);
+console.log(`  units' and office systems (webhook stand-in): http://127.0.0.1:${sinkPort}/<unit|office>\nCtrl-C stops everything.\n`);

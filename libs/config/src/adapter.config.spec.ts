@@ -15,6 +15,10 @@ describe('adapter configuration', () => {
     );
   });
 
+  it('takes an empty variable as not set', () => {
+    expect(adapterSettingsFrom({ ...base, PORT: '', DELIVERY_MODE: '' })).toMatchObject({ port: 3102, delivery: { mode: 'pull' } });
+  });
+
   it('requires a webhook URL and secret for a webhook unit', () => {
     expect(() => adapterSettingsFrom({ ...base, AGENCY: 'civil-affairs' })).toThrow(/WEBHOOK_URL, WEBHOOK_SECRET/);
     const settings = adapterSettingsFrom({

@@ -8,7 +8,9 @@ export class InvalidConfigurationError extends Error {
 }
 
 export function validateEnv<T extends object>(cls: ClassConstructor<T>, env: Record<string, string | undefined>): T {
-  const settings = plainToInstance(cls, env, { enableImplicitConversion: false, exposeDefaultValues: true });
+  // An empty variable (FOO= in a compose file) means "not set", as it does for most tools.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const settings = plainToInstance(cls, set, { enableImplicitConversion: false, exposeDefaultValues: true });
   const problems = flattenValidationErrors(validateSync(settings, { whitelist: false }));
   if (problems.length > 0) {
     const lines = problems.map((problem) => `  ${problem.field}: ${problem.message}`).join('\n');
