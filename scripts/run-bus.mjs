@@ -22,8 +22,19 @@ const { AGENCIES, AGENCY_CODES } = {
   ...(await import('../dist/libs/contracts/src/index.js')),
 };
 const { verifyWebhook } = await import('../dist/libs/bus/src/index.js');
-const keys = loadOrCreateKeys([...AGENCY_CODES, 'office']);
+const keys = loadOrCreateKeys([...AGENCY_CODES, 'office', 'console-operator', 'console-office']);
 const schedulerPort = Number(process.env.SCHEDULER_PORT ?? 3200);
+const consolePort = Number(process.env.CONSOLE_PORT ?? 3300);
+
+// Two console accounts to start with (more: npm run console:user); their passwords are in .bus/keys.json.
+for (const [username, role] of [['operator', 'operator'], ['office', 'office']]) {
+  run('node', ['dist/apps/console/src/users.cli.js', 'add', username, role], {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    CONSOLE_PASSWORD: keys[`console-${username}`].apiKey,
+  });
+}
 
 // The units' own systems, played by one small server: it logs each webhook and checks its signature.
 const sink = createServer((req, res) => {
@@ -101,6 +112,7 @@ process.on('SIGTERM', () => stop(0));
 
 for (const code of AGENCY_CODES) start(code, 'dist/apps/adapter/src/main.js', adapterEnv(code));
 start('scheduler', 'dist/apps/scheduler/src/main.js', schedulerEnv());
+start('console', 'dist/apps/console/src/main.js', { PORT: String(consolePort) });
 console.log('\nThe bus is starting. Each unit’s adapter, with the API key its system uses (kept in .bus/keys.json):');
 for (const code of AGENCY_CODES) {
   const unit = AGENCIES[code];
@@ -109,4 +121,5 @@ for (const code of AGENCY_CODES) {
   );
 }
 console.log(`  ${'scheduler (office API)'.padEnd(20)} http://127.0.0.1:${schedulerPort}  docs: /docs  office key: ${keys.office.apiKey}`);
+console.log(`  ${'console'.padEnd(20)} http://127.0.0.1:${consolePort}  sign in as operator / ${keys['console-operator'].apiKey}, or office / ${keys['console-office'].apiKey}`);
 console.log(`  units' and office systems (webhook stand-in): http://127.0.0.1:${sinkPort}/<unit|office>\nCtrl-C stops everything.\n`);

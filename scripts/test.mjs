@@ -2,6 +2,7 @@
 // run the adapters as separate processes from dist/), migrates a fresh test database, runs jest.
 // Extra arguments go to jest: `npm test -- libs/calendar`.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { DEFAULT_REDIS_URL, ensureServices } from './lib/services.mjs';
 import { run } from './lib/run.mjs';
 
@@ -14,6 +15,11 @@ const env = {
 };
 
 await ensureServices({ databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL });
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chromium)) {
+  console.error(`Chromium is not at ${chromium} (CHROMIUM_PATH): install Debian's package, \`apt-get install chromium fonts-noto-cjk\`; the console's browser test drives it.`);
+  process.exit(1);
+}
 run('node', ['scripts/prisma-generate.mjs']);
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
 run('node', ['scripts/migrate.mjs', 'reset', '--create-db'], env);

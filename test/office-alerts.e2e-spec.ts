@@ -47,11 +47,8 @@ describe('alerts reach the office by webhook and everyone concerned by e-mail', 
   let smtp: SmtpSink;
 
   beforeAll(async () => {
-    [bus, smtp] = await Promise.all([startBus('alerts', { procuratorate: 'pull', 'civil-affairs': 'pull' }), (async () => {
-      const sink = new SmtpSink();
-      await sink.start();
-      return sink;
-    })()]);
+    smtp = new SmtpSink();
+    [bus] = await Promise.all([startBus('alerts', { procuratorate: 'pull', 'civil-affairs': 'pull' }), smtp.start()]);
     clock = new TestClock(new Date());
     bus.systems.trust('office', OFFICE_SECRET);
     scheduler = new SchedulerProcess({
@@ -223,41 +220,58 @@ describe('alerts reach the office by webhook and everyone concerned by e-mail', 
     clock.set(new Date());
   });
 
-  it('tells the office of a roster change, once, by webhook and e-mail', async () => {
-    const countRosterAlerts = async () =>
-      (await bus.db.query<AlertRow>(`SELECT * FROM "Alert" WHERE kind = 'roster-changed' AND agency = 'civil-affairs' ORDER BY "createdAt"`));
-    const before = (await countRosterAlerts()).map((a) => a.id);
+  it('tells the office of each roster change, once, by webhook and e-mail — two changes at one clock time too', async () => {
+    const rosterAlerts = () =>
+      bus.db.query<AlertRow>(`SELECT * FROM "Alert" WHERE kind = 'roster-changed' AND agency = 'civil-affairs' ORDER BY "createdAt"`);
 
-    const changed = {
-      leaderName: '陈副局长', leaderPhone: '13900000011', leaderEmail: 'new-leader@mz.example',
-      liaisonName: '黄联络', liaisonPhone: '13900000012', liaisonEmail: 'new-liaison@mz.example',
-    };
-    const saved = await scheduler.put('/roster/civil-affairs', changed);
-    expect(saved.status).toBe(200);
-    expect((await scheduler.get('/roster')).body.find((e: { agency: string }) => e.agency === 'civil-affairs')).toMatchObject(changed);
+    // New people, then a corrected phone number; the test clock does not move in between.
+    const changes = [
+      {
+        leaderName: '陈副局长', leaderPhone: '13900000011', leaderEmail: 'new-leader@mz.example',
+        liaisonName: '黄联络', liaisonPhone: '13900000012', liaisonEmail: 'new-liaison@mz.example',
+      },
+      {
+        leaderName: '陈副局长', leaderPhone: '13900000011', leaderEmail: 'new-leader@mz.example',
+        liaisonName: '黄联络', liaisonPhone: '13900000099', liaisonEmail: 'new-liaison@mz.example',
+      },
+    ];
+    for (const changed of changes) {
+      const known = (await rosterAlerts()).map((a) => a.id);
+      const saved = await scheduler.put('/roster/civil-affairs', changed);
+      expect(saved.status).toBe(200);
+      expect((await scheduler.get('/roster')).body.find((e: { agency: string }) => e.agency === 'civil-affairs')).toMatchObject(changed);
 
-    const change = await eventually(async () => {
-      const fresh = (await countRosterAlerts()).filter((a) => !before.includes(a.id));
-      expect(fresh).toHaveLength(1);
-      expect(fresh[0].webhookDeliveredAt).not.toBeNull();
-      expect(fresh[0].emailSentAt).not.toBeNull();
-      return fresh[0];
-    });
-    expect(change).toMatchObject({ level: 'office', handoffId: null });
-    expect(change.summary).toContain('晋江市民政局');
-    expect(change.summary).toContain('陈副局长');
-    expect(change.summary).toContain('黄联络');
+      const change = await eventually(async () => {
+        const fresh = (await rosterAlerts()).filter((a) => !known.includes(a.id));
+        expect(fresh).toHaveLength(1);
+        expect(fresh[0].webhookDeliveredAt).not.toBeNull();
+        expect(fresh[0].emailSentAt).not.toBeNull();
+        return fresh[0];
+      }, 10_000);
+      expect(change).toMatchObject({ level: 'office', handoffId: null });
+      expect(change.summary).toContain('晋江市民政局');
+      expect(change.summary).toContain('陈副局长');
+      expect(change.summary).toContain(`黄联络（${changed.liaisonPhone}）`);
 
+      const hooks = officeHooksOf(change.id);
+      expect(hooks).toHaveLength(1);
+      expect(hooks[0].signatureValid).toBe(true);
+      expect(hooks[0].body).toMatchObject({ kind: 'roster-changed', agency: 'civil-affairs', key: change.dedupeKey, summary: change.summary });
+
+      // The office's mailbox only.
+      const mails = smtp.for(change.id);
+      expect(mails).toHaveLength(1);
+      expect(mails[0].envelopeTo).toEqual([OFFICE_EMAIL]);
+      expect(mails[0].text).toContain(changed.liaisonPhone);
+    }
+
+    // Nothing went out twice: every roster alert of this file (the first roster too) once per channel.
     await new Promise((r) => setTimeout(r, 500));
-    const hooks = officeHooksOf(change.id);
-    expect(hooks).toHaveLength(1);
-    expect(hooks[0].signatureValid).toBe(true);
-    expect(hooks[0].body).toMatchObject({ kind: 'roster-changed', agency: 'civil-affairs', key: change.dedupeKey, summary: change.summary });
-
-    // The office's mailbox only: the people themselves are not the ones told of their appointment.
-    const mails = smtp.for(change.id);
-    expect(mails).toHaveLength(1);
-    expect(mails[0].envelopeTo).toEqual([OFFICE_EMAIL]);
-    expect(mails[0].text).toContain('陈副局长');
+    const all = await rosterAlerts();
+    expect(all).toHaveLength(3);
+    for (const alert of all) {
+      expect(officeHooksOf(alert.id)).toHaveLength(1);
+      expect(smtp.for(alert.id)).toHaveLength(1);
+    }
   });
 });

@@ -16,6 +16,8 @@ export class ServiceProcess {
     private readonly main: string,
     private readonly env: () => Record<string, string>,
     readonly apiKey: string,
+    /** answers 200 once the app serves requests */
+    private readonly readyPath = '/openapi.json',
   ) {}
 
   get baseUrl(): string {
@@ -85,7 +87,7 @@ export class ServiceProcess {
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`${this.name} exited (${child.exitCode}):\n${this.output}`);
       try {
-        const response = await fetch(`${this.baseUrl}/openapi.json`);
+        const response = await fetch(`${this.baseUrl}${this.readyPath}`);
         if (response.ok) return;
       } catch {
         // not listening yet

@@ -1,6 +1,8 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { adapterConfig, type AdapterSettings, CLOCK, systemClock } from '#config';
+import { deliveryQueueName, inboxQueueName } from '#contracts';
+import { ObservabilityModule } from '#observability';
 import { OutboxRepository, PersistenceModule } from '#persistence';
 import { BullMqClient, OutboxRelay } from '#bus';
 import { AgencyContext } from './api/agency.context.js';
@@ -21,6 +23,18 @@ import { LifecycleService } from './handoffs/lifecycle.service.js';
   imports: [
     ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [adapterConfig] }),
     PersistenceModule.forRoot({ inject: [adapterConfig.KEY], databaseUrl: (settings: AdapterSettings) => settings.databaseUrl }),
+    ObservabilityModule.forRoot({
+      inject: [adapterConfig.KEY],
+      useFactory: (settings: AdapterSettings) => ({
+        app: 'adapter',
+        agency: settings.agency,
+        logLevel: settings.logLevel,
+        redisUrl: settings.redisUrl,
+        queuePrefix: settings.queuePrefix,
+        queues: [inboxQueueName(settings.agency), ...(settings.delivery.mode === 'webhook' ? [deliveryQueueName(settings.agency)] : [])],
+        handoffs: { agency: settings.agency },
+      }),
+    }),
   ],
   controllers: [HandoffsController, InboxController, UnitRosterController, InboxConsumer, WebhookDeliveryConsumer],
   providers: [

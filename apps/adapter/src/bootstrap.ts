@@ -7,12 +7,14 @@ import { DeadLetterRepository } from '#persistence';
 import { BullMqServer } from '#bus';
 import { AdapterModule } from './adapter.module.js';
 import { createValidationPipe, ProblemFilter } from '#http';
+import { useObservability } from '#observability';
 import { ADAPTER_ERROR_STATUSES } from './api/error-statuses.js';
 import { serveOpenApi } from './openapi.js';
 
 /** Starts one unit's adapter: HTTP API plus the BullMQ microservice(s) on its inbox (and delivery) queue. */
 export async function bootstrapAdapter(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AdapterModule, { bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AdapterModule, { bodyParser: false, bufferLogs: true });
+  useObservability(app); // JSON logs through pino, HTTP latency
   const settings = app.get<AdapterSettings>(adapterConfig.KEY);
   // An oversized body is refused with 413 before it is parsed (issue: bad input).
   app.useBodyParser('json', { limit: settings.maxBodyBytes });

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { schedulerConfig, type SchedulerSettings } from '#config';
 import { OFFICE_ALERTS_QUEUE, SCHEDULER_QUEUE } from '#contracts';
 import { createValidationPipe, ProblemFilter } from '#http';
+import { useObservability } from '#observability';
 import { DeadLetterRepository } from '#persistence';
 import { BullMqServer } from '#bus';
 import { InvalidCalendarUploadError } from './calendar/calendar.service.js';
@@ -12,7 +13,8 @@ import { SchedulerModule } from './scheduler.module.js';
 
 /** Starts the scheduler: the office's HTTP API, and consumers of step events and office alerts. */
 export async function bootstrapScheduler(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(SchedulerModule, { bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(SchedulerModule, { bodyParser: false, bufferLogs: true });
+  useObservability(app); // JSON logs through pino, HTTP latency
   const settings = app.get<SchedulerSettings>(schedulerConfig.KEY);
   app.useBodyParser('json', { limit: 262_144 });
   app.useGlobalPipes(createValidationPipe());

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CLOCK, FileClock, schedulerConfig, type SchedulerSettings, systemClock } from '#config';
 import { API_KEY_DIGESTS, ApiKeyGuard } from '#http';
+import { everyBusQueue, ObservabilityModule, OverdueObligationsCollector } from '#observability';
 import { PersistenceModule } from '#persistence';
 import { AlertChannels } from './alerts/alert-channels.service.js';
 import { AlertRelay } from './alerts/alert-relay.service.js';
@@ -22,6 +23,17 @@ import { DeadlineSweeper } from './sweep/deadline-sweeper.service.js';
   imports: [
     ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [schedulerConfig] }),
     PersistenceModule.forRoot({ inject: [schedulerConfig.KEY], databaseUrl: (settings: SchedulerSettings) => settings.databaseUrl }),
+    ObservabilityModule.forRoot({
+      inject: [schedulerConfig.KEY],
+      useFactory: (settings: SchedulerSettings) => ({
+        app: 'scheduler',
+        logLevel: settings.logLevel,
+        redisUrl: settings.redisUrl,
+        queuePrefix: settings.queuePrefix,
+        queues: everyBusQueue(),
+        handoffs: 'all',
+      }),
+    }),
   ],
   controllers: [StepEventConsumer, OfficeAlertConsumer, EscalationsController, CalendarController, RosterController, ObligationsController],
   providers: [
@@ -39,6 +51,7 @@ import { DeadlineSweeper } from './sweep/deadline-sweeper.service.js';
     DeadlineSweeper,
     AlertRelay,
     AlertChannels,
+    OverdueObligationsCollector,
   ],
 })
 export class SchedulerModule {}

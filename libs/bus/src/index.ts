@@ -4,5 +4,6 @@ export * from './bullmq.server.js';
 export * from './consumer-outcome.js';
 export * from './job-options.js';
 export * from './outbox.relay.js';
+export * from './polling-relay.js';
 export * from './redis-connection.js';
 export * from './webhook-signature.js';

@@ -1,7 +1,8 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AgencyCode } from '#contracts';
 import type { OutboxRepository } from '#persistence';
 import type { BullMqClient } from './bullmq.client.js';
+import { PollingRelay } from './polling-relay.js';
 
 export interface OutboxRelayOptions {
   agency: AgencyCode;
@@ -11,57 +12,21 @@ export interface OutboxRelayOptions {
   batchSize?: number;
 }
 
-/**
- * Publishes the unit's outbox to the recipients' inbox queues. Polling makes it self-healing
- * (rows written before a crash go out after restart); `kick()` after a write keeps latency low.
- */
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+/** Publishes the unit's outbox to the recipients' inbox queues (and step events to the scheduler). */
+export class OutboxRelay extends PollingRelay implements OnApplicationBootstrap {
   private readonly logger = new Logger(OutboxRelay.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = false;
   private lastSweepAt = 0;
 
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly client: BullMqClient,
     private readonly options: OutboxRelayOptions,
-  ) {}
+  ) {
+    super(options.pollMs);
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  /** Run a pass now (or right after the current one). */
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      } else {
-        this.schedule(this.options.pollMs);
-      }
-    });
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.kick(), delayMs);
+    this.startPolling();
   }
 
   /** At most twice per redelivery period: the sweep is a query, the relay pass runs on every write. */
@@ -73,7 +38,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (requeued > 0) this.logger.warn(`${requeued} published messages of ${this.options.agency} never reached their inbox; republishing`);
   }
 
-  private async drain(): Promise<void> {
+  protected async drain(): Promise<void> {
     const batchSize = this.options.batchSize ?? 100;
     try {
       await this.requeueUnconsumed();
@@ -93,7 +58,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           if (failed.size > 0) this.logger.warn(`${failed.size} outbox messages of ${this.options.agency} not published; will retry`);
           return { published: done, failed };
         });
-      } while (published === batchSize && !this.stopped);
+      } while (published === batchSize && !this.isStopped);
     } catch (error) {
       this.logger.error(`outbox relay pass failed: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -1,13 +1,10 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { AGENCY_CODES, type AgencyCode } from '#contracts';
-
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
-const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+import { BusProcessEnv, toInt, toList } from './bus-process-env.dto.js';
 
 /** Every setting of an adapter process, read from the environment once, at boot. */
-export class AdapterEnv {
+export class AdapterEnv extends BusProcessEnv {
   /** which member unit this process serves */
   @IsIn(AGENCY_CODES)
   AGENCY: AgencyCode;
@@ -19,21 +16,6 @@ export class AdapterEnv {
   @Min(1)
   @Max(65535)
   PORT?: number;
-
-  @IsOptional()
-  @IsString()
-  HOST = '127.0.0.1';
-
-  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgresql:// URL' })
-  DATABASE_URL: string;
-
-  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
-  REDIS_URL: string;
-
-  /** prefix of every BullMQ key in Redis; lets several buses (or test runs) share one Redis */
-  @IsOptional()
-  @Matches(/^[a-z0-9-]{1,32}$/, { message: 'QUEUE_PREFIX must be 1–32 lower-case letters, digits or dashes' })
-  QUEUE_PREFIX = 'bus';
 
   /** a published message not yet in its recipient's inbox after this long is published again */
   @Transform(toInt)

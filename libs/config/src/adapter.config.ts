@@ -2,6 +2,7 @@ import { registerAs } from '@nestjs/config';
 import { agencyDefinition, type DeliveryMode } from '#agencies';
 import type { AgencyCode } from '#contracts';
 import { AdapterEnv } from './adapter-env.dto.js';
+import type { LogLevel } from './log-level.js';
 import { InvalidConfigurationError, validateEnv } from './validate-env.js';
 
 export interface AdapterSettings {
@@ -20,6 +21,7 @@ export interface AdapterSettings {
   deliveryRetry: { attempts: number; backoffMs: number };
   deliveryTimeoutMs: number;
   workerLockMs: number;
+  logLevel: LogLevel;
 }
 
 /** Turns validated environment into settings, filling unit defaults from libs/agencies. */
@@ -48,6 +50,7 @@ export function adapterSettingsFrom(env: Record<string, string | undefined>): Ad
     deliveryRetry: { attempts: raw.DELIVERY_ATTEMPTS, backoffMs: raw.DELIVERY_BACKOFF_MS },
     deliveryTimeoutMs: raw.DELIVERY_TIMEOUT_MS,
     workerLockMs: raw.WORKER_LOCK_MS,
+    logLevel: raw.LOG_LEVEL,
   });
 }
 

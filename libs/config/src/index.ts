@@ -5,3 +5,7 @@ export * from './clock.js';
 export * from './file.clock.js';
 export * from './scheduler.config.js';
 export * from './scheduler-env.dto.js';
+export * from './console.config.js';
+export * from './console-env.dto.js';
+export * from './log-level.js';
+export * from './bus-process-env.dto.js';

@@ -1,38 +1,21 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
-
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
-const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+import { BusProcessEnv, toInt, toList } from './bus-process-env.dto.js';
 
 /** Every setting of the scheduler process, read from the environment once, at boot. */
-export class SchedulerEnv {
-  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgresql:// URL' })
-  DATABASE_URL: string;
-
-  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
-  REDIS_URL: string;
-
-  @IsOptional()
-  @Matches(/^[a-z0-9-]{1,32}$/, { message: 'QUEUE_PREFIX must be 1–32 lower-case letters, digits or dashes' })
-  QUEUE_PREFIX = 'bus';
-
+export class SchedulerEnv extends BusProcessEnv {
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(65535)
   PORT = 3200;
 
-  @IsOptional()
-  @IsString()
-  HOST = '127.0.0.1';
-
   /** SHA-256 (hex) of each API key of the joint-meeting office's system */
   @Transform(toList)
   @Matches(/^[0-9a-f]{64}$/, { each: true, message: 'OFFICE_API_KEY_SHA256 must be comma-separated SHA-256 hex digests' })
   OFFICE_API_KEY_SHA256: string[];
 
-  /** how often the sweep looks for what has come due; the p99 lateness of an alert is about this */
+  /** how often the sweep looks for what has come due (measured p99 lateness: about twice this; npm run bench) */
   @Transform(toInt)
   @IsInt()
   @Min(50)

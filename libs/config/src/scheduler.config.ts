@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import type { LogLevel } from './log-level.js';
 import { SchedulerEnv } from './scheduler-env.dto.js';
 import { InvalidConfigurationError, validateEnv } from './validate-env.js';
 
@@ -18,6 +19,7 @@ export interface SchedulerSettings {
   alertRetry: { attempts: number; backoffMs: number };
   workerLockMs: number;
   clockFile: string | null;
+  logLevel: LogLevel;
 }
 
 export function schedulerSettingsFrom(env: Record<string, string | undefined>): SchedulerSettings {
@@ -41,6 +43,7 @@ export function schedulerSettingsFrom(env: Record<string, string | undefined>): 
     alertRetry: { attempts: raw.ALERT_ATTEMPTS, backoffMs: raw.ALERT_BACKOFF_MS },
     workerLockMs: raw.WORKER_LOCK_MS,
     clockFile: raw.CLOCK_FILE ?? null,
+    logLevel: raw.LOG_LEVEL,
   });
 }
 

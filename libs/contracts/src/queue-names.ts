@@ -41,3 +41,13 @@ export interface DeadLetterRecord {
   reason: string;
   attempts: number;
 }
+
+/** Every queue of the bus, for those who watch them all (dashboards, metrics). */
+export function allBusQueueNames(agencies: readonly AgencyCode[]): string[] {
+  return [
+    ...agencies.flatMap((code) => [inboxQueueName(code), deliveryQueueName(code)]),
+    SCHEDULER_QUEUE,
+    OFFICE_ALERTS_QUEUE,
+    DEAD_LETTER_QUEUE,
+  ];
+}

@@ -84,7 +84,9 @@ export function calendarMissingAlert(year: number): NewAlert {
 /** 第二十二条: a unit whose people change tells the office. */
 export function rosterChangedAlert(agency: AgencyCode, roster: RosterEntry, at: Date): NewAlert {
   return {
-    dedupeKey: `roster:${agency}:${at.getTime()}`,
+    // One alert per change: the time alone is no identity (a drill's frozen CLOCK_FILE, or two
+    // changes of one unit in one millisecond, would share it and the later change be dropped).
+    dedupeKey: `roster:${agency}:${at.getTime()}-${crypto.randomUUID()}`,
     kind: 'roster-changed',
     level: 'office',
     obligationId: null,

@@ -25,6 +25,13 @@ export class AlertRepository {
     return count === 1;
   }
 
+  /** Many at once; those whose dedupeKey exists are skipped. Returns how many were new. */
+  async createMany(tx: Tx, alerts: readonly NewAlert[]): Promise<number> {
+    if (alerts.length === 0) return 0;
+    const { count } = await tx.alert.createMany({ data: alerts.map((alert) => ({ id: crypto.randomUUID(), ...alert })), skipDuplicates: true });
+    return count;
+  }
+
   /** Claims unpublished alerts (SKIP LOCKED), hands them to `publish`, stamps them, in one transaction. */
   async publishBatch(limit: number, publish: (alerts: Alert[]) => Promise<void>): Promise<number> {
     return this.prisma.$transaction(async (tx) => {

@@ -1,8 +1,10 @@
 export * from './alert.repository.js';
 export * from './calendar-year.repository.js';
+export * from './console-user.repository.js';
 export * from './dead-letter.repository.js';
-export type { Alert, AlertNote, CalendarYear, Handoff, HandoffStep, InboxEntry, Obligation, Prisma, RosterEntry } from './generated/prisma/client.js';
+export type { Alert, AlertNote, CalendarYear, ConsoleUser, Handoff, HandoffStep, InboxEntry, Obligation, Prisma, RosterEntry } from './generated/prisma/client.js';
 export * from './handoff.repository.js';
+export * from './handoff-board.repository.js';
 export * from './idempotency.repository.js';
 export * from './inbox.repository.js';
 export * from './message.repository.js';

@@ -44,8 +44,15 @@ export class ObligationRepository {
     return tx.obligation.findMany({ where: { id: { in: ids.map((row) => row.id) } }, orderBy: { nextActionAt: 'asc' } });
   }
 
-  async advance(tx: Tx, id: string, nextLevel: string | null, nextActionAt: Date | null): Promise<void> {
-    await tx.obligation.update({ where: { id }, data: { nextLevel, nextActionAt } });
+  /** Moves a batch to their next levels in one statement. */
+  async advanceMany(tx: Tx, moves: readonly { id: string; nextLevel: string | null; nextActionAt: Date | null }[]): Promise<void> {
+    if (moves.length === 0) return;
+    await tx.$executeRaw`
+      UPDATE "Obligation" AS o
+      SET "nextLevel" = m.level, "nextActionAt" = m.at, "updatedAt" = now()
+      FROM unnest(${moves.map((m) => m.id)}::uuid[], ${moves.map((m) => m.nextLevel)}::text[], ${moves.map((m) => m.nextActionAt)}::timestamptz[])
+        AS m(id, level, at)
+      WHERE o.id = m.id`;
   }
 
   /** Obligations whose due time was counted without the calendar of `year`. */

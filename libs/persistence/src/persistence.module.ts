@@ -1,7 +1,9 @@
 import { type DynamicModule, type InjectionToken, Module, type ModuleMetadata } from '@nestjs/common';
 import { AlertRepository } from './alert.repository.js';
 import { CalendarYearRepository } from './calendar-year.repository.js';
+import { ConsoleUserRepository } from './console-user.repository.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
+import { HandoffBoardRepository } from './handoff-board.repository.js';
 import { HandoffRepository } from './handoff.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { InboxRepository } from './inbox.repository.js';
@@ -23,6 +25,8 @@ const REPOSITORIES = [
   AlertRepository,
   CalendarYearRepository,
   RosterRepository,
+  ConsoleUserRepository,
+  HandoffBoardRepository,
 ];
 
 @Module({})

@@ -18,6 +18,11 @@ export class RosterRepository {
     return tx.rosterEntry.findUnique({ where: { agency } });
   }
 
+  async forAgencies(tx: Pick<PrismaService, 'rosterEntry'>, agencies: readonly AgencyCode[]): Promise<Map<string, RosterEntry>> {
+    const entries = await tx.rosterEntry.findMany({ where: { agency: { in: [...agencies] } } });
+    return new Map(entries.map((entry) => [entry.agency, entry]));
+  }
+
   async list(): Promise<RosterEntry[]> {
     return this.prisma.rosterEntry.findMany({ orderBy: { agency: 'asc' } });
   }

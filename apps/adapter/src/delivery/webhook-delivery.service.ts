@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import { agencyDefinition } from '#agencies';
 import type { DeliveryJobData } from '#contracts';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
+import { BusMetrics } from '#observability';
 import { InboxRepository, MessageRepository } from '#persistence';
 import { type ConsumeOutcome, PermanentMessageError, SIGNATURE_HEADER, signWebhook } from '#bus';
 
@@ -20,7 +21,10 @@ export class WebhookDeliveryService {
     private readonly messages: MessageRepository,
     @Inject(adapterConfig.KEY) private readonly settings: AdapterSettings,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    private readonly metrics: BusMetrics,
+  ) {
+    if (settings.delivery.mode === 'webhook') metrics.declareDeliveryChannel('unit-webhook');
+  }
 
   async deliver(data: DeliveryJobData, job: Job): Promise<ConsumeOutcome> {
     const { agency, delivery } = this.settings;
@@ -54,11 +58,13 @@ export class WebhookDeliveryService {
       failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
     await this.inbox.recordDeliveryAttempt(agency, data.messageId, failure, lastAttempt);
+    this.metrics.deliveryAttempt('unit-webhook', failure ? 'failed' : 'delivered');
+    const ids = { messageId: envelope.id, handoffId: envelope.handoffId, attempt: job.attemptsMade + 1 };
     if (failure) {
-      this.logger.warn(`webhook delivery failed message=${envelope.id} handoff=${envelope.handoffId} attempt=${job.attemptsMade + 1}: ${failure}`);
+      this.logger.warn({ msg: `webhook delivery failed message=${envelope.id} handoff=${envelope.handoffId} attempt=${ids.attempt}: ${failure}`, ...ids });
       throw new Error(`webhook delivery of ${envelope.id} failed: ${failure}`);
     }
-    this.logger.log(`delivered ${envelope.type} message=${envelope.id} handoff=${envelope.handoffId} to ${agency}'s system`);
+    this.logger.log({ msg: `delivered ${envelope.type} message=${envelope.id} handoff=${envelope.handoffId} to ${agency}'s system`, ...ids });
     return 'processed';
   }
 }

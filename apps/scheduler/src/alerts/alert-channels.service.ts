@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import nodemailer, { type Transporter } from 'nodemailer';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
 import type { Recipient } from '#deadlines';
+import { BusMetrics } from '#observability';
 import { AlertRepository, type Alert } from '#persistence';
 import { type ConsumeOutcome, PermanentMessageError, SIGNATURE_HEADER, signWebhook } from '#bus';
 
@@ -19,8 +20,11 @@ export class AlertChannels implements OnApplicationShutdown {
     private readonly alerts: AlertRepository,
     @Inject(schedulerConfig.KEY) private readonly settings: SchedulerSettings,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: BusMetrics,
   ) {
     this.mailer = settings.mail ? nodemailer.createTransport(settings.mail.smtpUrl) : null;
+    if (settings.officeWebhook) metrics.declareDeliveryChannel('office-webhook');
+    if (settings.mail) metrics.declareDeliveryChannel('email');
   }
 
   onApplicationShutdown(): void {
@@ -31,25 +35,43 @@ export class AlertChannels implements OnApplicationShutdown {
     const alert = await this.alerts.find(alertId);
     if (!alert) throw new PermanentMessageError(`alert ${alertId} is not in the database`);
     const recipients = alert.recipients as unknown as Recipient[];
+    // Each channel on its own: an office system that is down must not keep the liaison's e-mail back.
+    const failures: string[] = [];
     let sent = false;
+    const attempt = async (channel: string, send: () => Promise<void>) => {
+      const counted = channel === 'webhook' ? 'office-webhook' : 'email';
+      try {
+        await send();
+        sent = true;
+        this.metrics.deliveryAttempt(counted, 'delivered');
+      } catch (error) {
+        this.metrics.deliveryAttempt(counted, 'failed');
+        failures.push(`${channel}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
     if (this.settings.officeWebhook && !alert.webhookDeliveredAt && recipients.some((r) => r.role === 'office')) {
-      await this.postToOffice(alert, this.settings.officeWebhook);
-      sent = true;
+      const webhook = this.settings.officeWebhook;
+      await attempt('webhook', () => this.postToOffice(alert, webhook));
     }
     const officeEmail = this.settings.mail?.officeEmail ?? null;
     const emails = recipients.map((r) => (r.role === 'office' ? officeEmail : r.email));
     const addresses = [...new Set(emails.filter((email): email is string => Boolean(email)))];
     if (this.mailer && this.settings.mail && !alert.emailSentAt && addresses.length > 0) {
-      await this.mailer.sendMail({
-        from: this.settings.mail.from,
-        to: addresses,
-        subject: alert.summary.slice(0, alert.summary.indexOf('】') + 1) + `司法救助衔接 ${alert.level}`,
-        text: `${alert.summary}\n\n告警编号 ${alert.dedupeKey}`,
-        headers: { 'X-Bus-Alert-Id': alert.id },
+      const mailer = this.mailer;
+      const from = this.settings.mail.from;
+      await attempt('e-mail', async () => {
+        await mailer.sendMail({
+          from,
+          to: addresses,
+          subject: alert.summary.slice(0, alert.summary.indexOf('】') + 1) + `司法救助衔接 ${alert.level}`,
+          text: `${alert.summary}\n\n告警编号 ${alert.dedupeKey}`,
+          headers: { 'X-Bus-Alert-Id': alert.id },
+        });
+        await this.alerts.markChannel(alert.id, 'email', this.clock.now());
       });
-      await this.alerts.markChannel(alert.id, 'email', this.clock.now());
-      sent = true;
     }
+    // Retried with backoff; the channel that worked is stamped and not sent again.
+    if (failures.length > 0) throw new Error(`alert ${alert.dedupeKey} not sent on ${failures.join('; ')}`);
     this.logger.log(`alert ${alert.dedupeKey} ${sent ? 'sent' : 'had nothing left to send'}`);
     return sent ? 'processed' : 'duplicate';
   }

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { OFFICE_ALERTS_QUEUE, SEND_OFFICE_ALERT } from '#contracts';
 import { schedulerConfig, type SchedulerSettings } from '#config';
 import { AlertRepository } from '#persistence';
-import { createRedisConnection } from '#bus';
+import { createRedisConnection, PollingRelay } from '#bus';
 
 /**
  * Publishes alerts written by the sweep (or by a roster change) to the office-alerts queue. An
@@ -13,53 +13,31 @@ import { createRedisConnection } from '#bus';
  * what they already sent.
  */
 @Injectable()
-export class AlertRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AlertRelay extends PollingRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AlertRelay.name);
   private connection?: Redis;
   private queue?: Queue;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = false;
 
   constructor(
     private readonly alerts: AlertRepository,
     @Inject(schedulerConfig.KEY) private readonly settings: SchedulerSettings,
-  ) {}
+  ) {
+    super(settings.sweepIntervalMs);
+  }
 
   onApplicationBootstrap(): void {
     this.connection = createRedisConnection(this.settings.redisUrl, 'alert-relay');
     this.queue = new Queue(OFFICE_ALERTS_QUEUE, { prefix: this.settings.queuePrefix, connection: this.connection });
-    this.kick();
+    this.startPolling();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  override async onApplicationShutdown(): Promise<void> {
+    await super.onApplicationShutdown();
     await this.queue?.close();
     await this.connection?.quit().catch(() => undefined);
   }
 
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      } else if (!this.stopped) {
-        this.timer = setTimeout(() => this.kick(), this.settings.sweepIntervalMs);
-      }
-    });
-  }
-
-  private async drain(): Promise<void> {
+  protected async drain(): Promise<void> {
     try {
       let published: number;
       do {
@@ -72,13 +50,14 @@ export class AlertRelay implements OnApplicationBootstrap, OnApplicationShutdown
                 jobId: alert.dedupeKey,
                 attempts: this.settings.alertRetry.attempts,
                 backoff: { type: 'exponential', delay: this.settings.alertRetry.backoffMs },
-                removeOnComplete: { age: 7 * 24 * 3600 },
+                // Bounded: a backlog after an outage must not leave 100k finished jobs in Redis for a week.
+                removeOnComplete: { age: 7 * 24 * 3600, count: 5_000 },
                 removeOnFail: { age: 30 * 24 * 3600 },
               },
             );
           }
         });
-      } while (published === 100 && !this.stopped);
+      } while (published === 100 && !this.isStopped);
     } catch (error) {
       this.logger.error(`alert relay pass failed: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -58,11 +58,15 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
             (handoff) => [handoff.id, handoff],
           ),
         );
-        let fired = 0;
+        // One query each for the rosters, the alerts and the moves of the whole batch: the claim is
+        // cheap, per-row round trips were what made a backlog drain slowly.
+        const rosters = await this.roster.forAgencies(tx, [...new Set(due.map((o) => o.responsibleAgency as AgencyCode))]);
+        const alerts = [];
+        const moves = [];
         for (const obligation of due) {
           const rule = this.rulesById.get(obligation.rule);
           if (!rule || !obligation.nextLevel) {
-            await this.obligations.advance(tx, obligation.id, null, null);
+            moves.push({ id: obligation.id, nextLevel: null, nextActionAt: null });
             continue;
           }
           const schedule = alertSchedule(rule, obligation.startAt, obligation.dueAt, this.calendar.current(), {
@@ -70,13 +74,14 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
             leaderAfterWorkingDays: this.settings.leaderAfterWorkingDays,
           });
           const { fire, next } = dueAlerts(schedule, obligation.nextLevel as AlertLevel, now);
-          const roster = fire.length > 0 ? await this.roster.find(obligation.responsibleAgency as AgencyCode, tx) : null;
+          const roster = rosters.get(obligation.responsibleAgency) ?? null;
           for (const level of fire) {
-            const alert = obligationAlert(obligation, rule, handoffs.get(obligation.handoffId) ?? { caseRef: '' }, level, roster);
-            if (await this.alerts.create(tx, alert)) fired++;
+            alerts.push(obligationAlert(obligation, rule, handoffs.get(obligation.handoffId) ?? { caseRef: '' }, level, roster));
           }
-          await this.obligations.advance(tx, obligation.id, next?.level ?? null, next?.at ?? null);
+          moves.push({ id: obligation.id, nextLevel: next?.level ?? null, nextActionAt: next?.at ?? null });
         }
+        const fired = await this.alerts.createMany(tx, alerts);
+        await this.obligations.advanceMany(tx, moves);
         return { handled: due.length, fired };
       },
       { timeout: 60_000 },

@@ -1,0 +1,20 @@
+import type { AgencyCode } from '#contracts';
+import type { Viewer } from '#persistence';
+
+/** The signed-in person, as pages and guards see it. */
+export interface SignedInUser {
+  id: string;
+  username: string;
+  role: 'operator' | 'office' | 'unit';
+  agency: AgencyCode | null;
+}
+
+export function viewerOf(user: SignedInUser): Viewer {
+  return user.role === 'unit' && user.agency ? { role: 'unit', agency: user.agency } : { role: user.role === 'unit' ? 'office' : user.role };
+}
+
+declare module 'express' {
+  interface Request {
+    user?: SignedInUser;
+  }
+}

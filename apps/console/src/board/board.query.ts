@@ -1,0 +1,25 @@
+import { IsIn, IsOptional } from 'class-validator';
+import { AGENCY_CODES, type AgencyCode, IsCalendarDate, PRIORITIES, STEP_ORDER } from '#contracts';
+
+/** The filters of the handoff board: unit, step, date range (Beijing dates), priority. */
+export class BoardQuery {
+  @IsOptional()
+  @IsIn(AGENCY_CODES)
+  unit?: AgencyCode;
+
+  @IsOptional()
+  @IsIn(STEP_ORDER)
+  step?: string;
+
+  @IsOptional()
+  @IsIn(PRIORITIES)
+  priority?: string;
+
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
+
+  @IsOptional()
+  @IsCalendarDate()
+  to?: string;
+}

@@ -1,0 +1,39 @@
+import { type CalendarSource, workingDaysBetween } from '#calendar';
+import type { Obligation } from '#persistence';
+
+export interface UnitTimeliness {
+  agency: string;
+  done: number;
+  onTime: number;
+  /** share of duties done on time, 0–1 */
+  onTimeShare: number;
+  /** median working days from a duty's start to its fulfilment */
+  medianWorkingDays: number;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Per unit: how many duties it fulfilled, the share on time, and the median working days taken. */
+export function timelinessByUnit(fulfilled: readonly Obligation[], calendar: CalendarSource): UnitTimeliness[] {
+  const byUnit = new Map<string, Obligation[]>();
+  for (const obligation of fulfilled) byUnit.set(obligation.responsibleAgency, [...(byUnit.get(obligation.responsibleAgency) ?? []), obligation]);
+  return [...byUnit.entries()]
+    .map(([agency, duties]) => {
+      const onTime = duties.filter((duty) => duty.late === false).length;
+      const days = duties.map((duty) => (duty.fulfilledAt ? workingDaysBetween(duty.startAt, duty.fulfilledAt, calendar).workingDays : 0));
+      return { agency, done: duties.length, onTime, onTimeShare: onTime / duties.length, medianWorkingDays: median(days) };
+    })
+    .sort((a, b) => a.agency.localeCompare(b.agency));
+}
+
+/** Start of this month and of this year, Beijing time. */
+export function periodStart(period: 'month' | 'year', now: Date): Date {
+  const beijing = new Date(now.getTime() + 8 * 3600_000);
+  const month = period === 'month' ? beijing.getUTCMonth() : 0;
+  return new Date(Date.UTC(beijing.getUTCFullYear(), month, 1) - 8 * 3600_000);
+}

@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { ExpressAdapter } from '@bull-board/express';
+import { BullBoardModule } from '@bull-board/nestjs';
+import { CLOCK, consoleConfig, type ConsoleSettings, systemClock } from '#config';
+import { ObservabilityModule } from '#observability';
+import { PersistenceModule } from '#persistence';
+import { LoginController } from './auth/login.controller.js';
+import { RolesGuard } from './auth/roles.guard.js';
+import { SessionMiddleware } from './auth/session.middleware.js';
+import { SessionService } from './auth/session.service.js';
+import { BoardCalendar } from './board/board-calendar.js';
+import { BoardController } from './board/board.controller.js';
+import { EscalationInboxController } from './board/escalation-inbox.controller.js';
+import { TimelinessController } from './board/timeliness.controller.js';
+import { QueueBoard } from './queues/queue-board.js';
+import { RootController } from './root.controller.js';
+
+/** The operators' and the office's web console. */
+@Module({
+  imports: [
+    ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [consoleConfig] }),
+    PersistenceModule.forRoot({ inject: [consoleConfig.KEY], databaseUrl: (settings: ConsoleSettings) => settings.databaseUrl }),
+    ObservabilityModule.forRoot({
+      inject: [consoleConfig.KEY],
+      // HTTP and process figures; the queue and handoff figures are the scheduler's and the adapters'.
+      useFactory: (settings: ConsoleSettings) => ({
+        app: 'console',
+        logLevel: settings.logLevel,
+        redisUrl: settings.redisUrl,
+        queuePrefix: settings.queuePrefix,
+        queues: [],
+        handoffs: null,
+      }),
+    }),
+    BullBoardModule.forRoot({ route: '/queues', adapter: ExpressAdapter, boardOptions: { uiConfig: { boardTitle: '消息队列' } } }),
+  ],
+  controllers: [RootController, LoginController, BoardController, TimelinessController, EscalationInboxController],
+  providers: [{ provide: CLOCK, useValue: systemClock }, SessionService, SessionMiddleware, RolesGuard, BoardCalendar, QueueBoard],
+})
+export class ConsoleModule {}

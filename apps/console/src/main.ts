@@ -1,0 +1,3 @@
+import { bootstrapConsole } from './bootstrap.js';
+
+await bootstrapConsole();

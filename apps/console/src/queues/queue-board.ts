@@ -1,0 +1,37 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { type BullBoardInstance, InjectBullBoard } from '@bull-board/nestjs';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AGENCY_CODES, allBusQueueNames } from '#contracts';
+import { consoleConfig, type ConsoleSettings } from '#config';
+import { createRedisConnection } from '#bus';
+
+/**
+ * Every queue of the bus on Bull Board: each unit's inbox and delivery queue, the scheduler's,
+ * the office alerts and the dead letters. Jobs carry ids only, so nothing shown names a citizen.
+ */
+@Injectable()
+export class QueueBoard implements OnModuleInit, OnApplicationShutdown {
+  private connection?: Redis;
+  private readonly queues: Queue[] = [];
+
+  constructor(
+    @InjectBullBoard() private readonly board: BullBoardInstance,
+    @Inject(consoleConfig.KEY) private readonly settings: ConsoleSettings,
+  ) {}
+
+  onModuleInit(): void {
+    this.connection = createRedisConnection(this.settings.redisUrl, 'console-queue-board');
+    for (const name of allBusQueueNames(AGENCY_CODES)) {
+      const queue = new Queue(name, { prefix: this.settings.queuePrefix, connection: this.connection });
+      this.queues.push(queue);
+      this.board.addQueue(new BullMQAdapter(queue));
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.queues.map((queue) => queue.close()));
+    await this.connection?.quit().catch(() => undefined);
+  }
+}

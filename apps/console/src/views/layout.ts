@@ -1,0 +1,44 @@
+import type { SignedInUser } from '../auth/console-user.js';
+import { html, SafeHtml } from './html.js';
+
+const raw = (css: string) => new SafeHtml(css);
+import { ROLE_LABEL, unitName } from './labels.js';
+
+const STYLE = `
+  body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 0; color: #1f2933; background: #f5f7fa; }
+  header { background: #8b1a1a; color: #fff; padding: 10px 24px; display: flex; align-items: center; gap: 24px; }
+  header h1 { font-size: 18px; margin: 0; }
+  header nav a { color: #fff; margin-right: 16px; text-decoration: none; }
+  header .who { margin-left: auto; font-size: 14px; }
+  header form { display: inline; }
+  main { padding: 16px 24px; }
+  table { border-collapse: collapse; width: 100%; background: #fff; font-size: 14px; }
+  th, td { border: 1px solid #d9dee4; padding: 6px 8px; text-align: left; vertical-align: top; }
+  th { background: #eef1f5; }
+  tr.overdue td { background: #fdecea; }
+  tr.escalated td:first-child { border-left: 4px solid #c0392b; }
+  .badge { display: inline-block; padding: 1px 6px; border-radius: 3px; font-size: 12px; color: #fff; }
+  .green { background: #2e7d32; } .urgent { background: #c62828; } .level { background: #ad5a00; } .late { background: #c0392b; } .ok { background: #2e7d32; }
+  form.filters { margin-bottom: 12px; display: flex; gap: 8px; flex-wrap: wrap; align-items: end; }
+  form.filters label { font-size: 13px; display: flex; flex-direction: column; }
+  .muted { color: #6b7785; font-size: 12px; }
+  ol.timeline li { margin-bottom: 6px; }
+  button { cursor: pointer; }
+`;
+
+export function page(title: string, user: SignedInUser | null, body: SafeHtml): string {
+  const nav = user
+    ? html`<nav>
+        <a href="/handoffs">移送案件</a>
+        <a href="/timeliness">办理时效</a>
+        ${user.role !== 'unit' ? html`<a href="/escalations">督办提醒</a>` : ''}
+        <a href="/queues">队列</a>
+      </nav>
+      <span class="who">${user.username}（${ROLE_LABEL[user.role]}${user.agency ? ` · ${unitName(user.agency)}` : ''}）
+        <form method="post" action="/logout"><button type="submit">退出</button></form></span>`
+    : '';
+  return html`<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>${title} · 司法救助与社会救助衔接平台</title>
+<style>${raw(STYLE)}</style></head>
+<body><header><h1>司法救助与社会救助衔接平台</h1>${nav}</header><main><h2>${title}</h2>${body}</main></body></html>`.value;
+}

@@ -1,0 +1,24 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { BusProcessEnv, toInt } from './bus-process-env.dto.js';
+
+/** Every setting of the console process, read from the environment once, at boot. */
+export class ConsoleEnv extends BusProcessEnv {
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 3300;
+
+  /** a session ends this many minutes after sign-in */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(24 * 60)
+  SESSION_TTL_MINUTES = 480;
+
+  /** mark the session cookie Secure: on whenever the console is served over HTTPS */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  COOKIE_SECURE = 'false';
+}

@@ -1,0 +1,104 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, type GaugeConfiguration, Histogram, Registry } from 'prom-client';
+import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from '../observability.options.js';
+
+/** Something read at scrape time (Redis, PostgreSQL) into gauges. */
+export interface ScrapeCollector {
+  /** the `collector` label of bus_metrics_collector_up */
+  readonly name: string;
+  /** reads its source and sets its gauges (all at once, after every read is done) */
+  collect(): Promise<void>;
+  /** empties its gauges: a figure that could not be read is absent, not stale */
+  clear(): void;
+}
+
+/** Where a message left the bus for someone's system: a unit's webhook, the office's webhook, e-mail. */
+export type DeliveryChannel = 'unit-webhook' | 'office-webhook' | 'email';
+export type DeliveryOutcome = 'delivered' | 'failed';
+
+/** A scrape waits this long for one collector; Prometheus' own scrape timeout is 10 s by default. */
+const COLLECT_TIMEOUT_MS = 3_000;
+
+/**
+ * The process's Prometheus registry: prom-client's default process metrics, every series labelled
+ * with `app` (and `agency` for an adapter), HTTP latency, delivery attempts, and the gauges that
+ * collectors fill at scrape time.
+ */
+@Injectable()
+export class BusMetrics {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  private readonly deliveryAttempts: Counter<'channel' | 'outcome'>;
+  private readonly collectorUp: Gauge<'collector'>;
+  private readonly collectors: ScrapeCollector[] = [];
+  private readonly logger = new Logger(BusMetrics.name);
+
+  constructor(@Inject(OBSERVABILITY_OPTIONS) options: ObservabilityOptions) {
+    this.registry.setDefaultLabels({ app: options.app, ...(options.agency ? { agency: options.agency } : {}) });
+    collectDefaultMetrics({ register: this.registry });
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP requests by method, route pattern and status, and how long they took',
+      labelNames: ['method', 'route', 'status_code'],
+      registers: [this.registry],
+    });
+    this.deliveryAttempts = new Counter({
+      name: 'bus_delivery_attempts_total',
+      help: 'Attempts to deliver to a unit system (webhook) or to the office (webhook, e-mail), by outcome',
+      labelNames: ['channel', 'outcome'],
+      registers: [this.registry],
+    });
+    this.collectorUp = this.gauge({
+      name: 'bus_metrics_collector_up',
+      help: '1 when the last scrape read this source (queues from Redis, figures from PostgreSQL), 0 when it failed',
+      labelNames: ['collector'],
+    });
+  }
+
+  /** A gauge in this process's registry. */
+  gauge<T extends string>(configuration: Omit<GaugeConfiguration<T>, 'registers'>): Gauge<T> {
+    return new Gauge({ ...configuration, registers: [this.registry] });
+  }
+
+  /** Declares a channel this process delivers through, so its series exist (at 0) before the first attempt. */
+  declareDeliveryChannel(channel: DeliveryChannel): void {
+    for (const outcome of ['delivered', 'failed'] as const) this.deliveryAttempts.inc({ channel, outcome }, 0);
+  }
+
+  deliveryAttempt(channel: DeliveryChannel, outcome: DeliveryOutcome): void {
+    this.deliveryAttempts.inc({ channel, outcome });
+  }
+
+  addCollector(collector: ScrapeCollector): void {
+    this.collectors.push(collector);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Runs every collector (in parallel, each bounded in time), then renders the Prometheus text format. */
+  async render(): Promise<string> {
+    await Promise.all(
+      this.collectors.map(async (collector) => {
+        try {
+          await withTimeout(collector.collect(), COLLECT_TIMEOUT_MS, `${collector.name} took over ${COLLECT_TIMEOUT_MS} ms`);
+          this.collectorUp.set({ collector: collector.name }, 1);
+        } catch (error) {
+          collector.clear();
+          this.collectorUp.set({ collector: collector.name }, 0);
+          this.logger.warn(`metrics collector ${collector.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }),
+    );
+    return this.registry.metrics();
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

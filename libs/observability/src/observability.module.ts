@@ -1,0 +1,73 @@
+import { type DynamicModule, Inject, type InjectionToken, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import type { Redis } from 'ioredis';
+import { createRedisConnection } from '#bus';
+import { HealthController } from './health/health.controller.js';
+import { PostgresHealthIndicator } from './health/postgres.health.js';
+import { RedisHealthIndicator } from './health/redis.health.js';
+import { loggerParams } from './logging/logger-params.js';
+import { BusMetrics } from './metrics/bus-metrics.service.js';
+import { HandoffMetricsCollector } from './metrics/handoff-metrics.collector.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { QueueMetricsCollector } from './metrics/queue-metrics.collector.js';
+import { OBSERVABILITY_OPTIONS, OBSERVABILITY_REDIS, type ObservabilityOptions } from './observability.options.js';
+
+export interface ObservabilityModuleOptions {
+  inject?: InjectionToken[];
+  useFactory: (...deps: never[]) => ObservabilityOptions;
+}
+
+/**
+ * Metrics (GET /metrics), health (GET /health/live, /health/ready) and JSON logs for one app of
+ * the bus. Global, so an app's services can count what they do through BusMetrics. Needs the
+ * app's PersistenceModule (PrismaService); bootstrap calls useObservability(app) after create.
+ */
+@Module({})
+export class ObservabilityModule implements OnApplicationShutdown {
+  constructor(@Inject(OBSERVABILITY_REDIS) private readonly redis: Redis) {}
+
+  /** After the collectors closed their queues (onModuleDestroy). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+
+  static forRoot(options: ObservabilityModuleOptions): DynamicModule {
+    const inject = options.inject ?? [];
+    return {
+      module: ObservabilityModule,
+      global: true,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject,
+          useFactory: (...deps: unknown[]) => {
+            const { app, agency, logLevel } = options.useFactory(...(deps as never[]));
+            return loggerParams({ app, agency, level: logLevel });
+          },
+        }),
+        TerminusModule.forRoot(),
+      ],
+      controllers: [MetricsController, HealthController],
+      providers: [
+        { provide: OBSERVABILITY_OPTIONS, inject, useFactory: options.useFactory },
+        {
+          provide: OBSERVABILITY_REDIS,
+          inject: [OBSERVABILITY_OPTIONS],
+          useFactory: (settings: ObservabilityOptions) => {
+            const connection = createRedisConnection(settings.redisUrl, 'observability');
+            // Redis being away is what /health/ready and bus_metrics_collector_up report; without a
+            // listener ioredis would print each failed reconnection to stderr, outside the JSON logs.
+            connection.on('error', () => undefined);
+            return connection;
+          },
+        },
+        BusMetrics,
+        QueueMetricsCollector,
+        HandoffMetricsCollector,
+        PostgresHealthIndicator,
+        RedisHealthIndicator,
+      ],
+      exports: [BusMetrics],
+    };
+  }
+}

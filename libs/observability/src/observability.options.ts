@@ -1,0 +1,22 @@
+import type { AgencyCode } from '#contracts';
+import type { LogLevel } from '#config';
+
+/** What one process tells ObservabilityModule about itself; each app builds it from its own settings. */
+export interface ObservabilityOptions {
+  /** the `app` label of every metric and field of every log line: adapter, scheduler, console */
+  app: string;
+  /** the unit an adapter serves: the `agency` label and log field (absent for apps that serve the office) */
+  agency?: AgencyCode;
+  logLevel: LogLevel;
+  redisUrl: string;
+  /** BullMQ key prefix of the bus (QUEUE_PREFIX) */
+  queuePrefix: string;
+  /** queues whose depth and oldest waiting age this process reports, read from Redis at scrape time */
+  queues: readonly string[];
+  /** whose handoffs `bus_handoffs` counts: one unit's (sent or received), every handoff, or none */
+  handoffs: { agency: AgencyCode } | 'all' | null;
+}
+
+export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');
+/** The ioredis connection of health checks and queue figures (never a worker's). */
+export const OBSERVABILITY_REDIS = Symbol('OBSERVABILITY_REDIS');

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { AgencyCode } from '#contracts';
+import type { Alert, Handoff, Obligation, Prisma } from './generated/prisma/client.js';
+import { PrismaService } from './prisma.service.js';
+
+/** Who is looking: the office and operators see every unit; a unit's user sees only its own handoffs. */
+export type Viewer = { role: 'office' | 'operator' } | { role: 'unit'; agency: AgencyCode };
+
+export interface BoardFilter {
+  unit?: AgencyCode;
+  step?: string;
+  priority?: string;
+  openedFrom?: Date;
+  openedTo?: Date;
+}
+
+export interface BoardRows {
+  handoffs: Handoff[];
+  openObligations: Obligation[];
+  openEscalations: Alert[];
+}
+
+function visibleTo(viewer: Viewer): Prisma.HandoffWhereInput {
+  return viewer.role === 'unit' ? { OR: [{ fromAgency: viewer.agency }, { toAgency: viewer.agency }] } : {};
+}
+
+/** The console's read side: open handoffs with their clocks and escalations, and timeliness figures. */
+@Injectable()
+export class HandoffBoardRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async openHandoffs(viewer: Viewer, filter: BoardFilter, limit = 500): Promise<BoardRows> {
+    const handoffs = await this.prisma.handoff.findMany({
+      where: {
+        AND: [
+          visibleTo(viewer),
+          filter.unit ? { OR: [{ fromAgency: filter.unit }, { toAgency: filter.unit }] } : {},
+          { currentStep: filter.step ?? { not: 'feedback-received' } },
+          filter.priority ? { priority: filter.priority } : {},
+          { openedAt: { gte: filter.openedFrom, lte: filter.openedTo } },
+        ],
+      },
+      orderBy: { openedAt: 'desc' },
+      take: limit,
+    });
+    const ids = handoffs.map((handoff) => handoff.id);
+    const [openObligations, openEscalations] = await Promise.all([
+      this.prisma.obligation.findMany({ where: { handoffId: { in: ids }, status: 'open' }, orderBy: { dueAt: 'asc' } }),
+      this.prisma.alert.findMany({ where: { handoffId: { in: ids }, kind: 'escalation', acknowledgedAt: null }, orderBy: { createdAt: 'asc' } }),
+    ]);
+    return { handoffs, openObligations, openEscalations };
+  }
+
+  /** One handoff with everything the console shows of it, or null when missing or not visible. */
+  async detail(viewer: Viewer, handoffId: string) {
+    const handoff = await this.prisma.handoff.findFirst({
+      where: { AND: [{ id: handoffId }, visibleTo(viewer)] },
+      include: { steps: { orderBy: [{ occurredAt: 'asc' }, { recordedAt: 'asc' }] } },
+    });
+    if (!handoff) return null;
+    const [obligations, alerts] = await Promise.all([
+      this.prisma.obligation.findMany({ where: { handoffId }, orderBy: { dueAt: 'asc' } }),
+      this.prisma.alert.findMany({ where: { handoffId }, orderBy: { createdAt: 'asc' }, include: { notes: { orderBy: { createdAt: 'asc' } } } }),
+    ]);
+    return { handoff, obligations, alerts };
+  }
+
+  /** Duties fulfilled since `since`, for the timeliness table (a unit's user sees its own). */
+  async fulfilledSince(viewer: Viewer, since: Date): Promise<Obligation[]> {
+    return this.prisma.obligation.findMany({
+      where: {
+        status: 'fulfilled',
+        fulfilledAt: { gte: since },
+        ...(viewer.role === 'unit' ? { responsibleAgency: viewer.agency } : {}),
+      },
+    });
+  }
+}

@@ -1,0 +1,155 @@
+import { mkdirSync } from 'node:fs';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { ConsoleProcess } from './support/console-process.js';
+import { seedConsole, seedUser } from './support/console-seed.js';
+import { TestDatabase } from './support/test-database.js';
+
+// The console in headless Chromium (Debian's package, driven by playwright-core; nothing downloads
+// a browser). The screenshots in README.md are taken here.
+
+const SCREENSHOTS = 'docs/screenshots';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('the console', () => {
+  let db: TestDatabase;
+  let app: ConsoleProcess;
+  let browser: Browser;
+  let redis: Redis;
+  let queue: Queue;
+  let seeded: Awaited<ReturnType<typeof seedConsole>>;
+  const prefix = `t-console-${process.pid}`;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    db = await TestDatabase.create('console');
+    seeded = await seedConsole(db, new Date());
+    await seedUser(db, 'office', 'office-password-1', 'office');
+    await seedUser(db, 'ops', 'operator-password-1', 'operator');
+    await seedUser(db, 'edu', 'education-password-1', 'unit', 'education');
+    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+    // A few jobs as the bus leaves them (ids only), so the queue dashboard has something to show.
+    queue = new Queue('inbox.civil-affairs', { prefix, connection: redis });
+    for (let i = 0; i < 3; i++) await queue.add('handoff.judicial-referral', { messageId: crypto.randomUUID(), type: 'handoff.judicial-referral' });
+    app = new ConsoleProcess({ databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', queuePrefix: prefix });
+    await app.start();
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await queue?.obliterate({ force: true }).catch(() => undefined);
+    await queue?.close();
+    await redis?.quit();
+    await db?.drop();
+  });
+
+  async function signIn(username: string, password: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    await page.goto(`${app.baseUrl}/handoffs`);
+    expect(new URL(page.url()).pathname).toBe('/login'); // no page without signing in
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/handoffs/);
+    return page;
+  }
+
+  it('serves metrics and health to machines without signing in', async () => {
+    const ready = await fetch(`${app.baseUrl}/health/ready`);
+    expect(ready.status).toBe(200);
+    const metrics = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/http_request_duration_seconds_bucket\{[^}]*app="console"/);
+  });
+
+  it('refuses a wrong password', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.baseUrl}/login`);
+    await page.fill('input[name=username]', 'office');
+    await page.fill('input[name=password]', 'not-the-password');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/failed=1/);
+    await expect(page.textContent('body')).resolves.toContain('用户名或密码错误');
+    await page.close();
+  });
+
+  it('shows the office the overdue, escalated handoff first; its timeline; and lets it acknowledge the escalation', async () => {
+    const page = await signIn('office', 'office-password-1');
+    const firstRow = page.locator('#handoffs tbody tr').first();
+    await expect(firstRow.getAttribute('data-handoff')).resolves.toBe(seeded.overdue.id);
+    await expect(firstRow.textContent()).resolves.toMatch(/逾期 \d+ 个工作日/);
+    await expect(firstRow.textContent()).resolves.toContain('逾期（报联席办）');
+    await expect(page.locator(`tr[data-handoff="${seeded.green.id}"]`).textContent()).resolves.toContain('绿色通道');
+    await expect(page.textContent('body')).resolves.not.toContain('林某某'); // no citizen on the board
+    await page.screenshot({ path: `${SCREENSHOTS}/handoffs.png`, fullPage: true });
+
+    // Filters and CSV.
+    await page.goto(`${app.baseUrl}/handoffs?unit=education`);
+    await expect(page.locator('#handoffs tbody tr').count()).resolves.toBe(1);
+    const csv = await page.request.get(`${app.baseUrl}/handoffs/export.csv`);
+    expect(csv.headers()['content-type']).toContain('text/csv');
+    const text = await csv.text();
+    expect(text.split('\r\n')[0]).toContain('案件编号');
+    expect(text).toContain(seeded.overdue.caseRef);
+    expect(text).not.toContain('林某某');
+
+    await page.goto(`${app.baseUrl}/handoffs`);
+    await page.click(`text=${seeded.overdue.caseRef}`);
+    await page.waitForURL(new RegExp(seeded.overdue.id));
+    await expect(page.locator('#timeline li').allTextContents()).resolves.toEqual([
+      expect.stringContaining('已移送'),
+      expect.stringContaining('已接收'),
+    ]);
+    await page.locator(`tr[data-alert="${seeded.overdue.alertId}"] button`).click();
+    await page.waitForURL(new RegExp(seeded.overdue.id));
+    await expect(page.locator(`tr[data-alert="${seeded.overdue.alertId}"]`).textContent()).resolves.toContain('已确认（office）');
+    const [alert] = await db.query<{ acknowledgedBy: string }>(`SELECT "acknowledgedBy" FROM "Alert" WHERE id = $1`, [seeded.overdue.alertId]);
+    expect(alert.acknowledgedBy).toBe('office');
+
+    await page.goto(`${app.baseUrl}/timeliness`);
+    await expect(page.locator('#timeliness-chart rect').count()).resolves.toBe(5);
+    await expect(page.locator('#timeliness tbody tr').count()).resolves.toBe(5);
+    await page.screenshot({ path: `${SCREENSHOTS}/timeliness.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('opens the queue dashboard for an operator, who alone may change queues', async () => {
+    const page = await signIn('ops', 'operator-password-1');
+    await page.goto(`${app.baseUrl}/queues`);
+    await page.waitForSelector('text=inbox.civil-affairs');
+    await page.waitForSelector('text=dead-letter');
+    await page.screenshot({ path: `${SCREENSHOTS}/queues.png` });
+    const pause = await page.request.put(`${app.baseUrl}/queues/api/queues/inbox.civil-affairs/pause`);
+    expect(pause.status()).toBeLessThan(400);
+    await page.request.put(`${app.baseUrl}/queues/api/queues/inbox.civil-affairs/resume`);
+    await page.close();
+
+    const office = await signIn('office', 'office-password-1');
+    const refused = await office.request.put(`${app.baseUrl}/queues/api/queues/inbox.civil-affairs/pause`);
+    expect(refused.status()).toBe(403);
+    await office.close();
+  });
+
+  it('shows a unit’s user only its own handoffs', async () => {
+    const page = await signIn('edu', 'education-password-1');
+    const rows = await page.locator('#handoffs tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-handoff')));
+    expect(rows).toContain(seeded.green.id);
+    expect(rows).not.toContain(seeded.overdue.id);
+    const other = await page.goto(`${app.baseUrl}/handoffs/${seeded.overdue.id}`);
+    expect(other?.status()).toBe(404);
+    const csv = await (await page.request.get(`${app.baseUrl}/handoffs/export.csv`)).text();
+    expect(csv).not.toContain(seeded.overdue.caseRef);
+    expect((await page.goto(`${app.baseUrl}/escalations`))?.status()).toBe(403);
+    await page.close();
+  });
+
+  it('ends a session when it expires', async () => {
+    const page = await signIn('office', 'office-password-1');
+    await db.query(`UPDATE "ConsoleSession" SET "expiresAt" = now() - interval '1 second'`);
+    await page.goto(`${app.baseUrl}/handoffs`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.close();
+  });
+});
