@@ -3,8 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { adapterConfig, type AdapterSettings } from '#config';
 import { deliveryQueueName, inboxQueueName } from '#contracts';
-import { DeadLetterRepository } from '#persistence';
-import { BullMqServer } from '#bus';
+import { connectBusConsumers } from '#bus';
 import { AdapterModule } from './adapter.module.js';
 import { createValidationPipe, ProblemFilter } from '#http';
 import { useObservability } from '#observability';
@@ -22,17 +21,8 @@ export async function bootstrapAdapter(): Promise<NestExpressApplication> {
   app.useGlobalFilters(new ProblemFilter(ADAPTER_ERROR_STATUSES));
   app.enableShutdownHooks();
 
-  const deadLetters = app.get(DeadLetterRepository);
-  const consume = (queue: string) =>
-    new BullMqServer({
-      redisUrl: settings.redisUrl,
-      prefix: settings.queuePrefix,
-      queue,
-      lockMs: settings.workerLockMs,
-      recordDeadLetter: (record) => deadLetters.record(settings.agency, record),
-    });
-  app.connectMicroservice({ strategy: consume(inboxQueueName(settings.agency)) });
-  if (settings.delivery.mode === 'webhook') app.connectMicroservice({ strategy: consume(deliveryQueueName(settings.agency)) });
+  const queues = [inboxQueueName(settings.agency), ...(settings.delivery.mode === 'webhook' ? [deliveryQueueName(settings.agency)] : [])];
+  connectBusConsumers(app, settings, settings.agency, queues);
   serveOpenApi(app, settings.agency);
   await app.startAllMicroservices();
   await app.listen(settings.port, settings.host);

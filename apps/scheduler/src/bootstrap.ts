@@ -6,8 +6,7 @@ import { schedulerConfig, type SchedulerSettings } from '#config';
 import { OFFICE_ALERTS_QUEUE, SCHEDULER_QUEUE } from '#contracts';
 import { createValidationPipe, ProblemFilter } from '#http';
 import { useObservability } from '#observability';
-import { DeadLetterRepository } from '#persistence';
-import { BullMqServer } from '#bus';
+import { connectBusConsumers } from '#bus';
 import { InvalidCalendarUploadError } from './calendar/calendar.service.js';
 import { SchedulerModule } from './scheduler.module.js';
 
@@ -21,17 +20,7 @@ export async function bootstrapScheduler(): Promise<NestExpressApplication> {
   app.useGlobalFilters(new ProblemFilter([[InvalidCalendarUploadError, HttpStatus.BAD_REQUEST]]));
   app.enableShutdownHooks();
 
-  const deadLetters = app.get(DeadLetterRepository);
-  const consume = (queue: string) =>
-    new BullMqServer({
-      redisUrl: settings.redisUrl,
-      prefix: settings.queuePrefix,
-      queue,
-      lockMs: settings.workerLockMs,
-      recordDeadLetter: (record) => deadLetters.record('scheduler', record),
-    });
-  app.connectMicroservice({ strategy: consume(SCHEDULER_QUEUE) });
-  app.connectMicroservice({ strategy: consume(OFFICE_ALERTS_QUEUE) });
+  connectBusConsumers(app, settings, 'scheduler', [SCHEDULER_QUEUE, OFFICE_ALERTS_QUEUE]);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -7,3 +7,4 @@ export * from './outbox.relay.js';
 export * from './polling-relay.js';
 export * from './redis-connection.js';
 export * from './webhook-signature.js';
+export * from './connect-bus-consumers.js';

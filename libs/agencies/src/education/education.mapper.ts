@@ -1,4 +1,4 @@
-import type { Envelope, PersonDto } from '#contracts';
+import type { PersonDto } from '#contracts';
 import type { UnitDelivery, UnitSystemMapper } from '../unit-system.mapper.js';
 
 /** 教育局's student-aid system keys a person as `student` and a case as `referralNo`. */
