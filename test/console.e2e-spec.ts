@@ -32,7 +32,12 @@ describe('the console', () => {
     // A few jobs as the bus leaves them (ids only), so the queue dashboard has something to show.
     queue = new Queue('inbox.civil-affairs', { prefix, connection: redis });
     for (let i = 0; i < 3; i++) await queue.add('handoff.judicial-referral', { messageId: crypto.randomUUID(), type: 'handoff.judicial-referral' });
-    app = new ConsoleProcess({ databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', queuePrefix: prefix });
+    app = new ConsoleProcess({
+      databaseUrl: db.url,
+      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      queuePrefix: prefix,
+      extraEnv: { LOGIN_ATTEMPTS_PER_MINUTE: '12' },
+    });
     await app.start();
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
   });
@@ -151,5 +156,15 @@ describe('the console', () => {
     await page.goto(`${app.baseUrl}/handoffs`);
     expect(new URL(page.url()).pathname).toBe('/login');
     await page.close();
+  });
+
+  // Last: it spends this address's sign-in attempts for the minute.
+  it('slows password guessing: past the limit a sign-in is refused with 429', async () => {
+    const attempts = [];
+    for (let i = 0; i < 14; i++) {
+      attempts.push((await fetch(`${app.baseUrl}/login`, { method: 'POST', body: new URLSearchParams({ username: 'office', password: `guess-${i}` }), redirect: 'manual' })).status);
+    }
+    expect(attempts).toContain(429);
+    expect(attempts.filter((status) => status === 303).length).toBeLessThanOrEqual(12);
   });
 });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { CLOCK, consoleConfig, type ConsoleSettings, systemClock } from '#config';
@@ -32,6 +33,10 @@ import { RootController } from './root.controller.js';
         queues: [],
         handoffs: null,
       }),
+    }),
+    ThrottlerModule.forRootAsync({
+      inject: [consoleConfig.KEY],
+      useFactory: (settings: ConsoleSettings) => [{ name: 'login', ttl: 60_000, limit: settings.loginAttemptsPerMinute }],
     }),
     BullBoardModule.forRoot({ route: '/queues', adapter: ExpressAdapter, boardOptions: { uiConfig: { boardTitle: '消息队列' } } }),
   ],

@@ -17,6 +17,12 @@ export class ConsoleEnv extends BusProcessEnv {
   @Max(24 * 60)
   SESSION_TTL_MINUTES = 480;
 
+  /** sign-in attempts allowed per client address per minute (slows password guessing) */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_ATTEMPTS_PER_MINUTE = 10;
+
   /** mark the session cookie Secure: on whenever the console is served over HTTPS */
   @IsOptional()
   @IsIn(['true', 'false'])

@@ -11,6 +11,7 @@ export interface ConsoleSettings {
   port: number;
   host: string;
   sessionTtlMinutes: number;
+  loginAttemptsPerMinute: number;
   cookieSecure: boolean;
 }
 
@@ -24,6 +25,7 @@ export function consoleSettingsFrom(env: Record<string, string | undefined>): Co
     port: raw.PORT,
     host: raw.HOST,
     sessionTtlMinutes: raw.SESSION_TTL_MINUTES,
+    loginAttemptsPerMinute: raw.LOGIN_ATTEMPTS_PER_MINUTE,
     cookieSecure: raw.COOKIE_SECURE === 'true',
   });
 }

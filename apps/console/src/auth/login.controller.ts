@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { consoleConfig, type ConsoleSettings } from '#config';
 import { html } from '../views/html.js';
@@ -35,6 +36,7 @@ export class LoginController {
   }
 
   @Post('login')
+  @UseGuards(ThrottlerGuard) // LOGIN_ATTEMPTS_PER_MINUTE per address: password guessing is slowed to a crawl
   async signIn(@Body() body: { username?: string; password?: string; next?: string }, @Res() res: Response): Promise<void> {
     const session = await this.sessions.signIn(String(body.username ?? ''), String(body.password ?? ''));
     if (!session) {
