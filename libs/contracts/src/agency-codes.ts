@@ -18,7 +18,6 @@ export type AgencyCode = (typeof AGENCY_CODES)[number];
 
 /** The hub of national judicial assistance (第九条); every other unit runs social assistance. */
 export const JUDICIAL_HUB: AgencyCode = 'procuratorate';
-export const SOCIAL_AGENCY_CODES: readonly AgencyCode[] = AGENCY_CODES.filter((code) => code !== JUDICIAL_HUB);
 
 export function isAgencyCode(value: unknown): value is AgencyCode {
   return typeof value === 'string' && (AGENCY_CODES as readonly string[]).includes(value);

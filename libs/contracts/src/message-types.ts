@@ -1,4 +1,4 @@
-import type { HandoffKind, Step } from './handoff.enums.js';
+import type { HandoffKind } from './handoff.enums.js';
 
 /**
  * Message type names: frozen strings, used as BullMQ job names and @EventPattern patterns.
@@ -30,13 +30,3 @@ export const OPENING_MESSAGE: Record<HandoffKind, MessageType> = {
 };
 
 export const OPENING_MESSAGE_TYPES: readonly MessageType[] = Object.values(OPENING_MESSAGE);
-
-/** Lifecycle messages flow back from the receiver to the sender; each records one step. */
-export const LIFECYCLE_MESSAGE_STEP = {
-  [MessageType.Receipt]: 'received',
-  [MessageType.ProcedureStarted]: 'procedure-started',
-  [MessageType.Concluded]: 'concluded',
-  [MessageType.Feedback]: 'feedback-given',
-} as const satisfies Partial<Record<MessageType, Step>>;
-export type LifecycleMessageType = keyof typeof LIFECYCLE_MESSAGE_STEP;
-export const LIFECYCLE_MESSAGE_TYPES = Object.keys(LIFECYCLE_MESSAGE_STEP) as LifecycleMessageType[];

@@ -12,6 +12,11 @@ export class CalendarYearRepository {
     return this.prisma.calendarYear.findMany({ orderBy: { year: 'asc' } });
   }
 
+  /** The loaded years as the calendar takes them (libs/calendar's YearArrangement). */
+  async arrangements(): Promise<{ year: number; holidays: string[]; makeupWorkdays: string[] }[]> {
+    return (await this.list()).map(({ year, holidays, makeupWorkdays }) => ({ year, holidays, makeupWorkdays }));
+  }
+
   async save(tx: Tx, year: Omit<CalendarYear, 'loadedAt'>): Promise<void> {
     await tx.calendarYear.upsert({ where: { year: year.year }, create: year, update: { ...year, loadedAt: new Date() } });
   }

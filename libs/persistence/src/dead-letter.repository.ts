@@ -15,7 +15,4 @@ export class DeadLetterRepository {
     });
   }
 
-  async list(agency: AgencyCode, limit = 100) {
-    return this.prisma.deadLetter.findMany({ where: { agency }, orderBy: { failedAt: 'desc' }, take: limit });
-  }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type AgencyCode, type Envelope, inboxQueueName, MessageType, type Priority } from '#contracts';
+import { type AgencyCode, type Envelope, inboxQueueName, type MessageType, type Priority } from '#contracts';
 
 import type { Message, Prisma } from './generated/prisma/client.js';
 import { PrismaService } from './prisma.service.js';
@@ -39,14 +39,6 @@ export class MessageRepository {
       where: { id: messageId, OR: [{ fromAgency: agency }, { toAgency: agency }] },
     });
     return row ? toEnvelope(row) : null;
-  }
-
-  async listForHandoff(agency: AgencyCode, handoffId: string): Promise<Envelope[]> {
-    const rows = await this.prisma.message.findMany({
-      where: { handoffId, type: { not: MessageType.StepRecorded }, OR: [{ fromAgency: agency }, { toAgency: agency }] },
-      orderBy: { createdAt: 'asc' },
-    });
-    return rows.map(toEnvelope);
   }
 }
 

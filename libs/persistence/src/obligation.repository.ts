@@ -72,7 +72,4 @@ export class ObligationRepository {
     return this.prisma.obligation.findMany({ where: { handoffId }, orderBy: { dueAt: 'asc' } });
   }
 
-  async openCount(): Promise<number> {
-    return this.prisma.obligation.count({ where: { status: 'open' } });
-  }
 }

@@ -90,7 +90,4 @@ export class OutboxRepository {
     });
   }
 
-  async countUnpublished(sender: AgencyCode): Promise<number> {
-    return this.prisma.outboxEntry.count({ where: { fromAgency: sender, publishedAt: null } });
-  }
 }

@@ -45,14 +45,14 @@ export class InboxConsumerService implements OnApplicationBootstrap {
   async consume(job: BusJobData): Promise<ConsumeOutcome> {
     const agency = this.settings.agency;
     if (job.to !== agency) throw new PermanentMessageError(`message ${job.messageId} for ${job.to} reached ${agency}'s inbox`);
-    const outcome = await this.prisma.$transaction(async (tx) => {
+    const result = await this.prisma.$transaction(async (tx) => {
       const fresh = await this.inbox.claim(tx, agency, {
         messageId: job.messageId,
         handoffId: job.handoffId,
         type: job.type,
         deliveryStatus: this.settings.delivery.mode === 'webhook' ? 'pending' : 'pull',
       });
-      if (!fresh) return 'duplicate' as const;
+      if (!fresh) return { outcome: 'duplicate' as const };
       await this.outbox.confirmConsumed(tx, agency, job.messageId, this.clock.now());
       const envelope = await this.messages.findVisible(agency, job.messageId, tx);
       if (!envelope) throw new PermanentMessageError(`message ${job.messageId} is not in the database`);
@@ -63,12 +63,20 @@ export class InboxConsumerService implements OnApplicationBootstrap {
         throw new PermanentMessageError(`message ${envelope.id} (${envelope.type}) fails its schema: ${problems}`);
       }
       await this.apply(tx, envelope);
-      return 'processed' as const;
+      return { outcome: 'processed' as const, priority: envelope.priority };
     });
-    const entry = await this.inbox.find(agency, job.messageId);
-    if (entry?.deliveryStatus === 'pending') await this.enqueueDelivery(job.messageId);
-    this.logger.log(`${outcome} ${job.type} message=${job.messageId} handoff=${job.handoffId} agency=${agency}`);
-    return outcome;
+    if (result.outcome === 'processed') {
+      this.relay.kick(); // after the commit, so the relay sees the receipt it may have written
+      if (this.settings.delivery.mode === 'webhook') {
+        await this.client.enqueueDelivery({ agency, messageId: job.messageId }, result.priority);
+      }
+    } else {
+      // A redelivered job: its first run may have died between the commit and queueing the delivery.
+      const entry = await this.inbox.find(agency, job.messageId);
+      if (entry?.deliveryStatus === 'pending') await this.enqueueDelivery(job.messageId);
+    }
+    this.logger.log(`${result.outcome} ${job.type} message=${job.messageId} handoff=${job.handoffId} agency=${agency}`);
+    return result.outcome;
   }
 
   private async apply(tx: Tx, envelope: Envelope): Promise<void> {
@@ -110,7 +118,6 @@ export class InboxConsumerService implements OnApplicationBootstrap {
       step: 'received', messageId: receipt.id, occurredAt: now, details: { openingMessageId: opening.id },
     });
     await this.messages.writeWithOutbox(tx, agency, receipt);
-    this.relay.kick();
   }
 
   private async enqueueDelivery(messageId: string): Promise<void> {

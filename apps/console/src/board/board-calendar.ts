@@ -8,7 +8,6 @@ export class BoardCalendar {
   constructor(private readonly years: CalendarYearRepository) {}
 
   async current(): Promise<CalendarSource> {
-    const loaded = await this.years.list();
-    return statutoryCalendar(loaded.map(({ year, holidays, makeupWorkdays }) => ({ year, holidays, makeupWorkdays })));
+    return statutoryCalendar(await this.years.arrangements());
   }
 }

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { YearArrangement } from '#calendar';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
-import { ALERT_LEVELS, alertSchedule, computeDue, type DeadlineRule } from '#deadlines';
+import { ALERT_LEVELS, alertSchedule, computeDue } from '#deadlines';
 import { AlertRepository, ObligationRepository, PrismaService } from '#persistence';
-import { DEADLINE_RULES } from '../obligations/deadline-rules.provider.js';
+import { DeadlineRuleBook } from '../obligations/deadline-rules.provider.js';
 import { CalendarService } from './calendar.service.js';
 
 /**
@@ -13,27 +13,24 @@ import { CalendarService } from './calendar.service.js';
 @Injectable()
 export class CalendarUploadService {
   private readonly logger = new Logger(CalendarUploadService.name);
-  private readonly rulesById: Map<string, DeadlineRule>;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly calendar: CalendarService,
     private readonly obligations: ObligationRepository,
     private readonly alerts: AlertRepository,
-    @Inject(DEADLINE_RULES) rules: readonly DeadlineRule[],
+    private readonly rules: DeadlineRuleBook,
     @Inject(schedulerConfig.KEY) private readonly settings: SchedulerSettings,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    this.rulesById = new Map(rules.map((rule) => [rule.id, rule]));
-  }
+  ) {}
 
   async load(arrangement: YearArrangement, loadedBy: string): Promise<{ year: number; recomputed: number }> {
     await this.calendar.load(arrangement, loadedBy);
     const affected = await this.obligations.provisionalFor(arrangement.year);
-    const calendar = this.calendar.current();
+    const calendar = await this.calendar.current();
     await this.prisma.$transaction(async (tx) => {
       for (const obligation of affected) {
-        const rule = this.rulesById.get(obligation.rule);
+        const rule = this.rules.get(obligation.rule);
         if (!rule) continue;
         const due = computeDue(rule, obligation.startAt, calendar);
         const schedule = alertSchedule(rule, obligation.startAt, due.dueAt, calendar, {

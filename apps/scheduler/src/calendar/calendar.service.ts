@@ -10,6 +10,8 @@ import {
 import { CLOCK, type Clock } from '#config';
 import { CalendarYearRepository, PrismaService } from '#persistence';
 
+const CALENDAR_REFRESH_MS = 60_000;
+
 /** The years an upload may name: the package starts at 2004; a century ahead is plenty. */
 export const UPLOAD_YEAR_RANGE = { minYear: 2004, maxYear: 2100 } as const;
 
@@ -29,6 +31,7 @@ export class InvalidCalendarUploadError extends Error {
 export class CalendarService implements OnModuleInit {
   private readonly logger = new Logger(CalendarService.name);
   private calendar: LayeredCalendar = statutoryCalendar();
+  private loadedAt = 0;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -40,29 +43,32 @@ export class CalendarService implements OnModuleInit {
     await this.reload();
   }
 
-  current(): CalendarSource {
+  /**
+   * The calendar as loaded at most a minute ago: a year loaded through another scheduler process
+   * reaches this one within that minute, without a restart.
+   */
+  async current(): Promise<CalendarSource> {
+    if (Date.now() - this.loadedAt > CALENDAR_REFRESH_MS) await this.reload();
     return this.calendar;
   }
 
   async reload(): Promise<void> {
-    const loaded = await this.years.list();
-    this.calendar = statutoryCalendar(loaded.map(({ year, holidays, makeupWorkdays }) => ({ year, holidays, makeupWorkdays })));
+    this.calendar = statutoryCalendar(await this.years.arrangements());
+    this.loadedAt = Date.now();
   }
 
   /**
-   * Validates and stores one year; refused whole, with its reasons, if anything is wrong. Returns
-   * the calendar as it now stands, for the caller to recompute what was provisional.
+   * Validates and stores one year, then counts with it; refused whole, with its reasons, if
+   * anything is wrong.
    */
   async load(arrangement: YearArrangement, loadedBy: string): Promise<void> {
     const problems = validateArrangement(arrangement, UPLOAD_YEAR_RANGE);
     if (problems.length > 0) throw new InvalidCalendarUploadError(problems);
-    // Checked against the calendar it will join: building it throws on anything the layer refuses.
-    statutoryCalendar([arrangement]);
     await this.prisma.$transaction((tx) =>
       this.years.save(tx, {
         year: arrangement.year,
-        holidays: [...new Set(arrangement.holidays)].sort(),
-        makeupWorkdays: [...new Set(arrangement.makeupWorkdays)].sort(),
+        holidays: [...arrangement.holidays].sort(),
+        makeupWorkdays: [...arrangement.makeupWorkdays].sort(),
         loadedBy,
       }),
     );

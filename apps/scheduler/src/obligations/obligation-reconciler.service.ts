@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
-import { calendarMissingAlert, type DeadlineRule } from '#deadlines';
+import { calendarMissingAlert } from '#deadlines';
 import { AlertRepository, ObligationRepository, OutboxRepository, PrismaService, type Tx } from '#persistence';
 import { PermanentMessageError } from '#bus';
 import { CalendarService } from '../calendar/calendar.service.js';
-import { DEADLINE_RULES } from './deadline-rules.provider.js';
+import { DeadlineRuleBook } from './deadline-rules.provider.js';
 import { planObligations } from './obligation-plan.js';
 
 /**
@@ -22,7 +22,7 @@ export class ObligationReconciler {
     private readonly alerts: AlertRepository,
     private readonly outbox: OutboxRepository,
     private readonly calendar: CalendarService,
-    @Inject(DEADLINE_RULES) private readonly rules: readonly DeadlineRule[],
+    private readonly rules: DeadlineRuleBook,
     @Inject(schedulerConfig.KEY) private readonly settings: SchedulerSettings,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -37,7 +37,7 @@ export class ObligationReconciler {
   private async reconcileIn(tx: Tx, handoffId: string): Promise<void> {
     const handoff = await tx.handoff.findUnique({ where: { id: handoffId }, include: { steps: true } });
     if (!handoff) throw new PermanentMessageError(`handoff ${handoffId} is not in the database`);
-    const plans = planObligations(this.rules, handoff, handoff.steps, this.calendar.current(), this.settings.leaderAfterWorkingDays);
+    const plans = planObligations(this.rules.all, handoff, handoff.steps, await this.calendar.current(), this.settings.leaderAfterWorkingDays);
     for (const plan of plans) {
       const [first] = plan.schedule;
       await this.obligations.ensure(tx, {

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
-import { type AlertLevel, alertSchedule, type DeadlineRule, dueAlerts, obligationAlert } from '#deadlines';
+import { type AlertLevel, alertSchedule, dueAlerts, obligationAlert } from '#deadlines';
 import { AlertRepository, ObligationRepository, PrismaService, RosterRepository } from '#persistence';
 import type { AgencyCode } from '#contracts';
 import { CalendarService } from '../calendar/calendar.service.js';
-import { DEADLINE_RULES } from '../obligations/deadline-rules.provider.js';
+import { DeadlineRuleBook } from '../obligations/deadline-rules.provider.js';
 import { AlertRelay } from '../alerts/alert-relay.service.js';
 
 /**
@@ -17,7 +17,6 @@ import { AlertRelay } from '../alerts/alert-relay.service.js';
 @Injectable()
 export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeadlineSweeper.name);
-  private readonly rulesById: Map<string, DeadlineRule>;
   private stopped = false;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -29,12 +28,10 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
     private readonly roster: RosterRepository,
     private readonly calendar: CalendarService,
     private readonly relay: AlertRelay,
-    @Inject(DEADLINE_RULES) rules: readonly DeadlineRule[],
+    private readonly rules: DeadlineRuleBook,
     @Inject(schedulerConfig.KEY) private readonly settings: SchedulerSettings,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    this.rulesById = new Map(rules.map((rule) => [rule.id, rule]));
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     this.loop = this.run();
@@ -49,6 +46,7 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
   /** One batch; returns how many obligations it handled. */
   async sweepOnce(): Promise<number> {
     const now = this.clock.now();
+    const calendar = await this.calendar.current();
     const { handled, fired } = await this.prisma.$transaction(
       async (tx) => {
         const due = await this.obligations.claimDue(tx, now, this.settings.sweepBatchSize);
@@ -64,12 +62,12 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
         const alerts = [];
         const moves = [];
         for (const obligation of due) {
-          const rule = this.rulesById.get(obligation.rule);
+          const rule = this.rules.get(obligation.rule);
           if (!rule || !obligation.nextLevel) {
             moves.push({ id: obligation.id, nextLevel: null, nextActionAt: null });
             continue;
           }
-          const schedule = alertSchedule(rule, obligation.startAt, obligation.dueAt, this.calendar.current(), {
+          const schedule = alertSchedule(rule, obligation.startAt, obligation.dueAt, calendar, {
             greenChannel: obligation.greenChannel,
             leaderAfterWorkingDays: this.settings.leaderAfterWorkingDays,
           });
