@@ -1,8 +1,13 @@
 // Native ESM jest: NestJS 12 ships ESM only, which jest's CommonJS mode cannot load on Node 20.
+// Three layers (ARCHITECTURE §13), each its own jest project and npm command:
+//   unit    *.spec.ts beside pure code — nothing installed but node_modules (npm run test:unit)
+//   medium  *.medium-spec.ts — Nest TestingModules against a real PostgreSQL database, the
+//           in-process queue driver and an injected clock (npm run test:medium)
+//   e2e     test/*.e2e-spec.ts — the apps as separate processes, Redis, the browser (npm run test:e2e)
 /** @type {import('jest').Config} */
-const libs = ['contracts', 'agencies', 'bus', 'persistence', 'config', 'calendar', 'deadlines', 'http', 'observability'];
+const libs = ['contracts', 'agencies', 'bus', 'persistence', 'config', 'calendar', 'deadlines', 'http', 'observability', 'handoffs'];
 
-export default {
+const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
@@ -12,6 +17,13 @@ export default {
     ...Object.fromEntries(libs.map((lib) => [`^#${lib}$`, `<rootDir>/libs/${lib}/src/index.ts`])),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+};
+
+export default {
   testTimeout: 60_000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...common, displayName: 'medium', testMatch: ['<rootDir>/libs/**/*.medium-spec.ts', '<rootDir>/apps/**/*.medium-spec.ts', '<rootDir>/test/medium/**/*.medium-spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+  ],
 };

@@ -130,9 +130,12 @@ describe('a unit system that is briefly down, or a message that cannot be taken'
       expect(dead.reason).toMatch(/^PermanentMessageError: /);
       expect(dead.reason).toContain('reason');
 
-      const job = await inbox.getJob(messageId);
-      expect(job?.attemptsMade).toBe(1);
-      expect(await job?.getState()).toBe('failed');
+      // The dead letter is recorded before BullMQ marks the job failed: wait for that state, then read it.
+      await eventually(async () => {
+        const job = await inbox.getJob(messageId);
+        expect(await job?.getState()).toBe('failed');
+        expect(job?.attemptsMade).toBe(1);
+      }, 10_000);
     } finally {
       await inbox.close();
     }

@@ -3,20 +3,33 @@ import { ConfigModule } from '@nestjs/config';
 import { adapterConfig, type AdapterSettings, CLOCK, systemClock } from '#config';
 import { deliveryQueueName, inboxQueueName } from '#contracts';
 import { ObservabilityModule } from '#observability';
-import { OutboxRepository, PersistenceModule } from '#persistence';
-import { BullMqClient, OutboxRelay } from '#bus';
+import { PersistenceModule } from '#persistence';
+import { BullMqDriver, DEFAULT_ALERT_RETRY, OutboxRelay, QUEUE_DRIVER, type QueueDriver } from '#bus';
 import { AgencyContext } from './api/agency.context.js';
 import { API_KEY_DIGESTS, ApiKeyGuard } from '#http';
 import { HandoffsController } from './api/handoffs.controller.js';
 import { InboxController } from './api/inbox.controller.js';
 import { UnitRosterController } from './api/roster.controller.js';
-import { InboxConsumer } from './consumer/inbox.consumer.js';
+import { AdapterConsumers } from './consumer/adapter-consumers.service.js';
 import { InboxConsumerService } from './consumer/inbox-consumer.service.js';
-import { WebhookDeliveryConsumer } from './delivery/webhook-delivery.consumer.js';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service.js';
 import { HandoffOpeningService } from './handoffs/handoff-opening.service.js';
 import { IdempotentWriteService } from './handoffs/idempotent-write.service.js';
 import { LifecycleService } from './handoffs/lifecycle.service.js';
+
+/** The queue driver of a unit's adapter, on BullMQ; medium tests replace it with the in-process one. */
+export const adapterQueueDriver = {
+  provide: QUEUE_DRIVER,
+  inject: [adapterConfig.KEY],
+  useFactory: (settings: AdapterSettings): QueueDriver =>
+    new BullMqDriver({
+      redisUrl: settings.redisUrl,
+      prefix: settings.queuePrefix,
+      lockMs: settings.workerLockMs,
+      // The adapter publishes to inboxes (and step events) and its own deliveries.
+      retry: { inbox: settings.inboxRetry, scheduler: settings.inboxRetry, delivery: settings.deliveryRetry, alerts: DEFAULT_ALERT_RETRY },
+    }),
+};
 
 /** One unit's adapter: its HTTP API, its inbox consumer, its outbox relay, delivery to its system. */
 @Module({
@@ -36,21 +49,16 @@ import { LifecycleService } from './handoffs/lifecycle.service.js';
       }),
     }),
   ],
-  controllers: [HandoffsController, InboxController, UnitRosterController, InboxConsumer, WebhookDeliveryConsumer],
+  controllers: [HandoffsController, InboxController, UnitRosterController],
   providers: [
     { provide: CLOCK, useValue: systemClock },
-    {
-      provide: BullMqClient,
-      inject: [adapterConfig.KEY],
-      useFactory: (settings: AdapterSettings) =>
-        new BullMqClient({ redisUrl: settings.redisUrl, prefix: settings.queuePrefix, inboxRetry: settings.inboxRetry, deliveryRetry: settings.deliveryRetry }),
-    },
+    adapterQueueDriver,
     {
       provide: OutboxRelay,
-      inject: [OutboxRepository, BullMqClient, adapterConfig.KEY],
-      useFactory: (outbox: OutboxRepository, client: BullMqClient, settings: AdapterSettings) =>
-        new OutboxRelay(outbox, client, {
-          agency: settings.agency,
+      inject: [AgencyContext, QUEUE_DRIVER, adapterConfig.KEY],
+      useFactory: (agency: AgencyContext, driver: QueueDriver, settings: AdapterSettings) =>
+        new OutboxRelay(agency.store.outbox, driver, {
+          owner: settings.agency,
           pollMs: settings.outboxPollMs,
           redeliverAfterMs: settings.outboxRedeliverAfterMs,
         }),
@@ -63,12 +71,13 @@ import { LifecycleService } from './handoffs/lifecycle.service.js';
     IdempotentWriteService,
     InboxConsumerService,
     WebhookDeliveryService,
+    AdapterConsumers,
   ],
 })
 export class AdapterModule implements OnApplicationShutdown {
-  constructor(@Inject(BullMqClient) private readonly client: BullMqClient) {}
+  constructor(@Inject(QUEUE_DRIVER) private readonly driver: QueueDriver) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.client.close();
+    await this.driver.close();
   }
 }

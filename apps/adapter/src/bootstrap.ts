@@ -2,15 +2,13 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { adapterConfig, type AdapterSettings } from '#config';
-import { deliveryQueueName, inboxQueueName } from '#contracts';
-import { connectBusConsumers } from '#bus';
 import { AdapterModule } from './adapter.module.js';
 import { createValidationPipe, ProblemFilter } from '#http';
 import { useObservability } from '#observability';
 import { ADAPTER_ERROR_STATUSES } from './api/error-statuses.js';
 import { serveOpenApi } from './openapi.js';
 
-/** Starts one unit's adapter: HTTP API plus the BullMQ microservice(s) on its inbox (and delivery) queue. */
+/** Starts one unit's adapter: its HTTP API; its consumers start with the application (AdapterConsumers). */
 export async function bootstrapAdapter(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AdapterModule, { bodyParser: false, bufferLogs: true });
   useObservability(app); // JSON logs through pino, HTTP latency
@@ -21,10 +19,7 @@ export async function bootstrapAdapter(): Promise<NestExpressApplication> {
   app.useGlobalFilters(new ProblemFilter(ADAPTER_ERROR_STATUSES));
   app.enableShutdownHooks();
 
-  const queues = [inboxQueueName(settings.agency), ...(settings.delivery.mode === 'webhook' ? [deliveryQueueName(settings.agency)] : [])];
-  connectBusConsumers(app, settings, settings.agency, queues);
   serveOpenApi(app, settings.agency);
-  await app.startAllMicroservices();
   await app.listen(settings.port, settings.host);
   new Logger('Adapter').log(`${settings.agency} adapter listening on http://${settings.host}:${settings.port} (delivery: ${settings.delivery.mode})`);
   return app;

@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AGENCY_CODES, isAgencyCode } from '#contracts';
 import { consoleConfig, type ConsoleSettings } from '#config';
-import { ConsoleUserRepository, PersistenceModule } from '#persistence';
+import { OfficeScope, PersistenceModule } from '#persistence';
 import { hashPassword } from './auth/password.js';
 
 // Console accounts: `npm run console:user -- add <username> <operator|office|unit> [unit code]`,
@@ -33,7 +33,7 @@ if (password.length < 10) {
   process.exit(2);
 }
 const app = await NestFactory.createApplicationContext(UsersCliModule, { logger: ['error'] });
-await app.get(ConsoleUserRepository).save({
+await app.get(OfficeScope).consoleUsers.save({
   username,
   passwordHash: await hashPassword(password),
   role: role as (typeof roles)[number],

@@ -3,10 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { schedulerConfig, type SchedulerSettings } from '#config';
-import { OFFICE_ALERTS_QUEUE, SCHEDULER_QUEUE } from '#contracts';
 import { createValidationPipe, ProblemFilter } from '#http';
 import { useObservability } from '#observability';
-import { connectBusConsumers } from '#bus';
 import { InvalidCalendarUploadError } from './calendar/calendar.service.js';
 import { SchedulerModule } from './scheduler.module.js';
 
@@ -20,8 +18,6 @@ export async function bootstrapScheduler(): Promise<NestExpressApplication> {
   app.useGlobalFilters(new ProblemFilter([[InvalidCalendarUploadError, HttpStatus.BAD_REQUEST]]));
   app.enableShutdownHooks();
 
-  connectBusConsumers(app, settings, 'scheduler', [SCHEDULER_QUEUE, OFFICE_ALERTS_QUEUE]);
-
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -31,7 +27,6 @@ export async function bootstrapScheduler(): Promise<NestExpressApplication> {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
-  await app.startAllMicroservices();
   await app.listen(settings.port, settings.host);
   new Logger('Scheduler').log(`scheduler listening on http://${settings.host}:${settings.port}`);
   return app;

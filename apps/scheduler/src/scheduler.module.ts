@@ -1,12 +1,12 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CLOCK, FileClock, schedulerConfig, type SchedulerSettings, systemClock } from '#config';
 import { API_KEY_DIGESTS, ApiKeyGuard } from '#http';
 import { everyBusQueue, ObservabilityModule, OverdueObligationsCollector } from '#observability';
 import { PersistenceModule } from '#persistence';
+import { BullMqDriver, DEFAULT_DELIVERY_RETRY, DEFAULT_INBOX_RETRY, QUEUE_DRIVER, type QueueDriver } from '#bus';
 import { AlertChannels } from './alerts/alert-channels.service.js';
-import { AlertRelay } from './alerts/alert-relay.service.js';
-import { OfficeAlertConsumer } from './alerts/office-alert.consumer.js';
+import { alertRelayProvider } from './alerts/alert-relay.provider.js';
 import { CalendarController } from './api/calendar.controller.js';
 import { EscalationsController } from './api/escalations.controller.js';
 import { ObligationsController } from './api/obligations.controller.js';
@@ -15,8 +15,22 @@ import { CalendarService } from './calendar/calendar.service.js';
 import { CalendarUploadService } from './calendar/calendar-upload.service.js';
 import { deadlineRulesProvider } from './obligations/deadline-rules.provider.js';
 import { ObligationReconciler } from './obligations/obligation-reconciler.service.js';
-import { StepEventConsumer } from './obligations/step-event.consumer.js';
+import { SchedulerConsumers } from './scheduler-consumers.service.js';
 import { DeadlineSweeper } from './sweep/deadline-sweeper.service.js';
+
+/** The scheduler's queue driver, on BullMQ; medium tests replace it with the in-process one. */
+export const schedulerQueueDriver = {
+  provide: QUEUE_DRIVER,
+  inject: [schedulerConfig.KEY],
+  useFactory: (settings: SchedulerSettings): QueueDriver =>
+    new BullMqDriver({
+      redisUrl: settings.redisUrl,
+      prefix: settings.queuePrefix,
+      lockMs: settings.workerLockMs,
+      // The scheduler publishes office alerts only.
+      retry: { alerts: settings.alertRetry, inbox: DEFAULT_INBOX_RETRY, scheduler: DEFAULT_INBOX_RETRY, delivery: DEFAULT_DELIVERY_RETRY },
+    }),
+};
 
 /** The scheduler: keeps every handoff's clocks and escalates what is overdue (第十九条–第二十二条). */
 @Module({
@@ -35,7 +49,7 @@ import { DeadlineSweeper } from './sweep/deadline-sweeper.service.js';
       }),
     }),
   ],
-  controllers: [StepEventConsumer, OfficeAlertConsumer, EscalationsController, CalendarController, RosterController, ObligationsController],
+  controllers: [EscalationsController, CalendarController, RosterController, ObligationsController],
   providers: [
     {
       provide: CLOCK,
@@ -49,9 +63,17 @@ import { DeadlineSweeper } from './sweep/deadline-sweeper.service.js';
     CalendarUploadService,
     ObligationReconciler,
     DeadlineSweeper,
-    AlertRelay,
+    schedulerQueueDriver,
+    alertRelayProvider,
+    SchedulerConsumers,
     AlertChannels,
     OverdueObligationsCollector,
   ],
 })
-export class SchedulerModule {}
+export class SchedulerModule implements OnApplicationShutdown {
+  constructor(@Inject(QUEUE_DRIVER) private readonly driver: QueueDriver) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.driver.close();
+  }
+}

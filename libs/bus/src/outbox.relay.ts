@@ -1,25 +1,58 @@
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { AgencyCode } from '#contracts';
-import type { OutboxRepository } from '#persistence';
-import type { BullMqClient } from './bullmq.client.js';
+import type { JobName, Priority } from '#contracts';
+import type { OutgoingJob, QueueDriver } from './queue-driver.js';
 import { PollingRelay } from './polling-relay.js';
 
-export interface OutboxRelayOptions {
-  agency: AgencyCode;
-  pollMs: number;
-  /** republish what was published this long ago and never reached the recipient's inbox */
-  redeliverAfterMs: number;
-  batchSize?: number;
+/** An outbox row claimed for publishing: what the job needs, and how often the row was claimed. */
+export interface ClaimedPublication {
+  /** the row's id: a message id, or an alert id */
+  id: string;
+  queue: string;
+  name: JobName;
+  data: OutgoingJob['data'];
+  priority: Priority;
+  /** 1 on the first claim; a row claimed again (lease ran out, or republished) gets a new job id */
+  claims: number;
+  /** the job id of the first publication (a message id, an alert's dedupe key) */
+  baseJobId: string;
 }
 
-/** Publishes the unit's outbox to the recipients' inbox queues (and step events to the scheduler). */
+/**
+ * A table-backed outbox as the relay sees it (ARCHITECTURE §14): claim a batch with a lease in
+ * one short transaction, publish outside any transaction, stamp in another. A relay that dies
+ * or freezes holds its batch only until the lease runs out; no row lock outlives a statement.
+ */
+export interface OutboxStore {
+  claim(limit: number, leaseMs: number): Promise<ClaimedPublication[]>;
+  markPublished(ids: readonly string[]): Promise<void>;
+  release(ids: readonly string[], error: string): Promise<void>;
+  /** rows published this long ago whose receiver never confirmed them go back to be published again */
+  requeueUnconsumed?(olderThan: Date): Promise<number>;
+}
+
+export interface OutboxRelayOptions {
+  /** for log lines: whose outbox */
+  owner: string;
+  pollMs: number;
+  leaseMs?: number;
+  batchSize?: number;
+  /** republish what was published this long ago and never reached the recipient */
+  redeliverAfterMs?: number;
+}
+
+/** The job id of a claim: the first publication keeps the base id, a republication gets its own. */
+export function publicationJobId(publication: Pick<ClaimedPublication, 'baseJobId' | 'claims'>): string {
+  return publication.claims <= 1 ? publication.baseJobId : `${publication.baseJobId}.r${publication.claims}`;
+}
+
+/** Publishes an outbox (a unit's messages, or the scheduler's alerts) through the queue driver. */
 export class OutboxRelay extends PollingRelay implements OnApplicationBootstrap {
   private readonly logger = new Logger(OutboxRelay.name);
   private lastSweepAt = 0;
 
   constructor(
-    private readonly outbox: OutboxRepository,
-    private readonly client: BullMqClient,
+    private readonly outbox: OutboxStore,
+    private readonly driver: QueueDriver,
     private readonly options: OutboxRelayOptions,
   ) {
     super(options.pollMs);
@@ -29,38 +62,46 @@ export class OutboxRelay extends PollingRelay implements OnApplicationBootstrap 
     this.startPolling();
   }
 
-  /** At most twice per redelivery period: the sweep is a query, the relay pass runs on every write. */
-  private async requeueUnconsumed(): Promise<void> {
-    const now = Date.now();
-    if (now - this.lastSweepAt < this.options.redeliverAfterMs / 2) return;
-    this.lastSweepAt = now;
-    const requeued = await this.outbox.requeueUnconsumed(this.options.agency, new Date(now - this.options.redeliverAfterMs));
-    if (requeued > 0) this.logger.warn(`${requeued} published messages of ${this.options.agency} never reached their inbox; republishing`);
-  }
-
   protected async drain(): Promise<void> {
     const batchSize = this.options.batchSize ?? 100;
     try {
       await this.requeueUnconsumed();
-      let published: number;
+      let claimed: number;
       do {
-        published = await this.outbox.publishBatch(this.options.agency, batchSize, async (pending) => {
-          const done: string[] = [];
-          const failed = new Map<string, string>();
-          for (const job of pending) {
-            try {
-              await this.client.publishMessage(job);
-              done.push(job.messageId);
-            } catch (error) {
-              failed.set(job.messageId, error instanceof Error ? error.message : String(error));
-            }
-          }
-          if (failed.size > 0) this.logger.warn(`${failed.size} outbox messages of ${this.options.agency} not published; will retry`);
-          return { published: done, failed };
-        });
-      } while (published === batchSize && !this.isStopped);
+        claimed = await this.publishBatch(batchSize);
+      } while (claimed === batchSize && !this.isStopped);
     } catch (error) {
-      this.logger.error(`outbox relay pass failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(`outbox relay pass of ${this.options.owner} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /** One batch: claim, publish in bulk, stamp. Returns how many rows it claimed. */
+  async publishBatch(batchSize: number): Promise<number> {
+    const batch = await this.outbox.claim(batchSize, this.options.leaseMs ?? 30_000);
+    if (batch.length === 0) return 0;
+    const ids = batch.map((row) => row.id);
+    try {
+      await this.driver.publishBulk(
+        batch.map((row) => ({ queue: row.queue, name: row.name, id: publicationJobId(row), data: row.data, priority: row.priority })),
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      await this.outbox.release(ids, reason);
+      this.logger.warn(`${ids.length} outbox rows of ${this.options.owner} not published, will retry: ${reason}`);
+      return 0;
+    }
+    await this.outbox.markPublished(ids);
+    return batch.length;
+  }
+
+  /** At most twice per redelivery period: the sweep is a query, the relay pass runs on every write. */
+  private async requeueUnconsumed(): Promise<void> {
+    const { redeliverAfterMs } = this.options;
+    if (!redeliverAfterMs || !this.outbox.requeueUnconsumed) return;
+    const now = Date.now();
+    if (now - this.lastSweepAt < redeliverAfterMs / 2) return;
+    this.lastSweepAt = now;
+    const requeued = await this.outbox.requeueUnconsumed(new Date(now - redeliverAfterMs));
+    if (requeued > 0) this.logger.warn(`${requeued} published messages of ${this.options.owner} never reached their receiver; republishing`);
   }
 }

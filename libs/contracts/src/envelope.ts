@@ -15,6 +15,7 @@ import {
   StepRecordedPayloadV1,
 } from './payloads/lifecycle.payloads.js';
 import type { Priority } from './policy.enums.js';
+import { inboxQueueName, SCHEDULER_QUEUE } from './queue-names.js';
 import { type Validated, validatePlain } from './validation.js';
 
 /** One payload type per message type, shared by producer and consumer (ARCHITECTURE §4). */
@@ -65,6 +66,14 @@ export interface Envelope<T extends MessageType = MessageType> {
   occurredAt: string;
   priority: Priority;
   payload: PayloadByType[T];
+}
+
+/** An envelope of any type, discriminated by `type`: narrowing the type narrows the payload. */
+export type AnyEnvelope = { [T in MessageType]: Envelope<T> }[MessageType];
+
+/** The queue a message travels on: step events go to the scheduler, everything else to the recipient's inbox. */
+export function queueOf(envelope: Pick<Envelope, 'type' | 'to'>): string {
+  return envelope.type === MessageType.StepRecorded ? SCHEDULER_QUEUE : inboxQueueName(envelope.to);
 }
 
 /**

@@ -12,3 +12,4 @@ export * from './resident-id.js';
 export * from './validation.js';
 export * from './queue-names.js';
 export * from './payloads/roster.dto.js';
+export * from './jobs.js';

@@ -56,7 +56,7 @@ export function obligationAlert(
     'overdue-leader': `【逾期未办】${unit}逾期仍未完成${duty}，案件${handoff.caseRef}，请分管领导${roster?.leaderName ?? ''}督办。${provisional}${who}`,
   }[level];
   return {
-    dedupeKey: `${obligation.handoffId}:${obligation.rule}:${level}`,
+    dedupeKey: `${obligation.handoffId}.${obligation.rule}.${level}`,
     kind: level.startsWith('reminder') ? 'reminder' : 'escalation',
     level,
     obligationId: obligation.id,
@@ -70,7 +70,7 @@ export function obligationAlert(
 /** A deadline counted into a year with no loaded calendar: the office must load it (never silent). */
 export function calendarMissingAlert(year: number): NewAlert {
   return {
-    dedupeKey: `calendar:${year}:missing`,
+    dedupeKey: `calendar.${year}.missing`,
     kind: 'calendar-missing',
     level: 'office',
     obligationId: null,
@@ -86,7 +86,7 @@ export function rosterChangedAlert(agency: AgencyCode, roster: RosterEntry, at: 
   return {
     // One alert per change: the time alone is no identity (a drill's frozen CLOCK_FILE, or two
     // changes of one unit in one millisecond, would share it and the later change be dropped).
-    dedupeKey: `roster:${agency}:${at.getTime()}-${crypto.randomUUID()}`,
+    dedupeKey: `roster.${agency}.${at.getTime()}-${crypto.randomUUID()}`,
     kind: 'roster-changed',
     level: 'office',
     obligationId: null,

@@ -1,7 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { OFFICE_ALERTS_QUEUE, type OfficeAlertJobData, type Priority, SEND_OFFICE_ALERT } from '#contracts';
+import type { Db } from './db.js';
 import type { Alert, AlertNote, Prisma } from './generated/prisma/client.js';
-import { PrismaService } from './prisma.service.js';
-import type { Tx } from './transaction.js';
+
+/** A claimed alert as the relay publishes it (structurally libs/bus's ClaimedPublication). */
+export interface ClaimedAlert {
+  id: string;
+  queue: string;
+  name: typeof SEND_OFFICE_ALERT;
+  data: OfficeAlertJobData;
+  priority: Priority;
+  claims: number;
+  baseJobId: string;
+}
 
 export type NewAlert = Pick<Alert, 'dedupeKey' | 'kind' | 'level' | 'obligationId' | 'handoffId' | 'agency' | 'summary'> & {
   recipients: Prisma.InputJsonValue;
@@ -15,42 +25,57 @@ export interface AlertFilter {
 }
 
 /** Alerts for the joint-meeting office and the units' liaisons and leaders. */
-@Injectable()
 export class AlertRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly db: Db) {}
 
   /** One alert per dedupeKey (obligation × level): false when it exists already. */
-  async create(tx: Tx, alert: NewAlert): Promise<boolean> {
-    const { count } = await tx.alert.createMany({ data: [{ id: crypto.randomUUID(), ...alert }], skipDuplicates: true });
+  async create(alert: NewAlert): Promise<boolean> {
+    const { count } = await this.db.alert.createMany({ data: [{ id: crypto.randomUUID(), ...alert }], skipDuplicates: true });
     return count === 1;
   }
 
   /** Many at once; those whose dedupeKey exists are skipped. Returns how many were new. */
-  async createMany(tx: Tx, alerts: readonly NewAlert[]): Promise<number> {
+  async createMany(alerts: readonly NewAlert[]): Promise<number> {
     if (alerts.length === 0) return 0;
-    const { count } = await tx.alert.createMany({ data: alerts.map((alert) => ({ id: crypto.randomUUID(), ...alert })), skipDuplicates: true });
+    const { count } = await this.db.alert.createMany({ data: alerts.map((alert) => ({ id: crypto.randomUUID(), ...alert })), skipDuplicates: true });
     return count;
   }
 
-  /** Claims unpublished alerts (SKIP LOCKED), hands them to `publish`, stamps them, in one transaction. */
-  async publishBatch(limit: number, publish: (alerts: Alert[]) => Promise<void>): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
-      const ids = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM "Alert" WHERE "publishedAt" IS NULL ORDER BY "createdAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
-      if (ids.length === 0) return 0;
-      const alerts = await tx.alert.findMany({ where: { id: { in: ids.map((row) => row.id) } } });
-      await publish(alerts);
-      await tx.alert.updateMany({ where: { id: { in: alerts.map((alert) => alert.id) } }, data: { publishedAt: new Date() } });
-      return alerts.length;
-    });
+  /** The alert outbox: claims unpublished alerts with a lease (see OutboxRepository.claim). */
+  async claim(limit: number, leaseMs: number): Promise<ClaimedAlert[]> {
+    const rows = await this.db.$queryRaw<{ id: string; dedupeKey: string; claims: number }[]>`
+      WITH picked AS (
+        SELECT id FROM "Alert"
+        WHERE "publishedAt" IS NULL AND ("claimedUntil" IS NULL OR "claimedUntil" < now())
+        ORDER BY "createdAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      UPDATE "Alert" a SET "claimedUntil" = now() + make_interval(secs => ${leaseMs / 1000}), claims = a.claims + 1
+      FROM picked WHERE a.id = picked.id
+      RETURNING a.id, a."dedupeKey", a.claims`;
+    return rows.map((row) => ({
+      id: row.id,
+      queue: OFFICE_ALERTS_QUEUE,
+      name: SEND_OFFICE_ALERT,
+      data: { alertId: row.id },
+      priority: 'normal',
+      claims: row.claims,
+      baseJobId: row.dedupeKey,
+    }));
+  }
+
+  async markPublished(ids: readonly string[]): Promise<void> {
+    await this.db.$executeRaw`UPDATE "Alert" SET "publishedAt" = now(), "claimedUntil" = NULL WHERE id = ANY(${[...ids]}::uuid[])`;
+  }
+
+  async release(ids: readonly string[]): Promise<void> {
+    await this.db.$executeRaw`UPDATE "Alert" SET "claimedUntil" = NULL WHERE id = ANY(${[...ids]}::uuid[])`;
   }
 
   async find(id: string): Promise<(Alert & { notes: AlertNote[] }) | null> {
-    return this.prisma.alert.findUnique({ where: { id }, include: { notes: { orderBy: { createdAt: 'asc' } } } });
+    return this.db.alert.findUnique({ where: { id }, include: { notes: { orderBy: { createdAt: 'asc' } } } });
   }
 
   async list(filter: AlertFilter): Promise<Alert[]> {
-    return this.prisma.alert.findMany({
+    return this.db.alert.findMany({
       where: {
         kind: filter.kinds ? { in: filter.kinds } : undefined,
         level: filter.level,
@@ -62,15 +87,15 @@ export class AlertRepository {
   }
 
   async markChannel(id: string, channel: 'webhook' | 'email', at: Date): Promise<void> {
-    await this.prisma.alert.update({ where: { id }, data: channel === 'webhook' ? { webhookDeliveredAt: at } : { emailSentAt: at } });
+    await this.db.alert.update({ where: { id }, data: channel === 'webhook' ? { webhookDeliveredAt: at } : { emailSentAt: at } });
   }
 
   /** Acknowledging twice keeps the first acknowledgement. */
   async acknowledge(id: string, by: string, at: Date): Promise<void> {
-    await this.prisma.alert.updateMany({ where: { id, acknowledgedAt: null }, data: { acknowledgedAt: at, acknowledgedBy: by } });
+    await this.db.alert.updateMany({ where: { id, acknowledgedAt: null }, data: { acknowledgedAt: at, acknowledgedBy: by } });
   }
 
   async addNote(alertId: string, author: string, text: string): Promise<AlertNote> {
-    return this.prisma.alertNote.create({ data: { id: crypto.randomUUID(), alertId, author, text } });
+    return this.db.alertNote.create({ data: { id: crypto.randomUUID(), alertId, author, text } });
   }
 }

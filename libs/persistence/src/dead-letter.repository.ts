@@ -1,18 +1,18 @@
-import { Injectable } from '@nestjs/common';
 import type { AgencyCode, DeadLetterRecord } from '#contracts';
-import { PrismaService } from './prisma.service.js';
+import type { Db } from './db.js';
 
-@Injectable()
+/** The permanent failures of one owner's consumers: a unit's, or the scheduler's. */
 export class DeadLetterRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly db: Db,
+    private readonly owner: AgencyCode | 'scheduler',
+  ) {}
 
   /** Once per (queue, job): a crash while dead-lettering and a second try record one row. */
-  /** `owner`: the unit whose consumer gave up, or the scheduler. */
-  async record(owner: AgencyCode | 'scheduler', entry: DeadLetterRecord): Promise<void> {
-    await this.prisma.deadLetter.createMany({
-      data: [{ id: crypto.randomUUID(), agency: owner, ...entry }],
+  async record(entry: DeadLetterRecord): Promise<void> {
+    await this.db.deadLetter.createMany({
+      data: [{ id: crypto.randomUUID(), agency: this.owner, ...entry }],
       skipDuplicates: true,
     });
   }
-
 }

@@ -1,7 +1,6 @@
-import { Injectable } from '@nestjs/common';
 import type { AgencyCode } from '#contracts';
+import type { Db } from './db.js';
 import type { Alert, Handoff, Obligation, Prisma } from './generated/prisma/client.js';
-import { PrismaService } from './prisma.service.js';
 
 /** Who is looking: the office and operators see every unit; a unit's user sees only its own handoffs. */
 export type Viewer = { role: 'office' | 'operator' } | { role: 'unit'; agency: AgencyCode };
@@ -25,12 +24,11 @@ function visibleTo(viewer: Viewer): Prisma.HandoffWhereInput {
 }
 
 /** The console's read side: open handoffs with their clocks and escalations, and timeliness figures. */
-@Injectable()
 export class HandoffBoardRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly db: Db) {}
 
   async openHandoffs(viewer: Viewer, filter: BoardFilter, limit = 500): Promise<BoardRows> {
-    const handoffs = await this.prisma.handoff.findMany({
+    const handoffs = await this.db.handoff.findMany({
       where: {
         AND: [
           visibleTo(viewer),
@@ -45,29 +43,29 @@ export class HandoffBoardRepository {
     });
     const ids = handoffs.map((handoff) => handoff.id);
     const [openObligations, openEscalations] = await Promise.all([
-      this.prisma.obligation.findMany({ where: { handoffId: { in: ids }, status: 'open' }, orderBy: { dueAt: 'asc' } }),
-      this.prisma.alert.findMany({ where: { handoffId: { in: ids }, kind: 'escalation', acknowledgedAt: null }, orderBy: { createdAt: 'asc' } }),
+      this.db.obligation.findMany({ where: { handoffId: { in: ids }, status: 'open' }, orderBy: { dueAt: 'asc' } }),
+      this.db.alert.findMany({ where: { handoffId: { in: ids }, kind: 'escalation', acknowledgedAt: null }, orderBy: { createdAt: 'asc' } }),
     ]);
     return { handoffs, openObligations, openEscalations };
   }
 
   /** One handoff with everything the console shows of it, or null when missing or not visible. */
   async detail(viewer: Viewer, handoffId: string) {
-    const handoff = await this.prisma.handoff.findFirst({
+    const handoff = await this.db.handoff.findFirst({
       where: { AND: [{ id: handoffId }, visibleTo(viewer)] },
       include: { steps: { orderBy: [{ occurredAt: 'asc' }, { recordedAt: 'asc' }] } },
     });
     if (!handoff) return null;
     const [obligations, alerts] = await Promise.all([
-      this.prisma.obligation.findMany({ where: { handoffId }, orderBy: { dueAt: 'asc' } }),
-      this.prisma.alert.findMany({ where: { handoffId }, orderBy: { createdAt: 'asc' }, include: { notes: { orderBy: { createdAt: 'asc' } } } }),
+      this.db.obligation.findMany({ where: { handoffId }, orderBy: { dueAt: 'asc' } }),
+      this.db.alert.findMany({ where: { handoffId }, orderBy: { createdAt: 'asc' }, include: { notes: { orderBy: { createdAt: 'asc' } } } }),
     ]);
     return { handoff, obligations, alerts };
   }
 
   /** Duties fulfilled since `since`, for the timeliness table (a unit's user sees its own). */
   async fulfilledSince(viewer: Viewer, since: Date): Promise<Obligation[]> {
-    return this.prisma.obligation.findMany({
+    return this.db.obligation.findMany({
       where: {
         status: 'fulfilled',
         fulfilledAt: { gte: since },

@@ -1,36 +1,13 @@
-import { Injectable } from '@nestjs/common';
 import {
   type AgencyCode,
-  CURRENT_SCHEMA_VERSION,
   type HandoffKind,
-  MessageType,
   type Priority,
-  SCHEDULER_QUEUE,
   type Step,
-  type StepRecordedPayloadV1,
 } from '#contracts';
+import { type Decision, HandoffForbiddenError, HandoffNotFoundError, type HandoffState, type OpenedHandoff } from '#handoffs';
+import type { Db } from './db.js';
+import { isUuid } from './db.js';
 import type { Handoff, HandoffStep, Prisma } from './generated/prisma/client.js';
-import { HandoffForbiddenError, HandoffNotFoundError } from './persistence.errors.js';
-import { PrismaService } from './prisma.service.js';
-import type { Tx } from './transaction.js';
-
-export interface NewHandoff {
-  id: string;
-  kind: HandoffKind;
-  toAgency: AgencyCode;
-  caseRef: string;
-  priority: Priority;
-  requestId: string;
-  details: Prisma.InputJsonValue;
-  openedAt: Date;
-}
-
-export interface NewStep {
-  step: Step;
-  messageId: string;
-  occurredAt: Date;
-  details: Prisma.InputJsonValue;
-}
 
 export interface HandoffFilter {
   role?: 'sent' | 'received';
@@ -43,91 +20,97 @@ export interface HandoffFilter {
 
 export type HandoffWithSteps = Handoff & { steps: HandoffStep[] };
 
-/** Every method takes the acting unit: a unit sees only handoffs it sent or received (ARCHITECTURE §9). */
-@Injectable()
+/** The handoff rows a unit is party to; bound to the unit by AgencyScope (ARCHITECTURE §9). */
 export class HandoffRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly db: Db,
+    private readonly agency: AgencyCode,
+  ) {}
 
-  async create(tx: Tx, sender: AgencyCode, handoff: NewHandoff, sent: NewStep): Promise<void> {
-    await tx.handoff.create({
-      data: { ...handoff, fromAgency: sender, currentStep: 'sent' },
+  /** Locks the handoff row for the rest of the transaction, so two steps cannot race; one read of row and steps. */
+  async lockForUpdate(handoffId: string): Promise<HandoffState> {
+    if (!isUuid(handoffId)) throw new HandoffNotFoundError(handoffId);
+    const rows = await this.db.$queryRaw<
+      { id: string; kind: string; fromAgency: string; toAgency: string; caseRef: string; currentStep: string; priority: string; requestId: string; steps: [string, string][] | null }[]
+    >`
+      SELECT h.id, h.kind, h."fromAgency", h."toAgency", h."caseRef", h."currentStep", h.priority, h."requestId",
+             (SELECT json_agg(json_build_array(s.step, s."messageId")) FROM "HandoffStep" s WHERE s."handoffId" = h.id) AS steps
+      FROM "Handoff" h WHERE h.id = ${handoffId}::uuid FOR UPDATE`;
+    const row = rows[0];
+    if (!row) throw new HandoffNotFoundError(handoffId);
+    this.assertParty(row);
+    return {
+      id: row.id,
+      kind: row.kind as HandoffKind,
+      from: row.fromAgency as AgencyCode,
+      to: row.toAgency as AgencyCode,
+      caseRef: row.caseRef,
+      currentStep: row.currentStep as Step,
+      priority: row.priority as Priority,
+      requestId: row.requestId,
+      stepMessages: Object.fromEntries(row.steps ?? []),
+    };
+  }
+
+  /** New handoffs the unit sends. */
+  async saveOpened(opened: readonly OpenedHandoff[]): Promise<void> {
+    if (opened.some(({ state }) => state.from !== this.agency)) throw new Error(`${this.agency} can only open handoffs it sends`);
+    await this.db.handoff.createMany({
+      data: opened.map(({ state, details, openedAt }) => ({
+        id: state.id,
+        kind: state.kind,
+        fromAgency: state.from,
+        toAgency: state.to,
+        caseRef: state.caseRef,
+        currentStep: state.currentStep,
+        priority: state.priority,
+        requestId: state.requestId,
+        details: details as Prisma.InputJsonValue,
+        openedAt,
+      })),
     });
-    await this.addStep(tx, sender, handoff.id, sent);
   }
 
-  /** Locks the handoff row for the rest of the transaction, so two steps cannot race. */
-  async lockVisible(tx: Tx, agency: AgencyCode, handoffId: string): Promise<Handoff> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Handoff" WHERE id = ${handoffId}::uuid FOR UPDATE`;
-    if (rows.length === 0) throw new HandoffNotFoundError(handoffId);
-    const handoff = await tx.handoff.findUniqueOrThrow({ where: { id: handoffId } });
-    this.assertParty(handoff, agency);
-    return handoff;
-  }
-
-  /**
-   * Records a step and, in the same transaction, the step event the scheduler keeps its clocks
-   * from (through the outbox, like every message of the bus).
-   */
-  async addStep(tx: Tx, actor: AgencyCode, handoffId: string, step: NewStep): Promise<void> {
-    await tx.handoffStep.create({
-      data: {
+  /** The steps a transition decided, and each handoff's latest step. */
+  async recordSteps(decision: Decision): Promise<void> {
+    if (decision.steps.length === 0) return;
+    if (decision.steps.some((step) => step.actor !== this.agency)) throw new Error(`${this.agency} can only record its own steps`);
+    await this.db.handoffStep.createMany({
+      data: decision.steps.map((step) => ({
         id: crypto.randomUUID(),
-        handoffId,
-        actorAgency: actor,
+        handoffId: step.handoffId,
         step: step.step,
+        actorAgency: step.actor,
         messageId: step.messageId,
         occurredAt: step.occurredAt,
-        details: step.details,
-      },
+        details: step.details as Prisma.InputJsonValue,
+      })),
     });
-    const handoff = await tx.handoff.update({ where: { id: handoffId }, data: { currentStep: step.step } });
-    const eventId = crypto.randomUUID();
-    const payload: StepRecordedPayloadV1 = { step: step.step, occurredAt: step.occurredAt.toISOString() };
-    await tx.message.create({
-      data: {
-        id: eventId,
-        type: MessageType.StepRecorded,
-        schemaVersion: CURRENT_SCHEMA_VERSION,
-        fromAgency: actor,
-        toAgency: actor,
-        handoffId,
-        caseRef: handoff.caseRef,
-        correlationId: handoff.requestId,
-        causationId: step.messageId,
-        occurredAt: step.occurredAt,
-        priority: handoff.priority,
-        payload: { ...payload },
-      },
-    });
-    await tx.outboxEntry.create({ data: { messageId: eventId, fromAgency: actor, queue: SCHEDULER_QUEUE } });
+    // A handoff is created at `sent`; later steps move it on.
+    const latest = new Map(decision.steps.filter((step) => step.step !== 'sent').map((step) => [step.handoffId, step.step]));
+    for (const [id, step] of latest) {
+      await this.db.handoff.updateMany({ where: { id, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] }, data: { currentStep: step } });
+    }
   }
 
-  /** The message that carried a step of a handoff the unit is party to. */
-  async stepMessageId(tx: Tx, agency: AgencyCode, handoffId: string, step: Step): Promise<string | null> {
-    const found = await tx.handoffStep.findFirst({
-      where: { handoffId, step, handoff: { OR: [{ fromAgency: agency }, { toAgency: agency }] } },
-      select: { messageId: true },
-    });
-    return found?.messageId ?? null;
-  }
-
-  async findVisible(agency: AgencyCode, handoffId: string): Promise<HandoffWithSteps> {
+  async findVisible(handoffId: string): Promise<HandoffWithSteps> {
     if (!isUuid(handoffId)) throw new HandoffNotFoundError(handoffId);
-    const handoff = await this.prisma.handoff.findUnique({
+    const handoff = await this.db.handoff.findUnique({
       where: { id: handoffId },
       include: { steps: { orderBy: [{ occurredAt: 'asc' }, { recordedAt: 'asc' }] } },
     });
     if (!handoff) throw new HandoffNotFoundError(handoffId);
-    this.assertParty(handoff, agency);
+    this.assertParty(handoff);
     return handoff;
   }
 
-  async list(agency: AgencyCode, filter: HandoffFilter): Promise<Handoff[]> {
+  async list(filter: HandoffFilter): Promise<Handoff[]> {
+    const agency = this.agency;
     const party: Prisma.HandoffWhereInput =
       filter.role === 'sent' ? { fromAgency: agency }
       : filter.role === 'received' ? { toAgency: agency }
       : { OR: [{ fromAgency: agency }, { toAgency: agency }] };
-    return this.prisma.handoff.findMany({
+    return this.db.handoff.findMany({
       where: { ...party, currentStep: filter.step, kind: filter.kind },
       orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
       take: filter.limit,
@@ -135,13 +118,9 @@ export class HandoffRepository {
     });
   }
 
-  private assertParty(handoff: Handoff, agency: AgencyCode): void {
-    if (handoff.fromAgency !== agency && handoff.toAgency !== agency) {
-      throw new HandoffForbiddenError(handoff.id, agency);
+  private assertParty(handoff: { id: string; fromAgency: string; toAgency: string }): void {
+    if (handoff.fromAgency !== this.agency && handoff.toAgency !== this.agency) {
+      throw new HandoffForbiddenError(handoff.id, this.agency);
     }
   }
-}
-
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

@@ -1,8 +1,6 @@
-import { Injectable } from '@nestjs/common';
 import type { AgencyCode } from '#contracts';
+import type { Db } from './db.js';
 import type { Prisma } from './generated/prisma/client.js';
-import { PrismaService } from './prisma.service.js';
-import type { Tx } from './transaction.js';
 
 export interface StoredResponse {
   requestHash: string;
@@ -11,20 +9,22 @@ export interface StoredResponse {
 }
 
 /** Idempotency-Key records of the units' API, scoped per unit: two units may use the same key. */
-@Injectable()
 export class IdempotencyRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly db: Db,
+    private readonly agency: AgencyCode,
+  ) {}
 
-  async find(agency: AgencyCode, key: string): Promise<StoredResponse | null> {
-    const row = await this.prisma.idempotencyRecord.findUnique({ where: { agency_key: { agency, key } } });
+  async find(key: string): Promise<StoredResponse | null> {
+    const row = await this.db.idempotencyRecord.findUnique({ where: { agency_key: { agency: this.agency, key } } });
     return row ? { requestHash: row.requestHash, status: row.responseStatus, body: row.responseBody } : null;
   }
 
   /** Saved in the same transaction as the writes it answers for; a concurrent twin fails on the key. */
-  async save(tx: Tx, agency: AgencyCode, key: string, response: StoredResponse): Promise<void> {
-    await tx.idempotencyRecord.create({
+  async save(key: string, response: StoredResponse): Promise<void> {
+    await this.db.idempotencyRecord.create({
       data: {
-        agency,
+        agency: this.agency,
         key,
         requestHash: response.requestHash,
         responseStatus: response.status,

@@ -1,60 +1,67 @@
-import { Injectable } from '@nestjs/common';
-import type { AgencyCode, MessageType } from '#contracts';
+import type { AgencyCode, AnyEnvelope, MessageType } from '#contracts';
+import type { Db } from './db.js';
 import type { InboxEntry } from './generated/prisma/client.js';
-import { PrismaService } from './prisma.service.js';
-import type { Tx } from './transaction.js';
+import { toEnvelope } from './message.repository.js';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'pull';
 
 /** The receiver's inbox: its (agency, messageId) key is the lasting guard against doubles. */
-@Injectable()
 export class InboxRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly db: Db,
+    private readonly agency: AgencyCode,
+  ) {}
 
   /** Records receipt; false when the unit already has this message (a duplicate delivery). */
-  async claim(
-    tx: Tx,
-    agency: AgencyCode,
-    entry: { messageId: string; handoffId: string; type: MessageType; deliveryStatus: DeliveryStatus },
-  ): Promise<boolean> {
-    const { count } = await tx.inboxEntry.createMany({ data: [{ agency, ...entry }], skipDuplicates: true });
+  async claim(entry: { messageId: string; handoffId: string; type: MessageType; deliveryStatus: DeliveryStatus }): Promise<boolean> {
+    const { count } = await this.db.inboxEntry.createMany({ data: [{ agency: this.agency, ...entry }], skipDuplicates: true });
     return count === 1;
   }
 
-  async find(agency: AgencyCode, messageId: string): Promise<InboxEntry | null> {
-    return this.prisma.inboxEntry.findUnique({ where: { agency_messageId: { agency, messageId } } });
+  async find(messageId: string): Promise<InboxEntry | null> {
+    return this.db.inboxEntry.findUnique({ where: { agency_messageId: { agency: this.agency, messageId } } });
   }
 
-  /** Pull mode: what the unit's system has not yet acknowledged, oldest first. */
-  async listUnacknowledged(agency: AgencyCode, limit: number): Promise<InboxEntry[]> {
-    return this.prisma.inboxEntry.findMany({
-      where: { agency, acknowledgedAt: null },
+  /** Pull mode: what the unit's system has not yet acknowledged, oldest first, with each message (one query). */
+  async listUnacknowledged(limit: number): Promise<{ entry: InboxEntry; envelope: AnyEnvelope }[]> {
+    const entries = await this.db.inboxEntry.findMany({
+      where: { agency: this.agency, acknowledgedAt: null },
       orderBy: [{ receivedAt: 'asc' }, { messageId: 'asc' }],
       take: limit,
     });
+    const messages = await this.db.message.findMany({ where: { id: { in: entries.map((entry) => entry.messageId) }, toAgency: this.agency } });
+    const byId = new Map(messages.map((message) => [message.id, toEnvelope(message)]));
+    return entries.flatMap((entry) => {
+      const envelope = byId.get(entry.messageId);
+      return envelope ? [{ entry, envelope }] : [];
+    });
+  }
+
+  /** Webhook deliveries not yet done, for the reconciler. */
+  async pendingDeliveries(limit: number): Promise<{ messageId: string; priority: string }[]> {
+    return this.db.$queryRaw<{ messageId: string; priority: string }[]>`
+      SELECT i."messageId", m.priority FROM "InboxEntry" i JOIN "Message" m ON m.id = i."messageId"
+      WHERE i.agency = ${this.agency} AND i."deliveryStatus" = 'pending'
+      ORDER BY i."receivedAt" LIMIT ${limit}`;
   }
 
   /** Returns false when the unit has no such inbox entry. Acknowledging twice is harmless. */
-  async acknowledge(agency: AgencyCode, messageId: string, at: Date): Promise<boolean> {
-    const entry = await this.find(agency, messageId);
-    if (!entry) return false;
-    if (!entry.acknowledgedAt) {
-      await this.prisma.inboxEntry.update({
-        where: { agency_messageId: { agency, messageId } },
-        data: { acknowledgedAt: at },
-      });
-    }
-    return true;
+  async acknowledge(messageId: string, at: Date): Promise<boolean> {
+    const { count } = await this.db.inboxEntry.updateMany({
+      where: { agency: this.agency, messageId, acknowledgedAt: null },
+      data: { acknowledgedAt: at },
+    });
+    return count === 1 || (await this.find(messageId)) !== null;
   }
 
-  async recordDeliveryAttempt(agency: AgencyCode, messageId: string, error: string | null, final: boolean): Promise<void> {
-    await this.prisma.inboxEntry.update({
-      where: { agency_messageId: { agency, messageId } },
+  async recordDeliveryAttempt(messageId: string, error: string | null, final: boolean, at: Date): Promise<void> {
+    await this.db.inboxEntry.update({
+      where: { agency_messageId: { agency: this.agency, messageId } },
       data: {
         deliveryAttempts: { increment: 1 },
         lastDeliveryError: error?.slice(0, 1000) ?? null,
         ...(error === null
-          ? { deliveryStatus: 'delivered', deliveredAt: new Date(), acknowledgedAt: new Date() }
+          ? { deliveryStatus: 'delivered', deliveredAt: at, acknowledgedAt: at }
           : final ? { deliveryStatus: 'failed' } : {}),
       },
     });

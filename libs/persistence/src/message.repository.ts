@@ -1,19 +1,21 @@
-import { Injectable } from '@nestjs/common';
-import { type AgencyCode, type Envelope, inboxQueueName, type MessageType, type Priority } from '#contracts';
-
+import { type AgencyCode, type AnyEnvelope, type MessageType, type Priority, queueOf } from '#contracts';
+import type { Db } from './db.js';
 import type { Message, Prisma } from './generated/prisma/client.js';
-import { PrismaService } from './prisma.service.js';
-import type { Tx } from './transaction.js';
 
-/** Messages and their outbox rows: written together, in the caller's transaction, or not at all. */
-@Injectable()
+/** A unit's messages: written with their outbox rows, in the scope's transaction, or not at all. */
 export class MessageRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly db: Db,
+    private readonly agency: AgencyCode,
+  ) {}
 
-  async writeWithOutbox(tx: Tx, sender: AgencyCode, envelope: Envelope): Promise<void> {
-    if (envelope.from !== sender) throw new Error(`${sender} cannot write a message from ${envelope.from}`);
-    await tx.message.create({
-      data: {
+  /** The messages a transition caused, and one outbox row each, in two statements. */
+  async append(envelopes: readonly AnyEnvelope[]): Promise<void> {
+    if (envelopes.length === 0) return;
+    const foreign = envelopes.find((envelope) => envelope.from !== this.agency);
+    if (foreign) throw new Error(`${this.agency} cannot write a message from ${foreign.from}`);
+    await this.db.message.createMany({
+      data: envelopes.map((envelope) => ({
         id: envelope.id,
         type: envelope.type,
         schemaVersion: envelope.schemaVersion,
@@ -26,23 +28,23 @@ export class MessageRepository {
         occurredAt: new Date(envelope.occurredAt),
         priority: envelope.priority,
         payload: envelope.payload as unknown as Prisma.InputJsonValue,
-      },
+      })),
     });
-    await tx.outboxEntry.create({
-      data: { messageId: envelope.id, fromAgency: sender, queue: inboxQueueName(envelope.to) },
+    await this.db.outboxEntry.createMany({
+      data: envelopes.map((envelope) => ({ messageId: envelope.id, fromAgency: this.agency, queue: queueOf(envelope) })),
     });
   }
 
   /** A message the unit sent or received, or null. */
-  async findVisible(agency: AgencyCode, messageId: string, tx: Tx = this.prisma): Promise<Envelope | null> {
-    const row = await tx.message.findFirst({
-      where: { id: messageId, OR: [{ fromAgency: agency }, { toAgency: agency }] },
+  async findVisible(messageId: string): Promise<AnyEnvelope | null> {
+    const row = await this.db.message.findFirst({
+      where: { id: messageId, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] },
     });
     return row ? toEnvelope(row) : null;
   }
 }
 
-export function toEnvelope(row: Message): Envelope {
+export function toEnvelope(row: Message): AnyEnvelope {
   return {
     id: row.id,
     type: row.type as MessageType,
@@ -55,6 +57,7 @@ export function toEnvelope(row: Message): Envelope {
     causationId: row.causationId,
     occurredAt: row.occurredAt.toISOString(),
     priority: row.priority as Priority,
-    payload: row.payload as unknown as Envelope['payload'],
-  };
+    // Validated where consumed (validatePayload), against the schema of its type and version.
+    payload: row.payload as never,
+  } as AnyEnvelope;
 }

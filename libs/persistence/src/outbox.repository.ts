@@ -1,93 +1,91 @@
-import { Injectable } from '@nestjs/common';
-import { type AgencyCode, type BusJobData, type MessageType, type Priority, SCHEDULER_QUEUE } from '#contracts';
-import { PrismaService } from './prisma.service.js';
-import type { Tx } from './transaction.js';
+import type { AgencyCode, BusJobData, JobName, MessageType, Priority } from '#contracts';
+import type { Db } from './db.js';
 
-export interface PendingPublication extends BusJobData {
-  priority: Priority;
-  /** the queue the row was written for: a unit's inbox, or the scheduler's */
+/** What the relay needs of a claimed row (structurally libs/bus's ClaimedPublication). */
+export interface ClaimedMessage {
+  id: string;
   queue: string;
+  name: JobName;
+  data: BusJobData;
+  priority: Priority;
+  claims: number;
+  baseJobId: string;
 }
 
-/** The relay's view of the outbox: claim unpublished rows, publish them, stamp them, in one transaction. */
-@Injectable()
+/**
+ * A unit's outbox as its relay sees it: claim with a lease in one statement, stamp in another;
+ * never a row lock held while the relay talks to the queues (ARCHITECTURE §14). The receiver's
+ * confirmation updates the row without waiting on the relay.
+ */
 export class OutboxRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly db: Db,
+    private readonly agency: AgencyCode,
+  ) {}
 
-  /**
-   * Claims up to `limit` unpublished rows of the sender with FOR UPDATE SKIP LOCKED (two relays
-   * never take the same row), hands them to `publish`, and stamps those it returns as published.
-   * A crash after publishing but before the commit republishes them later: the job id and the
-   * receiver's inbox key absorb the double.
-   */
-  async publishBatch(
-    sender: AgencyCode,
-    limit: number,
-    publish: (pending: PendingPublication[]) => Promise<{ published: string[]; failed: Map<string, string> }>,
-  ): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
-      const pending = await tx.$queryRaw<
-        { messageId: string; queue: string; type: string; schemaVersion: number; handoffId: string; fromAgency: string; toAgency: string; priority: string }[]
-      >`
-        SELECT o."messageId", o.queue, m.type, m."schemaVersion", m."handoffId", m."fromAgency", m."toAgency", m.priority
-        FROM "OutboxEntry" o JOIN "Message" m ON m.id = o."messageId"
-        WHERE o."fromAgency" = ${sender} AND o."publishedAt" IS NULL
-        ORDER BY o."createdAt"
+  async claim(limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
+    const rows = await this.db.$queryRaw<
+      { messageId: string; queue: string; attempts: number; type: string; schemaVersion: number; handoffId: string; fromAgency: string; toAgency: string; priority: string }[]
+    >`
+      WITH picked AS (
+        SELECT "messageId" FROM "OutboxEntry"
+        WHERE "fromAgency" = ${this.agency} AND "publishedAt" IS NULL AND ("claimedUntil" IS NULL OR "claimedUntil" < now())
+        ORDER BY "createdAt"
         LIMIT ${limit}
-        FOR UPDATE OF o SKIP LOCKED`;
-      if (pending.length === 0) return 0;
-      const { published, failed } = await publish(
-        pending.map((row) => ({
-          messageId: row.messageId,
-          queue: row.queue,
-          type: row.type as MessageType,
-          schemaVersion: row.schemaVersion,
-          handoffId: row.handoffId,
-          from: row.fromAgency as AgencyCode,
-          to: row.toAgency as AgencyCode,
-          priority: row.priority as Priority,
-        })),
-      );
-      if (published.length > 0) {
-        await tx.outboxEntry.updateMany({
-          where: { messageId: { in: published }, fromAgency: sender },
-          data: { publishedAt: new Date(), attempts: { increment: 1 } },
-        });
-      }
-      for (const [messageId, error] of failed) {
-        await tx.outboxEntry.update({
-          where: { messageId },
-          data: { attempts: { increment: 1 }, lastError: error.slice(0, 1000) },
-        });
-      }
-      return published.length;
-    });
+        FOR UPDATE SKIP LOCKED)
+      UPDATE "OutboxEntry" o
+      SET "claimedUntil" = now() + make_interval(secs => ${leaseMs / 1000}), attempts = o.attempts + 1
+      FROM picked, "Message" m
+      WHERE o."messageId" = picked."messageId" AND m.id = o."messageId"
+      RETURNING o."messageId", o.queue, o.attempts, m.type, m."schemaVersion", m."handoffId", m."fromAgency", m."toAgency", m.priority`;
+    return rows.map((row) => ({
+      id: row.messageId,
+      queue: row.queue,
+      name: row.type as MessageType,
+      data: {
+        messageId: row.messageId,
+        type: row.type as MessageType,
+        schemaVersion: row.schemaVersion,
+        handoffId: row.handoffId,
+        from: row.fromAgency as AgencyCode,
+        to: row.toAgency as AgencyCode,
+      },
+      priority: row.priority as Priority,
+      claims: row.attempts,
+      baseJobId: row.messageId,
+    }));
+  }
+
+  async markPublished(ids: readonly string[]): Promise<void> {
+    await this.db.$executeRaw`
+      UPDATE "OutboxEntry" SET "publishedAt" = now(), "claimedUntil" = NULL, "lastError" = NULL
+      WHERE "fromAgency" = ${this.agency} AND "messageId" = ANY(${[...ids]}::uuid[])`;
+  }
+
+  async release(ids: readonly string[], error: string): Promise<void> {
+    await this.db.$executeRaw`
+      UPDATE "OutboxEntry" SET "claimedUntil" = NULL, "lastError" = ${error.slice(0, 1000)}
+      WHERE "fromAgency" = ${this.agency} AND "messageId" = ANY(${[...ids]}::uuid[])`;
   }
 
   /**
-   * Redis keeps nothing on disk here: a restart loses queued jobs. A message published but not in
-   * its recipient's inbox after `olderThan` is put back for the relay; the job id and the inbox
-   * key make the republication harmless when the first one was only slow.
+   * Redis may lose queued jobs (here it keeps nothing on disk). A message published but not in
+   * its receiver's inbox after `olderThan` is put back for the relay, which republishes it under a
+   * new job id; the receiver's inbox key makes a republication harmless when the first was only slow.
    */
-  async requeueUnconsumed(sender: AgencyCode, olderThan: Date): Promise<number> {
-    const { count } = await this.prisma.outboxEntry.updateMany({
-      where: { fromAgency: sender, consumedAt: null, publishedAt: { lt: olderThan } },
+  async requeueUnconsumed(olderThan: Date): Promise<number> {
+    const { count } = await this.db.outboxEntry.updateMany({
+      where: { fromAgency: this.agency, consumedAt: null, publishedAt: { lt: olderThan } },
       data: { publishedAt: null },
     });
     return count;
   }
 
-  /** The scheduler confirms a step event, in the transaction that applied it. */
-  async confirmStepEventConsumed(tx: Tx, messageId: string, at: Date): Promise<void> {
-    await tx.outboxEntry.updateMany({ where: { messageId, consumedAt: null, queue: SCHEDULER_QUEUE }, data: { consumedAt: at } });
-  }
-
-  /** The recipient confirms, in its inbox transaction, that the message arrived. */
-  async confirmConsumed(tx: Tx, recipient: AgencyCode, messageId: string, at: Date): Promise<void> {
-    await tx.outboxEntry.updateMany({
-      where: { messageId, consumedAt: null, message: { toAgency: recipient } },
+  /** The receiving unit confirms, in its inbox transaction, that a message addressed to it arrived. */
+  async confirmReceived(messageId: string, at: Date): Promise<void> {
+    await this.db.outboxEntry.updateMany({
+      where: { messageId, consumedAt: null, message: { toAgency: this.agency } },
       data: { consumedAt: at },
     });
   }
-
 }

@@ -1,34 +1,10 @@
 import { type DynamicModule, type InjectionToken, Module, type ModuleMetadata } from '@nestjs/common';
-import { AlertRepository } from './alert.repository.js';
-import { CalendarYearRepository } from './calendar-year.repository.js';
-import { ConsoleUserRepository } from './console-user.repository.js';
-import { DeadLetterRepository } from './dead-letter.repository.js';
-import { HandoffBoardRepository } from './handoff-board.repository.js';
-import { HandoffRepository } from './handoff.repository.js';
-import { IdempotencyRepository } from './idempotency.repository.js';
-import { InboxRepository } from './inbox.repository.js';
-import { MessageRepository } from './message.repository.js';
-import { ObligationRepository } from './obligation.repository.js';
-import { OutboxRepository } from './outbox.repository.js';
+import { AgencyScope } from './agency-scope.js';
+import { ObservationQueries } from './observation.queries.js';
+import { OfficeScope } from './office-scope.js';
 import { DATABASE_URL, PrismaService } from './prisma.service.js';
-import { RosterRepository } from './roster.repository.js';
 
-const REPOSITORIES = [
-  PrismaService,
-  HandoffRepository,
-  MessageRepository,
-  OutboxRepository,
-  InboxRepository,
-  IdempotencyRepository,
-  DeadLetterRepository,
-  ObligationRepository,
-  AlertRepository,
-  CalendarYearRepository,
-  RosterRepository,
-  ConsoleUserRepository,
-  HandoffBoardRepository,
-];
-
+/** Provides the two scopes; the Prisma client stays inside (ARCHITECTURE §9). */
 @Module({})
 export class PersistenceModule {
   static forRoot(options: {
@@ -40,8 +16,8 @@ export class PersistenceModule {
       module: PersistenceModule,
       global: true,
       imports: options.imports ?? [],
-      providers: [{ provide: DATABASE_URL, inject: options.inject ?? [], useFactory: options.databaseUrl }, ...REPOSITORIES],
-      exports: REPOSITORIES,
+      providers: [{ provide: DATABASE_URL, inject: options.inject ?? [], useFactory: options.databaseUrl }, PrismaService, AgencyScope, OfficeScope, ObservationQueries],
+      exports: [AgencyScope, OfficeScope, ObservationQueries],
     };
   }
 }

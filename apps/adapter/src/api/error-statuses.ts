@@ -1,12 +1,14 @@
 import { HttpStatus } from '@nestjs/common';
 import type { DomainErrorStatuses } from '#http';
-import { HandoffForbiddenError, HandoffNotFoundError } from '#persistence';
 import {
+  HandoffForbiddenError,
+  HandoffNotFoundError,
   IdempotencyConflictError,
   NotTheReceiverError,
+  NotTheSenderError,
   SenderNotAllowedError,
   StepOutOfOrderError,
-} from '../handoffs/handoff.errors.js';
+} from '#handoffs';
 
 /** The adapter's domain errors as HTTP answers. */
 export const ADAPTER_ERROR_STATUSES: DomainErrorStatuses = [
@@ -14,6 +16,7 @@ export const ADAPTER_ERROR_STATUSES: DomainErrorStatuses = [
   [HandoffForbiddenError, HttpStatus.FORBIDDEN],
   [SenderNotAllowedError, HttpStatus.FORBIDDEN],
   [NotTheReceiverError, HttpStatus.FORBIDDEN],
+  [NotTheSenderError, HttpStatus.FORBIDDEN],
   [StepOutOfOrderError, HttpStatus.CONFLICT],
   [IdempotencyConflictError, HttpStatus.UNPROCESSABLE_ENTITY],
 ];

@@ -7,11 +7,12 @@ import {
   type HandoffKind,
   ProcedureStartedPayloadV1,
 } from '#contracts';
-import { HandoffRepository, type Tx } from '#persistence';
+import type { ReportedStep } from '#handoffs';
+import type { UnitStore } from '#persistence';
 import type { ApiResult } from '../handoffs/api-result.js';
 import { HandoffOpeningService } from '../handoffs/handoff-opening.service.js';
 import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';
-import { LifecycleService, type ReportedStep } from '../handoffs/lifecycle.service.js';
+import { LifecycleService } from '../handoffs/lifecycle.service.js';
 import { AgencyContext } from './agency.context.js';
 import { ApiKeyGuard } from '#http';
 import { presentHandoff, presentHandoffSummary } from './handoff.presenter.js';
@@ -36,7 +37,6 @@ export class HandoffsController {
     private readonly writes: IdempotentWriteService,
     private readonly opening: HandoffOpeningService,
     private readonly lifecycle: LifecycleService,
-    private readonly handoffs: HandoffRepository,
     private readonly agency: AgencyContext,
   ) {}
 
@@ -100,25 +100,25 @@ export class HandoffsController {
   @ApiOperation({ summary: 'Handoffs the unit sent or received, newest first' })
   async list(@Query() query: ListHandoffsQuery) {
     const limit = query.limit ?? 50;
-    const items = await this.handoffs.list(this.agency.code, { ...query, limit });
+    const items = await this.agency.store.handoffs.list({ ...query, limit });
     return { items: items.map(presentHandoffSummary), next: items.length === limit ? items[items.length - 1].id : null };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One handoff with its timeline (403 unless the unit sent or received it)' })
   async get(@Param('id') id: string) {
-    return presentHandoff(await this.handoffs.findVisible(this.agency.code, id));
+    return presentHandoff(await this.agency.store.handoffs.findVisible(id));
   }
 
   private open(kind: HandoffKind, body: OpenHandoffRequest, req: Request, res: Response) {
-    return this.write(req, res, body, (tx) => this.opening.open(tx, kind, body));
+    return this.write(req, res, body, (store) => this.opening.open(store, kind, body));
   }
 
   private report(id: string, step: ReportedStep, body: object, req: Request, res: Response) {
-    return this.write(req, res, body, (tx) => this.lifecycle.report(tx, id, step, body));
+    return this.write(req, res, body, (store) => this.lifecycle.report(store, id, step, body));
   }
 
-  private async write(req: Request, res: Response, body: unknown, work: (tx: Tx) => Promise<ApiResult>) {
+  private async write(req: Request, res: Response, body: unknown, work: (store: UnitStore) => Promise<ApiResult>) {
     const result = await this.writes.run(
       { idempotencyKey: req.header('idempotency-key'), method: req.method, path: req.path, body },
       work,

@@ -2,7 +2,6 @@ import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Quer
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { agencyDefinition } from '#agencies';
 import { CLOCK, type Clock } from '#config';
-import { InboxRepository, MessageRepository } from '#persistence';
 import { AgencyContext } from './agency.context.js';
 import { ApiKeyGuard } from '#http';
 import { InboxQuery } from './inbox.query.js';
@@ -17,8 +16,6 @@ import { InboxQuery } from './inbox.query.js';
 @Controller('inbox')
 export class InboxController {
   constructor(
-    private readonly inbox: InboxRepository,
-    private readonly messages: MessageRepository,
     private readonly agency: AgencyContext,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -26,21 +23,22 @@ export class InboxController {
   @Get()
   @ApiOperation({ summary: 'Messages not yet acknowledged, oldest first, in the unit’s own field names' })
   async list(@Query() query: InboxQuery) {
-    const entries = await this.inbox.listUnacknowledged(this.agency.code, query.limit ?? 50);
+    const entries = await this.agency.store.inbox.listUnacknowledged(query.limit ?? 50);
     const mapper = agencyDefinition(this.agency.code).mapper;
-    const items = [];
-    for (const entry of entries) {
-      const envelope = await this.messages.findVisible(this.agency.code, entry.messageId);
-      if (envelope) items.push({ messageId: entry.messageId, receivedAt: entry.receivedAt.toISOString(), message: mapper.toUnitSystem({ envelope }) });
-    }
-    return { items };
+    return {
+      items: entries.map(({ entry, envelope }) => ({
+        messageId: entry.messageId,
+        receivedAt: entry.receivedAt.toISOString(),
+        message: mapper.toUnitSystem({ envelope }),
+      })),
+    };
   }
 
   @Post(':messageId/ack')
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge a message: it leaves the inbox listing. Repeating it is harmless.' })
   async acknowledge(@Param('messageId') messageId: string) {
-    const found = /^[0-9a-f-]{36}$/i.test(messageId) && (await this.inbox.acknowledge(this.agency.code, messageId, this.clock.now()));
+    const found = /^[0-9a-f-]{36}$/i.test(messageId) && (await this.agency.store.inbox.acknowledge(messageId, this.clock.now()));
     if (!found) throw new NotFoundException(`no message ${messageId} in ${this.agency.code}'s inbox`);
     return { messageId, acknowledged: true };
   }

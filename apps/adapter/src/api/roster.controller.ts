@@ -4,7 +4,6 @@ import { RosterRequest } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { rosterChangedAlert } from '#deadlines';
 import { ApiKeyGuard } from '#http';
-import { RosterRepository } from '#persistence';
 import { AgencyContext } from './agency.context.js';
 
 /** 第二十二条: a unit whose leader or liaison changes tells the office — through its own adapter. */
@@ -14,7 +13,6 @@ import { AgencyContext } from './agency.context.js';
 @Controller('roster')
 export class UnitRosterController {
   constructor(
-    private readonly roster: RosterRepository,
     private readonly agency: AgencyContext,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -22,7 +20,7 @@ export class UnitRosterController {
   @Get()
   @ApiOperation({ summary: 'The unit’s leader and liaison as the office has them' })
   async get() {
-    const entry = await this.roster.find(this.agency.code);
+    const entry = await this.agency.store.roster.find();
     if (!entry) throw new NotFoundException(`the office has no leader and liaison for ${this.agency.code} yet`);
     return entry;
   }
@@ -31,6 +29,11 @@ export class UnitRosterController {
   @ApiOperation({ summary: 'Report the unit’s leader and liaison; the office is told of the change' })
   save(@Body() body: RosterRequest) {
     const agency = this.agency.code;
-    return this.roster.saveAndNotify(agency, { ...body }, (entry) => rosterChangedAlert(agency, entry, this.clock.now()));
+    // 第二十二条: the change and the office's notice are written together.
+    return this.agency.store.transaction(async (store) => {
+      const entry = await store.roster.save({ ...body });
+      await store.officeNotices.notify(rosterChangedAlert(agency, entry, this.clock.now()));
+      return entry;
+    });
   }
 }

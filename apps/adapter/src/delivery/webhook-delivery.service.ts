@@ -1,15 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Job } from 'bullmq';
 import { agencyDefinition } from '#agencies';
 import type { DeliveryJobData } from '#contracts';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { BusMetrics } from '#observability';
-import { InboxRepository, MessageRepository } from '#persistence';
-import { type ConsumeOutcome, PermanentMessageError, SIGNATURE_HEADER, signWebhook } from '#bus';
+import { type ConsumeOutcome, type JobContext, PermanentMessageError, SIGNATURE_HEADER, signWebhook } from '#bus';
+import { AgencyContext } from '../api/agency.context.js';
 
 /**
  * POSTs an inbox entry to the unit's own system, in the unit's field names, signed with its
- * secret. A non-2xx answer or a network error throws, so BullMQ retries with backoff; the last
+ * secret. A non-2xx answer or a network error throws, so the queue retries with backoff; the last
  * attempt marks the entry failed and dead-letters the job. Pull-mode entries are never queued here.
  */
 @Injectable()
@@ -17,8 +16,7 @@ export class WebhookDeliveryService {
   private readonly logger = new Logger(WebhookDeliveryService.name);
 
   constructor(
-    private readonly inbox: InboxRepository,
-    private readonly messages: MessageRepository,
+    private readonly agency: AgencyContext,
     @Inject(adapterConfig.KEY) private readonly settings: AdapterSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: BusMetrics,
@@ -26,20 +24,20 @@ export class WebhookDeliveryService {
     if (settings.delivery.mode === 'webhook') metrics.declareDeliveryChannel('unit-webhook');
   }
 
-  async deliver(data: DeliveryJobData, job: Job): Promise<ConsumeOutcome> {
+  async deliver(data: DeliveryJobData, context: JobContext): Promise<ConsumeOutcome> {
     const { agency, delivery } = this.settings;
     if (data.agency !== agency || delivery.mode !== 'webhook') {
       throw new PermanentMessageError(`delivery job for ${data.agency} reached ${agency} (${delivery.mode})`);
     }
-    const entry = await this.inbox.find(agency, data.messageId);
+    const { inbox, messages } = this.agency.store;
+    const entry = await inbox.find(data.messageId);
     if (!entry) throw new PermanentMessageError(`no inbox entry ${data.messageId}`);
     if (entry.deliveryStatus === 'delivered') return 'duplicate';
-    const envelope = await this.messages.findVisible(agency, data.messageId);
+    const envelope = await messages.findVisible(data.messageId);
     if (!envelope) throw new PermanentMessageError(`message ${data.messageId} is not in the database`);
 
     const body = JSON.stringify(agencyDefinition(agency).mapper.toUnitSystem({ envelope }));
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     let failure: string | null = null;
     try {
       const response = await fetch(delivery.url, {
@@ -57,9 +55,9 @@ export class WebhookDeliveryService {
     } catch (error) {
       failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
-    await this.inbox.recordDeliveryAttempt(agency, data.messageId, failure, lastAttempt);
+    await inbox.recordDeliveryAttempt(data.messageId, failure, context.isLastAttempt, this.clock.now());
     this.metrics.deliveryAttempt('unit-webhook', failure ? 'failed' : 'delivered');
-    const ids = { messageId: envelope.id, handoffId: envelope.handoffId, attempt: job.attemptsMade + 1 };
+    const ids = { messageId: envelope.id, handoffId: envelope.handoffId, attempt: context.attempt };
     if (failure) {
       this.logger.warn({ msg: `webhook delivery failed message=${envelope.id} handoff=${envelope.handoffId} attempt=${ids.attempt}: ${failure}`, ...ids });
       throw new Error(`webhook delivery of ${envelope.id} failed: ${failure}`);

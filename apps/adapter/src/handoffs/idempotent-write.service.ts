@@ -1,10 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { adapterConfig, type AdapterSettings } from '#config';
-import { IdempotencyRepository, isUniqueViolation, PrismaService, type Tx } from '#persistence';
 import { OutboxRelay } from '#bus';
+import { IdempotencyConflictError } from '#handoffs';
+import { isUniqueViolation, type UnitStore } from '#persistence';
+import { AgencyContext } from '../api/agency.context.js';
 import type { ApiResult } from './api-result.js';
-import { IdempotencyConflictError } from './handoff.errors.js';
 
 export interface WriteRequest {
   idempotencyKey?: string;
@@ -14,21 +14,18 @@ export interface WriteRequest {
 }
 
 /**
- * Runs one write of the units' API in one transaction, with its Idempotency-Key: a retried
+ * Runs one write of the units' API as one unit of work, with its Idempotency-Key: a retried
  * request gets the first response and writes nothing; the same key for another request is refused.
  * The outbox relay is nudged after the commit so the messages leave at once.
  */
 @Injectable()
 export class IdempotentWriteService {
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly idempotency: IdempotencyRepository,
+    private readonly agency: AgencyContext,
     private readonly relay: OutboxRelay,
-    @Inject(adapterConfig.KEY) private readonly settings: AdapterSettings,
   ) {}
 
-  async run(request: WriteRequest, work: (tx: Tx) => Promise<ApiResult>): Promise<ApiResult & { replayed: boolean }> {
-    const agency = this.settings.agency;
+  async run(request: WriteRequest, work: (store: UnitStore) => Promise<ApiResult>): Promise<ApiResult & { replayed: boolean }> {
     const key = request.idempotencyKey;
     const requestHash = createHash('sha256').update(`${request.method} ${request.path} ${JSON.stringify(request.body)}`).digest('hex');
     if (key) {
@@ -36,9 +33,9 @@ export class IdempotentWriteService {
       if (replay) return replay;
     }
     try {
-      const result = await this.prisma.$transaction(async (tx) => {
-        const answer = await work(tx);
-        if (key) await this.idempotency.save(tx, agency, key, { requestHash, status: answer.status, body: answer.body });
+      const result = await this.agency.store.transaction(async (store) => {
+        const answer = await work(store);
+        if (key) await store.idempotency.save(key, { requestHash, status: answer.status, body: answer.body });
         return answer;
       });
       this.relay.kick();
@@ -54,7 +51,7 @@ export class IdempotentWriteService {
   }
 
   private async replay(key: string, requestHash: string): Promise<(ApiResult & { replayed: true }) | null> {
-    const stored = await this.idempotency.find(this.settings.agency, key);
+    const stored = await this.agency.store.idempotency.find(key);
     if (!stored) return null;
     if (stored.requestHash !== requestHash) throw new IdempotencyConflictError(key);
     return { status: stored.status, body: stored.body as Record<string, unknown>, replayed: true };

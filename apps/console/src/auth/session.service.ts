@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { CLOCK, type Clock, consoleConfig, type ConsoleSettings } from '#config';
 import type { AgencyCode } from '#contracts';
-import { ConsoleUserRepository } from '#persistence';
+import { OfficeScope } from '#persistence';
 import type { SignedInUser } from './console-user.js';
 import { verifyPassword } from './password.js';
 
@@ -14,30 +14,30 @@ const digest = (token: string) => createHash('sha256').update(token).digest('hex
 @Injectable()
 export class SessionService {
   constructor(
-    private readonly users: ConsoleUserRepository,
+    private readonly office: OfficeScope,
     @Inject(consoleConfig.KEY) private readonly settings: ConsoleSettings,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** A new session token, or null for an unknown user or a wrong password (same answer for both). */
   async signIn(username: string, password: string): Promise<{ token: string; expiresAt: Date } | null> {
-    const user = await this.users.findByUsername(username);
+    const user = await this.office.consoleUsers.findByUsername(username);
     const valid = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, DUMMY_HASH);
     if (!user || !valid) return null;
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(this.clock.now().getTime() + this.settings.sessionTtlMinutes * 60_000);
-    await this.users.createSession({ tokenHash: digest(token), userId: user.id, expiresAt });
+    await this.office.consoleUsers.createSession({ tokenHash: digest(token), userId: user.id, expiresAt });
     return { token, expiresAt };
   }
 
   async userOf(token: string | undefined): Promise<SignedInUser | null> {
     if (!token) return null;
-    const user = await this.users.userOfSession(digest(token), this.clock.now());
+    const user = await this.office.consoleUsers.userOfSession(digest(token), this.clock.now());
     return user ? { id: user.id, username: user.username, role: user.role as SignedInUser['role'], agency: user.agency as AgencyCode | null } : null;
   }
 
   async signOut(token: string | undefined): Promise<void> {
-    if (token) await this.users.endSession(digest(token));
+    if (token) await this.office.consoleUsers.endSession(digest(token));
   }
 }
 

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject, NotFoundException, Param, ParseUUIDPip
 import type { Request, Response } from 'express';
 import { AGENCY_CODES, PRIORITIES, STEP_ORDER } from '#contracts';
 import { CLOCK, type Clock } from '#config';
-import { HandoffBoardRepository } from '#persistence';
+import { OfficeScope } from '#persistence';
 import { viewerOf } from '../auth/console-user.js';
 import { html } from '../views/html.js';
 import { beijing, KIND_LABEL, LEVEL_LABEL, PRIORITY_LABEL, RULE_LABEL, STEP_LABEL, unitName } from '../views/labels.js';
@@ -19,13 +19,13 @@ const endOfBeijingDay = (date: string) => new Date(`${date}T23:59:59.999+08:00`)
 @Controller('handoffs')
 export class BoardController {
   constructor(
-    private readonly board: HandoffBoardRepository,
+    private readonly office: OfficeScope,
     private readonly calendar: BoardCalendar,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   private async rows(req: Request, query: BoardQuery): Promise<BoardRow[]> {
-    const found = await this.board.openHandoffs(viewerOf(req.user!), {
+    const found = await this.office.board.openHandoffs(viewerOf(req.user!), {
       unit: query.unit,
       step: query.step,
       priority: query.priority,
@@ -103,7 +103,7 @@ export class BoardController {
 
   @Get(':id')
   async detail(@Req() req: Request, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
-    const found = await this.board.detail(viewerOf(req.user!), id);
+    const found = await this.office.board.detail(viewerOf(req.user!), id);
     // Someone else's handoff is simply not there for a unit's user.
     if (!found) throw new NotFoundException('没有这件移送，或您无权查看');
     const { handoff, obligations, alerts } = found;

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CLOCK, type Clock } from '#config';
-import { AlertRepository } from '#persistence';
+import { OfficeScope } from '#persistence';
 import { Roles, RolesGuard } from '../auth/roles.guard.js';
 import { html } from '../views/html.js';
 import { beijing, LEVEL_LABEL, unitName } from '../views/labels.js';
@@ -15,14 +15,14 @@ const backTo = (back: unknown) => (typeof back === 'string' && /^\/(?!\/)/.test(
 @UseGuards(RolesGuard)
 export class EscalationInboxController {
   constructor(
-    private readonly alerts: AlertRepository,
+    private readonly office: OfficeScope,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
   @Roles('office', 'operator')
   async inbox(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const open = await this.alerts.list({ kinds: ['escalation', 'calendar-missing', 'roster-changed'], open: true, limit: 500 });
+    const open = await this.office.alerts.list({ kinds: ['escalation', 'calendar-missing', 'roster-changed'], open: true, limit: 500 });
     const byLevel = LEVEL_ORDER.map((level) => ({ level, alerts: open.filter((alert) => alert.level === level) })).filter((g) => g.alerts.length > 0);
     const canAct = req.user!.role === 'office';
     const body = byLevel.length === 0
@@ -45,7 +45,7 @@ export class EscalationInboxController {
   @Post(':id/acknowledge')
   @Roles('office')
   async acknowledge(@Param('id', ParseUUIDPipe) id: string, @Body() body: { back?: string }, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.alerts.acknowledge(id, req.user!.username, this.clock.now());
+    await this.office.alerts.acknowledge(id, req.user!.username, this.clock.now());
     res.redirect(303, backTo(body.back));
   }
 
@@ -53,7 +53,7 @@ export class EscalationInboxController {
   @Roles('office')
   async note(@Param('id', ParseUUIDPipe) id: string, @Body() body: { text?: string; back?: string }, @Req() req: Request, @Res() res: Response): Promise<void> {
     const text = String(body.text ?? '').trim().slice(0, 2000);
-    if (text) await this.alerts.addNote(id, req.user!.username, text);
+    if (text) await this.office.alerts.addNote(id, req.user!.username, text);
     res.redirect(303, backTo(body.back));
   }
 }

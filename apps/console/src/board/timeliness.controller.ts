@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CLOCK, type Clock } from '#config';
-import { HandoffBoardRepository } from '#persistence';
+import { OfficeScope } from '#persistence';
 import { viewerOf } from '../auth/console-user.js';
 import { html } from '../views/html.js';
 import { unitName } from '../views/labels.js';
@@ -29,7 +29,7 @@ function chart(rows: readonly UnitTimeliness[]) {
 @Controller('timeliness')
 export class TimelinessController {
   constructor(
-    private readonly board: HandoffBoardRepository,
+    private readonly office: OfficeScope,
     private readonly calendar: BoardCalendar,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -37,7 +37,7 @@ export class TimelinessController {
   @Get()
   async show(@Req() req: Request, @Query('period') period: string | undefined, @Res() res: Response): Promise<void> {
     const chosen = period === 'year' ? 'year' : 'month';
-    const fulfilled = await this.board.fulfilledSince(viewerOf(req.user!), periodStart(chosen, this.clock.now()));
+    const fulfilled = await this.office.board.fulfilledSince(viewerOf(req.user!), periodStart(chosen, this.clock.now()));
     const rows = timelinessByUnit(fulfilled, await this.calendar.current());
     const body = html`<p><a href="/timeliness?period=month">本月</a> · <a href="/timeliness?period=year">本年</a>
         — 当前：${chosen === 'month' ? '本月' : '本年'}（按第十九条至第二十一条的各项期限统计已完成的义务）</p>

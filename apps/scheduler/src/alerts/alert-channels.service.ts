@@ -3,7 +3,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
 import type { Recipient } from '#deadlines';
 import { BusMetrics } from '#observability';
-import { AlertRepository, type Alert } from '#persistence';
+import { type Alert, OfficeScope } from '#persistence';
 import { type ConsumeOutcome, PermanentMessageError, SIGNATURE_HEADER, signWebhook } from '#bus';
 
 /**
@@ -17,7 +17,7 @@ export class AlertChannels implements OnApplicationShutdown {
   private readonly mailer: Transporter | null;
 
   constructor(
-    private readonly alerts: AlertRepository,
+    private readonly office: OfficeScope,
     @Inject(schedulerConfig.KEY) private readonly settings: SchedulerSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: BusMetrics,
@@ -32,7 +32,7 @@ export class AlertChannels implements OnApplicationShutdown {
   }
 
   async send(alertId: string): Promise<ConsumeOutcome> {
-    const alert = await this.alerts.find(alertId);
+    const alert = await this.office.alerts.find(alertId);
     if (!alert) throw new PermanentMessageError(`alert ${alertId} is not in the database`);
     const recipients = alert.recipients as unknown as Recipient[];
     // Each channel on its own: an office system that is down must not keep the liaison's e-mail back.
@@ -67,7 +67,7 @@ export class AlertChannels implements OnApplicationShutdown {
           text: `${alert.summary}\n\n告警编号 ${alert.dedupeKey}`,
           headers: { 'X-Bus-Alert-Id': alert.id },
         });
-        await this.alerts.markChannel(alert.id, 'email', this.clock.now());
+        await this.office.alerts.markChannel(alert.id, 'email', this.clock.now());
       });
     }
     // Retried with backoff; the channel that worked is stamped and not sent again.
@@ -100,6 +100,6 @@ export class AlertChannels implements OnApplicationShutdown {
       signal: AbortSignal.timeout(10_000),
     });
     if (!response.ok) throw new Error(`office webhook answered HTTP ${response.status}`);
-    await this.alerts.markChannel(alert.id, 'webhook', this.clock.now());
+    await this.office.alerts.markChannel(alert.id, 'webhook', this.clock.now());
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Pars
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CLOCK, type Clock } from '#config';
 import { ApiKeyGuard } from '#http';
-import { AlertRepository } from '#persistence';
+import { OfficeScope } from '#persistence';
 import { AcknowledgeRequest, ListEscalationsQuery, NoteRequest } from './office.dto.js';
 
 /** The joint-meeting office's escalation inbox (第二十二条). */
@@ -12,14 +12,14 @@ import { AcknowledgeRequest, ListEscalationsQuery, NoteRequest } from './office.
 @Controller('escalations')
 export class EscalationsController {
   constructor(
-    private readonly alerts: AlertRepository,
+    private readonly office: OfficeScope,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'Escalations and notices, newest first; open (unacknowledged) by default' })
   list(@Query() query: ListEscalationsQuery) {
-    return this.alerts.list({
+    return this.office.alerts.list({
       kinds: query.kind ? [query.kind] : ['escalation', 'calendar-missing', 'roster-changed'],
       level: query.level,
       open: query.open !== 'false',
@@ -29,7 +29,7 @@ export class EscalationsController {
 
   @Get(':id')
   async get(@Param('id', ParseUUIDPipe) id: string) {
-    const alert = await this.alerts.find(id);
+    const alert = await this.office.alerts.find(id);
     if (!alert) throw new NotFoundException(`no escalation ${id}`);
     return alert;
   }
@@ -39,14 +39,14 @@ export class EscalationsController {
   @ApiOperation({ summary: 'Acknowledge: it leaves the open list; the first acknowledgement is kept' })
   async acknowledge(@Param('id', ParseUUIDPipe) id: string, @Body() body: AcknowledgeRequest) {
     await this.get(id);
-    await this.alerts.acknowledge(id, body.by, this.clock.now());
-    return this.alerts.find(id);
+    await this.office.alerts.acknowledge(id, body.by, this.clock.now());
+    return this.office.alerts.find(id);
   }
 
   @Post(':id/notes')
   @ApiOperation({ summary: 'Add a note (what was done, whom the office called)' })
   async note(@Param('id', ParseUUIDPipe) id: string, @Body() body: NoteRequest) {
     await this.get(id);
-    return this.alerts.addNote(id, body.author, body.text);
+    return this.office.alerts.addNote(id, body.author, body.text);
   }
 }

@@ -4,8 +4,9 @@ import { AGENCY_CODES, type AgencyCode, RosterRequest } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { rosterChangedAlert } from '#deadlines';
 import { ApiKeyGuard } from '#http';
-import { RosterRepository } from '#persistence';
-import { AlertRelay } from '../alerts/alert-relay.service.js';
+import { OfficeScope } from '#persistence';
+import { OutboxRelay } from '#bus';
+import { ALERT_RELAY } from '../alerts/alert-relay.provider.js';
 
 const AGENCY_ENUM = Object.fromEntries(AGENCY_CODES.map((code) => [code, code]));
 
@@ -16,20 +17,25 @@ const AGENCY_ENUM = Object.fromEntries(AGENCY_CODES.map((code) => [code, code]))
 @Controller('roster')
 export class RosterController {
   constructor(
-    private readonly roster: RosterRepository,
-    private readonly relay: AlertRelay,
+    private readonly office: OfficeScope,
+    @Inject(ALERT_RELAY) private readonly relay: OutboxRelay,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
   list() {
-    return this.roster.list();
+    return this.office.roster.list();
   }
 
   @Put(':agency')
   @ApiOperation({ summary: 'Set a unit’s leader and liaison; the change is itself a message to the office' })
   async save(@Param('agency', new ParseEnumPipe(AGENCY_ENUM)) agency: AgencyCode, @Body() body: RosterRequest) {
-    const saved = await this.roster.saveAndNotify(agency, { ...body }, (entry) => rosterChangedAlert(agency, entry, this.clock.now()));
+    // 第二十二条: the change and the office's notice are written together.
+    const saved = await this.office.transaction(async (office) => {
+      const entry = await office.roster.save(agency, { ...body });
+      await office.alerts.create(rosterChangedAlert(agency, entry, this.clock.now()));
+      return entry;
+    });
     this.relay.kick();
     return saved;
   }

@@ -8,7 +8,7 @@ import {
   type YearArrangement,
 } from '#calendar';
 import { CLOCK, type Clock } from '#config';
-import { CalendarYearRepository, PrismaService } from '#persistence';
+import { OfficeScope, type OfficeStore } from '#persistence';
 
 const CALENDAR_REFRESH_MS = 60_000;
 
@@ -34,8 +34,7 @@ export class CalendarService implements OnModuleInit {
   private loadedAt = 0;
 
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly years: CalendarYearRepository,
+    private readonly office: OfficeScope,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -53,30 +52,28 @@ export class CalendarService implements OnModuleInit {
   }
 
   async reload(): Promise<void> {
-    this.calendar = statutoryCalendar(await this.years.arrangements());
+    this.calendar = statutoryCalendar(await this.office.calendarYears.arrangements());
     this.loadedAt = Date.now();
   }
 
   /**
-   * Validates and stores one year, then counts with it; refused whole, with its reasons, if
-   * anything is wrong.
+   * Validates one year and stores it in the caller's unit of work (refused whole, with its
+   * reasons, if anything is wrong); returns the calendar that counts with it.
    */
-  async load(arrangement: YearArrangement, loadedBy: string): Promise<void> {
+  async save(office: OfficeStore, arrangement: YearArrangement, loadedBy: string): Promise<CalendarSource> {
     const problems = validateArrangement(arrangement, UPLOAD_YEAR_RANGE);
     if (problems.length > 0) throw new InvalidCalendarUploadError(problems);
-    await this.prisma.$transaction((tx) =>
-      this.years.save(tx, {
-        year: arrangement.year,
-        holidays: [...arrangement.holidays].sort(),
-        makeupWorkdays: [...arrangement.makeupWorkdays].sort(),
-        loadedBy,
-      }),
-    );
-    await this.reload();
-    this.logger.log(`calendar ${arrangement.year} loaded by ${loadedBy} at ${this.clock.now().toISOString()}`);
+    await office.calendarYears.save({
+      year: arrangement.year,
+      holidays: [...arrangement.holidays].sort(),
+      makeupWorkdays: [...arrangement.makeupWorkdays].sort(),
+      loadedBy,
+    });
+    this.logger.log(`calendar ${arrangement.year} saved by ${loadedBy} at ${this.clock.now().toISOString()}`);
+    return statutoryCalendar(await office.calendarYears.arrangements());
   }
 
   async loadedYears() {
-    return this.years.list();
+    return this.office.calendarYears.list();
   }
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
 import { calendarMissingAlert } from '#deadlines';
-import { AlertRepository, ObligationRepository, OutboxRepository, PrismaService, type Tx } from '#persistence';
-import { PermanentMessageError } from '#bus';
+import { OfficeScope, type OfficeStore } from '#persistence';
+import { type ConsumeOutcome, PermanentMessageError } from '#bus';
+import type { BusJobData } from '#contracts';
 import { CalendarService } from '../calendar/calendar.service.js';
 import { DeadlineRuleBook } from './deadline-rules.provider.js';
 import { planObligations } from './obligation-plan.js';
@@ -17,30 +18,33 @@ export class ObligationReconciler {
   private readonly logger = new Logger(ObligationReconciler.name);
 
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly obligations: ObligationRepository,
-    private readonly alerts: AlertRepository,
-    private readonly outbox: OutboxRepository,
+    private readonly office: OfficeScope,
     private readonly calendar: CalendarService,
     private readonly rules: DeadlineRuleBook,
     @Inject(schedulerConfig.KEY) private readonly settings: SchedulerSettings,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** The scheduler's handler of step events (queue scheduler.events). */
+  async stepRecorded(job: BusJobData): Promise<ConsumeOutcome> {
+    await this.reconcile(job.handoffId, job.messageId);
+    return 'processed';
+  }
+
   async reconcile(handoffId: string, eventMessageId: string | null): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      await this.reconcileIn(tx, handoffId);
-      if (eventMessageId) await this.outbox.confirmStepEventConsumed(tx, eventMessageId, this.clock.now());
+    await this.office.transaction(async (office) => {
+      await this.reconcileIn(office, handoffId);
+      if (eventMessageId) await office.handoffs.confirmStepEventConsumed(eventMessageId, this.clock.now());
     });
   }
 
-  private async reconcileIn(tx: Tx, handoffId: string): Promise<void> {
-    const handoff = await tx.handoff.findUnique({ where: { id: handoffId }, include: { steps: true } });
+  private async reconcileIn(office: OfficeStore, handoffId: string): Promise<void> {
+    const handoff = await office.handoffs.withSteps(handoffId);
     if (!handoff) throw new PermanentMessageError(`handoff ${handoffId} is not in the database`);
     const plans = planObligations(this.rules.all, handoff, handoff.steps, await this.calendar.current(), this.settings.leaderAfterWorkingDays);
     for (const plan of plans) {
       const [first] = plan.schedule;
-      await this.obligations.ensure(tx, {
+      await office.obligations.ensure({
         id: crypto.randomUUID(),
         handoffId,
         rule: plan.rule.id,
@@ -56,10 +60,10 @@ export class ObligationReconciler {
         nextLevel: first.level,
         nextActionAt: first.at,
       });
-      if (plan.fulfilledAt) await this.obligations.fulfil(tx, handoffId, plan.rule.id, plan.fulfilledAt);
+      if (plan.fulfilledAt) await office.obligations.fulfil(handoffId, plan.rule.id, plan.fulfilledAt);
       // A deadline counted into a year with no calendar: the office is told to load it, once per year.
       for (const year of plan.missingYears) {
-        if (await this.alerts.create(tx, calendarMissingAlert(year))) {
+        if (await office.alerts.create(calendarMissingAlert(year))) {
           this.logger.warn(`calendar ${year} is not loaded; deadlines reaching into it are provisional`);
         }
       }

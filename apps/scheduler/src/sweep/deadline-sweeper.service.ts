@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
 import { type AlertLevel, alertSchedule, dueAlerts, obligationAlert } from '#deadlines';
-import { AlertRepository, ObligationRepository, PrismaService, RosterRepository } from '#persistence';
+import { OfficeScope } from '#persistence';
+import { OutboxRelay } from '#bus';
 import type { AgencyCode } from '#contracts';
 import { CalendarService } from '../calendar/calendar.service.js';
 import { DeadlineRuleBook } from '../obligations/deadline-rules.provider.js';
-import { AlertRelay } from '../alerts/alert-relay.service.js';
+import { ALERT_RELAY } from '../alerts/alert-relay.provider.js';
 
 /**
  * Fires what has come due. PostgreSQL is the source of truth: each pass claims a batch of open
@@ -22,12 +23,9 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
   private wake?: () => void;
 
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly obligations: ObligationRepository,
-    private readonly alerts: AlertRepository,
-    private readonly roster: RosterRepository,
+    private readonly office: OfficeScope,
     private readonly calendar: CalendarService,
-    private readonly relay: AlertRelay,
+    @Inject(ALERT_RELAY) private readonly relay: OutboxRelay,
     private readonly rules: DeadlineRuleBook,
     @Inject(schedulerConfig.KEY) private readonly settings: SchedulerSettings,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -47,18 +45,14 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
   async sweepOnce(): Promise<number> {
     const now = this.clock.now();
     const calendar = await this.calendar.current();
-    const { handled, fired } = await this.prisma.$transaction(
-      async (tx) => {
-        const due = await this.obligations.claimDue(tx, now, this.settings.sweepBatchSize);
+    const { handled, fired } = await this.office.transaction(
+      async (office) => {
+        const due = await office.obligations.claimDue(now, this.settings.sweepBatchSize);
         if (due.length === 0) return { handled: 0, fired: 0 };
-        const handoffs = new Map(
-          (await tx.handoff.findMany({ where: { id: { in: due.map((o) => o.handoffId) } }, select: { id: true, caseRef: true } })).map(
-            (handoff) => [handoff.id, handoff],
-          ),
-        );
+        const handoffs = await office.handoffs.caseRefs(due.map((o) => o.handoffId));
         // One query each for the rosters, the alerts and the moves of the whole batch: the claim is
         // cheap, per-row round trips were what made a backlog drain slowly.
-        const rosters = await this.roster.forAgencies(tx, [...new Set(due.map((o) => o.responsibleAgency as AgencyCode))]);
+        const rosters = await office.roster.forAgencies([...new Set(due.map((o) => o.responsibleAgency as AgencyCode))]);
         const alerts = [];
         const moves = [];
         for (const obligation of due) {
@@ -78,11 +72,11 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
           }
           moves.push({ id: obligation.id, nextLevel: next?.level ?? null, nextActionAt: next?.at ?? null });
         }
-        const fired = await this.alerts.createMany(tx, alerts);
-        await this.obligations.advanceMany(tx, moves);
+        const fired = await office.alerts.createMany(alerts);
+        await office.obligations.advanceMany(moves);
         return { handled: due.length, fired };
       },
-      { timeout: 60_000 },
+      { timeoutMs: 60_000 },
     );
     if (fired > 0) {
       this.logger.log(`${fired} alerts due at ${now.toISOString()}`);

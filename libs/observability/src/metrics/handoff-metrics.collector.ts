@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { STEP_ORDER } from '#contracts';
-import { PrismaService } from '#persistence';
+import { ObservationQueries } from '#persistence';
 import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from '../observability.options.js';
-import { boundedRead } from './bounded-query.js';
 import { BusMetrics, type ScrapeCollector } from './bus-metrics.service.js';
 
 /**
@@ -18,7 +17,7 @@ export class HandoffMetricsCollector implements ScrapeCollector, OnModuleInit {
 
   constructor(
     private readonly metrics: BusMetrics,
-    private readonly prisma: PrismaService,
+    private readonly queries: ObservationQueries,
     @Inject(OBSERVABILITY_OPTIONS) private readonly options: ObservabilityOptions,
   ) {
     this.byStep = metrics.gauge({ name: 'bus_handoffs', help: 'Handoffs by the step they reached last', labelNames: ['step'] });
@@ -31,17 +30,10 @@ export class HandoffMetricsCollector implements ScrapeCollector, OnModuleInit {
   async collect(): Promise<void> {
     const scope = this.options.handoffs;
     if (!scope) return;
-    const rows = await boundedRead(this.prisma, (db) =>
-      scope === 'all'
-        ? db.$queryRaw<{ step: string; count: bigint }[]>`
-            SELECT "currentStep" AS step, count(*) AS count FROM "Handoff" GROUP BY 1`
-        : db.$queryRaw<{ step: string; count: bigint }[]>`
-            SELECT "currentStep" AS step, count(*) AS count FROM "Handoff"
-            WHERE "fromAgency" = ${scope.agency} OR "toAgency" = ${scope.agency} GROUP BY 1`,
-    );
+    const rows = await this.queries.handoffsByStep(scope);
     this.clear();
     for (const step of STEP_ORDER) this.byStep.set({ step }, 0);
-    for (const row of rows) this.byStep.set({ step: row.step }, Number(row.count));
+    for (const row of rows) this.byStep.set({ step: row.step }, row.count);
   }
 
   clear(): void {

@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CLOCK, type Clock } from '#config';
 import { AGENCY_CODES } from '#contracts';
-import { PrismaService } from '#persistence';
-import { boundedRead } from './bounded-query.js';
+import { ObservationQueries } from '#persistence';
 import { BusMetrics, type ScrapeCollector } from './bus-metrics.service.js';
 
 /**
@@ -17,7 +16,7 @@ export class OverdueObligationsCollector implements ScrapeCollector, OnModuleIni
 
   constructor(
     private readonly metrics: BusMetrics,
-    private readonly prisma: PrismaService,
+    private readonly queries: ObservationQueries,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.overdue = metrics.gauge({
@@ -33,15 +32,10 @@ export class OverdueObligationsCollector implements ScrapeCollector, OnModuleIni
 
   async collect(): Promise<void> {
     const now = this.clock.now();
-    const rows = await boundedRead(
-      this.prisma,
-      (db) => db.$queryRaw<{ agency: string; count: bigint }[]>`
-        SELECT "responsibleAgency" AS agency, count(*) AS count FROM "Obligation"
-        WHERE status = 'open' AND "dueAt" < ${now} GROUP BY 1`,
-    );
+    const rows = await this.queries.overdueByAgency(now);
     this.clear();
     for (const agency of AGENCY_CODES) this.overdue.set({ agency }, 0);
-    for (const row of rows) this.overdue.set({ agency: row.agency }, Number(row.count));
+    for (const row of rows) this.overdue.set({ agency: row.agency }, row.count);
   }
 
   clear(): void {

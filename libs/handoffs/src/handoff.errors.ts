@@ -13,6 +13,14 @@ export class NotTheReceiverError extends Error {
   }
 }
 
+/** Only the sending unit takes the feedback of 第二十一条 back. */
+export class NotTheSenderError extends Error {
+  override readonly name = 'NotTheSenderError';
+  constructor(readonly handoffId: string) {
+    super(`only the sending unit receives the feedback on handoff ${handoffId}`);
+  }
+}
+
 /** A step reported before the one it follows, or twice (sent → received → procedure started → concluded → feedback). */
 export class StepOutOfOrderError extends Error {
   override readonly name = 'StepOutOfOrderError';
@@ -26,5 +34,21 @@ export class IdempotencyConflictError extends Error {
   override readonly name = 'IdempotencyConflictError';
   constructor(readonly key: string) {
     super(`Idempotency-Key ${key} was already used for a different request`);
+  }
+}
+
+/** No handoff has that id. */
+export class HandoffNotFoundError extends Error {
+  override readonly name = 'HandoffNotFoundError';
+  constructor(readonly handoffId: string) {
+    super(`handoff ${handoffId} does not exist`);
+  }
+}
+
+/** The acting unit neither sent nor received the handoff. */
+export class HandoffForbiddenError extends Error {
+  override readonly name = 'HandoffForbiddenError';
+  constructor(readonly handoffId: string, readonly agency: string) {
+    super(`${agency} is not a party to handoff ${handoffId}`);
   }
 }

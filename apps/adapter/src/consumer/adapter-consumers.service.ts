@@ -1,0 +1,40 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DELIVER_TO_UNIT_SYSTEM, deliveryQueueName, inboxQueueName } from '#contracts';
+import { adapterConfig, type AdapterSettings } from '#config';
+import { type ConsumeOptions, QUEUE_DRIVER, type QueueDriver } from '#bus';
+import { AgencyContext } from '../api/agency.context.js';
+import { WebhookDeliveryService } from '../delivery/webhook-delivery.service.js';
+import { InboxConsumerService } from './inbox-consumer.service.js';
+
+/**
+ * Starts the adapter's consumers at boot: its inbox, and its deliveries when the unit takes
+ * webhooks. A handler missing for a job name of its queue makes the driver refuse, and the
+ * process does not start (ARCHITECTURE §16).
+ */
+@Injectable()
+export class AdapterConsumers implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AdapterConsumers.name);
+
+  constructor(
+    private readonly agency: AgencyContext,
+    private readonly inbox: InboxConsumerService,
+    private readonly delivery: WebhookDeliveryService,
+    @Inject(QUEUE_DRIVER) private readonly driver: QueueDriver,
+    @Inject(adapterConfig.KEY) private readonly settings: AdapterSettings,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const options: ConsumeOptions = { onDeadLetter: (record) => this.agency.store.deadLetters.record(record) };
+    await this.driver.consume(inboxQueueName(this.agency.code), 'inbox', this.inbox.handlers(), options);
+    if (this.settings.delivery.mode === 'webhook') {
+      await this.driver.consume(
+        deliveryQueueName(this.agency.code),
+        'delivery',
+        { [DELIVER_TO_UNIT_SYSTEM]: (data, context) => this.delivery.deliver(data, context) },
+        options,
+      );
+      const requeued = await this.inbox.requeuePendingDeliveries();
+      if (requeued > 0) this.logger.warn(`${requeued} webhook deliveries of ${this.agency.code} queued again`);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { MessageType, OFFICE_ALERTS_QUEUE, SCHEDULER_QUEUE, SEND_OFFICE_ALERT } from '#contracts';
+import { type ConsumeOptions, QUEUE_DRIVER, type QueueDriver } from '#bus';
+import { OfficeScope } from '#persistence';
+import { AlertChannels } from './alerts/alert-channels.service.js';
+import { ObligationReconciler } from './obligations/obligation-reconciler.service.js';
+
+/** Starts the scheduler's consumers: step events (its clocks) and office alerts (its channels). */
+@Injectable()
+export class SchedulerConsumers implements OnApplicationBootstrap {
+  constructor(
+    private readonly office: OfficeScope,
+    private readonly reconciler: ObligationReconciler,
+    private readonly channels: AlertChannels,
+    @Inject(QUEUE_DRIVER) private readonly driver: QueueDriver,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const options: ConsumeOptions = { onDeadLetter: (record) => this.office.deadLetters.record(record) };
+    await this.driver.consume(SCHEDULER_QUEUE, 'scheduler', { [MessageType.StepRecorded]: (job) => this.reconciler.stepRecorded(job) }, options);
+    await this.driver.consume(OFFICE_ALERTS_QUEUE, 'alerts', { [SEND_OFFICE_ALERT]: (job) => this.channels.send(job.alertId) }, options);
+  }
+}

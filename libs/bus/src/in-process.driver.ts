@@ -1,0 +1,118 @@
+import type { DeadLetterRecord, QueueKind } from '#contracts';
+import { PermanentMessageError } from './consumer-outcome.js';
+import {
+  assertHandlers,
+  assertJobId,
+  type ConsumeOptions,
+  type HandlerMap,
+  type JobHandler,
+  type OutgoingJob,
+  type QueueCounts,
+  type QueueDriver,
+} from './queue-driver.js';
+import { JOB_PRIORITY, queueKindOf, type RetryPolicies } from './queue-policy.js';
+
+interface Pending {
+  job: OutgoingJob;
+  attemptsMade: number;
+}
+
+interface Consumer {
+  handlers: Record<string, JobHandler<never>>;
+  options: ConsumeOptions;
+}
+
+/**
+ * The QueueDriver in one process, for medium tests: jobs wait in memory until `runUntilIdle()`
+ * runs them, in priority order, with the same outcomes as on BullMQ (retry, dead letter) but
+ * without backoff delays — deterministic, and no Redis needed.
+ */
+export class InProcessQueueDriver implements QueueDriver {
+  private readonly waiting = new Map<string, Pending[]>();
+  private readonly seen = new Map<string, Set<string>>();
+  private readonly consumers = new Map<string, Consumer>();
+  private readonly finished = new Map<string, { completed: number; failed: number }>();
+  readonly deadLetters: DeadLetterRecord[] = [];
+
+  constructor(private readonly retry: RetryPolicies) {}
+
+  async publish(job: OutgoingJob): Promise<void> {
+    assertJobId(job.id);
+    const ids = this.seen.get(job.queue) ?? new Set<string>();
+    this.seen.set(job.queue, ids);
+    if (ids.has(job.id)) return; // like BullMQ: a job id is added once
+    ids.add(job.id);
+    const queue = this.waiting.get(job.queue) ?? [];
+    queue.push({ job, attemptsMade: 0 });
+    queue.sort((a, b) => JOB_PRIORITY[a.job.priority] - JOB_PRIORITY[b.job.priority]);
+    this.waiting.set(job.queue, queue);
+  }
+
+  async publishBulk(jobs: readonly OutgoingJob[]): Promise<void> {
+    for (const job of jobs) await this.publish(job);
+  }
+
+  async consume<K extends QueueKind>(queue: string, kind: K, handlers: HandlerMap<K>, options: ConsumeOptions): Promise<void> {
+    assertHandlers(queue, kind, handlers);
+    this.consumers.set(queue, { handlers: handlers as Record<string, JobHandler<never>>, options });
+  }
+
+  /** Jobs waiting in `queue` (consumed or not), oldest first within a priority. */
+  jobs(queue: string): readonly OutgoingJob[] {
+    return (this.waiting.get(queue) ?? []).map((pending) => pending.job);
+  }
+
+  /** Runs every job of every consumed queue, and what they publish, until nothing is left to run. */
+  async runUntilIdle(maxJobs = 10_000): Promise<number> {
+    let ran = 0;
+    for (;;) {
+      const next = [...this.consumers.keys()].find((queue) => (this.waiting.get(queue)?.length ?? 0) > 0);
+      if (!next) return ran;
+      if (++ran > maxJobs) throw new Error(`more than ${maxJobs} jobs: a loop?`);
+      await this.runOne(next);
+    }
+  }
+
+  async counts(queue: string): Promise<QueueCounts> {
+    const done = this.finished.get(queue) ?? { completed: 0, failed: 0 };
+    return { waiting: this.waiting.get(queue)?.length ?? 0, active: 0, delayed: 0, ...done };
+  }
+
+  async close(): Promise<void> {
+    this.consumers.clear();
+  }
+
+  private async runOne(queue: string): Promise<void> {
+    const consumer = this.consumers.get(queue);
+    const pending = this.waiting.get(queue)?.shift();
+    if (!consumer || !pending) return;
+    const done = this.finished.get(queue) ?? { completed: 0, failed: 0 };
+    this.finished.set(queue, done);
+    const attempts = this.retry[queueKindOf(queue)].attempts;
+    const attempt = pending.attemptsMade + 1;
+    const isLastAttempt = attempt >= attempts;
+    try {
+      const handler = consumer.handlers[pending.job.name];
+      if (!handler) throw new PermanentMessageError(`no consumer for job ${pending.job.name} on ${queue}`);
+      await handler(pending.job.data as never, { jobId: pending.job.id, attempt, isLastAttempt });
+      done.completed++;
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      if (!(failure instanceof PermanentMessageError) && !isLastAttempt) {
+        this.waiting.get(queue)?.push({ job: pending.job, attemptsMade: attempt });
+        return;
+      }
+      const record: DeadLetterRecord = {
+        queue,
+        jobId: pending.job.id,
+        messageId: (pending.job.data as { messageId?: string }).messageId ?? null,
+        type: pending.job.name,
+        reason: `${failure.name}: ${failure.message}`,
+        attempts: attempt,
+      };
+      await consumer.options.onDeadLetter(record);
+      this.deadLetters.push(record);
+      done.failed++;
+    }
+  }
+}

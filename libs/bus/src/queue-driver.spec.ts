@@ -1,0 +1,86 @@
+import { DELIVER_TO_UNIT_SYSTEM, MessageType, OFFICE_ALERTS_QUEUE, SCHEDULER_QUEUE, SEND_OFFICE_ALERT } from '#contracts';
+import { PermanentMessageError } from './consumer-outcome.js';
+import { InProcessQueueDriver } from './in-process.driver.js';
+import { assertJobId, type HandlerMap, MissingHandlerError } from './queue-driver.js';
+import { queueKindOf } from './queue-policy.js';
+
+const retry = { inbox: { attempts: 3, backoffMs: 0 }, delivery: { attempts: 2, backoffMs: 0 }, scheduler: { attempts: 3, backoffMs: 0 }, alerts: { attempts: 3, backoffMs: 0 } };
+const job = { messageId: 'm1', type: MessageType.StepRecorded, schemaVersion: 1, handoffId: 'h1', from: 'education', to: 'education' } as const;
+
+describe('the queue port', () => {
+  it('does not compile a handler map that forgets a job name of its queue', () => {
+    // @ts-expect-error — the feedback handler is missing: a new message type without a handler fails the type check
+    const incomplete: HandlerMap<'inbox'> = {
+      [MessageType.JudicialReferral]: async () => 'processed' as const,
+      [MessageType.AdvanceReferral]: async () => 'processed' as const,
+      [MessageType.SocialLead]: async () => 'processed' as const,
+      [MessageType.UrgentMedicalNotice]: async () => 'processed' as const,
+      [MessageType.Receipt]: async () => 'processed' as const,
+      [MessageType.ProcedureStarted]: async () => 'processed' as const,
+      [MessageType.Concluded]: async () => 'processed' as const,
+    };
+    expect(Object.keys(incomplete)).toHaveLength(7);
+  });
+
+  it('refuses, at boot, to consume a queue with a handler missing', async () => {
+    const driver = new InProcessQueueDriver(retry);
+    const handlers = { [MessageType.JudicialReferral]: async () => 'processed' as const } as unknown as HandlerMap<'inbox'>;
+    await expect(driver.consume('inbox.education', 'inbox', handlers, { onDeadLetter: async () => undefined })).rejects.toBeInstanceOf(MissingHandlerError);
+  });
+
+  it('retries a failing job until its last attempt, then records and dead-letters it', async () => {
+    const driver = new InProcessQueueDriver(retry);
+    const recorded: string[] = [];
+    const attempts: [number, boolean][] = [];
+    await driver.consume(SCHEDULER_QUEUE, 'scheduler', {
+      [MessageType.StepRecorded]: async (_data, context) => {
+        attempts.push([context.attempt, context.isLastAttempt]);
+        throw new Error('down');
+      },
+    }, { onDeadLetter: async (record) => void recorded.push(`${record.jobId} ${record.attempts} ${record.reason}`) });
+    await driver.publish({ queue: SCHEDULER_QUEUE, name: MessageType.StepRecorded, id: 'm1', data: job, priority: 'normal' });
+    await driver.runUntilIdle();
+    expect(attempts).toEqual([[1, false], [2, false], [3, true]]);
+    expect(recorded).toEqual(['m1 3 Error: down']);
+  });
+
+  it('dead-letters a permanent failure at once, and adds a job id once', async () => {
+    const driver = new InProcessQueueDriver(retry);
+    let runs = 0;
+    await driver.consume(OFFICE_ALERTS_QUEUE, 'alerts', {
+      [SEND_OFFICE_ALERT]: async () => {
+        runs++;
+        throw new PermanentMessageError('no such alert');
+      },
+    }, { onDeadLetter: async () => undefined });
+    const alert = { queue: OFFICE_ALERTS_QUEUE, name: SEND_OFFICE_ALERT, id: 'h.rule.overdue', data: { alertId: 'a' }, priority: 'normal' } as const;
+    await driver.publishBulk([alert, alert]);
+    await driver.runUntilIdle();
+    expect(runs).toBe(1);
+    expect(driver.deadLetters.map((d) => d.attempts)).toEqual([1]);
+  });
+
+  it('serves urgent jobs first (第二十条 ¶2)', async () => {
+    const driver = new InProcessQueueDriver(retry);
+    const order: string[] = [];
+    await driver.consume('delivery.education', 'delivery', {
+      [DELIVER_TO_UNIT_SYSTEM]: async (data) => {
+        order.push(data.messageId);
+        return 'processed';
+      },
+    }, { onDeadLetter: async () => undefined });
+    await driver.publish({ queue: 'delivery.education', name: DELIVER_TO_UNIT_SYSTEM, id: 'n', data: { agency: 'education', messageId: 'normal' }, priority: 'normal' });
+    await driver.publish({ queue: 'delivery.education', name: DELIVER_TO_UNIT_SYSTEM, id: 'u', data: { agency: 'education', messageId: 'urgent' }, priority: 'urgent' });
+    await driver.runUntilIdle();
+    expect(order).toEqual(['urgent', 'normal']);
+  });
+
+  it('never builds a job id with ":" and knows each queue kind, hash-tagged or not', () => {
+    expect(() => assertJobId('h:rule:overdue')).toThrow(/':'/);
+    expect(queueKindOf('inbox.education')).toBe('inbox');
+    expect(queueKindOf('{inbox.education}')).toBe('inbox');
+    expect(queueKindOf('delivery.civil-affairs')).toBe('delivery');
+    expect(queueKindOf(SCHEDULER_QUEUE)).toBe('scheduler');
+    expect(() => queueKindOf('dead-letter')).toThrow(/written by consumers only/);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './handoff.js';
+export * from './handoff.errors.js';
+export * from './routing-rules.js';

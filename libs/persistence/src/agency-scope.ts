@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { AgencyCode } from '#contracts';
+import type { Db, TransactionOptions } from './db.js';
+import { AlertRepository } from './alert.repository.js';
+import { DeadLetterRepository } from './dead-letter.repository.js';
+import { HandoffRepository } from './handoff.repository.js';
+import { IdempotencyRepository } from './idempotency.repository.js';
+import { InboxRepository } from './inbox.repository.js';
+import { MessageRepository } from './message.repository.js';
+import { OutboxRepository } from './outbox.repository.js';
+import { PrismaService } from './prisma.service.js';
+import { RosterRepository } from './roster.repository.js';
+
+/** The office's part a unit may write: the notice of its own roster change (第二十二条). */
+export class OfficeNoticeRepository {
+  private readonly alerts: AlertRepository;
+  constructor(db: Db) {
+    this.alerts = new AlertRepository(db);
+  }
+
+  notify(...args: Parameters<AlertRepository['create']>): Promise<boolean> {
+    return this.alerts.create(...args);
+  }
+}
+
+/** Everything one unit may read and write, each repository already bound to the unit. */
+export class UnitStore {
+  readonly handoffs: HandoffRepository;
+  readonly messages: MessageRepository;
+  readonly outbox: OutboxRepository;
+  readonly inbox: InboxRepository;
+  readonly idempotency: IdempotencyRepository;
+  readonly deadLetters: DeadLetterRepository;
+  readonly roster: { find(): ReturnType<RosterRepository['find']>; save(people: Parameters<RosterRepository['save']>[1]): ReturnType<RosterRepository['save']> };
+  readonly officeNotices: OfficeNoticeRepository;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    db: Db,
+    readonly agency: AgencyCode,
+  ) {
+    this.handoffs = new HandoffRepository(db, agency);
+    this.messages = new MessageRepository(db, agency);
+    this.outbox = new OutboxRepository(db, agency);
+    this.inbox = new InboxRepository(db, agency);
+    this.idempotency = new IdempotencyRepository(db, agency);
+    this.deadLetters = new DeadLetterRepository(db, agency);
+    const roster = new RosterRepository(db);
+    this.roster = { find: () => roster.find(agency), save: (people) => roster.save(agency, people) };
+    this.officeNotices = new OfficeNoticeRepository(db);
+  }
+
+  /** One unit of work: the repositories handed to `work` write in one transaction. */
+  transaction<T>(work: (store: UnitStore) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.prisma.$transaction((tx) => work(new UnitStore(this.prisma, tx, this.agency)), { timeout: options.timeoutMs ?? 10_000 });
+  }
+}
+
+/**
+ * The only way an app reaches a unit's rows (ARCHITECTURE §9): `scope.for(unit)` returns
+ * repositories bound to that unit, so a query that forgets the unit cannot be written outside
+ * libs/persistence.
+ */
+@Injectable()
+export class AgencyScope {
+  private readonly stores = new Map<AgencyCode, UnitStore>();
+
+  constructor(private readonly prisma: PrismaService) {}
+
+  for(agency: AgencyCode): UnitStore {
+    let store = this.stores.get(agency);
+    if (!store) {
+      store = new UnitStore(this.prisma, this.prisma, agency);
+      this.stores.set(agency, store);
+    }
+    return store;
+  }
+}

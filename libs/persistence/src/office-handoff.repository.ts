@@ -1,0 +1,25 @@
+import { SCHEDULER_QUEUE } from '#contracts';
+import type { Db } from './db.js';
+import type { HandoffWithSteps } from './handoff.repository.js';
+
+/**
+ * The handoffs as the joint-meeting office's scheduler reads them: every unit's (第二十二条), to
+ * keep their clocks. Read-only, but for confirming the step events it applied.
+ */
+export class OfficeHandoffRepository {
+  constructor(private readonly db: Db) {}
+
+  async withSteps(handoffId: string): Promise<HandoffWithSteps | null> {
+    return this.db.handoff.findUnique({ where: { id: handoffId }, include: { steps: true } });
+  }
+
+  async caseRefs(ids: readonly string[]): Promise<Map<string, { caseRef: string }>> {
+    const rows = await this.db.handoff.findMany({ where: { id: { in: [...ids] } }, select: { id: true, caseRef: true } });
+    return new Map(rows.map((row) => [row.id, { caseRef: row.caseRef }]));
+  }
+
+  /** The scheduler confirms a step event in the transaction that applied it. */
+  async confirmStepEventConsumed(messageId: string, at: Date): Promise<void> {
+    await this.db.outboxEntry.updateMany({ where: { messageId, consumedAt: null, queue: SCHEDULER_QUEUE }, data: { consumedAt: at } });
+  }
+}

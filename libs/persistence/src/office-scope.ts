@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import type { Db, TransactionOptions } from './db.js';
+import { AlertRepository } from './alert.repository.js';
+import { CalendarYearRepository } from './calendar-year.repository.js';
+import { ConsoleUserRepository } from './console-user.repository.js';
+import { DeadLetterRepository } from './dead-letter.repository.js';
+import { HandoffBoardRepository } from './handoff-board.repository.js';
+import { ObligationRepository } from './obligation.repository.js';
+import { OfficeHandoffRepository } from './office-handoff.repository.js';
+import { PrismaService } from './prisma.service.js';
+import { RosterRepository } from './roster.repository.js';
+
+/** The repositories of the joint-meeting office's side: the scheduler and the console (第二十二条). */
+export class OfficeStore {
+  readonly obligations: ObligationRepository;
+  readonly alerts: AlertRepository;
+  readonly calendarYears: CalendarYearRepository;
+  readonly roster: RosterRepository;
+  readonly consoleUsers: ConsoleUserRepository;
+  readonly board: HandoffBoardRepository;
+  readonly handoffs: OfficeHandoffRepository;
+  /** the scheduler's own consumers' permanent failures */
+  readonly deadLetters: DeadLetterRepository;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    db: Db,
+  ) {
+    this.obligations = new ObligationRepository(db);
+    this.alerts = new AlertRepository(db);
+    this.calendarYears = new CalendarYearRepository(db);
+    this.roster = new RosterRepository(db);
+    this.consoleUsers = new ConsoleUserRepository(db);
+    this.board = new HandoffBoardRepository(db);
+    this.handoffs = new OfficeHandoffRepository(db);
+    this.deadLetters = new DeadLetterRepository(db, 'scheduler');
+  }
+
+  transaction<T>(work: (store: OfficeStore) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.prisma.$transaction((tx) => work(new OfficeStore(this.prisma, tx)), { timeout: options.timeoutMs ?? 10_000 });
+  }
+}
+
+/** The office's scope: it watches every unit, so its repositories are not bound to one. */
+@Injectable()
+export class OfficeScope extends OfficeStore {
+  constructor(prisma: PrismaService) {
+    super(prisma, prisma);
+  }
+}

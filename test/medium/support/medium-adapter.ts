@@ -1,0 +1,93 @@
+import { Test } from '@nestjs/testing';
+import type { INestApplication } from '@nestjs/common';
+import type { AgencyCode } from '#contracts';
+import { Redis } from 'ioredis';
+import { CLOCK, type Clock } from '#config';
+import { OBSERVABILITY_REDIS } from '#observability';
+import { InProcessQueueDriver, OutboxRelay, QUEUE_DRIVER, DEFAULT_DELIVERY_RETRY, DEFAULT_INBOX_RETRY, DEFAULT_ALERT_RETRY } from '#bus';
+import { AdapterModule } from '../../../apps/adapter/src/adapter.module.js';
+import { HandoffOpeningService } from '../../../apps/adapter/src/handoffs/handoff-opening.service.js';
+import { IdempotentWriteService } from '../../../apps/adapter/src/handoffs/idempotent-write.service.js';
+import { LifecycleService } from '../../../apps/adapter/src/handoffs/lifecycle.service.js';
+import { AgencyContext } from '../../../apps/adapter/src/api/agency.context.js';
+
+/** A clock the test moves by hand (ARCHITECTURE §13). */
+export class ManualClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(at: Date): void {
+    this.current = at;
+  }
+}
+
+export function inProcessDriver(): InProcessQueueDriver {
+  return new InProcessQueueDriver({ inbox: DEFAULT_INBOX_RETRY, scheduler: DEFAULT_INBOX_RETRY, delivery: { attempts: 3, backoffMs: 0 }, alerts: DEFAULT_ALERT_RETRY });
+}
+void DEFAULT_DELIVERY_RETRY;
+
+export interface MediumAdapter {
+  app: INestApplication;
+  agency: AgencyContext;
+  writes: IdempotentWriteService;
+  opening: HandoffOpeningService;
+  lifecycle: LifecycleService;
+  relay: OutboxRelay;
+  close(): Promise<void>;
+}
+
+/**
+ * One unit's adapter as a Nest TestingModule: its real services and repositories against a real
+ * PostgreSQL database, with the in-process queue driver (shared by the units of a test, so their
+ * messages reach each other) and a manual clock. No HTTP server, no Redis.
+ */
+export async function mediumAdapter(
+  agency: AgencyCode,
+  options: { databaseUrl: string; driver: InProcessQueueDriver; clock: Clock; env?: Record<string, string>; override?: (builder: ReturnType<typeof Test.createTestingModule>) => void },
+): Promise<MediumAdapter> {
+  // adapterConfig reads the environment when the module compiles: the one place it is read.
+  Object.assign(process.env, {
+    AGENCY: agency,
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: 'redis://127.0.0.1:1', // never connected: the in-process driver replaces BullMQ
+    API_KEY_SHA256: 'a'.repeat(64),
+    DELIVERY_MODE: 'pull',
+    OUTBOX_POLL_MS: '3600000',
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  });
+  const builder = Test.createTestingModule({ imports: [AdapterModule] })
+    .overrideProvider(QUEUE_DRIVER)
+    .useValue(options.driver)
+    .overrideProvider(CLOCK)
+    .useValue(options.clock)
+    // No Redis in this layer: the metrics' connection is made but never opened.
+    .overrideProvider(OBSERVABILITY_REDIS)
+    .useFactory({ factory: () => new Redis('redis://127.0.0.1:1', { lazyConnect: true }) });
+  options.override?.(builder);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  await app.init();
+  for (const key of ['AGENCY', 'DELIVERY_MODE', 'WEBHOOK_URL', 'WEBHOOK_SECRET']) delete process.env[key];
+  return {
+    app,
+    agency: app.get(AgencyContext),
+    writes: app.get(IdempotentWriteService),
+    opening: app.get(HandoffOpeningService),
+    lifecycle: app.get(LifecycleService),
+    relay: app.get(OutboxRelay),
+    close: () => app.close(),
+  };
+}
+
+/** Relays every unit's outbox and runs every job, until the bus is quiet. */
+export async function settle(driver: InProcessQueueDriver, adapters: readonly MediumAdapter[]): Promise<void> {
+  for (let round = 0; round < 50; round++) {
+    let published = 0;
+    for (const adapter of adapters) published += await adapter.relay.publishBatch(1000);
+    const ran = await driver.runUntilIdle();
+    if (published === 0 && ran === 0) return;
+  }
+  throw new Error('the bus did not settle in 50 rounds');
+}

@@ -1,0 +1,47 @@
+import { Test } from '@nestjs/testing';
+import type { INestApplication } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { CLOCK, type Clock } from '#config';
+import { OBSERVABILITY_REDIS } from '#observability';
+import { type InProcessQueueDriver, type OutboxRelay, QUEUE_DRIVER } from '#bus';
+import { OfficeScope } from '#persistence';
+import { ALERT_RELAY } from '../../../apps/scheduler/src/alerts/alert-relay.provider.js';
+import { SchedulerModule } from '../../../apps/scheduler/src/scheduler.module.js';
+import { DeadlineSweeper } from '../../../apps/scheduler/src/sweep/deadline-sweeper.service.js';
+
+export interface MediumScheduler {
+  app: INestApplication;
+  office: OfficeScope;
+  sweeper: DeadlineSweeper;
+  alertRelay: OutboxRelay;
+  close(): Promise<void>;
+}
+
+/** The scheduler as a TestingModule: real services and database, in-process queues, manual clock. */
+export async function mediumScheduler(options: { databaseUrl: string; driver: InProcessQueueDriver; clock: Clock }): Promise<MediumScheduler> {
+  Object.assign(process.env, {
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: 'redis://127.0.0.1:1', // never connected: the in-process driver replaces BullMQ
+    OFFICE_API_KEY_SHA256: 'b'.repeat(64),
+    SWEEP_INTERVAL_MS: '3600000', // the test sweeps by hand
+    LOG_LEVEL: 'warn',
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [SchedulerModule] })
+    .overrideProvider(QUEUE_DRIVER)
+    .useValue(options.driver)
+    .overrideProvider(CLOCK)
+    .useValue(options.clock)
+    // No Redis in this layer: the metrics' connection is made but never opened.
+    .overrideProvider(OBSERVABILITY_REDIS)
+    .useFactory({ factory: () => new Redis('redis://127.0.0.1:1', { lazyConnect: true }) })
+    .compile();
+  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  await app.init();
+  return {
+    app,
+    office: app.get(OfficeScope),
+    sweeper: app.get(DeadlineSweeper),
+    alertRelay: app.get<OutboxRelay>(ALERT_RELAY),
+    close: () => app.close(),
+  };
+}
