@@ -221,7 +221,7 @@ describe('the scheduler keeps the clocks and escalates', () => {
     // 12-29 Tue, 30 Wed, 31 Thu, then weekends only: 01-01 Fri, 01-04 Mon → due 2027-01-04 24:00 Beijing
     expect(provisional).toMatchObject({ provisional: true, missingYears: [2027], dueAt: '2027-01-04T16:00:00.000Z' });
     const calendarAlerts = (await scheduler.get('/escalations?kind=calendar-missing')).body as AlertView[];
-    expect(calendarAlerts.map((a) => a.dedupeKey)).toContain('calendar:2027:missing');
+    expect(calendarAlerts.map((a) => a.dedupeKey)).toContain('calendar.2027.missing');
 
     const refused = await scheduler.put('/calendar/years/2027', { holidays: ['2027-01-01', '2027-13-01'], makeupWorkdays: ['2027-01-01'] });
     expect(refused.status).toBe(400);
@@ -235,6 +235,6 @@ describe('the scheduler keeps the clocks and escalates', () => {
     const recomputed = (await scheduler.get(`/obligations?handoffId=${handoffId}`)).body.find((o: ObligationView) => o.rule === 'lead-after-discovery');
     // 12-29, 30, 31, then 01-01..04 off → 01-05 Tue, 01-06 Wed → due 2027-01-06 24:00 Beijing
     expect(recomputed).toMatchObject({ provisional: false, missingYears: [], dueAt: '2027-01-06T16:00:00.000Z' });
-    expect(((await scheduler.get('/escalations?kind=calendar-missing')).body as AlertView[]).map((a) => a.dedupeKey)).not.toContain('calendar:2027:missing');
+    expect(((await scheduler.get('/escalations?kind=calendar-missing')).body as AlertView[]).map((a) => a.dedupeKey)).not.toContain('calendar.2027.missing');
   });
 });

@@ -55,7 +55,7 @@ export async function seedConsole(db: TestDatabase, now: Date) {
   await db.query(
     `INSERT INTO "Alert" (id, "dedupeKey", kind, level, "obligationId", "handoffId", agency, recipients, summary, "publishedAt")
      VALUES ($1, $2, 'escalation', 'overdue', NULL, $3, 'civil-affairs', '[]', $4, now())`,
-    [alertId, `${overdueId}:procedure-started-after-receipt:overdue`, overdueId, `【逾期】晋江市民政局未在期限前完成「收到移送后5个工作日内启动程序」（第二十一条），案件${overdueRef}，已报联席会议办公室（第八检察部）。`],
+    [alertId, `${overdueId}.procedure-started-after-receipt.overdue`, overdueId, `【逾期】晋江市民政局未在期限前完成「收到移送后5个工作日内启动程序」（第二十一条），案件${overdueRef}，已报联席会议办公室（第八检察部）。`],
   );
 
   // A green-channel referral to education, in time.

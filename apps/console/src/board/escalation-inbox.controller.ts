@@ -1,10 +1,12 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { unitName } from '#agencies';
+import { beijingTime } from '#calendar';
 import { CLOCK, type Clock } from '#config';
 import { AlertRepository } from '#persistence';
 import { Roles, RolesGuard } from '../auth/roles.guard.js';
 import { html } from '../views/html.js';
-import { beijing, LEVEL_LABEL, unitName } from '../views/labels.js';
+import { LEVEL_LABEL } from '../views/labels.js';
 import { page } from '../views/layout.js';
 
 const LEVEL_ORDER = ['overdue-leader', 'overdue', 'office'];
@@ -32,7 +34,7 @@ export class EscalationInboxController {
           <table class="escalations"><thead><tr><th>单位</th><th>内容</th><th>时间</th><th>处理</th></tr></thead><tbody>${alerts.map(
             (alert) => html`<tr data-alert="${alert.id}"><td>${unitName(alert.agency)}</td>
               <td>${alert.summary} ${alert.handoffId ? html`<a href="/handoffs/${alert.handoffId}">查看移送</a>` : ''}</td>
-              <td>${beijing(alert.createdAt)}</td>
+              <td>${beijingTime(alert.createdAt)}</td>
               <td>${canAct
                 ? html`<form method="post" action="/escalations/${alert.id}/acknowledge"><button type="submit">确认</button></form>
                   <form method="post" action="/escalations/${alert.id}/notes"><input name="text" placeholder="备注" required><button type="submit">添加备注</button></form>`

@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { unitName } from '#agencies';
 import { CLOCK, type Clock } from '#config';
 import { HandoffBoardRepository } from '#persistence';
 import { viewerOf } from '../auth/console-user.js';
 import { html } from '../views/html.js';
-import { unitName } from '../views/labels.js';
 import { page } from '../views/layout.js';
 import { BoardCalendar } from './board-calendar.js';
 import { periodStart, timelinessByUnit, type UnitTimeliness } from './timeliness.js';

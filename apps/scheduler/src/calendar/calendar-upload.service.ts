@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { YearArrangement } from '#calendar';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
-import { ALERT_LEVELS, alertSchedule, computeDue } from '#deadlines';
+import { ALERT_LEVELS, alertSchedule, calendarMissingKey, computeDue } from '#deadlines';
 import { AlertRepository, ObligationRepository, PrismaService } from '#persistence';
 import { DeadlineRuleBook } from '../obligations/deadline-rules.provider.js';
 import { CalendarService } from './calendar.service.js';
@@ -53,7 +53,7 @@ export class CalendarUploadService {
       }
     });
     const missing = await this.alerts.list({ kinds: ['calendar-missing'], open: true, limit: 1000 });
-    for (const alert of missing.filter((a) => a.dedupeKey === `calendar:${arrangement.year}:missing`)) {
+    for (const alert of missing.filter((a) => a.dedupeKey === calendarMissingKey(arrangement.year))) {
       await this.alerts.acknowledge(alert.id, `calendar ${arrangement.year} loaded by ${loadedBy}`, this.clock.now());
     }
     this.logger.log(`calendar ${arrangement.year}: ${affected.length} provisional deadlines recomputed`);

@@ -1,6 +1,5 @@
 import { IsEmail, IsString, Length, Matches } from 'class-validator';
-
-const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
+import { PHONE_PATTERN } from '../phone.js';
 
 /** 第二十二条: the unit's leader on the joint meeting and its liaison. */
 export class RosterRequest {
@@ -8,7 +7,7 @@ export class RosterRequest {
   @Length(1, 30)
   leaderName: string;
 
-  @Matches(PHONE, { message: 'leaderPhone must be a mobile or landline number' })
+  @Matches(PHONE_PATTERN, { message: 'leaderPhone must be a mobile or landline number' })
   leaderPhone: string;
 
   @IsEmail()
@@ -18,7 +17,7 @@ export class RosterRequest {
   @Length(1, 30)
   liaisonName: string;
 
-  @Matches(PHONE, { message: 'liaisonPhone must be a mobile or landline number' })
+  @Matches(PHONE_PATTERN, { message: 'liaisonPhone must be a mobile or landline number' })
   liaisonPhone: string;
 
   @IsEmail()
