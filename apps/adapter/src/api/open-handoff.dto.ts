@@ -11,7 +11,7 @@ import {
 
 // Request bodies of the units' API: the message payload plus what addresses it.
 
-const CASE_REF = /^[\p{L}\p{N}()（）〔〕\[\]\-_/.#号字第 ]+$/u;
+const CASE_REF = /^[\p{L}\p{N}()（）〔〕[\]\-_/.#号字第 ]+$/u;
 
 /** The sender's case number, e.g. 晋检救〔2026〕12号. */
 const CaseRef = () =>

@@ -5,7 +5,7 @@ import { beijingTime } from '#calendar';
 import { AGENCY_CODES, PRIORITIES, STEP_ORDER } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { HandoffBoardRepository } from '#persistence';
-import { viewerOf } from '../auth/console-user.js';
+import { signedInUser, viewerOf } from '../auth/console-user.js';
 import { html } from '../views/html.js';
 import { KIND_LABEL, LEVEL_LABEL, PRIORITY_LABEL, RULE_LABEL, STEP_LABEL } from '../views/labels.js';
 import { page } from '../views/layout.js';
@@ -25,7 +25,7 @@ export class BoardController {
   ) {}
 
   private async rows(req: Request, query: BoardQuery): Promise<BoardRow[]> {
-    const found = await this.board.openHandoffs(viewerOf(req.user!), {
+    const found = await this.board.openHandoffs(viewerOf(signedInUser(req)), {
       unit: query.unit,
       step: query.step,
       priority: query.priority,
@@ -40,7 +40,7 @@ export class BoardController {
     const option = (value: string, label: string, selected: string | undefined) =>
       html`<option value="${value}" ${value === selected ? html`selected` : ''}>${label}</option>`;
     const filters = html`<form class="filters" method="get" action="/handoffs">
-      ${req.user!.role !== 'unit'
+      ${signedInUser(req).role !== 'unit'
         ? html`<label>单位<select name="unit"><option value="">全部</option>${AGENCY_CODES.map((code) => option(code, unitName(code), query.unit))}</select></label>`
         : ''}
       <label>环节<select name="step"><option value="">全部未结</option>${STEP_ORDER.map((step) => option(step, STEP_LABEL[step], query.step))}</select></label>
@@ -56,7 +56,7 @@ export class BoardController {
           <th>案件编号</th><th>类型</th><th>移送单位</th><th>接收单位</th><th>当前环节</th><th>期限</th><th>剩余时间</th><th>督办</th><th>移送时间</th>
         </tr></thead><tbody>${rows.map((row) => this.row(row))}</tbody></table>
         <p class="muted">共 ${rows.length} 件；逾期和已督办的排在最前。期限按法定工作日计算（北京时间）。</p>`;
-    res.type('html').send(page('未结移送', req.user!, body));
+    res.type('html').send(page('未结移送', signedInUser(req), body));
   }
 
   private row({ handoff, due, overdue, timeLeft, escalation }: BoardRow) {
@@ -102,11 +102,11 @@ export class BoardController {
 
   @Get(':id')
   async detail(@Req() req: Request, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
-    const found = await this.board.detail(viewerOf(req.user!), id);
+    const found = await this.board.detail(viewerOf(signedInUser(req)), id);
     // Someone else's handoff is simply not there for a unit's user.
     if (!found) throw new NotFoundException('没有这件移送，或您无权查看');
     const { handoff, obligations, alerts } = found;
-    const canAcknowledge = req.user!.role === 'office';
+    const canAcknowledge = signedInUser(req).role === 'office';
     const body = html`
       <p>${KIND_LABEL[handoff.kind]} · ${unitName(handoff.fromAgency)} → ${unitName(handoff.toAgency)} · 案件编号 ${handoff.caseRef}
         · ${PRIORITY_LABEL[handoff.priority]}</p>
@@ -131,6 +131,6 @@ export class BoardController {
               ? html`<form method="post" action="/escalations/${a.id}/acknowledge"><input type="hidden" name="back" value="/handoffs/${handoff.id}"><button type="submit">确认</button></form>`
               : '待处理'}</td></tr>`,
       )}</tbody></table>`;
-    res.type('html').send(page(`移送 ${handoff.caseRef}`, req.user!, body));
+    res.type('html').send(page(`移送 ${handoff.caseRef}`, signedInUser(req), body));
   }
 }

@@ -4,6 +4,7 @@ import { unitName } from '#agencies';
 import { beijingTime } from '#calendar';
 import { CLOCK, type Clock } from '#config';
 import { AlertRepository } from '#persistence';
+import { signedInUser } from '../auth/console-user.js';
 import { Roles, RolesGuard } from '../auth/roles.guard.js';
 import { html } from '../views/html.js';
 import { LEVEL_LABEL } from '../views/labels.js';
@@ -26,7 +27,7 @@ export class EscalationInboxController {
   async inbox(@Req() req: Request, @Res() res: Response): Promise<void> {
     const open = await this.alerts.list({ kinds: ['escalation', 'calendar-missing', 'roster-changed'], open: true, limit: 500 });
     const byLevel = LEVEL_ORDER.map((level) => ({ level, alerts: open.filter((alert) => alert.level === level) })).filter((g) => g.alerts.length > 0);
-    const canAct = req.user!.role === 'office';
+    const canAct = signedInUser(req).role === 'office';
     const body = byLevel.length === 0
       ? html`<p>没有待处理的督办。</p>`
       : html`${byLevel.map(
@@ -41,13 +42,13 @@ export class EscalationInboxController {
                 : '—'}</td></tr>`,
           )}</tbody></table>`,
         )}`;
-    res.type('html').send(page('督办提醒', req.user!, body));
+    res.type('html').send(page('督办提醒', signedInUser(req), body));
   }
 
   @Post(':id/acknowledge')
   @Roles('office')
   async acknowledge(@Param('id', ParseUUIDPipe) id: string, @Body() body: { back?: string }, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.alerts.acknowledge(id, req.user!.username, this.clock.now());
+    await this.alerts.acknowledge(id, signedInUser(req).username, this.clock.now());
     res.redirect(303, backTo(body.back));
   }
 
@@ -55,7 +56,7 @@ export class EscalationInboxController {
   @Roles('office')
   async note(@Param('id', ParseUUIDPipe) id: string, @Body() body: { text?: string; back?: string }, @Req() req: Request, @Res() res: Response): Promise<void> {
     const text = String(body.text ?? '').trim().slice(0, 2000);
-    if (text) await this.alerts.addNote(id, req.user!.username, text);
+    if (text) await this.alerts.addNote(id, signedInUser(req).username, text);
     res.redirect(303, backTo(body.back));
   }
 }
