@@ -6,10 +6,10 @@ import { IsResidentId } from '../resident-id.js';
 export class PersonDto {
   @IsString()
   @Length(1, 50)
-  name: string;
+  name!: string;
 
   @IsResidentId()
-  idNumber: string;
+  idNumber!: string;
 
   /** Mobile (11 digits starting with 1) or landline with area code. */
   @IsOptional()

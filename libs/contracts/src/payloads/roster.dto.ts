@@ -5,21 +5,21 @@ import { PHONE_PATTERN } from '../phone.js';
 export class RosterRequest {
   @IsString()
   @Length(1, 30)
-  leaderName: string;
+  leaderName!: string;
 
   @Matches(PHONE_PATTERN, { message: 'leaderPhone must be a mobile or landline number' })
-  leaderPhone: string;
+  leaderPhone!: string;
 
   @IsEmail()
-  leaderEmail: string;
+  leaderEmail!: string;
 
   @IsString()
   @Length(1, 30)
-  liaisonName: string;
+  liaisonName!: string;
 
   @Matches(PHONE_PATTERN, { message: 'liaisonPhone must be a mobile or landline number' })
-  liaisonPhone: string;
+  liaisonPhone!: string;
 
   @IsEmail()
-  liaisonEmail: string;
+  liaisonEmail!: string;
 }
