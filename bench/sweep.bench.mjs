@@ -170,6 +170,7 @@ class SchedulerProcess {
     this.startedAt = performance.now();
     const child = spawn(process.execPath, [SCHEDULER_MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the module's record of the one running process (stopped on exit), not a stand-in for `this`
     scheduler = this;
     const keep = (chunk) => {
       // Only the tail is kept: the drain logs a line per alert.

@@ -91,7 +91,7 @@ describe('a receiving adapter killed between enqueue and delivery', () => {
       handoffIds.includes(item.message.handoffId),
     );
     expect(listed).toHaveLength(burst);
-    await eventually(async () => {
+    await eventually(() => {
       const receipts = bus.systems.for('procuratorate', 'handoff.receipt').filter((h) => handoffIds.includes(h.body.handoffId as string));
       expect(new Set(receipts.map((h) => h.body.handoffId)).size).toBe(burst);
     }, 30_000);

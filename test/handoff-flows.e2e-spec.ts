@@ -125,8 +125,8 @@ describe('handoffs between the units, end to end', () => {
     expect(handoff.priority).toBe('urgent');
     const hook = await eventually(() => {
       const found = bus.systems.for('procuratorate', 'handoff.urgent-medical-notice').find((h) => h.body.handoffId === handoff.id);
-      expect(found).toBeDefined();
-      return found!;
+      if (!found) throw new Error('the urgent medical notice has not reached the procuratorate yet');
+      return found;
     });
     expect(hook.body).toMatchObject({ priority: 'urgent', payload: { hospital: '晋江市医院' } });
   });

@@ -29,7 +29,11 @@ interface AlertView {
 }
 
 const RULE = 'procedure-started-after-receipt';
-const after = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms);
+/** `ms` past an instant the API gave; none (an obligation with no alert left) fails the test. */
+function after(iso: string | null, ms: number): Date {
+  if (iso === null) throw new Error('expected an instant, got null');
+  return new Date(new Date(iso).getTime() + ms);
+}
 
 describe('the scheduler keeps the clocks and escalates', () => {
   let bus: BusFixture;
@@ -89,7 +93,7 @@ describe('the scheduler keeps the clocks and escalates', () => {
     const { handoffId, obligation } = await receivedHandoff();
     expect(obligation).toMatchObject({ status: 'open', nextLevel: 'reminder-1', provisional: false });
 
-    clock.set(after(obligation.nextActionAt!, 1_000));
+    clock.set(after(obligation.nextActionAt, 1_000));
     await eventually(async () => expect((await alertsFor(handoffId)).map((a) => a.level)).toEqual(['reminder-1']));
 
     clock.set(after(obligation.dueAt, 60_000)); // past reminder-2 too: a reminder of a duty already overdue is skipped

@@ -27,7 +27,7 @@ export class SmtpSink {
 
   async start(): Promise<void> {
     this.port = await freePort();
-    this.server = new SMTPServer({
+    const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
@@ -43,9 +43,10 @@ export class SmtpSink {
         });
       },
     });
+    this.server = server;
     await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.port, '127.0.0.1', () => resolve());
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
     });
   }
 

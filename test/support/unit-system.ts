@@ -24,7 +24,7 @@ export class UnitSystems {
 
   async start(): Promise<void> {
     this.port = await freePort();
-    this.server = createServer((req, res) => {
+    const server = createServer((req, res) => {
       let raw = '';
       req.on('data', (chunk) => (raw += chunk));
       req.on('end', () => {
@@ -44,7 +44,8 @@ export class UnitSystems {
         res.writeHead(204).end();
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
   }
 
   /** A receiver that is not a unit (the office's system) verifies with its own secret. */

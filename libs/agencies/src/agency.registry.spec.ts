@@ -1,11 +1,17 @@
 import { AGENCY_CODES } from '#contracts';
-import { AGENCIES, Need, unitsForNeeds } from './agency.registry.js';
+import { AGENCIES, Need, unitName, unitsForNeeds } from './agency.registry.js';
 
 describe('the 13 member units', () => {
   it('defines every unit once, each with its own port', () => {
     expect(Object.keys(AGENCIES).sort()).toEqual([...AGENCY_CODES].sort());
     const ports = AGENCY_CODES.map((code) => AGENCIES[code].defaultPort);
     expect(new Set(ports).size).toBe(13);
+  });
+
+  it('names a unit in Chinese, shows an unknown code as it is and no unit as nothing', () => {
+    expect(unitName('civil-affairs')).toBe('晋江市民政局');
+    expect(unitName('no-such-unit')).toBe('no-such-unit');
+    expect(unitName(null)).toBe('');
   });
 
   it('routes minors to both people’s organisations of 第十七条', () => {

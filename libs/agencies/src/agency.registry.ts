@@ -1,4 +1,4 @@
-import { AGENCY_CODES, type AgencyCode } from '#contracts';
+import { AGENCY_CODES, type AgencyCode, isAgencyCode } from '#contracts';
 import { CivilAffairsMapper } from './civil-affairs/civil-affairs.mapper.js';
 import { EducationMapper } from './education/education.mapper.js';
 import { CanonicalMapper, type UnitSystemMapper } from './unit-system.mapper.js';
@@ -56,6 +56,12 @@ export const AGENCIES: Readonly<Record<AgencyCode, AgencyDefinition>> = {
 
 export function agencyDefinition(code: AgencyCode): AgencyDefinition {
   return AGENCIES[code];
+}
+
+/** A unit's Chinese name, as alerts and pages show it; a code no unit has is shown as it is, none as ''. */
+export function unitName(code: string | null | undefined): string {
+  if (!code) return '';
+  return isAgencyCode(code) ? AGENCIES[code].nameZh : code;
 }
 
 /** Units whose duty covers a need (第十条–第十八条); one case often goes to several. */

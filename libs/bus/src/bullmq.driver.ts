@@ -58,7 +58,7 @@ export class BullMqDriver implements QueueDriver {
   async consume<K extends QueueKind>(queue: string, kind: K, handlers: HandlerMap<K>, options: ConsumeOptions): Promise<void> {
     assertHandlers(queue, kind, handlers);
     const lockMs = this.options.lockMs ?? 30_000;
-    const worker = new Worker(queue, (job, token) => this.process(queue, handlers as Record<string, JobHandler<never>>, options, job, token), {
+    const worker = new Worker(queue, (job, token) => this.process(queue, handlers, options, job, token), {
       prefix: this.options.prefix,
       connection: this.connection(`${queue}.worker`),
       concurrency: options.concurrency ?? 4,

@@ -54,7 +54,7 @@ export class InProcessQueueDriver implements QueueDriver {
 
   async consume<K extends QueueKind>(queue: string, kind: K, handlers: HandlerMap<K>, options: ConsumeOptions): Promise<void> {
     assertHandlers(queue, kind, handlers);
-    this.consumers.set(queue, { handlers: handlers as Record<string, JobHandler<never>>, options });
+    this.consumers.set(queue, { handlers: handlers, options });
   }
 
   /** Jobs waiting in `queue` (consumed or not), oldest first within a priority. */

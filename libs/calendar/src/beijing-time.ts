@@ -6,7 +6,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** A calendar date written YYYY-MM-DD, as the State Council's annual notices list them. */
 export type IsoDate = string;
 
-// Same rule as #contracts' isCalendarDate, repeated so this library loads without class-validator.
+/**
+ * A date written YYYY-MM-DD that exists in the calendar (deadlines count whole days). The one
+ * definition: #contracts' @IsCalendarDate() decorator uses it, so this library stays free of
+ * class-validator and Nest.
+ */
 export function isIsoDate(value: unknown): value is IsoDate {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const [year, month, day] = value.split('-').map(Number);
@@ -18,9 +22,22 @@ export function beijingDateOf(instant: Date): IsoDate {
   return new Date(instant.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-/** 24:00 Beijing time of `date`, i.e. 16:00 UTC that same date: a deadline closes with its last day. */
+/** 00:00 Beijing time of `date`, i.e. 16:00 UTC the day before: where the date begins (inclusive). */
+export function startOfBeijingDay(date: IsoDate): Date {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - BEIJING_OFFSET_MS);
+}
+
+/**
+ * 24:00 Beijing time of `date`, i.e. 16:00 UTC that same date: a deadline closes with its last day.
+ * It is the first instant no longer in `date`, so a range of dates ends before it (`<`), never at it.
+ */
 export function endOfBeijingDay(date: IsoDate): Date {
   return new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS - BEIJING_OFFSET_MS);
+}
+
+/** Beijing wall-clock time to the minute, 'YYYY-MM-DD HH:mm', as the office and the units read it. */
+export function beijingTime(instant: Date): string {
+  return new Date(instant.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 export function nextDate(date: IsoDate): IsoDate {

@@ -58,7 +58,7 @@ export function arrangementContentProblems({ year, holidays, makeupWorkdays }: Y
     const seen = new Set<string>();
     for (const date of dates) {
       if (!isIsoDate(date)) {
-        problems.push({ code: 'bad-date', date, message: `"${date}" is not a date written YYYY-MM-DD` });
+        problems.push({ code: 'bad-date', date, message: `${JSON.stringify(date)} is not a date written YYYY-MM-DD` });
         continue;
       }
       if (yearOf(date) !== year) {

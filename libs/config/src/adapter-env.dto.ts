@@ -7,7 +7,7 @@ import { BusProcessEnv, toInt, toList } from './bus-process-env.dto.js';
 export class AdapterEnv extends BusProcessEnv {
   /** which member unit this process serves */
   @IsIn(AGENCY_CODES)
-  AGENCY: AgencyCode;
+  AGENCY!: AgencyCode;
 
   /** defaults to the unit's own port in libs/agencies */
   @IsOptional()
@@ -26,7 +26,7 @@ export class AdapterEnv extends BusProcessEnv {
   /** SHA-256 (hex) of each API key the unit's system may present; several allow rotation */
   @Transform(toList)
   @Matches(/^[0-9a-f]{64}$/, { each: true, message: 'API_KEY_SHA256 must be comma-separated SHA-256 hex digests' })
-  API_KEY_SHA256: string[];
+  API_KEY_SHA256!: string[];
 
   /** defaults to the unit's mode in libs/agencies */
   @IsOptional()

@@ -24,16 +24,21 @@ export interface AdapterSettings {
   logLevel: LogLevel;
 }
 
-/** Turns validated environment into settings, filling unit defaults from libs/agencies. */
-export function adapterSettingsFrom(env: Record<string, string | undefined>): AdapterSettings {
-  const raw = validateEnv(AdapterEnv, env);
-  const unit = agencyDefinition(raw.AGENCY);
-  const mode: DeliveryMode = raw.DELIVERY_MODE ?? unit.defaultDeliveryMode;
-  if (mode === 'webhook' && (!raw.WEBHOOK_URL || !raw.WEBHOOK_SECRET)) {
+function deliveryOf(raw: AdapterEnv, mode: DeliveryMode): AdapterSettings['delivery'] {
+  if (mode === 'pull') return { mode };
+  if (!raw.WEBHOOK_URL || !raw.WEBHOOK_SECRET) {
     throw new InvalidConfigurationError(
       `invalid configuration:\n  WEBHOOK_URL, WEBHOOK_SECRET: ${raw.AGENCY} delivers by webhook, so both must be set (or set DELIVERY_MODE=pull)`,
     );
   }
+  return { mode, url: raw.WEBHOOK_URL, secret: raw.WEBHOOK_SECRET };
+}
+
+/** Turns validated environment into settings, filling unit defaults from libs/agencies. */
+export function adapterSettingsFrom(env: Record<string, string | undefined>): AdapterSettings {
+  const raw = validateEnv(AdapterEnv, env);
+  const unit = agencyDefinition(raw.AGENCY);
+  const delivery = deliveryOf(raw, raw.DELIVERY_MODE ?? unit.defaultDeliveryMode);
   return Object.freeze({
     agency: raw.AGENCY,
     port: raw.PORT ?? unit.defaultPort,
@@ -42,7 +47,7 @@ export function adapterSettingsFrom(env: Record<string, string | undefined>): Ad
     redisUrl: raw.REDIS_URL,
     queuePrefix: raw.QUEUE_PREFIX,
     apiKeySha256: raw.API_KEY_SHA256,
-    delivery: mode === 'webhook' ? { mode, url: raw.WEBHOOK_URL!, secret: raw.WEBHOOK_SECRET! } : { mode },
+    delivery,
     maxBodyBytes: raw.MAX_BODY_BYTES,
     outboxPollMs: raw.OUTBOX_POLL_MS,
     outboxRedeliverAfterMs: raw.OUTBOX_REDELIVER_AFTER_MS,

@@ -8,10 +8,10 @@ export const toList = ({ value }: { value: unknown }) =>
 /** What every process of the bus needs: its database, its Redis, the bus's key prefix, where it listens, how much it logs. */
 export abstract class BusProcessEnv {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgresql:// URL' })
-  DATABASE_URL: string;
+  DATABASE_URL!: string;
 
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
-  REDIS_URL: string;
+  REDIS_URL!: string;
 
   /** prefix of every BullMQ key in Redis; lets several buses (or test runs) share one Redis */
   @IsOptional()

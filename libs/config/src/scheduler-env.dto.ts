@@ -13,7 +13,7 @@ export class SchedulerEnv extends BusProcessEnv {
   /** SHA-256 (hex) of each API key of the joint-meeting office's system */
   @Transform(toList)
   @Matches(/^[0-9a-f]{64}$/, { each: true, message: 'OFFICE_API_KEY_SHA256 must be comma-separated SHA-256 hex digests' })
-  OFFICE_API_KEY_SHA256: string[];
+  OFFICE_API_KEY_SHA256!: string[];
 
   /** how often the sweep looks for what has come due (measured p99 lateness: about twice this; npm run bench) */
   @Transform(toInt)

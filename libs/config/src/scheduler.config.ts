@@ -38,7 +38,8 @@ export function schedulerSettingsFrom(env: Record<string, string | undefined>): 
     sweepBatchSize: raw.SWEEP_BATCH_SIZE,
     deadlines: { urgentAcknowledgementHours: raw.URGENT_ACK_HOURS, paperworkWorkingDays: raw.PAPERWORK_WORKING_DAYS },
     leaderAfterWorkingDays: raw.LEADER_ESCALATION_WORKING_DAYS,
-    officeWebhook: raw.OFFICE_WEBHOOK_URL ? { url: raw.OFFICE_WEBHOOK_URL, secret: raw.OFFICE_WEBHOOK_SECRET! } : null,
+    // SchedulerEnv refuses OFFICE_WEBHOOK_URL without its secret, so the second test only narrows the type.
+    officeWebhook: raw.OFFICE_WEBHOOK_URL && raw.OFFICE_WEBHOOK_SECRET ? { url: raw.OFFICE_WEBHOOK_URL, secret: raw.OFFICE_WEBHOOK_SECRET } : null,
     mail: raw.SMTP_URL ? { smtpUrl: raw.SMTP_URL, from: raw.MAIL_FROM, officeEmail: raw.OFFICE_EMAIL ?? null } : null,
     alertRetry: { attempts: raw.ALERT_ATTEMPTS, backoffMs: raw.ALERT_BACKOFF_MS },
     workerLockMs: raw.WORKER_LOCK_MS,

@@ -7,6 +7,7 @@ export * from './payloads/case-subject.dto.js';
 export * from './payloads/lifecycle.payloads.js';
 export * from './payloads/opening.payloads.js';
 export * from './payloads/person.dto.js';
+export * from './phone.js';
 export * from './policy.enums.js';
 export * from './resident-id.js';
 export * from './validation.js';

@@ -1,4 +1,5 @@
-import { agencyDefinition } from '#agencies';
+import { unitName } from '#agencies';
+import { beijingTime } from '#calendar';
 import type { AgencyCode } from '#contracts';
 import type { AlertLevel } from './alert-schedule.js';
 import type { DeadlineRule } from './deadline-rules.js';
@@ -13,20 +14,25 @@ export interface Recipient {
 
 const OFFICE_NAME = '联席会议办公室（第八检察部）';
 
-/** Beijing wall-clock time, as the office reads it. */
-export function beijingTime(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+// A dedupe key is also the alert's BullMQ job id, so it is joined with '.', never ':' (ARCHITECTURE
+// §10): BullMQ accepts a ':' in a custom id only while the id has exactly three parts, a rule its
+// source marks for removal in the next major version.
+
+/** One alert per obligation (its handoff and rule) and level: a retried sweep never doubles it. */
+export function obligationAlertKey(handoffId: string, rule: string, level: AlertLevel): string {
+  return `${handoffId}.${rule}.${level}`;
 }
 
-function unitName(code: string): string {
-  return agencyDefinition(code as AgencyCode)?.nameZh ?? code;
+/** One calendar-missing alert per year: the calendar upload acknowledges it by this key. */
+export function calendarMissingKey(year: number): string {
+  return `calendar.${year}.missing`;
 }
 
 /**
  * Who hears of each level: reminders go to the responsible unit's liaison; at the due time the
  * liaison and the joint-meeting office; later the unit's leader as well (第二十二条).
  */
-export function recipientsFor(level: AlertLevel, roster: RosterEntry | null): Recipient[] {
+export function alertRecipientsFor(level: AlertLevel, roster: RosterEntry | null): Recipient[] {
   const liaison: Recipient = { role: 'liaison', name: roster?.liaisonName ?? null, phone: roster?.liaisonPhone ?? null, email: roster?.liaisonEmail ?? null };
   // The office's mailbox is a setting of the scheduler, filled in when the alert is sent.
   const office: Recipient = { role: 'office', name: OFFICE_NAME, phone: null, email: null };
@@ -56,13 +62,13 @@ export function obligationAlert(
     'overdue-leader': `【逾期未办】${unit}逾期仍未完成${duty}，案件${handoff.caseRef}，请分管领导${roster?.leaderName ?? ''}督办。${provisional}${who}`,
   }[level];
   return {
-    dedupeKey: `${obligation.handoffId}.${obligation.rule}.${level}`,
+    dedupeKey: obligationAlertKey(obligation.handoffId, obligation.rule, level),
     kind: level.startsWith('reminder') ? 'reminder' : 'escalation',
     level,
     obligationId: obligation.id,
     handoffId: obligation.handoffId,
     agency: obligation.responsibleAgency,
-    recipients: recipientsFor(level, roster) as unknown as NewAlert['recipients'],
+    recipients: alertRecipientsFor(level, roster) as unknown as NewAlert['recipients'],
     summary,
   };
 }
@@ -70,13 +76,13 @@ export function obligationAlert(
 /** A deadline counted into a year with no loaded calendar: the office must load it (never silent). */
 export function calendarMissingAlert(year: number): NewAlert {
   return {
-    dedupeKey: `calendar.${year}.missing`,
+    dedupeKey: calendarMissingKey(year),
     kind: 'calendar-missing',
     level: 'office',
     obligationId: null,
     handoffId: null,
     agency: null,
-    recipients: recipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+    recipients: alertRecipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
     summary: `【日历】${year}年法定节假日安排尚未载入，涉及该年的期限暂按周末计算。请载入${year}年安排（PUT /calendar/years/${year}）。`,
   };
 }
@@ -92,7 +98,7 @@ export function rosterChangedAlert(agency: AgencyCode, roster: RosterEntry, at: 
     obligationId: null,
     handoffId: null,
     agency,
-    recipients: recipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+    recipients: alertRecipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
     summary: `【人员变更】${unitName(agency)}：分管领导${roster.leaderName}（${roster.leaderPhone}），联络人${roster.liaisonName}（${roster.liaisonPhone}）。`,
   };
 }

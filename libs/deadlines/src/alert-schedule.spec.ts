@@ -275,7 +275,11 @@ describe('alertSchedule', () => {
 
 describe('dueAlerts', () => {
   // MARCH_NORMAL: reminder-1 03-08T21:00Z, reminder-2 03-11T16:00Z, overdue 03-12T16:00Z, leader 03-17T16:00Z
-  const alertAt = (level: AlertLevel): ScheduledAlert => MARCH_NORMAL.find((alert) => alert.level === level)!;
+  const alertAt = (level: AlertLevel): ScheduledAlert => {
+    const found = MARCH_NORMAL.find((alert) => alert.level === level);
+    if (!found) throw new Error(`MARCH_NORMAL has no ${level}`);
+    return found;
+  };
 
   it.each<[string, AlertLevel, string, AlertLevel[], AlertLevel | null]>([
     ['nothing due yet (just after receipt)', 'reminder-1', '2026-03-05T03:00:00.000Z', [], 'reminder-1'],

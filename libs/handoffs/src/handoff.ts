@@ -113,7 +113,7 @@ function stepWithEvent(handoff: HandoffState, step: Omit<RecordedStep, 'handoffI
     { step: step.step, occurredAt: step.occurredAt.toISOString() },
     context,
   );
-  return { steps: [{ ...step, handoffId: handoff.id }], messages: [event as AnyEnvelope] };
+  return { steps: [{ ...step, handoffId: handoff.id }], messages: [event] };
 }
 
 function merge(...decisions: Decision[]): Decision {
@@ -155,7 +155,7 @@ export function openHandoffs(command: OpenCommand, context: TransitionContext): 
     };
     const opening = envelope(OPENING_MESSAGE[command.kind], state, { from: command.sender, to }, null, command.content, context);
     state.stepMessages.sent = opening.id;
-    opened.push({ state, details: { ...command.content } as JsonObject, openedAt: context.now });
+    opened.push({ state, details: { ...command.content }, openedAt: context.now });
     decisions.push({ steps: [], messages: [opening as AnyEnvelope] });
     decisions.push(stepWithEvent(state, { step: 'sent', actor: command.sender, messageId: opening.id, occurredAt: context.now, details: {} }, context));
   }
@@ -171,7 +171,7 @@ export function receive(handoff: HandoffState, actor: AgencyCode, opening: Pick<
   if (handoff.currentStep !== 'sent') return NOTHING;
   const receipt = envelope(MessageType.Receipt, handoff, { from: actor, to: handoff.from }, opening.id, { receivedAt: context.now.toISOString() }, context);
   return merge(
-    { steps: [], messages: [receipt as AnyEnvelope] },
+    { steps: [], messages: [receipt] },
     stepWithEvent(handoff, { step: 'received', actor, messageId: receipt.id, occurredAt: context.now, details: { openingMessageId: opening.id } }, context),
   );
 }
@@ -191,7 +191,7 @@ export function reportStep<S extends ReportedStep>(
   const message = envelope(REPORTED_STEPS[step], handoff, { from: actor, to: handoff.from }, causation, payload, context);
   return merge(
     { steps: [], messages: [message as AnyEnvelope] },
-    stepWithEvent(handoff, { step, actor, messageId: message.id, occurredAt: context.now, details: { ...payload } as JsonObject }, context),
+    stepWithEvent(handoff, { step, actor, messageId: message.id, occurredAt: context.now, details: { ...payload } }, context),
   );
 }
 

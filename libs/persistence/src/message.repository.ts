@@ -59,5 +59,5 @@ export function toEnvelope(row: Message): AnyEnvelope {
     priority: row.priority as Priority,
     // Validated where consumed (validatePayload), against the schema of its type and version.
     payload: row.payload as never,
-  } as AnyEnvelope;
+  };
 }

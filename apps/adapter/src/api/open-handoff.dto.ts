@@ -11,7 +11,7 @@ import {
 
 // Request bodies of the units' API: the message payload plus what addresses it.
 
-const CASE_REF = /^[\p{L}\p{N}()（）〔〕\[\]\-_/.#号字第 ]+$/u;
+const CASE_REF = /^[\p{L}\p{N}()（）〔〕[\]\-_/.#号字第 ]+$/u;
 
 /** The sender's case number, e.g. 晋检救〔2026〕12号. */
 const CaseRef = () =>
@@ -27,29 +27,29 @@ const Recipients = () =>
 
 export class OpenJudicialReferralRequest extends JudicialReferralPayloadV1 {
   @CaseRef()
-  caseRef: string;
+  caseRef!: string;
 
   @Recipients()
-  recipients: AgencyCode[];
+  recipients!: AgencyCode[];
 }
 
 export class OpenAdvanceReferralRequest extends AdvanceReferralPayloadV1 {
   @CaseRef()
-  caseRef: string;
+  caseRef!: string;
 
   @Recipients()
-  recipients: AgencyCode[];
+  recipients!: AgencyCode[];
 }
 
 /** A lead always goes to the procuratorate; caseRef is the department's own reference. */
 export class OpenSocialLeadRequest extends SocialLeadPayloadV1 {
   @CaseRef()
-  caseRef: string;
+  caseRef!: string;
 }
 
 export class OpenUrgentMedicalNoticeRequest extends UrgentMedicalNoticePayloadV1 {
   @CaseRef()
-  caseRef: string;
+  caseRef!: string;
 }
 
 export type OpenHandoffRequest =

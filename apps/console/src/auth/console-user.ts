@@ -1,3 +1,5 @@
+import { UnauthorizedException } from '@nestjs/common';
+import type { Request } from 'express';
 import type { AgencyCode } from '#contracts';
 import type { Viewer } from '#persistence';
 
@@ -7,6 +9,12 @@ export interface SignedInUser {
   username: string;
   role: 'operator' | 'office' | 'unit';
   agency: AgencyCode | null;
+}
+
+/** The user SessionMiddleware put on the request; a page behind it without one is refused, not rendered. */
+export function signedInUser(req: Request): SignedInUser {
+  if (!req.user) throw new UnauthorizedException();
+  return req.user;
 }
 
 export function viewerOf(user: SignedInUser): Viewer {

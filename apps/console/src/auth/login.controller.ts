@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { consoleConfig, type ConsoleSettings } from '#config';
 import { html } from '../views/html.js';
 import { page } from '../views/layout.js';
-import { SESSION_COOKIE, SessionService } from './session.service.js';
+import { SESSION_COOKIE, SessionService, sessionTokenOf } from './session.service.js';
 
 /** Only a local path may follow sign-in, never another site. */
 function safeNext(next: unknown): string {
@@ -55,7 +55,7 @@ export class LoginController {
 
   @Post('logout')
   async signOut(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.sessions.signOut(req.cookies?.[SESSION_COOKIE]);
+    await this.sessions.signOut(sessionTokenOf(req));
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(303, '/login');
   }

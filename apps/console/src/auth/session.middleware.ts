@@ -1,6 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { SESSION_COOKIE, SessionService } from './session.service.js';
+import { SessionService, sessionTokenOf } from './session.service.js';
 
 /** Paths anyone may reach: the sign-in page, and the machines' endpoints. */
 const PUBLIC = [/^\/login$/, /^\/health(\/|$)/, /^\/metrics$/, /^\/assets\//];
@@ -15,7 +15,7 @@ export class SessionMiddleware implements NestMiddleware {
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
     if (PUBLIC.some((pattern) => pattern.test(req.path))) return next();
-    const user = await this.sessions.userOf(req.cookies?.[SESSION_COOKIE]);
+    const user = await this.sessions.userOf(sessionTokenOf(req));
     if (!user) {
       if (req.method === 'GET' && !req.path.includes('/api/')) {
         res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { createHash, randomBytes } from 'node:crypto';
 import { CLOCK, type Clock, consoleConfig, type ConsoleSettings } from '#config';
 import type { AgencyCode } from '#contracts';
@@ -7,6 +8,12 @@ import type { SignedInUser } from './console-user.js';
 import { verifyPassword } from './password.js';
 
 export const SESSION_COOKIE = 'bus_session';
+
+/** The session token the browser sent, if any: cookie-parser types every cookie as `any`. */
+export function sessionTokenOf(req: Request): string | undefined {
+  const token: unknown = req.cookies?.[SESSION_COOKIE];
+  return typeof token === 'string' ? token : undefined;
+}
 
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 

@@ -1,19 +1,19 @@
 import { Controller, Get, Header, Inject, NotFoundException, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { unitName } from '#agencies';
+import { beijingTime } from '#calendar';
 import { AGENCY_CODES, PRIORITIES, STEP_ORDER } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { OfficeScope } from '#persistence';
-import { viewerOf } from '../auth/console-user.js';
+import { signedInUser, viewerOf } from '../auth/console-user.js';
 import { html } from '../views/html.js';
-import { beijing, KIND_LABEL, LEVEL_LABEL, PRIORITY_LABEL, RULE_LABEL, STEP_LABEL, unitName } from '../views/labels.js';
+import { KIND_LABEL, LEVEL_LABEL, PRIORITY_LABEL, RULE_LABEL, STEP_LABEL } from '../views/labels.js';
 import { page } from '../views/layout.js';
 import { BoardCalendar } from './board-calendar.js';
 import { type BoardRow, boardRows } from './board-rows.js';
+import { openedBetween } from './opened-between.js';
 import { BoardQuery } from './board.query.js';
 import { toCsv } from './csv.js';
-
-const startOfBeijingDay = (date: string) => new Date(`${date}T00:00:00+08:00`);
-const endOfBeijingDay = (date: string) => new Date(`${date}T23:59:59.999+08:00`);
 
 /** Open handoffs by unit and step, overdue and escalated first; one handoff's timeline. */
 @Controller('handoffs')
@@ -25,12 +25,11 @@ export class BoardController {
   ) {}
 
   private async rows(req: Request, query: BoardQuery): Promise<BoardRow[]> {
-    const found = await this.office.board.openHandoffs(viewerOf(req.user!), {
+    const found = await this.office.board.openHandoffs(viewerOf(signedInUser(req)), {
       unit: query.unit,
       step: query.step,
       priority: query.priority,
-      openedFrom: query.from ? startOfBeijingDay(query.from) : undefined,
-      openedTo: query.to ? endOfBeijingDay(query.to) : undefined,
+      ...openedBetween(query.from, query.to),
     });
     return boardRows(found, this.clock.now(), await this.calendar.current());
   }
@@ -41,7 +40,7 @@ export class BoardController {
     const option = (value: string, label: string, selected: string | undefined) =>
       html`<option value="${value}" ${value === selected ? html`selected` : ''}>${label}</option>`;
     const filters = html`<form class="filters" method="get" action="/handoffs">
-      ${req.user!.role !== 'unit'
+      ${signedInUser(req).role !== 'unit'
         ? html`<label>单位<select name="unit"><option value="">全部</option>${AGENCY_CODES.map((code) => option(code, unitName(code), query.unit))}</select></label>`
         : ''}
       <label>环节<select name="step"><option value="">全部未结</option>${STEP_ORDER.map((step) => option(step, STEP_LABEL[step], query.step))}</select></label>
@@ -57,7 +56,7 @@ export class BoardController {
           <th>案件编号</th><th>类型</th><th>移送单位</th><th>接收单位</th><th>当前环节</th><th>期限</th><th>剩余时间</th><th>督办</th><th>移送时间</th>
         </tr></thead><tbody>${rows.map((row) => this.row(row))}</tbody></table>
         <p class="muted">共 ${rows.length} 件；逾期和已督办的排在最前。期限按法定工作日计算（北京时间）。</p>`;
-    res.type('html').send(page('未结移送', req.user!, body));
+    res.type('html').send(page('未结移送', signedInUser(req), body));
   }
 
   private row({ handoff, due, overdue, timeLeft, escalation }: BoardRow) {
@@ -70,10 +69,10 @@ export class BoardController {
       <td>${unitName(handoff.fromAgency)}</td>
       <td>${unitName(handoff.toAgency)}</td>
       <td>${STEP_LABEL[handoff.currentStep] ?? handoff.currentStep}</td>
-      <td>${due ? beijing(due.dueAt) : ''}${due?.provisional ? html` <span class="muted">（暂定）</span>` : ''}</td>
+      <td>${due ? beijingTime(due.dueAt) : ''}${due?.provisional ? html` <span class="muted">（暂定）</span>` : ''}</td>
       <td>${overdue ? html`<span class="badge late">${timeLeft}</span>` : timeLeft}</td>
       <td>${escalation ? html`<span class="badge level">${LEVEL_LABEL[escalation]}</span>` : ''}</td>
-      <td>${beijing(handoff.openedAt)}</td>
+      <td>${beijingTime(handoff.openedAt)}</td>
     </tr>`;
   }
 
@@ -92,10 +91,10 @@ export class BoardController {
         unitName(handoff.toAgency),
         STEP_LABEL[handoff.currentStep] ?? handoff.currentStep,
         PRIORITY_LABEL[handoff.priority] ?? handoff.priority,
-        due ? beijing(due.dueAt) : '',
+        due ? beijingTime(due.dueAt) : '',
         timeLeft,
         escalation ? LEVEL_LABEL[escalation] : '',
-        beijing(handoff.openedAt),
+        beijingTime(handoff.openedAt),
         handoff.id,
       ]),
     );
@@ -103,35 +102,35 @@ export class BoardController {
 
   @Get(':id')
   async detail(@Req() req: Request, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
-    const found = await this.office.board.detail(viewerOf(req.user!), id);
+    const found = await this.office.board.detail(viewerOf(signedInUser(req)), id);
     // Someone else's handoff is simply not there for a unit's user.
     if (!found) throw new NotFoundException('没有这件移送，或您无权查看');
     const { handoff, obligations, alerts } = found;
-    const canAcknowledge = req.user!.role === 'office';
+    const canAcknowledge = signedInUser(req).role === 'office';
     const body = html`
       <p>${KIND_LABEL[handoff.kind]} · ${unitName(handoff.fromAgency)} → ${unitName(handoff.toAgency)} · 案件编号 ${handoff.caseRef}
         · ${PRIORITY_LABEL[handoff.priority]}</p>
       <h3>时间线</h3>
       <ol class="timeline" id="timeline">${handoff.steps.map(
-        (step) => html`<li><strong>${STEP_LABEL[step.step] ?? step.step}</strong> · ${unitName(step.actorAgency)} · ${beijing(step.occurredAt)}</li>`,
+        (step) => html`<li><strong>${STEP_LABEL[step.step] ?? step.step}</strong> · ${unitName(step.actorAgency)} · ${beijingTime(step.occurredAt)}</li>`,
       )}</ol>
       <h3>办理期限</h3>
       <table><thead><tr><th>义务</th><th>责任单位</th><th>起算</th><th>期限</th><th>状态</th></tr></thead><tbody>${obligations.map(
-        (o) => html`<tr><td>${RULE_LABEL[o.rule] ?? o.rule}</td><td>${unitName(o.responsibleAgency)}</td><td>${beijing(o.startAt)}</td>
-          <td>${beijing(o.dueAt)}${o.provisional ? '（暂定）' : ''}</td>
+        (o) => html`<tr><td>${RULE_LABEL[o.rule] ?? o.rule}</td><td>${unitName(o.responsibleAgency)}</td><td>${beijingTime(o.startAt)}</td>
+          <td>${beijingTime(o.dueAt)}${o.provisional ? '（暂定）' : ''}</td>
           <td>${o.status === 'open' ? '未完成' : o.late ? html`<span class="badge late">逾期完成</span>` : html`<span class="badge ok">按时完成</span>`}</td></tr>`,
       )}</tbody></table>
       <h3>督办与提醒</h3>
       <table id="alerts"><thead><tr><th>级别</th><th>内容</th><th>时间</th><th>处理</th></tr></thead><tbody>${alerts.map(
         (a) => html`<tr data-alert="${a.id}"><td>${LEVEL_LABEL[a.level] ?? a.level}</td><td>${a.summary}
-            ${a.notes.map((n) => html`<div class="muted">${n.author}：${n.text}（${beijing(n.createdAt)}）</div>`)}</td>
-          <td>${beijing(a.createdAt)}</td>
+            ${a.notes.map((n) => html`<div class="muted">${n.author}：${n.text}（${beijingTime(n.createdAt)}）</div>`)}</td>
+          <td>${beijingTime(a.createdAt)}</td>
           <td>${a.acknowledgedAt
             ? html`已确认（${a.acknowledgedBy}）`
             : a.kind === 'escalation' && canAcknowledge
               ? html`<form method="post" action="/escalations/${a.id}/acknowledge"><input type="hidden" name="back" value="/handoffs/${handoff.id}"><button type="submit">确认</button></form>`
               : '待处理'}</td></tr>`,
       )}</tbody></table>`;
-    res.type('html').send(page(`移送 ${handoff.caseRef}`, req.user!, body));
+    res.type('html').send(page(`移送 ${handoff.caseRef}`, signedInUser(req), body));
   }
 }

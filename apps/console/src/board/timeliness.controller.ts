@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { unitName } from '#agencies';
 import { CLOCK, type Clock } from '#config';
 import { OfficeScope } from '#persistence';
-import { viewerOf } from '../auth/console-user.js';
+import { signedInUser, viewerOf } from '../auth/console-user.js';
 import { html } from '../views/html.js';
-import { unitName } from '../views/labels.js';
 import { page } from '../views/layout.js';
 import { BoardCalendar } from './board-calendar.js';
 import { periodStart, timelinessByUnit, type UnitTimeliness } from './timeliness.js';
@@ -37,7 +37,7 @@ export class TimelinessController {
   @Get()
   async show(@Req() req: Request, @Query('period') period: string | undefined, @Res() res: Response): Promise<void> {
     const chosen = period === 'year' ? 'year' : 'month';
-    const fulfilled = await this.office.board.fulfilledSince(viewerOf(req.user!), periodStart(chosen, this.clock.now()));
+    const fulfilled = await this.office.board.fulfilledSince(viewerOf(signedInUser(req)), periodStart(chosen, this.clock.now()));
     const rows = timelinessByUnit(fulfilled, await this.calendar.current());
     const body = html`<p><a href="/timeliness?period=month">本月</a> · <a href="/timeliness?period=year">本年</a>
         — 当前：${chosen === 'month' ? '本月' : '本年'}（按第十九条至第二十一条的各项期限统计已完成的义务）</p>
@@ -49,6 +49,6 @@ export class TimelinessController {
             (row) => html`<tr><td>${unitName(row.agency)}</td><td>${row.done}</td><td>${row.onTime}</td>
               <td>${Math.round(row.onTimeShare * 100)}%</td><td>${row.medianWorkingDays}</td></tr>`,
           )}</tbody></table>`}`;
-    res.type('html').send(page('办理时效', req.user!, body));
+    res.type('html').send(page('办理时效', signedInUser(req), body));
   }
 }

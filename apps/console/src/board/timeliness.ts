@@ -1,4 +1,4 @@
-import { type CalendarSource, workingDaysBetween } from '#calendar';
+import { beijingDateOf, type CalendarSource, startOfBeijingDay, workingDaysBetween } from '#calendar';
 import type { Obligation } from '#persistence';
 
 export interface UnitTimeliness {
@@ -33,7 +33,6 @@ export function timelinessByUnit(fulfilled: readonly Obligation[], calendar: Cal
 
 /** Start of this month and of this year, Beijing time. */
 export function periodStart(period: 'month' | 'year', now: Date): Date {
-  const beijing = new Date(now.getTime() + 8 * 3600_000);
-  const month = period === 'month' ? beijing.getUTCMonth() : 0;
-  return new Date(Date.UTC(beijing.getUTCFullYear(), month, 1) - 8 * 3600_000);
+  const today = beijingDateOf(now);
+  return startOfBeijingDay(period === 'month' ? `${today.slice(0, 7)}-01` : `${today.slice(0, 4)}-01-01`);
 }

@@ -6,8 +6,10 @@ export class SafeHtml {
   }
 }
 
+const ENTITY: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return text.replace(/[&<>"']/g, (c) => ENTITY[c]);
 }
 
 type Interpolated = SafeHtml | string | number | null | undefined | boolean | readonly Interpolated[];

@@ -1,5 +1,3 @@
-import { agencyDefinition } from '#agencies';
-import type { AgencyCode } from '#contracts';
 import { deadlineRules } from '#deadlines';
 
 // The console speaks Chinese by default (issue: 中文, with the units' Chinese names).
@@ -31,15 +29,6 @@ export const LEVEL_LABEL: Record<string, string> = {
 };
 
 export const ROLE_LABEL: Record<string, string> = { operator: '运维', office: '联席会议办公室', unit: '成员单位' };
-
-export function unitName(code: string | null | undefined): string {
-  return code ? (agencyDefinition(code as AgencyCode)?.nameZh ?? code) : '';
-}
-
-/** Beijing wall-clock time, minutes. */
-export function beijing(instant: Date | null | undefined): string {
-  return instant ? new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '';
-}
 
 // Labels only: the amounts in the rules do not matter here.
 export const RULE_LABEL: Record<string, string> = Object.fromEntries(

@@ -1,8 +1,9 @@
+import { unitName } from '#agencies';
 import type { SignedInUser } from '../auth/console-user.js';
 import { html, SafeHtml } from './html.js';
 
 const raw = (css: string) => new SafeHtml(css);
-import { ROLE_LABEL, unitName } from './labels.js';
+import { ROLE_LABEL } from './labels.js';
 
 const STYLE = `
   body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 0; color: #1f2933; background: #f5f7fa; }

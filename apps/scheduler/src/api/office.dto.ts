@@ -22,27 +22,27 @@ export class ListEscalationsQuery {
 export class AcknowledgeRequest {
   @IsString()
   @Length(1, 50)
-  by: string;
+  by!: string;
 }
 
 export class NoteRequest {
   @IsString()
   @Length(1, 50)
-  author: string;
+  author!: string;
 
   @IsString()
   @Length(1, 2000)
-  text: string;
+  text!: string;
 }
 
 export class CalendarYearRequest {
   /** every day off that year, YYYY-MM-DD (weekend days of a holiday included) */
   @IsArray()
   @IsString({ each: true })
-  holidays: string[];
+  holidays!: string[];
 
   /** weekend days that are working days (调休) */
   @IsArray()
   @IsString({ each: true })
-  makeupWorkdays: string[];
+  makeupWorkdays!: string[];
 }

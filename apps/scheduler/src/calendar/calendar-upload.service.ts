@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { YearArrangement } from '#calendar';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
-import { ALERT_LEVELS, type AlertLevel, alertSchedule, calendarMissingAlert, computeDue } from '#deadlines';
+import { ALERT_LEVELS, type AlertLevel, alertSchedule, calendarMissingKey, computeDue } from '#deadlines';
 import { OfficeScope } from '#persistence';
 import { DeadlineRuleBook } from '../obligations/deadline-rules.provider.js';
 import { CalendarService } from './calendar.service.js';
@@ -48,7 +48,7 @@ export class CalendarUploadService {
           if (obligation.status === 'fulfilled' && obligation.fulfilledAt) await office.obligations.setLate(obligation.id, obligation.fulfilledAt > due.dueAt);
         }
         const missing = await office.alerts.list({ kinds: ['calendar-missing'], open: true, limit: 1000 });
-        for (const alert of missing.filter((a) => a.dedupeKey === calendarMissingAlert(arrangement.year).dedupeKey)) {
+        for (const alert of missing.filter((a) => a.dedupeKey === calendarMissingKey(arrangement.year))) {
           await office.alerts.acknowledge(alert.id, `calendar ${arrangement.year} loaded by ${loadedBy}`, this.clock.now());
         }
         return affected.length;

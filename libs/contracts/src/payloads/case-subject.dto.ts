@@ -9,10 +9,10 @@ import { PersonDto } from './person.dto.js';
 export class CaseSubjectDto {
   @ValidateNested()
   @Type(() => PersonDto)
-  person: PersonDto;
+  person!: PersonDto;
 
   @IsIn(SITUATIONS)
-  situation: Situation;
+  situation!: Situation;
 
   /** Non-empty puts the handoff in the green channel (第五条). */
   @IsOptional()

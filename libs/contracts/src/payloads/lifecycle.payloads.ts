@@ -6,13 +6,13 @@ import { OUTCOMES, type Outcome, REFUSAL_REASONS, type RefusalReason } from '../
 /** Sent by the receiving adapter when the handoff reaches its inbox (the receipt of 第二十一条). */
 export class ReceiptPayloadV1 {
   @IsISO8601({ strict: true })
-  receivedAt: string;
+  receivedAt!: string;
 }
 
 /** 第二十一条: the receiver starts its procedure within 5 working days of receipt. */
 export class ProcedureStartedPayloadV1 {
   @IsCalendarDate()
-  startedOn: string;
+  startedOn!: string;
 
   @IsOptional()
   @IsString()
@@ -23,10 +23,10 @@ export class ProcedureStartedPayloadV1 {
 /** 第二十一条 办结: the receiver closes the case; a refusal cites its 第六条 reasons. */
 export class ConcludedPayloadV1 {
   @IsCalendarDate()
-  concludedOn: string;
+  concludedOn!: string;
 
   @IsIn(OUTCOMES)
-  outcome: Outcome;
+  outcome!: Outcome;
 
   @ValidateIf((payload: ConcludedPayloadV1) => payload.outcome === 'refused' || payload.refusalReasons !== undefined)
   @IsArray({ message: 'refusalReasons is required when the outcome is refused (第六条)' })
@@ -44,15 +44,15 @@ export class ConcludedPayloadV1 {
 /** Internal event to the scheduler: which step, when. The scheduler re-reads the handoff itself. */
 export class StepRecordedPayloadV1 {
   @IsIn(STEP_ORDER)
-  step: Step;
+  step!: Step;
 
   @IsISO8601({ strict: true })
-  occurredAt: string;
+  occurredAt!: string;
 }
 
 /** 第二十一条 办结后反馈: the outcome reported to the sender within 5 working days of closing. */
 export class FeedbackPayloadV1 {
   @IsString()
   @Length(1, 5000)
-  summary: string;
+  summary!: string;
 }

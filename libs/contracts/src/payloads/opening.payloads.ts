@@ -7,15 +7,15 @@ import { CaseSubjectDto } from './case-subject.dto.js';
 export class JudicialReferralPayloadV1 extends CaseSubjectDto {
   /** The 5-working-day clock of 第十九条 ¶1 starts the day after this date. */
   @IsCalendarDate()
-  investigationEndedOn: string;
+  investigationEndedOn!: string;
 
   @IsString()
   @Length(1, 5000)
-  findings: string;
+  findings!: string;
 
   @IsString()
   @Length(1, 2000)
-  suggestion: string;
+  suggestion!: string;
 }
 
 /** 第十九条 ¶2: advance referral (先行移送) while the judicial case is open. */
@@ -23,7 +23,7 @@ export class AdvanceReferralPayloadV1 extends CaseSubjectDto {
   /** 第十九条 ¶2 "应当说明理由": the referral must state why it cannot wait. */
   @IsString()
   @Length(1, 2000, { message: 'reason is required for an advance referral (第十九条 ¶2)' })
-  reason: string;
+  reason!: string;
 
   @IsOptional()
   @IsString()
@@ -32,18 +32,18 @@ export class AdvanceReferralPayloadV1 extends CaseSubjectDto {
 
   @IsString()
   @Length(1, 2000)
-  suggestion: string;
+  suggestion!: string;
 }
 
 /** 第二十条 ¶1: a department's lead (线索) to the procuratorate. */
 export class SocialLeadPayloadV1 extends CaseSubjectDto {
   /** The 5-working-day clock of 第二十条 ¶1 starts the day after this date. */
   @IsCalendarDate()
-  discoveredOn: string;
+  discoveredOn!: string;
 
   @IsString()
   @Length(1, 5000)
-  summary: string;
+  summary!: string;
 }
 
 /** 第二十条 ¶2: only a life-threatening crime injury or a tort injury needing treatment qualifies. */
@@ -58,15 +58,15 @@ export class UrgentMedicalNoticePayloadV1 extends CaseSubjectDto {
 
   @IsString()
   @Length(1, 200)
-  hospital: string;
+  hospital!: string;
 
   @IsString()
   @Length(1, 2000)
-  condition: string;
+  condition!: string;
 
   /** When the department learned of the emergency (an instant; the acknowledgement clock is in hours). */
   @IsISO8601({ strict: true })
-  noticedAt: string;
+  noticedAt!: string;
 
   @IsOptional()
   @IsNumber({ maxDecimalPlaces: 2 })

@@ -1,26 +1,25 @@
 import { IsEmail, IsString, Length, Matches } from 'class-validator';
-
-const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
+import { PHONE_PATTERN } from '../phone.js';
 
 /** 第二十二条: the unit's leader on the joint meeting and its liaison. */
 export class RosterRequest {
   @IsString()
   @Length(1, 30)
-  leaderName: string;
+  leaderName!: string;
 
-  @Matches(PHONE, { message: 'leaderPhone must be a mobile or landline number' })
-  leaderPhone: string;
+  @Matches(PHONE_PATTERN, { message: 'leaderPhone must be a mobile or landline number' })
+  leaderPhone!: string;
 
   @IsEmail()
-  leaderEmail: string;
+  leaderEmail!: string;
 
   @IsString()
   @Length(1, 30)
-  liaisonName: string;
+  liaisonName!: string;
 
-  @Matches(PHONE, { message: 'liaisonPhone must be a mobile or landline number' })
-  liaisonPhone: string;
+  @Matches(PHONE_PATTERN, { message: 'liaisonPhone must be a mobile or landline number' })
+  liaisonPhone!: string;
 
   @IsEmail()
-  liaisonEmail: string;
+  liaisonEmail!: string;
 }

@@ -18,7 +18,8 @@ export class RedisHealthIndicator {
         // The bus's connections queue commands while Redis is away (maxRetriesPerRequest: null); a
         // health check must not wait for it to come back.
         if (this.redis.status !== 'ready') throw new Error(`the Redis connection is ${this.redis.status}`);
-        const answer = await this.redis.ping();
+        // ioredis types the answer as 'PONG'; what came over the wire is what the check is for.
+        const answer: string = await this.redis.ping();
         if (answer !== 'PONG') throw new Error(`PING answered ${answer}`);
       })
       .withTimeout(timeoutMs);
