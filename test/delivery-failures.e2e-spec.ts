@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
+import { untilIdle } from './support/quiescence.js';
 import { advanceReferral, judicialReferral } from './support/factories.js';
 
 // What happens when a delivery cannot be made: a unit's system that is briefly down, one that is
@@ -46,11 +47,12 @@ async function deadLetterJobs(queue: Queue, messageId: string) {
   return jobs.filter((job) => job.data.messageId === messageId);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a unit system that is briefly down, or a message that cannot be taken', () => {
   let bus: BusFixture;
   let connection: Redis;
+  let deliveryQueue: Queue;
+  const deliveries = () => deliveryQueue;
   const procuratorate = () => bus.adapter('procuratorate');
   const civilAffairs = () => bus.adapter('civil-affairs');
   const education = () => bus.adapter('education');
@@ -60,9 +62,11 @@ describe('a unit system that is briefly down, or a message that cannot be taken'
       extraEnv: { DELIVERY_BACKOFF_MS: '100' },
     });
     connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    deliveryQueue = new Queue('delivery.civil-affairs', { prefix: bus.queuePrefix, connection });
   });
 
   afterAll(async () => {
+    await deliveryQueue?.close();
     connection?.disconnect();
     await bus?.stop();
   });
@@ -76,8 +80,8 @@ describe('a unit system that is briefly down, or a message that cannot be taken'
     await eventually(async () => {
       expect(await inboxRow(bus, 'civil-affairs', messageId)).toMatchObject({ deliveryStatus: 'delivered', deliveryAttempts: 4, lastDeliveryError: null });
     });
-    // Give a stray extra attempt time to show itself before counting.
-    await sleep(1_000);
+    // Count once the delivery queue has nothing left that could run: no stray attempt can follow.
+    await untilIdle(deliveries());
     const hooks = bus.systems.for('civil-affairs');
     expect(hooks).toHaveLength(1);
     expect(hooks[0]).toMatchObject({ messageId, type: 'handoff.judicial-referral', signatureValid: true });
@@ -162,6 +166,8 @@ describe('a unit system that is briefly down, or a message that cannot be taken'
 describe('a unit system that is down for every attempt', () => {
   let bus: BusFixture;
   let connection: Redis;
+  let deliveryQueue: Queue;
+  const deliveries = () => deliveryQueue;
   const procuratorate = () => bus.adapter('procuratorate');
   const civilAffairs = () => bus.adapter('civil-affairs');
 
@@ -170,9 +176,11 @@ describe('a unit system that is down for every attempt', () => {
       extraEnv: { DELIVERY_ATTEMPTS: '3', DELIVERY_BACKOFF_MS: '100' },
     });
     connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    deliveryQueue = new Queue('delivery.civil-affairs', { prefix: bus.queuePrefix, connection });
   });
 
   afterAll(async () => {
+    await deliveryQueue?.close();
     connection?.disconnect();
     await bus?.stop();
   });
@@ -186,8 +194,8 @@ describe('a unit system that is down for every attempt', () => {
     await eventually(async () => {
       expect(await inboxRow(bus, 'civil-affairs', messageId)).toMatchObject({ deliveryStatus: 'failed' });
     });
-    // No fourth attempt: the count stays at the configured 3.
-    await sleep(1_000);
+    // No fourth attempt: once the job failed for good the queue is idle, and the count stays at the configured 3.
+    await untilIdle(deliveries());
     const row = await inboxRow(bus, 'civil-affairs', messageId);
     expect(row).toMatchObject({ deliveryStatus: 'failed', deliveryAttempts: 3, lastDeliveryError: 'HTTP 503' });
     expect(bus.systems.for('civil-affairs')).toHaveLength(0);

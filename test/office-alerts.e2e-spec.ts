@@ -1,6 +1,7 @@
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
 import { judicialReferral, person } from './support/factories.js';
+import { afterSweeps } from './support/quiescence.js';
 import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
 import { type ReceivedMail, SmtpSink } from './support/smtp-sink.js';
 
@@ -185,7 +186,7 @@ describe('alerts reach the office by webhook and everyone concerned by e-mail', 
 
     // Time goes on; nothing is sent again, and the office's system never saw the reminder.
     clock.set(after(obligation.dueAt, 30 * 24 * 3600_000));
-    await new Promise((r) => setTimeout(r, 1_000));
+    await afterSweeps(scheduler.baseUrl); // two full passes after the clock moved: whatever was due has fired
     const alerts = await alertsFor(handoffId);
     expect(alerts.map((a) => a.level)).toEqual(['reminder-1', 'overdue', 'overdue-leader']);
     expect(smtp.received.filter((m) => alerts.some((a) => a.id === m.alertId)).map((m) => m.alertId)).toEqual([reminder.id, overdue.id, leader.id]);
@@ -211,7 +212,7 @@ describe('alerts reach the office by webhook and everyone concerned by e-mail', 
     expect(failedAttempts.map((line) => /failed attempt (\d+)/.exec(line)?.[1])).toEqual(['1', '2', '3']);
     expect(failedAttempts.every((line) => line.includes('HTTP 503'))).toBe(true);
 
-    await new Promise((r) => setTimeout(r, 1_000));
+    await afterSweeps(scheduler.baseUrl); // two full passes after the clock moved: whatever was due has fired
     const hooks = officeHooksOf(overdue.id);
     expect(hooks).toHaveLength(1);
     expect(hooks[0].signatureValid).toBe(true);
@@ -270,7 +271,7 @@ describe('alerts reach the office by webhook and everyone concerned by e-mail', 
     }
 
     // Nothing went out twice: every roster alert of this file (the first roster too) once per channel.
-    await new Promise((r) => setTimeout(r, 500));
+    await afterSweeps(scheduler.baseUrl);
     const all = await rosterAlerts();
     expect(all).toHaveLength(3);
     for (const alert of all) {

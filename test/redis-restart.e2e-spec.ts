@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
+import { untilIdle } from './support/quiescence.js';
 import { judicialReferral } from './support/factories.js';
 import { RedisServer } from './support/redis-server.js';
 
@@ -90,7 +91,7 @@ describe('a Redis restart loses the queued jobs; the outbox republishes them', (
     expect(handoff.body.currentStep).toBe('received');
 
     // Redelivery keeps going for a while after a restart; nothing more may arrive later.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await untilIdle(inboxOfEducation);
     expect((await education().get('/inbox')).body.items).toHaveLength(1);
     expect(bus.systems.for('procuratorate', 'handoff.receipt').filter((hook) => hook.body.handoffId === handoffId)).toHaveLength(1);
   });

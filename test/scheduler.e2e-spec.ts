@@ -1,6 +1,7 @@
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
 import { judicialReferral, socialLead } from './support/factories.js';
+import { afterSweeps } from './support/quiescence.js';
 import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
 
 // The scheduler as its own process, over real Redis and PostgreSQL, with a clock the test moves
@@ -119,7 +120,7 @@ describe('the scheduler keeps the clocks and escalates', () => {
 
     // Time goes on; nothing more fires for this obligation.
     clock.set(after(leaderAt, 30 * 24 * 3600_000));
-    await new Promise((r) => setTimeout(r, 500));
+    await afterSweeps(scheduler.baseUrl); // two full passes after the clock moved
     expect(await alertsFor(handoffId)).toHaveLength(3);
     await eventually(() => expect(officeHooksFor(handoffId).map((h) => h.body.level).sort()).toEqual(['overdue', 'overdue-leader']));
 
@@ -150,7 +151,7 @@ describe('the scheduler keeps the clocks and escalates', () => {
     expect(fulfilled.nextLevel).toBeNull();
 
     clock.set(after(obligation.dueAt, 30 * 24 * 3600_000));
-    await new Promise((r) => setTimeout(r, 500));
+    await afterSweeps(scheduler.baseUrl); // two full passes after the clock moved
     expect((await alertsFor(handoffId)).map((a) => a.level)).toEqual(['overdue']);
     clock.set(new Date());
   });
@@ -176,7 +177,7 @@ describe('the scheduler keeps the clocks and escalates', () => {
     const leaderTimes = await bus.db.query<{ t: Date }>(`SELECT max("nextActionAt") AS t FROM "Obligation" WHERE "handoffId" = ANY($1::uuid[]) AND rule = $2`, [ids, RULE]);
     clock.set(new Date(leaderTimes[0].t.getTime() + 60_000));
     await eventually(async () => expect(await count('overdue-leader')).toBe(30), 30_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await afterSweeps(scheduler.baseUrl); // two full passes after the clock moved
 
     const perLevel = await bus.db.query<{ handoffId: string; level: string; n: string }>(
       `SELECT "handoffId", level, count(*) AS n FROM "Alert" WHERE "handoffId" = ANY($1::uuid[]) GROUP BY 1, 2`,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
 import { type AlertLevel, alertSchedule, dueAlerts, obligationAlert } from '#deadlines';
+import { BusMetrics } from '#observability';
 import { OfficeScope } from '#persistence';
 import { OutboxRelay } from '#bus';
 import type { AgencyCode } from '#contracts';
@@ -29,6 +30,7 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
     private readonly rules: DeadlineRuleBook,
     @Inject(schedulerConfig.KEY) private readonly settings: SchedulerSettings,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: BusMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -90,6 +92,7 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
       let handled = 0;
       try {
         handled = await this.sweepOnce();
+        this.metrics.sweepPass();
       } catch (error) {
         this.logger.error(`sweep failed: ${error instanceof Error ? error.message : String(error)}`);
       }

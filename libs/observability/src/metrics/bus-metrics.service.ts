@@ -30,6 +30,7 @@ export class BusMetrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   private readonly deliveryAttempts: Counter<'channel' | 'outcome'>;
   private readonly collectorUp: Gauge<'collector'>;
+  private readonly sweepPasses: Counter;
   private readonly collectors: ScrapeCollector[] = [];
   private readonly logger = new Logger(BusMetrics.name);
 
@@ -46,6 +47,11 @@ export class BusMetrics {
       name: 'bus_delivery_attempts_total',
       help: 'Attempts to deliver to a unit system (webhook) or to the office (webhook, e-mail), by outcome',
       labelNames: ['channel', 'outcome'],
+      registers: [this.registry],
+    });
+    this.sweepPasses = new Counter({
+      name: 'bus_sweep_passes_total',
+      help: 'Passes of the scheduler\'s deadline sweep completed (a stalled sweep stops this counter)',
       registers: [this.registry],
     });
     this.collectorUp = this.gauge({
@@ -67,6 +73,11 @@ export class BusMetrics {
 
   deliveryAttempt(channel: DeliveryChannel, outcome: DeliveryOutcome): void {
     this.deliveryAttempts.inc({ channel, outcome });
+  }
+
+  /** The scheduler finished a pass of its sweep (whatever it found due). */
+  sweepPass(): void {
+    this.sweepPasses.inc();
   }
 
   addCollector(collector: ScrapeCollector): void {
