@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { schedulerConfig, type SchedulerSettings } from '#config';
 import { OFFICE_ALERTS_QUEUE, SCHEDULER_QUEUE } from '#contracts';
-import { createValidationPipe, ProblemFilter } from '#http';
+import { createValidationPipe, ProblemFilter, useJsonBodies } from '#http';
 import { useObservability } from '#observability';
 import { connectBusConsumers } from '#bus';
 import { InvalidCalendarUploadError } from './calendar/calendar.service.js';
@@ -15,7 +15,7 @@ export async function bootstrapScheduler(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(SchedulerModule, { bodyParser: false, bufferLogs: true });
   useObservability(app); // JSON logs through pino, HTTP latency
   const settings = app.get<SchedulerSettings>(schedulerConfig.KEY);
-  app.useBodyParser('json', { limit: 262_144 });
+  useJsonBodies(app, 262_144); // JSON only (else 415), larger bodies 413
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter([[InvalidCalendarUploadError, HttpStatus.BAD_REQUEST]]));
   app.enableShutdownHooks();
