@@ -6,7 +6,7 @@ import { ObservabilityModule } from '#observability';
 import { OutboxRepository, PersistenceModule } from '#persistence';
 import { BullMqClient, OutboxRelay } from '#bus';
 import { AgencyContext } from './api/agency.context.js';
-import { API_KEY_DIGESTS, ApiKeyGuard } from '#http';
+import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard } from '#http';
 import { HandoffsController } from './api/handoffs.controller.js';
 import { InboxController } from './api/inbox.controller.js';
 import { UnitRosterController } from './api/roster.controller.js';
@@ -57,6 +57,7 @@ import { LifecycleService } from './handoffs/lifecycle.service.js';
     },
     AgencyContext,
     { provide: API_KEY_DIGESTS, inject: [adapterConfig.KEY], useFactory: (settings: AdapterSettings) => settings.apiKeySha256 },
+    { provide: API_KEY_OWNER, inject: [adapterConfig.KEY], useFactory: (settings: AdapterSettings) => settings.agency },
     ApiKeyGuard,
     HandoffOpeningService,
     LifecycleService,

@@ -1,4 +1,5 @@
 export * from './alert.repository.js';
+export * from './api-key.repository.js';
 export * from './calendar-year.repository.js';
 export * from './console-user.repository.js';
 export * from './dead-letter.repository.js';

@@ -1,5 +1,6 @@
 import { type DynamicModule, type InjectionToken, Module, type ModuleMetadata } from '@nestjs/common';
 import { AlertRepository } from './alert.repository.js';
+import { ApiKeyRepository } from './api-key.repository.js';
 import { CalendarYearRepository } from './calendar-year.repository.js';
 import { ConsoleUserRepository } from './console-user.repository.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
@@ -27,6 +28,7 @@ const REPOSITORIES = [
   RosterRepository,
   ConsoleUserRepository,
   HandoffBoardRepository,
+  ApiKeyRepository,
 ];
 
 @Module({})
