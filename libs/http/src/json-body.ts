@@ -19,8 +19,19 @@ export function refuseNonJsonBodies(req: Request, res: Response, next: NextFunct
   next();
 }
 
-/** JSON bodies only, up to `limit` bytes (larger: 413); strict JSON (an object or an array at the top). */
+/** JSON bodies only, up to `limit` bytes (larger: 413); strict JSON (an object or an array at the top); no server details. */
 export function useJsonBodies(app: NestExpressApplication, limit: number): void {
+  hideServerDetails(app.getHttpAdapter().getInstance());
   app.use(refuseNonJsonBodies);
   app.useBodyParser('json', { limit, strict: true, type: ['application/json', 'application/*+json'] });
+}
+
+/**
+ * No stack trace in any answer: every error goes through ProblemFilter, and should one escape to
+ * Express's last handler, that handler prints stacks unless its app is in "production" (it reads
+ * this setting, not NODE_ENV, per request). And no X-Powered-By advertising the framework.
+ */
+export function hideServerDetails(server: { set(setting: string, value: unknown): unknown; disable(setting: string): unknown }): void {
+  server.set('env', 'production');
+  server.disable('x-powered-by');
 }

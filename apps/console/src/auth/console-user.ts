@@ -7,6 +7,8 @@ export interface SignedInUser {
   username: string;
   role: 'operator' | 'office' | 'unit';
   agency: AgencyCode | null;
+  /** the CSRF token of the form posting to `action`, bound to this session (auth/csrf-token.ts) */
+  csrf: (action: string) => string;
 }
 
 export function viewerOf(user: SignedInUser): Viewer {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, Res, Us
 import type { Request, Response } from 'express';
 import { CLOCK, type Clock } from '#config';
 import { AlertRepository } from '#persistence';
+import { csrfInput } from '../auth/csrf.js';
 import { Roles, RolesGuard } from '../auth/roles.guard.js';
 import { html } from '../views/html.js';
 import { beijing, LEVEL_LABEL, unitName } from '../views/labels.js';
@@ -34,8 +35,8 @@ export class EscalationInboxController {
               <td>${alert.summary} ${alert.handoffId ? html`<a href="/handoffs/${alert.handoffId}">查看移送</a>` : ''}</td>
               <td>${beijing(alert.createdAt)}</td>
               <td>${canAct
-                ? html`<form method="post" action="/escalations/${alert.id}/acknowledge"><button type="submit">确认</button></form>
-                  <form method="post" action="/escalations/${alert.id}/notes"><input name="text" placeholder="备注" required><button type="submit">添加备注</button></form>`
+                ? html`<form method="post" action="/escalations/${alert.id}/acknowledge">${csrfInput(req.user!, `/escalations/${alert.id}/acknowledge`)}<button type="submit">确认</button></form>
+                  <form method="post" action="/escalations/${alert.id}/notes">${csrfInput(req.user!, `/escalations/${alert.id}/notes`)}<input name="text" placeholder="备注" required><button type="submit">添加备注</button></form>`
                 : '—'}</td></tr>`,
           )}</tbody></table>`,
         )}`;
