@@ -20,6 +20,14 @@ import { queueAccess } from './queues/queue-access.js';
 import { QueueBoard } from './queues/queue-board.js';
 import { RootController } from './root.controller.js';
 
+/** Bull Board's own Express app, without the X-Powered-By header it would add to every answer. */
+class QuietExpressAdapter extends ExpressAdapter {
+  constructor() {
+    super();
+    (this.getRouter() as { disable(setting: string): void }).disable('x-powered-by');
+  }
+}
+
 /** The operators' and the office's web console. */
 @Module({
   imports: [
@@ -42,7 +50,7 @@ import { RootController } from './root.controller.js';
       useFactory: (settings: ConsoleSettings) => [{ name: 'login', ttl: 60_000, limit: settings.loginAttemptsPerMinute }],
     }),
     // queueAccess runs with Bull Board's router, for exactly the requests it answers: operators only.
-    BullBoardModule.forRoot({ route: '/queues', adapter: ExpressAdapter, middleware: queueAccess, boardOptions: { uiConfig: { boardTitle: '消息队列' } } }),
+    BullBoardModule.forRoot({ route: '/queues', middleware: queueAccess, adapter: QuietExpressAdapter, boardOptions: { uiConfig: { boardTitle: '消息队列' } } }),
   ],
   controllers: [RootController, LoginController, BoardController, TimelinessController, EscalationInboxController],
   providers: [
