@@ -7,16 +7,19 @@ import type { NextFunction, Request, Response } from 'express';
  */
 export function refuseNonJsonBodies(req: Request, res: Response, next: NextFunction): void {
   // req.is() is null when the request has no body, false when it has one of another type.
-  if (req.is(['application/json', 'application/*+json']) === false) {
-    res.status(415).json({
-      statusCode: 415,
-      error: 'UNSUPPORTED_MEDIA_TYPE',
-      message: 'send the body as JSON (Content-Type: application/json)',
-      problems: [{ field: '', message: 'send the body as JSON (Content-Type: application/json)' }],
-    });
-    return;
+  const type = req.is(['application/json', 'application/*+json']);
+  if (type === false) return unsupported(res, 'send the body as JSON (Content-Type: application/json)');
+  // JSON is UTF-8 (RFC 8259 §8.1). body-parser would decode any charset iconv-lite knows (UTF-7,
+  // UTF-16, GBK…), turning bytes the caller did not mean into text that passes validation.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (type !== null && charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    return unsupported(res, 'JSON bodies are UTF-8: send charset=utf-8 or no charset');
   }
   next();
+}
+
+function unsupported(res: Response, message: string): void {
+  res.status(415).json({ statusCode: 415, error: 'UNSUPPORTED_MEDIA_TYPE', message, problems: [{ field: '', message }] });
 }
 
 /** JSON bodies only, up to `limit` bytes (larger: 413); strict JSON (an object or an array at the top); no server details. */
