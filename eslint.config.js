@@ -58,7 +58,7 @@ export default defineConfig(
     // The e2e tests talk to the processes over HTTP: a response body is parsed JSON, `any` by
     // nature, and the test's expect(...) is what checks its shape. Typing every body first would
     // repeat each assertion as a cast, so the no-unsafe-* family is off for them alone.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', '**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -6,7 +6,7 @@ import { ObservabilityModule } from '#observability';
 import { PersistenceModule } from '#persistence';
 import { BullMqDriver, DEFAULT_ALERT_RETRY, OutboxRelay, QUEUE_DRIVER, type QueueDriver } from '#bus';
 import { AgencyContext } from './api/agency.context.js';
-import { API_KEY_DIGESTS, ApiKeyGuard } from '#http';
+import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard } from '#http';
 import { HandoffsController } from './api/handoffs.controller.js';
 import { InboxController } from './api/inbox.controller.js';
 import { UnitRosterController } from './api/roster.controller.js';
@@ -65,6 +65,7 @@ export const adapterQueueDriver = {
     },
     AgencyContext,
     { provide: API_KEY_DIGESTS, inject: [adapterConfig.KEY], useFactory: (settings: AdapterSettings) => settings.apiKeySha256 },
+    { provide: API_KEY_OWNER, inject: [adapterConfig.KEY], useFactory: (settings: AdapterSettings) => settings.agency },
     ApiKeyGuard,
     HandoffOpeningService,
     LifecycleService,

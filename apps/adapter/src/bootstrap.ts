@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { adapterConfig, type AdapterSettings } from '#config';
 import { AdapterModule } from './adapter.module.js';
-import { createValidationPipe, ProblemFilter } from '#http';
+import { createValidationPipe, ProblemFilter, useJsonBodies } from '#http';
 import { useObservability } from '#observability';
 import { ADAPTER_ERROR_STATUSES } from './api/error-statuses.js';
 import { serveOpenApi } from './openapi.js';
@@ -14,7 +14,7 @@ export async function bootstrapAdapter(): Promise<NestExpressApplication> {
   useObservability(app); // JSON logs through pino, HTTP latency
   const settings = app.get<AdapterSettings>(adapterConfig.KEY);
   // An oversized body is refused with 413 before it is parsed (issue: bad input).
-  app.useBodyParser('json', { limit: settings.maxBodyBytes });
+  useJsonBodies(app, settings.maxBodyBytes); // JSON only (else 415), larger bodies 413
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter(ADAPTER_ERROR_STATUSES));
   app.enableShutdownHooks();

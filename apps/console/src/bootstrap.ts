@@ -1,25 +1,64 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
+import express from 'express';
+import helmet from 'helmet';
 import { consoleConfig, type ConsoleSettings } from '#config';
-import { createValidationPipe, ProblemFilter } from '#http';
+import { createValidationPipe, hideServerDetails, ProblemFilter } from '#http';
 import { useObservability } from '#observability';
 import { SessionMiddleware } from './auth/session.middleware.js';
 import { ConsoleModule } from './console.module.js';
 
 /** Starts the console: pages for the office and units, Bull Board for operators, behind sign-in. */
 export async function bootstrapConsole(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ConsoleModule, { bodyParser: false, bufferLogs: true });
+  // Express matches paths case-insensitively and ignores a trailing slash unless told otherwise, and
+  // its router is made with the first middleware: so the instance is configured before Nest sees it.
+  // A route is reached only as it is written (/queues, not /QUEUES or /queues/), so what the
+  // session middleware and the guards see is the route that answers (issue 9).
+  const server = express();
+  server.set('case sensitive routing', true);
+  server.set('strict routing', true);
+  hideServerDetails(server);
+  const app = await NestFactory.create<NestExpressApplication>(ConsoleModule, new ExpressAdapter(server), { bodyParser: false, bufferLogs: true });
   useObservability(app); // JSON logs through pino, HTTP latency
   const settings = app.get<ConsoleSettings>(consoleConfig.KEY);
-  app.useBodyParser('urlencoded', { extended: false, limit: '16kb' });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          baseUri: ["'self'"],
+          objectSrc: ["'none'"],
+          scriptSrc: ["'self'"],
+          scriptSrcAttr: ["'none'"],
+          // The pages carry their style inline; Bull Board's React sets inline styles too.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          ...(settings.cookieSecure ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      // Served over plain HTTP locally: HSTS only where the console is behind HTTPS (COOKIE_SECURE).
+      strictTransportSecurity: settings.cookieSecure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      frameguard: { action: 'deny' },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  // Pages that name cases are not kept by browsers or proxies.
+  app.use((_req: express.Request, res: express.Response, next: express.NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.useBodyParser('urlencoded', { extended: false, limit: '16kb', parameterLimit: 50 });
   app.use(cookieParser());
   // Before every route and before Bull Board's router: no page without a session.
   const sessions = app.get(SessionMiddleware);
-  app.use((req: Parameters<SessionMiddleware['use']>[0], res: Parameters<SessionMiddleware['use']>[1], next: () => void) =>
-    sessions.use(req, res, next).catch(next),
-  );
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => sessions.use(req, res, next).catch(next));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();

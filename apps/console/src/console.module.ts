@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { CLOCK, consoleConfig, type ConsoleSettings, systemClock } from '#config';
 import { ObservabilityModule } from '#observability';
 import { PersistenceModule } from '#persistence';
+import { CsrfGuard } from './auth/csrf.js';
 import { LoginController } from './auth/login.controller.js';
 import { RolesGuard } from './auth/roles.guard.js';
 import { SessionMiddleware } from './auth/session.middleware.js';
@@ -14,8 +16,17 @@ import { BoardCalendar } from './board/board-calendar.js';
 import { BoardController } from './board/board.controller.js';
 import { EscalationInboxController } from './board/escalation-inbox.controller.js';
 import { TimelinessController } from './board/timeliness.controller.js';
+import { queueAccess } from './queues/queue-access.js';
 import { QueueBoard } from './queues/queue-board.js';
 import { RootController } from './root.controller.js';
+
+/** Bull Board's own Express app, without the X-Powered-By header it would add to every answer. */
+class QuietExpressAdapter extends ExpressAdapter {
+  constructor() {
+    super();
+    (this.getRouter() as { disable(setting: string): void }).disable('x-powered-by');
+  }
+}
 
 /** The operators' and the office's web console. */
 @Module({
@@ -38,9 +49,14 @@ import { RootController } from './root.controller.js';
       inject: [consoleConfig.KEY],
       useFactory: (settings: ConsoleSettings) => [{ name: 'login', ttl: 60_000, limit: settings.loginAttemptsPerMinute }],
     }),
-    BullBoardModule.forRoot({ route: '/queues', adapter: ExpressAdapter, boardOptions: { uiConfig: { boardTitle: '消息队列' } } }),
+    // queueAccess runs with Bull Board's router, for exactly the requests it answers: operators only.
+    BullBoardModule.forRoot({ route: '/queues', middleware: queueAccess, adapter: QuietExpressAdapter, boardOptions: { uiConfig: { boardTitle: '消息队列' } } }),
   ],
   controllers: [RootController, LoginController, BoardController, TimelinessController, EscalationInboxController],
-  providers: [{ provide: CLOCK, useValue: systemClock }, SessionService, SessionMiddleware, RolesGuard, BoardCalendar, QueueBoard],
+  providers: [
+    { provide: CLOCK, useValue: systemClock },
+    // Every POST to the console's own routes carries its form's token (auth/csrf.ts).
+    { provide: APP_GUARD, useClass: CsrfGuard },
+    SessionService, SessionMiddleware, RolesGuard, BoardCalendar, QueueBoard],
 })
 export class ConsoleModule {}

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { schedulerConfig, type SchedulerSettings } from '#config';
-import { createValidationPipe, ProblemFilter } from '#http';
+import { createValidationPipe, ProblemFilter, useJsonBodies } from '#http';
 import { useObservability } from '#observability';
 import { InvalidCalendarUploadError } from './calendar/calendar.service.js';
 import { SchedulerModule } from './scheduler.module.js';
@@ -13,7 +13,7 @@ export async function bootstrapScheduler(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(SchedulerModule, { bodyParser: false, bufferLogs: true });
   useObservability(app); // JSON logs through pino, HTTP latency
   const settings = app.get<SchedulerSettings>(schedulerConfig.KEY);
-  app.useBodyParser('json', { limit: 262_144 });
+  useJsonBodies(app, 262_144); // JSON only (else 415), larger bodies 413
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter([[InvalidCalendarUploadError, HttpStatus.BAD_REQUEST]]));
   app.enableShutdownHooks();

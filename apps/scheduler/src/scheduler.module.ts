@@ -1,7 +1,7 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CLOCK, FileClock, schedulerConfig, type SchedulerSettings, systemClock } from '#config';
-import { API_KEY_DIGESTS, ApiKeyGuard } from '#http';
+import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard } from '#http';
 import { everyBusQueue, ObservabilityModule, OverdueObligationsCollector } from '#observability';
 import { PersistenceModule } from '#persistence';
 import { BullMqDriver, DEFAULT_DELIVERY_RETRY, DEFAULT_INBOX_RETRY, QUEUE_DRIVER, type QueueDriver } from '#bus';
@@ -57,6 +57,7 @@ export const schedulerQueueDriver = {
       useFactory: (settings: SchedulerSettings) => (settings.clockFile ? new FileClock(settings.clockFile) : systemClock),
     },
     { provide: API_KEY_DIGESTS, inject: [schedulerConfig.KEY], useFactory: (settings: SchedulerSettings) => settings.officeApiKeySha256 },
+    { provide: API_KEY_OWNER, useValue: 'office' },
     ApiKeyGuard,
     deadlineRulesProvider,
     CalendarService,

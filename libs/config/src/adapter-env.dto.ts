@@ -23,7 +23,10 @@ export class AdapterEnv extends BusProcessEnv {
   @Min(1_000)
   OUTBOX_REDELIVER_AFTER_MS = 60_000;
 
-  /** SHA-256 (hex) of each API key the unit's system may present; several allow rotation */
+  /**
+   * SHA-256 (hex) of each boot-time API key the unit's system may present: the fallback beside the
+   * ApiKey table, where `npm run keys` rotates and revokes keys (a row for the same digest decides)
+   */
   @Transform(toList)
   @Matches(/^[0-9a-f]{64}$/, { each: true, message: 'API_KEY_SHA256 must be comma-separated SHA-256 hex digests' })
   API_KEY_SHA256!: string[];

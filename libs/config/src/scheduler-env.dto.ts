@@ -10,7 +10,7 @@ export class SchedulerEnv extends BusProcessEnv {
   @Max(65535)
   PORT = 3200;
 
-  /** SHA-256 (hex) of each API key of the joint-meeting office's system */
+  /** SHA-256 (hex) of each boot-time key of the joint-meeting office's system; beside the ApiKey table (`npm run keys -- rotate office`) */
   @Transform(toList)
   @Matches(/^[0-9a-f]{64}$/, { each: true, message: 'OFFICE_API_KEY_SHA256 must be comma-separated SHA-256 hex digests' })
   OFFICE_API_KEY_SHA256!: string[];

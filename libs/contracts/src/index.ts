@@ -2,6 +2,8 @@ export * from './agency-codes.js';
 export * from './calendar-date.js';
 export * from './envelope.js';
 export * from './handoff.enums.js';
+export * from './hostile-input.js';
+export * from './instant.js';
 export * from './message-types.js';
 export * from './payloads/case-subject.dto.js';
 export * from './payloads/lifecycle.payloads.js';

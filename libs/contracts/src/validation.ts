@@ -1,5 +1,6 @@
 import { type ClassConstructor, plainToInstance } from 'class-transformer';
 import { type ValidationError, validateSync } from 'class-validator';
+import { hostileInputProblems } from './hostile-input.js';
 
 /** One thing wrong with an input, named by its path (e.g. `person.idNumber`). */
 export interface Problem {
@@ -24,6 +25,8 @@ export function validatePlain<T extends object>(cls: ClassConstructor<T>, plain:
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     return { ok: false, problems: [{ field: '', message: 'must be a JSON object' }] };
   }
+  const hostile = hostileInputProblems(plain);
+  if (hostile.length > 0) return { ok: false, problems: hostile };
   const instance = plainToInstance(cls, plain);
   const problems = flattenValidationErrors(validateSync(instance, VALIDATOR_OPTIONS));
   return problems.length === 0 ? { ok: true, value: instance } : { ok: false, problems };

@@ -41,7 +41,20 @@ export class ProblemFilter implements ExceptionFilter {
         : [{ field: error.step ?? '', message: error.message }];
       return { status: known[1], message: error.message, problems };
     }
+    // Errors of Express middleware (body-parser: 413 too large, 415 charset, 400 bad encoding) carry
+    // an HTTP status of their own; their messages are written to be shown (http-errors' `expose`).
+    const client = clientErrorOf(exception);
+    if (client) return { status: client.status, message: client.message, problems: [{ field: '', message: client.message }] };
+    // Anything else is the bus's fault: logged with its stack, answered without it.
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     return { status: 500, message: 'internal error', problems: [] };
   }
+}
+
+function clientErrorOf(exception: unknown): { status: number; message: string } | null {
+  if (typeof exception !== 'object' || exception === null) return null;
+  const { status, statusCode, expose, message } = exception as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };
+  const code = typeof status === 'number' ? status : statusCode;
+  if (typeof code !== 'number' || code < 400 || code > 499) return null;
+  return { status: code, message: expose === true && typeof message === 'string' ? message : (HttpStatus[code] ?? 'bad request').toLowerCase().replaceAll('_', ' ') };
 }

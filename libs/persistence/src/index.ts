@@ -11,6 +11,7 @@ export type { NewObligation } from './obligation.repository.js';
 export * from './observation.queries.js';
 export * from './office-scope.js';
 export type { ClaimedMessage } from './outbox.repository.js';
+export * from './api-key.repository.js';
 export * from './persistence.module.js';
 export { SCRAPE_STATEMENT_TIMEOUT_MS } from './bounded-query.js';
 export type { RosterPeople } from './roster.repository.js';

@@ -3,6 +3,7 @@ import { AgencyScope } from './agency-scope.js';
 import { ObservationQueries } from './observation.queries.js';
 import { OfficeScope } from './office-scope.js';
 import { DATABASE_URL, PrismaService } from './prisma.service.js';
+import { ApiKeyRepository } from './api-key.repository.js';
 
 /** Provides the two scopes; the Prisma client stays inside (ARCHITECTURE §9). */
 @Module({})
@@ -16,8 +17,8 @@ export class PersistenceModule {
       module: PersistenceModule,
       global: true,
       imports: options.imports ?? [],
-      providers: [{ provide: DATABASE_URL, inject: options.inject ?? [], useFactory: options.databaseUrl }, PrismaService, AgencyScope, OfficeScope, ObservationQueries],
-      exports: [AgencyScope, OfficeScope, ObservationQueries],
+      providers: [{ provide: DATABASE_URL, inject: options.inject ?? [], useFactory: options.databaseUrl }, PrismaService, AgencyScope, OfficeScope, ObservationQueries, ApiKeyRepository],
+      exports: [AgencyScope, OfficeScope, ObservationQueries, ApiKeyRepository],
     };
   }
 }

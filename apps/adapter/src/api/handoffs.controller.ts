@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
@@ -76,7 +76,7 @@ export class HandoffsController {
   @ApiOperation({ summary: 'The receiving unit has started its procedure (第二十一条, within 5 working days of receipt)' })
   @ApiBody(schemaRef(ProcedureStartedPayloadV1.name))
   @ApiHeader(IDEMPOTENCY_HEADER)
-  procedureStarted(@Param('id') id: string, @Body() body: ProcedureStartedPayloadV1, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  procedureStarted(@Param('id', ParseUUIDPipe) id: string, @Body() body: ProcedureStartedPayloadV1, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.report(id, 'procedure-started', body, req, res);
   }
 
@@ -84,7 +84,7 @@ export class HandoffsController {
   @ApiOperation({ summary: 'The receiving unit has closed the case (办结); a refusal cites 第六条' })
   @ApiBody(schemaRef(ConcludedPayloadV1.name))
   @ApiHeader(IDEMPOTENCY_HEADER)
-  concluded(@Param('id') id: string, @Body() body: ConcludedPayloadV1, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  concluded(@Param('id', ParseUUIDPipe) id: string, @Body() body: ConcludedPayloadV1, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.report(id, 'concluded', body, req, res);
   }
 
@@ -92,7 +92,7 @@ export class HandoffsController {
   @ApiOperation({ summary: 'Feedback to the sender on the outcome (第二十一条, within 5 working days of closing)' })
   @ApiBody(schemaRef(FeedbackPayloadV1.name))
   @ApiHeader(IDEMPOTENCY_HEADER)
-  feedback(@Param('id') id: string, @Body() body: FeedbackPayloadV1, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  feedback(@Param('id', ParseUUIDPipe) id: string, @Body() body: FeedbackPayloadV1, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.report(id, 'feedback-given', body, req, res);
   }
 
@@ -106,7 +106,7 @@ export class HandoffsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One handoff with its timeline (403 unless the unit sent or received it)' })
-  async get(@Param('id') id: string) {
+  async get(@Param('id', ParseUUIDPipe) id: string) {
     return presentHandoff(await this.agency.store.handoffs.findVisible(id));
   }
 

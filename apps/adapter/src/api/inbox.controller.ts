@@ -38,7 +38,7 @@ export class InboxController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge a message: it leaves the inbox listing. Repeating it is harmless.' })
   async acknowledge(@Param('messageId') messageId: string) {
-    const found = /^[0-9a-f-]{36}$/i.test(messageId) && (await this.agency.store.inbox.acknowledge(messageId, this.clock.now()));
+    const found = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(messageId) && (await this.agency.store.inbox.acknowledge(messageId, this.clock.now()));
     if (!found) throw new NotFoundException(`no message ${messageId} in ${this.agency.code}'s inbox`);
     return { messageId, acknowledged: true };
   }

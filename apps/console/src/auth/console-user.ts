@@ -9,6 +9,8 @@ export interface SignedInUser {
   username: string;
   role: 'operator' | 'office' | 'unit';
   agency: AgencyCode | null;
+  /** the CSRF token of the form posting to `action`, bound to this session (auth/csrf-token.ts) */
+  csrf: (action: string) => string;
 }
 
 /** The user SessionMiddleware put on the request; a page behind it without one is refused, not rendered. */

@@ -5,6 +5,7 @@ import { CLOCK, type Clock, consoleConfig, type ConsoleSettings } from '#config'
 import type { AgencyCode } from '#contracts';
 import { OfficeScope } from '#persistence';
 import type { SignedInUser } from './console-user.js';
+import { csrfToken } from './csrf-token.js';
 import { verifyPassword } from './password.js';
 
 export const SESSION_COOKIE = 'bus_session';
@@ -40,7 +41,15 @@ export class SessionService {
   async userOf(token: string | undefined): Promise<SignedInUser | null> {
     if (!token) return null;
     const user = await this.office.consoleUsers.userOfSession(digest(token), this.clock.now());
-    return user ? { id: user.id, username: user.username, role: user.role as SignedInUser['role'], agency: user.agency as AgencyCode | null } : null;
+    return user
+      ? {
+          id: user.id,
+          username: user.username,
+          role: user.role as SignedInUser['role'],
+          agency: user.agency as AgencyCode | null,
+          csrf: (action: string) => csrfToken(token, action),
+        }
+      : null;
   }
 
   async signOut(token: string | undefined): Promise<void> {

@@ -6,6 +6,7 @@ import { AGENCY_CODES, PRIORITIES, STEP_ORDER } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { OfficeScope } from '#persistence';
 import { signedInUser, viewerOf } from '../auth/console-user.js';
+import { csrfInput } from '../auth/csrf.js';
 import { html } from '../views/html.js';
 import { KIND_LABEL, LEVEL_LABEL, PRIORITY_LABEL, RULE_LABEL, STEP_LABEL } from '../views/labels.js';
 import { page } from '../views/layout.js';
@@ -128,7 +129,7 @@ export class BoardController {
           <td>${a.acknowledgedAt
             ? html`已确认（${a.acknowledgedBy}）`
             : a.kind === 'escalation' && canAcknowledge
-              ? html`<form method="post" action="/escalations/${a.id}/acknowledge"><input type="hidden" name="back" value="/handoffs/${handoff.id}"><button type="submit">确认</button></form>`
+              ? html`<form method="post" action="/escalations/${a.id}/acknowledge">${csrfInput(signedInUser(req), `/escalations/${a.id}/acknowledge`)}<input type="hidden" name="back" value="/handoffs/${handoff.id}"><button type="submit">确认</button></form>`
               : '待处理'}</td></tr>`,
       )}</tbody></table>`;
     res.type('html').send(page(`移送 ${handoff.caseRef}`, signedInUser(req), body));

@@ -5,6 +5,7 @@ import { beijingTime } from '#calendar';
 import { CLOCK, type Clock } from '#config';
 import { OfficeScope } from '#persistence';
 import { signedInUser } from '../auth/console-user.js';
+import { csrfInput } from '../auth/csrf.js';
 import { Roles, RolesGuard } from '../auth/roles.guard.js';
 import { html } from '../views/html.js';
 import { LEVEL_LABEL } from '../views/labels.js';
@@ -37,8 +38,8 @@ export class EscalationInboxController {
               <td>${alert.summary} ${alert.handoffId ? html`<a href="/handoffs/${alert.handoffId}">查看移送</a>` : ''}</td>
               <td>${beijingTime(alert.createdAt)}</td>
               <td>${canAct
-                ? html`<form method="post" action="/escalations/${alert.id}/acknowledge"><button type="submit">确认</button></form>
-                  <form method="post" action="/escalations/${alert.id}/notes"><input name="text" placeholder="备注" required><button type="submit">添加备注</button></form>`
+                ? html`<form method="post" action="/escalations/${alert.id}/acknowledge">${csrfInput(signedInUser(req), `/escalations/${alert.id}/acknowledge`)}<button type="submit">确认</button></form>
+                  <form method="post" action="/escalations/${alert.id}/notes">${csrfInput(signedInUser(req), `/escalations/${alert.id}/notes`)}<input name="text" placeholder="备注" required><button type="submit">添加备注</button></form>`
                 : '—'}</td></tr>`,
           )}</tbody></table>`,
         )}`;

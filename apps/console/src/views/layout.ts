@@ -1,5 +1,6 @@
 import { unitName } from '#agencies';
 import type { SignedInUser } from '../auth/console-user.js';
+import { csrfInput } from '../auth/csrf.js';
 import { html, SafeHtml } from './html.js';
 
 const raw = (css: string) => new SafeHtml(css);
@@ -33,10 +34,10 @@ export function page(title: string, user: SignedInUser | null, body: SafeHtml): 
         <a href="/handoffs">移送案件</a>
         <a href="/timeliness">办理时效</a>
         ${user.role !== 'unit' ? html`<a href="/escalations">督办提醒</a>` : ''}
-        <a href="/queues">队列</a>
+        ${user.role === 'operator' ? html`<a href="/queues">队列</a>` : ''}
       </nav>
       <span class="who">${user.username}（${ROLE_LABEL[user.role]}${user.agency ? ` · ${unitName(user.agency)}` : ''}）
-        <form method="post" action="/logout"><button type="submit">退出</button></form></span>`
+        <form method="post" action="/logout">${csrfInput(user, '/logout')}<button type="submit">退出</button></form></span>`
     : '';
   return html`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${title} · 司法救助与社会救助衔接平台</title>

@@ -1,11 +1,12 @@
-import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
 import { IsCalendarDate } from '../calendar-date.js';
+import { IsInstant } from '../instant.js';
 import { STEP_ORDER, type Step } from '../handoff.enums.js';
 import { OUTCOMES, type Outcome, REFUSAL_REASONS, type RefusalReason } from '../policy.enums.js';
 
 /** Sent by the receiving adapter when the handoff reaches its inbox (the receipt of 第二十一条). */
 export class ReceiptPayloadV1 {
-  @IsISO8601({ strict: true })
+  @IsInstant()
   receivedAt!: string;
 }
 
@@ -46,7 +47,7 @@ export class StepRecordedPayloadV1 {
   @IsIn(STEP_ORDER)
   step!: Step;
 
-  @IsISO8601({ strict: true })
+  @IsInstant()
   occurredAt!: string;
 }
 

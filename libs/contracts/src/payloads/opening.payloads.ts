@@ -1,5 +1,6 @@
-import { IsIn, IsISO8601, IsNumber, IsOptional, IsPositive, IsString, Length } from 'class-validator';
+import { IsIn, IsNumber, IsOptional, IsPositive, IsString, Length } from 'class-validator';
 import { IsCalendarDate } from '../calendar-date.js';
+import { IsInstant } from '../instant.js';
 import { Situation } from '../policy.enums.js';
 import { CaseSubjectDto } from './case-subject.dto.js';
 
@@ -65,7 +66,7 @@ export class UrgentMedicalNoticePayloadV1 extends CaseSubjectDto {
   condition!: string;
 
   /** When the department learned of the emergency (an instant; the acknowledgement clock is in hours). */
-  @IsISO8601({ strict: true })
+  @IsInstant()
   noticedAt!: string;
 
   @IsOptional()

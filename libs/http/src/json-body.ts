@@ -1,0 +1,40 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+
+/**
+ * A body that is not JSON is refused with 415 before anything reads it. Without this, body-parser
+ * leaves a text/plain or form body unparsed and the handler would see no body at all.
+ */
+export function refuseNonJsonBodies(req: Request, res: Response, next: NextFunction): void {
+  // req.is() is null when the request has no body, false when it has one of another type.
+  const type = req.is(['application/json', 'application/*+json']);
+  if (type === false) return unsupported(res, 'send the body as JSON (Content-Type: application/json)');
+  // JSON is UTF-8 (RFC 8259 §8.1). body-parser would decode any charset iconv-lite knows (UTF-7,
+  // UTF-16, GBK…), turning bytes the caller did not mean into text that passes validation.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (type !== null && charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    return unsupported(res, 'JSON bodies are UTF-8: send charset=utf-8 or no charset');
+  }
+  next();
+}
+
+function unsupported(res: Response, message: string): void {
+  res.status(415).json({ statusCode: 415, error: 'UNSUPPORTED_MEDIA_TYPE', message, problems: [{ field: '', message }] });
+}
+
+/** JSON bodies only, up to `limit` bytes (larger: 413); strict JSON (an object or an array at the top); no server details. */
+export function useJsonBodies(app: NestExpressApplication, limit: number): void {
+  hideServerDetails(app.getHttpAdapter().getInstance());
+  app.use(refuseNonJsonBodies);
+  app.useBodyParser('json', { limit, strict: true, type: ['application/json', 'application/*+json'] });
+}
+
+/**
+ * No stack trace in any answer: every error goes through ProblemFilter, and should one escape to
+ * Express's last handler, that handler prints stacks unless its app is in "production" (it reads
+ * this setting, not NODE_ENV, per request). And no X-Powered-By advertising the framework.
+ */
+export function hideServerDetails(server: { set(setting: string, value: unknown): unknown; disable(setting: string): unknown }): void {
+  server.set('env', 'production');
+  server.disable('x-powered-by');
+}
