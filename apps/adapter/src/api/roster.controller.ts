@@ -1,9 +1,11 @@
 import { Body, Controller, Get, Inject, NotFoundException, Put, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RosterRequest } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { rosterChangedAlert } from '#deadlines';
-import { ApiKeyGuard } from '#http';
+import { ApiKeyGuard, ApiProblems } from '#http';
+import { RosterEntry } from './api.responses.js';
+import { ROSTER_EXAMPLE } from './api.examples.js';
 import { RosterRepository } from '#persistence';
 import { AgencyContext } from './agency.context.js';
 
@@ -21,6 +23,8 @@ export class UnitRosterController {
 
   @Get()
   @ApiOperation({ summary: 'The unit’s leader and liaison as the office has them' })
+  @ApiOkResponse({ type: RosterEntry })
+  @ApiProblems(401, 404)
   async get() {
     const entry = await this.roster.find(this.agency.code);
     if (!entry) throw new NotFoundException(`the office has no leader and liaison for ${this.agency.code} yet`);
@@ -29,6 +33,9 @@ export class UnitRosterController {
 
   @Put()
   @ApiOperation({ summary: 'Report the unit’s leader and liaison; the office is told of the change' })
+  @ApiBody({ schema: { $ref: '#/components/schemas/RosterRequest' }, examples: { roster: { summary: '分管领导与联络人', value: ROSTER_EXAMPLE } } })
+  @ApiOkResponse({ type: RosterEntry })
+  @ApiProblems(400, 401, 413)
   save(@Body() body: RosterRequest) {
     const agency = this.agency.code;
     return this.roster.saveAndNotify(agency, { ...body }, (entry) => rosterChangedAlert(agency, entry, this.clock.now()));

@@ -2,8 +2,8 @@ import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { SESSION_COOKIE, SessionService } from './session.service.js';
 
-/** Paths anyone may reach: the sign-in page, and the machines' endpoints. */
-const PUBLIC = [/^\/login$/, /^\/health(\/|$)/, /^\/metrics$/, /^\/assets\//];
+/** Paths anyone may reach: the sign-in page, the machines' endpoints, and the API's description. */
+const PUBLIC = [/^\/login$/, /^\/health(\/|$)/, /^\/metrics$/, /^\/assets\//, /^\/openapi\.json$/, /^\/docs(\/|$|-)/];
 
 /**
  * Every page needs a signed-in user; without one, a browser is sent to the sign-in page and an API
