@@ -1,6 +1,6 @@
 // Native ESM jest: NestJS 12 ships ESM only, which jest's CommonJS mode cannot load on Node 20.
 /** @type {import('jest').Config} */
-const libs = ['contracts', 'agencies', 'bus', 'persistence', 'config', 'calendar', 'deadlines', 'http', 'observability'];
+const libs = ['contracts', 'agencies', 'bus', 'persistence', 'config', 'calendar', 'deadlines', 'http', 'observability', 'client'];
 
 export default {
   testEnvironment: 'node',
