@@ -20,7 +20,7 @@ if (!['stand-in', 'example'].includes(unitSystem)) {
   process.exit(1);
 }
 /** The sample unit system of a unit listens on 4000 + its adapter's port (4101–4113). */
-const examplePort = (unit) => 4000 + unit.defaultPort;
+const examplePort = (unit) => 1000 + unit.defaultPort;
 
 await ensureServices({ databaseUrl, redisUrl });
 run('node', ['scripts/prisma-generate.mjs']);
@@ -108,10 +108,9 @@ function schedulerEnv() {
   };
 }
 
-function start(code, main, ownEnv) {
+function start(code, main, ownEnv, prefix = `[${code}] `) {
   const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...ownEnv };
   const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = `[${code}] `;
   for (const stream of [child.stdout, child.stderr]) {
     let partial = '';
     stream.on('data', (chunk) => {
@@ -123,7 +122,7 @@ function start(code, main, ownEnv) {
   child.on('exit', (code_, signal) => {
     children.delete(code);
     if (!stopping) {
-      console.error(`${prefix}exited (${code_ ?? signal}); stopping the bus`);
+      console.error(`[${code}] exited (${code_ ?? signal}); stopping the bus`);
       stop(1);
     }
   });
@@ -167,7 +166,7 @@ for (const code of AGENCY_CODES) start(code, 'dist/apps/adapter/src/main.js', ad
 start('scheduler', 'dist/apps/scheduler/src/main.js', schedulerEnv());
 start('console', 'dist/apps/console/src/main.js', { PORT: String(consolePort) });
 if (unitSystem === 'example') {
-  for (const code of AGENCY_CODES) start(`unit-system ${code}`, 'dist/examples/unit-system/src/main.js', exampleEnv(code));
+  for (const code of AGENCY_CODES) start(`unit-system ${code}`, 'dist/examples/unit-system/src/main.js', exampleEnv(code), ''); // it names itself
 }
 console.log('\nThe bus is starting. Each unit’s adapter, with the API key its system uses (kept in .bus/keys.json):');
 for (const code of AGENCY_CODES) {
