@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signWebhook } from '#bus';
-import { BusAdapterClient, BusApiError, busWebhookMiddleware, type OpenedHandoffs, signWebhookBody, verifyWebhook } from './index.js';
+import { UnauthorizedException } from '@nestjs/common';
+import { BusAdapterClient, BusApiError, busWebhookMiddleware, BusWebhookGuard, type OpenedHandoffs, signWebhookBody, verifyWebhook } from './index.js';
 
 // The client's runtime against a scripted HTTP server: retries, Idempotency-Key, typed errors, and
 // the webhook verifier agreeing with the bus's own signer.
@@ -128,5 +129,15 @@ describe('verifyWebhook', () => {
     } finally {
       await new Promise((resolve) => started.close(resolve));
     }
+  });
+
+  it('as a NestJS guard: needs the raw body, refuses a bad signature, leaves the delivery on the request', () => {
+    const guard = new BusWebhookGuard(secret, { nowSeconds: now });
+    const contextOf = (req: object) => ({ switchToHttp: () => ({ getRequest: () => req }) }) as never;
+    const good = { rawBody: Buffer.from(raw), headers: { 'x-bus-signature': signWebhook(secret, raw, now), 'x-bus-message-id': 'm-3', 'x-bus-message-type': 'handoff.feedback' } };
+    expect(guard.canActivate(contextOf(good))).toBe(true);
+    expect(good).toMatchObject({ busWebhook: { messageId: 'm-3', type: 'handoff.feedback' } });
+    expect(() => guard.canActivate(contextOf({ headers: good.headers }))).toThrow(UnauthorizedException);
+    expect(() => guard.canActivate(contextOf({ ...good, rawBody: Buffer.from(raw + ' ') }))).toThrow(UnauthorizedException);
   });
 });
