@@ -26,6 +26,7 @@ for (const [name, source] of [['adapter', 'adapter-procuratorate'], ['adapter-ci
 }
 
 let stale = 0;
+let written = 0;
 for (const [path, text] of Object.entries(files)) {
   let current = null;
   try {
@@ -40,8 +41,9 @@ for (const [path, text] of Object.entries(files)) {
   } else {
     mkdirSync(path.slice(0, path.lastIndexOf('/')), { recursive: true });
     writeFileSync(path, text);
+    written++;
     console.log(`wrote ${path}`);
   }
 }
 if (check && stale > 0) process.exit(1);
-console.log(check ? 'the committed OpenAPI documents and client types are up to date' : `${Object.keys(files).length} files up to date`);
+console.log(check ? 'the committed OpenAPI documents and client types are up to date' : `${Object.keys(files).length} files up to date (${written} rewritten)`);

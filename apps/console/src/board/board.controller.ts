@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, NotFoundException, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
-import { ApiCookieAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiProblems } from '#http';
 import { AGENCY_CODES, PRIORITIES, STEP_ORDER } from '#contracts';
@@ -94,7 +94,8 @@ export class BoardController {
     description: 'UTF-8 CSV, one open handoff per row',
     content: { 'text/csv': { schema: { type: 'string' }, example: '案件编号,类型,移送单位,接收单位,当前环节,优先级,期限,剩余时间,督办,移送时间,移送编号\r\n晋检救〔2026〕1号,书面移送,晋江市人民检察院,晋江市民政局,已接收,普通,2026-12-01 17:30,2个工作日,,2026-11-23 10:15,0f6e1c52-8f4d-4d0e-b1a4-6f3f1d2b9c77\r\n' } },
   })
-  @ApiProblems(400, 401)
+  @ApiResponse({ status: 303, description: 'no session: redirected to /login (登录后再导出)', headers: { Location: { description: '/login?next=…', schema: { type: 'string' } } } })
+  @ApiProblems(400)
   @Header('content-type', 'text/csv; charset=utf-8')
   @Header('content-disposition', 'attachment; filename="handoffs.csv"')
   async csv(@Req() req: Request, @Query() query: BoardQuery): Promise<string> {

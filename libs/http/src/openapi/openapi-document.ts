@@ -57,7 +57,7 @@ export function buildOpenApiDocument(app: INestApplication, options: OpenApiOpti
     .setContact('晋江市司法救助与社会救助衔接联席会议办公室', 'https://www.jinjiang.gov.cn/', 'office@bus.example.cn')
     .addServer(options.localUrl, 'npm run bus on this machine (本机)');
   if (options.sessionCookie) builder.addCookieAuth(options.sessionCookie, { type: 'apiKey', in: 'cookie', name: options.sessionCookie, description: 'the session cookie set by signing in at /login (登录后的会话)' }, 'session');
-  else builder.addBearerAuth({ type: 'http', scheme: 'bearer', description: 'the caller’s API key (API 密钥)' });
+  else builder.addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'the caller’s API key (API 密钥); the app keeps only its SHA-256' });
   for (const [name, description] of options.tags ?? []) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build(), {
     // handoffsList, inboxList…: unique across controllers, and the client's method names read from them
