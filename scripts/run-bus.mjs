@@ -1,7 +1,10 @@
 // `npm run bus`: the whole bus on this machine. Checks PostgreSQL and Redis (or starts them with
 // docker compose), builds, applies migrations, then runs the 13 adapters and the scheduler as
 // separate processes, plus a stand-in for the units' and the office's own systems that receives
-// and checks their webhooks.
+// and checks their webhooks. UNIT_SYSTEM=example runs the sample unit system (examples/unit-system)
+// for each unit instead: webhook units get verified deliveries, pull units pull their inbox, and with
+// UNIT_SYSTEM_AUTO_REPORT=true (the default) each reports the steps of 第二十一条 by itself.
+// Whatever stops this script, crash included, stops its children too.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ensureServices } from './lib/services.mjs';
@@ -11,6 +14,13 @@ import { run } from './lib/run.mjs';
 const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
 const sinkPort = Number(process.env.UNIT_SYSTEMS_PORT ?? 3100);
+const unitSystem = process.env.UNIT_SYSTEM ?? 'stand-in';
+if (!['stand-in', 'example'].includes(unitSystem)) {
+  console.error(`UNIT_SYSTEM must be stand-in (default) or example, not ${unitSystem}`);
+  process.exit(1);
+}
+/** The sample unit system of a unit listens on 4000 + its adapter's port (4101–4113). */
+const examplePort = (unit) => 1000 + unit.defaultPort;
 
 await ensureServices({ databaseUrl, redisUrl });
 run('node', ['scripts/prisma-generate.mjs']);
@@ -37,15 +47,29 @@ for (const [username, role] of [['operator', 'operator'], ['office', 'office']])
 }
 
 // The units' own systems, played by one small server: it logs each webhook and checks its signature.
+// (With UNIT_SYSTEM=example it still plays the office's system.) Whatever arrives, it answers: a body
+// that is not JSON, or a path of no unit, is refused, never a crash of the whole bus.
 const sink = createServer((req, res) => {
   let body = '';
   req.on('data', (chunk) => (body += chunk));
   req.on('end', () => {
-    const code = (req.url ?? '/').slice(1);
-    const valid = verifyWebhook(keys[code]?.webhookSecret ?? '', body, req.headers['x-bus-signature'], Math.floor(Date.now() / 1000));
-    const what = code === 'office' ? JSON.parse(body).summary : `${req.headers['x-bus-message-type']} ${req.headers['x-bus-message-id']}`;
-    console.log(`[${code === 'office' ? 'office-system' : `unit-system ${code}`}] ${what} signature ${valid ? 'ok' : 'INVALID'}`);
-    res.writeHead(valid ? 204 : 401).end();
+    try {
+      const code = (req.url ?? '/').slice(1);
+      const valid = verifyWebhook(keys[code]?.webhookSecret ?? '', body, req.headers['x-bus-signature'], Math.floor(Date.now() / 1000));
+      let what = `${req.headers['x-bus-message-type']} ${req.headers['x-bus-message-id']}`;
+      if (code === 'office') {
+        try {
+          what = JSON.parse(body).summary;
+        } catch {
+          what = `(a body that is not JSON, ${Buffer.byteLength(body)} bytes)`;
+        }
+      }
+      console.log(`[${code === 'office' ? 'office-system' : `unit-system ${code}`}] ${what} signature ${valid ? 'ok' : 'INVALID'}`);
+      res.writeHead(valid ? 204 : 401).end();
+    } catch (error) {
+      console.error(`[unit-system stand-in] ${error instanceof Error ? error.message : error}`);
+      res.writeHead(500).end();
+    }
   });
 });
 await new Promise((resolve) => sink.listen(sinkPort, '127.0.0.1', resolve));
@@ -55,12 +79,23 @@ let stopping = false;
 
 function adapterEnv(code) {
   const unit = AGENCIES[code];
+  const webhookUrl = unitSystem === 'example' ? `http://127.0.0.1:${examplePort(unit)}/webhook` : `http://127.0.0.1:${sinkPort}/${code}`;
   return {
     AGENCY: code,
     API_KEY_SHA256: sha256(keys[code].apiKey),
-    ...(unit.defaultDeliveryMode === 'webhook'
-      ? { WEBHOOK_URL: `http://127.0.0.1:${sinkPort}/${code}`, WEBHOOK_SECRET: keys[code].webhookSecret }
-      : {}),
+    ...(unit.defaultDeliveryMode === 'webhook' ? { WEBHOOK_URL: webhookUrl, WEBHOOK_SECRET: keys[code].webhookSecret } : {}),
+  };
+}
+
+function exampleEnv(code) {
+  const unit = AGENCIES[code];
+  return {
+    UNIT: code,
+    ADAPTER_URL: `http://127.0.0.1:${unit.defaultPort}`,
+    API_KEY: keys[code].apiKey,
+    PORT: String(examplePort(unit)),
+    AUTO_REPORT: process.env.UNIT_SYSTEM_AUTO_REPORT ?? 'true',
+    ...(unit.defaultDeliveryMode === 'webhook' ? { WEBHOOK_SECRET: keys[code].webhookSecret } : {}),
   };
 }
 
@@ -73,10 +108,9 @@ function schedulerEnv() {
   };
 }
 
-function start(code, main, ownEnv) {
+function start(code, main, ownEnv, prefix = `[${code}] `) {
   const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...ownEnv };
   const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = `[${code}] `;
   for (const stream of [child.stdout, child.stderr]) {
     let partial = '';
     stream.on('data', (chunk) => {
@@ -88,7 +122,7 @@ function start(code, main, ownEnv) {
   child.on('exit', (code_, signal) => {
     children.delete(code);
     if (!stopping) {
-      console.error(`${prefix}exited (${code_ ?? signal}); stopping the bus`);
+      console.error(`[${code}] exited (${code_ ?? signal}); stopping the bus`);
       stop(1);
     }
   });
@@ -96,12 +130,18 @@ function start(code, main, ownEnv) {
 }
 
 function stop(exitCode = 0) {
+  if (stopping) return;
   stopping = true;
   for (const child of children.values()) child.kill('SIGTERM');
   sink.close();
+  // A child that ignores SIGTERM for 10 s is killed: the bus never leaves processes behind.
+  const force = setTimeout(() => {
+    for (const child of children.values()) child.kill('SIGKILL');
+  }, 10_000);
   const wait = setInterval(() => {
     if (children.size === 0) {
       clearInterval(wait);
+      clearTimeout(force);
       process.exit(exitCode);
     }
   }, 100);
@@ -109,10 +149,25 @@ function stop(exitCode = 0) {
 
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
+process.on('SIGHUP', () => stop(0));
+// A crash of this script stops the children it started instead of orphaning them.
+for (const event of ['uncaughtException', 'unhandledRejection']) {
+  process.on(event, (error) => {
+    console.error(`run-bus: ${error instanceof Error ? error.stack : error}; stopping the bus`);
+    stop(1);
+  });
+}
+// Last resort (process.exit from elsewhere): signal whatever is still running.
+process.on('exit', () => {
+  for (const child of children.values()) child.kill('SIGTERM');
+});
 
 for (const code of AGENCY_CODES) start(code, 'dist/apps/adapter/src/main.js', adapterEnv(code));
 start('scheduler', 'dist/apps/scheduler/src/main.js', schedulerEnv());
 start('console', 'dist/apps/console/src/main.js', { PORT: String(consolePort) });
+if (unitSystem === 'example') {
+  for (const code of AGENCY_CODES) start(`unit-system ${code}`, 'dist/examples/unit-system/src/main.js', exampleEnv(code), ''); // it names itself
+}
 console.log('\nThe bus is starting. Each unit’s adapter, with the API key its system uses (kept in .bus/keys.json):');
 for (const code of AGENCY_CODES) {
   const unit = AGENCIES[code];
@@ -122,4 +177,9 @@ for (const code of AGENCY_CODES) {
 }
 console.log(`  ${'scheduler (office API)'.padEnd(20)} http://127.0.0.1:${schedulerPort}  docs: /docs  office key: ${keys.office.apiKey}`);
 console.log(`  ${'console'.padEnd(20)} http://127.0.0.1:${consolePort}  sign in as operator / ${keys['console-operator'].apiKey}, or office / ${keys['console-office'].apiKey}`);
-console.log(`  units' and office systems (webhook stand-in): http://127.0.0.1:${sinkPort}/<unit|office>\nCtrl-C stops everything.\n`);
+if (unitSystem === 'example') {
+  console.log(`  units' systems (examples/unit-system): http://127.0.0.1:4101–4113, webhooks on /webhook; office system (stand-in): http://127.0.0.1:${sinkPort}/office`);
+} else {
+  console.log(`  units' and office systems (webhook stand-in): http://127.0.0.1:${sinkPort}/<unit|office>   (UNIT_SYSTEM=example: the sample unit system instead)`);
+}
+console.log('Ctrl-C stops everything.\n');

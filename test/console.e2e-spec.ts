@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -68,6 +68,12 @@ describe('the console', () => {
     expect(ready.status).toBe(200);
     const metrics = await (await fetch(`${app.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/http_request_duration_seconds_bucket\{[^}]*app="console"/);
+  });
+
+  it('serves, without signing in, the OpenAPI document committed as docs/openapi/console.json', async () => {
+    const served = await (await fetch(`${app.baseUrl}/openapi.json`)).json();
+    expect(served).toEqual(JSON.parse(readFileSync('docs/openapi/console.json', 'utf8')));
+    expect((await fetch(`${app.baseUrl}/docs`)).status).toBe(200);
   });
 
   it('refuses a wrong password', async () => {

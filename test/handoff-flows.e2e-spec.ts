@@ -1,33 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { BusAdapterClient, BusApiError, type CivilAffairsMessage, type EducationMessage } from '#client';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
 import { advanceReferral, judicialReferral, socialLead, urgentMedicalNotice } from './support/factories.js';
+import { present } from './support/present.js';
 
 // Every flow of DOMAIN.md over real Redis and PostgreSQL, the adapters as separate processes:
 // procuratorate and civil-affairs take deliveries by webhook, education pulls from its inbox.
+// Each unit's system calls its adapter through the bus's typed client (libs/client), as a unit's
+// IT team would.
 
 const FULL_TIMELINE = ['sent', 'received', 'procedure-started', 'concluded', 'feedback-given', 'feedback-received'];
 
 describe('handoffs between the units, end to end', () => {
   let bus: BusFixture;
-  const procuratorate = () => bus.adapter('procuratorate');
-  const civilAffairs = () => bus.adapter('civil-affairs');
-  const education = () => bus.adapter('education');
+  const clientOf = <M>(code: 'procuratorate' | 'civil-affairs' | 'education') => {
+    const adapter = bus.adapter(code);
+    return new BusAdapterClient<M>({ baseUrl: adapter.baseUrl, apiKey: adapter.apiKey, retry: { baseDelayMs: 50 } });
+  };
+  const procuratorate = () => clientOf('procuratorate');
+  const civilAffairs = () => clientOf<CivilAffairsMessage>('civil-affairs');
+  const education = () => clientOf<EducationMessage>('education');
+  /** The problem of a refused call. */
+  const refusal = (call: Promise<unknown>) =>
+    call.then(
+      () => {
+        throw new Error('expected the call to be refused');
+      },
+      (error: unknown) => {
+        if (!(error instanceof BusApiError)) throw error;
+        return error;
+      },
+    );
 
   beforeAll(async () => {
     bus = await startBus('flows', { procuratorate: 'webhook', 'civil-affairs': 'webhook', education: 'pull' });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await bus?.stop();
   });
 
+  it('serves at /openapi.json the documents committed under docs/openapi', async () => {
+    for (const [code, client] of [['procuratorate', procuratorate()], ['civil-affairs', civilAffairs()], ['education', education()]] as const) {
+      const committed = JSON.parse(readFileSync(`docs/openapi/adapter-${code}.json`, 'utf8'));
+      expect(await client.openApiDocument()).toEqual(committed);
+    }
+  });
+
   it('refers one case to civil-affairs and education at once; both report back; the procuratorate sees both feedbacks', async () => {
     const referral = judicialReferral(['civil-affairs', 'education']);
-    const opened = await procuratorate().post('/handoffs/judicial-referrals', referral);
-    expect(opened.status).toBe(201);
-    expect(opened.body.handoffs).toHaveLength(2);
-    const toCivil = opened.body.handoffs.find((h: { to: string }) => h.to === 'civil-affairs');
-    const toEducation = opened.body.handoffs.find((h: { to: string }) => h.to === 'education');
+    const opened = await procuratorate().openJudicialReferral(referral);
+    expect(opened.handoffs).toHaveLength(2);
+    const toCivil = present(opened.handoffs.find((h) => h.to === 'civil-affairs'), 'a handoff to civil-affairs');
+    const toEducation = present(opened.handoffs.find((h) => h.to === 'education'), 'a handoff to education');
     expect(toCivil.priority).toBe('green-channel'); // a minor: 第五条(四)
 
     // civil-affairs: a signed webhook in its own system's field names.
@@ -41,30 +67,30 @@ describe('handoffs between the units, end to end', () => {
 
     // education: pulls its inbox, in its own field names, and acknowledges.
     const pulled = await eventually(async () => {
-      const inbox = await education().get('/inbox');
-      expect(inbox.body.items).toHaveLength(1);
-      return inbox.body.items[0];
+      const inbox = await education().listInbox();
+      expect(inbox.items).toHaveLength(1);
+      return inbox.items[0];
     });
     expect(pulled.message).toMatchObject({ referralNo: referral.caseRef, handoffId: toEducation.id, student: { residentId: referral.person.idNumber } });
-    expect((await education().post(`/inbox/${pulled.messageId}/ack`, {})).status).toBe(200);
-    expect((await education().get('/inbox')).body.items).toHaveLength(0);
+    expect(await education().acknowledge(pulled.messageId)).toEqual({ messageId: pulled.messageId, acknowledged: true });
+    expect((await education().listInbox()).items).toHaveLength(0);
 
     // Each receiver reports the steps of 第二十一条.
     for (const [unit, handoff] of [[civilAffairs(), toCivil], [education(), toEducation]] as const) {
-      await eventually(async () => expect((await unit.get(`/handoffs/${handoff.id}`)).body.currentStep).toBe('received'));
-      expect((await unit.post(`/handoffs/${handoff.id}/procedure-started`, { startedOn: '2026-11-24' })).status).toBe(201);
-      expect((await unit.post(`/handoffs/${handoff.id}/concluded`, { concludedOn: '2026-11-26', outcome: 'assisted', measures: '纳入临时救助' })).status).toBe(201);
-      expect((await unit.post(`/handoffs/${handoff.id}/feedback`, { summary: '已发放临时救助金3000元。' })).status).toBe(201);
+      await eventually(async () => expect((await unit.getHandoff(handoff.id)).currentStep).toBe('received'));
+      expect(await unit.reportProcedureStarted(handoff.id, { startedOn: '2026-11-24' })).toMatchObject({ handoffId: handoff.id, step: 'procedure-started' });
+      expect(await unit.reportConcluded(handoff.id, { concludedOn: '2026-11-26', outcome: 'assisted', measures: '纳入临时救助' })).toMatchObject({ step: 'concluded' });
+      expect(await unit.giveFeedback(handoff.id, { summary: '已发放临时救助金3000元。' })).toMatchObject({ step: 'feedback-given' });
     }
 
     for (const handoff of [toCivil, toEducation]) {
       const view = await eventually(async () => {
-        const read = await procuratorate().get(`/handoffs/${handoff.id}`);
-        expect(read.body.currentStep).toBe('feedback-received');
-        return read.body;
+        const read = await procuratorate().getHandoff(handoff.id);
+        expect(read.currentStep).toBe('feedback-received');
+        return read;
       });
-      expect(view.timeline.map((entry: { step: string }) => entry.step)).toEqual(FULL_TIMELINE);
-      expect(view.timeline.find((entry: { step: string }) => entry.step === 'concluded').details).toMatchObject({ outcome: 'assisted' });
+      expect(view.timeline.map((entry) => entry.step)).toEqual(FULL_TIMELINE);
+      expect(view.timeline.find((entry) => entry.step === 'concluded')?.details).toMatchObject({ outcome: 'assisted' });
     }
     // The procuratorate's own system heard of every step by webhook: 2 receipts, 2 × 3 lifecycle messages.
     await eventually(() => {
@@ -78,13 +104,13 @@ describe('handoffs between the units, end to end', () => {
 
   it('refuses an advance referral without a reason (第十九条 ¶2) and delivers one with it', async () => {
     const { reason: _omitted, ...withoutReason } = advanceReferral(['civil-affairs']);
-    const refused = await procuratorate().post('/handoffs/advance-referrals', withoutReason);
+    const refused = await refusal(procuratorate().openAdvanceReferral(withoutReason as typeof withoutReason & { reason: string }));
     expect(refused.status).toBe(400);
-    expect(refused.body.problems.map((p: { field: string }) => p.field)).toContain('reason');
+    expect((refused.problem.problems ?? []).map((p) => p.field)).toContain('reason');
     expect(bus.systems.for('civil-affairs', 'handoff.advance-referral')).toHaveLength(0);
 
-    const accepted = await procuratorate().post('/handoffs/advance-referrals', advanceReferral(['civil-affairs']));
-    expect(accepted.status).toBe(201);
+    const accepted = await procuratorate().openAdvanceReferral(advanceReferral(['civil-affairs']));
+    expect(accepted.handoffs).toHaveLength(1);
     await eventually(() => {
       const hooks = bus.systems.for('civil-affairs', 'handoff.advance-referral');
       expect(hooks).toHaveLength(1);
@@ -93,35 +119,31 @@ describe('handoffs between the units, end to end', () => {
   });
 
   it('carries a lead from civil-affairs to the procuratorate and its feedback back (第二十条 ¶1, 第二十一条)', async () => {
-    const lead = await civilAffairs().post('/handoffs/leads', socialLead());
-    expect(lead.status).toBe(201);
-    const [handoff] = lead.body.handoffs;
+    const lead = await civilAffairs().openLead(socialLead());
+    const [handoff] = lead.handoffs;
     expect(handoff.to).toBe('procuratorate');
     await eventually(() => expect(bus.systems.for('procuratorate', 'handoff.social-lead').some((h) => h.body.handoffId === handoff.id)).toBe(true));
-    await eventually(async () => expect((await procuratorate().get(`/handoffs/${handoff.id}`)).body.currentStep).toBe('received'));
+    await eventually(async () => expect((await procuratorate().getHandoff(handoff.id)).currentStep).toBe('received'));
 
-    expect((await procuratorate().post(`/handoffs/${handoff.id}/procedure-started`, { startedOn: '2026-11-25' })).status).toBe(201);
-    const refusal = await procuratorate().post(`/handoffs/${handoff.id}/concluded`, { concludedOn: '2026-11-27', outcome: 'refused' });
-    expect(refusal.status).toBe(400); // a refusal must cite 第六条
-    expect(refusal.body.problems.map((p: { field: string }) => p.field)).toContain('refusalReasons');
-    expect(
-      (await procuratorate().post(`/handoffs/${handoff.id}/concluded`, { concludedOn: '2026-11-27', outcome: 'refused', refusalReasons: ['already-compensated'] })).status,
-    ).toBe(201);
-    expect((await procuratorate().post(`/handoffs/${handoff.id}/feedback`, { summary: '已通过保险理赔获得赔偿，不予司法救助。' })).status).toBe(201);
+    expect(await procuratorate().reportProcedureStarted(handoff.id, { startedOn: '2026-11-25' })).toMatchObject({ step: 'procedure-started' });
+    const refused = await refusal(procuratorate().reportConcluded(handoff.id, { concludedOn: '2026-11-27', outcome: 'refused' }));
+    expect(refused.status).toBe(400); // a refusal must cite 第六条
+    expect((refused.problem.problems ?? []).map((p) => p.field)).toContain('refusalReasons');
+    expect(await procuratorate().reportConcluded(handoff.id, { concludedOn: '2026-11-27', outcome: 'refused', refusalReasons: ['already-compensated'] })).toMatchObject({ step: 'concluded' });
+    expect(await procuratorate().giveFeedback(handoff.id, { summary: '已通过保险理赔获得赔偿，不予司法救助。' })).toMatchObject({ step: 'feedback-given' });
 
     const view = await eventually(async () => {
-      const read = await civilAffairs().get(`/handoffs/${handoff.id}`);
-      expect(read.body.currentStep).toBe('feedback-received');
-      return read.body;
+      const read = await civilAffairs().getHandoff(handoff.id);
+      expect(read.currentStep).toBe('feedback-received');
+      return read;
     });
-    expect(view.timeline.map((entry: { step: string }) => entry.step)).toEqual(FULL_TIMELINE);
+    expect(view.timeline.map((entry) => entry.step)).toEqual(FULL_TIMELINE);
     await eventually(() => expect(bus.systems.for('civil-affairs', 'handoff.feedback').some((h) => h.body.yjid === handoff.id)).toBe(true));
   });
 
   it('brings an urgent medical notice to the procuratorate at once, marked urgent (第二十条 ¶2)', async () => {
-    const notice = await civilAffairs().post('/handoffs/urgent-medical-notices', urgentMedicalNotice());
-    expect(notice.status).toBe(201);
-    const [handoff] = notice.body.handoffs;
+    const notice = await civilAffairs().openUrgentMedicalNotice(urgentMedicalNotice());
+    const [handoff] = notice.handoffs;
     expect(handoff.priority).toBe('urgent');
     const hook = await eventually(() => {
       const found = bus.systems.for('procuratorate', 'handoff.urgent-medical-notice').find((h) => h.body.handoffId === handoff.id);
@@ -132,8 +154,8 @@ describe('handoffs between the units, end to end', () => {
   });
 
   it('refuses an urgent notice whose situation is not one of 第二十条 ¶2', async () => {
-    const refused = await civilAffairs().post('/handoffs/urgent-medical-notices', urgentMedicalNotice({ situation: 'major-property-loss' }));
+    const refused = await refusal(civilAffairs().openUrgentMedicalNotice(urgentMedicalNotice({ situation: 'major-property-loss' })));
     expect(refused.status).toBe(400);
-    expect(refused.body.problems.map((p: { field: string }) => p.field)).toContain('situation');
+    expect((refused.problem.problems ?? []).map((p) => p.field)).toContain('situation');
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
 import { judicialReferral, socialLead } from './support/factories.js';
@@ -89,6 +90,11 @@ describe('the scheduler keeps the clocks and escalates', () => {
   const alertsFor = async (handoffId: string): Promise<AlertView[]> =>
     (await bus.db.query<AlertView>(`SELECT * FROM "Alert" WHERE "handoffId" = $1 ORDER BY "createdAt"`, [handoffId]));
   const officeHooksFor = (handoffId: string) => bus.systems.for('office').filter((hook) => hook.body.handoffId === handoffId);
+
+  it('serves the OpenAPI document committed as docs/openapi/scheduler.json', async () => {
+    const served = await (await fetch(`${scheduler.baseUrl}/openapi.json`)).json();
+    expect(served).toEqual(JSON.parse(readFileSync('docs/openapi/scheduler.json', 'utf8')));
+  });
 
   it('reminds, then escalates once per level to the liaison, the office and then the leader', async () => {
     const { handoffId, obligation } = await receivedHandoff();

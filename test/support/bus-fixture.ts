@@ -7,6 +7,8 @@ export interface BusFixture {
   db: TestDatabase;
   systems: UnitSystems;
   queuePrefix: string;
+  /** each webhook unit's WEBHOOK_SECRET */
+  secrets: Record<string, string>;
   adapter(code: AgencyCode): AdapterProcess;
   stop(): Promise<void>;
 }
@@ -18,7 +20,13 @@ export interface BusFixture {
 export async function startBus(
   label: string,
   units: Partial<Record<AgencyCode, 'webhook' | 'pull'>>,
-  options: { redisUrl?: string; extraEnv?: Record<string, string>; start?: boolean } = {},
+  options: {
+    redisUrl?: string;
+    extraEnv?: Record<string, string>;
+    start?: boolean;
+    /** a webhook unit's system elsewhere than the stand-in (e.g. the sample unit system) */
+    webhookUrls?: Partial<Record<AgencyCode, string>>;
+  } = {},
 ): Promise<BusFixture> {
   const db = await TestDatabase.create(label);
   const secrets = Object.fromEntries(Object.keys(units).map((code) => [code, `secret-of-${code}-0123456789`]));
@@ -34,7 +42,7 @@ export async function startBus(
         databaseUrl: db.url,
         redisUrl: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
         queuePrefix,
-        delivery: mode === 'webhook' ? { mode, url: systems.url(code), secret: secrets[code] } : { mode },
+        delivery: mode === 'webhook' ? { mode, url: options.webhookUrls?.[code] ?? systems.url(code), secret: secrets[code] } : { mode },
         extraEnv: options.extraEnv,
       }),
     );
@@ -44,6 +52,7 @@ export async function startBus(
     db,
     systems,
     queuePrefix,
+    secrets,
     adapter(code) {
       const adapter = adapters.get(code);
       if (!adapter) throw new Error(`no ${code} adapter in this fixture`);

@@ -1,4 +1,8 @@
+import type { OpenAdvanceReferral, OpenJudicialReferral, OpenLead, OpenUrgentMedicalNotice } from '#client';
 import { residentIdCheckCharacter } from '#contracts';
+
+// Typed as the bus client's request bodies (generated from the OpenAPI documents); overrides may
+// break the rules on purpose, for the tests of refusals.
 
 let sequence = 0;
 
@@ -17,7 +21,7 @@ export function caseRef(): string {
   return `晋检救〔2026〕${1000 + (sequence++ % 9000)}号`;
 }
 
-export function judicialReferral(recipients: string[], overrides: Record<string, unknown> = {}) {
+export function judicialReferral(recipients: string[], overrides: Record<string, unknown> = {}): OpenJudicialReferral {
   return {
     caseRef: caseRef(),
     recipients,
@@ -28,10 +32,10 @@ export function judicialReferral(recipients: string[], overrides: Record<string,
     findings: '被害人受犯罪侵害致重伤，加害人无赔偿能力，家庭生活困难。',
     suggestion: '建议纳入临时救助并协助办理助学金。',
     ...overrides,
-  };
+  } as OpenJudicialReferral;
 }
 
-export function advanceReferral(recipients: string[], overrides: Record<string, unknown> = {}) {
+export function advanceReferral(recipients: string[], overrides: Record<string, unknown> = {}): OpenAdvanceReferral {
   return {
     caseRef: caseRef(),
     recipients,
@@ -40,10 +44,10 @@ export function advanceReferral(recipients: string[], overrides: Record<string, 
     reason: '当事人急需生活救助，案件尚在办理中。',
     suggestion: '建议先行给予临时救助。',
     ...overrides,
-  };
+  } as OpenAdvanceReferral;
 }
 
-export function socialLead(overrides: Record<string, unknown> = {}) {
+export function socialLead(overrides: Record<string, unknown> = {}): OpenLead {
   return {
     caseRef: `民政线索-${sequence++}`,
     person: person(),
@@ -54,7 +58,7 @@ export function socialLead(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export function urgentMedicalNotice(overrides: Record<string, unknown> = {}) {
+export function urgentMedicalNotice(overrides: Record<string, unknown> = {}): OpenUrgentMedicalNotice {
   return {
     caseRef: `急救-${sequence++}`,
     person: person(),

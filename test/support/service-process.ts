@@ -83,7 +83,8 @@ export class ServiceProcess {
   }
 
   private async waitReady(child: ChildProcess): Promise<void> {
-    const deadline = Date.now() + 30_000;
+    // Generous: on a shared 2-core machine under load, a cold start of a Nest app can take 20 s and more.
+    const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`${this.name} exited (${child.exitCode}):\n${this.output}`);
       try {
@@ -94,6 +95,6 @@ export class ServiceProcess {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`${this.name} did not start within 30 s:\n${this.output}`);
+    throw new Error(`${this.name} did not start within 90 s:\n${this.output}`);
   }
 }

@@ -9,6 +9,7 @@ import { createValidationPipe, hideServerDetails, ProblemFilter } from '#http';
 import { useObservability } from '#observability';
 import { SessionMiddleware } from './auth/session.middleware.js';
 import { ConsoleModule } from './console.module.js';
+import { serveOpenApi } from './openapi.js';
 
 /** Starts the console: pages for the office and units, Bull Board for operators, behind sign-in. */
 export async function bootstrapConsole(): Promise<NestExpressApplication> {
@@ -62,6 +63,7 @@ export async function bootstrapConsole(): Promise<NestExpressApplication> {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
+  serveOpenApi(app);
   await app.listen(settings.port, settings.host);
   new Logger('Console').log(`console listening on http://${settings.host}:${settings.port}`);
   return app;

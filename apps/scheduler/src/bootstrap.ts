@@ -1,12 +1,12 @@
 import { HttpStatus, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { schedulerConfig, type SchedulerSettings } from '#config';
 import { createValidationPipe, ProblemFilter, useJsonBodies } from '#http';
 import { useObservability } from '#observability';
 import { InvalidCalendarUploadError } from './calendar/calendar.service.js';
 import { SchedulerModule } from './scheduler.module.js';
+import { serveOpenApi } from './openapi.js';
 
 /** Starts the scheduler: the office's HTTP API, and consumers of step events and office alerts. */
 export async function bootstrapScheduler(): Promise<NestExpressApplication> {
@@ -18,15 +18,7 @@ export async function bootstrapScheduler(): Promise<NestExpressApplication> {
   app.useGlobalFilters(new ProblemFilter([[InvalidCalendarUploadError, HttpStatus.BAD_REQUEST]]));
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Judicial ↔ social assistance bus — scheduler and joint-meeting office API')
-      .setDescription('Deadlines on the statutory working-day calendar (第十九条–第二十一条) and escalations to the joint-meeting office (第二十二条).')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+  serveOpenApi(app);
   await app.listen(settings.port, settings.host);
   new Logger('Scheduler').log(`scheduler listening on http://${settings.host}:${settings.port}`);
   return app;

@@ -1,2 +1,5 @@
 export * from './agency.registry.js';
 export * from './unit-system.mapper.js';
+export * from './unit-message.schemas.js';
+export * from './civil-affairs/civil-affairs.schema.js';
+export * from './education/education.schema.js';

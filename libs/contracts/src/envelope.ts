@@ -50,6 +50,14 @@ const PAYLOAD_SCHEMAS: { [T in MessageType]: Record<number, ClassConstructor<Pay
 /** The version producers write today. */
 export const CURRENT_SCHEMA_VERSION = 1;
 
+/** Every payload schema version a consumer still accepts (the documents list them). */
+export const SCHEMA_VERSIONS: readonly number[] = [...new Set(Object.values(PAYLOAD_SCHEMAS).flatMap((byVersion) => Object.keys(byVersion).map(Number)))].sort();
+
+/** The schema versions each message type is accepted in. */
+export function schemaVersionsOf(type: MessageType): number[] {
+  return Object.keys(PAYLOAD_SCHEMAS[type] ?? {}).map(Number).sort();
+}
+
 /** The versioned envelope every message travels in. */
 export interface Envelope<T extends MessageType = MessageType> {
   id: string;

@@ -2,3 +2,5 @@ export * from './api-key.guard.js';
 export * from './json-body.js';
 export * from './problem.filter.js';
 export * from './validation.pipe.js';
+export * from './openapi/openapi-document.js';
+export * from './openapi/problem.dto.js';

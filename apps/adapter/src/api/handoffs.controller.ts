@@ -1,9 +1,11 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   ConcludedPayloadV1,
   FeedbackPayloadV1,
+  HANDOFF_KINDS,
+  STEP_ORDER,
   type HandoffKind,
   ProcedureStartedPayloadV1,
 } from '#contracts';
@@ -14,7 +16,9 @@ import { HandoffOpeningService } from '../handoffs/handoff-opening.service.js';
 import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';
 import { LifecycleService } from '../handoffs/lifecycle.service.js';
 import { AgencyContext } from './agency.context.js';
-import { ApiKeyGuard } from '#http';
+import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
+import { HandoffPage, HandoffView, OpenedHandoffs, StepReported } from './api.responses.js';
+import { LIFECYCLE_EXAMPLES, OPENING_EXAMPLES, OPENED_EXAMPLE, STEP_REPORTED_EXAMPLE } from './api.examples.js';
 import { presentHandoff, presentHandoffSummary } from './handoff.presenter.js';
 import { ListHandoffsQuery } from './list-handoffs.query.js';
 import {
@@ -25,8 +29,14 @@ import {
   OpenUrgentMedicalNoticeRequest,
 } from './open-handoff.dto.js';
 
-const schemaRef = (name: string) => ({ schema: { $ref: `#/components/schemas/${name}` } });
-const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'a retried request with the same key returns the first response and writes nothing' };
+const schemaRef = (name: string, examples: Record<string, { summary: string; value: unknown }>) => ({
+  schema: { $ref: `#/components/schemas/${name}` },
+  examples,
+});
+const IDEMPOTENCY_HEADER = IDEMPOTENCY_KEY_HEADER;
+const HANDOFF_ID = { name: 'id', description: 'the handoff (移送) id', schema: { type: 'string', format: 'uuid' } } as const;
+const OPENED = { type: OpenedHandoffs, description: 'one handoff per recipient, all written in one transaction', headers: IDEMPOTENT_REPLAYED_HEADER, example: OPENED_EXAMPLE };
+const REPORTED = { type: StepReported, description: 'the step is recorded and on its way to the sender', headers: IDEMPOTENT_REPLAYED_HEADER, example: STEP_REPORTED_EXAMPLE };
 
 @ApiTags('handoffs')
 @ApiBearerAuth()
@@ -42,62 +52,86 @@ export class HandoffsController {
 
   @Post('judicial-referrals')
   @ApiOperation({ summary: 'Refer a case to one or more social-assistance units (procuratorate only, 第十九条 ¶1)' })
-  @ApiBody(schemaRef(OpenJudicialReferralRequest.name))
+  @ApiBody(schemaRef(OpenJudicialReferralRequest.name, OPENING_EXAMPLES.judicialReferral))
   @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiCreatedResponse(OPENED)
+  @ApiProblems(400, 401, 403, 413, 422)
   openJudicialReferral(@Body() body: OpenJudicialReferralRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.open('judicial-referral', body, req, res);
   }
 
   @Post('advance-referrals')
   @ApiOperation({ summary: 'Advance referral while the judicial case is open; reason required (第十九条 ¶2)' })
-  @ApiBody(schemaRef(OpenAdvanceReferralRequest.name))
+  @ApiBody(schemaRef(OpenAdvanceReferralRequest.name, OPENING_EXAMPLES.advanceReferral))
   @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiCreatedResponse(OPENED)
+  @ApiProblems(400, 401, 403, 413, 422)
   openAdvanceReferral(@Body() body: OpenAdvanceReferralRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.open('advance-referral', body, req, res);
   }
 
   @Post('leads')
   @ApiOperation({ summary: 'Send a judicial-assistance lead to the procuratorate (第二十条 ¶1)' })
-  @ApiBody(schemaRef(OpenSocialLeadRequest.name))
+  @ApiBody(schemaRef(OpenSocialLeadRequest.name, OPENING_EXAMPLES.lead))
   @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiCreatedResponse(OPENED)
+  @ApiProblems(400, 401, 403, 413, 422)
   openLead(@Body() body: OpenSocialLeadRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.open('social-lead', body, req, res);
   }
 
   @Post('urgent-medical-notices')
   @ApiOperation({ summary: 'Tell the procuratorate at once of a person who needs treatment and cannot pay (第二十条 ¶2)' })
-  @ApiBody(schemaRef(OpenUrgentMedicalNoticeRequest.name))
+  @ApiBody(schemaRef(OpenUrgentMedicalNoticeRequest.name, OPENING_EXAMPLES.urgentMedicalNotice))
   @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiCreatedResponse(OPENED)
+  @ApiProblems(400, 401, 403, 413, 422)
   openUrgentMedicalNotice(@Body() body: OpenUrgentMedicalNoticeRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.open('urgent-medical-notice', body, req, res);
   }
 
   @Post(':id/procedure-started')
   @ApiOperation({ summary: 'The receiving unit has started its procedure (第二十一条, within 5 working days of receipt)' })
-  @ApiBody(schemaRef(ProcedureStartedPayloadV1.name))
+  @ApiParam(HANDOFF_ID)
+  @ApiBody(schemaRef(ProcedureStartedPayloadV1.name, LIFECYCLE_EXAMPLES.procedureStarted))
   @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiCreatedResponse(REPORTED)
+  @ApiProblems(400, 401, 403, 404, 409, 413, 422)
   procedureStarted(@Param('id', ParseUUIDPipe) id: string, @Body() body: ProcedureStartedPayloadV1, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.report(id, 'procedure-started', body, req, res);
   }
 
   @Post(':id/concluded')
   @ApiOperation({ summary: 'The receiving unit has closed the case (办结); a refusal cites 第六条' })
-  @ApiBody(schemaRef(ConcludedPayloadV1.name))
+  @ApiParam(HANDOFF_ID)
+  @ApiBody(schemaRef(ConcludedPayloadV1.name, LIFECYCLE_EXAMPLES.concluded))
   @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiCreatedResponse(REPORTED)
+  @ApiProblems(400, 401, 403, 404, 409, 413, 422)
   concluded(@Param('id', ParseUUIDPipe) id: string, @Body() body: ConcludedPayloadV1, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.report(id, 'concluded', body, req, res);
   }
 
   @Post(':id/feedback')
   @ApiOperation({ summary: 'Feedback to the sender on the outcome (第二十一条, within 5 working days of closing)' })
-  @ApiBody(schemaRef(FeedbackPayloadV1.name))
+  @ApiParam(HANDOFF_ID)
+  @ApiBody(schemaRef(FeedbackPayloadV1.name, LIFECYCLE_EXAMPLES.feedback))
   @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiCreatedResponse(REPORTED)
+  @ApiProblems(400, 401, 403, 404, 409, 413, 422)
   feedback(@Param('id', ParseUUIDPipe) id: string, @Body() body: FeedbackPayloadV1, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.report(id, 'feedback-given', body, req, res);
   }
 
   @Get()
   @ApiOperation({ summary: 'Handoffs the unit sent or received, newest first' })
+  @ApiQuery({ name: 'role', required: false, enum: ['sent', 'received'], description: 'sent: opened by the unit; received: addressed to it; default both' })
+  @ApiQuery({ name: 'step', required: false, enum: STEP_ORDER, description: 'the latest step reached' })
+  @ApiQuery({ name: 'kind', required: false, enum: HANDOFF_KINDS })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })
+  @ApiQuery({ name: 'after', required: false, schema: { type: 'string', format: 'uuid' }, description: 'the last id of the previous page' })
+  @ApiOkResponse({ type: HandoffPage })
+  @ApiProblems(400, 401)
   async list(@Query() query: ListHandoffsQuery) {
     const limit = query.limit ?? 50;
     const items = await this.agency.store.handoffs.list({ ...query, limit });
@@ -106,6 +140,9 @@ export class HandoffsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One handoff with its timeline (403 unless the unit sent or received it)' })
+  @ApiParam(HANDOFF_ID)
+  @ApiOkResponse({ type: HandoffView })
+  @ApiProblems(401, 403, 404)
   async get(@Param('id', ParseUUIDPipe) id: string) {
     return presentHandoff(await this.agency.store.handoffs.findVisible(id));
   }

@@ -1,9 +1,10 @@
 import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { agencyDefinition } from '#agencies';
 import { CLOCK, type Clock } from '#config';
 import { AgencyContext } from './agency.context.js';
-import { ApiKeyGuard } from '#http';
+import { ApiKeyGuard, ApiProblems } from '#http';
+import { InboxAck, InboxPage } from './api.responses.js';
 import { InboxQuery } from './inbox.query.js';
 
 /**
@@ -22,6 +23,9 @@ export class InboxController {
 
   @Get()
   @ApiOperation({ summary: 'Messages not yet acknowledged, oldest first, in the unit’s own field names' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })
+  @ApiOkResponse({ type: InboxPage })
+  @ApiProblems(400, 401)
   async list(@Query() query: InboxQuery) {
     const entries = await this.agency.store.inbox.listUnacknowledged(query.limit ?? 50);
     const mapper = agencyDefinition(this.agency.code).mapper;
@@ -37,6 +41,9 @@ export class InboxController {
   @Post(':messageId/ack')
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge a message: it leaves the inbox listing. Repeating it is harmless.' })
+  @ApiParam({ name: 'messageId', schema: { type: 'string', format: 'uuid' } })
+  @ApiOkResponse({ type: InboxAck })
+  @ApiProblems(401, 404)
   async acknowledge(@Param('messageId') messageId: string) {
     const found = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(messageId) && (await this.agency.store.inbox.acknowledge(messageId, this.clock.now()));
     if (!found) throw new NotFoundException(`no message ${messageId} in ${this.agency.code}'s inbox`);

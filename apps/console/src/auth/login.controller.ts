@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Body, Controller, Get, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
@@ -14,6 +15,8 @@ function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?!\/)/.test(next) ? next : '/handoffs';
 }
 
+// A server-rendered page: not part of the console's machine-readable API.
+@ApiExcludeController()
 @Controller()
 export class LoginController {
   constructor(

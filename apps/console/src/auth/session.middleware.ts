@@ -7,7 +7,9 @@ import { SessionService, sessionTokenOf } from './session.service.js';
  * Routing is case-sensitive and strict (bootstrap.ts), so a path is public exactly when it is routed
  * to one of these; any other spelling needs a session.
  */
-const PUBLIC = new Set(['/login', '/health/live', '/health/ready', '/metrics']);
+const PUBLIC = new Set(['/login', '/health/live', '/health/ready', '/metrics', '/openapi.json', '/docs']);
+/** Swagger UI's own files, under the description of the console's JSON endpoints. */
+const isApiDescription = (path: string) => path.startsWith('/docs/');
 
 /**
  * Authentication: every page needs a signed-in user; without one, a browser is sent to the sign-in
@@ -20,7 +22,7 @@ export class SessionMiddleware implements NestMiddleware {
   constructor(private readonly sessions: SessionService) {}
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
-    if (PUBLIC.has(req.path)) return next();
+    if (PUBLIC.has(req.path) || isApiDescription(req.path)) return next();
     const user = await this.sessions.userOf(sessionTokenOf(req));
     if (!user) {
       if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html' && !req.path.includes('/api/')) {

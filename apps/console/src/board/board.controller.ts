@@ -1,7 +1,9 @@
 import { Controller, Get, Header, Inject, NotFoundException, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import { ApiCookieAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { unitName } from '#agencies';
 import { beijingTime } from '#calendar';
+import { ApiProblems } from '#http';
 import { AGENCY_CODES, PRIORITIES, STEP_ORDER } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { OfficeScope } from '#persistence';
@@ -17,6 +19,8 @@ import { BoardQuery } from './board.query.js';
 import { toCsv } from './csv.js';
 
 /** Open handoffs by unit and step, overdue and escalated first; one handoff's timeline. */
+@ApiTags('board')
+@ApiCookieAuth('session')
 @Controller('handoffs')
 export class BoardController {
   constructor(
@@ -36,6 +40,7 @@ export class BoardController {
   }
 
   @Get()
+  @ApiExcludeEndpoint() // an HTML page
   async list(@Req() req: Request, @Query() query: BoardQuery, @Res() res: Response): Promise<void> {
     const rows = await this.rows(req, query);
     const option = (value: string, label: string, selected: string | undefined) =>
@@ -78,6 +83,19 @@ export class BoardController {
   }
 
   @Get('export.csv')
+  @ApiOperation({ summary: 'CSV export of the open handoffs the user may see: case numbers, units, steps and times only, no citizen data' })
+  @ApiQuery({ name: 'unit', required: false, enum: AGENCY_CODES })
+  @ApiQuery({ name: 'step', required: false, enum: STEP_ORDER })
+  @ApiQuery({ name: 'priority', required: false, enum: PRIORITIES })
+  @ApiQuery({ name: 'from', required: false, schema: { type: 'string', format: 'date' }, description: 'opened on or after (Beijing date)' })
+  @ApiQuery({ name: 'to', required: false, schema: { type: 'string', format: 'date' }, description: 'opened on or before (Beijing date)' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description: 'UTF-8 CSV, one open handoff per row',
+    content: { 'text/csv': { schema: { type: 'string' }, example: '案件编号,类型,移送单位,接收单位,当前环节,优先级,期限,剩余时间,督办,移送时间,移送编号\r\n晋检救〔2026〕1号,书面移送,晋江市人民检察院,晋江市民政局,已接收,普通,2026-12-01 17:30,2个工作日,,2026-11-23 10:15,0f6e1c52-8f4d-4d0e-b1a4-6f3f1d2b9c77\r\n' } },
+  })
+  @ApiResponse({ status: 303, description: 'no session: redirected to /login (登录后再导出)', headers: { Location: { description: '/login?next=…', schema: { type: 'string' } } } })
+  @ApiProblems(400)
   @Header('content-type', 'text/csv; charset=utf-8')
   @Header('content-disposition', 'attachment; filename="handoffs.csv"')
   async csv(@Req() req: Request, @Query() query: BoardQuery): Promise<string> {
@@ -102,6 +120,7 @@ export class BoardController {
   }
 
   @Get(':id')
+  @ApiExcludeEndpoint() // an HTML page
   async detail(@Req() req: Request, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
     const found = await this.office.board.detail(viewerOf(signedInUser(req)), id);
     // Someone else's handoff is simply not there for a unit's user.

@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { unitName } from '#agencies';
@@ -15,6 +16,8 @@ const LEVEL_ORDER = ['overdue-leader', 'overdue', 'office'];
 const backTo = (back: unknown) => (typeof back === 'string' && /^\/(?!\/)/.test(back) ? back : '/escalations');
 
 /** The joint-meeting office's inbox: open escalations by level; acknowledge, note, go to the handoff. */
+// A server-rendered page: not part of the console's machine-readable API.
+@ApiExcludeController()
 @Controller('escalations')
 @UseGuards(RolesGuard)
 export class EscalationInboxController {

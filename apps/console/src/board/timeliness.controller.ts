@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { unitName } from '#agencies';
@@ -26,6 +27,8 @@ function chart(rows: readonly UnitTimeliness[]) {
   </svg>`;
 }
 
+// A server-rendered page: not part of the console's machine-readable API.
+@ApiExcludeController()
 @Controller('timeliness')
 export class TimelinessController {
   constructor(

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Inject, Param, ParseEnumPipe, Put, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AGENCY_CODES, type AgencyCode, RosterRequest } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { rosterChangedAlert } from '#deadlines';
-import { ApiKeyGuard } from '#http';
+import { ApiKeyGuard, ApiProblems } from '#http';
+import { OfficeRosterEntry } from './office.responses.js';
 import { OfficeScope } from '#persistence';
 import { OutboxRelay } from '#bus';
 import { ALERT_RELAY } from '../alerts/alert-relay.provider.js';
@@ -23,12 +24,19 @@ export class RosterController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Every unit’s leader and liaison (第二十二条)' })
+  @ApiOkResponse({ type: [OfficeRosterEntry] })
+  @ApiProblems(401)
   list() {
     return this.office.roster.list();
   }
 
   @Put(':agency')
   @ApiOperation({ summary: 'Set a unit’s leader and liaison; the change is itself a message to the office' })
+  @ApiParam({ name: 'agency', enum: AGENCY_CODES })
+  @ApiBody({ schema: { $ref: '#/components/schemas/RosterRequest' }, examples: { roster: { summary: '分管领导与联络人', value: { leaderName: '王某', leaderPhone: '13900000001', leaderEmail: 'leader@edu.example.cn', liaisonName: '陈某', liaisonPhone: '0595-85000000', liaisonEmail: 'liaison@edu.example.cn' } } } })
+  @ApiOkResponse({ type: OfficeRosterEntry })
+  @ApiProblems(400, 401, 413)
   async save(@Param('agency', new ParseEnumPipe(AGENCY_ENUM)) agency: AgencyCode, @Body() body: RosterRequest) {
     // 第二十二条: the change and the office's notice are written together.
     const saved = await this.office.transaction(async (office) => {

@@ -1,4 +1,5 @@
 import { IsIn, IsNumber, IsOptional, IsPositive, IsString, Length } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 import { IsCalendarDate } from '../calendar-date.js';
 import { IsInstant } from '../instant.js';
 import { Situation } from '../policy.enums.js';
@@ -55,6 +56,9 @@ export class UrgentMedicalNoticePayloadV1 extends CaseSubjectDto {
   @IsIn(URGENT_MEDICAL_SITUATIONS, {
     message: `situation of an urgent medical notice must be one of ${URGENT_MEDICAL_SITUATIONS.join(', ')} (第二十条 ¶2)`,
   })
+  // Both this rule and CaseSubjectDto's apply; class-validator-jsonschema would merge the two enum
+  // lists index by index in a subclass, so the document states the narrower one outright.
+  @JSONSchema((schema) => ({ ...schema, enum: [...URGENT_MEDICAL_SITUATIONS] }))
   declare situation: (typeof URGENT_MEDICAL_SITUATIONS)[number];
 
   @IsString()

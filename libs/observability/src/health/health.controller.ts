@@ -1,5 +1,5 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { type SchemaObject, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { PostgresHealthIndicator } from './postgres.health.js';
@@ -9,7 +9,19 @@ import { RedisHealthIndicator } from './redis.health.js';
  * GET /health/live: the process answers. GET /health/ready: it can do its work, PostgreSQL and
  * Redis both answer; 503 with terminus' report when one does not. No API key (orchestrators call them).
  */
-@ApiExcludeController()
+/** terminus' report */
+const HEALTH_REPORT: SchemaObject = {
+  type: 'object',
+  required: ['status'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'error'] },
+    info: { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] } } } },
+    error: { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] } } } },
+    details: { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] } } } },
+  },
+};
+
+@ApiTags('observability')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -19,12 +31,17 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: 200 while the process answers (no API key)', security: [] })
+  @ApiOkResponse({ description: 'alive', content: { 'application/json': { schema: HEALTH_REPORT, example: { status: 'ok', info: {}, error: {}, details: {} } } } })
   live() {
     return this.health.check([]);
   }
 
   // The report is sent as terminus makes it: the apps' ProblemFilter would reduce a 503 to a message.
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: 200 when PostgreSQL and Redis both answer, else 503 naming the one down (no API key)', security: [] })
+  @ApiOkResponse({ description: 'ready', content: { 'application/json': { schema: HEALTH_REPORT, example: { status: 'ok', info: { postgres: { status: 'up' }, redis: { status: 'up' } }, error: {}, details: { postgres: { status: 'up' }, redis: { status: 'up' } } } } } })
+  @ApiServiceUnavailableResponse({ description: 'PostgreSQL or Redis does not answer (terminus’ report, not a problem JSON)', content: { 'application/json': { schema: HEALTH_REPORT, example: { status: 'error', info: { postgres: { status: 'up' } }, error: { redis: { status: 'down' } }, details: { postgres: { status: 'up' }, redis: { status: 'down' } } } } } })
   async ready(@Res() res: Response): Promise<void> {
     try {
       res.status(200).json(await this.health.check([() => this.postgres.isHealthy('postgres'), () => this.redis.isHealthy('redis')]));

@@ -1,0 +1,94 @@
+// Examples in the OpenAPI documents, in the units' language. The ID number 11010519491231002X is
+// the standard's own sample and passes the GB 11643 check digit.
+
+const person = { name: '林某某', idNumber: '11010519491231002X', phone: '13800000000' };
+
+export const OPENING_EXAMPLES = {
+  judicialReferral: {
+    referral: {
+      summary: '书面移送民政局和教育局（第十九条第一款）',
+      value: {
+        caseRef: '晋检救〔2026〕1号',
+        recipients: ['civil-affairs', 'education'],
+        person,
+        situation: 'serious-injury-victim',
+        priorityGroups: ['minor'],
+        investigationEndedOn: '2026-11-20',
+        findings: '被害人受犯罪侵害致重伤，加害人无赔偿能力。',
+        suggestion: '建议给予临时救助、协助办理助学金。',
+      },
+    },
+  },
+  advanceReferral: {
+    advance: {
+      summary: '先行移送，须说明理由（第十九条第二款）',
+      value: {
+        caseRef: '晋检救〔2026〕2号',
+        recipients: ['civil-affairs'],
+        person,
+        situation: 'life-threatening-injury',
+        reason: '当事人急需生活救助，案件尚在办理中。',
+        suggestion: '建议先行给予临时救助。',
+      },
+    },
+  },
+  lead: {
+    lead: {
+      summary: '向检察院移送司法救助线索（第二十条第一款）',
+      value: {
+        caseRef: '民政线索-2026-015',
+        person,
+        situation: 'tort-injury',
+        discoveredOn: '2026-11-23',
+        summary: '低保审核中发现当事人因交通事故致残，未获赔偿。',
+      },
+    },
+  },
+  urgentMedicalNotice: {
+    notice: {
+      summary: '紧急医疗救助告知（第二十条第二款）',
+      value: {
+        caseRef: '急救-2026-003',
+        person,
+        situation: 'life-threatening-injury',
+        hospital: '晋江市医院',
+        condition: '刑事案件被害人颅脑损伤，需立即手术，无力支付费用。',
+        noticedAt: '2026-11-27T02:15:00.000Z',
+        estimatedCostYuan: 85000,
+      },
+    },
+  },
+};
+
+export const LIFECYCLE_EXAMPLES = {
+  procedureStarted: { started: { summary: '已启动救助程序（第二十一条）', value: { startedOn: '2026-11-24', note: '已受理临时救助申请。' } } },
+  concluded: {
+    assisted: { summary: '办结：已救助', value: { concludedOn: '2026-11-26', outcome: 'assisted', measures: '纳入临时救助' } },
+    refused: { summary: '办结：不予救助，须列明第六条理由', value: { concludedOn: '2026-11-27', outcome: 'refused', refusalReasons: ['already-compensated'] } },
+  },
+  feedback: { feedback: { summary: '办结后反馈（第二十一条）', value: { summary: '已发放临时救助金3000元。' } } },
+};
+
+export const OPENED_EXAMPLE = {
+  requestId: '6d1f0c0e-2a57-4bb5-9f0e-63c0d1c7e0a1',
+  caseRef: '晋检救〔2026〕1号',
+  handoffs: [
+    { id: '0f6e1c52-8f4d-4d0e-b1a4-6f3f1d2b9c77', kind: 'judicial-referral', to: 'civil-affairs', currentStep: 'sent', priority: 'green-channel', messageId: '5b0c2f7e-3f0a-4c47-9d2e-3b8c1b0f4a11' },
+  ],
+};
+
+export const STEP_REPORTED_EXAMPLE = {
+  handoffId: '0f6e1c52-8f4d-4d0e-b1a4-6f3f1d2b9c77',
+  step: 'procedure-started',
+  messageId: '9a3e8b1d-4c2f-4e6a-8d0b-7f1e2c3d4b5a',
+  occurredAt: '2026-11-24T01:30:00.000Z',
+};
+
+export const ROSTER_EXAMPLE = {
+  leaderName: '王某',
+  leaderPhone: '13900000001',
+  leaderEmail: 'leader@edu.example.cn',
+  liaisonName: '陈某',
+  liaisonPhone: '0595-85000000',
+  liaisonEmail: 'liaison@edu.example.cn',
+};

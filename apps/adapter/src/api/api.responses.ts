@@ -1,0 +1,163 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { AGENCY_CODES, type AgencyCode, HANDOFF_KINDS, type HandoffKind, PRIORITIES, type Priority, type Step, STEP_ORDER } from '#contracts';
+
+// What the units' API answers, as the presenters and services write it.
+
+/** One handoff just opened: one per recipient. */
+export class OpenedHandoff {
+  @ApiProperty({ format: 'uuid', description: 'the handoff (移送) id', examples: ['0f6e1c52-8f4d-4d0e-b1a4-6f3f1d2b9c77'] })
+  id!: string;
+
+  @ApiProperty({ enum: HANDOFF_KINDS, examples: ['judicial-referral'] })
+  kind!: HandoffKind;
+
+  @ApiProperty({ enum: AGENCY_CODES, description: 'the receiving unit', examples: ['civil-affairs'] })
+  to!: AgencyCode;
+
+  @ApiProperty({ enum: STEP_ORDER, examples: ['sent'] })
+  currentStep!: Step;
+
+  @ApiProperty({ enum: PRIORITIES, description: 'urgent (第二十条 ¶2), green-channel (第五条 priority groups) or normal', examples: ['green-channel'] })
+  priority!: Priority;
+
+  @ApiProperty({ format: 'uuid', description: 'the opening message' })
+  messageId!: string;
+}
+
+export class OpenedHandoffs {
+  @ApiProperty({ format: 'uuid', description: 'this request: the correlation id of every message of these handoffs' })
+  requestId!: string;
+
+  @ApiProperty({ description: 'the sender’s case number', examples: ['晋检救〔2026〕1号'] })
+  caseRef!: string;
+
+  @ApiProperty({ type: [OpenedHandoff], description: 'one handoff per recipient' })
+  handoffs!: OpenedHandoff[];
+}
+
+export class StepReported {
+  @ApiProperty({ format: 'uuid' })
+  handoffId!: string;
+
+  @ApiProperty({ enum: STEP_ORDER, examples: ['procedure-started'] })
+  step!: Step;
+
+  @ApiProperty({ format: 'uuid', description: 'the message that carries the step to the sender' })
+  messageId!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  occurredAt!: string;
+}
+
+export class HandoffSummary {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ enum: HANDOFF_KINDS, examples: ['judicial-referral'] })
+  kind!: HandoffKind;
+
+  @ApiProperty({ enum: AGENCY_CODES, description: 'the sending unit', examples: ['procuratorate'] })
+  from!: AgencyCode;
+
+  @ApiProperty({ enum: AGENCY_CODES, description: 'the receiving unit', examples: ['civil-affairs'] })
+  to!: AgencyCode;
+
+  @ApiProperty({ examples: ['晋检救〔2026〕1号'] })
+  caseRef!: string;
+
+  @ApiProperty({ enum: PRIORITIES, examples: ['normal'] })
+  priority!: Priority;
+
+  @ApiProperty({ enum: STEP_ORDER, description: 'the latest step reached', examples: ['received'] })
+  currentStep!: Step;
+
+  @ApiProperty({ format: 'uuid', description: 'the request that opened it (shared by handoffs opened together)' })
+  requestId!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  openedAt!: string;
+}
+
+export class HandoffPage {
+  @ApiProperty({ type: [HandoffSummary] })
+  items!: HandoffSummary[];
+
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: 'pass as `after` for the next page; null on the last page' })
+  next!: string | null;
+}
+
+export class TimelineEntry {
+  @ApiProperty({ enum: STEP_ORDER, examples: ['procedure-started'] })
+  step!: Step;
+
+  @ApiProperty({ enum: AGENCY_CODES, description: 'the unit that took the step', examples: ['civil-affairs'] })
+  by!: AgencyCode;
+
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: 'the message that carried the step' })
+  messageId!: string | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'what was reported with the step (e.g. `startedOn`, `outcome`)', examples: [{ startedOn: '2026-11-24' }] })
+  details!: Record<string, unknown>;
+}
+
+export class HandoffView extends HandoffSummary {
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the opening payload (person, situation, findings…)' })
+  details!: Record<string, unknown>;
+
+  @ApiProperty({ type: [TimelineEntry], description: 'sent → received → procedure-started → concluded → feedback-given → feedback-received' })
+  timeline!: TimelineEntry[];
+}
+
+export class InboxItem {
+  @ApiProperty({ format: 'uuid' })
+  messageId!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  receivedAt!: string;
+
+  @ApiProperty({ description: 'the message in the unit’s own field names', allOf: [{ $ref: '#/components/schemas/UnitMessage' }] })
+  message!: Record<string, unknown>;
+}
+
+export class InboxPage {
+  @ApiProperty({ type: [InboxItem], description: 'oldest first' })
+  items!: InboxItem[];
+}
+
+export class InboxAck {
+  @ApiProperty({ format: 'uuid' })
+  messageId!: string;
+
+  @ApiProperty({ enum: [true] })
+  acknowledged!: true;
+}
+
+/** 第二十二条: a unit's leader (分管领导) and liaison (联络人). */
+export class RosterEntry {
+  @ApiProperty({ enum: AGENCY_CODES, examples: ['education'] })
+  agency!: AgencyCode;
+
+  @ApiProperty({ examples: ['王某'] })
+  leaderName!: string;
+
+  @ApiProperty({ examples: ['13900000001'] })
+  leaderPhone!: string;
+
+  @ApiProperty({ format: 'email', examples: ['leader@edu.example.cn'] })
+  leaderEmail!: string;
+
+  @ApiProperty({ examples: ['陈某'] })
+  liaisonName!: string;
+
+  @ApiProperty({ examples: ['0595-85000000'] })
+  liaisonPhone!: string;
+
+  @ApiProperty({ format: 'email', examples: ['liaison@edu.example.cn'] })
+  liaisonEmail!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+}

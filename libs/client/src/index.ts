@@ -1,0 +1,10 @@
+export * from './adapter-client.js';
+export * from './errors.js';
+export * from './http.js';
+export * from './nest.js';
+export * from './office-client.js';
+export * from './webhook.js';
+export type * as AdapterApi from './generated/adapter.js';
+export type * as CivilAffairsAdapterApi from './generated/adapter-civil-affairs.js';
+export type * as EducationAdapterApi from './generated/adapter-education.js';
+export type * as SchedulerApi from './generated/scheduler.js';
