@@ -1,9 +1,9 @@
 import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
 import type { AgencyCode } from '#contracts';
-import { Redis } from 'ioredis';
 import { CLOCK, type Clock } from '#config';
 import { OBSERVABILITY_REDIS } from '#observability';
+import { noRedis } from './no-redis.js';
 import { InProcessQueueDriver, OutboxRelay, QUEUE_DRIVER, DEFAULT_DELIVERY_RETRY, DEFAULT_INBOX_RETRY, DEFAULT_ALERT_RETRY } from '#bus';
 import { AdapterModule } from '../../../apps/adapter/src/adapter.module.js';
 import { HandoffOpeningService } from '../../../apps/adapter/src/handoffs/handoff-opening.service.js';
@@ -64,12 +64,19 @@ export async function mediumAdapter(
     .useValue(options.clock)
     // No Redis in this layer: the metrics' connection is made but never opened.
     .overrideProvider(OBSERVABILITY_REDIS)
-    .useFactory({ factory: () => new Redis('redis://127.0.0.1:1', { lazyConnect: true }) });
+    .useValue(noRedis);
   options.override?.(builder);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
-  await app.init();
-  for (const key of ['AGENCY', 'DELIVERY_MODE', 'WEBHOOK_URL', 'WEBHOOK_SECRET']) delete process.env[key];
+  try {
+    await app.init();
+  } catch (error) {
+    // A module refused at boot still started what booted before it (the relay, the pool): stop those.
+    await app.close().catch(() => undefined);
+    throw error;
+  } finally {
+    for (const key of ['AGENCY', 'DELIVERY_MODE', 'WEBHOOK_URL', 'WEBHOOK_SECRET']) delete process.env[key];
+  }
   return {
     app,
     agency: app.get(AgencyContext),

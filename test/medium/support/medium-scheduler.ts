@@ -1,8 +1,8 @@
 import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { CLOCK, type Clock } from '#config';
 import { OBSERVABILITY_REDIS } from '#observability';
+import { noRedis } from './no-redis.js';
 import { type InProcessQueueDriver, type OutboxRelay, QUEUE_DRIVER } from '#bus';
 import { OfficeScope } from '#persistence';
 import { ALERT_RELAY } from '../../../apps/scheduler/src/alerts/alert-relay.provider.js';
@@ -33,7 +33,7 @@ export async function mediumScheduler(options: { databaseUrl: string; driver: In
     .useValue(options.clock)
     // No Redis in this layer: the metrics' connection is made but never opened.
     .overrideProvider(OBSERVABILITY_REDIS)
-    .useFactory({ factory: () => new Redis('redis://127.0.0.1:1', { lazyConnect: true }) })
+    .useValue(noRedis)
     .compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   await app.init();
