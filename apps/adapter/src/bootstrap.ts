@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { adapterConfig, type AdapterSettings } from '#config';
 import { deliveryQueueName, inboxQueueName } from '#contracts';
-import { connectBusConsumers } from '#bus';
+import { bootQueueBackend, connectBusConsumers } from '#bus';
 import { AdapterModule } from './adapter.module.js';
 import { createValidationPipe, ProblemFilter } from '#http';
 import { useObservability } from '#observability';
@@ -12,6 +12,7 @@ import { serveOpenApi } from './openapi.js';
 
 /** Starts one unit's adapter: HTTP API plus the BullMQ microservice(s) on its inbox (and delivery) queue. */
 export async function bootstrapAdapter(): Promise<NestExpressApplication> {
+  await bootQueueBackend(adapterConfig, 'adapter'); // Redis or PostgreSQL, before any Queue or Worker is made
   const app = await NestFactory.create<NestExpressApplication>(AdapterModule, { bodyParser: false, bufferLogs: true });
   useObservability(app); // JSON logs through pino, HTTP latency
   const settings = app.get<AdapterSettings>(adapterConfig.KEY);

@@ -5,11 +5,13 @@ import cookieParser from 'cookie-parser';
 import { consoleConfig, type ConsoleSettings } from '#config';
 import { createValidationPipe, ProblemFilter } from '#http';
 import { useObservability } from '#observability';
+import { bootQueueBackend } from '#bus';
 import { SessionMiddleware } from './auth/session.middleware.js';
 import { ConsoleModule } from './console.module.js';
 
 /** Starts the console: pages for the office and units, Bull Board for operators, behind sign-in. */
 export async function bootstrapConsole(): Promise<NestExpressApplication> {
+  await bootQueueBackend(consoleConfig, 'console'); // Redis or PostgreSQL, before any Queue is made
   const app = await NestFactory.create<NestExpressApplication>(ConsoleModule, { bodyParser: false, bufferLogs: true });
   useObservability(app); // JSON logs through pino, HTTP latency
   const settings = app.get<ConsoleSettings>(consoleConfig.KEY);

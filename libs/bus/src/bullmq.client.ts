@@ -1,6 +1,5 @@
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import {
   type BusJobData,
   DELIVER_TO_UNIT_SYSTEM,
@@ -11,7 +10,7 @@ import {
 import type { JobsOptions } from 'bullmq';
 import { messageJobOptions, type RetryPolicy } from './job-options.js';
 
-import { createRedisConnection } from './redis-connection.js';
+import { asBullMqConnection, closeQueueConnection, createQueueConnection, type QueueConnection } from './queue-backend.js';
 
 export interface BusJob extends BusJobData {
   priority: Priority;
@@ -25,22 +24,22 @@ export interface BusJob extends BusJobData {
  * (a handoff's answer is itself a message, written to the outbox).
  */
 export class BullMqClient extends ClientProxy {
-  private connection?: Redis;
+  private connection?: QueueConnection;
   private readonly queues = new Map<string, Queue>();
 
   constructor(private readonly options: { redisUrl: string; prefix: string; inboxRetry: RetryPolicy; deliveryRetry: RetryPolicy }) {
     super();
   }
 
-  async connect(): Promise<Redis> {
-    this.connection ??= createRedisConnection(this.options.redisUrl, 'bus-client');
+  async connect(): Promise<QueueConnection> {
+    this.connection ??= createQueueConnection(this.options.redisUrl, 'bus-client');
     return this.connection;
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     this.queues.clear();
-    await this.connection?.quit().catch(() => undefined);
+    await closeQueueConnection(this.connection);
     this.connection = undefined;
   }
 
@@ -84,7 +83,7 @@ export class BullMqClient extends ClientProxy {
   private async queue(name: string): Promise<Queue> {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { prefix: this.options.prefix, connection: await this.connect() });
+      queue = new Queue(name, { prefix: this.options.prefix, connection: asBullMqConnection(await this.connect()) });
       this.queues.set(name, queue);
     }
     return queue;

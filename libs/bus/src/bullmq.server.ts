@@ -1,12 +1,11 @@
 import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { lastValueFrom, type Observable, throwError } from 'rxjs';
 import { BullMqContext } from './bullmq.context.js';
 import { type DeadLetterRecorder, PermanentMessageError } from './consumer-outcome.js';
 import { DEAD_LETTER_QUEUE } from '#contracts';
-import { createRedisConnection } from './redis-connection.js';
+import { asBullMqConnection, closeQueueConnection, createQueueConnection, type QueueConnection } from './queue-backend.js';
 
 export interface BullMqServerOptions {
   redisUrl: string;
@@ -43,7 +42,7 @@ export class PropagateToBullMq implements RpcExceptionFilter<unknown> {
 export class BullMqServer extends Server implements CustomTransportStrategy {
   override readonly propagatesEventHandlerErrors = true;
   protected override readonly logger = new Logger(BullMqServer.name);
-  private readonly connections: Redis[] = [];
+  private readonly connections: QueueConnection[] = [];
   private worker?: Worker;
   private deadLetterQueue?: Queue;
 
@@ -69,7 +68,7 @@ export class BullMqServer extends Server implements CustomTransportStrategy {
   async close(): Promise<void> {
     await this.worker?.close();
     await this.deadLetterQueue?.close();
-    await Promise.all(this.connections.map((connection) => connection.quit().catch(() => undefined)));
+    await Promise.all(this.connections.map((connection) => closeQueueConnection(connection)));
   }
 
   on<EventKey extends string = string, EventCallback extends Function = Function>(event: EventKey, callback: EventCallback): void {
@@ -80,10 +79,10 @@ export class BullMqServer extends Server implements CustomTransportStrategy {
     return this.worker as T;
   }
 
-  private connection(url: string, name: string): Redis {
-    const connection = createRedisConnection(url, name);
+  private connection(url: string, name: string) {
+    const connection = createQueueConnection(url, name);
     this.connections.push(connection);
-    return connection;
+    return asBullMqConnection(connection);
   }
 
   private async process(job: Job): Promise<unknown> {

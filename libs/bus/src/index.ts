@@ -6,5 +6,7 @@ export * from './job-options.js';
 export * from './outbox.relay.js';
 export * from './polling-relay.js';
 export * from './redis-connection.js';
+export * from './queue-backend.js';
+export * from './redis-guard.js';
 export * from './webhook-signature.js';
 export * from './connect-bus-consumers.js';

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { OFFICE_ALERTS_QUEUE, SEND_OFFICE_ALERT } from '#contracts';
 import { schedulerConfig, type SchedulerSettings } from '#config';
 import { AlertRepository } from '#persistence';
-import { createRedisConnection, PollingRelay } from '#bus';
+import { asBullMqConnection, closeQueueConnection, createQueueConnection, PollingRelay, type QueueConnection } from '#bus';
 
 /**
  * Publishes alerts written by the sweep (or by a roster change) to the office-alerts queue. An
@@ -15,7 +14,7 @@ import { createRedisConnection, PollingRelay } from '#bus';
 @Injectable()
 export class AlertRelay extends PollingRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AlertRelay.name);
-  private connection?: Redis;
+  private connection?: QueueConnection;
   private queue?: Queue;
 
   constructor(
@@ -26,15 +25,15 @@ export class AlertRelay extends PollingRelay implements OnApplicationBootstrap, 
   }
 
   onApplicationBootstrap(): void {
-    this.connection = createRedisConnection(this.settings.redisUrl, 'alert-relay');
-    this.queue = new Queue(OFFICE_ALERTS_QUEUE, { prefix: this.settings.queuePrefix, connection: this.connection });
+    this.connection = createQueueConnection(this.settings.redisUrl, 'alert-relay');
+    this.queue = new Queue(OFFICE_ALERTS_QUEUE, { prefix: this.settings.queuePrefix, connection: asBullMqConnection(this.connection) });
     this.startPolling();
   }
 
   override async onApplicationShutdown(): Promise<void> {
     await super.onApplicationShutdown();
     await this.queue?.close();
-    await this.connection?.quit().catch(() => undefined);
+    await closeQueueConnection(this.connection);
   }
 
   protected async drain(): Promise<void> {
