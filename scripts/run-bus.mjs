@@ -4,15 +4,23 @@
 // and checks their webhooks.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ensureServices } from './lib/services.mjs';
+import { DEFAULT_DATABASE_URL } from './lib/services.mjs';
+import { chooseTopology } from './lib/topology.mjs';
 import { loadOrCreateKeys, sha256 } from './lib/keys.mjs';
 import { run } from './lib/run.mjs';
 
-const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
 const sinkPort = Number(process.env.UNIT_SYSTEMS_PORT ?? 3100);
 
-await ensureServices({ databaseUrl, redisUrl });
+// Explicit DATABASE_URL / REDIS_URL / QUEUE_BACKEND win; otherwise what answers, else embedded PostgreSQL and no Redis.
+const topology = await chooseTopology({
+  databaseUrl: process.env.DATABASE_URL || undefined,
+  defaultDatabaseUrl: DEFAULT_DATABASE_URL,
+  redisUrl: process.env.REDIS_URL || undefined,
+  queueBackend: process.env.QUEUE_BACKEND || undefined,
+  dataDir: '.bus/postgres',
+});
+const { databaseUrl, redisUrl, queueBackend } = topology;
+console.log(topology.line);
 run('node', ['scripts/prisma-generate.mjs']);
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
 run('node', ['scripts/migrate.mjs', 'deploy', '--create-db'], { ...process.env, DATABASE_URL: databaseUrl });
@@ -32,6 +40,7 @@ for (const [username, role] of [['operator', 'operator'], ['office', 'office']])
     ...process.env,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
+    QUEUE_BACKEND: queueBackend,
     CONSOLE_PASSWORD: keys[`console-${username}`].apiKey,
   });
 }
@@ -74,7 +83,7 @@ function schedulerEnv() {
 }
 
 function start(code, main, ownEnv) {
-  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...ownEnv };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_BACKEND: queueBackend, ...ownEnv };
   const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `[${code}] `;
   for (const stream of [child.stdout, child.stderr]) {
@@ -102,7 +111,7 @@ function stop(exitCode = 0) {
   const wait = setInterval(() => {
     if (children.size === 0) {
       clearInterval(wait);
-      process.exit(exitCode);
+      topology.stop().finally(() => process.exit(exitCode));
     }
   }, 100);
 }

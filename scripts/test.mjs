@@ -1,27 +1,89 @@
-// `npm test`: the whole suite against real PostgreSQL and Redis. Builds the apps (the e2e tests
+// `npm test`: the whole suite against real PostgreSQL and queues. Builds the apps (the e2e tests
 // run the adapters as separate processes from dist/), migrates a fresh test database, runs jest.
 // Extra arguments go to jest: `npm test -- libs/calendar`.
+//
+// Topology (scripts/lib/topology.mjs, told in one line): TEST_DATABASE_URL / TEST_REDIS_URL /
+// QUEUE_BACKEND win; else local servers; else an embedded PostgreSQL and no Redis. With Redis and
+// no test paths given, the e2e suite runs twice: on Redis, then on BullMQ's PostgreSQL backend.
+// `--outputFile=<f>` (jest --json) gets both runs' results merged.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { DEFAULT_REDIS_URL, ensureServices } from './lib/services.mjs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chooseTopology } from './lib/topology.mjs';
 import { run } from './lib/run.mjs';
+
+const args = process.argv.slice(2);
+const topology = await chooseTopology({
+  databaseUrl: process.env.TEST_DATABASE_URL || undefined,
+  defaultDatabaseUrl: 'postgresql://postgres@127.0.0.1:5432/bus_test',
+  redisUrl: process.env.TEST_REDIS_URL || undefined,
+  queueBackend: process.env.QUEUE_BACKEND || undefined,
+  dataDir: '.bus/postgres-test',
+});
+console.log(topology.line);
 
 const env = {
   ...process.env,
-  DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/bus_test',
-  REDIS_URL: process.env.TEST_REDIS_URL ?? DEFAULT_REDIS_URL,
+  DATABASE_URL: topology.databaseUrl,
+  REDIS_URL: topology.redisUrl,
+  QUEUE_BACKEND: topology.queueBackend,
   TZ: 'UTC',
   NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' '),
 };
+if (!env.REDIS_URL) delete env.REDIS_URL;
 
-await ensureServices({ databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL });
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(chromium)) {
-  console.error(`Chromium is not at ${chromium} (CHROMIUM_PATH): install Debian's package, \`apt-get install chromium fonts-noto-cjk\`; the console's browser test drives it.`);
-  process.exit(1);
+// The console's browser test: Debian's chromium where installed, else the one npm's @sparticuz/chromium ships.
+if (!process.env.CHROMIUM_PATH && !existsSync('/usr/bin/chromium')) {
+  try {
+    const { default: chromium } = await import('@sparticuz/chromium');
+    env.CHROMIUM_PATH = await chromium.executablePath();
+    console.log(`browser: @sparticuz/chromium (${env.CHROMIUM_PATH}); /usr/bin/chromium is not installed`);
+  } catch (error) {
+    console.error(`No browser for the console test: /usr/bin/chromium is missing and @sparticuz/chromium failed (${error.message}).`);
+    process.exit(1);
+  }
 }
+
 run('node', ['scripts/prisma-generate.mjs']);
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
 run('node', ['scripts/migrate.mjs', 'reset', '--create-db'], env);
-const jest = spawnSync('npx', ['jest', ...process.argv.slice(2)], { stdio: 'inherit', env });
-process.exit(jest.status ?? 1);
+
+const outputArg = args.find((arg) => arg.startsWith('--outputFile='));
+const output = outputArg?.slice('--outputFile='.length);
+const paths = args.filter((arg) => !arg.startsWith('-'));
+const runs = [{ backend: topology.queueBackend, jestArgs: [] }];
+// The second pass: every e2e file again, with every queue on PostgreSQL.
+if (topology.queueBackend === 'redis' && paths.length === 0 && !process.env.QUEUE_BACKEND) {
+  runs.push({ backend: 'postgres', jestArgs: ['test/'] });
+}
+
+let status = 0;
+const outputs = [];
+for (const [i, pass] of runs.entries()) {
+  const passOutput = output && runs.length > 1 ? `${output}.${pass.backend}.json` : output;
+  const passArgs = [...args.filter((arg) => arg !== outputArg), ...(passOutput ? [`--outputFile=${passOutput}`] : []), ...pass.jestArgs];
+  if (runs.length > 1) console.log(`\n=== jest run ${i + 1} of ${runs.length}: queues on ${pass.backend} ===`);
+  const jest = spawnSync('npx', ['jest', ...passArgs], { stdio: 'inherit', env: { ...env, QUEUE_BACKEND: pass.backend } });
+  if ((jest.status ?? 1) !== 0) status = jest.status ?? 1;
+  if (passOutput) outputs.push(passOutput);
+}
+
+if (output && runs.length > 1) {
+  const merged = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTotalTests: 0, numRuntimeErrorTestSuites: 0, numFailedTestSuites: 0, numTotalTestSuites: 0, testResults: [], success: true };
+  for (const file of outputs) {
+    if (!existsSync(file)) {
+      merged.numRuntimeErrorTestSuites += 1;
+      merged.success = false;
+      continue;
+    }
+    const result = JSON.parse(readFileSync(file, 'utf8'));
+    for (const key of ['numPassedTests', 'numFailedTests', 'numPendingTests', 'numTotalTests', 'numRuntimeErrorTestSuites', 'numFailedTestSuites', 'numTotalTestSuites']) {
+      merged[key] += result[key] ?? 0;
+    }
+    merged.testResults.push(...(result.testResults ?? []));
+    merged.success &&= Boolean(result.success);
+    rmSync(file, { force: true });
+  }
+  writeFileSync(output, JSON.stringify(merged));
+}
+await topology.stop();
+process.exit(status);

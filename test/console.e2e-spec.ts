@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import { inboxQueueName } from '#contracts';
+import { openQueue, REDIS_URL } from './support/queue-mode.js';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { ConsoleProcess } from './support/console-process.js';
 import { seedConsole, seedUser } from './support/console-seed.js';
@@ -16,8 +17,8 @@ describe('the console', () => {
   let db: TestDatabase;
   let app: ConsoleProcess;
   let browser: Browser;
-  let redis: Redis;
   let queue: Queue;
+  let closeQueue: () => Promise<void>;
   let seeded: Awaited<ReturnType<typeof seedConsole>>;
   const prefix = `t-console-${process.pid}`;
 
@@ -28,13 +29,12 @@ describe('the console', () => {
     await seedUser(db, 'office', 'office-password-1', 'office');
     await seedUser(db, 'ops', 'operator-password-1', 'operator');
     await seedUser(db, 'edu', 'education-password-1', 'unit', 'education');
-    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
     // A few jobs as the bus leaves them (ids only), so the queue dashboard has something to show.
-    queue = new Queue('inbox.civil-affairs', { prefix, connection: redis });
+    ({ queue, close: closeQueue } = openQueue(inboxQueueName('civil-affairs'), prefix, db.url));
     for (let i = 0; i < 3; i++) await queue.add('handoff.judicial-referral', { messageId: crypto.randomUUID(), type: 'handoff.judicial-referral' });
     app = new ConsoleProcess({
       databaseUrl: db.url,
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      redisUrl: REDIS_URL,
       queuePrefix: prefix,
       extraEnv: { LOGIN_ATTEMPTS_PER_MINUTE: '12' },
     });
@@ -46,8 +46,7 @@ describe('the console', () => {
     await browser?.close();
     await app?.stop();
     await queue?.obliterate({ force: true }).catch(() => undefined);
-    await queue?.close();
-    await redis?.quit();
+    await closeQueue?.();
     await db?.drop();
   });
 
