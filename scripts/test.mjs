@@ -36,6 +36,7 @@ if (!process.env.CHROMIUM_PATH && !existsSync('/usr/bin/chromium')) {
   try {
     const { default: chromium } = await import('@sparticuz/chromium');
     env.CHROMIUM_PATH = await chromium.executablePath();
+    env.CHROMIUM_ARGS = JSON.stringify(chromium.args);
     console.log(`browser: @sparticuz/chromium (${env.CHROMIUM_PATH}); /usr/bin/chromium is not installed`);
   } catch (error) {
     console.error(`No browser for the console test: /usr/bin/chromium is missing and @sparticuz/chromium failed (${error.message}).`);

@@ -39,7 +39,9 @@ describe('the console', () => {
       extraEnv: { LOGIN_ATTEMPTS_PER_MINUTE: '12' },
     });
     await app.start();
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    // CHROMIUM_ARGS: the flags @sparticuz/chromium's build needs, when scripts/test.mjs chose it.
+    const args = process.env.CHROMIUM_ARGS ? [...JSON.parse(process.env.CHROMIUM_ARGS), '--no-sandbox'] : CHROMIUM_FLAGS;
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
   });
 
   afterAll(async () => {
@@ -125,13 +127,13 @@ describe('the console', () => {
     await page.waitForSelector('text=inbox.civil-affairs');
     await page.waitForSelector('text=dead-letter');
     await page.screenshot({ path: `${SCREENSHOTS}/queues.png` });
-    const pause = await page.request.put(`${app.baseUrl}/queues/api/queues/inbox.civil-affairs/pause`);
+    const pause = await page.request.put(`${app.baseUrl}/queues/api/queues/${encodeURIComponent(inboxQueueName('civil-affairs'))}/pause`);
     expect(pause.status()).toBeLessThan(400);
-    await page.request.put(`${app.baseUrl}/queues/api/queues/inbox.civil-affairs/resume`);
+    await page.request.put(`${app.baseUrl}/queues/api/queues/${encodeURIComponent(inboxQueueName('civil-affairs'))}/resume`);
     await page.close();
 
     const office = await signIn('office', 'office-password-1');
-    const refused = await office.request.put(`${app.baseUrl}/queues/api/queues/inbox.civil-affairs/pause`);
+    const refused = await office.request.put(`${app.baseUrl}/queues/api/queues/${encodeURIComponent(inboxQueueName('civil-affairs'))}/pause`);
     expect(refused.status()).toBe(403);
     await office.close();
   });

@@ -8,6 +8,7 @@ import { useObservability } from '#observability';
 import { bootQueueBackend } from '#bus';
 import { SessionMiddleware } from './auth/session.middleware.js';
 import { ConsoleModule } from './console.module.js';
+import { serveWebFont } from './views/web-font.js';
 
 /** Starts the console: pages for the office and units, Bull Board for operators, behind sign-in. */
 export async function bootstrapConsole(): Promise<NestExpressApplication> {
@@ -17,6 +18,7 @@ export async function bootstrapConsole(): Promise<NestExpressApplication> {
   const settings = app.get<ConsoleSettings>(consoleConfig.KEY);
   app.useBodyParser('urlencoded', { extended: false, limit: '16kb' });
   app.use(cookieParser());
+  serveWebFont(app);
   // Before every route and before Bull Board's router: no page without a session.
   const sessions = app.get(SessionMiddleware);
   app.use((req: Parameters<SessionMiddleware['use']>[0], res: Parameters<SessionMiddleware['use']>[1], next: () => void) =>
