@@ -32,7 +32,7 @@ const env = {
 if (!env.REDIS_URL) delete env.REDIS_URL;
 
 // The console's browser test: Debian's chromium where installed, else the one npm's @sparticuz/chromium ships.
-if (!process.env.CHROMIUM_PATH && !existsSync('/usr/bin/chromium')) {
+if (!process.env.CHROMIUM_PATH && (process.env.BUS_NODE_ONLY === '1' || !existsSync('/usr/bin/chromium'))) {
   try {
     const { default: chromium } = await import('@sparticuz/chromium');
     env.CHROMIUM_PATH = await chromium.executablePath();
@@ -63,7 +63,8 @@ for (const [i, pass] of runs.entries()) {
   const passOutput = output && runs.length > 1 ? `${output}.${pass.backend}.json` : output;
   const passArgs = [...args.filter((arg) => arg !== outputArg), ...(passOutput ? [`--outputFile=${passOutput}`] : []), ...pass.jestArgs];
   if (runs.length > 1) console.log(`\n=== jest run ${i + 1} of ${runs.length}: queues on ${pass.backend} ===`);
-  const jest = spawnSync('npx', ['jest', ...passArgs], { stdio: 'inherit', env: { ...env, QUEUE_BACKEND: pass.backend } });
+  const passEnv = { ...env, QUEUE_BACKEND: pass.backend, ...(i > 0 ? { REDIS_TESTS_IN_OTHER_PASS: '1' } : {}) };
+  const jest = spawnSync('npx', ['jest', ...passArgs], { stdio: 'inherit', env: passEnv });
   if ((jest.status ?? 1) !== 0) status = jest.status ?? 1;
   if (passOutput) outputs.push(passOutput);
 }

@@ -4,7 +4,7 @@ import { eventually } from './support/eventually.js';
 import { judicialReferral } from './support/factories.js';
 import { metricValue, type Sample, scrape } from './support/metrics.js';
 import { RedisServer } from './support/redis-server.js';
-import { describeOnRedisServer, QUEUE_BACKEND, REDIS_URL } from './support/queue-mode.js';
+import { describeOnRedisServer, ON_REDIS, QUEUE_BACKEND, REDIS_URL } from './support/queue-mode.js';
 import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
 import type { ServiceProcess } from './support/service-process.js';
 
@@ -177,8 +177,8 @@ describeOnRedisServer('readiness follows Redis and PostgreSQL', () => {
 
   beforeAll(async () => {
     redis = await RedisServer.start();
-    bus = await startBus('obs-health', { justice: 'pull' }, { redisUrl: redis.url });
-    scheduler = new SchedulerProcess({ databaseUrl: bus.db.url, redisUrl: redis.url, queuePrefix: bus.queuePrefix, clock: new TestClock(new Date()) });
+    bus = await startBus('obs-health', { justice: 'pull' }, { redisUrl: redis.url, extraEnv: { ...ON_REDIS } });
+    scheduler = new SchedulerProcess({ databaseUrl: bus.db.url, redisUrl: redis.url, queuePrefix: bus.queuePrefix, clock: new TestClock(new Date()), extraEnv: { ...ON_REDIS } });
     await scheduler.start();
   });
 

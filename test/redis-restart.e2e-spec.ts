@@ -5,7 +5,7 @@ import { eventually } from './support/eventually.js';
 import { judicialReferral } from './support/factories.js';
 import { RedisServer } from './support/redis-server.js';
 import { inboxQueueName } from '#contracts';
-import { describeOnRedisServer } from './support/queue-mode.js';
+import { describeOnRedisServer, ON_REDIS } from './support/queue-mode.js';
 
 // Redis keeps nothing on disk here: a Redis restart loses every queued job. The sender's outbox
 // relay must notice that a published message never reached its recipient's inbox and publish it
@@ -24,7 +24,7 @@ describeOnRedisServer('a Redis restart loses the queued jobs; the outbox republi
     redis = await RedisServer.start();
     bus = await startBus('redis-restart', { procuratorate: 'webhook', education: 'pull' }, {
       redisUrl: redis.url,
-      extraEnv: { OUTBOX_REDELIVER_AFTER_MS: '2000' },
+      extraEnv: { ...ON_REDIS, OUTBOX_REDELIVER_AFTER_MS: '2000' },
     });
     connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     connection.on('error', () => undefined); // refused connections while Redis is down are expected

@@ -70,15 +70,18 @@ export async function startEmbeddedPostgres(dir) {
  * @returns {Promise<{ databaseUrl: string, redisUrl: string, queueBackend: 'redis'|'postgres', line: string, stop: () => Promise<void> }>}
  */
 export async function chooseTopology(wanted) {
+  // BUS_NODE_ONLY=1 (CI's proof of the node-only mode): behave as on a machine with Node alone,
+  // whatever servers this one runs: no local PostgreSQL or Redis, no docker.
+  const nodeOnly = process.env.BUS_NODE_ONLY === '1';
   let stop = async () => undefined;
   let databaseUrl = wanted.databaseUrl;
   let database;
   if (databaseUrl) {
     database = `PostgreSQL at ${new URL(databaseUrl).host} (DATABASE_URL)`;
-  } else if (await reachable(endpoint(wanted.defaultDatabaseUrl, 5432))) {
+  } else if (!nodeOnly && (await reachable(endpoint(wanted.defaultDatabaseUrl, 5432)))) {
     databaseUrl = wanted.defaultDatabaseUrl;
     database = `PostgreSQL at ${new URL(databaseUrl).host}`;
-  } else if (dockerComposeWorks()) {
+  } else if (!nodeOnly && dockerComposeWorks()) {
     databaseUrl = wanted.defaultDatabaseUrl;
     database = 'PostgreSQL from docker compose';
   } else {
@@ -94,7 +97,7 @@ export async function chooseTopology(wanted) {
   let redisUrl = wanted.redisUrl ?? '';
   let queues;
   if (queueBackend === undefined) {
-    queueBackend = (await reachable(endpoint(DEFAULT_REDIS_URL, 6379))) ? 'redis' : 'postgres';
+    queueBackend = !nodeOnly && (await reachable(endpoint(DEFAULT_REDIS_URL, 6379))) ? 'redis' : 'postgres';
     if (queueBackend === 'redis') redisUrl = DEFAULT_REDIS_URL;
   }
   if (queueBackend === 'redis') {

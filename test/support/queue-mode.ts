@@ -17,12 +17,19 @@ function hasBinary(name: string): boolean {
 
 export const HAS_REDIS_SERVER = hasBinary('redis-server');
 
+/** The env a test about Redis itself gives its processes: its private redis-server, whatever the run's backend. */
+export const ON_REDIS = { QUEUE_BACKEND: 'redis' } as const;
+
 /**
  * Tests about Redis itself (killed, restarted, evicting, clustered) run where they mean something:
  * on the Redis backend, on a machine with a redis-server binary. Elsewhere one line says why not.
  */
 export function describeOnRedisServer(title: string, body: () => void): void {
-  const why = QUEUE_BACKEND !== 'redis' ? 'this run has every queue on PostgreSQL' : !HAS_REDIS_SERVER ? 'no redis-server binary on this machine' : null;
+  const why = !HAS_REDIS_SERVER
+    ? 'no redis-server binary on this machine'
+    : process.env.REDIS_TESTS_IN_OTHER_PASS === '1'
+      ? 'it runs in the Redis pass'
+      : null;
   if (why) {
     console.log(`not run: "${title}" (${why})`);
     describe.skip(title, body);
