@@ -7,7 +7,7 @@
 // no test paths given, the e2e suite runs twice: on Redis, then on BullMQ's PostgreSQL backend.
 // `--outputFile=<f>` (jest --json) gets both runs' results merged.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { chooseTopology } from './lib/topology.mjs';
 import { run } from './lib/run.mjs';
 
@@ -32,7 +32,15 @@ const env = {
 if (!env.REDIS_URL) delete env.REDIS_URL;
 
 // The console's browser test: Debian's chromium where installed, else the one npm's @sparticuz/chromium ships.
-if (!process.env.CHROMIUM_PATH && (process.env.BUS_NODE_ONLY === '1' || !existsSync('/usr/bin/chromium'))) {
+const executable = (path) => {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+if (!process.env.CHROMIUM_PATH && (process.env.BUS_NODE_ONLY === '1' || !executable('/usr/bin/chromium'))) {
   try {
     const { default: chromium } = await import('@sparticuz/chromium');
     env.CHROMIUM_PATH = await chromium.executablePath();
