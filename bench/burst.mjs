@@ -76,15 +76,16 @@ function masterOf(nodes, slotKey) {
 function start(main, env, readyPath) {
   return (async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH, TZ: 'UTC', LOG_LEVEL: 'warn', PORT: String(port), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH, TZ: 'UTC', LOG_LEVEL: 'warn', PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr.on('data', (c) => (err += c));
+    child.stdout.on('data', (c) => (err = (err + c).slice(-20_000)));
     children.push(child);
     await until(`${main} on ${port}`, async () => {
       if (child.exitCode !== null) throw new Error(`${main} exited: ${err}`);
       return (await fetch(`http://127.0.0.1:${port}${readyPath}`)).ok;
     }, 60);
-    return { port, child };
+    return { port, child, log: () => err };
   })();
 }
 
@@ -141,7 +142,7 @@ try {
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': `bench-${i}` },
         body: JSON.stringify(referral(i)),
       });
-      if (response.status !== 201) throw new Error(`POST answered ${response.status}: ${await response.text()}`);
+      if (response.status !== 201) throw new Error(`POST answered ${response.status}: ${await response.text()}\n${sender.log().split('\n').filter((l) => /"level":(40|50)/.test(l)).slice(-5).join('\n')}`);
       if (faults && i === Math.floor(count / 3)) {
         receivers[1].child.kill('SIGKILL');
         killed.push('one education adapter replica (SIGKILL)');
