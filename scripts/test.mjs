@@ -44,7 +44,8 @@ if (!process.env.CHROMIUM_PATH && (process.env.BUS_NODE_ONLY === '1' || !executa
   try {
     const { default: chromium } = await import('@sparticuz/chromium');
     env.CHROMIUM_PATH = await chromium.executablePath();
-    env.CHROMIUM_ARGS = JSON.stringify(chromium.args);
+    // Its flags are made for one-page lambdas: --single-process and --no-zygote close the browser at playwright's second page.
+    env.CHROMIUM_ARGS = JSON.stringify(chromium.args.filter((arg) => arg !== '--single-process' && arg !== '--no-zygote'));
     console.log(`browser: @sparticuz/chromium (${env.CHROMIUM_PATH}); /usr/bin/chromium is not installed`);
   } catch (error) {
     console.error(`No browser for the console test: /usr/bin/chromium is missing and @sparticuz/chromium failed (${error.message}).`);
