@@ -7,6 +7,7 @@ import { WEB_FONT_PATH } from './web-font.js';
 
 const STYLE = `
   body { font-family: "Noto Sans SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 0; color: #1f2933; background: #f5f7fa; }
+  button, input, select, textarea { font-family: inherit; }
   header { background: #8b1a1a; color: #fff; padding: 10px 24px; display: flex; align-items: center; gap: 24px; }
   header h1 { font-size: 18px; margin: 0; }
   header nav a { color: #fff; margin-right: 16px; text-decoration: none; }
