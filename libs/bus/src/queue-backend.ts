@@ -50,6 +50,7 @@ export async function selectQueueBackend(settings: QueueSettings, applicationNam
     allowExitOnIdle: true,
   });
   pool.on('error', () => undefined); // a dropped idle client; BullMQ's own calls report their errors
+  pool.setMaxListeners(0); // each Queue and Worker on the pool listens for its errors (the console has ~30)
   const client = await pool.connect();
   try {
     await runMigrations(client, schema);
