@@ -61,7 +61,9 @@ export async function startEmbeddedPostgres(dir) {
     if (user) chownSync(dir, user.uid, user.gid);
   }
   await pg.start();
-  return { url: `postgresql://postgres:postgres@127.0.0.1:${port}`, stop: () => pg.stop() };
+  // Bounded: a Ctrl-C in a terminal has already sent SIGINT to postgres too (same process group).
+  const stop = () => Promise.race([pg.stop(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+  return { url: `postgresql://postgres:postgres@127.0.0.1:${port}`, stop };
 }
 
 /**
