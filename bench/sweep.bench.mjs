@@ -51,7 +51,7 @@ const LATENESS_SPREAD_MS = 20_000;
 const DRAIN_N = Number(process.env.BENCH_DRAIN ?? 100_000);
 const RULE = 'procedure-started-after-receipt';
 const AGENCY = 'civil-affairs';
-const SCHEDULER_QUEUE = 'scheduler.events'; // libs/contracts/src/queue-names.ts
+const SCHEDULER_QUEUE = '{scheduler.events}'; // libs/contracts/src/queue-names.ts
 const STEP_RECORDED = 'handoff.step-recorded'; // MessageType.StepRecorded
 
 // Exactly the claim query of ObligationRepository.claimDue (libs/persistence/src/obligation.repository.ts).

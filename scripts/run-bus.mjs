@@ -7,12 +7,11 @@
 // Whatever stops this script, crash included, stops its children too.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ensureServices } from './lib/services.mjs';
+import { DEFAULT_DATABASE_URL } from './lib/services.mjs';
+import { chooseTopology } from './lib/topology.mjs';
 import { loadOrCreateKeys, sha256 } from './lib/keys.mjs';
 import { run } from './lib/run.mjs';
 
-const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
 const sinkPort = Number(process.env.UNIT_SYSTEMS_PORT ?? 3100);
 const unitSystem = process.env.UNIT_SYSTEM ?? 'stand-in';
 if (!['stand-in', 'example'].includes(unitSystem)) {
@@ -22,7 +21,16 @@ if (!['stand-in', 'example'].includes(unitSystem)) {
 /** The sample unit system of a unit listens on 4000 + its adapter's port (4101–4113). */
 const examplePort = (unit) => 1000 + unit.defaultPort;
 
-await ensureServices({ databaseUrl, redisUrl });
+// Explicit DATABASE_URL / REDIS_URL / QUEUE_BACKEND win; otherwise what answers, else embedded PostgreSQL and no Redis.
+const topology = await chooseTopology({
+  databaseUrl: process.env.DATABASE_URL || undefined,
+  defaultDatabaseUrl: DEFAULT_DATABASE_URL,
+  redisUrl: process.env.REDIS_URL || undefined,
+  queueBackend: process.env.QUEUE_BACKEND || undefined,
+  dataDir: '.bus/postgres',
+});
+const { databaseUrl, redisUrl, queueBackend } = topology;
+console.log(topology.line);
 run('node', ['scripts/prisma-generate.mjs']);
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
 run('node', ['scripts/migrate.mjs', 'deploy', '--create-db'], { ...process.env, DATABASE_URL: databaseUrl });
@@ -42,6 +50,7 @@ for (const [username, role] of [['operator', 'operator'], ['office', 'office']])
     ...process.env,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
+    QUEUE_BACKEND: queueBackend,
     CONSOLE_PASSWORD: keys[`console-${username}`].apiKey,
   });
 }
@@ -109,7 +118,7 @@ function schedulerEnv() {
 }
 
 function start(code, main, ownEnv, prefix = `[${code}] `) {
-  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...ownEnv };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_BACKEND: queueBackend, ...ownEnv };
   const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
     let partial = '';
@@ -142,7 +151,7 @@ function stop(exitCode = 0) {
     if (children.size === 0) {
       clearInterval(wait);
       clearTimeout(force);
-      process.exit(exitCode);
+      topology.stop().finally(() => process.exit(exitCode));
     }
   }, 100);
 }

@@ -3,10 +3,15 @@
 // select one layer, and this script prepares only what that layer needs:
 //   unit   nothing (no database, no Redis, no build, no browser)
 //   medium a freshly migrated PostgreSQL test database
-//   e2e    that, Redis, the build in dist/ (the apps run as separate processes) and Chromium
+//   e2e    that, queues, the build in dist/ (the apps run as separate processes) and a browser
+//
+// Topology (scripts/lib/topology.mjs, told in one line): TEST_DATABASE_URL / TEST_REDIS_URL /
+// QUEUE_BACKEND win; else local servers; else an embedded PostgreSQL and no Redis. With Redis and
+// no test paths given, the e2e suite runs twice: on Redis, then on BullMQ's PostgreSQL backend.
+// `--outputFile=<f>` (jest --json) gets both runs' results merged.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { DEFAULT_REDIS_URL, ensureServices } from './lib/services.mjs';
+import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chooseTopology } from './lib/topology.mjs';
 import { run } from './lib/run.mjs';
 
 const args = process.argv.slice(2);
@@ -14,26 +19,114 @@ const selected = new Set();
 for (let i = 0; i < args.length; i++) if (args[i] === '--selectProjects') for (let j = i + 1; j < args.length && !args[j].startsWith('-'); j++) selected.add(args[j]);
 const needs = (layer) => selected.size === 0 || selected.has(layer);
 
+if (!needs('medium') && !needs('e2e')) {
+  // The unit layer needs nothing installed but node_modules.
+  const jest = spawnSync('npx', ['jest', ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, TZ: 'UTC', NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' ') },
+  });
+  process.exit(jest.status ?? 1);
+}
+
+const topology = await chooseTopology({
+  databaseUrl: process.env.TEST_DATABASE_URL || undefined,
+  defaultDatabaseUrl: 'postgresql://postgres@127.0.0.1:5432/bus_test',
+  redisUrl: process.env.TEST_REDIS_URL || undefined,
+  queueBackend: process.env.QUEUE_BACKEND || undefined,
+  dataDir: '.bus/postgres-test',
+});
+console.log(topology.line);
+
 const env = {
   ...process.env,
-  DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/bus_test',
-  REDIS_URL: process.env.TEST_REDIS_URL ?? DEFAULT_REDIS_URL,
+  DATABASE_URL: topology.databaseUrl,
+  REDIS_URL: topology.redisUrl,
+  QUEUE_BACKEND: topology.queueBackend,
   TZ: 'UTC',
   NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' '),
 };
+if (!env.REDIS_URL) delete env.REDIS_URL;
 
-if (needs('medium') || needs('e2e')) {
-  await ensureServices({ databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL });
-}
-if (needs('e2e')) {
-  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(chromium)) {
-    console.error(`Chromium is not at ${chromium} (CHROMIUM_PATH): install Debian's package, \`apt-get install chromium fonts-noto-cjk\`; the console's browser test drives it.`);
+// The console's browser test: Debian's chromium where installed, else the one npm's @sparticuz/chromium ships.
+const executable = (path) => {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+if (needs('e2e') && !process.env.CHROMIUM_PATH && (process.env.BUS_NODE_ONLY === '1' || !executable('/usr/bin/chromium'))) {
+  try {
+    const { default: chromium } = await import('@sparticuz/chromium');
+    env.CHROMIUM_PATH = await chromium.executablePath();
+    // Its flags are made for one-page lambdas: --single-process and --no-zygote close the browser at playwright's second page.
+    env.CHROMIUM_ARGS = JSON.stringify(chromium.args.filter((arg) => arg !== '--single-process' && arg !== '--no-zygote'));
+    console.log(`browser: @sparticuz/chromium (${env.CHROMIUM_PATH}); /usr/bin/chromium is not installed`);
+  } catch (error) {
+    console.error(`No browser for the console test: /usr/bin/chromium is missing and @sparticuz/chromium failed (${error.message}).`);
     process.exit(1);
   }
+}
+
+if (needs('e2e')) {
   run('node', ['scripts/prisma-generate.mjs']);
   run('npx', ['tsc', '-p', 'tsconfig.build.json']);
 }
-if (needs('medium') || needs('e2e')) run('node', ['scripts/migrate.mjs', 'reset', '--create-db'], env);
-const jest = spawnSync('npx', ['jest', ...args], { stdio: 'inherit', env });
-process.exit(jest.status ?? 1);
+run('node', ['scripts/migrate.mjs', 'reset', '--create-db'], env);
+
+const outputArg = args.find((arg) => arg.startsWith('--outputFile='));
+const output = outputArg?.slice('--outputFile='.length);
+function withoutProjectSelection(list) {
+  const kept = [];
+  for (let i = 0; i < list.length; i++) {
+    if (list[i] === '--selectProjects') {
+      while (i + 1 < list.length && !list[i + 1].startsWith('-')) i++;
+      continue;
+    }
+    kept.push(list[i]);
+  }
+  return kept;
+}
+const paths = withoutProjectSelection(args).filter((arg) => !arg.startsWith('-'));
+const runs = [{ backend: topology.queueBackend, jestArgs: [] }];
+// The second pass: every e2e file again, with every queue on PostgreSQL (unit and medium tests do
+// not touch the queues, so they run once).
+if (needs('e2e') && topology.queueBackend === 'redis' && paths.length === 0 && !process.env.QUEUE_BACKEND) {
+  runs.push({ backend: 'postgres', jestArgs: ['--selectProjects', 'e2e'] });
+}
+
+let status = 0;
+const outputs = [];
+for (const [i, pass] of runs.entries()) {
+  const passOutput = output && runs.length > 1 ? `${output}.${pass.backend}.json` : output;
+  // A pass with its own project selection drops the caller's (jest takes one --selectProjects list).
+  const callerArgs = pass.jestArgs.includes('--selectProjects') ? withoutProjectSelection(args) : args;
+  const passArgs = [...callerArgs.filter((arg) => arg !== outputArg), ...(passOutput ? [`--outputFile=${passOutput}`] : []), ...pass.jestArgs];
+  if (runs.length > 1) console.log(`\n=== jest run ${i + 1} of ${runs.length}: queues on ${pass.backend} ===`);
+  const passEnv = { ...env, QUEUE_BACKEND: pass.backend, ...(i > 0 ? { REDIS_TESTS_IN_OTHER_PASS: '1' } : {}) };
+  const jest = spawnSync('npx', ['jest', ...passArgs], { stdio: 'inherit', env: passEnv });
+  if ((jest.status ?? 1) !== 0) status = jest.status ?? 1;
+  if (passOutput) outputs.push(passOutput);
+}
+
+if (output && runs.length > 1) {
+  const merged = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTotalTests: 0, numRuntimeErrorTestSuites: 0, numFailedTestSuites: 0, numTotalTestSuites: 0, testResults: [], success: true };
+  for (const file of outputs) {
+    if (!existsSync(file)) {
+      merged.numRuntimeErrorTestSuites += 1;
+      merged.success = false;
+      continue;
+    }
+    const result = JSON.parse(readFileSync(file, 'utf8'));
+    for (const key of ['numPassedTests', 'numFailedTests', 'numPendingTests', 'numTotalTests', 'numRuntimeErrorTestSuites', 'numFailedTestSuites', 'numTotalTestSuites']) {
+      merged[key] += result[key] ?? 0;
+    }
+    merged.testResults.push(...(result.testResults ?? []));
+    merged.success &&= Boolean(result.success);
+    rmSync(file, { force: true });
+  }
+  writeFileSync(output, JSON.stringify(merged));
+}
+await topology.stop();
+process.exit(status);

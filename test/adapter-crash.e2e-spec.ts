@@ -1,28 +1,27 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import { inboxQueueName } from '#contracts';
+import { openQueue } from './support/queue-mode.js';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
 import { judicialReferral } from './support/factories.js';
 
 // A receiving adapter killed with SIGKILL (no shutdown hook) loses nothing and doubles nothing:
-// the job waits in Redis while the adapter is down, a job it was processing when it died is
+// the job waits in its queue (Redis or PostgreSQL) while the adapter is down, a job it was processing when it died is
 // taken up again once its lock expires, and the inbox key in PostgreSQL absorbs the redelivery.
 
 describe('a receiving adapter killed between enqueue and delivery', () => {
   let bus: BusFixture;
-  let redis: Redis;
   let inbox: Queue;
+  let closeInbox: () => Promise<void>;
 
   beforeAll(async () => {
     // WORKER_LOCK_MS: a dead worker's job is retaken after ~1 s instead of BullMQ's default 30 s.
     bus = await startBus('crash', { procuratorate: 'webhook', education: 'pull' }, { extraEnv: { WORKER_LOCK_MS: '1000' } });
-    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-    inbox = new Queue('inbox.education', { prefix: bus.queuePrefix, connection: redis });
+    ({ queue: inbox, close: closeInbox } = openQueue(inboxQueueName('education'), bus.queuePrefix, bus.db.url));
   });
 
   afterAll(async () => {
-    await inbox?.close();
-    await redis?.quit();
+    await closeInbox?.();
     await bus?.stop();
   });
 

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import { inboxQueueName } from '#contracts';
+import { openQueue, REDIS_URL } from './support/queue-mode.js';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { loginForm } from './support/console-client.js';
 import { ConsoleProcess } from './support/console-process.js';
@@ -17,8 +18,8 @@ describe('the console', () => {
   let db: TestDatabase;
   let app: ConsoleProcess;
   let browser: Browser;
-  let redis: Redis;
   let queue: Queue;
+  let closeQueue: () => Promise<void>;
   let seeded: Awaited<ReturnType<typeof seedConsole>>;
   const prefix = `t-console-${process.pid}`;
 
@@ -29,26 +30,26 @@ describe('the console', () => {
     await seedUser(db, 'office', 'office-password-1', 'office');
     await seedUser(db, 'ops', 'operator-password-1', 'operator');
     await seedUser(db, 'edu', 'education-password-1', 'unit', 'education');
-    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
     // A few jobs as the bus leaves them (ids only), so the queue dashboard has something to show.
-    queue = new Queue('inbox.civil-affairs', { prefix, connection: redis });
+    ({ queue, close: closeQueue } = openQueue(inboxQueueName('civil-affairs'), prefix, db.url));
     for (let i = 0; i < 3; i++) await queue.add('handoff.judicial-referral', { messageId: crypto.randomUUID(), type: 'handoff.judicial-referral' });
     app = new ConsoleProcess({
       databaseUrl: db.url,
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      redisUrl: REDIS_URL,
       queuePrefix: prefix,
       extraEnv: { LOGIN_ATTEMPTS_PER_MINUTE: '12' },
     });
     await app.start();
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    // CHROMIUM_ARGS: the flags @sparticuz/chromium's build needs, when scripts/test.mjs chose it.
+    const args = process.env.CHROMIUM_ARGS ? [...JSON.parse(process.env.CHROMIUM_ARGS), '--no-sandbox'] : CHROMIUM_FLAGS;
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
   });
 
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
     await queue?.obliterate({ force: true }).catch(() => undefined);
-    await queue?.close();
-    await redis?.quit();
+    await closeQueue?.();
     await db?.drop();
   });
 
@@ -135,14 +136,14 @@ describe('the console', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/queues.png` });
     // As Bull Board's own page does it: a same-origin fetch from the page.
     const put = (target: Page, path: string) => target.evaluate(async (url) => (await fetch(url, { method: 'PUT' })).status, `${app.baseUrl}${path}`);
-    expect(await put(page, '/queues/api/queues/inbox.civil-affairs/pause')).toBeLessThan(400);
-    expect(await put(page, '/queues/api/queues/inbox.civil-affairs/resume')).toBeLessThan(400);
+    expect(await put(page, `/queues/api/queues/${encodeURIComponent(inboxQueueName('civil-affairs'))}/pause`)).toBeLessThan(400);
+    expect(await put(page, `/queues/api/queues/${encodeURIComponent(inboxQueueName('civil-affairs'))}/resume`)).toBeLessThan(400);
     await page.close();
 
     // The queues are a technical page: the office neither sees them in its menu nor opens them.
     const office = await signIn('office', 'office-password-1');
     await expect(office.locator('header nav a[href="/queues"]').count()).resolves.toBe(0);
-    expect(await put(office, '/queues/api/queues/inbox.civil-affairs/pause')).toBe(403);
+    expect(await put(office, `/queues/api/queues/${encodeURIComponent(inboxQueueName('civil-affairs'))}/pause`)).toBe(403);
     expect((await office.goto(`${app.baseUrl}/queues`))?.status()).toBe(403);
     await office.close();
   });

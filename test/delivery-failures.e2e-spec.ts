@@ -1,5 +1,6 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import { DEAD_LETTER_QUEUE, deliveryQueueName, inboxQueueName } from '#contracts';
+import { openQueue } from './support/queue-mode.js';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
 import { untilIdle } from './support/quiescence.js';
@@ -9,7 +10,6 @@ import { advanceReferral, judicialReferral } from './support/factories.js';
 // down for good, and a message no retry can fix. The procuratorate pulls in these fixtures, so
 // every webhook POST the stand-ins see (and every 503 of failNext) is civil-affairs' own.
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 interface InboxRow {
   deliveryStatus: string;
@@ -50,9 +50,8 @@ async function deadLetterJobs(queue: Queue, messageId: string) {
 
 describe('a unit system that is briefly down, or a message that cannot be taken', () => {
   let bus: BusFixture;
-  let connection: Redis;
-  let deliveryQueue: Queue;
-  const deliveries = () => deliveryQueue;
+  let deliveryQueue: { queue: Queue; close: () => Promise<void> };
+  const deliveries = () => deliveryQueue.queue;
   const procuratorate = () => bus.adapter('procuratorate');
   const civilAffairs = () => bus.adapter('civil-affairs');
   const education = () => bus.adapter('education');
@@ -61,13 +60,11 @@ describe('a unit system that is briefly down, or a message that cannot be taken'
     bus = await startBus('delivery-retry', { procuratorate: 'pull', 'civil-affairs': 'webhook', education: 'pull' }, {
       extraEnv: { DELIVERY_BACKOFF_MS: '100' },
     });
-    connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    deliveryQueue = new Queue('delivery.civil-affairs', { prefix: bus.queuePrefix, connection });
+    deliveryQueue = openQueue(deliveryQueueName('civil-affairs'), bus.queuePrefix, bus.db.url);
   });
 
   afterAll(async () => {
     await deliveryQueue?.close();
-    connection?.disconnect();
     await bus?.stop();
   });
 
@@ -116,7 +113,7 @@ describe('a unit system that is briefly down, or a message that cannot be taken'
       [messageId, handoffId, caseRef, requestId, now, JSON.stringify(details)],
     );
 
-    const inbox = new Queue('inbox.education', { prefix: bus.queuePrefix, connection });
+    const { queue: inbox, close: closeInbox } = openQueue(inboxQueueName('education'), bus.queuePrefix, bus.db.url);
     try {
       await inbox.add(
         'handoff.advance-referral',
@@ -130,7 +127,7 @@ describe('a unit system that is briefly down, or a message that cannot be taken'
         expect(rows).toHaveLength(1);
         return rows;
       }, 15_000);
-      expect(dead).toMatchObject({ agency: 'education', queue: 'inbox.education', jobId: messageId, type: 'handoff.advance-referral', attempts: 1 });
+      expect(dead).toMatchObject({ agency: 'education', queue: inboxQueueName('education'), jobId: messageId, type: 'handoff.advance-referral', attempts: 1 });
       expect(dead.reason).toMatch(/^PermanentMessageError: /);
       expect(dead.reason).toContain('reason');
 
@@ -141,16 +138,16 @@ describe('a unit system that is briefly down, or a message that cannot be taken'
         expect(job?.attemptsMade).toBe(1);
       }, 10_000);
     } finally {
-      await inbox.close();
+      await closeInbox();
     }
 
-    const deadLetterQueue = new Queue('dead-letter', { prefix: bus.queuePrefix, connection });
+    const { queue: deadLetterQueue, close: closeDeadLetters } = openQueue(DEAD_LETTER_QUEUE, bus.queuePrefix, bus.db.url);
     try {
       const jobs = await deadLetterJobs(deadLetterQueue, messageId);
       expect(jobs).toHaveLength(1);
-      expect(jobs[0].data.deadLetter).toMatchObject({ queue: 'inbox.education', attempts: 1 });
+      expect(jobs[0].data.deadLetter).toMatchObject({ queue: inboxQueueName('education'), attempts: 1 });
     } finally {
-      await deadLetterQueue.close();
+      await closeDeadLetters();
     }
 
     // The inbox transaction rolled back: no inbox row, nothing to pull, no receipt step.
@@ -165,9 +162,8 @@ describe('a unit system that is briefly down, or a message that cannot be taken'
 
 describe('a unit system that is down for every attempt', () => {
   let bus: BusFixture;
-  let connection: Redis;
-  let deliveryQueue: Queue;
-  const deliveries = () => deliveryQueue;
+  let deliveryQueue: { queue: Queue; close: () => Promise<void> };
+  const deliveries = () => deliveryQueue.queue;
   const procuratorate = () => bus.adapter('procuratorate');
   const civilAffairs = () => bus.adapter('civil-affairs');
 
@@ -175,13 +171,11 @@ describe('a unit system that is down for every attempt', () => {
     bus = await startBus('delivery-down', { procuratorate: 'pull', 'civil-affairs': 'webhook' }, {
       extraEnv: { DELIVERY_ATTEMPTS: '3', DELIVERY_BACKOFF_MS: '100' },
     });
-    connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    deliveryQueue = new Queue('delivery.civil-affairs', { prefix: bus.queuePrefix, connection });
+    deliveryQueue = openQueue(deliveryQueueName('civil-affairs'), bus.queuePrefix, bus.db.url);
   });
 
   afterAll(async () => {
     await deliveryQueue?.close();
-    connection?.disconnect();
     await bus?.stop();
   });
 
@@ -202,17 +196,17 @@ describe('a unit system that is down for every attempt', () => {
 
     const dead = await deadLetters(bus, messageId);
     expect(dead).toHaveLength(1);
-    expect(dead[0]).toMatchObject({ agency: 'civil-affairs', queue: 'delivery.civil-affairs', jobId: messageId, type: 'unit-system.deliver', attempts: 3 });
+    expect(dead[0]).toMatchObject({ agency: 'civil-affairs', queue: deliveryQueueName('civil-affairs'), jobId: messageId, type: 'unit-system.deliver', attempts: 3 });
     expect(dead[0].reason).toContain('HTTP 503');
 
-    const deadLetterQueue = new Queue('dead-letter', { prefix: bus.queuePrefix, connection });
+    const { queue: deadLetterQueue, close: closeDeadLetters } = openQueue(DEAD_LETTER_QUEUE, bus.queuePrefix, bus.db.url);
     try {
       const jobs = await deadLetterJobs(deadLetterQueue, messageId);
       expect(jobs).toHaveLength(1);
       expect(jobs[0].name).toBe('unit-system.deliver');
-      expect(jobs[0].data.deadLetter).toMatchObject({ queue: 'delivery.civil-affairs', attempts: 3 });
+      expect(jobs[0].data.deadLetter).toMatchObject({ queue: deliveryQueueName('civil-affairs'), attempts: 3 });
     } finally {
-      await deadLetterQueue.close();
+      await closeDeadLetters();
     }
 
     // Pull is the fallback: the unit's system can still fetch what the webhook could not bring.

@@ -1,8 +1,10 @@
+import { DEAD_LETTER_QUEUE, deliveryQueueName, inboxQueueName, OFFICE_ALERTS_QUEUE, SCHEDULER_QUEUE } from '#contracts';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
 import { judicialReferral } from './support/factories.js';
 import { metricValue, type Sample, scrape } from './support/metrics.js';
 import { RedisServer } from './support/redis-server.js';
+import { describeOnRedisServer, ON_REDIS, QUEUE_BACKEND, REDIS_URL } from './support/queue-mode.js';
 import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
 import type { ServiceProcess } from './support/service-process.js';
 
@@ -31,7 +33,7 @@ describe('metrics and health of the apps', () => {
   beforeAll(async () => {
     bus = await startBus('obs', { procuratorate: 'pull', 'civil-affairs': 'webhook', education: 'pull' });
     clock = new TestClock(new Date());
-    scheduler = new SchedulerProcess({ databaseUrl: bus.db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', queuePrefix: bus.queuePrefix, clock });
+    scheduler = new SchedulerProcess({ databaseUrl: bus.db.url, redisUrl: REDIS_URL, queuePrefix: bus.queuePrefix, clock });
     await scheduler.start();
   });
 
@@ -58,9 +60,9 @@ describe('metrics and health of the apps', () => {
     expect(adapter.samples.every((s) => s.labels.app === 'adapter' && s.labels.agency === 'procuratorate')).toBe(true);
     // A pull unit reports its inbox only; a webhook unit its delivery queue too, and its delivery channel at 0.
     const queuesOf = (samples: Sample[]) => [...new Set(samples.filter((s) => s.name === 'bus_queue_depth').map((s) => s.labels.queue))].sort();
-    expect(queuesOf(adapter.samples)).toEqual(['inbox.procuratorate']);
+    expect(queuesOf(adapter.samples)).toEqual([inboxQueueName('procuratorate')]);
     const webhookUnit = await samplesOf(civilAffairs());
-    expect(queuesOf(webhookUnit)).toEqual(['delivery.civil-affairs', 'inbox.civil-affairs']);
+    expect(queuesOf(webhookUnit)).toEqual([deliveryQueueName('civil-affairs'), inboxQueueName('civil-affairs')]);
     expect(webhookUnit.some((s) => s.name === 'bus_delivery_attempts_total' && s.labels.channel === 'unit-webhook' && s.labels.outcome === 'failed')).toBe(true);
 
     const office = await scrape(scheduler.baseUrl);
@@ -68,7 +70,7 @@ describe('metrics and health of the apps', () => {
     expect(office.samples.every((s) => s.labels.app === 'scheduler')).toBe(true);
     const queues = queuesOf(office.samples);
     expect(queues).toHaveLength(13 * 2 + 3);
-    expect(queues).toEqual(expect.arrayContaining(['inbox.education', 'delivery.civil-affairs', 'scheduler.events', 'office.alerts', 'dead-letter']));
+    expect(queues).toEqual(expect.arrayContaining([inboxQueueName('education'), deliveryQueueName('civil-affairs'), SCHEDULER_QUEUE, OFFICE_ALERTS_QUEUE, DEAD_LETTER_QUEUE]));
     expect(office.samples.filter((s) => s.name === 'bus_obligations_overdue').map((s) => s.labels.agency)).toHaveLength(13);
     expect(metricValue(office.samples, 'bus_metrics_collector_up')).toBe(3); // queues, handoffs, obligations
   });
@@ -97,7 +99,7 @@ describe('metrics and health of the apps', () => {
 
   it('shows a message waiting for a receiver that is down, then its delivery and the failed attempt before it', async () => {
     await civilAffairs().kill();
-    const inbox = { queue: 'inbox.civil-affairs' };
+    const inbox = { queue: inboxQueueName('civil-affairs') };
     expect(metricValue(await samplesOf(scheduler), 'bus_queue_depth', inbox)).toBe(0);
     const opened = await procuratorate().post('/handoffs/judicial-referrals', judicialReferral(['civil-affairs']));
     expect(opened.status).toBe(201);
@@ -154,7 +156,7 @@ describe('metrics and health of the apps', () => {
       expect(await health(app, 'live')).toMatchObject({ status: 200, body: { status: 'ok' } });
       expect(await health(app, 'ready')).toMatchObject({
         status: 200,
-        body: { status: 'ok', details: { postgres: { status: 'up' }, redis: { status: 'up' } } },
+        body: { status: 'ok', details: { postgres: { status: 'up' }, [QUEUE_BACKEND === 'redis' ? 'redis' : 'queues']: { status: 'up' } } },
       });
     }
   });
@@ -167,7 +169,7 @@ describe('metrics and health of the apps', () => {
   });
 });
 
-describe('readiness follows Redis and PostgreSQL', () => {
+describeOnRedisServer('readiness follows Redis and PostgreSQL', () => {
   let redis: RedisServer;
   let bus: BusFixture;
   let scheduler: SchedulerProcess;
@@ -175,8 +177,8 @@ describe('readiness follows Redis and PostgreSQL', () => {
 
   beforeAll(async () => {
     redis = await RedisServer.start();
-    bus = await startBus('obs-health', { justice: 'pull' }, { redisUrl: redis.url });
-    scheduler = new SchedulerProcess({ databaseUrl: bus.db.url, redisUrl: redis.url, queuePrefix: bus.queuePrefix, clock: new TestClock(new Date()) });
+    bus = await startBus('obs-health', { justice: 'pull' }, { redisUrl: redis.url, extraEnv: { ...ON_REDIS } });
+    scheduler = new SchedulerProcess({ databaseUrl: bus.db.url, redisUrl: redis.url, queuePrefix: bus.queuePrefix, clock: new TestClock(new Date()), extraEnv: { ...ON_REDIS } });
     await scheduler.start();
   });
 

@@ -5,13 +5,15 @@ import { eventually } from './support/eventually.js';
 import { untilIdle } from './support/quiescence.js';
 import { judicialReferral } from './support/factories.js';
 import { RedisServer } from './support/redis-server.js';
+import { inboxQueueName } from '#contracts';
+import { describeOnRedisServer, ON_REDIS } from './support/queue-mode.js';
 
 // Redis keeps nothing on disk here: a Redis restart loses every queued job. The sender's outbox
 // relay must notice that a published message never reached its recipient's inbox and publish it
 // again, and the recipient must still take it exactly once. This file runs its own redis-server,
 // so killing it touches no other test.
 
-describe('a Redis restart loses the queued jobs; the outbox republishes them', () => {
+describeOnRedisServer('a Redis restart loses the queued jobs; the outbox republishes them', () => {
   let redis: RedisServer;
   let bus: BusFixture;
   let connection: Redis;
@@ -23,11 +25,11 @@ describe('a Redis restart loses the queued jobs; the outbox republishes them', (
     redis = await RedisServer.start();
     bus = await startBus('redis-restart', { procuratorate: 'webhook', education: 'pull' }, {
       redisUrl: redis.url,
-      extraEnv: { OUTBOX_REDELIVER_AFTER_MS: '2000' },
+      extraEnv: { ...ON_REDIS, OUTBOX_REDELIVER_AFTER_MS: '2000' },
     });
     connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     connection.on('error', () => undefined); // refused connections while Redis is down are expected
-    inboxOfEducation = new Queue('inbox.education', { prefix: bus.queuePrefix, connection });
+    inboxOfEducation = new Queue(inboxQueueName('education'), { prefix: bus.queuePrefix, connection });
     inboxOfEducation.on('error', () => undefined);
   });
 

@@ -7,12 +7,12 @@ import { connect } from 'node:net';
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/bus';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
-function endpoint(url, defaultPort) {
+export function endpoint(url, defaultPort) {
   const parsed = new URL(url);
   return { host: parsed.hostname || '127.0.0.1', port: Number(parsed.port || defaultPort) };
 }
 
-function reachable({ host, port }, timeoutMs = 1500) {
+export function reachable({ host, port }, timeoutMs = 1500) {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (ok) => {
@@ -25,7 +25,7 @@ function reachable({ host, port }, timeoutMs = 1500) {
   });
 }
 
-function dockerComposeWorks() {
+export function dockerComposeWorks() {
   try {
     execFileSync('docker', ['compose', 'version'], { stdio: 'ignore' });
     execFileSync('docker', ['info'], { stdio: 'ignore' });
@@ -47,7 +47,8 @@ async function waitFor(target, seconds) {
 export async function ensureServices({ databaseUrl, redisUrl }) {
   const services = [
     { name: 'PostgreSQL', compose: 'postgres', variable: 'DATABASE_URL', target: endpoint(databaseUrl, 5432) },
-    { name: 'Redis', compose: 'redis', variable: 'REDIS_URL', target: endpoint(redisUrl, 6379) },
+    // null: the queues run on PostgreSQL (QUEUE_BACKEND=postgres), no Redis needed
+    ...(redisUrl ? [{ name: 'Redis', compose: 'redis', variable: 'REDIS_URL', target: endpoint(redisUrl, 6379) }] : []),
   ];
   const missing = [];
   for (const service of services) if (!(await reachable(service.target))) missing.push(service);

@@ -31,7 +31,9 @@ export class ServiceProcess {
 
   async start(): Promise<void> {
     this.port ||= await freePort();
-    const env = { PATH: process.env.PATH ?? '', TZ: 'UTC', PORT: String(this.port), ...this.env() };
+    // The run's queue backend (scripts/test.mjs runs the e2e suite once per backend); a test's own env wins.
+    const backend = process.env.QUEUE_BACKEND ? { QUEUE_BACKEND: process.env.QUEUE_BACKEND } : {};
+    const env = { PATH: process.env.PATH ?? '', TZ: 'UTC', PORT: String(this.port), ...backend, ...this.env() };
     const child = spawn(process.execPath, [resolve(this.main)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout?.on('data', (chunk) => (this.output += chunk));

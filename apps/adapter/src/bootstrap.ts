@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { adapterConfig, type AdapterSettings } from '#config';
+import { bootQueueBackend } from '#bus';
 import { AdapterModule } from './adapter.module.js';
 import { createValidationPipe, ProblemFilter, useJsonBodies } from '#http';
 import { useObservability } from '#observability';
@@ -10,6 +11,7 @@ import { serveOpenApi } from './openapi.js';
 
 /** Starts one unit's adapter: its HTTP API; its consumers start with the application (AdapterConsumers). */
 export async function bootstrapAdapter(): Promise<NestExpressApplication> {
+  await bootQueueBackend(adapterConfig, 'adapter'); // Redis or PostgreSQL, before any Queue or Worker is made
   const app = await NestFactory.create<NestExpressApplication>(AdapterModule, { bodyParser: false, bufferLogs: true });
   useObservability(app); // JSON logs through pino, HTTP latency
   const settings = app.get<AdapterSettings>(adapterConfig.KEY);

@@ -7,12 +7,15 @@ import helmet from 'helmet';
 import { consoleConfig, type ConsoleSettings } from '#config';
 import { createValidationPipe, hideServerDetails, ProblemFilter } from '#http';
 import { useObservability } from '#observability';
+import { bootQueueBackend } from '#bus';
 import { SessionMiddleware } from './auth/session.middleware.js';
 import { ConsoleModule } from './console.module.js';
 import { serveOpenApi } from './openapi.js';
+import { serveWebFont } from './views/web-font.js';
 
 /** Starts the console: pages for the office and units, Bull Board for operators, behind sign-in. */
 export async function bootstrapConsole(): Promise<NestExpressApplication> {
+  await bootQueueBackend(consoleConfig, 'console'); // Redis or PostgreSQL, before any Queue is made
   // Express matches paths case-insensitively and ignores a trailing slash unless told otherwise, and
   // its router is made with the first middleware: so the instance is configured before Nest sees it.
   // A route is reached only as it is written (/queues, not /QUEUES or /queues/), so what the
@@ -57,6 +60,7 @@ export async function bootstrapConsole(): Promise<NestExpressApplication> {
   });
   app.useBodyParser('urlencoded', { extended: false, limit: '16kb', parameterLimit: 50 });
   app.use(cookieParser());
+  serveWebFont(app);
   // Before every route and before Bull Board's router: no page without a session.
   const sessions = app.get(SessionMiddleware);
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => sessions.use(req, res, next).catch(next));

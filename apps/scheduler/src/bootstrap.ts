@@ -4,12 +4,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { schedulerConfig, type SchedulerSettings } from '#config';
 import { createValidationPipe, ProblemFilter, useJsonBodies } from '#http';
 import { useObservability } from '#observability';
+import { bootQueueBackend } from '#bus';
 import { InvalidCalendarUploadError } from './calendar/calendar.service.js';
 import { SchedulerModule } from './scheduler.module.js';
 import { serveOpenApi } from './openapi.js';
 
 /** Starts the scheduler: the office's HTTP API, and consumers of step events and office alerts. */
 export async function bootstrapScheduler(): Promise<NestExpressApplication> {
+  await bootQueueBackend(schedulerConfig, 'scheduler'); // Redis or PostgreSQL, before any Queue or Worker is made
   const app = await NestFactory.create<NestExpressApplication>(SchedulerModule, { bodyParser: false, bufferLogs: true });
   useObservability(app); // JSON logs through pino, HTTP latency
   const settings = app.get<SchedulerSettings>(schedulerConfig.KEY);

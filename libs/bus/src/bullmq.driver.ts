@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import { DelayedError, type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { DEAD_LETTER_QUEUE, type DeadLetterRecord, type QueueKind } from '#contracts';
 import { PermanentMessageError } from './consumer-outcome.js';
 import {
@@ -14,7 +13,7 @@ import {
   type QueueDriver,
 } from './queue-driver.js';
 import { JOB_PRIORITY, queueKindOf, RETENTION, type RetryPolicies } from './queue-policy.js';
-import { createRedisConnection } from './redis-connection.js';
+import { asBullMqConnection, closeQueueConnection, createQueueConnection, type QueueConnection } from './queue-backend.js';
 
 export interface BullMqDriverOptions {
   redisUrl: string;
@@ -28,16 +27,16 @@ export interface BullMqDriverOptions {
 }
 
 /**
- * The QueueDriver on BullMQ. Job options per queue kind are defined here once; a consumer's job
+ * The QueueDriver on BullMQ, on Redis or on BullMQ's PostgreSQL backend (selected at boot, queue-backend.ts). Job options per queue kind are defined here once; a consumer's job
  * either completes, is retried with backoff (a plain error), or — a PermanentMessageError, or the
  * last attempt — is recorded as a dead letter and copied to the dead-letter queue.
  */
 export class BullMqDriver implements QueueDriver {
   private readonly logger = new Logger(BullMqDriver.name);
-  private readonly connections: Redis[] = [];
+  private readonly connections: QueueConnection[] = [];
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
-  private publisher?: Redis;
+  private publisher?: QueueConnection;
 
   constructor(private readonly options: BullMqDriverOptions) {}
 
@@ -60,7 +59,7 @@ export class BullMqDriver implements QueueDriver {
     const lockMs = this.options.lockMs ?? 30_000;
     const worker = new Worker(queue, (job, token) => this.process(queue, handlers, options, job, token), {
       prefix: this.options.prefix,
-      connection: this.connection(`${queue}.worker`),
+      connection: asBullMqConnection(this.connection(`${queue}.worker`)),
       concurrency: options.concurrency ?? 4,
       lockDuration: lockMs,
       stalledInterval: lockMs,
@@ -84,7 +83,7 @@ export class BullMqDriver implements QueueDriver {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
-    await Promise.all(this.connections.map((connection) => connection.quit().catch(() => undefined)));
+    await Promise.all(this.connections.map((connection) => closeQueueConnection(connection)));
   }
 
   private jobOptions(job: OutgoingJob): JobsOptions {
@@ -152,14 +151,15 @@ export class BullMqDriver implements QueueDriver {
     let queue = this.queues.get(name);
     if (!queue) {
       this.publisher ??= this.connection('publisher');
-      queue = new Queue(name, { prefix: this.options.prefix, connection: this.publisher });
+      queue = new Queue(name, { prefix: this.options.prefix, connection: asBullMqConnection(this.publisher) });
       this.queues.set(name, queue);
     }
     return queue;
   }
 
-  private connection(name: string): Redis {
-    const connection = createRedisConnection(this.options.redisUrl, name);
+  /** A Redis (or cluster) client per caller, or the process's PostgreSQL pool (QUEUE_BACKEND). */
+  private connection(name: string): QueueConnection {
+    const connection = createQueueConnection(this.options.redisUrl, name);
     this.connections.push(connection);
     return connection;
   }

@@ -6,4 +6,6 @@ export * from './polling-relay.js';
 export * from './queue-driver.js';
 export * from './queue-policy.js';
 export * from './redis-connection.js';
+export * from './queue-backend.js';
+export * from './redis-guard.js';
 export * from './webhook-signature.js';

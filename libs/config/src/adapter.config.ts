@@ -3,15 +3,13 @@ import { agencyDefinition, type DeliveryMode } from '#agencies';
 import type { AgencyCode } from '#contracts';
 import { AdapterEnv } from './adapter-env.dto.js';
 import type { LogLevel } from './log-level.js';
+import { type QueueSettings, queueSettingsFrom } from './queue-settings.js';
 import { InvalidConfigurationError, validateEnv } from './validate-env.js';
 
-export interface AdapterSettings {
+export interface AdapterSettings extends QueueSettings {
   agency: AgencyCode;
   port: number;
   host: string;
-  databaseUrl: string;
-  redisUrl: string;
-  queuePrefix: string;
   apiKeySha256: readonly string[];
   delivery: { mode: 'pull' } | { mode: 'webhook'; url: string; secret: string };
   maxBodyBytes: number;
@@ -43,9 +41,7 @@ export function adapterSettingsFrom(env: Record<string, string | undefined>): Ad
     agency: raw.AGENCY,
     port: raw.PORT ?? unit.defaultPort,
     host: raw.HOST,
-    databaseUrl: raw.DATABASE_URL,
-    redisUrl: raw.REDIS_URL,
-    queuePrefix: raw.QUEUE_PREFIX,
+    ...queueSettingsFrom(raw),
     apiKeySha256: raw.API_KEY_SHA256,
     delivery,
     maxBodyBytes: raw.MAX_BODY_BYTES,

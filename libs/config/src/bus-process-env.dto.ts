@@ -1,5 +1,6 @@
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
 import { LOG_LEVELS, type LogLevel } from './log-level.js';
+import { QUEUE_BACKENDS, type QueueBackendKind } from './queue-settings.js';
 
 export const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 export const toList = ({ value }: { value: unknown }) =>
@@ -10,8 +11,17 @@ export abstract class BusProcessEnv {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgresql:// URL' })
   DATABASE_URL!: string;
 
-  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
-  REDIS_URL!: string;
+  /** one redis:// URL, or a comma-separated list of a Redis Cluster's nodes; not needed with QUEUE_BACKEND=postgres */
+  @ValidateIf((env: BusProcessEnv) => env.QUEUE_BACKEND !== 'postgres' && (env.QUEUE_BACKEND === 'redis' || env.REDIS_URL !== undefined))
+  @Matches(/^rediss?:\/\/[^\s,]+(,rediss?:\/\/[^\s,]+)*$/, {
+    message: 'REDIS_URL must be a redis:// URL, or comma-separated redis:// URLs of a cluster (required with QUEUE_BACKEND=redis)',
+  })
+  REDIS_URL?: string;
+
+  /** redis or postgres (BullMQ's PostgreSQL backend, in DATABASE_URL); default: redis when REDIS_URL is set */
+  @IsOptional()
+  @IsIn(QUEUE_BACKENDS, { message: `QUEUE_BACKEND must be one of ${QUEUE_BACKENDS.join(', ')}` })
+  QUEUE_BACKEND?: QueueBackendKind;
 
   /** prefix of every BullMQ key in Redis; lets several buses (or test runs) share one Redis */
   @IsOptional()

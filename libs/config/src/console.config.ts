@@ -1,13 +1,11 @@
 import { registerAs } from '@nestjs/config';
 import { ConsoleEnv } from './console-env.dto.js';
 import type { LogLevel } from './log-level.js';
+import { type QueueSettings, queueSettingsFrom } from './queue-settings.js';
 import { validateEnv } from './validate-env.js';
 
-export interface ConsoleSettings {
+export interface ConsoleSettings extends QueueSettings {
   logLevel: LogLevel;
-  databaseUrl: string;
-  redisUrl: string;
-  queuePrefix: string;
   port: number;
   host: string;
   sessionTtlMinutes: number;
@@ -19,9 +17,7 @@ export function consoleSettingsFrom(env: Record<string, string | undefined>): Co
   const raw = validateEnv(ConsoleEnv, env);
   return Object.freeze({
     logLevel: raw.LOG_LEVEL,
-    databaseUrl: raw.DATABASE_URL,
-    redisUrl: raw.REDIS_URL,
-    queuePrefix: raw.QUEUE_PREFIX,
+    ...queueSettingsFrom(raw),
     port: raw.PORT,
     host: raw.HOST,
     sessionTtlMinutes: raw.SESSION_TTL_MINUTES,

@@ -9,3 +9,4 @@ export * from './console.config.js';
 export * from './console-env.dto.js';
 export * from './log-level.js';
 export * from './bus-process-env.dto.js';
+export * from './queue-settings.js';

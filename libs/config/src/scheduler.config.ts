@@ -1,12 +1,10 @@
 import { registerAs } from '@nestjs/config';
 import type { LogLevel } from './log-level.js';
+import { type QueueSettings, queueSettingsFrom } from './queue-settings.js';
 import { SchedulerEnv } from './scheduler-env.dto.js';
 import { InvalidConfigurationError, validateEnv } from './validate-env.js';
 
-export interface SchedulerSettings {
-  databaseUrl: string;
-  redisUrl: string;
-  queuePrefix: string;
+export interface SchedulerSettings extends QueueSettings {
   port: number;
   host: string;
   officeApiKeySha256: readonly string[];
@@ -28,9 +26,7 @@ export function schedulerSettingsFrom(env: Record<string, string | undefined>): 
     throw new InvalidConfigurationError('invalid configuration:\n  CLOCK_FILE: refused when NODE_ENV=production');
   }
   return Object.freeze({
-    databaseUrl: raw.DATABASE_URL,
-    redisUrl: raw.REDIS_URL,
-    queuePrefix: raw.QUEUE_PREFIX,
+    ...queueSettingsFrom(raw),
     port: raw.PORT,
     host: raw.HOST,
     officeApiKeySha256: raw.OFFICE_API_KEY_SHA256,

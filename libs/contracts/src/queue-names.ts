@@ -1,27 +1,31 @@
 import type { AgencyCode } from './agency-codes.js';
 
 // Queue names are frozen strings (ARCHITECTURE §3). BullMQ forbids ':' in queue names.
+// Each name is a Redis Cluster hash tag, `{inbox.education}`: BullMQ keeps a queue's keys
+// (`<prefix>:{inbox.education}:wait`, `...:meta`, ...) in one slot, as its Lua scripts need,
+// while different queues spread over the cluster's masters. Outbox rows written under the older
+// untagged names are renamed by the migration 20261129150100_queue_hash_tags.
 
 /** Each unit's adapter consumes its own inbox; every message addressed to the unit lands here. */
 export function inboxQueueName(agency: AgencyCode): string {
-  return `inbox.${agency}`;
+  return `{inbox.${agency}}`;
 }
 
 /** Webhook deliveries from a unit's adapter to the unit's own system. */
 export function deliveryQueueName(agency: AgencyCode): string {
-  return `delivery.${agency}`;
+  return `{delivery.${agency}}`;
 }
 
 /** Step events for the scheduler, which keeps every handoff's clocks (第十九条–第二十一条). */
-export const SCHEDULER_QUEUE = 'scheduler.events';
+export const SCHEDULER_QUEUE = '{scheduler.events}';
 
 /** Reminders and escalations for the joint-meeting office and the units' liaisons and leaders. */
-export const OFFICE_ALERTS_QUEUE = 'office.alerts';
+export const OFFICE_ALERTS_QUEUE = '{office.alerts}';
 /** Job name on OFFICE_ALERTS_QUEUE; the job carries only the alert's id. */
 export const SEND_OFFICE_ALERT = 'office.alert';
 
 /** Jobs that failed for good, from any queue, for operators to inspect and replay. */
-export const DEAD_LETTER_QUEUE = 'dead-letter';
+export const DEAD_LETTER_QUEUE = '{dead-letter}';
 
 /** Job name of a webhook delivery on a unit's delivery queue. */
 export const DELIVER_TO_UNIT_SYSTEM = 'unit-system.deliver';

@@ -1,10 +1,11 @@
 import { type DynamicModule, Inject, type InjectionToken, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import type { Redis } from 'ioredis';
-import { createRedisConnection } from '#bus';
+import type { Cluster, Redis } from 'ioredis';
+import { createQueueConnection, queueBackendKind, type QueueConnection } from '#bus';
 import { HealthController } from './health/health.controller.js';
 import { PostgresHealthIndicator } from './health/postgres.health.js';
+import { PostgresQueuesHealthIndicator } from './health/postgres-queues.health.js';
 import { RedisHealthIndicator } from './health/redis.health.js';
 import { loggerParams } from './logging/logger-params.js';
 import { BusMetrics } from './metrics/bus-metrics.service.js';
@@ -25,11 +26,11 @@ export interface ObservabilityModuleOptions {
  */
 @Module({})
 export class ObservabilityModule implements OnApplicationShutdown {
-  constructor(@Inject(OBSERVABILITY_REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(OBSERVABILITY_REDIS) private readonly redis: QueueConnection | null) {}
 
   /** After the collectors closed their queues (onModuleDestroy). */
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
+    if (this.redis && 'quit' in this.redis) await this.redis.quit().catch(() => undefined);
   }
 
   static forRoot(options: ObservabilityModuleOptions): DynamicModule {
@@ -54,7 +55,9 @@ export class ObservabilityModule implements OnApplicationShutdown {
           provide: OBSERVABILITY_REDIS,
           inject: [OBSERVABILITY_OPTIONS],
           useFactory: (settings: ObservabilityOptions) => {
-            const connection = createRedisConnection(settings.redisUrl, 'observability');
+            // QUEUE_BACKEND=postgres: no Redis at all; the collectors read BullMQ's tables.
+            if (queueBackendKind() === 'postgres') return null;
+            const connection = createQueueConnection(settings.redisUrl, 'observability') as Redis | Cluster;
             // Redis being away is what /health/ready and bus_metrics_collector_up report; without a
             // listener ioredis would print each failed reconnection to stderr, outside the JSON logs.
             connection.on('error', () => undefined);
@@ -66,6 +69,7 @@ export class ObservabilityModule implements OnApplicationShutdown {
         HandoffMetricsCollector,
         PostgresHealthIndicator,
         RedisHealthIndicator,
+        PostgresQueuesHealthIndicator,
       ],
       exports: [BusMetrics],
     };

@@ -18,5 +18,5 @@ export interface ObservabilityOptions {
 }
 
 export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');
-/** The ioredis connection of health checks and queue figures (never a worker's). */
+/** The ioredis connection of health checks and queue figures (never a worker's); null with QUEUE_BACKEND=postgres. */
 export const OBSERVABILITY_REDIS = Symbol('OBSERVABILITY_REDIS');

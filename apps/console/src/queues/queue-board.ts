@@ -2,10 +2,9 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { type BullBoardInstance, InjectBullBoard } from '@bull-board/nestjs';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { AGENCY_CODES, allBusQueueNames } from '#contracts';
 import { consoleConfig, type ConsoleSettings } from '#config';
-import { createRedisConnection } from '#bus';
+import { asBullMqConnection, closeQueueConnection, createQueueConnection, type QueueConnection } from '#bus';
 
 /**
  * Every queue of the bus on Bull Board: each unit's inbox and delivery queue, the scheduler's,
@@ -13,7 +12,7 @@ import { createRedisConnection } from '#bus';
  */
 @Injectable()
 export class QueueBoard implements OnModuleInit, OnApplicationShutdown {
-  private connection?: Redis;
+  private connection?: QueueConnection;
   private readonly queues: Queue[] = [];
 
   constructor(
@@ -22,9 +21,9 @@ export class QueueBoard implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.connection = createRedisConnection(this.settings.redisUrl, 'console-queue-board');
+    this.connection = createQueueConnection(this.settings.redisUrl, 'console-queue-board');
     for (const name of allBusQueueNames(AGENCY_CODES)) {
-      const queue = new Queue(name, { prefix: this.settings.queuePrefix, connection: this.connection });
+      const queue = new Queue(name, { prefix: this.settings.queuePrefix, connection: asBullMqConnection(this.connection) });
       this.queues.push(queue);
       this.board.addQueue(new BullMQAdapter(queue));
     }
@@ -32,6 +31,6 @@ export class QueueBoard implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.queues.map((queue) => queue.close()));
-    await this.connection?.quit().catch(() => undefined);
+    await closeQueueConnection(this.connection);
   }
 }

@@ -5,9 +5,11 @@ import { html, SafeHtml } from './html.js';
 
 const raw = (css: string) => new SafeHtml(css);
 import { ROLE_LABEL } from './labels.js';
+import { WEB_FONT_PATH } from './web-font.js';
 
 const STYLE = `
-  body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 0; color: #1f2933; background: #f5f7fa; }
+  body { font-family: "Noto Sans SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 0; color: #1f2933; background: #f5f7fa; }
+  button, input, select, textarea { font-family: inherit; }
   header { background: #8b1a1a; color: #fff; padding: 10px 24px; display: flex; align-items: center; gap: 24px; }
   header h1 { font-size: 18px; margin: 0; }
   header nav a { color: #fff; margin-right: 16px; text-decoration: none; }
@@ -41,6 +43,7 @@ export function page(title: string, user: SignedInUser | null, body: SafeHtml): 
     : '';
   return html`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${title} · 司法救助与社会救助衔接平台</title>
+<link rel="stylesheet" href="${raw(WEB_FONT_PATH)}/400.css"><link rel="stylesheet" href="${raw(WEB_FONT_PATH)}/700.css">
 <style>${raw(STYLE)}</style></head>
 <body><header><h1>司法救助与社会救助衔接平台</h1>${nav}</header><main><h2>${title}</h2>${body}</main></body></html>`.value;
 }

@@ -3,11 +3,13 @@ import { type SchemaObject, ApiOkResponse, ApiOperation, ApiServiceUnavailableRe
 import { HealthCheckService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { PostgresHealthIndicator } from './postgres.health.js';
+import { queueBackendKind } from '#bus';
+import { PostgresQueuesHealthIndicator } from './postgres-queues.health.js';
 import { RedisHealthIndicator } from './redis.health.js';
 
 /**
  * GET /health/live: the process answers. GET /health/ready: it can do its work, PostgreSQL and
- * Redis both answer; 503 with terminus' report when one does not. No API key (orchestrators call them).
+ * the queues' store (Redis, or BullMQ's tables in PostgreSQL) both answer; 503 with terminus' report when one does not. No API key (orchestrators call them).
  */
 /** terminus' report */
 const HEALTH_REPORT: SchemaObject = {
@@ -28,6 +30,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly postgres: PostgresHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly postgresQueues: PostgresQueuesHealthIndicator,
   ) {}
 
   @Get('live')
@@ -44,7 +47,9 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'PostgreSQL or Redis does not answer (terminus’ report, not a problem JSON)', content: { 'application/json': { schema: HEALTH_REPORT, example: { status: 'error', info: { postgres: { status: 'up' } }, error: { redis: { status: 'down' } }, details: { postgres: { status: 'up' }, redis: { status: 'down' } } } } } })
   async ready(@Res() res: Response): Promise<void> {
     try {
-      res.status(200).json(await this.health.check([() => this.postgres.isHealthy('postgres'), () => this.redis.isHealthy('redis')]));
+      // The queues' store: Redis, or BullMQ's tables with QUEUE_BACKEND=postgres.
+      const queues = queueBackendKind() === 'redis' ? () => this.redis.isHealthy('redis') : () => this.postgresQueues.isHealthy('queues');
+      res.status(200).json(await this.health.check([() => this.postgres.isHealthy('postgres'), queues]));
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       res.status(503).json(error.getResponse());

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import { asBullMqConnection, postgresQueuePool } from '#bus';
 import { OBSERVABILITY_OPTIONS, OBSERVABILITY_REDIS, type ObservabilityOptions } from '../observability.options.js';
 import { BusMetrics, type ScrapeCollector } from './bus-metrics.service.js';
 import { type JobCounts, nextPriorityBand, oldestAgeSeconds, queueDepth } from './queue-figures.js';
@@ -28,7 +29,7 @@ export class QueueMetricsCollector implements ScrapeCollector, OnModuleInit, OnM
 
   constructor(
     private readonly metrics: BusMetrics,
-    @Inject(OBSERVABILITY_REDIS) private readonly redis: Redis,
+    @Inject(OBSERVABILITY_REDIS) private readonly redis: Redis | Cluster | null,
     @Inject(OBSERVABILITY_OPTIONS) private readonly options: ObservabilityOptions,
   ) {
     this.jobs = metrics.gauge({ name: 'bus_queue_jobs', help: 'Jobs in a BullMQ queue by state (BullMQ getJobCounts)', labelNames: ['queue', 'state'] });
@@ -54,7 +55,7 @@ export class QueueMetricsCollector implements ScrapeCollector, OnModuleInit, OnM
 
   async collect(): Promise<void> {
     // ioredis would hold commands until Redis comes back; a scrape must answer now.
-    if (this.redis.status !== 'ready') throw new Error(`the Redis connection is ${this.redis.status}`);
+    if (this.redis && this.redis.status !== 'ready') throw new Error(`the Redis connection is ${this.redis.status}`);
     const figures = await Promise.all(this.options.queues.map((name) => this.read(name)));
     this.clear();
     for (const { queue, counts, oldestAgeSeconds } of figures) {
@@ -82,6 +83,7 @@ export class QueueMetricsCollector implements ScrapeCollector, OnModuleInit, OnM
    * right) and the first job of each priority band of the prioritized set.
    */
   private async oldestWaitingTimestamps(queue: Queue): Promise<(number | null)[]> {
+    if (!this.redis) return this.oldestWaitingInPostgres(queue.name);
     const ids: string[] = [];
     const tail = await this.redis.lindex(queue.keys.wait, -1);
     if (tail && !tail.startsWith('0:')) ids.push(tail); // "0:…" is the marker of older BullMQ versions
@@ -94,18 +96,41 @@ export class QueueMetricsCollector implements ScrapeCollector, OnModuleInit, OnM
     }
     return Promise.all(
       ids.map(async (id) => {
-        const timestamp = await this.redis.hget(queue.toKey(id), 'timestamp');
+        const timestamp = await this.redisOrThrow().hget(queue.toKey(id), 'timestamp');
         return timestamp === null ? null : Number(timestamp);
       }),
     );
   }
 
+  /**
+   * QUEUE_BACKEND=postgres: one row read from BullMQ's job table (prioritized = waiting with a
+   * priority; both served by its partial index on waiting jobs).
+   */
+  private async oldestWaitingInPostgres(name: string): Promise<(number | null)[]> {
+    const { rows } = await this.poolOrThrow().query<{ oldest: string | null }>(
+      "SELECT min(added_at_ms)::text AS oldest FROM job WHERE queue = $1 AND state = 'waiting'",
+      [name],
+    );
+    return [rows[0]?.oldest == null ? null : Number(rows[0].oldest)];
+  }
+
   private queue(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { prefix: this.options.queuePrefix, connection: this.redis });
+      queue = new Queue(name, { prefix: this.options.queuePrefix, connection: asBullMqConnection(this.redis ?? this.poolOrThrow()) });
       this.queues.set(name, queue);
     }
     return queue;
+  }
+
+  private redisOrThrow() {
+    if (!this.redis) throw new Error('no Redis connection in this queue mode');
+    return this.redis;
+  }
+
+  private poolOrThrow() {
+    const pool = postgresQueuePool();
+    if (!pool) throw new Error('the PostgreSQL queue backend is not selected');
+    return pool;
   }
 }

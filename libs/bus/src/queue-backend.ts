@@ -1,0 +1,148 @@
+import { type ConnectionOptions, createPostgresBackend, DEFAULT_SCHEMA, runMigrations, setDefaultBackendFactory } from 'bullmq';
+import { Cluster, Redis } from 'ioredis';
+import pg from 'pg';
+import type { QueueBackendKind, QueueSettings } from '#config';
+import { assertRedisKeepsKeys, EvictingRedisError } from './redis-guard.js';
+
+/**
+ * What a Queue or Worker of the bus is given as `connection`: an ioredis client (one server or a
+ * cluster) in redis mode, the process's one pg.Pool in postgres mode.
+ */
+export type QueueConnection = Redis | Cluster | pg.Pool;
+
+type Selected = { kind: 'redis' } | { kind: 'postgres'; pool: pg.Pool; schema: string };
+let selected: Selected = { kind: 'redis' };
+
+/**
+ * BullMQ's tables live in its default schema `bullmq`: with a pool it did not build, BullMQ reads
+ * only that one. The PostgreSQL backend has no key prefix either, so one database carries one bus
+ * (QUEUE_PREFIX separates buses only on Redis).
+ */
+export function postgresQueueSchema(): string {
+  return DEFAULT_SCHEMA;
+}
+
+/**
+ * Chooses where this process's queues live; called once at boot, before any Queue or Worker is
+ * made (BullMQ reads its default backend factory in their constructors).
+ *
+ * - redis: refuses a Redis (or any master of a cluster) that may evict keys — an evicted job or
+ *   lock is a lost or doubled message.
+ * - postgres: BullMQ's PostgreSQL backend on DATABASE_URL. One pool per process instead of one per
+ *   queue (an adapter touches ~15 queues; 15 pools × 13 adapters would exhaust max_connections);
+ *   BullMQ's schema is migrated here, idempotently and under its advisory lock.
+ */
+export async function selectQueueBackend(settings: QueueSettings, applicationName = 'bus'): Promise<QueueBackendKind> {
+  if (settings.queueBackend === 'redis') {
+    await assertRedisKeepsKeys(settings.redisUrl);
+    selected = { kind: 'redis' };
+    setDefaultBackendFactory();
+    return 'redis';
+  }
+  const schema = postgresQueueSchema();
+  const pool = new pg.Pool({
+    connectionString: settings.databaseUrl,
+    // Workers each hold one client for LISTEN; the rest serve short queries.
+    max: 8,
+    application_name: `${applicationName}-queues`,
+    options: `-c search_path="${schema}"`,
+    keepAlive: true,
+    allowExitOnIdle: true,
+  });
+  pool.on('error', () => undefined); // a dropped idle client; BullMQ's own calls report their errors
+  pool.setMaxListeners(0); // each Queue and Worker on the pool listens for its errors (the console has ~30)
+  const client = await pool.connect();
+  try {
+    await runMigrations(client, schema);
+  } finally {
+    client.release();
+  }
+  selected = { kind: 'postgres', pool, schema };
+  setDefaultBackendFactory(createPostgresBackend as Parameters<typeof setDefaultBackendFactory>[0]);
+  return 'postgres';
+}
+
+export function queueBackendKind(): QueueBackendKind {
+  return selected.kind;
+}
+
+/** The pool of the PostgreSQL backend (search_path = the bus's BullMQ schema); null in redis mode. */
+export function postgresQueuePool(): pg.Pool | null {
+  return selected.kind === 'postgres' ? selected.pool : null;
+}
+
+/** Every node URL of REDIS_URL: one for a single server, several for a cluster's seed nodes. */
+export function redisNodes(redisUrl: string): URL[] {
+  return redisUrl
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean)
+    .map((url) => new URL(url));
+}
+
+/**
+ * A connection for BullMQ in the selected mode. Redis: a new client per caller (BullMQ's workers
+ * block on theirs); a comma-separated REDIS_URL makes an ioredis Cluster (queue names carry a hash
+ * tag, so each queue's keys share one slot). PostgreSQL: the process's pool.
+ */
+export function createQueueConnection(redisUrl: string, name: string): QueueConnection {
+  if (selected.kind === 'postgres') return selected.pool;
+  const nodes = redisNodes(redisUrl);
+  if (nodes.length <= 1) return new Redis(redisUrl, { maxRetriesPerRequest: null, connectionName: name, lazyConnect: false });
+  const first = nodes[0];
+  return new Cluster(
+    nodes.map((node) => ({ host: node.hostname, port: Number(node.port || 6379) })),
+    {
+      redisOptions: {
+        maxRetriesPerRequest: null,
+        connectionName: name,
+        ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+        ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+        ...(first.protocol === 'rediss:' ? { tls: {} } : {}),
+      },
+      // A master's death: keep commands queued until its replica is promoted and slots are refreshed.
+      clusterRetryStrategy: (times) => Math.min(100 * times, 2_000),
+      retryDelayOnFailover: 200,
+      retryDelayOnClusterDown: 300,
+      retryDelayOnTryAgain: 200,
+      slotsRefreshTimeout: 2_000,
+    },
+  );
+}
+
+/** BullMQ's `connection` option for a connection made by createQueueConnection. */
+export function asBullMqConnection(connection: QueueConnection): ConnectionOptions {
+  return connection;
+}
+
+/** Closes a Redis connection; the PostgreSQL pool is the process's and outlives each queue. */
+export async function closeQueueConnection(connection: QueueConnection | undefined): Promise<void> {
+  if (!connection || connection instanceof pg.Pool) return;
+  await connection.quit().catch(() => undefined);
+}
+
+/** At shutdown, after every queue and worker closed. */
+export async function closeQueueBackend(): Promise<void> {
+  if (selected.kind === 'postgres') await selected.pool.end().catch(() => undefined);
+}
+
+/**
+ * An app's first step: reads its settings (the same registerAs factory Nest loads) and selects the
+ * queue backend. A bad setting is left for Nest's own boot to report as it always has; a Redis
+ * that evicts keys stops the process with one line naming the setting.
+ */
+export async function bootQueueBackend(settings: () => QueueSettings, applicationName: string): Promise<void> {
+  let loaded: QueueSettings;
+  try {
+    loaded = settings();
+  } catch {
+    return;
+  }
+  try {
+    await selectQueueBackend(loaded, applicationName);
+  } catch (error) {
+    if (!(error instanceof EvictingRedisError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,28 @@
+import type { BusProcessEnv } from './bus-process-env.dto.js';
+
+/** Where the bus's queues live: BullMQ on Redis (one server or a cluster), or on PostgreSQL. */
+export type QueueBackendKind = 'redis' | 'postgres';
+export const QUEUE_BACKENDS: readonly QueueBackendKind[] = ['redis', 'postgres'];
+
+/** What every process needs to open the bus's queues (libs/bus `selectQueueBackend`). */
+export interface QueueSettings {
+  queueBackend: QueueBackendKind;
+  /** one redis:// URL, or several comma-separated: the seed nodes of a Redis Cluster; '' in postgres mode */
+  redisUrl: string;
+  databaseUrl: string;
+  queuePrefix: string;
+}
+
+/**
+ * QUEUE_BACKEND when set; otherwise Redis when REDIS_URL is set, PostgreSQL when it is not (the
+ * scripts set both explicitly after looking for a running Redis).
+ */
+export function queueSettingsFrom(raw: BusProcessEnv): QueueSettings {
+  const queueBackend = raw.QUEUE_BACKEND ?? (raw.REDIS_URL ? 'redis' : 'postgres');
+  return {
+    queueBackend,
+    redisUrl: queueBackend === 'redis' ? (raw.REDIS_URL ?? '') : '', // validated present with redis
+    databaseUrl: raw.DATABASE_URL,
+    queuePrefix: raw.QUEUE_PREFIX,
+  };
+}
