@@ -1,14 +1,15 @@
-import type { AgencyCode } from '#contracts';
+import type { AgencyCode, Priority, Step } from '#contracts';
 import type { Db } from './db.js';
-import type { Alert, Handoff, Obligation, Prisma } from './generated/prisma/client.js';
+import { type Handoff, handoffFromDb, stepFromDb, toDb } from './db-enums.js';
+import type { Alert, Obligation, Prisma } from './generated/prisma/client.js';
 
 /** Who is looking: the office and operators see every unit; a unit's user sees only its own handoffs. */
 export type Viewer = { role: 'office' | 'operator' } | { role: 'unit'; agency: AgencyCode };
 
 export interface BoardFilter {
   unit?: AgencyCode;
-  step?: string;
-  priority?: string;
+  step?: Step;
+  priority?: Priority;
   openedFrom?: Date;
   openedTo?: Date;
 }
@@ -28,19 +29,20 @@ export class HandoffBoardRepository {
   constructor(private readonly db: Db) {}
 
   async openHandoffs(viewer: Viewer, filter: BoardFilter, limit = 500): Promise<BoardRows> {
-    const handoffs = await this.db.handoff.findMany({
+    const rows = await this.db.handoff.findMany({
       where: {
         AND: [
           visibleTo(viewer),
           filter.unit ? { OR: [{ fromAgency: filter.unit }, { toAgency: filter.unit }] } : {},
-          { currentStep: filter.step ?? { not: 'feedback-received' } },
-          filter.priority ? { priority: filter.priority } : {},
+          { currentStep: filter.step ? toDb(filter.step) : { not: 'feedback_received' } },
+          filter.priority ? { priority: toDb(filter.priority) } : {},
           { openedAt: { gte: filter.openedFrom, lte: filter.openedTo } },
         ],
       },
       orderBy: { openedAt: 'desc' },
       take: limit,
     });
+    const handoffs = rows.map(handoffFromDb);
     const ids = handoffs.map((handoff) => handoff.id);
     const [openObligations, openEscalations] = await Promise.all([
       this.db.obligation.findMany({ where: { handoffId: { in: ids }, status: 'open' }, orderBy: { dueAt: 'asc' } }),
@@ -51,11 +53,12 @@ export class HandoffBoardRepository {
 
   /** One handoff with everything the console shows of it, or null when missing or not visible. */
   async detail(viewer: Viewer, handoffId: string) {
-    const handoff = await this.db.handoff.findFirst({
+    const row = await this.db.handoff.findFirst({
       where: { AND: [{ id: handoffId }, visibleTo(viewer)] },
       include: { steps: { orderBy: [{ occurredAt: 'asc' }, { recordedAt: 'asc' }] } },
     });
-    if (!handoff) return null;
+    if (!row) return null;
+    const handoff = { ...handoffFromDb(row), steps: row.steps.map(stepFromDb) };
     const [obligations, alerts] = await Promise.all([
       this.db.obligation.findMany({ where: { handoffId }, orderBy: { dueAt: 'asc' } }),
       this.db.alert.findMany({ where: { handoffId }, orderBy: { createdAt: 'asc' }, include: { notes: { orderBy: { createdAt: 'asc' } } } }),

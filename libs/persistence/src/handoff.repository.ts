@@ -7,7 +7,8 @@ import {
 import { type Decision, HandoffForbiddenError, HandoffNotFoundError, type HandoffState, type OpenedHandoff } from '#handoffs';
 import type { Db } from './db.js';
 import { isUuid } from './db.js';
-import type { Handoff, HandoffStep, Prisma } from './generated/prisma/client.js';
+import { type Handoff, handoffFromDb, type HandoffStep, stepFromDb, toDb } from './db-enums.js';
+import type { Prisma } from './generated/prisma/client.js';
 
 export interface HandoffFilter {
   role?: 'sent' | 'received';
@@ -31,7 +32,7 @@ export class HandoffRepository {
   async lockForUpdate(handoffId: string): Promise<HandoffState> {
     if (!isUuid(handoffId)) throw new HandoffNotFoundError(handoffId);
     const rows = await this.db.$queryRaw<
-      { id: string; kind: string; fromAgency: string; toAgency: string; caseRef: string; currentStep: string; priority: string; requestId: string; steps: [string, string][] | null }[]
+      { id: string; kind: HandoffKind; fromAgency: string; toAgency: string; caseRef: string; currentStep: Step; priority: Priority; requestId: string; steps: [Step, string][] | null }[]
     >`
       SELECT h.id, h.kind, h."fromAgency", h."toAgency", h."caseRef", h."currentStep", h.priority, h."requestId",
              (SELECT json_agg(json_build_array(s.step, s."messageId")) FROM "HandoffStep" s WHERE s."handoffId" = h.id) AS steps
@@ -41,12 +42,12 @@ export class HandoffRepository {
     this.assertParty(row);
     return {
       id: row.id,
-      kind: row.kind as HandoffKind,
+      kind: row.kind,
       from: row.fromAgency as AgencyCode,
       to: row.toAgency as AgencyCode,
       caseRef: row.caseRef,
-      currentStep: row.currentStep as Step,
-      priority: row.priority as Priority,
+      currentStep: row.currentStep,
+      priority: row.priority,
       requestId: row.requestId,
       stepMessages: Object.fromEntries(row.steps ?? []),
     };
@@ -58,12 +59,12 @@ export class HandoffRepository {
     await this.db.handoff.createMany({
       data: opened.map(({ state, details, openedAt }) => ({
         id: state.id,
-        kind: state.kind,
+        kind: toDb(state.kind),
         fromAgency: state.from,
         toAgency: state.to,
         caseRef: state.caseRef,
-        currentStep: state.currentStep,
-        priority: state.priority,
+        currentStep: toDb(state.currentStep),
+        priority: toDb(state.priority),
         requestId: state.requestId,
         details: details as Prisma.InputJsonValue,
         openedAt,
@@ -79,7 +80,7 @@ export class HandoffRepository {
       data: decision.steps.map((step) => ({
         id: crypto.randomUUID(),
         handoffId: step.handoffId,
-        step: step.step,
+        step: toDb(step.step),
         actorAgency: step.actor,
         messageId: step.messageId,
         occurredAt: step.occurredAt,
@@ -89,7 +90,7 @@ export class HandoffRepository {
     // A handoff is created at `sent`; later steps move it on.
     const latest = new Map(decision.steps.filter((step) => step.step !== 'sent').map((step) => [step.handoffId, step.step]));
     for (const [id, step] of latest) {
-      await this.db.handoff.updateMany({ where: { id, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] }, data: { currentStep: step } });
+      await this.db.handoff.updateMany({ where: { id, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] }, data: { currentStep: toDb(step) } });
     }
   }
 
@@ -101,7 +102,7 @@ export class HandoffRepository {
     });
     if (!handoff) throw new HandoffNotFoundError(handoffId);
     this.assertParty(handoff);
-    return handoff;
+    return { ...handoffFromDb(handoff), steps: handoff.steps.map(stepFromDb) };
   }
 
   async list(filter: HandoffFilter): Promise<Handoff[]> {
@@ -110,12 +111,13 @@ export class HandoffRepository {
       filter.role === 'sent' ? { fromAgency: agency }
       : filter.role === 'received' ? { toAgency: agency }
       : { OR: [{ fromAgency: agency }, { toAgency: agency }] };
-    return this.db.handoff.findMany({
-      where: { ...party, currentStep: filter.step, kind: filter.kind },
+    const rows = await this.db.handoff.findMany({
+      where: { ...party, currentStep: filter.step && toDb(filter.step), kind: filter.kind && toDb(filter.kind) },
       orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
       take: filter.limit,
       ...(filter.after ? { cursor: { id: filter.after }, skip: 1 } : {}),
     });
+    return rows.map(handoffFromDb);
   }
 
   private assertParty(handoff: { id: string; fromAgency: string; toAgency: string }): void {

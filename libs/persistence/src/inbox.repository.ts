@@ -1,4 +1,4 @@
-import type { AgencyCode, AnyEnvelope, MessageType } from '#contracts';
+import type { AgencyCode, AnyEnvelope, MessageType, Priority } from '#contracts';
 import type { Db } from './db.js';
 import type { InboxEntry } from './generated/prisma/client.js';
 import { toEnvelope } from './message.repository.js';
@@ -38,8 +38,9 @@ export class InboxRepository {
   }
 
   /** Webhook deliveries not yet done, for the reconciler. */
-  async pendingDeliveries(limit: number): Promise<{ messageId: string; priority: string }[]> {
-    return this.db.$queryRaw<{ messageId: string; priority: string }[]>`
+  async pendingDeliveries(limit: number): Promise<{ messageId: string; priority: Priority }[]> {
+    // Raw rows carry the database's value of the enum, which is the contracts' string.
+    return this.db.$queryRaw<{ messageId: string; priority: Priority }[]>`
       SELECT i."messageId", m.priority FROM "InboxEntry" i JOIN "Message" m ON m.id = i."messageId"
       WHERE i.agency = ${this.agency} AND i."deliveryStatus" = 'pending'
       ORDER BY i."receivedAt" LIMIT ${limit}`;

@@ -1,5 +1,6 @@
-import { type AgencyCode, type AnyEnvelope, type MessageType, type Priority, queueOf } from '#contracts';
+import { type AgencyCode, type AnyEnvelope, type MessageType, queueOf } from '#contracts';
 import type { Db } from './db.js';
+import { fromDb, toDb } from './db-enums.js';
 import type { Message, Prisma } from './generated/prisma/client.js';
 
 /** A unit's messages: written with their outbox rows, in the scope's transaction, or not at all. */
@@ -26,7 +27,7 @@ export class MessageRepository {
         correlationId: envelope.correlationId,
         causationId: envelope.causationId,
         occurredAt: new Date(envelope.occurredAt),
-        priority: envelope.priority,
+        priority: toDb(envelope.priority),
         payload: envelope.payload as unknown as Prisma.InputJsonValue,
       })),
     });
@@ -56,7 +57,7 @@ export function toEnvelope(row: Message): AnyEnvelope {
     correlationId: row.correlationId,
     causationId: row.causationId,
     occurredAt: row.occurredAt.toISOString(),
-    priority: row.priority as Priority,
+    priority: fromDb(row.priority),
     // Validated where consumed (validatePayload), against the schema of its type and version.
     payload: row.payload as never,
   };

@@ -1,5 +1,6 @@
 import { SCHEDULER_QUEUE } from '#contracts';
 import type { Db } from './db.js';
+import { handoffFromDb, stepFromDb } from './db-enums.js';
 import type { HandoffWithSteps } from './handoff.repository.js';
 
 /**
@@ -10,7 +11,8 @@ export class OfficeHandoffRepository {
   constructor(private readonly db: Db) {}
 
   async withSteps(handoffId: string): Promise<HandoffWithSteps | null> {
-    return this.db.handoff.findUnique({ where: { id: handoffId }, include: { steps: true } });
+    const row = await this.db.handoff.findUnique({ where: { id: handoffId }, include: { steps: true } });
+    return row && { ...handoffFromDb(row), steps: row.steps.map(stepFromDb) };
   }
 
   async caseRefs(ids: readonly string[]): Promise<Map<string, { caseRef: string }>> {

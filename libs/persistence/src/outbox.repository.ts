@@ -25,7 +25,7 @@ export class OutboxRepository {
 
   async claim(limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
     const rows = await this.db.$queryRaw<
-      { messageId: string; queue: string; attempts: number; type: string; schemaVersion: number; handoffId: string; fromAgency: string; toAgency: string; priority: string }[]
+      { messageId: string; queue: string; attempts: number; type: string; schemaVersion: number; handoffId: string; fromAgency: string; toAgency: string; priority: Priority }[]
     >`
       WITH picked AS (
         SELECT "messageId" FROM "OutboxEntry"
@@ -50,7 +50,7 @@ export class OutboxRepository {
         from: row.fromAgency as AgencyCode,
         to: row.toAgency as AgencyCode,
       },
-      priority: row.priority as Priority,
+      priority: row.priority,
       claims: row.attempts,
       baseJobId: row.messageId,
     }));

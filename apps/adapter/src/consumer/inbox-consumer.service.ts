@@ -48,7 +48,7 @@ export class InboxConsumerService {
   async requeuePendingDeliveries(): Promise<number> {
     if (this.settings.delivery.mode !== 'webhook') return 0;
     const pending = await this.agency.store.inbox.pendingDeliveries(10_000);
-    for (const { messageId, priority } of pending) await this.enqueueDelivery(messageId, priority as Priority);
+    for (const { messageId, priority } of pending) await this.enqueueDelivery(messageId, priority);
     return pending.length;
   }
 

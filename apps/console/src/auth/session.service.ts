@@ -45,7 +45,7 @@ export class SessionService {
       ? {
           id: user.id,
           username: user.username,
-          role: user.role as SignedInUser['role'],
+          role: user.role,
           agency: user.agency as AgencyCode | null,
           csrf: (action: string) => csrfToken(token, action),
         }

@@ -1,5 +1,5 @@
 import { IsIn, IsOptional } from 'class-validator';
-import { AGENCY_CODES, type AgencyCode, IsCalendarDate, PRIORITIES, STEP_ORDER } from '#contracts';
+import { AGENCY_CODES, type AgencyCode, IsCalendarDate, PRIORITIES, type Priority, type Step, STEP_ORDER } from '#contracts';
 
 /** The filters of the handoff board: unit, step, date range (Beijing dates), priority. */
 export class BoardQuery {
@@ -9,11 +9,11 @@ export class BoardQuery {
 
   @IsOptional()
   @IsIn(STEP_ORDER)
-  step?: string;
+  step?: Step;
 
   @IsOptional()
   @IsIn(PRIORITIES)
-  priority?: string;
+  priority?: Priority;
 
   @IsOptional()
   @IsCalendarDate()

@@ -1,5 +1,4 @@
 import type { CalendarSource } from '#calendar';
-import type { HandoffKind } from '#contracts';
 import { alertSchedule, computeDue, type DeadlineRule, type DeadlineComputation, type ScheduledAlert } from '#deadlines';
 import type { Handoff, HandoffStep } from '#persistence';
 
@@ -35,7 +34,7 @@ export function planObligations(
 ): ObligationPlan[] {
   const plans: ObligationPlan[] = [];
   for (const rule of rules) {
-    if (!rule.kinds.includes(handoff.kind as HandoffKind)) continue;
+    if (!rule.kinds.includes(handoff.kind)) continue;
     const startAt = startOf(rule, handoff, steps);
     if (!startAt) continue;
     const due = computeDue(rule, startAt, calendar);
