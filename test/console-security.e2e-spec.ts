@@ -2,6 +2,7 @@ import { ConsoleClient, loginForm } from './support/console-client.js';
 import { ConsoleProcess } from './support/console-process.js';
 import { seedConsole, seedUser } from './support/console-seed.js';
 import { TestDatabase } from './support/test-database.js';
+import { inboxQueueName } from '#contracts';
 
 // Issue 9 (第二十四条), the console: the queues are the operators' alone however the path is written;
 // every POST carries its form's token; security headers; no stack trace in any answer.
@@ -36,8 +37,9 @@ describe('console security', () => {
     await db?.drop();
   });
 
-  const queue = 'inbox.civil-affairs';
-  const pause = `/api/queues/${queue}/pause`;
+  const queue = inboxQueueName('civil-affairs');
+  const queueInPath = encodeURIComponent(queue); // a hash-tagged name: {inbox.civil-affairs}
+  const pause = `/api/queues/${queueInPath}/pause`;
   // Each way of writing the path of Bull Board's pause. Express now routes only the exact spelling
   // (case-sensitive, strict) to Bull Board; whatever reaches it passes its own guard.
   const variants = [
@@ -56,7 +58,7 @@ describe('console security', () => {
   ];
 
   async function paused(): Promise<boolean> {
-    const response = await users.operator.fetch(`/queues/api/queues?activeQueue=${queue}`, { headers: { accept: 'application/json' } });
+    const response = await users.operator.fetch(`/queues/api/queues?activeQueue=${queueInPath}`, { headers: { accept: 'application/json' } });
     const body = (await response.json()) as { queues: { name: string; isPaused: boolean }[] };
     const found = body.queues.find((q) => q.name === queue);
     if (!found) throw new Error(`no queue ${queue} on the board`);
@@ -93,7 +95,7 @@ describe('console security', () => {
     expect((await operator.fetch(`/queues${pause}`, { method: 'PUT' })).status).toBe(403); // no Origin: not from a page
     expect((await operator.fetch(`/queues${pause}`, { method: 'PUT', headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
     expect((await operator.fetch(`/queues${pause}`, { method: 'PUT', headers: { origin: 'http://evil.example' } })).status).toBe(403);
-    const add = await operator.fetch(`/queues/api/queues/${queue}/add`, {
+    const add = await operator.fetch(`/queues/api/queues/${queueInPath}/add`, {
       method: 'POST',
       headers: { origin: app.baseUrl, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'handoff.judicial-referral', data: {} }),
@@ -102,7 +104,7 @@ describe('console security', () => {
     expect(await paused()).toBe(false);
     expect((await operator.fetch(`/queues${pause}`, { method: 'PUT', headers: { 'sec-fetch-site': 'same-origin' } })).status).toBe(200);
     expect(await paused()).toBe(true);
-    expect((await operator.fetch(`/queues/api/queues/${queue}/resume`, { method: 'PUT', headers: { origin: app.baseUrl } })).status).toBe(200);
+    expect((await operator.fetch(`/queues/api/queues/${queueInPath}/resume`, { method: 'PUT', headers: { origin: app.baseUrl } })).status).toBe(200);
     expect(await paused()).toBe(false);
   });
 

@@ -1,4 +1,4 @@
-import { DELIVER_TO_UNIT_SYSTEM, MessageType, OFFICE_ALERTS_QUEUE, SCHEDULER_QUEUE, SEND_OFFICE_ALERT } from '#contracts';
+import { DEAD_LETTER_QUEUE, DELIVER_TO_UNIT_SYSTEM, MessageType, OFFICE_ALERTS_QUEUE, SCHEDULER_QUEUE, SEND_OFFICE_ALERT } from '#contracts';
 import { PermanentMessageError } from './consumer-outcome.js';
 import { InProcessQueueDriver } from './in-process.driver.js';
 import { assertJobId, type HandlerMap, MissingHandlerError } from './queue-driver.js';
@@ -81,6 +81,6 @@ describe('the queue port', () => {
     expect(queueKindOf('{inbox.education}')).toBe('inbox');
     expect(queueKindOf('delivery.civil-affairs')).toBe('delivery');
     expect(queueKindOf(SCHEDULER_QUEUE)).toBe('scheduler');
-    expect(() => queueKindOf('dead-letter')).toThrow(/written by consumers only/);
+    expect(() => queueKindOf(DEAD_LETTER_QUEUE)).toThrow(/written by consumers only/);
   });
 });

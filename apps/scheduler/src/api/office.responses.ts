@@ -161,31 +161,6 @@ export class CalendarLoaded {
   recomputed!: number;
 }
 
-export class OfficeRosterEntry {
-  @ApiProperty({ enum: AGENCY_CODES, examples: ['education'] })
-  agency!: string;
-
-  @ApiProperty({ examples: ['王某'] })
-  leaderName!: string;
-
-  @ApiProperty({ examples: ['13900000001'] })
-  leaderPhone!: string;
-
-  @ApiProperty({ format: 'email', examples: ['leader@edu.example.cn'] })
-  leaderEmail!: string;
-
-  @ApiProperty({ examples: ['陈某'] })
-  liaisonName!: string;
-
-  @ApiProperty({ examples: ['0595-85000000'] })
-  liaisonPhone!: string;
-
-  @ApiProperty({ format: 'email', examples: ['liaison@edu.example.cn'] })
-  liaisonEmail!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  updatedAt!: string;
-}
 
 /** The body of the office webhook (OFFICE_WEBHOOK_URL). */
 export class OfficeAlertDelivery {

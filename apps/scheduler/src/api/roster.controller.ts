@@ -3,8 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags 
 import { AGENCY_CODES, type AgencyCode, RosterRequest } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { rosterChangedAlert } from '#deadlines';
-import { ApiKeyGuard, ApiProblems } from '#http';
-import { OfficeRosterEntry } from './office.responses.js';
+import { ApiKeyGuard, ApiProblems, RosterEntry } from '#http';
 import { OfficeScope } from '#persistence';
 import { OutboxRelay } from '#bus';
 import { ALERT_RELAY } from '../alerts/alert-relay.provider.js';
@@ -25,7 +24,7 @@ export class RosterController {
 
   @Get()
   @ApiOperation({ summary: 'Every unit’s leader and liaison (第二十二条)' })
-  @ApiOkResponse({ type: [OfficeRosterEntry] })
+  @ApiOkResponse({ type: [RosterEntry] })
   @ApiProblems(401)
   list() {
     return this.office.roster.list();
@@ -35,7 +34,7 @@ export class RosterController {
   @ApiOperation({ summary: 'Set a unit’s leader and liaison; the change is itself a message to the office' })
   @ApiParam({ name: 'agency', enum: AGENCY_CODES })
   @ApiBody({ schema: { $ref: '#/components/schemas/RosterRequest' }, examples: { roster: { summary: '分管领导与联络人', value: { leaderName: '王某', leaderPhone: '13900000001', leaderEmail: 'leader@edu.example.cn', liaisonName: '陈某', liaisonPhone: '0595-85000000', liaisonEmail: 'liaison@edu.example.cn' } } } })
-  @ApiOkResponse({ type: OfficeRosterEntry })
+  @ApiOkResponse({ type: RosterEntry })
   @ApiProblems(400, 401, 413)
   async save(@Param('agency', new ParseEnumPipe(AGENCY_ENUM)) agency: AgencyCode, @Body() body: RosterRequest) {
     // 第二十二条: the change and the office's notice are written together.

@@ -458,33 +458,6 @@ export interface components {
             /** @example 晋江市教育局逾期未启动救助程序（第二十一条），请督办。 */
             summary: string;
         };
-        OfficeRosterEntry: {
-            /**
-             * @example education
-             * @enum {string}
-             */
-            agency: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
-            /**
-             * Format: email
-             * @example leader@edu.example.cn
-             */
-            leaderEmail: string;
-            /** @example 王某 */
-            leaderName: string;
-            /** @example 13900000001 */
-            leaderPhone: string;
-            /**
-             * Format: email
-             * @example liaison@edu.example.cn
-             */
-            liaisonEmail: string;
-            /** @example 陈某 */
-            liaisonName: string;
-            /** @example 0595-85000000 */
-            liaisonPhone: string;
-            /** Format: date-time */
-            updatedAt: string;
-        };
         Problem: {
             /**
              * @description the status name (`BAD_REQUEST`, `NOT_FOUND`, …)
@@ -515,6 +488,33 @@ export interface components {
              * @example person.idNumber fails the GB 11643 check digit
              */
             message: string;
+        };
+        RosterEntry: {
+            /**
+             * @example education
+             * @enum {string}
+             */
+            agency: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
+            /**
+             * Format: email
+             * @example leader@edu.example.cn
+             */
+            leaderEmail: string;
+            /** @example 王某 */
+            leaderName: string;
+            /** @example 13900000001 */
+            leaderPhone: string;
+            /**
+             * Format: email
+             * @example liaison@edu.example.cn
+             */
+            liaisonEmail: string;
+            /** @example 陈某 */
+            liaisonName: string;
+            /** @example 0595-85000000 */
+            liaisonPhone: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         RosterRequest: {
             /** Format: email */
@@ -1063,7 +1063,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OfficeRosterEntry"][];
+                    "application/json": components["schemas"]["RosterEntry"][];
                 };
             };
             /** @description 缺少或无效的 API 密钥 */
@@ -1110,7 +1110,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OfficeRosterEntry"];
+                    "application/json": components["schemas"]["RosterEntry"];
                 };
             };
             /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */

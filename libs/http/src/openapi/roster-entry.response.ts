@@ -1,0 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { AGENCY_CODES, type AgencyCode } from '#contracts';
+
+// One answer shape for the roster, whether a unit reads its own (adapter) or the office reads all (scheduler).
+
+/** 第二十二条: a unit's leader (分管领导) and liaison (联络人). */
+export class RosterEntry {
+  @ApiProperty({ enum: AGENCY_CODES, examples: ['education'] })
+  agency!: AgencyCode;
+
+  @ApiProperty({ examples: ['王某'] })
+  leaderName!: string;
+
+  @ApiProperty({ examples: ['13900000001'] })
+  leaderPhone!: string;
+
+  @ApiProperty({ format: 'email', examples: ['leader@edu.example.cn'] })
+  leaderEmail!: string;
+
+  @ApiProperty({ examples: ['陈某'] })
+  liaisonName!: string;
+
+  @ApiProperty({ examples: ['0595-85000000'] })
+  liaisonPhone!: string;
+
+  @ApiProperty({ format: 'email', examples: ['liaison@edu.example.cn'] })
+  liaisonEmail!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+}
