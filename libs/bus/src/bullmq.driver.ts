@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { DelayedError, type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
-import { DEAD_LETTER_QUEUE, type DeadLetterRecord, type QueueKind } from '#contracts';
+import { DEAD_LETTER_QUEUE, type QueueKind } from '#contracts';
 import { PermanentMessageError } from './consumer-outcome.js';
 import {
   assertHandlers,
   assertJobId,
+  deadLetterRecord,
   type ConsumeOptions,
   type HandlerMap,
   type JobHandler,
@@ -120,14 +121,7 @@ export class BullMqDriver implements QueueDriver {
         this.logger.warn(`job ${job.id} (${job.name}) of ${queue} failed attempt ${attempt}, will retry: ${failure.message}`);
         throw failure;
       }
-      const record: DeadLetterRecord = {
-        queue,
-        jobId: String(job.id),
-        messageId: (job.data as { messageId?: string }).messageId ?? null,
-        type: job.name,
-        reason: `${failure.name}: ${failure.message}`,
-        attempts: attempt,
-      };
+      const record = deadLetterRecord(queue, { id: String(job.id), name: job.name, data: job.data }, failure, attempt);
       try {
         await options.onDeadLetter(record);
       } catch (recordError) {

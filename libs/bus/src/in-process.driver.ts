@@ -3,6 +3,7 @@ import { PermanentMessageError } from './consumer-outcome.js';
 import {
   assertHandlers,
   assertJobId,
+  deadLetterRecord,
   type ConsumeOptions,
   type HandlerMap,
   type JobHandler,
@@ -102,14 +103,7 @@ export class InProcessQueueDriver implements QueueDriver {
         this.waiting.get(queue)?.push({ job: pending.job, attemptsMade: attempt });
         return;
       }
-      const record: DeadLetterRecord = {
-        queue,
-        jobId: pending.job.id,
-        messageId: (pending.job.data as { messageId?: string }).messageId ?? null,
-        type: pending.job.name,
-        reason: `${failure.name}: ${failure.message}`,
-        attempts: attempt,
-      };
+      const record = deadLetterRecord(queue, pending.job, failure, attempt);
       await consumer.options.onDeadLetter(record);
       this.deadLetters.push(record);
       done.failed++;

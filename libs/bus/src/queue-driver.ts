@@ -67,6 +67,18 @@ export function assertHandlers(queue: string, kind: QueueKind, handlers: Partial
   if (missing.length > 0) throw new MissingHandlerError(queue, missing);
 }
 
+/** The record of a job given up on, the same whichever driver gave up. */
+export function deadLetterRecord(queue: string, job: { id: string; name: string; data: unknown }, failure: Error, attempts: number): DeadLetterRecord {
+  return {
+    queue,
+    jobId: job.id,
+    messageId: (job.data as { messageId?: string }).messageId ?? null,
+    type: job.name,
+    reason: `${failure.name}: ${failure.message}`,
+    attempts,
+  };
+}
+
 /** BullMQ joins key parts with ':'; a job id containing one is refused by newer BullMQ versions. */
 export function assertJobId(id: string): string {
   if (id.includes(':')) throw new Error(`job id ${id} contains ':'`);

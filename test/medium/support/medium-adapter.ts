@@ -4,7 +4,7 @@ import type { AgencyCode } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { OBSERVABILITY_REDIS } from '#observability';
 import { noRedis } from './no-redis.js';
-import { InProcessQueueDriver, OutboxRelay, QUEUE_DRIVER, DEFAULT_DELIVERY_RETRY, DEFAULT_INBOX_RETRY, DEFAULT_ALERT_RETRY } from '#bus';
+import { InProcessQueueDriver, OutboxRelay, QUEUE_DRIVER, DEFAULT_INBOX_RETRY, DEFAULT_ALERT_RETRY } from '#bus';
 import { AdapterModule } from '../../../apps/adapter/src/adapter.module.js';
 import { HandoffOpeningService } from '../../../apps/adapter/src/handoffs/handoff-opening.service.js';
 import { IdempotentWriteService } from '../../../apps/adapter/src/handoffs/idempotent-write.service.js';
@@ -25,7 +25,6 @@ export class ManualClock implements Clock {
 export function inProcessDriver(): InProcessQueueDriver {
   return new InProcessQueueDriver({ inbox: DEFAULT_INBOX_RETRY, scheduler: DEFAULT_INBOX_RETRY, delivery: { attempts: 3, backoffMs: 0 }, alerts: DEFAULT_ALERT_RETRY });
 }
-void DEFAULT_DELIVERY_RETRY;
 
 export interface MediumAdapter {
   app: INestApplication;
