@@ -116,7 +116,7 @@ const common = {
   ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   QUEUE_PREFIX: `bench${process.pid}`,
   WORKER_LOCK_MS: '3000',
-  OUTBOX_REDELIVER_AFTER_MS: '10000',
+  RECONCILE_GRACE_MS: '10000',
 };
 try {
   const adapter = (agency) => start('dist/apps/adapter/src/main.js', { ...common, AGENCY: agency, DELIVERY_MODE: 'pull', API_KEY_SHA256: sha }, '/openapi.json');

@@ -15,6 +15,7 @@ interface InboxRow {
   deliveryStatus: string;
   deliveryAttempts: number;
   lastDeliveryError: string | null;
+  nextDeliveryAt: Date | null;
 }
 
 interface DeadLetterRow {
@@ -24,11 +25,12 @@ interface DeadLetterRow {
   type: string;
   reason: string;
   attempts: number;
+  data: unknown;
 }
 
 async function inboxRow(bus: BusFixture, agency: string, messageId: string): Promise<InboxRow | undefined> {
   const [row] = await bus.db.query<InboxRow>(
-    `SELECT "deliveryStatus", "deliveryAttempts", "lastDeliveryError" FROM "InboxEntry" WHERE agency = $1 AND "messageId" = $2`,
+    `SELECT "deliveryStatus", "deliveryAttempts", "lastDeliveryError", "nextDeliveryAt" FROM "InboxEntry" WHERE agency = $1 AND "messageId" = $2`,
     [agency, messageId],
   );
   return row;
@@ -36,7 +38,7 @@ async function inboxRow(bus: BusFixture, agency: string, messageId: string): Pro
 
 function deadLetters(bus: BusFixture, messageId: string): Promise<DeadLetterRow[]> {
   return bus.db.query<DeadLetterRow>(
-    `SELECT agency, queue, "jobId", type, reason, attempts FROM "DeadLetter" WHERE "messageId" = $1`,
+    `SELECT agency, queue, "jobId", type, reason, attempts, data FROM "DeadLetter" WHERE "messageId" = $1`,
     [messageId],
   );
 }
@@ -169,7 +171,8 @@ describe('a unit system that is down for every attempt', () => {
 
   beforeAll(async () => {
     bus = await startBus('delivery-down', { procuratorate: 'pull', 'civil-affairs': 'webhook' }, {
-      extraEnv: { DELIVERY_ATTEMPTS: '3', DELIVERY_BACKOFF_MS: '100' },
+      // Retries bounded by time: a 2-second window, backoff 100 ms doubling up to 400 ms.
+      extraEnv: { DELIVERY_RETRY_WINDOW_SECONDS: '2', DELIVERY_BACKOFF_MS: '100', RETRY_MAX_BACKOFF_MS: '400' },
     });
     deliveryQueue = openQueue(deliveryQueueName('civil-affairs'), bus.queuePrefix, bus.db.url);
   });
@@ -179,7 +182,7 @@ describe('a unit system that is down for every attempt', () => {
     await bus?.stop();
   });
 
-  it('marks the delivery failed after 3 attempts, dead-letters it, and keeps it for pull', async () => {
+  it('marks the delivery failed once its retry window ran out, dead-letters it, and keeps it for pull', async () => {
     bus.systems.failNext(1_000);
     const opened = await procuratorate().post('/handoffs/judicial-referrals', judicialReferral(['civil-affairs']));
     expect(opened.status).toBe(201);
@@ -188,15 +191,19 @@ describe('a unit system that is down for every attempt', () => {
     await eventually(async () => {
       expect(await inboxRow(bus, 'civil-affairs', messageId)).toMatchObject({ deliveryStatus: 'failed' });
     });
-    // No fourth attempt: once the job failed for good the queue is idle, and the count stays at the configured 3.
+    // No attempt after the window: once the job failed for good the queue is idle, and the count stays.
     await untilIdle(deliveries());
     const row = await inboxRow(bus, 'civil-affairs', messageId);
-    expect(row).toMatchObject({ deliveryStatus: 'failed', deliveryAttempts: 3, lastDeliveryError: 'HTTP 503' });
+    expect(row).toMatchObject({ deliveryStatus: 'failed', lastDeliveryError: 'HTTP 503', nextDeliveryAt: null });
+    // 100 + 200 + 400 + 400 … ms of backoff inside a 2 s window: several attempts, not one.
+    const attempts = row?.deliveryAttempts ?? 0;
+    expect(attempts).toBeGreaterThanOrEqual(3);
     expect(bus.systems.for('civil-affairs')).toHaveLength(0);
 
     const dead = await deadLetters(bus, messageId);
     expect(dead).toHaveLength(1);
-    expect(dead[0]).toMatchObject({ agency: 'civil-affairs', queue: deliveryQueueName('civil-affairs'), jobId: messageId, type: 'unit-system.deliver', attempts: 3 });
+    expect(dead[0]).toMatchObject({ agency: 'civil-affairs', queue: deliveryQueueName('civil-affairs'), jobId: messageId, type: 'unit-system.deliver', attempts });
+    expect(dead[0].data).toEqual({ agency: 'civil-affairs', messageId });
     expect(dead[0].reason).toContain('HTTP 503');
 
     const { queue: deadLetterQueue, close: closeDeadLetters } = openQueue(DEAD_LETTER_QUEUE, bus.queuePrefix, bus.db.url);
@@ -204,7 +211,7 @@ describe('a unit system that is down for every attempt', () => {
       const jobs = await deadLetterJobs(deadLetterQueue, messageId);
       expect(jobs).toHaveLength(1);
       expect(jobs[0].name).toBe('unit-system.deliver');
-      expect(jobs[0].data.deadLetter).toMatchObject({ queue: deliveryQueueName('civil-affairs'), attempts: 3 });
+      expect(jobs[0].data.deadLetter).toMatchObject({ queue: deliveryQueueName('civil-affairs'), attempts });
     } finally {
       await closeDeadLetters();
     }

@@ -72,7 +72,9 @@ describe('metrics and health of the apps', () => {
     expect(queues).toHaveLength(13 * 2 + 3);
     expect(queues).toEqual(expect.arrayContaining([inboxQueueName('education'), deliveryQueueName('civil-affairs'), SCHEDULER_QUEUE, OFFICE_ALERTS_QUEUE, DEAD_LETTER_QUEUE]));
     expect(office.samples.filter((s) => s.name === 'bus_obligations_overdue').map((s) => s.labels.agency)).toHaveLength(13);
-    expect(metricValue(office.samples, 'bus_metrics_collector_up')).toBe(3); // queues, handoffs, obligations
+    expect(metricValue(office.samples, 'bus_metrics_collector_up')).toBe(4); // queues, handoffs, obligations, queue-writes
+    // The queue layer takes writes: the refusal gauge is there, at 0.
+    expect(office.samples.filter((s) => s.name === 'bus_queue_writes_refused_seconds').map((s) => s.value)).toEqual([0]);
   });
 
   it('moves handoffs by step when a handoff is sent, and times the request', async () => {

@@ -66,7 +66,7 @@ describe('alerts reach the office by webhook and everyone concerned by e-mail', 
         SMTP_URL: smtp.url,
         OFFICE_EMAIL,
         MAIL_FROM: `司法救助衔接平台 <${MAIL_FROM}>`,
-        ALERT_ATTEMPTS: '10',
+        ALERT_RETRY_WINDOW_SECONDS: '3600',
         ALERT_BACKOFF_MS: '100',
       },
     });

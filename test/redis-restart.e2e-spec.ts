@@ -25,7 +25,8 @@ describeOnRedisServer('a Redis restart loses the queued jobs; the outbox republi
     redis = await RedisServer.start();
     bus = await startBus('redis-restart', { procuratorate: 'webhook', education: 'pull' }, {
       redisUrl: redis.url,
-      extraEnv: { ...ON_REDIS, OUTBOX_REDELIVER_AFTER_MS: '2000' },
+      // The reconciler looks every second at what is older than a second.
+      extraEnv: { ...ON_REDIS, RECONCILE_INTERVAL_MS: '1000', RECONCILE_GRACE_MS: '1000', DELIVERY_BACKOFF_MS: '500' },
     });
     connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     connection.on('error', () => undefined); // refused connections while Redis is down are expected
@@ -96,5 +97,40 @@ describeOnRedisServer('a Redis restart loses the queued jobs; the outbox republi
     await untilIdle(inboxOfEducation);
     expect((await education().get('/inbox')).body.items).toHaveLength(1);
     expect(bus.systems.for('procuratorate', 'handoff.receipt').filter((hook) => hook.body.handoffId === handoffId)).toHaveLength(1);
+  });
+
+  it('delivers a webhook whose retrying job Redis lost, with no process restarted (the reconciler finds it)', async () => {
+    // The procuratorate's system is down: the receipt's delivery job waits in Redis, retrying.
+    bus.systems.failNext(10_000);
+    const opened = await procuratorate().post('/handoffs/judicial-referrals', judicialReferral(['education']));
+    expect(opened.status).toBe(201);
+    const [{ id: handoffId }] = opened.body.handoffs;
+    const receiptRow = () =>
+      bus.db.query<{ messageId: string; deliveryStatus: string; deliveryAttempts: number; deliveryPublications: number; nextDeliveryAt: Date | null }>(
+        `SELECT i."messageId", i."deliveryStatus", i."deliveryAttempts", i."deliveryPublications", i."nextDeliveryAt"
+         FROM "InboxEntry" i JOIN "Message" m ON m.id = i."messageId" WHERE i.agency = 'procuratorate' AND m."handoffId" = $1`,
+        [handoffId],
+      );
+    const [retrying] = await eventually(async () => {
+      const rows = await receiptRow();
+      expect(rows).toHaveLength(1);
+      // Its state says so: retrying, with the next attempt's time.
+      expect(rows[0]).toMatchObject({ deliveryStatus: 'pending' });
+      expect(rows[0].deliveryAttempts).toBeGreaterThanOrEqual(1);
+      expect(rows[0].nextDeliveryAt).not.toBeNull();
+      return rows;
+    }, 30_000);
+
+    await redis.restartEmpty();
+    bus.systems.failNext(0);
+
+    await eventually(() => {
+      const receipts = bus.systems.for('procuratorate', 'handoff.receipt').filter((hook) => hook.body.handoffId === handoffId);
+      expect(receipts).toHaveLength(1);
+    }, 30_000);
+    const [delivered] = await receiptRow();
+    expect(delivered).toMatchObject({ messageId: retrying.messageId, deliveryStatus: 'delivered', nextDeliveryAt: null });
+    // Queued again by the reconciler under a new job id (<id>.r1), not by a restart.
+    expect(delivered.deliveryPublications).toBeGreaterThanOrEqual(1);
   });
 });

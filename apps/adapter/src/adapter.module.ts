@@ -1,16 +1,17 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { adapterConfig, type AdapterSettings, CLOCK, systemClock } from '#config';
+import { adapterConfig, type AdapterSettings, CLOCK, type Clock, FileClock, systemClock } from '#config';
 import { deliveryQueueName, inboxQueueName } from '#contracts';
 import { ObservabilityModule } from '#observability';
 import { PersistenceModule } from '#persistence';
-import { BullMqDriver, DEFAULT_ALERT_RETRY, OutboxRelay, QUEUE_DRIVER, type QueueDriver } from '#bus';
+import { BullMqDriver, DEFAULT_ALERT_RETRY, OutboxRelay, QUEUE_DRIVER, QUEUE_WRITE_MONITOR, type QueueDriver, type QueueWriteMonitor } from '#bus';
 import { AgencyContext } from './api/agency.context.js';
 import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard } from '#http';
 import { HandoffsController } from './api/handoffs.controller.js';
 import { InboxController } from './api/inbox.controller.js';
 import { UnitRosterController } from './api/roster.controller.js';
 import { AdapterConsumers } from './consumer/adapter-consumers.service.js';
+import { adapterReconcilerProvider } from './consumer/adapter-reconciler.provider.js';
 import { InboxConsumerService } from './consumer/inbox-consumer.service.js';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service.js';
 import { HandoffOpeningService } from './handoffs/handoff-opening.service.js';
@@ -20,12 +21,14 @@ import { LifecycleService } from './handoffs/lifecycle.service.js';
 /** The queue driver of a unit's adapter, on BullMQ; medium tests replace it with the in-process one. */
 export const adapterQueueDriver = {
   provide: QUEUE_DRIVER,
-  inject: [adapterConfig.KEY],
-  useFactory: (settings: AdapterSettings): QueueDriver =>
+  inject: [adapterConfig.KEY, CLOCK, QUEUE_WRITE_MONITOR],
+  useFactory: (settings: AdapterSettings, clock: Clock, writeMonitor: QueueWriteMonitor): QueueDriver =>
     new BullMqDriver({
       redisUrl: settings.redisUrl,
       prefix: settings.queuePrefix,
       lockMs: settings.workerLockMs,
+      now: () => clock.now().getTime(),
+      writeMonitor,
       // The adapter publishes to inboxes (and step events) and its own deliveries.
       retry: { inbox: settings.inboxRetry, scheduler: settings.inboxRetry, delivery: settings.deliveryRetry, alerts: DEFAULT_ALERT_RETRY },
     }),
@@ -46,12 +49,17 @@ export const adapterQueueDriver = {
         queuePrefix: settings.queuePrefix,
         queues: [inboxQueueName(settings.agency), ...(settings.delivery.mode === 'webhook' ? [deliveryQueueName(settings.agency)] : [])],
         handoffs: { agency: settings.agency },
+        queueRefusalAlertMs: settings.queueRefusalAlertMs,
       }),
     }),
   ],
   controllers: [HandoffsController, InboxController, UnitRosterController],
   providers: [
-    { provide: CLOCK, useValue: systemClock },
+    {
+      provide: CLOCK,
+      inject: [adapterConfig.KEY],
+      useFactory: (settings: AdapterSettings) => (settings.clockFile ? new FileClock(settings.clockFile) : systemClock),
+    },
     adapterQueueDriver,
     {
       provide: OutboxRelay,
@@ -60,7 +68,6 @@ export const adapterQueueDriver = {
         new OutboxRelay(agency.store.outbox, driver, {
           owner: settings.agency,
           pollMs: settings.outboxPollMs,
-          redeliverAfterMs: settings.outboxRedeliverAfterMs,
         }),
     },
     AgencyContext,
@@ -73,6 +80,7 @@ export const adapterQueueDriver = {
     InboxConsumerService,
     WebhookDeliveryService,
     AdapterConsumers,
+    adapterReconcilerProvider,
   ],
 })
 export class AdapterModule implements OnApplicationShutdown {

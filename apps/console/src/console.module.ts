@@ -43,6 +43,7 @@ class QuietExpressAdapter extends ExpressAdapter {
         queuePrefix: settings.queuePrefix,
         queues: [],
         handoffs: null,
+        queueRefusalAlertMs: settings.queueRefusalAlertMs,
       }),
     }),
     ThrottlerModule.forRootAsync({

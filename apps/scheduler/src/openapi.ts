@@ -11,7 +11,7 @@ const officeWebhook = {
       description:
         'Signed like the units’ webhooks: `X-Bus-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(OFFICE_WEBHOOK_SECRET, "<t>.<raw body>")>`; ' +
         'verify over the raw body and refuse timestamps more than 5 minutes off (`verifyWebhook` in `libs/client`). Any 2xx is success; ' +
-        'anything else is retried (`ALERT_ATTEMPTS`, `ALERT_BACKOFF_MS`). Ignore a repeated `X-Bus-Alert-Id`.',
+        'anything else is retried with backoff for `ALERT_RETRY_WINDOW_SECONDS` (a day). Ignore a repeated `X-Bus-Alert-Id`.',
       tags: ['webhooks'],
       security: [],
       parameters: [

@@ -4,9 +4,10 @@ import { CLOCK, FileClock, schedulerConfig, type SchedulerSettings, systemClock 
 import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard } from '#http';
 import { everyBusQueue, ObservabilityModule, OverdueObligationsCollector } from '#observability';
 import { PersistenceModule } from '#persistence';
-import { BullMqDriver, DEFAULT_DELIVERY_RETRY, DEFAULT_INBOX_RETRY, QUEUE_DRIVER, type QueueDriver } from '#bus';
+import { BullMqDriver, DEFAULT_DELIVERY_RETRY, DEFAULT_INBOX_RETRY, QUEUE_DRIVER, QUEUE_WRITE_MONITOR, type QueueDriver, type QueueWriteMonitor } from '#bus';
 import { AlertChannels } from './alerts/alert-channels.service.js';
-import { alertRelayProvider } from './alerts/alert-relay.provider.js';
+import { alertRelayProvider, schedulerReconcilerProvider } from './alerts/alert-relay.provider.js';
+import { OperationsAlarms } from './alerts/operations-alarms.service.js';
 import { CalendarController } from './api/calendar.controller.js';
 import { EscalationsController } from './api/escalations.controller.js';
 import { ObligationsController } from './api/obligations.controller.js';
@@ -21,12 +22,15 @@ import { DeadlineSweeper } from './sweep/deadline-sweeper.service.js';
 /** The scheduler's queue driver, on BullMQ; medium tests replace it with the in-process one. */
 export const schedulerQueueDriver = {
   provide: QUEUE_DRIVER,
-  inject: [schedulerConfig.KEY],
-  useFactory: (settings: SchedulerSettings): QueueDriver =>
+  inject: [schedulerConfig.KEY, QUEUE_WRITE_MONITOR],
+  useFactory: (settings: SchedulerSettings, writeMonitor: QueueWriteMonitor): QueueDriver =>
     new BullMqDriver({
       redisUrl: settings.redisUrl,
       prefix: settings.queuePrefix,
       lockMs: settings.workerLockMs,
+      // Alert retries run on the wall clock: a drill's CLOCK_FILE moves deadlines by days, and must
+      // not close every alert's retry window at its first failure.
+      writeMonitor,
       // The scheduler publishes office alerts only.
       retry: { alerts: settings.alertRetry, inbox: DEFAULT_INBOX_RETRY, scheduler: DEFAULT_INBOX_RETRY, delivery: DEFAULT_DELIVERY_RETRY },
     }),
@@ -46,6 +50,7 @@ export const schedulerQueueDriver = {
         queuePrefix: settings.queuePrefix,
         queues: everyBusQueue(),
         handoffs: 'all',
+        queueRefusalAlertMs: settings.queueRefusalAlertMs,
       }),
     }),
   ],
@@ -66,6 +71,8 @@ export const schedulerQueueDriver = {
     DeadlineSweeper,
     schedulerQueueDriver,
     alertRelayProvider,
+    schedulerReconcilerProvider,
+    OperationsAlarms,
     SchedulerConsumers,
     AlertChannels,
     OverdueObligationsCollector,

@@ -3,6 +3,7 @@ import { DelayedError, type Job, type JobsOptions, Queue, UnrecoverableError, Wo
 import { DEAD_LETTER_QUEUE, type QueueKind } from '#contracts';
 import { PermanentMessageError } from './consumer-outcome.js';
 import {
+  type JobPresence,
   assertHandlers,
   assertJobId,
   deadLetterRecord,
@@ -13,7 +14,8 @@ import {
   type QueueCounts,
   type QueueDriver,
 } from './queue-driver.js';
-import { JOB_PRIORITY, queueKindOf, RETENTION, type RetryPolicies } from './queue-policy.js';
+import { isLastAttempt, JOB_PRIORITY, queueKindOf, RETENTION, retryDelayMs, type RetryPolicies, UNBOUNDED_ATTEMPTS } from './queue-policy.js';
+import { QueueWriteMonitor } from './queue-write-monitor.js';
 import { asBullMqConnection, closeQueueConnection, createQueueConnection, type QueueConnection } from './queue-backend.js';
 
 export interface BullMqDriverOptions {
@@ -25,7 +27,16 @@ export interface BullMqDriverOptions {
   lockMs?: number;
   /** a dead letter that cannot be recorded yet (PostgreSQL down) is tried again after this long */
   deadLetterRetryMs?: number;
+  /** "now" for the retry window (an injected clock in tests and drills); default the system clock */
+  now?: () => number;
+  /** told of every publish's outcome, so health and metrics see a queue layer refusing writes */
+  writeMonitor?: QueueWriteMonitor;
 }
+
+/** The name of the bus's backoff (registered on every worker): exponential, capped (queue-policy.ts). */
+const BACKOFF_TYPE = 'bus-capped-exponential';
+/** Job states in which BullMQ will still run the job. */
+const LIVE_STATES = new Set(['waiting', 'prioritized', 'delayed', 'active', 'waiting-children']);
 
 /**
  * The QueueDriver on BullMQ, on Redis or on BullMQ's PostgreSQL backend (selected at boot, queue-backend.ts). Job options per queue kind are defined here once; a consumer's job
@@ -39,31 +50,47 @@ export class BullMqDriver implements QueueDriver {
   private readonly workers: Worker[] = [];
   private publisher?: QueueConnection;
 
-  constructor(private readonly options: BullMqDriverOptions) {}
+  private readonly monitor: QueueWriteMonitor;
+  private readonly now: () => number;
+
+  constructor(private readonly options: BullMqDriverOptions) {
+    this.monitor = options.writeMonitor ?? new QueueWriteMonitor();
+    this.now = options.now ?? Date.now;
+  }
 
   async publish(job: OutgoingJob): Promise<void> {
-    await this.queue(job.queue).add(job.name, job.data, this.jobOptions(job));
+    await this.monitor.watch(() => this.queue(job.queue).add(job.name, job.data, this.jobOptions(job)));
   }
 
   async publishBulk(jobs: readonly OutgoingJob[]): Promise<void> {
     const byQueue = new Map<string, OutgoingJob[]>();
     for (const job of jobs) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
-    await Promise.all(
-      [...byQueue].map(([name, batch]) =>
-        this.queue(name).addBulk(batch.map((job) => ({ name: job.name, data: job.data, opts: this.jobOptions(job) }))),
+    await this.monitor.watch(() =>
+      Promise.all(
+        [...byQueue].map(([name, batch]) =>
+          this.queue(name).addBulk(batch.map((job) => ({ name: job.name, data: job.data, opts: this.jobOptions(job) }))),
+        ),
       ),
     );
+  }
+
+  async presence(queue: string, jobId: string): Promise<JobPresence> {
+    const state = await this.queue(queue).getJobState(jobId);
+    if (state === 'unknown') return 'missing';
+    return LIVE_STATES.has(state) ? 'live' : 'finished';
   }
 
   async consume<K extends QueueKind>(queue: string, kind: K, handlers: HandlerMap<K>, options: ConsumeOptions): Promise<void> {
     assertHandlers(queue, kind, handlers);
     const lockMs = this.options.lockMs ?? 30_000;
+    const policy = this.options.retry[kind];
     const worker = new Worker(queue, (job, token) => this.process(queue, handlers, options, job, token), {
       prefix: this.options.prefix,
       connection: asBullMqConnection(this.connection(`${queue}.worker`)),
       concurrency: options.concurrency ?? 4,
       lockDuration: lockMs,
       stalledInterval: lockMs,
+      settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(policy, attemptsMade) },
     });
     worker.on('error', (error) => this.logger.error(`worker error on ${queue}: ${error.message}`));
     this.workers.push(worker);
@@ -94,8 +121,9 @@ export class BullMqDriver implements QueueDriver {
     return {
       jobId: assertJobId(job.id),
       priority: JOB_PRIORITY[job.priority],
-      attempts: retry.attempts,
-      backoff: { type: 'exponential', delay: retry.backoffMs },
+      // The retry window decides the last attempt (process below); BullMQ's count never does.
+      attempts: UNBOUNDED_ATTEMPTS,
+      backoff: { type: BACKOFF_TYPE, delay: retry.backoffMs },
       removeOnComplete: { age: retention.completedAgeSeconds, count: retention.completedCount },
       removeOnFail: { age: retention.failedAgeSeconds },
     };
@@ -110,18 +138,22 @@ export class BullMqDriver implements QueueDriver {
   ): Promise<unknown> {
     // attemptsMade counts the attempts that failed before this one.
     const attempt = job.attemptsMade + 1;
-    const isLastAttempt = attempt >= (job.opts.attempts ?? 1);
+    const policy = this.options.retry[queueKindOf(queue)];
+    const last = isLastAttempt(policy, attempt, job.timestamp, this.now());
     try {
       const handler = handlers[job.name];
       if (!handler) throw new PermanentMessageError(`no consumer for job ${job.name} on ${queue}`);
-      return await handler(job.data as never, { jobId: String(job.id), attempt, isLastAttempt });
+      return await handler(job.data as never, { jobId: String(job.id), attempt, isLastAttempt: last });
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
-      if (!(failure instanceof PermanentMessageError) && !isLastAttempt) {
-        this.logger.warn(`job ${job.id} (${job.name}) of ${queue} failed attempt ${attempt}, will retry: ${failure.message}`);
+      const record = deadLetterRecord(queue, { id: String(job.id), name: job.name, data: job.data }, failure, attempt);
+      if (!(failure instanceof PermanentMessageError) && !last) {
+        const nextAttemptAt = new Date(this.now() + retryDelayMs(policy, attempt));
+        this.logger.warn(`job ${job.id} (${job.name}) of ${queue} failed attempt ${attempt}, will retry at ${nextAttemptAt.toISOString()}: ${failure.message}`);
+        // The "retrying" state is written where it can be; PostgreSQL being down is often why we are here.
+        await options.onRetry?.(record, nextAttemptAt).catch(() => undefined);
         throw failure;
       }
-      const record = deadLetterRecord(queue, { id: String(job.id), name: job.name, data: job.data }, failure, attempt);
       try {
         await options.onDeadLetter(record);
       } catch (recordError) {
@@ -136,7 +168,10 @@ export class BullMqDriver implements QueueDriver {
         throw failure;
       }
       this.logger.error(`dead-lettered job ${record.jobId} (${record.type}) of ${queue}: ${record.reason}`);
-      await this.queue(DEAD_LETTER_QUEUE).add(job.name, { ...(job.data as object), deadLetter: record }, { jobId: `${queue}.${record.jobId}` });
+      await this.queue(DEAD_LETTER_QUEUE)
+        .add(job.name, { ...(job.data as object), deadLetter: record }, { jobId: `${queue}.${record.jobId}` })
+        // The row in PostgreSQL is the lasting record; the queue copy is for dashboards.
+        .catch((copyError: unknown) => this.logger.warn(`dead letter ${record.jobId} recorded, its queue copy not: ${String(copyError)}`));
       throw new UnrecoverableError(failure.message);
     }
   }

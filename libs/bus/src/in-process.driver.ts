@@ -1,6 +1,7 @@
 import type { DeadLetterRecord, QueueKind } from '#contracts';
 import { PermanentMessageError } from './consumer-outcome.js';
 import {
+  type JobPresence,
   assertHandlers,
   assertJobId,
   deadLetterRecord,
@@ -11,11 +12,13 @@ import {
   type QueueCounts,
   type QueueDriver,
 } from './queue-driver.js';
-import { JOB_PRIORITY, queueKindOf, type RetryPolicies } from './queue-policy.js';
+import { isLastAttempt, JOB_PRIORITY, queueKindOf, retryDelayMs, type RetryPolicies } from './queue-policy.js';
 
 interface Pending {
   job: OutgoingJob;
   attemptsMade: number;
+  /** simulated time spent in backoff so far: the retry window is counted in it, not waited for */
+  backedOffMs: number;
 }
 
 interface Consumer {
@@ -26,13 +29,15 @@ interface Consumer {
 /**
  * The QueueDriver in one process, for medium tests: jobs wait in memory until `runUntilIdle()`
  * runs them, in priority order, with the same outcomes as on BullMQ (retry, dead letter) but
- * without backoff delays — deterministic, and no Redis needed.
+ * without waiting out backoff delays: each retry adds its delay to the job's simulated time, and
+ * the retry window is counted in that — deterministic, and no Redis needed.
  */
 export class InProcessQueueDriver implements QueueDriver {
   private readonly waiting = new Map<string, Pending[]>();
   private readonly seen = new Map<string, Set<string>>();
   private readonly consumers = new Map<string, Consumer>();
   private readonly finished = new Map<string, { completed: number; failed: number }>();
+  private readonly done = new Map<string, Set<string>>();
   readonly deadLetters: DeadLetterRecord[] = [];
 
   constructor(private readonly retry: RetryPolicies) {}
@@ -44,7 +49,7 @@ export class InProcessQueueDriver implements QueueDriver {
     if (ids.has(job.id)) return; // like BullMQ: a job id is added once
     ids.add(job.id);
     const queue = this.waiting.get(job.queue) ?? [];
-    queue.push({ job, attemptsMade: 0 });
+    queue.push({ job, attemptsMade: 0, backedOffMs: 0 });
     queue.sort((a, b) => JOB_PRIORITY[a.job.priority] - JOB_PRIORITY[b.job.priority]);
     this.waiting.set(job.queue, queue);
   }
@@ -79,6 +84,18 @@ export class InProcessQueueDriver implements QueueDriver {
     return { waiting: this.waiting.get(queue)?.length ?? 0, active: 0, delayed: 0, ...done };
   }
 
+  async presence(queue: string, jobId: string): Promise<JobPresence> {
+    if ((this.waiting.get(queue) ?? []).some((pending) => pending.job.id === jobId)) return 'live';
+    return this.done.get(queue)?.has(jobId) ? 'finished' : 'missing';
+  }
+
+  /** As when Redis restarts empty: every job of `queue`, waiting or finished, is gone. */
+  lose(queue: string): void {
+    this.waiting.delete(queue);
+    this.seen.delete(queue);
+    this.done.delete(queue);
+  }
+
   async close(): Promise<void> {
     this.consumers.clear();
   }
@@ -89,24 +106,33 @@ export class InProcessQueueDriver implements QueueDriver {
     if (!consumer || !pending) return;
     const done = this.finished.get(queue) ?? { completed: 0, failed: 0 };
     this.finished.set(queue, done);
-    const attempts = this.retry[queueKindOf(queue)].attempts;
+    const policy = this.retry[queueKindOf(queue)];
     const attempt = pending.attemptsMade + 1;
-    const isLastAttempt = attempt >= attempts;
+    const last = isLastAttempt(policy, attempt, 0, pending.backedOffMs);
+    const finish = () => {
+      const ids = this.done.get(queue) ?? new Set<string>();
+      ids.add(pending.job.id);
+      this.done.set(queue, ids);
+    };
     try {
       const handler = consumer.handlers[pending.job.name];
       if (!handler) throw new PermanentMessageError(`no consumer for job ${pending.job.name} on ${queue}`);
-      await handler(pending.job.data as never, { jobId: pending.job.id, attempt, isLastAttempt });
+      await handler(pending.job.data as never, { jobId: pending.job.id, attempt, isLastAttempt: last });
       done.completed++;
+      finish();
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
-      if (!(failure instanceof PermanentMessageError) && !isLastAttempt) {
-        this.waiting.get(queue)?.push({ job: pending.job, attemptsMade: attempt });
+      const record = deadLetterRecord(queue, pending.job, failure, attempt);
+      if (!(failure instanceof PermanentMessageError) && !last) {
+        const delay = retryDelayMs(policy, attempt);
+        await consumer.options.onRetry?.(record, new Date(Date.now() + delay)).catch(() => undefined);
+        this.waiting.get(queue)?.push({ job: pending.job, attemptsMade: attempt, backedOffMs: pending.backedOffMs + delay });
         return;
       }
-      const record = deadLetterRecord(queue, pending.job, failure, attempt);
       await consumer.options.onDeadLetter(record);
       this.deadLetters.push(record);
       done.failed++;
+      finish();
     }
   }
 }

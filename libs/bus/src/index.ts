@@ -9,3 +9,7 @@ export * from './redis-connection.js';
 export * from './queue-backend.js';
 export * from './redis-guard.js';
 export * from './webhook-signature.js';
+export * from './queue-write-monitor.js';
+export * from './reconciler.js';
+export * from './reconcile-sources.js';
+export * from './reconcile-loop.js';

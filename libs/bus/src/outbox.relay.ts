@@ -26,8 +26,6 @@ export interface OutboxStore {
   claim(limit: number, leaseMs: number): Promise<ClaimedPublication[]>;
   markPublished(ids: readonly string[]): Promise<void>;
   release(ids: readonly string[], error: string): Promise<void>;
-  /** rows published this long ago whose receiver never confirmed them go back to be published again */
-  requeueUnconsumed?(olderThan: Date): Promise<number>;
 }
 
 export interface OutboxRelayOptions {
@@ -36,8 +34,6 @@ export interface OutboxRelayOptions {
   pollMs: number;
   leaseMs?: number;
   batchSize?: number;
-  /** republish what was published this long ago and never reached the recipient */
-  redeliverAfterMs?: number;
 }
 
 /** The job id of a claim: the first publication keeps the base id, a republication gets its own. */
@@ -48,7 +44,6 @@ export function publicationJobId(publication: Pick<ClaimedPublication, 'baseJobI
 /** Publishes an outbox (a unit's messages, or the scheduler's alerts) through the queue driver. */
 export class OutboxRelay extends PollingRelay implements OnApplicationBootstrap {
   private readonly logger = new Logger(OutboxRelay.name);
-  private lastSweepAt = 0;
 
   constructor(
     private readonly outbox: OutboxStore,
@@ -65,7 +60,6 @@ export class OutboxRelay extends PollingRelay implements OnApplicationBootstrap 
   protected async drain(): Promise<void> {
     const batchSize = this.options.batchSize ?? 100;
     try {
-      await this.requeueUnconsumed();
       let claimed: number;
       do {
         claimed = await this.publishBatch(batchSize);
@@ -92,16 +86,5 @@ export class OutboxRelay extends PollingRelay implements OnApplicationBootstrap 
     }
     await this.outbox.markPublished(ids);
     return batch.length;
-  }
-
-  /** At most twice per redelivery period: the sweep is a query, the relay pass runs on every write. */
-  private async requeueUnconsumed(): Promise<void> {
-    const { redeliverAfterMs } = this.options;
-    if (!redeliverAfterMs || !this.outbox.requeueUnconsumed) return;
-    const now = Date.now();
-    if (now - this.lastSweepAt < redeliverAfterMs / 2) return;
-    this.lastSweepAt = now;
-    const requeued = await this.outbox.requeueUnconsumed(new Date(now - redeliverAfterMs));
-    if (requeued > 0) this.logger.warn(`${requeued} published messages of ${this.options.owner} never reached their receiver; republishing`);
   }
 }

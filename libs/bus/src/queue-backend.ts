@@ -2,6 +2,7 @@ import { type ConnectionOptions, createPostgresBackend, DEFAULT_SCHEMA, runMigra
 import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import type { QueueBackendKind, QueueSettings } from '#config';
+import { logConnectionErrors } from './redis-connection.js';
 import { assertRedisKeepsKeys, EvictingRedisError } from './redis-guard.js';
 
 /**
@@ -88,9 +89,9 @@ export function redisNodes(redisUrl: string): URL[] {
 export function createQueueConnection(redisUrl: string, name: string): QueueConnection {
   if (selected.kind === 'postgres') return selected.pool;
   const nodes = redisNodes(redisUrl);
-  if (nodes.length <= 1) return new Redis(redisUrl, { maxRetriesPerRequest: null, connectionName: name, lazyConnect: false });
+  if (nodes.length <= 1) return logConnectionErrors(new Redis(redisUrl, { maxRetriesPerRequest: null, connectionName: name, lazyConnect: false }), name);
   const first = nodes[0];
-  return new Cluster(
+  const cluster = new Cluster(
     nodes.map((node) => ({ host: node.hostname, port: Number(node.port || 6379) })),
     {
       redisOptions: {
@@ -108,6 +109,7 @@ export function createQueueConnection(redisUrl: string, name: string): QueueConn
       slotsRefreshTimeout: 2_000,
     },
   );
+  return logConnectionErrors(cluster, name);
 }
 
 /** BullMQ's `connection` option for a connection made by createQueueConnection. */

@@ -2,9 +2,11 @@ import { DEAD_LETTER_QUEUE, DELIVER_TO_UNIT_SYSTEM, MessageType, OFFICE_ALERTS_Q
 import { PermanentMessageError } from './consumer-outcome.js';
 import { InProcessQueueDriver } from './in-process.driver.js';
 import { assertJobId, type HandlerMap, MissingHandlerError } from './queue-driver.js';
-import { queueKindOf } from './queue-policy.js';
+import { isLastAttempt, queueKindOf, retryDelayMs } from './queue-policy.js';
 
-const retry = { inbox: { attempts: 3, backoffMs: 0 }, delivery: { attempts: 2, backoffMs: 0 }, scheduler: { attempts: 3, backoffMs: 0 }, alerts: { attempts: 3, backoffMs: 0 } };
+// 1 s between attempts; a 2.5 s window holds three attempts, a 1.5 s one two.
+const three = { windowMs: 2_500, backoffMs: 1_000, maxBackoffMs: 1_000 };
+const retry = { inbox: three, delivery: { windowMs: 1_500, backoffMs: 1_000, maxBackoffMs: 1_000 }, scheduler: three, alerts: three };
 const job = { messageId: 'm1', type: MessageType.StepRecorded, schemaVersion: 1, handoffId: 'h1', from: 'education', to: 'education' } as const;
 
 describe('the queue port', () => {
@@ -73,6 +75,43 @@ describe('the queue port', () => {
     await driver.publish({ queue: 'delivery.education', name: DELIVER_TO_UNIT_SYSTEM, id: 'u', data: { agency: 'education', messageId: 'urgent' }, priority: 'urgent' });
     await driver.runUntilIdle();
     expect(order).toEqual(['urgent', 'normal']);
+  });
+
+  it('retries by time: backoff doubles up to its cap, and the last attempt is the one whose next would start past the window', () => {
+    const policy = { windowMs: 24 * 3600_000, backoffMs: 1_000, maxBackoffMs: 300_000 };
+    expect([1, 2, 3, 4, 9, 10, 50].map((failed) => retryDelayMs(policy, failed))).toEqual([1_000, 2_000, 4_000, 8_000, 256_000, 300_000, 300_000]);
+    const start = Date.parse('2026-11-30T00:00:00Z');
+    // A 140 s PostgreSQL outage spends 8 attempts; with a count of 8 that was the end, with a window it is nothing.
+    expect(isLastAttempt(policy, 8, start, start + 140_000)).toBe(false);
+    expect(isLastAttempt(policy, 300, start, start + 23 * 3600_000)).toBe(false);
+    expect(isLastAttempt(policy, 300, start, start + 24 * 3600_000 - 299_000)).toBe(true);
+  });
+
+  it('records each failed attempt as retrying with its next attempt, until the window closes', async () => {
+    const driver = new InProcessQueueDriver(retry);
+    const retrying: number[] = [];
+    await driver.consume(SCHEDULER_QUEUE, 'scheduler', {
+      [MessageType.StepRecorded]: async () => {
+        throw new Error('PostgreSQL is down');
+      },
+    }, { onDeadLetter: async () => undefined, onRetry: async (record) => void retrying.push(record.attempts) });
+    await driver.publish({ queue: SCHEDULER_QUEUE, name: MessageType.StepRecorded, id: 'm1', data: job, priority: 'normal' });
+    await driver.runUntilIdle();
+    expect(retrying).toEqual([1, 2]);
+    expect(driver.deadLetters.map((dead) => [dead.attempts, dead.data])).toEqual([[3, job]]);
+  });
+
+  it('tells the reconciler which jobs are live, finished or missing', async () => {
+    const driver = new InProcessQueueDriver(retry);
+    await driver.consume(SCHEDULER_QUEUE, 'scheduler', { [MessageType.StepRecorded]: async () => 'processed' }, { onDeadLetter: async () => undefined });
+    await driver.publish({ queue: SCHEDULER_QUEUE, name: MessageType.StepRecorded, id: 'done', data: job, priority: 'normal' });
+    await driver.runUntilIdle();
+    await driver.publish({ queue: SCHEDULER_QUEUE, name: MessageType.StepRecorded, id: 'waiting', data: job, priority: 'normal' });
+    expect(await driver.presence(SCHEDULER_QUEUE, 'waiting')).toBe('live');
+    expect(await driver.presence(SCHEDULER_QUEUE, 'done')).toBe('finished');
+    expect(await driver.presence(SCHEDULER_QUEUE, 'never')).toBe('missing');
+    driver.lose(SCHEDULER_QUEUE);
+    expect(await driver.presence(SCHEDULER_QUEUE, 'waiting')).toBe('missing');
   });
 
   it('never builds a job id with ":" and knows each queue kind, hash-tagged or not', () => {

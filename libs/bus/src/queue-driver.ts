@@ -31,8 +31,16 @@ export type HandlerMap<K extends QueueKind> = { [N in JobNameOf<K>]: JobHandler<
 export interface ConsumeOptions {
   /** records a permanent failure where it cannot be lost, before the job goes to the dead-letter queue */
   onDeadLetter: (record: DeadLetterRecord) => Promise<void>;
+  /**
+   * Records that a job failed and will run again at `nextAttemptAt` (the message's "retrying"
+   * state). Best effort: when it cannot be written (PostgreSQL down) the job retries all the same.
+   */
+  onRetry?: (record: DeadLetterRecord, nextAttemptAt: Date) => Promise<void>;
   concurrency?: number;
 }
+
+/** Where a job stands in its queue: still to run (or running), finished, or not there at all. */
+export type JobPresence = 'live' | 'finished' | 'missing';
 
 export interface QueueCounts {
   waiting: number;
@@ -49,6 +57,8 @@ export interface QueueDriver {
   /** Starts consuming `queue`; rejects, and the process refuses to start, when a handler is missing. */
   consume<K extends QueueKind>(queue: string, kind: K, handlers: HandlerMap<K>, options: ConsumeOptions): Promise<void>;
   counts(queue: string): Promise<QueueCounts>;
+  /** For the reconciler: whether the job with this id will still run (waiting, delayed, active). */
+  presence(queue: string, jobId: string): Promise<JobPresence>;
   close(): Promise<void>;
 }
 
@@ -69,13 +79,17 @@ export function assertHandlers(queue: string, kind: QueueKind, handlers: Partial
 
 /** The record of a job given up on, the same whichever driver gave up. */
 export function deadLetterRecord(queue: string, job: { id: string; name: string; data: unknown }, failure: Error, attempts: number): DeadLetterRecord {
+  const data = { ...(job.data as Record<string, unknown>) };
+  delete data.deadLetter;
+  const subject = (data as { messageId?: unknown; alertId?: unknown }).messageId ?? (data as { alertId?: unknown }).alertId;
   return {
     queue,
     jobId: job.id,
-    messageId: (job.data as { messageId?: string }).messageId ?? null,
+    messageId: typeof subject === 'string' ? subject : null,
     type: job.name,
-    reason: `${failure.name}: ${failure.message}`,
+    reason: `${failure.name}: ${failure.message}`.slice(0, 2_000),
     attempts,
+    data,
   };
 }
 

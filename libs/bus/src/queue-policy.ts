@@ -1,14 +1,40 @@
 import { DEAD_LETTER_QUEUE, type Priority, type QueueKind, OFFICE_ALERTS_QUEUE, SCHEDULER_QUEUE } from '#contracts';
 
-/** Retry policy of a queue: exponential backoff, then the dead-letter queue. */
+/**
+ * Retry policy of a queue (ARCHITECTURE §15): retries are bounded by time, not by a count that a
+ * short outage exhausts. A job is retried with exponential backoff capped at `maxBackoffMs` until
+ * its next attempt would start more than `windowMs` after its first; that attempt is its last,
+ * and its failure is recorded and dead-lettered.
+ */
 export interface RetryPolicy {
-  attempts: number;
+  windowMs: number;
   backoffMs: number;
+  maxBackoffMs: number;
 }
 
-export const DEFAULT_INBOX_RETRY: RetryPolicy = { attempts: 8, backoffMs: 1_000 };
-export const DEFAULT_DELIVERY_RETRY: RetryPolicy = { attempts: 10, backoffMs: 2_000 };
-export const DEFAULT_ALERT_RETRY: RetryPolicy = { attempts: 8, backoffMs: 5_000 };
+const DAY_MS = 24 * 3600 * 1000;
+const FIVE_MINUTES_MS = 5 * 60 * 1000;
+export const DEFAULT_INBOX_RETRY: RetryPolicy = { windowMs: DAY_MS, backoffMs: 1_000, maxBackoffMs: FIVE_MINUTES_MS };
+export const DEFAULT_DELIVERY_RETRY: RetryPolicy = { windowMs: DAY_MS, backoffMs: 2_000, maxBackoffMs: FIVE_MINUTES_MS };
+export const DEFAULT_ALERT_RETRY: RetryPolicy = { windowMs: DAY_MS, backoffMs: 5_000, maxBackoffMs: FIVE_MINUTES_MS };
+
+/** BullMQ's attempt limit, set out of reach: the window decides the last attempt (isLastAttempt). */
+export const UNBOUNDED_ATTEMPTS = 1_000_000;
+
+/** The wait before the attempt after `failedAttempts` failures: exponential, capped. */
+export function retryDelayMs(policy: RetryPolicy, failedAttempts: number): number {
+  const exponent = Math.max(0, failedAttempts - 1);
+  // 2 ** 60 and up is Infinity-adjacent; the cap is reached long before.
+  return Math.min(policy.backoffMs * 2 ** Math.min(exponent, 40), policy.maxBackoffMs);
+}
+
+/**
+ * Whether the attempt now running (the `attempt`-th) is the last: true when the attempt after it
+ * would start past the window that opened with the job's first attempt.
+ */
+export function isLastAttempt(policy: RetryPolicy, attempt: number, firstAttemptAtMs: number, nowMs: number): boolean {
+  return nowMs + retryDelayMs(policy, attempt) - firstAttemptAtMs > policy.windowMs;
+}
 
 export type RetryPolicies = Record<QueueKind, RetryPolicy>;
 

@@ -17,12 +17,6 @@ export class AdapterEnv extends BusProcessEnv {
   @Max(65535)
   PORT?: number;
 
-  /** a published message not yet in its recipient's inbox after this long is published again */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1_000)
-  OUTBOX_REDELIVER_AFTER_MS = 60_000;
-
   /**
    * SHA-256 (hex) of each boot-time API key the unit's system may present: the fallback beside the
    * ApiKey table, where `npm run keys` rotates and revokes keys (a row for the same digest decides)
@@ -55,10 +49,11 @@ export class AdapterEnv extends BusProcessEnv {
   @Min(10)
   OUTBOX_POLL_MS = 500;
 
+  /** how long a message that cannot be consumed is retried before it is dead-lettered */
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  INBOX_ATTEMPTS = 8;
+  INBOX_RETRY_WINDOW_SECONDS = 86_400;
 
   /**
    * How long a worker holds a job; a job whose process died is taken up again after about this
@@ -74,10 +69,11 @@ export class AdapterEnv extends BusProcessEnv {
   @Min(10)
   INBOX_BACKOFF_MS = 1_000;
 
+  /** how long a webhook delivery to the unit's system is retried before it is marked failed and dead-lettered */
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  DELIVERY_ATTEMPTS = 10;
+  DELIVERY_RETRY_WINDOW_SECONDS = 86_400;
 
   @Transform(toInt)
   @IsInt()

@@ -3,8 +3,8 @@ import { agencyDefinition, type DeliveryMode } from '#agencies';
 import type { AgencyCode } from '#contracts';
 import { AdapterEnv } from './adapter-env.dto.js';
 import type { LogLevel } from './log-level.js';
-import { type QueueSettings, queueSettingsFrom } from './queue-settings.js';
-import { InvalidConfigurationError, validateEnv } from './validate-env.js';
+import { type QueueSettings, queueSettingsFrom, type RetrySettings } from './queue-settings.js';
+import { InvalidConfigurationError, refuseTestClockInProduction, validateEnv } from './validate-env.js';
 
 export interface AdapterSettings extends QueueSettings {
   agency: AgencyCode;
@@ -14,9 +14,8 @@ export interface AdapterSettings extends QueueSettings {
   delivery: { mode: 'pull' } | { mode: 'webhook'; url: string; secret: string };
   maxBodyBytes: number;
   outboxPollMs: number;
-  outboxRedeliverAfterMs: number;
-  inboxRetry: { attempts: number; backoffMs: number };
-  deliveryRetry: { attempts: number; backoffMs: number };
+  inboxRetry: RetrySettings;
+  deliveryRetry: RetrySettings;
   deliveryTimeoutMs: number;
   workerLockMs: number;
   logLevel: LogLevel;
@@ -35,6 +34,7 @@ function deliveryOf(raw: AdapterEnv, mode: DeliveryMode): AdapterSettings['deliv
 /** Turns validated environment into settings, filling unit defaults from libs/agencies. */
 export function adapterSettingsFrom(env: Record<string, string | undefined>): AdapterSettings {
   const raw = validateEnv(AdapterEnv, env);
+  refuseTestClockInProduction(raw, env);
   const unit = agencyDefinition(raw.AGENCY);
   const delivery = deliveryOf(raw, raw.DELIVERY_MODE ?? unit.defaultDeliveryMode);
   return Object.freeze({
@@ -46,9 +46,8 @@ export function adapterSettingsFrom(env: Record<string, string | undefined>): Ad
     delivery,
     maxBodyBytes: raw.MAX_BODY_BYTES,
     outboxPollMs: raw.OUTBOX_POLL_MS,
-    outboxRedeliverAfterMs: raw.OUTBOX_REDELIVER_AFTER_MS,
-    inboxRetry: { attempts: raw.INBOX_ATTEMPTS, backoffMs: raw.INBOX_BACKOFF_MS },
-    deliveryRetry: { attempts: raw.DELIVERY_ATTEMPTS, backoffMs: raw.DELIVERY_BACKOFF_MS },
+    inboxRetry: { windowMs: raw.INBOX_RETRY_WINDOW_SECONDS * 1000, backoffMs: raw.INBOX_BACKOFF_MS, maxBackoffMs: raw.RETRY_MAX_BACKOFF_MS },
+    deliveryRetry: { windowMs: raw.DELIVERY_RETRY_WINDOW_SECONDS * 1000, backoffMs: raw.DELIVERY_BACKOFF_MS, maxBackoffMs: raw.RETRY_MAX_BACKOFF_MS },
     deliveryTimeoutMs: raw.DELIVERY_TIMEOUT_MS,
     workerLockMs: raw.WORKER_LOCK_MS,
     logLevel: raw.LOG_LEVEL,

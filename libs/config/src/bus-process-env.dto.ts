@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Min, ValidateIf } from 'class-validator';
 import { LOG_LEVELS, type LogLevel } from './log-level.js';
 import { QUEUE_BACKENDS, type QueueBackendKind } from './queue-settings.js';
 
@@ -35,4 +36,36 @@ export abstract class BusProcessEnv {
   @IsOptional()
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
+
+  /** the longest wait between two attempts of a failing job (backoff doubles up to this) */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  RETRY_MAX_BACKOFF_MS = 300_000;
+
+  /** how often the reconciler compares PostgreSQL's state with the queues (it also runs at boot and on `npm run ops -- reconcile`) */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  RECONCILE_INTERVAL_MS = 30_000;
+
+  /** a row is looked for in its queue only once it is this old (covers a consumer between its commit and its job's end) */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  RECONCILE_GRACE_MS = 10_000;
+
+  /** the queue layer refusing writes for longer than this makes /health/ready answer 503 */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  QUEUE_REFUSAL_ALERT_MS = 30_000;
+
+  /**
+   * For tests and drills only: read "now" from this file (an ISO instant) instead of the system
+   * clock. Refused when NODE_ENV=production.
+   */
+  @IsOptional()
+  @IsString()
+  CLOCK_FILE?: string;
 }

@@ -11,6 +11,18 @@ export interface QueueSettings {
   redisUrl: string;
   databaseUrl: string;
   queuePrefix: string;
+  /** "now" read from this file (tests and drills); null: the system clock */
+  clockFile: string | null;
+  reconcileIntervalMs: number;
+  reconcileGraceMs: number;
+  queueRefusalAlertMs: number;
+}
+
+/** A queue's retries (libs/bus RetryPolicy): bounded by a time window, backoff doubling up to a cap. */
+export interface RetrySettings {
+  windowMs: number;
+  backoffMs: number;
+  maxBackoffMs: number;
 }
 
 /**
@@ -24,5 +36,9 @@ export function queueSettingsFrom(raw: BusProcessEnv): QueueSettings {
     redisUrl: queueBackend === 'redis' ? (raw.REDIS_URL ?? '') : '', // validated present with redis
     databaseUrl: raw.DATABASE_URL,
     queuePrefix: raw.QUEUE_PREFIX,
+    clockFile: raw.CLOCK_FILE ?? null,
+    reconcileIntervalMs: raw.RECONCILE_INTERVAL_MS,
+    reconcileGraceMs: raw.RECONCILE_GRACE_MS,
+    queueRefusalAlertMs: raw.QUEUE_REFUSAL_ALERT_MS,
   };
 }

@@ -69,10 +69,11 @@ export class SchedulerEnv extends BusProcessEnv {
   @IsString()
   OFFICE_EMAIL?: string;
 
+  /** how long an alert is retried before it is dead-lettered (a failing office webhook or SMTP) */
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  ALERT_ATTEMPTS = 10;
+  ALERT_RETRY_WINDOW_SECONDS = 86_400;
 
   @Transform(toInt)
   @IsInt()
@@ -84,11 +85,9 @@ export class SchedulerEnv extends BusProcessEnv {
   @Min(500)
   WORKER_LOCK_MS = 30_000;
 
-  /**
-   * For tests and drills only: read "now" from this file (an ISO instant) instead of the system
-   * clock. Refused when NODE_ENV=production.
-   */
-  @IsOptional()
-  @IsString()
-  CLOCK_FILE?: string;
+  /** a message not taken up, or a webhook delivery not done, after this long raises an operations alert */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  STUCK_MESSAGE_ALERT_SECONDS = 900;
 }

@@ -1,8 +1,8 @@
 import { registerAs } from '@nestjs/config';
 import type { LogLevel } from './log-level.js';
-import { type QueueSettings, queueSettingsFrom } from './queue-settings.js';
+import { type QueueSettings, queueSettingsFrom, type RetrySettings } from './queue-settings.js';
 import { SchedulerEnv } from './scheduler-env.dto.js';
-import { InvalidConfigurationError, validateEnv } from './validate-env.js';
+import { refuseTestClockInProduction, validateEnv } from './validate-env.js';
 
 export interface SchedulerSettings extends QueueSettings {
   port: number;
@@ -14,17 +14,15 @@ export interface SchedulerSettings extends QueueSettings {
   leaderAfterWorkingDays: number;
   officeWebhook: { url: string; secret: string } | null;
   mail: { smtpUrl: string; from: string; officeEmail: string | null } | null;
-  alertRetry: { attempts: number; backoffMs: number };
+  alertRetry: RetrySettings;
   workerLockMs: number;
-  clockFile: string | null;
+  stuckMessageAlertMs: number;
   logLevel: LogLevel;
 }
 
 export function schedulerSettingsFrom(env: Record<string, string | undefined>): SchedulerSettings {
   const raw = validateEnv(SchedulerEnv, env);
-  if (raw.CLOCK_FILE && env.NODE_ENV === 'production') {
-    throw new InvalidConfigurationError('invalid configuration:\n  CLOCK_FILE: refused when NODE_ENV=production');
-  }
+  refuseTestClockInProduction(raw, env);
   return Object.freeze({
     ...queueSettingsFrom(raw),
     port: raw.PORT,
@@ -37,9 +35,9 @@ export function schedulerSettingsFrom(env: Record<string, string | undefined>): 
     // SchedulerEnv refuses OFFICE_WEBHOOK_URL without its secret, so the second test only narrows the type.
     officeWebhook: raw.OFFICE_WEBHOOK_URL && raw.OFFICE_WEBHOOK_SECRET ? { url: raw.OFFICE_WEBHOOK_URL, secret: raw.OFFICE_WEBHOOK_SECRET } : null,
     mail: raw.SMTP_URL ? { smtpUrl: raw.SMTP_URL, from: raw.MAIL_FROM, officeEmail: raw.OFFICE_EMAIL ?? null } : null,
-    alertRetry: { attempts: raw.ALERT_ATTEMPTS, backoffMs: raw.ALERT_BACKOFF_MS },
+    alertRetry: { windowMs: raw.ALERT_RETRY_WINDOW_SECONDS * 1000, backoffMs: raw.ALERT_BACKOFF_MS, maxBackoffMs: raw.RETRY_MAX_BACKOFF_MS },
     workerLockMs: raw.WORKER_LOCK_MS,
-    clockFile: raw.CLOCK_FILE ?? null,
+    stuckMessageAlertMs: raw.STUCK_MESSAGE_ALERT_SECONDS * 1000,
     logLevel: raw.LOG_LEVEL,
   });
 }

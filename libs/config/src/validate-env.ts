@@ -18,3 +18,10 @@ export function validateEnv<T extends object>(cls: ClassConstructor<T>, env: Rec
   }
   return settings;
 }
+
+/** CLOCK_FILE moves "now" for tests and drills; a production process must never read it. */
+export function refuseTestClockInProduction(raw: { CLOCK_FILE?: string }, env: Record<string, string | undefined>): void {
+  if (raw.CLOCK_FILE && env.NODE_ENV === 'production') {
+    throw new InvalidConfigurationError('invalid configuration:\n  CLOCK_FILE: refused when NODE_ENV=production');
+  }
+}

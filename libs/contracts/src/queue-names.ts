@@ -40,10 +40,13 @@ export interface DeliveryJobData {
 export interface DeadLetterRecord {
   queue: string;
   jobId: string;
+  /** the message (or alert) the job was about */
   messageId: string | null;
   type: string;
   reason: string;
   attempts: number;
+  /** the job's data (ids only, never a citizen's data: ARCHITECTURE §6), so an operator can replay it */
+  data: Record<string, unknown>;
 }
 
 /** Every queue of the bus, for those who watch them all (dashboards, metrics). */

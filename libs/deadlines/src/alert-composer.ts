@@ -1,6 +1,6 @@
 import { unitName } from '#agencies';
 import { beijingTime } from '#calendar';
-import type { AgencyCode } from '#contracts';
+import { type AgencyCode, isAgencyCode } from '#contracts';
 import type { AlertLevel } from './alert-schedule.js';
 import type { DeadlineRule } from './deadline-rules.js';
 import type { Handoff, NewAlert, Obligation, RosterEntry } from '#persistence';
@@ -100,5 +100,34 @@ export function rosterChangedAlert(agency: AgencyCode, roster: RosterEntry, at: 
     agency,
     recipients: alertRecipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
     summary: `【人员变更】${unitName(agency)}：分管领导${roster.leaderName}（${roster.leaderPhone}），联络人${roster.liaisonName}（${roster.liaisonPhone}）。`,
+  };
+}
+
+/** The conditions an operations alert reports (issue: nothing accepted is ever lost, and someone hears of it). */
+export type OperationsCondition = 'stuck-messages' | 'dead-letters' | 'queue-refusing' | 'reconciler-repaired';
+
+const OPERATIONS_TITLE: Record<OperationsCondition, string> = {
+  'stuck-messages': '消息积压',
+  'dead-letters': '死信',
+  'queue-refusing': '队列拒绝写入',
+  'reconciler-repaired': '对账补发',
+};
+
+/**
+ * An alert to the office (and through it the operators) about the bus itself. At most one per
+ * condition, scope and hour: a standing condition is not repeated every pass. The text names
+ * units, counts and message types, never a citizen.
+ */
+export function operationsAlert(condition: OperationsCondition, scope: string, detail: string, at: Date): NewAlert {
+  const hour = at.toISOString().slice(0, 13).replace(/[-T]/g, '');
+  return {
+    dedupeKey: `ops.${condition}.${scope}.${hour}`,
+    kind: 'operations',
+    level: condition,
+    obligationId: null,
+    handoffId: null,
+    agency: isAgencyCode(scope) ? scope : null,
+    recipients: alertRecipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+    summary: `【运行告警·${OPERATIONS_TITLE[condition]}】${detail}`,
   };
 }

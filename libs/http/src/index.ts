@@ -5,3 +5,4 @@ export * from './validation.pipe.js';
 export * from './openapi/openapi-document.js';
 export * from './openapi/problem.dto.js';
 export * from './openapi/roster-entry.response.js';
+export * from './database-unavailable.js';

@@ -1,6 +1,10 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Problem } from '#contracts';
+import { isDatabaseUnavailable } from './database-unavailable.js';
+
+/** Seconds a client is asked to wait when the database is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Which HTTP status each domain error of an app maps to. */
 export type DomainErrorStatuses = readonly (readonly [new (...args: never[]) => Error, number])[];
@@ -17,6 +21,14 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (isDatabaseUnavailable(exception)) {
+      // Nothing was written; the same request (with its Idempotency-Key) will work once PostgreSQL is back.
+      this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message.split('\n')[0] : String(exception)}`);
+      response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      const message = 'the database is unavailable; nothing was written, try again later';
+      response.status(503).json({ statusCode: 503, error: 'SERVICE_UNAVAILABLE', message, problems: [{ field: '', message }] });
+      return;
+    }
     const { status, message, problems } = this.describe(exception);
     response.status(status).json({ statusCode: status, error: HttpStatus[status] ?? 'ERROR', message, problems });
   }

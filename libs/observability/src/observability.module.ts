@@ -2,16 +2,18 @@ import { type DynamicModule, Inject, type InjectionToken, Module, type OnApplica
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import type { Cluster, Redis } from 'ioredis';
-import { createQueueConnection, queueBackendKind, type QueueConnection } from '#bus';
+import { createQueueConnection, QUEUE_WRITE_MONITOR, queueBackendKind, type QueueConnection, QueueWriteMonitor } from '#bus';
 import { HealthController } from './health/health.controller.js';
 import { PostgresHealthIndicator } from './health/postgres.health.js';
 import { PostgresQueuesHealthIndicator } from './health/postgres-queues.health.js';
+import { QueueWritesHealthIndicator } from './health/queue-writes.health.js';
 import { RedisHealthIndicator } from './health/redis.health.js';
 import { loggerParams } from './logging/logger-params.js';
 import { BusMetrics } from './metrics/bus-metrics.service.js';
 import { HandoffMetricsCollector } from './metrics/handoff-metrics.collector.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { QueueMetricsCollector } from './metrics/queue-metrics.collector.js';
+import { QueueWritesCollector } from './metrics/queue-writes.collector.js';
 import { OBSERVABILITY_OPTIONS, OBSERVABILITY_REDIS, type ObservabilityOptions } from './observability.options.js';
 
 export interface ObservabilityModuleOptions {
@@ -64,14 +66,18 @@ export class ObservabilityModule implements OnApplicationShutdown {
             return connection;
           },
         },
+        // The process's one monitor: its queue driver reports every write to it (apps inject it there).
+        { provide: QUEUE_WRITE_MONITOR, useFactory: () => new QueueWriteMonitor() },
         BusMetrics,
         QueueMetricsCollector,
+        QueueWritesCollector,
+        QueueWritesHealthIndicator,
         HandoffMetricsCollector,
         PostgresHealthIndicator,
         RedisHealthIndicator,
         PostgresQueuesHealthIndicator,
       ],
-      exports: [BusMetrics],
+      exports: [BusMetrics, QUEUE_WRITE_MONITOR],
     };
   }
 }

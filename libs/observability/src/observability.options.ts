@@ -15,6 +15,8 @@ export interface ObservabilityOptions {
   queues: readonly string[];
   /** whose handoffs `bus_handoffs` counts: one unit's (sent or received), every handoff, or none */
   handoffs: { agency: AgencyCode } | 'all' | null;
+  /** /health/ready is down once the queue layer has refused writes this long (QUEUE_REFUSAL_ALERT_MS) */
+  queueRefusalAlertMs: number;
 }
 
 export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');

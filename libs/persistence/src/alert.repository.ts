@@ -70,6 +70,39 @@ export class AlertRepository {
     await this.db.$executeRaw`UPDATE "Alert" SET "claimedUntil" = NULL WHERE id = ANY(${[...ids]}::uuid[])`;
   }
 
+  /** For the reconciler: alerts published before `olderThan` whose job has not finished sending them. */
+  async undelivered(olderThan: Date, limit: number): Promise<{ id: string; dedupeKey: string; claims: number }[]> {
+    return this.db.$queryRaw<{ id: string; dedupeKey: string; claims: number }[]>`
+      SELECT id, "dedupeKey", claims FROM "Alert"
+      WHERE "publishedAt" < ${olderThan} AND "deliveredAt" IS NULL AND "failedAt" IS NULL
+      ORDER BY "publishedAt" LIMIT ${limit}`;
+  }
+
+  /** Back to the alert relay, which republishes each under a new job id (<dedupeKey>.r<claims>). */
+  async requeue(ids: readonly string[]): Promise<number> {
+    return this.db.$executeRaw`
+      UPDATE "Alert" SET "publishedAt" = NULL WHERE id = ANY(${[...ids]}::uuid[]) AND "deliveredAt" IS NULL`;
+  }
+
+  /** Every channel of the alert is done (or had nothing to send). */
+  async markDelivered(id: string, at: Date): Promise<void> {
+    await this.db.alert.updateMany({ where: { id, deliveredAt: null }, data: { deliveredAt: at, nextAttemptAt: null, failedAt: null, failureReason: null } });
+  }
+
+  async markRetrying(id: string, error: string, at: Date): Promise<void> {
+    await this.db.alert.updateMany({ where: { id, deliveredAt: null }, data: { nextAttemptAt: at, failureReason: error.slice(0, 1000) } });
+  }
+
+  async markFailed(id: string, error: string, at: Date): Promise<void> {
+    await this.db.alert.updateMany({ where: { id, deliveredAt: null }, data: { failedAt: at, nextAttemptAt: null, failureReason: error.slice(0, 1000) } });
+  }
+
+  /** An operator's replay after a fix: the alert goes out again under a new job id. */
+  async reopen(id: string): Promise<number> {
+    const { count } = await this.db.alert.updateMany({ where: { id, deliveredAt: null }, data: { failedAt: null, publishedAt: null } });
+    return count;
+  }
+
   async find(id: string): Promise<(Alert & { notes: AlertNote[] }) | null> {
     return this.db.alert.findUnique({ where: { id }, include: { notes: { orderBy: { createdAt: 'asc' } } } });
   }

@@ -37,13 +37,51 @@ export class InboxRepository {
     });
   }
 
-  /** Webhook deliveries not yet done, for the reconciler. */
-  async pendingDeliveries(limit: number): Promise<{ messageId: string; priority: Priority }[]> {
+  /**
+   * For the reconciler: webhook deliveries received before `olderThan` and not yet done, with how
+   * often their job was queued again (the job id of the latest is deliveryJobId of that).
+   */
+  async undelivered(olderThan: Date, limit: number): Promise<{ messageId: string; priority: Priority; publications: number }[]> {
     // Raw rows carry the database's value of the enum, which is the contracts' string.
-    return this.db.$queryRaw<{ messageId: string; priority: Priority }[]>`
-      SELECT i."messageId", m.priority FROM "InboxEntry" i JOIN "Message" m ON m.id = i."messageId"
-      WHERE i.agency = ${this.agency} AND i."deliveryStatus" = 'pending'
+    return this.db.$queryRaw<{ messageId: string; priority: Priority; publications: number }[]>`
+      SELECT i."messageId", m.priority, i."deliveryPublications" AS publications
+      FROM "InboxEntry" i JOIN "Message" m ON m.id = i."messageId"
+      WHERE i.agency = ${this.agency} AND i."deliveryStatus" = 'pending' AND i."receivedAt" < ${olderThan}
       ORDER BY i."receivedAt" LIMIT ${limit}`;
+  }
+
+  /** Counts one more queueing of a delivery job; returns the new count, which names the job. */
+  async countRepublication(messageId: string): Promise<number> {
+    const entry = await this.db.inboxEntry.update({
+      where: { agency_messageId: { agency: this.agency, messageId } },
+      data: { deliveryPublications: { increment: 1 } },
+      select: { deliveryPublications: true },
+    });
+    return entry.deliveryPublications;
+  }
+
+  /** A failed webhook delivery will be tried again at `at` (set again to pending by a replay). */
+  async markDeliveryRetrying(messageId: string, error: string, at: Date): Promise<void> {
+    await this.db.inboxEntry.updateMany({
+      where: { agency: this.agency, messageId, deliveryStatus: { in: ['pending', 'failed'] } },
+      data: { nextDeliveryAt: at, lastDeliveryError: error.slice(0, 1000) },
+    });
+  }
+
+  async markDeliveryFailed(messageId: string, error: string): Promise<void> {
+    await this.db.inboxEntry.updateMany({
+      where: { agency: this.agency, messageId, deliveryStatus: 'pending' },
+      data: { deliveryStatus: 'failed', nextDeliveryAt: null, lastDeliveryError: error.slice(0, 1000) },
+    });
+  }
+
+  /** An operator's replay after a fix: the delivery is pending again. */
+  async reopenDelivery(messageId: string): Promise<number> {
+    const { count } = await this.db.inboxEntry.updateMany({
+      where: { agency: this.agency, messageId, deliveryStatus: 'failed' },
+      data: { deliveryStatus: 'pending', nextDeliveryAt: null },
+    });
+    return count;
   }
 
   /** Returns false when the unit has no such inbox entry. Acknowledging twice is harmless. */
@@ -62,8 +100,8 @@ export class InboxRepository {
         deliveryAttempts: { increment: 1 },
         lastDeliveryError: error?.slice(0, 1000) ?? null,
         ...(error === null
-          ? { deliveryStatus: 'delivered', deliveredAt: at, acknowledgedAt: at }
-          : final ? { deliveryStatus: 'failed' } : {}),
+          ? { deliveryStatus: 'delivered', deliveredAt: at, acknowledgedAt: at, nextDeliveryAt: null }
+          : final ? { deliveryStatus: 'failed', nextDeliveryAt: null } : {}),
       },
     });
   }

@@ -10,6 +10,7 @@ export type { HandoffFilter, HandoffWithSteps } from './handoff.repository.js';
 export type { DeliveryStatus } from './inbox.repository.js';
 export type { NewObligation } from './obligation.repository.js';
 export * from './observation.queries.js';
+export * from './operations.queries.js';
 export * from './office-scope.js';
 export type { ClaimedMessage } from './outbox.repository.js';
 export * from './api-key.repository.js';

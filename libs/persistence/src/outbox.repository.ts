@@ -69,23 +69,32 @@ export class OutboxRepository {
   }
 
   /**
-   * Redis may lose queued jobs (here it keeps nothing on disk). A message published but not in
-   * its receiver's inbox after `olderThan` is put back for the relay, which republishes it under a
-   * new job id; the receiver's inbox key makes a republication harmless when the first was only slow.
+   * For the reconciler: messages published before `olderThan` that no consumer has taken up yet
+   * (nor given up on), with the job id of their latest publication.
    */
-  async requeueUnconsumed(olderThan: Date): Promise<number> {
-    const { count } = await this.db.outboxEntry.updateMany({
-      where: { fromAgency: this.agency, consumedAt: null, publishedAt: { lt: olderThan } },
-      data: { publishedAt: null },
-    });
-    return count;
+  async unconsumed(olderThan: Date, limit: number): Promise<{ messageId: string; queue: string; claims: number }[]> {
+    return this.db.$queryRaw<{ messageId: string; queue: string; claims: number }[]>`
+      SELECT "messageId", queue, attempts AS claims FROM "OutboxEntry"
+      WHERE "fromAgency" = ${this.agency} AND "publishedAt" < ${olderThan} AND "consumedAt" IS NULL AND "failedAt" IS NULL
+      ORDER BY "publishedAt" LIMIT ${limit}`;
+  }
+
+  /**
+   * Puts published messages back for the relay, which republishes each under a new job id
+   * (<id>.r<n>): Redis lost the job (restarted empty, evicted), or an old failed job holds the
+   * id. The receiver's inbox key makes a republication harmless when the first was only slow.
+   */
+  async requeue(messageIds: readonly string[]): Promise<number> {
+    return this.db.$executeRaw`
+      UPDATE "OutboxEntry" SET "publishedAt" = NULL
+      WHERE "fromAgency" = ${this.agency} AND "messageId" = ANY(${[...messageIds]}::uuid[]) AND "consumedAt" IS NULL`;
   }
 
   /** The receiving unit confirms, in its inbox transaction, that a message addressed to it arrived. */
   async confirmReceived(messageId: string, at: Date): Promise<void> {
     await this.db.outboxEntry.updateMany({
       where: { messageId, consumedAt: null, message: { toAgency: this.agency } },
-      data: { consumedAt: at },
+      data: { consumedAt: at, nextAttemptAt: null },
     });
   }
 }

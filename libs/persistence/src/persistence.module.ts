@@ -1,6 +1,7 @@
 import { type DynamicModule, type InjectionToken, Module, type ModuleMetadata } from '@nestjs/common';
 import { AgencyScope } from './agency-scope.js';
 import { ObservationQueries } from './observation.queries.js';
+import { OperationsQueries } from './operations.queries.js';
 import { OfficeScope } from './office-scope.js';
 import { DATABASE_URL, PrismaService } from './prisma.service.js';
 import { ApiKeyRepository } from './api-key.repository.js';
@@ -17,8 +18,8 @@ export class PersistenceModule {
       module: PersistenceModule,
       global: true,
       imports: options.imports ?? [],
-      providers: [{ provide: DATABASE_URL, inject: options.inject ?? [], useFactory: options.databaseUrl }, PrismaService, AgencyScope, OfficeScope, ObservationQueries, ApiKeyRepository],
-      exports: [AgencyScope, OfficeScope, ObservationQueries, ApiKeyRepository],
+      providers: [{ provide: DATABASE_URL, inject: options.inject ?? [], useFactory: options.databaseUrl }, PrismaService, AgencyScope, OfficeScope, ObservationQueries, OperationsQueries, ApiKeyRepository],
+      exports: [AgencyScope, OfficeScope, ObservationQueries, OperationsQueries, ApiKeyRepository],
     };
   }
 }

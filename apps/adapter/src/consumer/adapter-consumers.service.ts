@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DELIVER_TO_UNIT_SYSTEM, deliveryQueueName, inboxQueueName } from '#contracts';
-import { adapterConfig, type AdapterSettings } from '#config';
+import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { type ConsumeOptions, QUEUE_DRIVER, type QueueDriver } from '#bus';
 import { AgencyContext } from '../api/agency.context.js';
 import { WebhookDeliveryService } from '../delivery/webhook-delivery.service.js';
@@ -13,7 +13,6 @@ import { InboxConsumerService } from './inbox-consumer.service.js';
  */
 @Injectable()
 export class AdapterConsumers implements OnApplicationBootstrap {
-  private readonly logger = new Logger(AdapterConsumers.name);
 
   constructor(
     private readonly agency: AgencyContext,
@@ -21,10 +20,15 @@ export class AdapterConsumers implements OnApplicationBootstrap {
     private readonly delivery: WebhookDeliveryService,
     @Inject(QUEUE_DRIVER) private readonly driver: QueueDriver,
     @Inject(adapterConfig.KEY) private readonly settings: AdapterSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const options: ConsumeOptions = { onDeadLetter: (record) => this.agency.store.deadLetters.record(record) };
+    const deadLetters = this.agency.store.deadLetters;
+    const options: ConsumeOptions = {
+      onDeadLetter: (record) => deadLetters.record(record, this.clock.now()),
+      onRetry: (record, nextAttemptAt) => deadLetters.retrying(record, nextAttemptAt),
+    };
     await this.driver.consume(inboxQueueName(this.agency.code), 'inbox', this.inbox.handlers(), options);
     if (this.settings.delivery.mode === 'webhook') {
       await this.driver.consume(
@@ -33,8 +37,8 @@ export class AdapterConsumers implements OnApplicationBootstrap {
         { [DELIVER_TO_UNIT_SYSTEM]: (data, context) => this.delivery.deliver(data, context) },
         options,
       );
-      const requeued = await this.inbox.requeuePendingDeliveries();
-      if (requeued > 0) this.logger.warn(`${requeued} webhook deliveries of ${this.agency.code} queued again`);
     }
+    // Deliveries and messages whose jobs were lost while this process was down are the
+    // reconciler's (ReconcileLoop), which runs right after boot.
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '#contracts';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { applyInboxMessage } from '#handoffs';
-import { type ConsumeOutcome, type HandlerMap, OutboxRelay, PermanentMessageError, QUEUE_DRIVER, type QueueDriver } from '#bus';
+import { type ConsumeOutcome, deliveryJobId, type HandlerMap, OutboxRelay, PermanentMessageError, QUEUE_DRIVER, type QueueDriver } from '#bus';
 import { AgencyContext } from '../api/agency.context.js';
 
 /**
@@ -44,14 +44,6 @@ export class InboxConsumerService {
     };
   }
 
-  /** Webhook deliveries whose job was lost (e.g. Redis restarted empty) are queued again. */
-  async requeuePendingDeliveries(): Promise<number> {
-    if (this.settings.delivery.mode !== 'webhook') return 0;
-    const pending = await this.agency.store.inbox.pendingDeliveries(10_000);
-    for (const { messageId, priority } of pending) await this.enqueueDelivery(messageId, priority);
-    return pending.length;
-  }
-
   async consume(job: BusJobData): Promise<ConsumeOutcome> {
     const agency = this.agency.code;
     if (job.to !== agency) throw new PermanentMessageError(`message ${job.messageId} for ${job.to} reached ${agency}'s inbox`);
@@ -62,8 +54,10 @@ export class InboxConsumerService {
         type: job.type,
         deliveryStatus: this.settings.delivery.mode === 'webhook' ? 'pending' : 'pull',
       });
-      if (!fresh) return { outcome: 'duplicate' as const };
+      // A duplicate confirms too: a republication whose first job succeeded must leave the message
+      // consumed, or the reconciler would find it unconsumed again and again.
       await store.outbox.confirmReceived(job.messageId, this.clock.now());
+      if (!fresh) return { outcome: 'duplicate' as const };
       const envelope = await store.messages.findVisible(job.messageId);
       if (!envelope) throw new PermanentMessageError(`message ${job.messageId} is not in the database`);
       // Validated where consumed, not only where produced (ARCHITECTURE §5).
@@ -84,18 +78,16 @@ export class InboxConsumerService {
     if (result.outcome === 'processed') {
       this.relay.kick(); // after the commit, so the relay sees the receipt it may have written
       if (this.settings.delivery.mode === 'webhook') await this.enqueueDelivery(job.messageId, result.priority);
-    } else {
-      // A redelivered job: its first run may have died between the commit and queueing the delivery.
-      const entry = await this.agency.store.inbox.find(job.messageId);
-      if (entry?.deliveryStatus === 'pending') await this.enqueueDelivery(job.messageId, null);
     }
+    // A duplicate whose first run died between its commit and queueing the delivery is left to the
+    // reconciler, which queues the delivery under a new job id once it finds no live job.
     this.logger.log(`${result.outcome} ${job.type} message=${job.messageId} handoff=${job.handoffId} agency=${agency}`);
     return result.outcome;
   }
 
-  private async enqueueDelivery(messageId: string, priority: Priority | null): Promise<void> {
+  /** The first delivery job of a message (job id = message id; a reconciler's republication is <id>.r<n>). */
+  private async enqueueDelivery(messageId: string, priority: Priority): Promise<void> {
     const agency = this.agency.code;
-    const known = priority ?? (await this.agency.store.messages.findVisible(messageId))?.priority ?? 'normal';
-    await this.driver.publish({ queue: deliveryQueueName(agency), name: DELIVER_TO_UNIT_SYSTEM, id: messageId, data: { agency, messageId }, priority: known });
+    await this.driver.publish({ queue: deliveryQueueName(agency), name: DELIVER_TO_UNIT_SYSTEM, id: deliveryJobId(messageId, 0), data: { agency, messageId }, priority });
   }
 }

@@ -72,6 +72,8 @@ export class AlertChannels implements OnApplicationShutdown {
     }
     // Retried with backoff; the channel that worked is stamped and not sent again.
     if (failures.length > 0) throw new Error(`alert ${alert.dedupeKey} not sent on ${failures.join('; ')}`);
+    // Done: the reconciler stops watching it (an alert published and never done is queued again).
+    await this.office.alerts.markDelivered(alert.id, this.clock.now());
     this.logger.log(`alert ${alert.dedupeKey} ${sent ? 'sent' : 'had nothing left to send'}`);
     return sent ? 'processed' : 'duplicate';
   }

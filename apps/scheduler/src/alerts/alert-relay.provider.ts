@@ -1,5 +1,7 @@
-import { schedulerConfig, type SchedulerSettings } from '#config';
-import { OutboxRelay, QUEUE_DRIVER, type QueueDriver } from '#bus';
+import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
+import { alertSource, OutboxRelay, QUEUE_DRIVER, type QueueDriver, ReconcileLoop, Reconciler } from '#bus';
+import { operationsAlert } from '#deadlines';
+import { BusMetrics } from '#observability';
 import { OfficeScope } from '#persistence';
 
 /**
@@ -17,4 +19,22 @@ export const alertRelayProvider = {
       owner: 'office alerts',
       pollMs: settings.sweepIntervalMs,
     }),
+};
+
+/**
+ * The scheduler's reconciler (ARCHITECTURE §15): alerts published but never sent, compared with
+ * the office-alerts queue at boot and every RECONCILE_INTERVAL_MS; orphans go back to the alert
+ * relay under a new job id. (Step events are the sending adapters' outbox rows: their reconcilers.)
+ */
+export const schedulerReconcilerProvider = {
+  provide: ReconcileLoop,
+  inject: [OfficeScope, ALERT_RELAY, QUEUE_DRIVER, schedulerConfig.KEY, CLOCK, BusMetrics],
+  useFactory: (office: OfficeScope, relay: OutboxRelay, driver: QueueDriver, settings: SchedulerSettings, clock: Clock, metrics: BusMetrics) => {
+    const reconciler = new Reconciler(driver, [alertSource(office.alerts, () => relay.kick())], { graceMs: settings.reconcileGraceMs });
+    return new ReconcileLoop(reconciler, settings.reconcileIntervalMs, 'scheduler', async (reports) => {
+      metrics.reconcilerPass(reports.map((report) => ({ source: report.source, count: report.orphaned.length })));
+      const found = reports.reduce((sum, report) => sum + report.orphaned.length, 0);
+      if (found > 0) await office.alerts.create(operationsAlert('reconciler-repaired', 'scheduler', `调度服务对账发现 ${found} 条告警在队列中缺失，已重新入队。`, clock.now()));
+    });
+  },
 };

@@ -247,7 +247,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: 200 when PostgreSQL and Redis both answer, else 503 naming the one down (no API key) */
+        /** Readiness: 200 when PostgreSQL and Redis both answer and the queues take writes, else 503 naming what is down (no API key) */
         get: operations["healthReady"];
         put?: never;
         post?: never;
@@ -912,6 +912,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     handoffsOpenAdvanceReferral: {
@@ -1060,6 +1084,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -1222,6 +1270,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     handoffsOpenUrgentMedicalNotice: {
@@ -1370,6 +1442,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -1571,6 +1667,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     handoffsConcluded: {
@@ -1758,6 +1878,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -1959,6 +2103,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     handoffsList: {
@@ -2024,6 +2192,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -2119,6 +2311,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     inboxList: {
@@ -2177,6 +2393,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -2249,6 +2489,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     unitRosterGet: {
@@ -2305,6 +2569,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -2394,6 +2682,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }

@@ -247,7 +247,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: 200 when PostgreSQL and Redis both answer, else 503 naming the one down (no API key) */
+        /** Readiness: 200 when PostgreSQL and Redis both answer and the queues take writes, else 503 naming what is down (no API key) */
         get: operations["healthReady"];
         put?: never;
         post?: never;
@@ -888,6 +888,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     handoffsOpenAdvanceReferral: {
@@ -1036,6 +1060,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -1198,6 +1246,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     handoffsOpenUrgentMedicalNotice: {
@@ -1346,6 +1418,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -1547,6 +1643,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     handoffsConcluded: {
@@ -1734,6 +1854,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -1935,6 +2079,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     handoffsList: {
@@ -2000,6 +2168,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -2095,6 +2287,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     inboxList: {
@@ -2153,6 +2369,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -2225,6 +2465,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     unitRosterGet: {
@@ -2281,6 +2545,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -2370,6 +2658,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }

@@ -195,7 +195,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: 200 when PostgreSQL and Redis both answer, else 503 naming the one down (no API key) */
+        /** Readiness: 200 when PostgreSQL and Redis both answer and the queues take writes, else 503 naming what is down (no API key) */
         get: operations["healthReady"];
         put?: never;
         post?: never;
@@ -218,7 +218,7 @@ export interface webhooks {
         put?: never;
         /**
          * An escalation or notice POSTed to the office’s system (OFFICE_WEBHOOK_URL)
-         * @description Signed like the units’ webhooks: `X-Bus-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(OFFICE_WEBHOOK_SECRET, "<t>.<raw body>")>`; verify over the raw body and refuse timestamps more than 5 minutes off (`verifyWebhook` in `libs/client`). Any 2xx is success; anything else is retried (`ALERT_ATTEMPTS`, `ALERT_BACKOFF_MS`). Ignore a repeated `X-Bus-Alert-Id`.
+         * @description Signed like the units’ webhooks: `X-Bus-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(OFFICE_WEBHOOK_SECRET, "<t>.<raw body>")>`; verify over the raw body and refuse timestamps more than 5 minutes off (`verifyWebhook` in `libs/client`). Any 2xx is success; anything else is retried with backoff for `ALERT_RETRY_WINDOW_SECONDS` (a day). Ignore a repeated `X-Bus-Alert-Id`.
          */
         post: operations["receiveOfficeAlert"];
         delete?: never;
@@ -307,7 +307,7 @@ export interface components {
              * @example escalation
              * @enum {string}
              */
-            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed";
+            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed" | "operations";
             /**
              * @description reminder-1, reminder-2, overdue, overdue-leader, or office
              * @example overdue
@@ -365,7 +365,7 @@ export interface components {
              * @example escalation
              * @enum {string}
              */
-            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed";
+            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed" | "operations";
             /**
              * @description reminder-1, reminder-2, overdue, overdue-leader, or office
              * @example overdue
@@ -451,7 +451,7 @@ export interface components {
              */
             key: string;
             /** @enum {string} */
-            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed";
+            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed" | "operations";
             /** @example overdue */
             level: string;
             recipients: components["schemas"]["AlertRecipient"][];
@@ -542,7 +542,7 @@ export interface operations {
                 open?: "true" | "false";
                 level?: "reminder-1" | "reminder-2" | "overdue" | "overdue-leader" | "office";
                 /** @description default: escalations and notices */
-                kind?: "escalation" | "reminder" | "calendar-missing" | "roster-changed";
+                kind?: "escalation" | "reminder" | "calendar-missing" | "roster-changed" | "operations";
             };
             header?: never;
             path?: never;
@@ -595,6 +595,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -682,6 +706,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -802,6 +850,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     escalationsNote: {
@@ -915,6 +987,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     calendarList: {
@@ -949,6 +1045,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -1047,6 +1167,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     rosterList: {
@@ -1081,6 +1225,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }
@@ -1179,6 +1347,30 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     obligationsForHandoff: {
@@ -1237,6 +1429,30 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
                      *         }
                      *       ]
                      *     }

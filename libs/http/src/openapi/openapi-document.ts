@@ -77,8 +77,28 @@ export function buildOpenApiDocument(app: INestApplication, options: OpenApiOpti
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     components: { ...document.components, schemas },
   } as OpenAPIObject;
+  withDatabaseUnavailable(finished);
   finished.components = { ...finished.components, schemas: reachableSchemas(finished, schemas) };
   return sortKeys(exclusiveAlternatives(finished)) as OpenAPIObject;
+}
+
+/**
+ * Every operation that reads or writes PostgreSQL may answer 503 with Retry-After while the
+ * database is unreachable (ProblemFilter); the health endpoints answer their own 503.
+ */
+function withDatabaseUnavailable(document: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    if (path.startsWith('/health') || path === '/metrics') continue;
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation || operation.responses['503']) continue;
+      operation.responses['503'] = {
+        description: 'PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds',
+        headers: { 'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer', example: 5 } } },
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' }, example: { statusCode: 503, error: 'SERVICE_UNAVAILABLE', message: 'the database is unavailable; nothing was written, try again later', problems: [{ field: '', message: 'the database is unavailable; nothing was written, try again later' }] } } },
+      };
+    }
+  }
 }
 
 /** Serves a document as before: JSON at /openapi.json, browsable at /docs. */

@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { PostgresHealthIndicator } from './postgres.health.js';
 import { queueBackendKind } from '#bus';
 import { PostgresQueuesHealthIndicator } from './postgres-queues.health.js';
+import { QueueWritesHealthIndicator } from './queue-writes.health.js';
 import { RedisHealthIndicator } from './redis.health.js';
 
 /**
@@ -31,6 +32,7 @@ export class HealthController {
     private readonly postgres: PostgresHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly postgresQueues: PostgresQueuesHealthIndicator,
+    private readonly queueWrites: QueueWritesHealthIndicator,
   ) {}
 
   @Get('live')
@@ -42,14 +44,14 @@ export class HealthController {
 
   // The report is sent as terminus makes it: the apps' ProblemFilter would reduce a 503 to a message.
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: 200 when PostgreSQL and Redis both answer, else 503 naming the one down (no API key)', security: [] })
+  @ApiOperation({ summary: 'Readiness: 200 when PostgreSQL and Redis both answer and the queues take writes, else 503 naming what is down (no API key)', security: [] })
   @ApiOkResponse({ description: 'ready', content: { 'application/json': { schema: HEALTH_REPORT, example: { status: 'ok', info: { postgres: { status: 'up' }, redis: { status: 'up' } }, error: {}, details: { postgres: { status: 'up' }, redis: { status: 'up' } } } } } })
   @ApiServiceUnavailableResponse({ description: 'PostgreSQL or Redis does not answer (terminus’ report, not a problem JSON)', content: { 'application/json': { schema: HEALTH_REPORT, example: { status: 'error', info: { postgres: { status: 'up' } }, error: { redis: { status: 'down' } }, details: { postgres: { status: 'up' }, redis: { status: 'down' } } } } } })
   async ready(@Res() res: Response): Promise<void> {
     try {
       // The queues' store: Redis, or BullMQ's tables with QUEUE_BACKEND=postgres.
       const queues = queueBackendKind() === 'redis' ? () => this.redis.isHealthy('redis') : () => this.postgresQueues.isHealthy('queues');
-      res.status(200).json(await this.health.check([() => this.postgres.isHealthy('postgres'), queues]));
+      res.status(200).json(await this.health.check([() => this.postgres.isHealthy('postgres'), queues, () => this.queueWrites.isHealthy('queue-writes')]));
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       res.status(503).json(error.getResponse());

@@ -31,6 +31,8 @@ export class BusMetrics {
   private readonly deliveryAttempts: Counter<'channel' | 'outcome'>;
   private readonly collectorUp: Gauge<'collector'>;
   private readonly sweepPasses: Counter;
+  private readonly reconcilerRequeued: Counter<'source'>;
+  private readonly reconcilerPasses: Counter;
   private readonly collectors: ScrapeCollector[] = [];
   private readonly logger = new Logger(BusMetrics.name);
 
@@ -52,6 +54,17 @@ export class BusMetrics {
     this.sweepPasses = new Counter({
       name: 'bus_sweep_passes_total',
       help: 'Passes of the scheduler\'s deadline sweep completed (a stalled sweep stops this counter)',
+      registers: [this.registry],
+    });
+    this.reconcilerRequeued = new Counter({
+      name: 'bus_reconciler_requeued_total',
+      help: 'Rows the reconciler found with no live job and queued again, by source (outbox, deliveries, alerts); anything above 0 means a queue lost work',
+      labelNames: ['source'],
+      registers: [this.registry],
+    });
+    this.reconcilerPasses = new Counter({
+      name: 'bus_reconciler_passes_total',
+      help: 'Passes of the reconciler completed',
       registers: [this.registry],
     });
     this.collectorUp = this.gauge({
@@ -78,6 +91,12 @@ export class BusMetrics {
   /** The scheduler finished a pass of its sweep (whatever it found due). */
   sweepPass(): void {
     this.sweepPasses.inc();
+  }
+
+  /** A reconciler pass ended; `requeued` rows per source were queued again. */
+  reconcilerPass(requeued: readonly { source: string; count: number }[]): void {
+    this.reconcilerPasses.inc();
+    for (const { source, count } of requeued) this.reconcilerRequeued.inc({ source }, count);
   }
 
   addCollector(collector: ScrapeCollector): void {

@@ -1,0 +1,33 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { QUEUE_WRITE_MONITOR, type QueueWriteMonitor } from '#bus';
+import { BusMetrics, type ScrapeCollector } from './bus-metrics.service.js';
+
+/** The queue layer refusing this process's writes, as metrics (the alarm's source besides health). */
+@Injectable()
+export class QueueWritesCollector implements ScrapeCollector, OnModuleInit {
+  readonly name = 'queue-writes';
+  private readonly refusing;
+  private readonly failures;
+
+  constructor(
+    private readonly metrics: BusMetrics,
+    @Inject(QUEUE_WRITE_MONITOR) private readonly monitor: QueueWriteMonitor,
+  ) {
+    this.refusing = metrics.gauge({ name: 'bus_queue_writes_refused_seconds', help: 'How long the queue layer has refused every write of this process (0 while writes succeed)' });
+    this.failures = metrics.gauge({ name: 'bus_queue_write_failures', help: 'Writes to the queue layer refused since the process started' });
+  }
+
+  onModuleInit(): void {
+    this.metrics.addCollector(this);
+  }
+
+  async collect(): Promise<void> {
+    this.refusing.set(this.monitor.refusingForMs() / 1000);
+    this.failures.set(this.monitor.failedWrites);
+  }
+
+  clear(): void {
+    this.refusing.reset();
+    this.failures.reset();
+  }
+}
