@@ -1,4 +1,4 @@
-import { DELIVER_TO_UNIT_SYSTEM, deliveryQueueName, inboxQueueName, MessageType, type Priority } from '#contracts';
+import { DELIVER_TO_UNIT_SYSTEM, deliveryQueueName, inboxQueueName, MessageType } from '#contracts';
 import { InProcessQueueDriver } from './in-process.driver.js';
 import { DEFAULT_ALERT_RETRY, DEFAULT_DELIVERY_RETRY, DEFAULT_INBOX_RETRY } from './queue-policy.js';
 import { deliverySource, outboxSource } from './reconcile-sources.js';
