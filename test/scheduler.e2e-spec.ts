@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
-import { judicialReferral, socialLead } from './support/factories.js';
+import { beijingToday, judicialReferral, socialLead } from './support/factories.js';
 import { afterSweeps } from './support/quiescence.js';
 import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
 
@@ -144,7 +144,7 @@ describe('the scheduler keeps the clocks and escalates', () => {
     clock.set(after(obligation.dueAt, 60_000));
     await eventually(async () => expect((await alertsFor(handoffId)).map((a) => a.level)).toEqual(['overdue']));
 
-    expect((await bus.adapter('civil-affairs').post(`/handoffs/${handoffId}/procedure-started`, { startedOn: '2026-12-01' })).status).toBe(201);
+    expect((await bus.adapter('civil-affairs').post(`/handoffs/${handoffId}/procedure-started`, { startedOn: beijingToday() })).status).toBe(201);
     const fulfilled = await eventually(async () => {
       const found = (await scheduler.get(`/obligations?handoffId=${handoffId}`)).body.find((o: ObligationView) => o.rule === RULE);
       expect(found.status).toBe('fulfilled');

@@ -6,6 +6,15 @@ import { residentIdCheckCharacter } from '#contracts';
 
 let sequence = 0;
 
+/**
+ * Today's date in Beijing. The adapters run on the real clock, and a date a unit states for a step
+ * may be neither in the future nor before the handoff was received (第二十一条): steps reported in a
+ * test state today.
+ */
+export function beijingToday(now: Date = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
 /** A resident ID number that passes GB 11643 (area 350582 晋江, born 1990-01-01 + n days). */
 export function residentId(): string {
   const birth = new Date(Date.UTC(1990, 0, 1 + (sequence++ % 9000)));

@@ -59,7 +59,27 @@ export const RefusalReason = {
 export type RefusalReason = (typeof RefusalReason)[keyof typeof RefusalReason];
 export const REFUSAL_REASONS: readonly RefusalReason[] = Object.values(RefusalReason);
 
-/** How a receiver closed a handoff (第二十一条 办结). A refusal must cite 第六条. */
+/**
+ * A social-assistance department's own grounds for declining (第二十一条 "依据相关规定"; 第十九条 ¶1
+ * "依据相关规定予以社会救助"). 第六条 lists the grounds for refusing *judicial* assistance, which only
+ * the procuratorate decides; a department declines under its own rules and says why in free text.
+ */
+export const DeclineReason = {
+  /** not eligible under the department's own rules (e.g. income above the 低保 line) */
+  NotEligible: 'not-eligible',
+  /** the need belongs to another unit's remit (第十条–第十八条) */
+  OutsideRemit: 'outside-remit',
+  /** the person declined the help or could not be reached */
+  PersonDeclined: 'person-declined',
+  Other: 'other',
+} as const;
+export type DeclineReason = (typeof DeclineReason)[keyof typeof DeclineReason];
+export const DECLINE_REASONS: readonly DeclineReason[] = Object.values(DeclineReason);
+
+/**
+ * How a receiver closed a handoff (第二十一条 办结). A refusal by the procuratorate cites 第六条; a
+ * refusal by a social-assistance department gives its own reason (DeclineReason) and free text.
+ */
 export const Outcome = {
   Assisted: 'assisted',
   Refused: 'refused',

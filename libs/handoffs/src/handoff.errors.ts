@@ -21,6 +21,34 @@ export class NotTheSenderError extends Error {
   }
 }
 
+/** A date a unit states (startedOn, concludedOn, decidedOn) that cannot be true: in the future, or before the step it follows (第二十一条). */
+export class StatedDateError extends Error {
+  override readonly name = 'StatedDateError';
+  readonly problems: { field: string; message: string }[];
+  constructor(readonly field: string, message: string) {
+    super(message);
+    this.problems = [{ field, message }];
+  }
+}
+
+/** A refusal giving the wrong kind of reason: 第六条 is the procuratorate's; a department gives its own. */
+export class RefusalReasonError extends Error {
+  override readonly name = 'RefusalReasonError';
+  readonly problems: { field: string; message: string }[];
+  constructor(readonly field: string, message: string) {
+    super(message);
+    this.problems = [{ field, message }];
+  }
+}
+
+/** A step that does not exist for this kind of handoff (paying first is for urgent medical notices, 第二十条 ¶2). */
+export class StepNotApplicableError extends Error {
+  override readonly name = 'StepNotApplicableError';
+  constructor(readonly step: Step, message: string) {
+    super(message);
+  }
+}
+
 /** A step reported before the one it follows, or twice (sent → received → procedure started → concluded → feedback). */
 export class StepOutOfOrderError extends Error {
   override readonly name = 'StepOutOfOrderError';

@@ -1,7 +1,9 @@
 import {
   type AgencyCode,
+  type ChainStep,
   type HandoffKind,
   type Priority,
+  isChainStep,
   type Step,
 } from '#contracts';
 import { type Decision, HandoffForbiddenError, HandoffNotFoundError, type HandoffState, type OpenedHandoff } from '#handoffs';
@@ -32,10 +34,12 @@ export class HandoffRepository {
   async lockForUpdate(handoffId: string): Promise<HandoffState> {
     if (!isUuid(handoffId)) throw new HandoffNotFoundError(handoffId);
     const rows = await this.db.$queryRaw<
-      { id: string; kind: HandoffKind; fromAgency: string; toAgency: string; caseRef: string; currentStep: Step; priority: Priority; requestId: string; steps: [Step, string][] | null }[]
+      { id: string; kind: HandoffKind; fromAgency: string; toAgency: string; caseRef: string; currentStep: ChainStep; priority: Priority; requestId: string; steps: [Step, string, string, string | null][] | null }[]
     >`
       SELECT h.id, h.kind, h."fromAgency", h."toAgency", h."caseRef", h."currentStep", h.priority, h."requestId",
-             (SELECT json_agg(json_build_array(s.step, s."messageId")) FROM "HandoffStep" s WHERE s."handoffId" = h.id) AS steps
+             (SELECT json_agg(json_build_array(s.step, s."messageId", s."occurredAt",
+                     COALESCE(s.details->>'startedOn', s.details->>'concludedOn', s.details->>'decidedOn')))
+              FROM "HandoffStep" s WHERE s."handoffId" = h.id) AS steps
       FROM "Handoff" h WHERE h.id = ${handoffId}::uuid FOR UPDATE`;
     const row = rows[0];
     if (!row) throw new HandoffNotFoundError(handoffId);
@@ -49,7 +53,11 @@ export class HandoffRepository {
       currentStep: row.currentStep,
       priority: row.priority,
       requestId: row.requestId,
-      stepMessages: Object.fromEntries(row.steps ?? []),
+      stepMessages: Object.fromEntries((row.steps ?? []).map(([step, messageId]) => [step, messageId])),
+      // 第二十一条: the stated dates of the steps so far, against which a new step's date is checked
+      stepDates: Object.fromEntries(
+        (row.steps ?? []).map(([step, , occurredAt, statedOn]) => [step, { occurredAt: new Date(occurredAt), ...(statedOn ? { statedOn } : {}) }]),
+      ),
     };
   }
 
@@ -87,8 +95,10 @@ export class HandoffRepository {
         details: step.details as Prisma.InputJsonValue,
       })),
     });
-    // A handoff is created at `sent`; later steps move it on.
-    const latest = new Map(decision.steps.filter((step) => step.step !== 'sent').map((step) => [step.handoffId, step.step]));
+    // A handoff is created at `sent`; later steps of the chain move it on (a side step, such as paying first, does not).
+    const latest = new Map(
+      decision.steps.filter((step) => step.step !== 'sent' && isChainStep(step.step)).map((step) => [step.handoffId, step.step]),
+    );
     for (const [id, step] of latest) {
       await this.db.handoff.updateMany({ where: { id, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] }, data: { currentStep: toDb(step) } });
     }

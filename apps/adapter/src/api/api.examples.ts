@@ -64,7 +64,18 @@ export const LIFECYCLE_EXAMPLES = {
   procedureStarted: { started: { summary: '已启动救助程序（第二十一条）', value: { startedOn: '2026-11-24', note: '已受理临时救助申请。' } } },
   concluded: {
     assisted: { summary: '办结：已救助', value: { concludedOn: '2026-11-26', outcome: 'assisted', measures: '纳入临时救助' } },
-    refused: { summary: '办结：不予救助，须列明第六条理由', value: { concludedOn: '2026-11-27', outcome: 'refused', refusalReasons: ['already-compensated'] } },
+    refusedByProcuratorate: {
+      summary: '检察院办结：不予司法救助，须列明第六条理由',
+      value: { concludedOn: '2026-11-27', outcome: 'refused', refusalReasons: ['already-compensated'] },
+    },
+    declinedByDepartment: {
+      summary: '社会救助管理部门办结：不予救助，依本部门规定说明理由（不引第六条）',
+      value: { concludedOn: '2026-11-27', outcome: 'refused', declineReason: 'not-eligible', declineDetails: '家庭人均收入高于本市低保标准。' },
+    },
+  },
+  advancePayment: {
+    paidFirst: { summary: '先行救助（第二十条第二款）', value: { paidFirst: true, decidedOn: '2026-11-24', amountYuan: 20000, note: '已先行支付医疗费用。' } },
+    notPaidFirst: { summary: '不先行救助，按一般程序办理', value: { paidFirst: false, decidedOn: '2026-11-24' } },
   },
   feedback: { feedback: { summary: '办结后反馈（第二十一条）', value: { summary: '已发放临时救助金3000元。' } } },
 };

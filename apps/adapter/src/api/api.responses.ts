@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AGENCY_CODES, type AgencyCode, HANDOFF_KINDS, type HandoffKind, PRIORITIES, type Priority, type Step, STEP_ORDER } from '#contracts';
+import { AGENCY_CODES, type AgencyCode, HANDOFF_KINDS, type HandoffKind, PRIORITIES, type Priority, type Step, STEP_ORDER, TIMELINE_STEPS } from '#contracts';
 
 // What the units' API answers, as the presenters and services write it.
 
@@ -39,10 +39,10 @@ export class StepReported {
   @ApiProperty({ format: 'uuid' })
   handoffId!: string;
 
-  @ApiProperty({ enum: STEP_ORDER, examples: ['procedure-started'] })
+  @ApiProperty({ enum: TIMELINE_STEPS, examples: ['procedure-started'] })
   step!: Step;
 
-  @ApiProperty({ format: 'uuid', description: 'the message that carries the step to the sender' })
+  @ApiProperty({ format: 'uuid', description: 'the message that carries the step to the sender (for advance-payment-decided, which sends none: the step’s id)' })
   messageId!: string;
 
   @ApiProperty({ format: 'date-time' })
@@ -87,7 +87,7 @@ export class HandoffPage {
 }
 
 export class TimelineEntry {
-  @ApiProperty({ enum: STEP_ORDER, examples: ['procedure-started'] })
+  @ApiProperty({ enum: TIMELINE_STEPS, examples: ['procedure-started'], description: 'a step of the chain, or advance-payment-decided (第二十条 ¶2, beside the chain)' })
   step!: Step;
 
   @ApiProperty({ enum: AGENCY_CODES, description: 'the unit that took the step', examples: ['civil-affairs'] })

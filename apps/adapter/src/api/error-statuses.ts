@@ -6,7 +6,10 @@ import {
   IdempotencyConflictError,
   NotTheReceiverError,
   NotTheSenderError,
+  RefusalReasonError,
   SenderNotAllowedError,
+  StatedDateError,
+  StepNotApplicableError,
   StepOutOfOrderError,
 } from '#handoffs';
 
@@ -18,5 +21,9 @@ export const ADAPTER_ERROR_STATUSES: DomainErrorStatuses = [
   [NotTheReceiverError, HttpStatus.FORBIDDEN],
   [NotTheSenderError, HttpStatus.FORBIDDEN],
   [StepOutOfOrderError, HttpStatus.CONFLICT],
+  [StepNotApplicableError, HttpStatus.CONFLICT],
+  // 第二十一条: a stated date in the future or before the step it follows; 第六条 cited by the wrong unit
+  [StatedDateError, HttpStatus.BAD_REQUEST],
+  [RefusalReasonError, HttpStatus.BAD_REQUEST],
   [IdempotencyConflictError, HttpStatus.UNPROCESSABLE_ENTITY],
 ];
