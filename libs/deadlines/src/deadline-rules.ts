@@ -29,6 +29,11 @@ export interface DeadlineRule {
   amount: number;
   unit: 'working-days' | 'clock-hours';
   responsible: 'sender' | 'receiver';
+  /**
+   * A duty fulfilled by the very step that opens the handoff (第二十条 ¶2 立即告知) can never be
+   * reminded of: when it was done late, the office is told (a `duty-done-late` notice).
+   */
+  tellOfficeWhenLate?: boolean;
 }
 
 export interface DeadlineSettings {
@@ -80,6 +85,7 @@ export function deadlineRules(settings: DeadlineSettings): readonly DeadlineRule
       amount: settings.urgentNoticeHours,
       unit: 'clock-hours',
       responsible: 'sender',
+      tellOfficeWhenLate: true,
     },
     {
       // 第二十条 ¶2 "人民检察院可以先行救助，救助后应当及时补办相关手续": only when it paid first, from the decision's date.

@@ -5,7 +5,7 @@ import { ALERT_LEVELS } from '#deadlines';
 export class ListEscalationsQuery {
   /** escalation (default: escalations and notices), reminder, calendar-missing, roster-changed */
   @IsOptional()
-  @IsIn(['escalation', 'reminder', 'calendar-missing', 'roster-changed'])
+  @IsIn(['escalation', 'reminder', 'calendar-missing', 'roster-changed', 'duty-done-late'])
   kind?: string;
 
   @IsOptional()

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
-import { calendarMissingAlert } from '#deadlines';
+import { calendarMissingAlert, dutyDoneLateAlert } from '#deadlines';
 import { OfficeScope, type OfficeStore } from '#persistence';
 import { type ConsumeOutcome, PermanentMessageError } from '#bus';
 import type { BusJobData } from '#contracts';
@@ -61,6 +61,13 @@ export class ObligationReconciler {
         nextActionAt: first.at,
       });
       if (plan.fulfilledAt) await office.obligations.fulfil(handoffId, plan.rule.id, plan.fulfilledAt);
+      // 第二十条 ¶2 立即告知: done by the opening step itself, so never reminded; done late, the office is told once.
+      if (plan.rule.tellOfficeWhenLate && plan.fulfilledAt && plan.fulfilledAt > plan.dueAt) {
+        const [obligation] = (await office.obligations.forHandoff(handoffId)).filter((o) => o.rule === plan.rule.id);
+        if (obligation && (await office.alerts.create(dutyDoneLateAlert(obligation, plan.rule, handoff, plan.fulfilledAt)))) {
+          this.logger.warn(`duty ${plan.rule.id} done late handoff=${handoffId} by=${plan.responsibleAgency}`);
+        }
+      }
       // A deadline counted into a year with no calendar: the office is told to load it, once per year.
       for (const year of plan.missingYears) {
         if (await office.alerts.create(calendarMissingAlert(year))) {
