@@ -1,8 +1,9 @@
 import { plainToInstance } from 'class-transformer';
-import { RefusalReasonError, StatedDateError } from '#handoffs';
+import { RefusalReasonError, SenderNotAllowedError, StatedDateError } from '#handoffs';
 import { AdvancePaymentDecisionPayloadV1 } from '#contracts';
-import { OpenJudicialReferralRequest, OpenUrgentMedicalNoticeRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
-import { judicialReferral, urgentMedicalNotice } from '../support/factories.js';
+import { OpenJudicialReferralRequest, OpenSocialLeadRequest, OpenUrgentMedicalNoticeRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
+import { RegistrationsController } from '../../apps/adapter/src/api/registrations.controller.js';
+import { caseRef as newCaseRef, judicialReferral, socialLead, urgentMedicalNotice } from '../support/factories.js';
 import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
 import { type MediumScheduler, mediumScheduler } from './support/medium-scheduler.js';
@@ -208,5 +209,68 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     await quiet();
     expect((await obligations(handoffId)).map((o) => o.rule)).toEqual(['urgent-notice-told-at-once']);
     await expect(decide(handoffId, { paidFirst: true, decidedOn: '2026-11-23', amountYuan: 1 })).rejects.toThrow(/cannot follow/);
+  });
+
+  const register = (unit: MediumAdapter, kind: 'investigation-ended' | 'lead-discovered', caseRef: string, statedOn: string) =>
+    unit.writes.run({ method: 'POST', path: `/registrations/${kind}`, body: { caseRef, statedOn } }, (store) =>
+      unit.app.get(RegistrationsController).register(store, kind, caseRef, statedOn),
+    );
+
+  it('第十九条 ¶1: a registered investigation is reminded and escalated before any referral is sent; sending the referral fulfils it', async () => {
+    clock.set(new Date('2026-11-20T09:00:00Z')); // Friday 11-20, 17:00 Beijing
+    const caseRef = newCaseRef();
+    const registered = await register(procuratorate, 'investigation-ended', caseRef, '2026-11-20');
+    expect(registered.status).toBe(201);
+    const id = registered.body.id as string;
+    // Nothing sent yet; the scheduler plans the duty from the registration.
+    const keys = (all: string[]) => all.filter((key) => key.startsWith('referral-after-investigation'));
+    expect(keys(await sweepAt('2026-11-20T09:01:00Z', id))).toEqual([]);
+    const duty = await obligation(id, 'referral-after-investigation');
+    // From 11-20 (Fri), not counted: 23 Mon 1, 24 2, 25 3, 26 4, 27 Fri 5 → 2026-11-27 24:00 Beijing.
+    expect(duty).toMatchObject({ responsibleAgency: 'procuratorate', status: 'open' });
+    expect(duty?.dueAt.toISOString()).toBe('2026-11-27T16:00:00.000Z');
+    expect(keys(await sweepAt('2026-11-24T12:00:00Z', id))).toEqual(['referral-after-investigation.reminder-1']);
+    expect(keys(await sweepAt('2026-11-26T17:00:00Z', id))).toEqual(['referral-after-investigation.reminder-1', 'referral-after-investigation.reminder-2']);
+    expect(keys(await sweepAt('2026-11-28T01:00:00Z', id))).toEqual([
+      'referral-after-investigation.reminder-1',
+      'referral-after-investigation.reminder-2',
+      'referral-after-investigation.overdue',
+    ]);
+    const [escalation] = await db.query<{ summary: string; agency: string }>(`SELECT summary, agency FROM "Alert" WHERE "dedupeKey" = $1`, [
+      `${id}.referral-after-investigation.overdue`,
+    ]);
+    expect(escalation.agency).toBe('procuratorate');
+    expect(escalation.summary).toContain(caseRef);
+    expect(escalation.summary).toContain('第十九条第一款');
+
+    // The referral goes out (late) with the same case number: the registered duty is fulfilled, late, and stops.
+    clock.set(new Date('2026-11-30T02:00:00Z'));
+    const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs'], { caseRef, priorityGroups: [], investigationEndedOn: '2026-11-20' }));
+    await procuratorate.writes.run({ method: 'POST', path: '/p', body: request }, (store) => procuratorate.opening.open(store, 'judicial-referral', request));
+    await quiet();
+    expect(await obligation(id, 'referral-after-investigation')).toMatchObject({ status: 'fulfilled', late: true });
+    const [stored] = await db.query<{ fulfilledAt: Date | null }>(`SELECT "fulfilledAt" FROM "DutyRegistration" WHERE id = $1`, [id]);
+    expect(stored.fulfilledAt).not.toBeNull();
+    expect(keys(await sweepAt('2026-12-10T01:00:00Z', id))).not.toContain('referral-after-investigation.overdue-leader');
+  });
+
+  it('第二十条 ¶1: a department registers a discovered lead; the lead sent in time fulfils it on time; only the right unit registers, never for a future date', async () => {
+    clock.set(new Date('2026-11-23T02:00:00Z'));
+    const caseRef = `民政线索-${newCaseRef()}`.slice(0, 60);
+    const registered = await register(civilAffairs, 'lead-discovered', caseRef, '2026-11-23');
+    const id = registered.body.id as string;
+    expect((await register(civilAffairs, 'lead-discovered', caseRef, '2026-11-23')).body.id).toBe(id); // once per case number
+    await sweepAt('2026-11-23T02:01:00Z', id);
+    expect(await obligation(id, 'lead-after-discovery')).toMatchObject({ responsibleAgency: 'civil-affairs', status: 'open' });
+
+    clock.set(new Date('2026-11-24T02:00:00Z'));
+    const lead = plainToInstance(OpenSocialLeadRequest, socialLead({ caseRef, discoveredOn: '2026-11-23' }));
+    await civilAffairs.writes.run({ method: 'POST', path: '/l', body: lead }, (store) => civilAffairs.opening.open(store, 'social-lead', lead));
+    await quiet();
+    expect(await obligation(id, 'lead-after-discovery')).toMatchObject({ status: 'fulfilled', late: false });
+
+    await expect(register(procuratorate, 'lead-discovered', 'x-1', '2026-11-23')).rejects.toThrow(SenderNotAllowedError);
+    await expect(register(civilAffairs, 'investigation-ended', 'x-2', '2026-11-23')).rejects.toThrow(SenderNotAllowedError);
+    await expect(register(procuratorate, 'investigation-ended', 'x-3', '2026-11-25')).rejects.toThrow(StatedDateError);
   });
 });

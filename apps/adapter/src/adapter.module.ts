@@ -7,6 +7,7 @@ import { PersistenceModule } from '#persistence';
 import { BullMqDriver, DEFAULT_ALERT_RETRY, OutboxRelay, QUEUE_DRIVER, type QueueDriver } from '#bus';
 import { AgencyContext } from './api/agency.context.js';
 import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard } from '#http';
+import { RegistrationsController } from './api/registrations.controller.js';
 import { HandoffsController } from './api/handoffs.controller.js';
 import { InboxController } from './api/inbox.controller.js';
 import { UnitRosterController } from './api/roster.controller.js';
@@ -49,7 +50,7 @@ export const adapterQueueDriver = {
       }),
     }),
   ],
-  controllers: [HandoffsController, InboxController, UnitRosterController],
+  controllers: [HandoffsController, InboxController, UnitRosterController, RegistrationsController],
   providers: [
     { provide: CLOCK, useValue: systemClock },
     adapterQueueDriver,

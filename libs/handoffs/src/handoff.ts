@@ -15,7 +15,7 @@ import {
   HandoffKind,
   JUDICIAL_HUB,
 } from '#contracts';
-import { NotTheReceiverError, NotTheSenderError, RefusalReasonError, StatedDateError, StepNotApplicableError, StepOutOfOrderError } from './handoff.errors.js';
+import { NotTheReceiverError, NotTheSenderError, RefusalReasonError, SenderNotAllowedError, StatedDateError, StepNotApplicableError, StepOutOfOrderError } from './handoff.errors.js';
 import { openingRecipients, priorityOf } from './routing-rules.js';
 
 /** A JSON object as stored beside a handoff or a step. */
@@ -328,4 +328,21 @@ export function applyInboxMessage(handoff: HandoffState, actor: AgencyCode, mess
 export function stepAfter(handoff: HandoffState, decision: Decision): ChainStep {
   const chain = decision.steps.map((recorded) => recorded.step).filter((step): step is ChainStep => step !== 'advance-payment-decided');
   return chain.at(-1) ?? handoff.currentStep;
+}
+
+/**
+ * 第十九条 ¶1 / 第二十条 ¶1: a duty registered before anything is sent, so the scheduler can remind
+ * and escalate it in time. Only the procuratorate registers an ended investigation (its written
+ * referral is due within 5 working days); only a social-assistance department registers a lead it
+ * discovered (due at the procuratorate within 5 working days). The stated date may not be in the future.
+ */
+export function checkRegistration(kind: 'investigation-ended' | 'lead-discovered', sender: AgencyCode, statedOn: string, now: Date): void {
+  if (kind === 'investigation-ended' && sender !== JUDICIAL_HUB) {
+    throw new SenderNotAllowedError('only the procuratorate registers an ended investigation (第十九条 ¶1)');
+  }
+  if (kind === 'lead-discovered' && sender === JUDICIAL_HUB) {
+    throw new SenderNotAllowedError('a lead is registered by the social-assistance department that discovered it (第二十条 ¶1)');
+  }
+  const field = kind === 'investigation-ended' ? 'investigationEndedOn' : 'discoveredOn';
+  checkOpeningDates({ [field]: statedOn }, now);
 }

@@ -3,6 +3,7 @@ import type { AgencyCode } from '#contracts';
 import type { Db, TransactionOptions } from './db.js';
 import { AlertRepository } from './alert.repository.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
+import { UnitDutyRegistrationRepository } from './duty-registration.repository.js';
 import { HandoffRepository } from './handoff.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { InboxRepository } from './inbox.repository.js';
@@ -33,6 +34,8 @@ export class UnitStore {
   readonly deadLetters: DeadLetterRepository;
   readonly roster: { find(): ReturnType<RosterRepository['find']>; save(people: Parameters<RosterRepository['save']>[1]): ReturnType<RosterRepository['save']> };
   readonly officeNotices: OfficeNoticeRepository;
+  /** 第十九条 ¶1, 第二十条 ¶1: duties the unit registers before it sends anything */
+  readonly registrations: UnitDutyRegistrationRepository;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -48,6 +51,7 @@ export class UnitStore {
     const roster = new RosterRepository(db);
     this.roster = { find: () => roster.find(agency), save: (people) => roster.save(agency, people) };
     this.officeNotices = new OfficeNoticeRepository(db);
+    this.registrations = new UnitDutyRegistrationRepository(db, agency);
   }
 
   /** One unit of work: the repositories handed to `work` write in one transaction. */

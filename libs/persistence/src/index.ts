@@ -17,3 +17,5 @@ export * from './persistence.module.js';
 export { SCRAPE_STATEMENT_TIMEOUT_MS } from './bounded-query.js';
 export type { RosterPeople } from './roster.repository.js';
 export type { StoredResponse } from './idempotency.repository.js';
+export { REGISTRATION_KINDS, type RegistrationKind, type NewDutyRegistration } from './duty-registration.repository.js';
+export type { DutyRegistration } from './generated/prisma/client.js';

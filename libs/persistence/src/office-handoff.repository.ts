@@ -17,7 +17,9 @@ export class OfficeHandoffRepository {
 
   async caseRefs(ids: readonly string[]): Promise<Map<string, { caseRef: string }>> {
     const rows = await this.db.handoff.findMany({ where: { id: { in: [...ids] } }, select: { id: true, caseRef: true } });
-    return new Map(rows.map((row) => [row.id, { caseRef: row.caseRef }]));
+    // An obligation of a registered duty (第十九条 ¶1, 第二十条 ¶1) names its registration, not a handoff.
+    const registered = await this.db.dutyRegistration.findMany({ where: { id: { in: [...ids] } }, select: { id: true, caseRef: true } });
+    return new Map([...rows, ...registered].map((row) => [row.id, { caseRef: row.caseRef }]));
   }
 
   /** The scheduler confirms a step event in the transaction that applied it. */

@@ -7,6 +7,7 @@ import { OutboxRelay } from '#bus';
 import type { AgencyCode } from '#contracts';
 import { CalendarService } from '../calendar/calendar.service.js';
 import { DeadlineRuleBook } from '../obligations/deadline-rules.provider.js';
+import { ObligationReconciler } from '../obligations/obligation-reconciler.service.js';
 import { ALERT_RELAY } from '../alerts/alert-relay.provider.js';
 
 /**
@@ -31,6 +32,7 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
     @Inject(schedulerConfig.KEY) private readonly settings: SchedulerSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: BusMetrics,
+    private readonly reconciler: ObligationReconciler,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -45,6 +47,12 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
 
   /** One batch; returns how many obligations it handled. */
   async sweepOnce(): Promise<number> {
+    // 第十九条 ¶1, 第二十条 ¶1: duties registered before anything was sent get their obligations first.
+    const planned = await this.reconciler.planRegistrations(this.settings.sweepBatchSize);
+    return planned + (await this.sweepDue());
+  }
+
+  private async sweepDue(): Promise<number> {
     const now = this.clock.now();
     const calendar = await this.calendar.current();
     const { handled, fired } = await this.office.transaction(
