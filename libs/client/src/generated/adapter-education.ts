@@ -78,7 +78,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The receiving unit has started its procedure (第二十一条, within 5 working days of receipt) */
+        /**
+         * The receiving unit has started its procedure (第二十一条, within 5 working days of receipt)
+         * @description 第二十一条: `startedOn` is the day the procedure started, as the unit states it: not in the future and not before the handoff was received (else 400). Reported after its 5 working days, the step is recorded late.
+         */
         post: operations["handoffsProcedureStarted"];
         delete?: never;
         options?: never;
@@ -95,8 +98,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The receiving unit has closed the case (办结); a refusal cites 第六条 */
+        /**
+         * The receiving unit has closed the case (办结, 第二十一条)
+         * @description 第二十一条: the 5 working days of feedback count from `concludedOn` (the day the case was concluded, as stated), not from when this is reported; `concludedOn` is not in the future, not before `startedOn` and not before receipt (else 400). A refusal by the procuratorate cites 第六条 (`refusalReasons`); a social-assistance department declines under its own rules (`declineReason` and `declineDetails`) and may not cite 第六条 (400).
+         */
         post: operations["handoffsConcluded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/handoffs/{id}/advance-payment-decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The procuratorate decides whether it paid first on an urgent medical notice (先行救助, 第二十条 ¶2)
+         * @description 第二十条 ¶2 "人民检察院可以先行救助，救助后应当及时补办相关手续": paying first is the procuratorate’s choice, recorded as its own step (`advance-payment-decided`, beside the chain), once, after receipt and before the case is concluded. Only `paidFirst: true` (with `amountYuan`) starts the duty to complete the paperwork (补办手续) within the office’s allowance (PAPERWORK_WORKING_DAYS, counted from `decidedOn`; fulfilled by 办结), which the scheduler reminds and escalates. Only the receiver of an urgent medical notice (the procuratorate) may call it; on other handoffs it is 409.
+         */
+        post: operations["handoffsAdvancePaymentDecision"];
         delete?: never;
         options?: never;
         head?: never;
@@ -206,6 +232,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/registrations/investigations-ended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register that an investigation ended: the written referral is due within 5 working days (procuratorate only, 第十九条 ¶1)
+         * @description 第十九条 ¶1 "在调查结束后五个工作日内以书面形式移送": registering the end of the investigation lets the scheduler remind and escalate the referral before its deadline passes. Sending `POST /handoffs/judicial-referrals` with the same `caseRef` fulfils it. The same caseRef again returns the first registration. A date in the future is 400; another unit is 403.
+         */
+        post: operations["registrationsInvestigationEnded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/registrations/leads-discovered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register that a lead was discovered: it is due at the procuratorate within 5 working days (a social-assistance unit, 第二十条 ¶1)
+         * @description 第二十条 ¶1 "在五个工作日内移送人民检察院": registering the discovery lets the scheduler remind and escalate the lead before its deadline passes. Sending `POST /handoffs/leads` with the same `caseRef` fulfils it. A date in the future is 400; the procuratorate is 403.
+         */
+        post: operations["registrationsLeadDiscovered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The unit’s registered duties (第十九条 ¶1, 第二十条 ¶1), newest first */
+        get: operations["registrationsList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -282,6 +365,13 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        AdvancePaymentDecisionPayloadV1: {
+            amountYuan?: number;
+            /** @description the day of the decision (and payment); the paperwork duty of 第二十条 ¶2 counts from it */
+            decidedOn: string;
+            note?: string;
+            paidFirst: boolean;
+        };
         AdvanceReferralPayloadV1: {
             findings?: string;
             person: components["schemas"]["PersonDto"];
@@ -292,10 +382,18 @@ export interface components {
             suggestion: string;
         };
         ConcludedPayloadV1: {
+            /** @description the day the case was concluded (办结, 第二十一条); the 5 working days of feedback count from it. Not in the future, not before startedOn */
             concludedOn: string;
+            declineDetails?: string;
+            /**
+             * @description a social-assistance department's own ground for declining: required when a department refuses
+             * @enum {string}
+             */
+            declineReason?: "not-eligible" | "outside-remit" | "person-declined" | "other";
             measures?: string;
             /** @enum {string} */
             outcome: "assisted" | "refused" | "not-in-scope";
+            /** @description 第六条's grounds: required when the procuratorate refuses; refused from a social-assistance department (第六条 is the procuratorate's) */
             refusalReasons?: ("major-fault" | "refused-to-cooperate" | "false-statement" | "gave-up-civil-claim" | "hardship-not-from-case" | "already-compensated")[];
         };
         EducationMessage: {
@@ -643,10 +741,46 @@ export interface components {
         };
         ProcedureStartedPayloadV1: {
             note?: string;
+            /** @description the day the procedure started (第二十一条): not in the future, not before the handoff was received */
             startedOn: string;
         };
         ReceiptPayloadV1: {
             receivedAt: string;
+        };
+        RegisterInvestigationEndedRequest: {
+            /** @description the procuratorate’s case number; the judicial referral later sent with it fulfils the duty */
+            caseRef: string;
+            /** @description 第十九条 ¶1 调查结束: the 5 working days of the written referral count from the day after; not in the future */
+            investigationEndedOn: string;
+        };
+        RegisterLeadDiscoveredRequest: {
+            /** @description the department’s own reference; the lead later sent with it fulfils the duty */
+            caseRef: string;
+            /** @description 第二十条 ¶1 发现线索: the 5 working days count from the day after; not in the future */
+            discoveredOn: string;
+        };
+        RegistrationView: {
+            /** @example 晋检救〔2026〕1号 */
+            caseRef: string;
+            /**
+             * Format: date-time
+             * @description when the referral or lead with this caseRef was sent (the scheduler’s record)
+             */
+            fulfilledAt: string | null;
+            /**
+             * Format: uuid
+             * @description the registration; the office reads its duty with GET /obligations?handoffId=<this id>
+             */
+            id: string;
+            /** @enum {string} */
+            kind: "investigation-ended" | "lead-discovered";
+            /** Format: date-time */
+            registeredAt: string;
+            /**
+             * Format: date
+             * @description investigationEndedOn or discoveredOn
+             */
+            statedOn: string;
         };
         RosterEntry: {
             /**
@@ -698,7 +832,7 @@ export interface components {
             handoffId: string;
             /**
              * Format: uuid
-             * @description the message that carries the step to the sender
+             * @description the message that carries the step to the sender (for advance-payment-decided, which sends none: the step’s id)
              */
             messageId: string;
             /** Format: date-time */
@@ -707,7 +841,7 @@ export interface components {
              * @example procedure-started
              * @enum {string}
              */
-            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received";
+            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received" | "advance-payment-decided";
         };
         TimelineEntry: {
             /** Format: date-time */
@@ -733,10 +867,11 @@ export interface components {
              */
             messageId: string | null;
             /**
+             * @description a step of the chain, or advance-payment-decided (第二十条 ¶2, beside the chain)
              * @example procedure-started
              * @enum {string}
              */
-            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received";
+            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received" | "advance-payment-decided";
         };
         /** @description what 晋江市教育局's system receives */
         UnitMessage: components["schemas"]["EducationMessage"];
@@ -1767,6 +1902,200 @@ export interface operations {
             };
         };
     };
+    handoffsAdvancePaymentDecision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description anything unique per logical request (the client generates a UUID); a retried request with the same key gets the first response (with `Idempotent-Replayed: true`) and writes nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the handoff (移送) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdvancePaymentDecisionPayloadV1"];
+            };
+        };
+        responses: {
+            /** @description the step is recorded and on its way to the sender */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "handoffId": "0f6e1c52-8f4d-4d0e-b1a4-6f3f1d2b9c77",
+                     *       "step": "procedure-started",
+                     *       "messageId": "9a3e8b1d-4c2f-4e6a-8d0b-7f1e2c3d4b5a",
+                     *       "occurredAt": "2026-11-24T01:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StepReported"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 环节顺序错误：如未启动程序即反馈，或重复报告同一环节 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "error": "CONFLICT",
+                     *       "message": "feedback-given needs concluded first",
+                     *       "problems": [
+                     *         {
+                     *           "field": "feedback-given",
+                     *           "message": "feedback-given needs concluded first"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 同一 Idempotency-Key 已用于不同的请求体 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "UNPROCESSABLE_ENTITY",
+                     *       "message": "Idempotency-Key 2026-jj-0001 was used with another request",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     handoffsFeedback: {
         parameters: {
             query?: never;
@@ -2394,6 +2723,325 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registrationsInvestigationEnded: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description anything unique per logical request (the client generates a UUID); a retried request with the same key gets the first response (with `Idempotent-Replayed: true`) and writes nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterInvestigationEndedRequest"];
+            };
+        };
+        responses: {
+            /** @description registered (or, for the same caseRef again, the first registration) */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 同一 Idempotency-Key 已用于不同的请求体 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "UNPROCESSABLE_ENTITY",
+                     *       "message": "Idempotency-Key 2026-jj-0001 was used with another request",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registrationsLeadDiscovered: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description anything unique per logical request (the client generates a UUID); a retried request with the same key gets the first response (with `Idempotent-Replayed: true`) and writes nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterLeadDiscoveredRequest"];
+            };
+        };
+        responses: {
+            /** @description registered (or, for the same caseRef again, the first registration) */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 同一 Idempotency-Key 已用于不同的请求体 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "UNPROCESSABLE_ENTITY",
+                     *       "message": "Idempotency-Key 2026-jj-0001 was used with another request",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registrationsList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationView"][];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
                      *         }
                      *       ]
                      *     }
