@@ -8,6 +8,7 @@ import { BullMqDriver, DEFAULT_ALERT_RETRY, OutboxRelay, QUEUE_DRIVER, type Queu
 import { AgencyContext } from './api/agency.context.js';
 import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard } from '#http';
 import { RegistrationsController } from './api/registrations.controller.js';
+import { RoutingController } from './api/routing.controller.js';
 import { HandoffsController } from './api/handoffs.controller.js';
 import { InboxController } from './api/inbox.controller.js';
 import { UnitRosterController } from './api/roster.controller.js';
@@ -50,7 +51,7 @@ export const adapterQueueDriver = {
       }),
     }),
   ],
-  controllers: [HandoffsController, InboxController, UnitRosterController, RegistrationsController],
+  controllers: [HandoffsController, InboxController, UnitRosterController, RegistrationsController, RoutingController],
   providers: [
     { provide: CLOCK, useValue: systemClock },
     adapterQueueDriver,

@@ -24,6 +24,10 @@ export type OpenUrgentMedicalNotice = Body<'handoffsOpenUrgentMedicalNotice'>;
 export type ProcedureStarted = Body<'handoffsProcedureStarted'>;
 export type Concluded = Body<'handoffsConcluded'>;
 export type Feedback = Body<'handoffsFeedback'>;
+export type AdvancePaymentDecision = Body<'handoffsAdvancePaymentDecision'>;
+export type RegisterInvestigationEnded = Body<'registrationsInvestigationEnded'>;
+export type RegisterLeadDiscovered = Body<'registrationsLeadDiscovered'>;
+export type Registration = Ok<'registrationsInvestigationEnded'>;
 export type RosterRequest = Body<'unitRosterSave'>;
 export type OpenedHandoffs = Ok<'handoffsOpenJudicialReferral'>;
 export type StepReported = Ok<'handoffsProcedureStarted'>;
@@ -89,7 +93,25 @@ export class BusAdapterClient<M = BusEnvelope> {
     return this.data('POST', `/handoffs/${encodeURIComponent(handoffId)}/procedure-started`, body, call);
   }
 
-  /** 第二十一条 办结; a refusal cites 第六条 reasons. */
+  /**
+   * 第二十条 ¶2: the procuratorate's decision whether it paid first (先行救助) on an urgent medical
+   * notice; paidFirst starts the paperwork duty (补办手续).
+   */
+  decideAdvancePayment(handoffId: string, body: AdvancePaymentDecision, call?: CallOptions): Promise<StepReported> {
+    return this.data('POST', `/handoffs/${encodeURIComponent(handoffId)}/advance-payment-decision`, body, call);
+  }
+
+  /** 第十九条 ¶1: the procuratorate registers that an investigation ended; the referral is due within 5 working days. */
+  registerInvestigationEnded(body: RegisterInvestigationEnded, call?: CallOptions): Promise<Registration> {
+    return this.data('POST', '/registrations/investigations-ended', body, call);
+  }
+
+  /** 第二十条 ¶1: a department registers that it discovered a lead; the lead is due within 5 working days. */
+  registerLeadDiscovered(body: RegisterLeadDiscovered, call?: CallOptions): Promise<Registration> {
+    return this.data('POST', '/registrations/leads-discovered', body, call);
+  }
+
+  /** 第二十一条 办结; a refusal by the procuratorate cites 第六条, a department's gives declineReason and declineDetails. */
   reportConcluded(handoffId: string, body: Concluded, call?: CallOptions): Promise<StepReported> {
     return this.data('POST', `/handoffs/${encodeURIComponent(handoffId)}/concluded`, body, call);
   }

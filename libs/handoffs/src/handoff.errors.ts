@@ -49,6 +49,16 @@ export class StepNotApplicableError extends Error {
   }
 }
 
+/** 第十条–第十八条: a referral to a unit none of its stated needs points to, without a reason for it. */
+export class RecipientNotRoutedError extends Error {
+  override readonly name = 'RecipientNotRoutedError';
+  readonly problems: { field: string; message: string }[];
+  constructor(readonly units: readonly string[]) {
+    super(`no stated need points to ${units.join(', ')} (第十条–第十八条); name the need, or give the reason in recipientReasons`);
+    this.problems = units.map((unit) => ({ field: 'recipients', message: `no stated need points to ${unit} (第十条–第十八条) and recipientReasons gives no reason for it` }));
+  }
+}
+
 /** A step reported before the one it follows, or twice (sent → received → procedure started → concluded → feedback). */
 export class StepOutOfOrderError extends Error {
   override readonly name = 'StepOutOfOrderError';

@@ -6,6 +6,7 @@ import {
   CURRENT_SCHEMA_VERSION,
   type Envelope,
   MessageType,
+  type Need,
   OPENING_MESSAGE,
   type PayloadByType,
   type Priority,
@@ -15,7 +16,8 @@ import {
   HandoffKind,
   JUDICIAL_HUB,
 } from '#contracts';
-import { NotTheReceiverError, NotTheSenderError, RefusalReasonError, SenderNotAllowedError, StatedDateError, StepNotApplicableError, StepOutOfOrderError } from './handoff.errors.js';
+import { NotTheReceiverError, NotTheSenderError, RecipientNotRoutedError, RefusalReasonError, SenderNotAllowedError, StatedDateError, StepNotApplicableError, StepOutOfOrderError } from './handoff.errors.js';
+import { unroutedRecipients } from './need-routing.js';
 import { openingRecipients, priorityOf } from './routing-rules.js';
 
 /** A JSON object as stored beside a handoff or a step. */
@@ -146,6 +148,7 @@ export interface OpenCommand<K extends HandoffKind = HandoffKind> {
 export function openHandoffs(command: OpenCommand, context: TransitionContext): { requestId: string; opened: OpenedHandoff[] } & Decision {
   checkOpeningDates(command.content as unknown as Record<string, unknown>, context.now);
   const recipients = openingRecipients(command.kind, command.sender, command.requested);
+  checkRouting(recipients, command);
   const priority = priorityOf(command.kind, command.priorityGroups);
   const requestId = context.newId();
   const opened: OpenedHandoff[] = [];
@@ -216,6 +219,18 @@ export const STATED_DATE_OF: Partial<Record<Step, string>> = {
 /** Today's date in Beijing (Asia/Shanghai, UTC+8 all year): the statutory calendar's day. */
 export function beijingDate(at: Date): string {
   return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * 第十条–第十八条: a referral that states the person's needs goes to the units they point to; any
+ * other recipient needs its reason (recipientReasons).
+ */
+function checkRouting(recipients: readonly AgencyCode[], command: OpenCommand): void {
+  const content = command.content as unknown as { needs?: Need[]; elder?: boolean; recipientReasons?: { unit: string; reason: string }[] };
+  if (!content.needs) return;
+  const reasons = Object.fromEntries((content.recipientReasons ?? []).map(({ unit, reason }) => [unit, reason]));
+  const refused = unroutedRecipients(recipients, { needs: content.needs, priorityGroups: command.priorityGroups, elder: content.elder }, reasons);
+  if (refused.length > 0) throw new RecipientNotRoutedError(refused);
 }
 
 /**

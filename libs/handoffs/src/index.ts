@@ -1,3 +1,4 @@
 export * from './handoff.js';
 export * from './handoff.errors.js';
 export * from './routing-rules.js';
+export * from './need-routing.js';

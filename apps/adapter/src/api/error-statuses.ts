@@ -6,6 +6,7 @@ import {
   IdempotencyConflictError,
   NotTheReceiverError,
   NotTheSenderError,
+  RecipientNotRoutedError,
   RefusalReasonError,
   SenderNotAllowedError,
   StatedDateError,
@@ -25,5 +26,7 @@ export const ADAPTER_ERROR_STATUSES: DomainErrorStatuses = [
   // 第二十一条: a stated date in the future or before the step it follows; 第六条 cited by the wrong unit
   [StatedDateError, HttpStatus.BAD_REQUEST],
   [RefusalReasonError, HttpStatus.BAD_REQUEST],
+  // 第十条–第十八条: a recipient no stated need points to, without a reason
+  [RecipientNotRoutedError, HttpStatus.BAD_REQUEST],
   [IdempotencyConflictError, HttpStatus.UNPROCESSABLE_ENTITY],
 ];
