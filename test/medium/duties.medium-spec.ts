@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { RefusalReasonError, SenderNotAllowedError, StatedDateError } from '#handoffs';
+import { MaterialsMissingError, RecipientNotRoutedError, RefusalReasonError, SenderNotAllowedError, StatedDateError } from '#handoffs';
 import { AdvancePaymentDecisionPayloadV1 } from '#contracts';
 import { OpenJudicialReferralRequest, OpenSocialLeadRequest, OpenUrgentMedicalNoticeRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { RegistrationsController } from '../../apps/adapter/src/api/registrations.controller.js';
@@ -272,5 +272,33 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     await expect(register(procuratorate, 'lead-discovered', 'x-1', '2026-11-23')).rejects.toThrow(SenderNotAllowedError);
     await expect(register(civilAffairs, 'investigation-ended', 'x-2', '2026-11-23')).rejects.toThrow(SenderNotAllowedError);
     await expect(register(procuratorate, 'investigation-ended', 'x-3', '2026-11-25')).rejects.toThrow(StatedDateError);
+  });
+
+  it('第九条: a written referral missing the applicant’s statement is refused with the list of what is missing, and nothing is written', async () => {
+    clock.set(new Date('2026-11-24T02:00:00Z'));
+    const before = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Handoff"`);
+    const request = plainToInstance(
+      OpenJudicialReferralRequest,
+      judicialReferral(['civil-affairs'], { priorityGroups: [], investigationEndedOn: '2026-11-20', applicantStatement: undefined, caseMaterials: [] }),
+    );
+    const refusal = await procuratorate.writes
+      .run({ method: 'POST', path: '/p', body: request }, (store) => procuratorate.opening.open(store, 'judicial-referral', request))
+      .then(() => null, (error: unknown) => error);
+    expect(refusal).toBeInstanceOf(MaterialsMissingError);
+    expect((refusal as MaterialsMissingError).problems.map((p) => p.field)).toEqual(['applicantStatement', 'caseMaterials']);
+    expect(await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Handoff"`)).toEqual(before);
+  });
+
+  it('第十条–第十八条: a referral records its needs and is refused for a recipient none points to, unless it says why', async () => {
+    clock.set(new Date('2026-11-24T02:00:00Z'));
+    const body = (extra: object) =>
+      plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs', 'justice'], { priorityGroups: [], investigationEndedOn: '2026-11-20', needs: ['living-allowance'], ...extra }));
+    const open = (request: OpenJudicialReferralRequest) =>
+      procuratorate.writes.run({ method: 'POST', path: '/p', body: request }, (store) => procuratorate.opening.open(store, 'judicial-referral', request));
+    await expect(open(body({}))).rejects.toThrow(RecipientNotRoutedError);
+    const opened = await open(body({ recipientReasons: [{ unit: 'justice', reason: '当事人另有民事纠纷需法律咨询' }] }));
+    const ids = (opened.body.handoffs as { id: string }[]).map((h) => h.id);
+    const stored = await db.query<{ details: { needs: string[] } }>(`SELECT details FROM "Handoff" WHERE id = ANY($1::uuid[])`, [ids]);
+    expect(stored.map((row) => row.details.needs)).toEqual([['living-allowance'], ['living-allowance']]);
   });
 });

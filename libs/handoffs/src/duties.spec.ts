@@ -61,7 +61,7 @@ describe('第二十一条: the dates a unit states for its steps are checked', (
   it('refuses an investigationEndedOn, discoveredOn or noticedAt in the future when a handoff opens (第十九条 ¶1, 第二十条)', () => {
     const person = { name: '林某某', idNumber: '11010519491231002X' };
     const open = (kind: 'judicial-referral' | 'social-lead' | 'urgent-medical-notice', sender: 'procuratorate' | 'civil-affairs', content: object) =>
-      openHandoffs({ kind, sender, caseRef: 'c', requested: kind === 'judicial-referral' ? ['civil-affairs'] : undefined, priorityGroups: [], content: { person, ...content } as never }, context());
+      openHandoffs({ kind, sender, caseRef: 'c', requested: kind === 'judicial-referral' ? ['civil-affairs'] : undefined, priorityGroups: [], content: { person, findings: 'f', suggestion: 's', applicantStatement: 'a', caseMaterials: [{ title: 't' }], summary: 's', hospital: 'h', condition: 'c', ...content } as never }, context());
     expect(() => open('judicial-referral', 'procuratorate', { investigationEndedOn: '2026-11-28' })).toThrow(StatedDateError);
     expect(() => open('social-lead', 'civil-affairs', { discoveredOn: '2026-11-30' })).toThrow(StatedDateError);
     expect(() => open('urgent-medical-notice', 'civil-affairs', { noticedAt: '2026-11-27T11:00:00+08:00' })).toThrow(/noticedAt/);

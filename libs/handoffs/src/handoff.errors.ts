@@ -59,6 +59,16 @@ export class RecipientNotRoutedError extends Error {
   }
 }
 
+/** 第九条, 第十九条, 第二十条: a handoff that lacks items of its materials checklist; lists every one. */
+export class MaterialsMissingError extends Error {
+  override readonly name = 'MaterialsMissingError';
+  readonly problems: { field: string; message: string }[];
+  constructor(readonly missing: readonly { field: string; labelZh: string; article: string }[]) {
+    super(`materials missing: ${missing.map((item) => `${item.labelZh} (${item.field}, ${item.article})`).join('; ')}`);
+    this.problems = missing.map((item) => ({ field: item.field, message: `缺少材料：${item.labelZh}（${item.article}）` }));
+  }
+}
+
 /** A step reported before the one it follows, or twice (sent → received → procedure started → concluded → feedback). */
 export class StepOutOfOrderError extends Error {
   override readonly name = 'StepOutOfOrderError';

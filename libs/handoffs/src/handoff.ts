@@ -16,7 +16,8 @@ import {
   HandoffKind,
   JUDICIAL_HUB,
 } from '#contracts';
-import { NotTheReceiverError, NotTheSenderError, RecipientNotRoutedError, RefusalReasonError, SenderNotAllowedError, StatedDateError, StepNotApplicableError, StepOutOfOrderError } from './handoff.errors.js';
+import { MaterialsMissingError, NotTheReceiverError, NotTheSenderError, RecipientNotRoutedError, RefusalReasonError, SenderNotAllowedError, StatedDateError, StepNotApplicableError, StepOutOfOrderError } from './handoff.errors.js';
+import { missingMaterials } from './materials.js';
 import { unroutedRecipients } from './need-routing.js';
 import { openingRecipients, priorityOf } from './routing-rules.js';
 
@@ -146,8 +147,11 @@ export interface OpenCommand<K extends HandoffKind = HandoffKind> {
  * handoff of its own), each `sent`, with its opening message and step event.
  */
 export function openHandoffs(command: OpenCommand, context: TransitionContext): { requestId: string; opened: OpenedHandoff[] } & Decision {
-  checkOpeningDates(command.content as unknown as Record<string, unknown>, context.now);
   const recipients = openingRecipients(command.kind, command.sender, command.requested);
+  checkOpeningDates(command.content as unknown as Record<string, unknown>, context.now);
+  // 第九条, 第十九条, 第二十条: the handoff carries every item of its checklist, or is refused with the list.
+  const missing = missingMaterials(command.kind, command.content as unknown as Record<string, unknown>);
+  if (missing.length > 0) throw new MaterialsMissingError(missing);
   checkRouting(recipients, command);
   const priority = priorityOf(command.kind, command.priorityGroups);
   const requestId = context.newId();

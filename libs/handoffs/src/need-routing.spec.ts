@@ -1,5 +1,6 @@
 import { NEEDS } from '#contracts';
-import { RecipientNotRoutedError } from './handoff.errors.js';
+import { MaterialsMissingError, RecipientNotRoutedError } from './handoff.errors.js';
+import { missingMaterials } from './materials.js';
 import { openHandoffs } from './handoff.js';
 import { NEED_RULES, proposeRecipients } from './need-routing.js';
 
@@ -88,7 +89,7 @@ describe('a referral records its needs, and goes where they point (第十条–�
     return { now: new Date('2026-11-27T02:00:00Z'), newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` };
   };
   const content = (extra: object) =>
-    ({ person: { name: '林某某', idNumber: '11010519491231002X' }, situation: 'serious-injury-victim', investigationEndedOn: '2026-11-20', findings: 'f', suggestion: 's', ...extra }) as never;
+    ({ person: { name: '林某某', idNumber: '11010519491231002X' }, situation: 'serious-injury-victim', investigationEndedOn: '2026-11-20', findings: 'f', suggestion: 's', applicantStatement: 'a', caseMaterials: [{ title: 't' }], ...extra }) as never;
   const open = (requested: string[], extra: object) =>
     openHandoffs({ kind: 'judicial-referral', sender: 'procuratorate', caseRef: 'c', requested: requested as never, priorityGroups: [], content: content(extra) }, context());
 
@@ -103,5 +104,44 @@ describe('a referral records its needs, and goes where they point (第十条–�
 
   it('accepts the recipients the needs point to', () => {
     expect(open(['education', 'civil-affairs'], { needs: ['orphaned-child'] }).opened).toHaveLength(2);
+  });
+});
+
+describe('the materials checklist of each handoff type (第九条, 第十九条, 第二十条)', () => {
+  const context = () => ({ now: new Date('2026-11-27T02:00:00Z'), newId: () => crypto.randomUUID() });
+  const complete = {
+    person: { name: '林某某', idNumber: '11010519491231002X' },
+    situation: 'serious-injury-victim',
+    investigationEndedOn: '2026-11-20',
+    findings: '调查核实情况',
+    suggestion: '建议给予临时救助',
+    applicantStatement: '情况说明',
+    caseMaterials: [{ title: '国家司法救助审批表' }],
+  };
+  const open = (content: object) =>
+    openHandoffs({ kind: 'judicial-referral', sender: 'procuratorate', caseRef: 'c', requested: ['civil-affairs'], priorityGroups: [], content: content as never }, context());
+
+  it('第九条: a written referral without the applicant’s statement or the case materials is refused, listing every missing item', () => {
+    const { applicantStatement: _statement, ...withoutStatement } = complete;
+    void _statement;
+    let refusal: unknown;
+    try {
+      open({ ...withoutStatement, caseMaterials: [] });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(MaterialsMissingError);
+    expect((refusal as MaterialsMissingError).problems).toEqual([
+      { field: 'applicantStatement', message: '缺少材料：救助申请人情况说明（第九条）' },
+      { field: 'caseMaterials', message: '缺少材料：国家司法救助案件材料（第九条）' },
+    ]);
+    expect(open(complete).opened).toHaveLength(1);
+  });
+
+  it('lists each type’s checklist: 第十九条 ¶1 findings and suggestion, ¶2 the reason; 第二十条 the lead, the hospital and condition', () => {
+    expect(missingMaterials('judicial-referral', {}).map((m) => m.field)).toEqual(['findings', 'suggestion', 'applicantStatement', 'caseMaterials']);
+    expect(missingMaterials('advance-referral', {}).map((m) => m.field)).toEqual(['reason', 'suggestion', 'applicantStatement', 'caseMaterials']);
+    expect(missingMaterials('social-lead', { summary: '  ' }).map((m) => m.field)).toEqual(['summary']);
+    expect(missingMaterials('urgent-medical-notice', { hospital: '晋江市医院', condition: '颅脑损伤' })).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import {
   HandoffForbiddenError,
   HandoffNotFoundError,
   IdempotencyConflictError,
+  MaterialsMissingError,
   NotTheReceiverError,
   NotTheSenderError,
   RecipientNotRoutedError,
@@ -28,5 +29,7 @@ export const ADAPTER_ERROR_STATUSES: DomainErrorStatuses = [
   [RefusalReasonError, HttpStatus.BAD_REQUEST],
   // 第十条–第十八条: a recipient no stated need points to, without a reason
   [RecipientNotRoutedError, HttpStatus.BAD_REQUEST],
+  // 第九条, 第十九条, 第二十条: the materials checklist, every missing item listed
+  [MaterialsMissingError, HttpStatus.BAD_REQUEST],
   [IdempotencyConflictError, HttpStatus.UNPROCESSABLE_ENTITY],
 ];

@@ -18,6 +18,20 @@ export class RecipientReasonDto {
   reason!: string;
 }
 
+/** One item of the case materials (案件材料) a referral carries (第九条, 第十九条 ¶2 "移送相关材料"). */
+export class CaseMaterialDto {
+  /** what the document is, e.g. 司法救助审批表, 调查笔录, 医疗诊断证明 */
+  @IsString()
+  @Length(1, 200)
+  title!: string;
+
+  /** where the receiving unit finds it (a file number, a registry reference) — not the document itself */
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  reference?: string;
+}
+
 /**
  * What a referral says about the person's needs (第十条–第十八条): the recipients must be units the
  * needs point to, or each other recipient has its reason in recipientReasons.
@@ -45,6 +59,21 @@ export class ReferralNeedsDto extends CaseSubjectDto {
   @ValidateNested({ each: true })
   @Type(() => RecipientReasonDto)
   recipientReasons?: RecipientReasonDto[];
+
+  /** 第九条 "救助申请人情况说明": the applicant's own statement of their situation (a checklist item of referrals). */
+  @JSONSchema({ description: '第九条 救助申请人情况说明: required on a referral (checked with the materials checklist; missing → 400 listing what is missing)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 5000)
+  applicantStatement?: string;
+
+  /** 第九条 "国家司法救助案件材料", 第十九条 ¶2 "相关材料": the case materials forwarded with the referral. */
+  @JSONSchema({ description: '第九条 国家司法救助案件材料: at least one item on a referral (materials checklist; missing → 400 listing what is missing)' })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => CaseMaterialDto)
+  caseMaterials?: CaseMaterialDto[];
 }
 
 /** 第十九条 ¶1: written referral (书面移送) with the findings and a suggestion. */
