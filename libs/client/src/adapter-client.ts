@@ -28,6 +28,8 @@ export type AdvancePaymentDecision = Body<'handoffsAdvancePaymentDecision'>;
 export type RegisterInvestigationEnded = Body<'registrationsInvestigationEnded'>;
 export type RegisterLeadDiscovered = Body<'registrationsLeadDiscovered'>;
 export type Registration = Ok<'registrationsInvestigationEnded'>;
+export type RoutingRequest = Body<'routingPropose'>;
+export type RoutingProposal = Ok<'routingPropose'>;
 export type RosterRequest = Body<'unitRosterSave'>;
 export type OpenedHandoffs = Ok<'handoffsOpenJudicialReferral'>;
 export type StepReported = Ok<'handoffsProcedureStarted'>;
@@ -109,6 +111,16 @@ export class BusAdapterClient<M = BusEnvelope> {
   /** 第二十条 ¶1: a department registers that it discovered a lead; the lead is due within 5 working days. */
   registerLeadDiscovered(body: RegisterLeadDiscovered, call?: CallOptions): Promise<Registration> {
     return this.data('POST', '/registrations/leads-discovered', body, call);
+  }
+
+  /** The unit's registered duties (第十九条 ¶1, 第二十条 ¶1). */
+  listRegistrations(call?: CallOptions): Promise<Ok<'registrationsList'>> {
+    return this.data('GET', '/registrations', undefined, call);
+  }
+
+  /** 第十条–第十八条: the units a person's needs point to, each with its article (writes nothing). */
+  proposeRecipients(body: RoutingRequest, call?: CallOptions): Promise<RoutingProposal> {
+    return this.data('POST', '/routing/proposals', body, call);
   }
 
   /** 第二十一条 办结; a refusal by the procuratorate cites 第六条, a department's gives declineReason and declineDetails. */

@@ -289,6 +289,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/routing/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propose the recipient units for a person’s needs, each with its article (第十条–第十八条)
+         * @description Writes nothing. The rules are data (libs/handoffs need-routing.ts): 第十条 education, 第十一条 civil affairs (orphans and de-facto unsupported children also under 第十一条 ¶2), 第十二条 justice, 第十三条 hrss, 第十四条 agriculture, 第十五条 medical security and health, 第十六条 veterans, 第十七条 the three people’s organisations for minors, women and elders, 第十八条 the disabled persons’ federation (jobs; 0–6 rehabilitation). A referral that states `needs` must go to these units, or give `recipientReasons` for any other.
+         */
+        post: operations["routingPropose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -373,10 +393,19 @@ export interface components {
             paidFirst: boolean;
         };
         AdvanceReferralPayloadV1: {
+            /** @description 第九条 救助申请人情况说明: required on a referral (checked with the materials checklist; missing → 400 listing what is missing) */
+            applicantStatement?: string;
+            /** @description 第九条 国家司法救助案件材料: at least one item on a referral (materials checklist; missing → 400 listing what is missing) */
+            caseMaterials?: components["schemas"]["CaseMaterialDto"][];
+            elder?: boolean;
             findings?: string;
+            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
             reason: string;
+            /** @description why a recipient no stated need points to is sent the referral all the same */
+            recipientReasons?: components["schemas"]["RecipientReasonDto"][];
             /** @enum {string} */
             situation: "serious-injury-victim" | "life-threatening-injury" | "deceased-victim-dependant" | "major-property-loss" | "retaliated-witness" | "tort-injury" | "other";
             suggestion: string;
@@ -446,6 +475,10 @@ export interface components {
              * @enum {string}
              */
             type: "handoff.judicial-referral" | "handoff.advance-referral" | "handoff.social-lead" | "handoff.urgent-medical-notice" | "handoff.receipt" | "handoff.procedure-started" | "handoff.concluded" | "handoff.feedback";
+        };
+        CaseMaterialDto: {
+            reference?: string;
+            title: string;
         };
         CivilAffairsMessage: {
             /**
@@ -625,20 +658,38 @@ export interface components {
             items: components["schemas"]["InboxItem"][];
         };
         JudicialReferralPayloadV1: {
+            /** @description 第九条 救助申请人情况说明: required on a referral (checked with the materials checklist; missing → 400 listing what is missing) */
+            applicantStatement?: string;
+            /** @description 第九条 国家司法救助案件材料: at least one item on a referral (materials checklist; missing → 400 listing what is missing) */
+            caseMaterials?: components["schemas"]["CaseMaterialDto"][];
+            elder?: boolean;
             findings: string;
             investigationEndedOn: string;
+            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
+            /** @description why a recipient no stated need points to is sent the referral all the same */
+            recipientReasons?: components["schemas"]["RecipientReasonDto"][];
             /** @enum {string} */
             situation: "serious-injury-victim" | "life-threatening-injury" | "deceased-victim-dependant" | "major-property-loss" | "retaliated-witness" | "tort-injury" | "other";
             suggestion: string;
         };
         OpenAdvanceReferralRequest: {
+            /** @description 第九条 救助申请人情况说明: required on a referral (checked with the materials checklist; missing → 400 listing what is missing) */
+            applicantStatement?: string;
+            /** @description 第九条 国家司法救助案件材料: at least one item on a referral (materials checklist; missing → 400 listing what is missing) */
+            caseMaterials?: components["schemas"]["CaseMaterialDto"][];
             caseRef: string;
+            elder?: boolean;
             findings?: string;
+            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
             reason: string;
+            /** @description why a recipient no stated need points to is sent the referral all the same */
+            recipientReasons?: components["schemas"]["RecipientReasonDto"][];
             recipients: ("procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation")[];
             /** @enum {string} */
             situation: "serious-injury-victim" | "life-threatening-injury" | "deceased-victim-dependant" | "major-property-loss" | "retaliated-witness" | "tort-injury" | "other";
@@ -694,11 +745,20 @@ export interface components {
             requestId: string;
         };
         OpenJudicialReferralRequest: {
+            /** @description 第九条 救助申请人情况说明: required on a referral (checked with the materials checklist; missing → 400 listing what is missing) */
+            applicantStatement?: string;
+            /** @description 第九条 国家司法救助案件材料: at least one item on a referral (materials checklist; missing → 400 listing what is missing) */
+            caseMaterials?: components["schemas"]["CaseMaterialDto"][];
             caseRef: string;
+            elder?: boolean;
             findings: string;
             investigationEndedOn: string;
+            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
+            /** @description why a recipient no stated need points to is sent the referral all the same */
+            recipientReasons?: components["schemas"]["RecipientReasonDto"][];
             recipients: ("procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation")[];
             /** @enum {string} */
             situation: "serious-injury-victim" | "life-threatening-injury" | "deceased-victim-dependant" | "major-property-loss" | "retaliated-witness" | "tort-injury" | "other";
@@ -765,8 +825,31 @@ export interface components {
             /** @description the day the procedure started (第二十一条): not in the future, not before the handoff was received */
             startedOn: string;
         };
+        ProposedRecipientView: {
+            /**
+             * @description the articles that give the unit the duty
+             * @example [
+             *       "第十一条第一款"
+             *     ]
+             */
+            articles: string[];
+            /** @example 晋江市民政局 */
+            nameZh: string;
+            /** @description the stated needs (or groups’ needs) that point to the unit */
+            needs: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
+            /**
+             * @example civil-affairs
+             * @enum {string}
+             */
+            unit: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
+        };
         ReceiptPayloadV1: {
             receivedAt: string;
+        };
+        RecipientReasonDto: {
+            reason: string;
+            /** @enum {string} */
+            unit: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
         };
         RegisterInvestigationEndedRequest: {
             /** @description the procuratorate’s case number; the judicial referral later sent with it fulfils the duty */
@@ -839,6 +922,17 @@ export interface components {
             liaisonEmail: string;
             liaisonName: string;
             liaisonPhone: string;
+        };
+        RoutingProposal: {
+            recipients: components["schemas"]["ProposedRecipientView"][];
+        };
+        RoutingProposalRequest: {
+            /** @description 第十七条 "五老人" (read as 老年人): the person is elderly */
+            elder?: boolean;
+            /** @description the person’s needs as 第十条–第十八条 name them */
+            needs: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
+            /** @description 第五条’s groups: minor and woman open 第十七条; veteran (第十六条) and poverty-risk-household (第十四条) point to a unit themselves */
+            priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
         };
         SocialLeadPayloadV1: {
             discoveredOn: string;
@@ -3063,6 +3157,95 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    routingPropose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutingProposalRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingProposal"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
                      *         }
                      *       ]
                      *     }
