@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { MaterialsMissingError, RecipientNotRoutedError, RefusalReasonError, SenderNotAllowedError, StatedDateError } from '#handoffs';
+import { HandoffForbiddenError, MaterialsMissingError, RecipientNotRoutedError, RefusalReasonError, SenderNotAllowedError, StatedDateError } from '#handoffs';
 import { AdvancePaymentDecisionPayloadV1 } from '#contracts';
 import { OpenJudicialReferralRequest, OpenSocialLeadRequest, OpenUrgentMedicalNoticeRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { RegistrationsController } from '../../apps/adapter/src/api/registrations.controller.js';
@@ -25,8 +25,9 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
   let procuratorate: MediumAdapter;
   let civilAffairs: MediumAdapter;
+  let education: MediumAdapter;
   let scheduler: MediumScheduler;
-  const all = () => [procuratorate, civilAffairs];
+  const all = () => [procuratorate, civilAffairs, education];
 
   /**
    * settle(), until no outbox row is left unpublished: a write kicks the unit's relay in the
@@ -46,6 +47,7 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     db = await TestDatabase.create('medium_duties');
     procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
     civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
+    education = await mediumAdapter('education', { databaseUrl: db.url, driver, clock });
     scheduler = await mediumScheduler({ databaseUrl: db.url, driver, clock });
   });
 
@@ -53,6 +55,7 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     await scheduler?.close();
     await procuratorate?.close();
     await civilAffairs?.close();
+    await education?.close();
     await db?.drop();
   });
 
@@ -300,5 +303,37 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     const ids = (opened.body.handoffs as { id: string }[]).map((h) => h.id);
     const stored = await db.query<{ details: { needs: string[] } }>(`SELECT details FROM "Handoff" WHERE id = ANY($1::uuid[])`, [ids]);
     expect(stored.map((row) => row.details.needs)).toEqual([['living-allowance'], ['living-allowance']]);
+  });
+
+  it('第八条: units working one referral see who else works it and how far each got — steps and dates, not details', async () => {
+    clock.set(new Date('2026-11-24T02:00:00Z'));
+    const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs', 'education'], { priorityGroups: [], investigationEndedOn: '2026-11-20' }));
+    const opened = await procuratorate.writes.run({ method: 'POST', path: '/p', body: request }, (store) => procuratorate.opening.open(store, 'judicial-referral', request));
+    await quiet();
+    const [toCivil, toEducation] = opened.body.handoffs as { id: string; to: string }[];
+    await report(civilAffairs, toCivil.id, 'procedure-started', { startedOn: '2026-11-24' });
+    await report(civilAffairs, toCivil.id, 'concluded', { concludedOn: '2026-11-24', outcome: 'assisted', measures: '纳入低保，每月发放800元' });
+    await quiet();
+
+    const seen = await education.agency.store.handoffs.caseProgress(toEducation.id);
+    expect(seen.map((p) => [p.to, p.currentStep])).toEqual([
+      ['civil-affairs', 'concluded'],
+      ['education', 'received'],
+    ]);
+    const civil = seen.find((p) => p.to === 'civil-affairs');
+    expect(civil?.steps.map((step) => [step.step, step.statedOn ?? null])).toEqual([
+      ['sent', null],
+      ['received', null],
+      ['procedure-started', '2026-11-24'],
+      ['concluded', '2026-11-24'],
+    ]);
+    // No details travel: neither the outcome's measures nor anything of the person.
+    expect(JSON.stringify(seen)).not.toContain('800');
+    expect(JSON.stringify(seen)).not.toContain('林某某');
+
+    // A unit that is no party to the referral sees nothing of it.
+    const other = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['education'], { priorityGroups: [], investigationEndedOn: '2026-11-20' }));
+    const elsewhere = await procuratorate.writes.run({ method: 'POST', path: '/p', body: other }, (store) => procuratorate.opening.open(store, 'judicial-referral', other));
+    await expect(civilAffairs.agency.store.handoffs.caseProgress((elsewhere.body.handoffs as { id: string }[])[0].id)).rejects.toThrow(HandoffForbiddenError);
   });
 });

@@ -9,7 +9,7 @@ import {
 import { type Decision, HandoffForbiddenError, HandoffNotFoundError, type HandoffState, type OpenedHandoff } from '#handoffs';
 import type { Db } from './db.js';
 import { isUuid } from './db.js';
-import { type Handoff, handoffFromDb, type HandoffStep, stepFromDb, toDb } from './db-enums.js';
+import { fromDb, type Handoff, handoffFromDb, type HandoffStep, stepFromDb, toDb } from './db-enums.js';
 import type { Prisma } from './generated/prisma/client.js';
 
 export interface HandoffFilter {
@@ -22,6 +22,16 @@ export interface HandoffFilter {
 }
 
 export type HandoffWithSteps = Handoff & { steps: HandoffStep[] };
+
+/** One unit's progress on a shared case (第八条): steps and dates only. */
+export interface CaseProgressRow {
+  handoffId: string;
+  kind: HandoffKind;
+  from: string;
+  to: string;
+  currentStep: Step;
+  steps: { step: Step; at: Date; statedOn?: string }[];
+}
 
 /** The handoff rows a unit is party to; bound to the unit by AgencyScope (ARCHITECTURE §9). */
 export class HandoffRepository {
@@ -113,6 +123,39 @@ export class HandoffRepository {
     if (!handoff) throw new HandoffNotFoundError(handoffId);
     this.assertParty(handoff);
     return { ...handoffFromDb(handoff), steps: handoff.steps.map(stepFromDb) };
+  }
+
+  /**
+   * 第八条 (信息共享、计划共商): the units working one referral see each other's progress on it — who
+   * received it, the steps reached and their dates (stated dates too) — never each other's details.
+   * The unit must be party to `handoffId`; the case is the referral (request) it belongs to.
+   */
+  async caseProgress(handoffId: string): Promise<CaseProgressRow[]> {
+    const own = await this.findVisible(handoffId);
+    const rows = await this.db.handoff.findMany({
+      where: { requestId: own.requestId },
+      orderBy: [{ toAgency: 'asc' }],
+      select: {
+        id: true,
+        kind: true,
+        fromAgency: true,
+        toAgency: true,
+        currentStep: true,
+        steps: { orderBy: [{ occurredAt: 'asc' }, { recordedAt: 'asc' }], select: { step: true, occurredAt: true, details: true } },
+      },
+    });
+    return rows.map((row) => ({
+      handoffId: row.id,
+      kind: fromDb(row.kind),
+      from: row.fromAgency,
+      to: row.toAgency,
+      currentStep: fromDb(row.currentStep),
+      steps: row.steps.map((step) => {
+        const stated = step.details as Record<string, unknown>;
+        const statedOn = [stated.startedOn, stated.concludedOn, stated.decidedOn].find((value) => typeof value === 'string') as string | undefined;
+        return { step: fromDb(step.step), at: step.occurredAt, ...(statedOn ? { statedOn } : {}) };
+      }),
+    }));
   }
 
   async list(filter: HandoffFilter): Promise<Handoff[]> {

@@ -111,6 +111,45 @@ export class HandoffView extends HandoffSummary {
   timeline!: TimelineEntry[];
 }
 
+export class CaseProgressStep {
+  @ApiProperty({ enum: TIMELINE_STEPS, examples: ['procedure-started'] })
+  step!: Step;
+
+  @ApiProperty({ format: 'date-time', description: 'when the step was recorded' })
+  at!: string;
+
+  @ApiProperty({ required: false, format: 'date', description: 'the date the unit stated for it (startedOn, concludedOn, decidedOn)' })
+  statedOn?: string;
+}
+
+export class CaseParticipant {
+  @ApiProperty({ format: 'uuid' })
+  handoffId!: string;
+
+  @ApiProperty({ enum: HANDOFF_KINDS })
+  kind!: HandoffKind;
+
+  @ApiProperty({ enum: AGENCY_CODES })
+  from!: AgencyCode;
+
+  @ApiProperty({ enum: AGENCY_CODES, description: 'the unit working this part of the case' })
+  to!: AgencyCode;
+
+  @ApiProperty({ enum: STEP_ORDER })
+  currentStep!: Step;
+
+  @ApiProperty({ type: [CaseProgressStep] })
+  steps!: CaseProgressStep[];
+}
+
+export class CaseProgress {
+  @ApiProperty({ examples: ['晋检救〔2026〕1号'] })
+  caseRef!: string;
+
+  @ApiProperty({ type: [CaseParticipant], description: 'every handoff of the referral: who works on it and how far each has got (no details)' })
+  participants!: CaseParticipant[];
+}
+
 export class InboxItem {
   @ApiProperty({ format: 'uuid' })
   messageId!: string;

@@ -18,7 +18,7 @@ import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js'
 import { LifecycleService } from '../handoffs/lifecycle.service.js';
 import { AgencyContext } from './agency.context.js';
 import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
-import { HandoffPage, HandoffView, OpenedHandoffs, StepReported } from './api.responses.js';
+import { CaseProgress, HandoffPage, HandoffView, OpenedHandoffs, StepReported } from './api.responses.js';
 import { LIFECYCLE_EXAMPLES, OPENING_EXAMPLES, OPENED_EXAMPLE, STEP_REPORTED_EXAMPLE } from './api.examples.js';
 import { presentHandoff, presentHandoffSummary } from './handoff.presenter.js';
 import { ListHandoffsQuery } from './list-handoffs.query.js';
@@ -173,6 +173,27 @@ export class HandoffsController {
     const limit = query.limit ?? 50;
     const items = await this.agency.store.handoffs.list({ ...query, limit });
     return { items: items.map(presentHandoffSummary), next: items.length === limit ? items[items.length - 1].id : null };
+  }
+
+  @Get(':id/case')
+  @ApiOperation({
+    summary: 'The units working the same case and how far each has got (第八条)',
+    description:
+      '第八条 "信息共享、计划共商、措施共举": for a handoff the unit sent or received, every handoff of the same referral — the unit working it, ' +
+      'its steps and their dates (stated dates too) — so the units can plan together. Never another unit’s details (outcome, measures, reasons, notes). ' +
+      '403 unless the unit is party to this handoff.',
+  })
+  @ApiParam(HANDOFF_ID)
+  @ApiOkResponse({ type: CaseProgress })
+  @ApiProblems(401, 403, 404)
+  async caseProgress(@Param('id', ParseUUIDPipe) id: string) {
+    const store = this.agency.store;
+    const own = await store.handoffs.findVisible(id);
+    const participants = await store.handoffs.caseProgress(id);
+    return {
+      caseRef: own.caseRef,
+      participants: participants.map((p) => ({ ...p, steps: p.steps.map((step) => ({ ...step, at: step.at.toISOString() })) })),
+    };
   }
 
   @Get(':id')
