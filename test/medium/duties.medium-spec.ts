@@ -336,4 +336,26 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     const elsewhere = await procuratorate.writes.run({ method: 'POST', path: '/p', body: other }, (store) => procuratorate.opening.open(store, 'judicial-referral', other));
     await expect(civilAffairs.agency.store.handoffs.caseProgress((elsewhere.body.handoffs as { id: string }[])[0].id)).rejects.toThrow(HandoffForbiddenError);
   });
+
+  it('第二十四条: a handoff whose feedback was received is closed, and archived ARCHIVE_AFTER_DAYS (90) later — out of the working list, still readable and counted', async () => {
+    clock.set(new Date('2026-11-24T02:00:00Z'));
+    const handoffId = await referral();
+    await report(civilAffairs, handoffId, 'procedure-started', { startedOn: '2026-11-24' });
+    await report(civilAffairs, handoffId, 'concluded', { concludedOn: '2026-11-24', outcome: 'assisted' });
+    await report(civilAffairs, handoffId, 'feedback-given', { summary: '已纳入临时救助' });
+    await quiet();
+    const working = () => civilAffairs.agency.store.handoffs.list({ limit: 200 });
+    expect((await working()).find((h) => h.id === handoffId)).toMatchObject({ currentStep: 'feedback-received', archivedAt: null });
+
+    await sweepAt('2027-02-20T02:00:00Z', handoffId); // 88 days later: not yet
+    expect((await working()).map((h) => h.id)).toContain(handoffId);
+    await sweepAt('2027-02-23T03:00:00Z', handoffId); // 91 days later
+    expect((await working()).map((h) => h.id)).not.toContain(handoffId);
+    expect((await civilAffairs.agency.store.handoffs.list({ limit: 200, archived: true })).map((h) => h.id)).toContain(handoffId);
+    // Still in the ledger (readable by its parties) and in the figures (its obligations stay).
+    expect((await procuratorate.agency.store.handoffs.findVisible(handoffId)).archivedAt).not.toBeNull();
+    expect((await obligations(handoffId)).map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    // Read-only: no step follows a closed handoff.
+    await expect(report(civilAffairs, handoffId, 'feedback-given', { summary: 'x' })).rejects.toThrow(/cannot follow/);
+  });
 });

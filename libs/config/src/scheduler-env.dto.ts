@@ -58,6 +58,12 @@ export class SchedulerEnv extends BusProcessEnv {
   @Min(1)
   LEADER_ESCALATION_WORKING_DAYS = 3;
 
+  /** 第二十四条 归档: calendar days after its feedback is received that a closed handoff is archived */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ARCHIVE_AFTER_DAYS = 90;
+
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'OFFICE_WEBHOOK_URL must be an http(s) URL' })
   OFFICE_WEBHOOK_URL?: string;

@@ -12,6 +12,8 @@ export interface SchedulerSettings extends QueueSettings {
   sweepBatchSize: number;
   deadlines: { urgentNoticeHours: number; urgentAcknowledgementHours: number; paperworkWorkingDays: number };
   leaderAfterWorkingDays: number;
+  /** 第二十四条: days after the feedback is received that a closed handoff is archived */
+  archiveAfterDays: number;
   officeWebhook: { url: string; secret: string } | null;
   mail: { smtpUrl: string; from: string; officeEmail: string | null } | null;
   alertRetry: { attempts: number; backoffMs: number };
@@ -34,6 +36,7 @@ export function schedulerSettingsFrom(env: Record<string, string | undefined>): 
     sweepBatchSize: raw.SWEEP_BATCH_SIZE,
     deadlines: { urgentNoticeHours: raw.URGENT_NOTICE_HOURS, urgentAcknowledgementHours: raw.URGENT_ACK_HOURS, paperworkWorkingDays: raw.PAPERWORK_WORKING_DAYS },
     leaderAfterWorkingDays: raw.LEADER_ESCALATION_WORKING_DAYS,
+    archiveAfterDays: raw.ARCHIVE_AFTER_DAYS,
     // SchedulerEnv refuses OFFICE_WEBHOOK_URL without its secret, so the second test only narrows the type.
     officeWebhook: raw.OFFICE_WEBHOOK_URL && raw.OFFICE_WEBHOOK_SECRET ? { url: raw.OFFICE_WEBHOOK_URL, secret: raw.OFFICE_WEBHOOK_SECRET } : null,
     mail: raw.SMTP_URL ? { smtpUrl: raw.SMTP_URL, from: raw.MAIL_FROM, officeEmail: raw.OFFICE_EMAIL ?? null } : null,

@@ -19,6 +19,8 @@ export interface HandoffFilter {
   limit: number;
   /** id of the last handoff of the previous page */
   after?: string;
+  /** 第二十四条: archived handoffs are out of the working list unless asked for */
+  archived?: boolean;
 }
 
 export type HandoffWithSteps = Handoff & { steps: HandoffStep[] };
@@ -165,7 +167,7 @@ export class HandoffRepository {
       : filter.role === 'received' ? { toAgency: agency }
       : { OR: [{ fromAgency: agency }, { toAgency: agency }] };
     const rows = await this.db.handoff.findMany({
-      where: { ...party, currentStep: filter.step && toDb(filter.step), kind: filter.kind && toDb(filter.kind) },
+      where: { ...party, currentStep: filter.step && toDb(filter.step), kind: filter.kind && toDb(filter.kind), archivedAt: filter.archived ? { not: null } : null },
       orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
       take: filter.limit,
       ...(filter.after ? { cursor: { id: filter.after }, skip: 1 } : {}),

@@ -22,6 +22,19 @@ export class OfficeHandoffRepository {
     return new Map([...rows, ...registered].map((row) => [row.id, { caseRef: row.caseRef }]));
   }
 
+  /**
+   * 第二十四条 归档: archives the handoffs closed (feedback received) before `closedBefore`, up to
+   * `limit` at a time. They stay in the ledger and the figures; they leave the working lists.
+   */
+  async archiveClosed(closedBefore: Date, at: Date, limit: number): Promise<number> {
+    return this.db.$executeRaw`
+      UPDATE "Handoff" SET "archivedAt" = ${at}
+      WHERE id IN (
+        SELECT h.id FROM "Handoff" h JOIN "HandoffStep" s ON s."handoffId" = h.id AND s.step = 'feedback-received'
+        WHERE h."archivedAt" IS NULL AND s."occurredAt" < ${closedBefore}
+        LIMIT ${limit})`;
+  }
+
   /** The scheduler confirms a step event in the transaction that applied it. */
   async confirmStepEventConsumed(messageId: string, at: Date): Promise<void> {
     await this.db.outboxEntry.updateMany({ where: { messageId, consumedAt: null, queue: SCHEDULER_QUEUE }, data: { consumedAt: at } });

@@ -20,3 +20,6 @@ CREATE TABLE "DutyRegistration" (
 
 CREATE UNIQUE INDEX "DutyRegistration_agency_kind_caseRef_key" ON "DutyRegistration"("agency", "kind", "caseRef");
 CREATE INDEX "DutyRegistration_unplanned_idx" ON "DutyRegistration"("plannedAt") WHERE "plannedAt" IS NULL;
+
+-- 第二十四条 归档: closed handoffs (feedback received) are archived after a configurable period.
+ALTER TABLE "Handoff" ADD COLUMN "archivedAt" TIMESTAMPTZ(3);

@@ -89,11 +89,16 @@ export async function mediumAdapter(
 
 /** Relays every unit's outbox and runs every job, until the bus is quiet. */
 export async function settle(driver: InProcessQueueDriver, adapters: readonly MediumAdapter[]): Promise<void> {
+  // A write kicks its unit's relay in the background: that pass may hold a batch (its lease) while
+  // this loop finds nothing to publish and nothing to run. Quiet twice, a moment apart, is quiet.
+  let quietRounds = 0;
   for (let round = 0; round < 50; round++) {
     let published = 0;
     for (const adapter of adapters) published += await adapter.relay.publishBatch(1000);
     const ran = await driver.runUntilIdle();
-    if (published === 0 && ran === 0) return;
+    quietRounds = published === 0 && ran === 0 ? quietRounds + 1 : 0;
+    if (quietRounds === 2) return;
+    if (quietRounds === 1) await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error('the bus did not settle in 50 rounds');
 }

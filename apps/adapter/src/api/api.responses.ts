@@ -76,6 +76,12 @@ export class HandoffSummary {
 
   @ApiProperty({ format: 'date-time' })
   openedAt!: string;
+
+  @ApiProperty({ description: '第二十四条: the feedback was received; no step follows' })
+  closed!: boolean;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: '第二十四条 归档: archived (read-only, out of the working list, still in the ledger and the figures)' })
+  archivedAt!: string | null;
 }
 
 export class HandoffPage {

@@ -167,6 +167,12 @@ export class HandoffsController {
   @ApiQuery({ name: 'kind', required: false, enum: HANDOFF_KINDS })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })
   @ApiQuery({ name: 'after', required: false, schema: { type: 'string', format: 'uuid' }, description: 'the last id of the previous page' })
+  @ApiQuery({
+    name: 'archived',
+    required: false,
+    schema: { type: 'boolean', default: false },
+    description: '第二十四条 归档: closed handoffs (feedback received) are archived after the office’s period and leave the working list; true lists them instead',
+  })
   @ApiOkResponse({ type: HandoffPage })
   @ApiProblems(400, 401)
   async list(@Query() query: ListHandoffsQuery) {

@@ -49,7 +49,16 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
   async sweepOnce(): Promise<number> {
     // 第十九条 ¶1, 第二十条 ¶1: duties registered before anything was sent get their obligations first.
     const planned = await this.reconciler.planRegistrations(this.settings.sweepBatchSize);
-    return planned + (await this.sweepDue());
+    return planned + (await this.sweepDue()) + (await this.archiveClosed());
+  }
+
+  /** 第二十四条 归档: closed handoffs (feedback received) are archived ARCHIVE_AFTER_DAYS later. */
+  private async archiveClosed(): Promise<number> {
+    const now = this.clock.now();
+    const closedBefore = new Date(now.getTime() - this.settings.archiveAfterDays * 24 * 3600_000);
+    const archived = await this.office.handoffs.archiveClosed(closedBefore, now, this.settings.sweepBatchSize);
+    if (archived > 0) this.logger.log(`${archived} closed handoffs archived (第二十四条)`);
+    return archived;
   }
 
   private async sweepDue(): Promise<number> {
