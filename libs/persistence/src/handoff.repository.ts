@@ -154,7 +154,7 @@ export class HandoffRepository {
       currentStep: fromDb(row.currentStep),
       steps: row.steps.map((step) => {
         const stated = step.details as Record<string, unknown>;
-        const statedOn = [stated.startedOn, stated.concludedOn, stated.decidedOn].find((value) => typeof value === 'string') as string | undefined;
+        const statedOn = [stated.startedOn, stated.concludedOn, stated.decidedOn].find((value): value is string => typeof value === 'string');
         return { step: fromDb(step.step), at: step.occurredAt, ...(statedOn ? { statedOn } : {}) };
       }),
     }));

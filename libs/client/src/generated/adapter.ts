@@ -163,6 +163,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/handoffs/{id}/case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The units working the same case and how far each has got (第八条)
+         * @description 第八条 "信息共享、计划共商、措施共举": for a handoff the unit sent or received, every handoff of the same referral — the unit working it, its steps and their dates (stated dates too) — so the units can plan together. Never another unit’s details (outcome, measures, reasons, notes). 403 unless the unit is party to this handoff.
+         */
+        get: operations["handoffsCaseProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/handoffs/{id}": {
         parameters: {
             query?: never;
@@ -480,6 +500,45 @@ export interface components {
             reference?: string;
             title: string;
         };
+        CaseParticipant: {
+            /** @enum {string} */
+            currentStep: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received";
+            /** @enum {string} */
+            from: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
+            /** Format: uuid */
+            handoffId: string;
+            /** @enum {string} */
+            kind: "judicial-referral" | "advance-referral" | "social-lead" | "urgent-medical-notice";
+            steps: components["schemas"]["CaseProgressStep"][];
+            /**
+             * @description the unit working this part of the case
+             * @enum {string}
+             */
+            to: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
+        };
+        CaseProgress: {
+            /** @example 晋检救〔2026〕1号 */
+            caseRef: string;
+            /** @description every handoff of the referral: who works on it and how far each has got (no details) */
+            participants: components["schemas"]["CaseParticipant"][];
+        };
+        CaseProgressStep: {
+            /**
+             * Format: date-time
+             * @description when the step was recorded
+             */
+            at: string;
+            /**
+             * Format: date
+             * @description the date the unit stated for it (startedOn, concludedOn, decidedOn)
+             */
+            statedOn?: string;
+            /**
+             * @example procedure-started
+             * @enum {string}
+             */
+            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received" | "advance-payment-decided";
+        };
         ConcludedPayloadV1: {
             /** @description the day the case was concluded (办结, 第二十一条); the 5 working days of feedback count from it. Not in the future, not before startedOn */
             concludedOn: string;
@@ -507,8 +566,15 @@ export interface components {
             next: string | null;
         };
         HandoffSummary: {
+            /**
+             * Format: date-time
+             * @description 第二十四条 归档: archived (read-only, out of the working list, still in the ledger and the figures)
+             */
+            archivedAt: string | null;
             /** @example 晋检救〔2026〕1号 */
             caseRef: string;
+            /** @description 第二十四条: the feedback was received; no step follows */
+            closed: boolean;
             /**
              * @description the latest step reached
              * @example received
@@ -548,8 +614,15 @@ export interface components {
             to: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
         };
         HandoffView: {
+            /**
+             * Format: date-time
+             * @description 第二十四条 归档: archived (read-only, out of the working list, still in the ledger and the figures)
+             */
+            archivedAt: string | null;
             /** @example 晋检救〔2026〕1号 */
             caseRef: string;
+            /** @description 第二十四条: the feedback was received; no step follows */
+            closed: boolean;
             /**
              * @description the latest step reached
              * @example received
@@ -2363,6 +2436,8 @@ export interface operations {
     handoffsList: {
         parameters: {
             query?: {
+                /** @description 第二十四条 归档: closed handoffs (feedback received) are archived after the office’s period and leave the working list; true lists them instead */
+                archived?: boolean;
                 /** @description the last id of the previous page */
                 after?: string;
                 limit?: number;
@@ -2423,6 +2498,94 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    handoffsCaseProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the handoff (移送) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseProgress"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
                      *         }
                      *       ]
                      *     }
