@@ -137,6 +137,11 @@ export class BusAdapterClient<M = BusEnvelope> {
     return this.data('GET', `/handoffs${query(filter)}`, undefined, call);
   }
 
+  /** 第八条: the units working the same referral, and how far each has got (steps and dates, no details). */
+  getCaseProgress(handoffId: string, call?: CallOptions): Promise<Ok<'handoffsCaseProgress'>> {
+    return this.data('GET', `/handoffs/${encodeURIComponent(handoffId)}/case`, undefined, call);
+  }
+
   getHandoff(handoffId: string, call?: CallOptions): Promise<HandoffView> {
     return this.data('GET', `/handoffs/${encodeURIComponent(handoffId)}`, undefined, call);
   }
