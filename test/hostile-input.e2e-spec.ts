@@ -283,6 +283,26 @@ describe('hostile input to every POST and PUT', () => {
         name: 'adapter POST /handoffs/{id}/feedback', method: 'POST', path: () => `/handoffs/${handoffId}/feedback`, ...adapter(civil), objects: [[]],
         valid: () => ({ summary: '已给予临时救助' }), required: [[['summary'], 'string']], text: [[['summary'], 5000]],
       },
+      // Issue 10: the registrations of 第十九条 ¶1 / 第二十条 ¶1, the decision to pay first (第二十条 ¶2), routing (第十条–第十八条).
+      {
+        name: 'adapter POST /registrations/investigations-ended', method: 'POST', path: () => '/registrations/investigations-ended', ...adapter(procuratorate), objects: [[]],
+        valid: () => ({ caseRef: '晋检救〔2026〕9号', investigationEndedOn: '2026-11-20' }),
+        required: [[['caseRef'], 'string'], [['investigationEndedOn'], 'string']], text: [[['caseRef'], 64]], dates: [['investigationEndedOn']],
+      },
+      {
+        name: 'adapter POST /registrations/leads-discovered', method: 'POST', path: () => '/registrations/leads-discovered', ...adapter(civil), objects: [[]],
+        valid: () => ({ caseRef: '民政线索-9', discoveredOn: '2026-11-20' }),
+        required: [[['caseRef'], 'string'], [['discoveredOn'], 'string']], text: [[['caseRef'], 64]], dates: [['discoveredOn']],
+      },
+      {
+        name: 'adapter POST /handoffs/{id}/advance-payment-decision', method: 'POST', path: () => `/handoffs/${handoffId}/advance-payment-decision`, ...adapter(civil), objects: [[]],
+        valid: () => ({ paidFirst: true, decidedOn: '2026-11-25', amountYuan: 100, note: '已先行救助' }),
+        required: [[['decidedOn'], 'string']], text: [[['note'], 2000]], dates: [['decidedOn']],
+      },
+      {
+        name: 'adapter POST /routing/proposals', method: 'POST', path: () => '/routing/proposals', ...adapter(civil), objects: [[]],
+        valid: () => ({ needs: ['living-allowance'], priorityGroups: ['minor'] }), required: [[['needs'], 'array']], text: [[['needs', 0], 40]],
+      },
       rosterTarget('adapter PUT /roster', () => civil.baseUrl, '/roster', () => civil.apiKey, MAX_BODY_BYTES),
       {
         name: 'scheduler POST /escalations/{id}/acknowledge', method: 'POST', baseUrl: () => scheduler.baseUrl, key: () => scheduler.apiKey, limit: 262_144, objects: [[]],
