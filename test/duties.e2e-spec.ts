@@ -28,7 +28,7 @@ describe('the policy’s duties as the text writes them (real processes, injecte
   let scheduler: SchedulerProcess;
 
   beforeAll(async () => {
-    bus = await startBus('duties', { procuratorate: 'pull', 'civil-affairs': 'pull' });
+    bus = await startBus('duties', { procuratorate: 'pull', 'civil-affairs': 'pull', education: 'pull' });
     clock = new TestClock(new Date());
     bus.systems.trust('office', 'office-secret-0123456789');
     scheduler = new SchedulerProcess({
@@ -144,5 +144,32 @@ describe('the policy’s duties as the text writes them (real processes, injecte
       declineDetails: '家庭人均收入高于本市低保标准',
     });
     expect(own.status).toBe(201);
+  });
+
+  it('第九条, 第十九条: a document travels with a referral — type-checked, hashed, kept out of the messages, readable by the two parties only', async () => {
+    const opened = await bus.adapter('procuratorate').post('/handoffs/judicial-referrals', judicialReferral(['civil-affairs']));
+    const [{ id }] = opened.body.handoffs as { id: string }[];
+    const pdf = Buffer.from('%PDF-1.7\n% 国家司法救助审批表\n%%EOF\n');
+    const attached = await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: '审批表.pdf', contentType: 'application/pdf', contentBase64: pdf.toString('base64') });
+    expect(attached.status).toBe(201);
+    const { createHash } = await import('node:crypto');
+    expect(attached.body).toMatchObject({ fileName: '审批表.pdf', sizeBytes: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex'), uploadedBy: 'procuratorate' });
+    // An executable called a PDF, and a type not on the list, are refused.
+    expect((await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: 'x.pdf', contentType: 'application/pdf', contentBase64: Buffer.from('MZ\x90\x00').toString('base64') })).status).toBe(400);
+    expect((await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: 'x.exe', contentType: 'application/x-msdownload', contentBase64: pdf.toString('base64') })).status).toBe(400);
+
+    const receiver = bus.adapter('civil-affairs');
+    const listed = await receiver.get(`/handoffs/${id}/attachments`);
+    expect(listed.body).toHaveLength(1);
+    const download = await fetch(`${receiver.baseUrl}/handoffs/${id}/attachments/${attached.body.id as string}`, { headers: { authorization: `Bearer ${receiver.apiKey}` } });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toContain('application/pdf');
+    expect(download.headers.get('x-content-sha256')).toBe(attached.body.sha256);
+    expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
+    // Not a party: nothing.
+    expect((await bus.adapter('education').get(`/handoffs/${id}/attachments`)).status).toBe(403);
+    // Outside the message rows (and so never in a queue, whose jobs carry ids only).
+    const messages = await bus.db.query<{ payload: unknown }>(`SELECT payload FROM "Message" WHERE "handoffId" = $1`, [id]);
+    expect(JSON.stringify(messages)).not.toContain(pdf.toString('base64'));
   });
 });

@@ -3,3 +3,4 @@ export * from './handoff.errors.js';
 export * from './routing-rules.js';
 export * from './need-routing.js';
 export * from './materials.js';
+export * from './attachments.js';

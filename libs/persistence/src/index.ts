@@ -19,3 +19,4 @@ export type { RosterPeople } from './roster.repository.js';
 export type { StoredResponse } from './idempotency.repository.js';
 export { REGISTRATION_KINDS, type RegistrationKind, type NewDutyRegistration } from './duty-registration.repository.js';
 export type { DutyRegistration } from './generated/prisma/client.js';
+export type { AttachmentMeta, NewAttachment } from './attachment.repository.js';

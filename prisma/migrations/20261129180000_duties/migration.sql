@@ -23,3 +23,20 @@ CREATE INDEX "DutyRegistration_unplanned_idx" ON "DutyRegistration"("plannedAt")
 
 -- 第二十四条 归档: closed handoffs (feedback received) are archived after a configurable period.
 ALTER TABLE "Handoff" ADD COLUMN "archivedAt" TIMESTAMPTZ(3);
+
+-- 第九条, 第十九条: attachments travel with a handoff, stored outside the message row (never in Redis).
+CREATE TABLE "Attachment" (
+    "id" UUID NOT NULL,
+    "handoffId" UUID NOT NULL,
+    "uploadedBy" TEXT NOT NULL,
+    "fileName" TEXT NOT NULL,
+    "contentType" TEXT NOT NULL,
+    "sizeBytes" INTEGER NOT NULL,
+    "sha256" TEXT NOT NULL,
+    "content" BYTEA NOT NULL,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "Attachment_pkey" PRIMARY KEY ("id")
+);
+
+CREATE INDEX "Attachment_handoffId_createdAt_idx" ON "Attachment"("handoffId", "createdAt");

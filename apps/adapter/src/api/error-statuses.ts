@@ -1,6 +1,8 @@
 import { HttpStatus } from '@nestjs/common';
 import type { DomainErrorStatuses } from '#http';
 import {
+  AttachmentRefusedError,
+  AttachmentTooLargeError,
   HandoffForbiddenError,
   HandoffNotFoundError,
   IdempotencyConflictError,
@@ -31,5 +33,8 @@ export const ADAPTER_ERROR_STATUSES: DomainErrorStatuses = [
   [RecipientNotRoutedError, HttpStatus.BAD_REQUEST],
   // 第九条, 第十九条, 第二十条: the materials checklist, every missing item listed
   [MaterialsMissingError, HttpStatus.BAD_REQUEST],
+  // 第九条, 第十九条: an attachment of a type not allowed, not what it says, or too large
+  [AttachmentTooLargeError, HttpStatus.PAYLOAD_TOO_LARGE],
+  [AttachmentRefusedError, HttpStatus.BAD_REQUEST],
   [IdempotencyConflictError, HttpStatus.UNPROCESSABLE_ENTITY],
 ];
