@@ -300,6 +300,11 @@ describe('hostile input to every POST and PUT', () => {
         required: [[['decidedOn'], 'string']], text: [[['note'], 2000]], dates: [['decidedOn']],
       },
       {
+        name: 'adapter POST /handoffs/{id}/attachments', method: 'POST', path: () => `/handoffs/${handoffId}/attachments`, ...adapter(civil), objects: [[]],
+        valid: () => ({ fileName: '审批表.pdf', contentType: 'application/pdf', contentBase64: Buffer.from('%PDF-1.7\n%%EOF\n').toString('base64') }),
+        required: [[['fileName'], 'string'], [['contentType'], 'string'], [['contentBase64'], 'string']], text: [[['fileName'], 200]],
+      },
+      {
         name: 'adapter POST /routing/proposals', method: 'POST', path: () => '/routing/proposals', ...adapter(civil), objects: [[]],
         valid: () => ({ needs: ['living-allowance'], priorityGroups: ['minor'] }), required: [[['needs'], 'array']], text: [[['needs', 0], 40]],
       },

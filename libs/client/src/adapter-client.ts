@@ -113,6 +113,15 @@ export class BusAdapterClient<M = BusEnvelope> {
     return this.data('POST', '/registrations/leads-discovered', body, call);
   }
 
+  /** 第九条, 第十九条: attach a document (PDF, image, office document; base64) to a handoff. */
+  addAttachment(handoffId: string, body: Body<'attachmentsAdd'>, call?: CallOptions): Promise<Ok<'attachmentsAdd'>> {
+    return this.data('POST', `/handoffs/${encodeURIComponent(handoffId)}/attachments`, body, call);
+  }
+
+  listAttachments(handoffId: string, call?: CallOptions): Promise<Ok<'attachmentsList'>> {
+    return this.data('GET', `/handoffs/${encodeURIComponent(handoffId)}/attachments`, undefined, call);
+  }
+
   /** The unit's registered duties (第十九条 ¶1, 第二十条 ¶1). */
   listRegistrations(call?: CallOptions): Promise<Ok<'registrationsList'>> {
     return this.data('GET', '/registrations', undefined, call);

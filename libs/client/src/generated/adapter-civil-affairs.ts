@@ -329,6 +329,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/handoffs/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The documents of a handoff (names, types, sizes, hashes), for its two parties only */
+        get: operations["attachmentsList"];
+        put?: never;
+        /**
+         * Attach a document to a handoff (第九条, 第十九条): PDF, image or office document, by either party
+         * @description Type checked against the bytes; at most 10485760 bytes (413 beyond); a SHA-256 is kept and checked on every read. 403 unless the unit sent or received the handoff.
+         */
+        post: operations["attachmentsAdd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/handoffs/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One document’s bytes, with its type and hash (X-Content-SHA256), for the handoff’s two parties only */
+        get: operations["attachmentsDownload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -405,6 +443,20 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        AddAttachmentRequest: {
+            /**
+             * Format: base64
+             * @description the content in base64; at most 10485760 bytes decoded, and within the adapter's MAX_BODY_BYTES as sent
+             */
+            contentBase64: string;
+            /**
+             * @description PDF, PNG, JPEG or an office document; the bytes must be of that type
+             * @enum {string}
+             */
+            contentType: "application/pdf" | "image/png" | "image/jpeg" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/msword" | "application/vnd.ms-excel";
+            /** @description the file name as the unit’s system knows it */
+            fileName: string;
+        };
         AdvancePaymentDecisionPayloadV1: {
             amountYuan?: number;
             /** @description the day of the decision (and payment); the paperwork duty of 第二十条 ¶2 counts from it */
@@ -429,6 +481,22 @@ export interface components {
             /** @enum {string} */
             situation: "serious-injury-victim" | "life-threatening-injury" | "deceased-victim-dependant" | "major-property-loss" | "retaliated-witness" | "tort-injury" | "other";
             suggestion: string;
+        };
+        AttachmentView: {
+            /** @enum {string} */
+            contentType: "application/pdf" | "image/png" | "image/jpeg" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/msword" | "application/vnd.ms-excel";
+            /** Format: date-time */
+            createdAt: string;
+            fileName: string;
+            /** Format: uuid */
+            handoffId: string;
+            /** Format: uuid */
+            id: string;
+            /** @description hex SHA-256 of the content */
+            sha256: string;
+            sizeBytes: number;
+            /** @description the party that attached it */
+            uploadedBy: string;
         };
         BusEnvelope: {
             /**
@@ -3409,6 +3477,347 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attachmentsList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the handoff (移送) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"][];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attachmentsAdd: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description anything unique per logical request (the client generates a UUID); a retried request with the same key gets the first response (with `Idempotent-Replayed: true`) and writes nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the handoff (移送) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddAttachmentRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 同一 Idempotency-Key 已用于不同的请求体 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "UNPROCESSABLE_ENTITY",
+                     *       "message": "Idempotency-Key 2026-jj-0001 was used with another request",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attachmentsDownload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the handoff (移送) id */
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
                      *         }
                      *       ]
                      *     }
