@@ -1,6 +1,6 @@
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
-import { judicialReferral, person } from './support/factories.js';
+import { beijingToday, judicialReferral, person } from './support/factories.js';
 
 // Bad input gets a 4xx whose JSON names each problem, and nothing is written; a unit reads and
 // changes only the handoffs it sent or received; a retried request with its Idempotency-Key is safe.
@@ -100,20 +100,20 @@ describe('the units’ API refuses what it must', () => {
       const early = await civilAffairs().post(`/handoffs/${handoffId}/feedback`, { summary: '已处理' });
       expect(early.status).toBe(409);
       expect(early.body.problems[0]).toMatchObject({ field: 'feedback-given' });
-      expect((await civilAffairs().post(`/handoffs/${handoffId}/procedure-started`, { startedOn: '2026-11-24' })).status).toBe(201);
-      expect((await civilAffairs().post(`/handoffs/${handoffId}/procedure-started`, { startedOn: '2026-11-24' })).status).toBe(409);
+      expect((await civilAffairs().post(`/handoffs/${handoffId}/procedure-started`, { startedOn: beijingToday() })).status).toBe(201);
+      expect((await civilAffairs().post(`/handoffs/${handoffId}/procedure-started`, { startedOn: beijingToday() })).status).toBe(409);
       const steps = await bus.db.query(`SELECT step FROM "HandoffStep" WHERE "handoffId" = $1`, [handoffId]);
       expect(steps.map((row) => row.step).sort()).toEqual(['procedure-started', 'received', 'sent']);
     });
 
     it('lets only the receiver report steps', async () => {
-      const bySender = await procuratorate().post(`/handoffs/${handoffId}/concluded`, { concludedOn: '2026-11-25', outcome: 'assisted' });
+      const bySender = await procuratorate().post(`/handoffs/${handoffId}/concluded`, { concludedOn: beijingToday(), outcome: 'assisted' });
       expect(bySender.status).toBe(403);
     });
 
     it('hides the handoff from a unit that is not a party: 403 on read and on write, absent from its list', async () => {
       expect((await education().get(`/handoffs/${handoffId}`)).status).toBe(403);
-      expect((await education().post(`/handoffs/${handoffId}/concluded`, { concludedOn: '2026-11-25', outcome: 'assisted' })).status).toBe(403);
+      expect((await education().post(`/handoffs/${handoffId}/concluded`, { concludedOn: beijingToday(), outcome: 'assisted' })).status).toBe(403);
       const listed = (await education().get('/handoffs?limit=200')).body.items.map((h: { id: string }) => h.id);
       expect(listed).not.toContain(handoffId);
       expect((await civilAffairs().get('/handoffs?role=received&limit=200')).body.items.map((h: { id: string }) => h.id)).toContain(handoffId);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { BusAdapterClient, BusApiError, type CivilAffairsMessage, type EducationMessage } from '#client';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
-import { advanceReferral, judicialReferral, socialLead, urgentMedicalNotice } from './support/factories.js';
+import { beijingToday, advanceReferral, judicialReferral, socialLead, urgentMedicalNotice } from './support/factories.js';
 import { present } from './support/present.js';
 
 // Every flow of DOMAIN.md over real Redis and PostgreSQL, the adapters as separate processes:
@@ -78,8 +78,8 @@ describe('handoffs between the units, end to end', () => {
     // Each receiver reports the steps of 第二十一条.
     for (const [unit, handoff] of [[civilAffairs(), toCivil], [education(), toEducation]] as const) {
       await eventually(async () => expect((await unit.getHandoff(handoff.id)).currentStep).toBe('received'));
-      expect(await unit.reportProcedureStarted(handoff.id, { startedOn: '2026-11-24' })).toMatchObject({ handoffId: handoff.id, step: 'procedure-started' });
-      expect(await unit.reportConcluded(handoff.id, { concludedOn: '2026-11-26', outcome: 'assisted', measures: '纳入临时救助' })).toMatchObject({ step: 'concluded' });
+      expect(await unit.reportProcedureStarted(handoff.id, { startedOn: beijingToday() })).toMatchObject({ handoffId: handoff.id, step: 'procedure-started' });
+      expect(await unit.reportConcluded(handoff.id, { concludedOn: beijingToday(), outcome: 'assisted', measures: '纳入临时救助' })).toMatchObject({ step: 'concluded' });
       expect(await unit.giveFeedback(handoff.id, { summary: '已发放临时救助金3000元。' })).toMatchObject({ step: 'feedback-given' });
     }
 
@@ -125,11 +125,11 @@ describe('handoffs between the units, end to end', () => {
     await eventually(() => expect(bus.systems.for('procuratorate', 'handoff.social-lead').some((h) => h.body.handoffId === handoff.id)).toBe(true));
     await eventually(async () => expect((await procuratorate().getHandoff(handoff.id)).currentStep).toBe('received'));
 
-    expect(await procuratorate().reportProcedureStarted(handoff.id, { startedOn: '2026-11-25' })).toMatchObject({ step: 'procedure-started' });
-    const refused = await refusal(procuratorate().reportConcluded(handoff.id, { concludedOn: '2026-11-27', outcome: 'refused' }));
+    expect(await procuratorate().reportProcedureStarted(handoff.id, { startedOn: beijingToday() })).toMatchObject({ step: 'procedure-started' });
+    const refused = await refusal(procuratorate().reportConcluded(handoff.id, { concludedOn: beijingToday(), outcome: 'refused' }));
     expect(refused.status).toBe(400); // a refusal must cite 第六条
     expect((refused.problem.problems ?? []).map((p) => p.field)).toContain('refusalReasons');
-    expect(await procuratorate().reportConcluded(handoff.id, { concludedOn: '2026-11-27', outcome: 'refused', refusalReasons: ['already-compensated'] })).toMatchObject({ step: 'concluded' });
+    expect(await procuratorate().reportConcluded(handoff.id, { concludedOn: beijingToday(), outcome: 'refused', refusalReasons: ['already-compensated'] })).toMatchObject({ step: 'concluded' });
     expect(await procuratorate().giveFeedback(handoff.id, { summary: '已通过保险理赔获得赔偿，不予司法救助。' })).toMatchObject({ step: 'feedback-given' });
 
     const view = await eventually(async () => {

@@ -1,7 +1,7 @@
 import { DEAD_LETTER_QUEUE, deliveryQueueName, inboxQueueName, OFFICE_ALERTS_QUEUE, SCHEDULER_QUEUE } from '#contracts';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
-import { judicialReferral } from './support/factories.js';
+import { beijingToday, judicialReferral } from './support/factories.js';
 import { metricValue, type Sample, scrape } from './support/metrics.js';
 import { RedisServer } from './support/redis-server.js';
 import { describeOnRedisServer, ON_REDIS, QUEUE_BACKEND, REDIS_URL } from './support/queue-mode.js';
@@ -147,7 +147,7 @@ describe('metrics and health of the apps', () => {
     });
 
     // Done (late): no longer open, so no longer overdue.
-    expect((await education().post(`/handoffs/${handoffId}/procedure-started`, { startedOn: '2026-12-01' })).status).toBe(201);
+    expect((await education().post(`/handoffs/${handoffId}/procedure-started`, { startedOn: beijingToday() })).status).toBe(201);
     await eventually(async () => expect(await overdueOfEducation()).toBe(passed - 1));
     clock.set(new Date());
     await eventually(async () => expect(await overdueOfEducation()).toBe(before));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
-import { judicialReferral, socialLead } from './support/factories.js';
+import { beijingToday, judicialReferral } from './support/factories.js';
 import { afterSweeps } from './support/quiescence.js';
 import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
 
@@ -144,7 +144,7 @@ describe('the scheduler keeps the clocks and escalates', () => {
     clock.set(after(obligation.dueAt, 60_000));
     await eventually(async () => expect((await alertsFor(handoffId)).map((a) => a.level)).toEqual(['overdue']));
 
-    expect((await bus.adapter('civil-affairs').post(`/handoffs/${handoffId}/procedure-started`, { startedOn: '2026-12-01' })).status).toBe(201);
+    expect((await bus.adapter('civil-affairs').post(`/handoffs/${handoffId}/procedure-started`, { startedOn: beijingToday() })).status).toBe(201);
     const fulfilled = await eventually(async () => {
       const found = (await scheduler.get(`/obligations?handoffId=${handoffId}`)).body.find((o: ObligationView) => o.rule === RULE);
       expect(found.status).toBe('fulfilled');
@@ -222,8 +222,14 @@ describe('the scheduler keeps the clocks and escalates', () => {
 
   it('counts a deadline into 2027 provisionally, alerts the office, and recomputes when 2027 is loaded', async () => {
     // A lead discovered on Mon 2026-12-28: 5 working days run into 2027, which no package year covers.
-    const lead = await bus.adapter('civil-affairs').post('/handoffs/leads', socialLead({ discoveredOn: '2026-12-28' }));
-    const handoffId: string = lead.body.handoffs[0].id;
+    // The adapters refuse a discoveredOn in the future (第二十条 ¶1, issue 10) and run on the real clock,
+    // so the discovery is registered in the database as the adapter would (第二十条 ¶1 registration);
+    // the scheduler plans its obligation like any other.
+    const handoffId = crypto.randomUUID();
+    await bus.db.query(
+      `INSERT INTO "DutyRegistration" (id, agency, kind, "caseRef", "statedOn", "registeredAt") VALUES ($1, 'civil-affairs', 'lead-discovered', $2, '2026-12-28', now())`,
+      [handoffId, `民政线索-2027-${handoffId.slice(0, 8)}`],
+    );
     const provisional = await eventually(async () => {
       const found = (await scheduler.get(`/obligations?handoffId=${handoffId}`)).body.find((o: ObligationView) => o.rule === 'lead-after-discovery');
       expect(found).toBeDefined();

@@ -6,6 +6,15 @@ import { residentIdCheckCharacter } from '#contracts';
 
 let sequence = 0;
 
+/**
+ * Today's date in Beijing. The adapters run on the real clock, and a date a unit states for a step
+ * may be neither in the future nor before the handoff was received (第二十一条): steps reported in a
+ * test state today.
+ */
+export function beijingToday(now: Date = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
 /** A resident ID number that passes GB 11643 (area 350582 晋江, born 1990-01-01 + n days). */
 export function residentId(): string {
   const birth = new Date(Date.UTC(1990, 0, 1 + (sequence++ % 9000)));
@@ -31,6 +40,9 @@ export function judicialReferral(recipients: string[], overrides: Record<string,
     investigationEndedOn: '2026-11-20',
     findings: '被害人受犯罪侵害致重伤，加害人无赔偿能力，家庭生活困难。',
     suggestion: '建议纳入临时救助并协助办理助学金。',
+    // 第九条: the applicant's statement and the case materials (the referral's materials checklist)
+    applicantStatement: '本人因案致伤，无法工作，家中有一名在读子女。',
+    caseMaterials: [{ title: '国家司法救助审批表', reference: '晋检救审〔2026〕1号' }, { title: '调查核实笔录' }],
     ...overrides,
   } as OpenJudicialReferral;
 }
@@ -43,6 +55,8 @@ export function advanceReferral(recipients: string[], overrides: Record<string, 
     situation: 'life-threatening-injury',
     reason: '当事人急需生活救助，案件尚在办理中。',
     suggestion: '建议先行给予临时救助。',
+    applicantStatement: '本人住院治疗，家庭无其他收入来源。',
+    caseMaterials: [{ title: '医疗诊断证明' }],
     ...overrides,
   } as OpenAdvanceReferral;
 }

@@ -7,6 +7,9 @@ import { PersistenceModule } from '#persistence';
 import { BullMqDriver, DEFAULT_ALERT_RETRY, OutboxRelay, QUEUE_DRIVER, QUEUE_WRITE_MONITOR, type QueueDriver, type QueueWriteMonitor } from '#bus';
 import { AgencyContext } from './api/agency.context.js';
 import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard } from '#http';
+import { RegistrationsController } from './api/registrations.controller.js';
+import { RoutingController } from './api/routing.controller.js';
+import { AttachmentsController } from './api/attachments.controller.js';
 import { HandoffsController } from './api/handoffs.controller.js';
 import { InboxController } from './api/inbox.controller.js';
 import { UnitRosterController } from './api/roster.controller.js';
@@ -53,7 +56,7 @@ export const adapterQueueDriver = {
       }),
     }),
   ],
-  controllers: [HandoffsController, InboxController, UnitRosterController],
+  controllers: [HandoffsController, InboxController, UnitRosterController, RegistrationsController, RoutingController, AttachmentsController],
   providers: [
     {
       provide: CLOCK,

@@ -1,5 +1,5 @@
 import { AGENCY_CODES } from '#contracts';
-import { AGENCIES, Need, unitName, unitsForNeeds } from './agency.registry.js';
+import { AGENCIES, unitName } from './agency.registry.js';
 
 describe('the 13 member units', () => {
   it('defines every unit once, each with its own port', () => {
@@ -12,14 +12,6 @@ describe('the 13 member units', () => {
     expect(unitName('civil-affairs')).toBe('晋江市民政局');
     expect(unitName('no-such-unit')).toBe('no-such-unit');
     expect(unitName(null)).toBe('');
-  });
-
-  it('routes minors to both people’s organisations of 第十七条', () => {
-    expect(unitsForNeeds([Need.MinorSupport])).toEqual(['youth-league', 'next-generation']);
-  });
-
-  it('routes one case with several needs to several units', () => {
-    expect(unitsForNeeds([Need.LivingAllowance, Need.StudentAid])).toEqual(['education', 'civil-affairs']);
   });
 
   it('maps civil-affairs deliveries to its system’s field names', () => {

@@ -1,4 +1,4 @@
-import { AGENCY_CODES, type AgencyCode, isAgencyCode } from '#contracts';
+import { type AgencyCode, isAgencyCode } from '#contracts';
 import { CivilAffairsMapper } from './civil-affairs/civil-affairs.mapper.js';
 import { EducationMapper } from './education/education.mapper.js';
 import { CanonicalMapper, type UnitSystemMapper } from './unit-system.mapper.js';
@@ -6,30 +6,12 @@ import { CanonicalMapper, type UnitSystemMapper } from './unit-system.mapper.js'
 /** How a unit's own system takes what the bus delivers: we POST to it, or it pulls from its inbox. */
 export type DeliveryMode = 'webhook' | 'pull';
 
-/** A need named in 第十条–第十八条, each the duty of one or more units. */
-export const Need = {
-  StudentAid: 'student-aid',
-  LivingAllowance: 'living-allowance',
-  LegalAid: 'legal-aid',
-  Employment: 'employment',
-  RuralPovertyRisk: 'rural-poverty-risk',
-  MedicalAssistance: 'medical-assistance',
-  CareAccess: 'care-access',
-  VeteranServices: 'veteran-services',
-  MinorSupport: 'minor-support',
-  WomenSupport: 'women-support',
-  DisabilityServices: 'disability-services',
-  JudicialAssistance: 'judicial-assistance',
-} as const;
-export type Need = (typeof Need)[keyof typeof Need];
-
 export interface AgencyDefinition {
   code: AgencyCode;
   nameZh: string;
   nameEn: string;
-  /** the article of the policy that sets the unit's duty */
+  /** the article of the policy that sets the unit's duty (which need goes where: libs/handoffs need-routing.ts) */
   article: string;
-  needs: readonly Need[];
   defaultDeliveryMode: DeliveryMode;
   /** the adapter's HTTP port when run locally; one per unit */
   defaultPort: number;
@@ -39,19 +21,19 @@ export interface AgencyDefinition {
 const canonical = new CanonicalMapper();
 
 export const AGENCIES: Readonly<Record<AgencyCode, AgencyDefinition>> = {
-  procuratorate: { code: 'procuratorate', nameZh: '晋江市人民检察院', nameEn: 'Jinjiang People’s Procuratorate', article: '第九条', needs: [Need.JudicialAssistance], defaultDeliveryMode: 'webhook', defaultPort: 3101, mapper: canonical },
-  education: { code: 'education', nameZh: '晋江市教育局', nameEn: 'Education Bureau', article: '第十条', needs: [Need.StudentAid], defaultDeliveryMode: 'pull', defaultPort: 3102, mapper: new EducationMapper() },
-  'civil-affairs': { code: 'civil-affairs', nameZh: '晋江市民政局', nameEn: 'Civil Affairs Bureau', article: '第十一条', needs: [Need.LivingAllowance], defaultDeliveryMode: 'webhook', defaultPort: 3103, mapper: new CivilAffairsMapper() },
-  justice: { code: 'justice', nameZh: '晋江市司法局', nameEn: 'Justice Bureau', article: '第十二条', needs: [Need.LegalAid], defaultDeliveryMode: 'pull', defaultPort: 3104, mapper: canonical },
-  hrss: { code: 'hrss', nameZh: '晋江市人力资源和社会保障局', nameEn: 'Human Resources and Social Security Bureau', article: '第十三条', needs: [Need.Employment], defaultDeliveryMode: 'pull', defaultPort: 3105, mapper: canonical },
-  agriculture: { code: 'agriculture', nameZh: '晋江市农业农村局', nameEn: 'Agriculture and Rural Affairs Bureau', article: '第十四条', needs: [Need.RuralPovertyRisk], defaultDeliveryMode: 'pull', defaultPort: 3106, mapper: canonical },
-  'medical-security': { code: 'medical-security', nameZh: '泉州市医疗保障局晋江分局', nameEn: 'Medical Security Bureau, Jinjiang Branch', article: '第十五条第一款', needs: [Need.MedicalAssistance], defaultDeliveryMode: 'pull', defaultPort: 3107, mapper: canonical },
-  health: { code: 'health', nameZh: '晋江市卫生健康局', nameEn: 'Health Commission', article: '第十五条第二款', needs: [Need.CareAccess], defaultDeliveryMode: 'pull', defaultPort: 3108, mapper: canonical },
-  veterans: { code: 'veterans', nameZh: '晋江市退役军人事务局', nameEn: 'Veterans Affairs Bureau', article: '第十六条', needs: [Need.VeteranServices], defaultDeliveryMode: 'pull', defaultPort: 3109, mapper: canonical },
-  'youth-league': { code: 'youth-league', nameZh: '共青团晋江市委', nameEn: 'Communist Youth League, Jinjiang Committee', article: '第十七条', needs: [Need.MinorSupport], defaultDeliveryMode: 'pull', defaultPort: 3110, mapper: canonical },
-  'womens-federation': { code: 'womens-federation', nameZh: '晋江市妇女联合会', nameEn: 'Women’s Federation', article: '第十七条', needs: [Need.WomenSupport], defaultDeliveryMode: 'pull', defaultPort: 3111, mapper: canonical },
-  'next-generation': { code: 'next-generation', nameZh: '晋江市关心下一代工作委员会', nameEn: 'Committee for the Well-being of the Next Generation', article: '第十七条', needs: [Need.MinorSupport], defaultDeliveryMode: 'pull', defaultPort: 3112, mapper: canonical },
-  'disabled-federation': { code: 'disabled-federation', nameZh: '晋江市残疾人联合会', nameEn: 'Disabled Persons’ Federation', article: '第十八条', needs: [Need.DisabilityServices], defaultDeliveryMode: 'pull', defaultPort: 3113, mapper: canonical },
+  procuratorate: { code: 'procuratorate', nameZh: '晋江市人民检察院', nameEn: 'Jinjiang People’s Procuratorate', article: '第九条', defaultDeliveryMode: 'webhook', defaultPort: 3101, mapper: canonical },
+  education: { code: 'education', nameZh: '晋江市教育局', nameEn: 'Education Bureau', article: '第十条', defaultDeliveryMode: 'pull', defaultPort: 3102, mapper: new EducationMapper() },
+  'civil-affairs': { code: 'civil-affairs', nameZh: '晋江市民政局', nameEn: 'Civil Affairs Bureau', article: '第十一条', defaultDeliveryMode: 'webhook', defaultPort: 3103, mapper: new CivilAffairsMapper() },
+  justice: { code: 'justice', nameZh: '晋江市司法局', nameEn: 'Justice Bureau', article: '第十二条', defaultDeliveryMode: 'pull', defaultPort: 3104, mapper: canonical },
+  hrss: { code: 'hrss', nameZh: '晋江市人力资源和社会保障局', nameEn: 'Human Resources and Social Security Bureau', article: '第十三条', defaultDeliveryMode: 'pull', defaultPort: 3105, mapper: canonical },
+  agriculture: { code: 'agriculture', nameZh: '晋江市农业农村局', nameEn: 'Agriculture and Rural Affairs Bureau', article: '第十四条', defaultDeliveryMode: 'pull', defaultPort: 3106, mapper: canonical },
+  'medical-security': { code: 'medical-security', nameZh: '泉州市医疗保障局晋江分局', nameEn: 'Medical Security Bureau, Jinjiang Branch', article: '第十五条第一款', defaultDeliveryMode: 'pull', defaultPort: 3107, mapper: canonical },
+  health: { code: 'health', nameZh: '晋江市卫生健康局', nameEn: 'Health Commission', article: '第十五条第二款', defaultDeliveryMode: 'pull', defaultPort: 3108, mapper: canonical },
+  veterans: { code: 'veterans', nameZh: '晋江市退役军人事务局', nameEn: 'Veterans Affairs Bureau', article: '第十六条', defaultDeliveryMode: 'pull', defaultPort: 3109, mapper: canonical },
+  'youth-league': { code: 'youth-league', nameZh: '共青团晋江市委', nameEn: 'Communist Youth League, Jinjiang Committee', article: '第十七条', defaultDeliveryMode: 'pull', defaultPort: 3110, mapper: canonical },
+  'womens-federation': { code: 'womens-federation', nameZh: '晋江市妇女联合会', nameEn: 'Women’s Federation', article: '第十七条', defaultDeliveryMode: 'pull', defaultPort: 3111, mapper: canonical },
+  'next-generation': { code: 'next-generation', nameZh: '晋江市关心下一代工作委员会', nameEn: 'Committee for the Well-being of the Next Generation', article: '第十七条', defaultDeliveryMode: 'pull', defaultPort: 3112, mapper: canonical },
+  'disabled-federation': { code: 'disabled-federation', nameZh: '晋江市残疾人联合会', nameEn: 'Disabled Persons’ Federation', article: '第十八条', defaultDeliveryMode: 'pull', defaultPort: 3113, mapper: canonical },
 };
 
 export function agencyDefinition(code: AgencyCode): AgencyDefinition {
@@ -62,9 +44,4 @@ export function agencyDefinition(code: AgencyCode): AgencyDefinition {
 export function unitName(code: string | null | undefined): string {
   if (!code) return '';
   return isAgencyCode(code) ? AGENCIES[code].nameZh : code;
-}
-
-/** Units whose duty covers a need (第十条–第十八条); one case often goes to several. */
-export function unitsForNeeds(needs: readonly Need[]): AgencyCode[] {
-  return AGENCY_CODES.filter((code) => AGENCIES[code].needs.some((need) => needs.includes(need)));
 }

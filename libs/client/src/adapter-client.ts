@@ -24,6 +24,12 @@ export type OpenUrgentMedicalNotice = Body<'handoffsOpenUrgentMedicalNotice'>;
 export type ProcedureStarted = Body<'handoffsProcedureStarted'>;
 export type Concluded = Body<'handoffsConcluded'>;
 export type Feedback = Body<'handoffsFeedback'>;
+export type AdvancePaymentDecision = Body<'handoffsAdvancePaymentDecision'>;
+export type RegisterInvestigationEnded = Body<'registrationsInvestigationEnded'>;
+export type RegisterLeadDiscovered = Body<'registrationsLeadDiscovered'>;
+export type Registration = Ok<'registrationsInvestigationEnded'>;
+export type RoutingRequest = Body<'routingPropose'>;
+export type RoutingProposal = Ok<'routingPropose'>;
 export type RosterRequest = Body<'unitRosterSave'>;
 export type OpenedHandoffs = Ok<'handoffsOpenJudicialReferral'>;
 export type StepReported = Ok<'handoffsProcedureStarted'>;
@@ -89,7 +95,44 @@ export class BusAdapterClient<M = BusEnvelope> {
     return this.data('POST', `/handoffs/${encodeURIComponent(handoffId)}/procedure-started`, body, call);
   }
 
-  /** 第二十一条 办结; a refusal cites 第六条 reasons. */
+  /**
+   * 第二十条 ¶2: the procuratorate's decision whether it paid first (先行救助) on an urgent medical
+   * notice; paidFirst starts the paperwork duty (补办手续).
+   */
+  decideAdvancePayment(handoffId: string, body: AdvancePaymentDecision, call?: CallOptions): Promise<StepReported> {
+    return this.data('POST', `/handoffs/${encodeURIComponent(handoffId)}/advance-payment-decision`, body, call);
+  }
+
+  /** 第十九条 ¶1: the procuratorate registers that an investigation ended; the referral is due within 5 working days. */
+  registerInvestigationEnded(body: RegisterInvestigationEnded, call?: CallOptions): Promise<Registration> {
+    return this.data('POST', '/registrations/investigations-ended', body, call);
+  }
+
+  /** 第二十条 ¶1: a department registers that it discovered a lead; the lead is due within 5 working days. */
+  registerLeadDiscovered(body: RegisterLeadDiscovered, call?: CallOptions): Promise<Registration> {
+    return this.data('POST', '/registrations/leads-discovered', body, call);
+  }
+
+  /** 第九条, 第十九条: attach a document (PDF, image, office document; base64) to a handoff. */
+  addAttachment(handoffId: string, body: Body<'attachmentsAdd'>, call?: CallOptions): Promise<Ok<'attachmentsAdd'>> {
+    return this.data('POST', `/handoffs/${encodeURIComponent(handoffId)}/attachments`, body, call);
+  }
+
+  listAttachments(handoffId: string, call?: CallOptions): Promise<Ok<'attachmentsList'>> {
+    return this.data('GET', `/handoffs/${encodeURIComponent(handoffId)}/attachments`, undefined, call);
+  }
+
+  /** The unit's registered duties (第十九条 ¶1, 第二十条 ¶1). */
+  listRegistrations(call?: CallOptions): Promise<Ok<'registrationsList'>> {
+    return this.data('GET', '/registrations', undefined, call);
+  }
+
+  /** 第十条–第十八条: the units a person's needs point to, each with its article (writes nothing). */
+  proposeRecipients(body: RoutingRequest, call?: CallOptions): Promise<RoutingProposal> {
+    return this.data('POST', '/routing/proposals', body, call);
+  }
+
+  /** 第二十一条 办结; a refusal by the procuratorate cites 第六条, a department's gives declineReason and declineDetails. */
   reportConcluded(handoffId: string, body: Concluded, call?: CallOptions): Promise<StepReported> {
     return this.data('POST', `/handoffs/${encodeURIComponent(handoffId)}/concluded`, body, call);
   }
@@ -101,6 +144,11 @@ export class BusAdapterClient<M = BusEnvelope> {
 
   listHandoffs(filter?: ListHandoffsQuery, call?: CallOptions): Promise<HandoffPage> {
     return this.data('GET', `/handoffs${query(filter)}`, undefined, call);
+  }
+
+  /** 第八条: the units working the same referral, and how far each has got (steps and dates, no details). */
+  getCaseProgress(handoffId: string, call?: CallOptions): Promise<Ok<'handoffsCaseProgress'>> {
+    return this.data('GET', `/handoffs/${encodeURIComponent(handoffId)}/case`, undefined, call);
   }
 
   getHandoff(handoffId: string, call?: CallOptions): Promise<HandoffView> {

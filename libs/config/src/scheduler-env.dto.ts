@@ -28,13 +28,25 @@ export class SchedulerEnv extends BusProcessEnv {
   @Max(10_000)
   SWEEP_BATCH_SIZE = 200;
 
-  /** 第二十条 ¶2 "立即": clock hours the procuratorate has to acknowledge an urgent medical notice */
+  /**
+   * 第二十条 ¶2 "有关社会救助管理部门立即告知人民检察院": clock hours, from the noticedAt the department
+   * states, within which its notice counts as sent at once. A later notice is recorded late.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  URGENT_ACK_HOURS = 24;
+  URGENT_NOTICE_HOURS = 2;
 
-  /** 先行救助, 补办手续: working days to complete the paperwork after paying first */
+  /**
+   * An office rule, not the text's: clock hours the procuratorate has to start its procedure on an
+   * urgent medical notice. 0 (the default) leaves the rule off — 第二十条 ¶2 gives the procuratorate no such clock.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  URGENT_ACK_HOURS = 0;
+
+  /** 第二十条 ¶2 先行救助后及时补办手续: working days to complete the paperwork after paying first (the text says only "及时") */
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -45,6 +57,12 @@ export class SchedulerEnv extends BusProcessEnv {
   @IsInt()
   @Min(1)
   LEADER_ESCALATION_WORKING_DAYS = 3;
+
+  /** 第二十四条 归档: calendar days after its feedback is received that a closed handoff is archived */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ARCHIVE_AFTER_DAYS = 90;
 
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'OFFICE_WEBHOOK_URL must be an http(s) URL' })

@@ -7,9 +7,9 @@ const base = {
 };
 
 describe('scheduler configuration', () => {
-  it('has the policy’s defaults: 24 clock hours for an urgent notice, 5 working days of paperwork, leader after 3', () => {
+  it('has the defaults: 2 clock hours for 第二十条 ¶2 立即告知, the acknowledgement rule off (0), 5 working days of paperwork, leader after 3', () => {
     expect(schedulerSettingsFrom(base)).toMatchObject({
-      deadlines: { urgentAcknowledgementHours: 24, paperworkWorkingDays: 5 },
+      deadlines: { urgentNoticeHours: 2, urgentAcknowledgementHours: 0, paperworkWorkingDays: 5 },
       leaderAfterWorkingDays: 3,
       officeWebhook: null,
       mail: null,

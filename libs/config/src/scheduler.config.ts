@@ -10,8 +10,10 @@ export interface SchedulerSettings extends QueueSettings {
   officeApiKeySha256: readonly string[];
   sweepIntervalMs: number;
   sweepBatchSize: number;
-  deadlines: { urgentAcknowledgementHours: number; paperworkWorkingDays: number };
+  deadlines: { urgentNoticeHours: number; urgentAcknowledgementHours: number; paperworkWorkingDays: number };
   leaderAfterWorkingDays: number;
+  /** 第二十四条: days after the feedback is received that a closed handoff is archived */
+  archiveAfterDays: number;
   officeWebhook: { url: string; secret: string } | null;
   mail: { smtpUrl: string; from: string; officeEmail: string | null } | null;
   alertRetry: RetrySettings;
@@ -30,8 +32,9 @@ export function schedulerSettingsFrom(env: Record<string, string | undefined>): 
     officeApiKeySha256: raw.OFFICE_API_KEY_SHA256,
     sweepIntervalMs: raw.SWEEP_INTERVAL_MS,
     sweepBatchSize: raw.SWEEP_BATCH_SIZE,
-    deadlines: { urgentAcknowledgementHours: raw.URGENT_ACK_HOURS, paperworkWorkingDays: raw.PAPERWORK_WORKING_DAYS },
+    deadlines: { urgentNoticeHours: raw.URGENT_NOTICE_HOURS, urgentAcknowledgementHours: raw.URGENT_ACK_HOURS, paperworkWorkingDays: raw.PAPERWORK_WORKING_DAYS },
     leaderAfterWorkingDays: raw.LEADER_ESCALATION_WORKING_DAYS,
+    archiveAfterDays: raw.ARCHIVE_AFTER_DAYS,
     // SchedulerEnv refuses OFFICE_WEBHOOK_URL without its secret, so the second test only narrows the type.
     officeWebhook: raw.OFFICE_WEBHOOK_URL && raw.OFFICE_WEBHOOK_SECRET ? { url: raw.OFFICE_WEBHOOK_URL, secret: raw.OFFICE_WEBHOOK_SECRET } : null,
     mail: raw.SMTP_URL ? { smtpUrl: raw.SMTP_URL, from: raw.MAIL_FROM, officeEmail: raw.OFFICE_EMAIL ?? null } : null,

@@ -17,6 +17,10 @@ describe('payloads validated where they are consumed', () => {
     expect(validatePayload(MessageType.Concluded, 1, { ...refused, refusalReasons: ['bad-luck'] }).ok).toBe(false);
     expect(validatePayload(MessageType.Concluded, 1, { ...refused, refusalReasons: ['major-fault'] }).ok).toBe(true);
     expect(validatePayload(MessageType.Concluded, 1, { concludedOn: '2026-11-27', outcome: 'assisted' }).ok).toBe(true);
+    // A social-assistance department declines under its own rules, with free text (第六条 is the procuratorate's).
+    expect(validatePayload(MessageType.Concluded, 1, { ...refused, declineReason: 'not-eligible', declineDetails: '收入高于低保标准' }).ok).toBe(true);
+    expect(validatePayload(MessageType.Concluded, 1, { ...refused, declineReason: 'not-eligible' }).ok).toBe(false);
+    expect(validatePayload(MessageType.Concluded, 1, { ...refused, declineReason: 'bad-luck', declineDetails: 'x' }).ok).toBe(false);
   });
 
   it('accepts only the two 第二十条 ¶2 situations for an urgent medical notice', () => {

@@ -26,14 +26,31 @@ export const STEP_ORDER = [
   'feedback-given',
   'feedback-received',
 ] as const;
-export type Step = (typeof STEP_ORDER)[number];
+export type ChainStep = (typeof STEP_ORDER)[number];
 
-export function stepIndex(step: Step): number {
+/**
+ * Steps recorded on the timeline beside the chain, which do not move a handoff along it:
+ * - `advance-payment-decided`: 第二十条 ¶2 "人民检察院可以先行救助" — the procuratorate's decision on an
+ *   urgent medical notice whether to pay first (yes/no, date, amount). Its own step, because only a
+ *   "yes" starts the duty to complete the paperwork afterwards (救助后应当及时补办相关手续).
+ */
+export const SIDE_STEPS = ['advance-payment-decided'] as const;
+export type SideStep = (typeof SIDE_STEPS)[number];
+
+/** Every step a timeline may hold: the chain, and the side steps. */
+export type Step = ChainStep | SideStep;
+export const TIMELINE_STEPS: readonly Step[] = [...STEP_ORDER, ...SIDE_STEPS];
+
+export function isChainStep(step: Step): step is ChainStep {
+  return (STEP_ORDER as readonly string[]).includes(step);
+}
+
+export function stepIndex(step: ChainStep): number {
   return STEP_ORDER.indexOf(step);
 }
 
 /** The step that must be the latest before `next` may be recorded. */
-export function requiredPredecessor(next: Step): Step | null {
+export function requiredPredecessor(next: ChainStep): ChainStep | null {
   const index = stepIndex(next);
   return index <= 0 ? null : STEP_ORDER[index - 1];
 }

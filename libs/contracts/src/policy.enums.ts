@@ -59,7 +59,27 @@ export const RefusalReason = {
 export type RefusalReason = (typeof RefusalReason)[keyof typeof RefusalReason];
 export const REFUSAL_REASONS: readonly RefusalReason[] = Object.values(RefusalReason);
 
-/** How a receiver closed a handoff (第二十一条 办结). A refusal must cite 第六条. */
+/**
+ * A social-assistance department's own grounds for declining (第二十一条 "依据相关规定"; 第十九条 ¶1
+ * "依据相关规定予以社会救助"). 第六条 lists the grounds for refusing *judicial* assistance, which only
+ * the procuratorate decides; a department declines under its own rules and says why in free text.
+ */
+export const DeclineReason = {
+  /** not eligible under the department's own rules (e.g. income above the 低保 line) */
+  NotEligible: 'not-eligible',
+  /** the need belongs to another unit's remit (第十条–第十八条) */
+  OutsideRemit: 'outside-remit',
+  /** the person declined the help or could not be reached */
+  PersonDeclined: 'person-declined',
+  Other: 'other',
+} as const;
+export type DeclineReason = (typeof DeclineReason)[keyof typeof DeclineReason];
+export const DECLINE_REASONS: readonly DeclineReason[] = Object.values(DeclineReason);
+
+/**
+ * How a receiver closed a handoff (第二十一条 办结). A refusal by the procuratorate cites 第六条; a
+ * refusal by a social-assistance department gives its own reason (DeclineReason) and free text.
+ */
 export const Outcome = {
   Assisted: 'assisted',
   Refused: 'refused',
@@ -79,3 +99,52 @@ export const Priority = {
 } as const;
 export type Priority = (typeof Priority)[keyof typeof Priority];
 export const PRIORITIES: readonly Priority[] = Object.values(Priority);
+
+/**
+ * A person's needs as 第十条–第十八条 name them, each the duty of one or more units (the rules, as
+ * data, are libs/handoffs need-routing.ts). Frozen strings: they travel in stored referrals.
+ */
+export const Need = {
+  /** 第十条 ¶1: education help for the person or their children */
+  EducationSupport: 'education-support',
+  /** 第十条 ¶2: national student aid (学生资助) */
+  StudentAid: 'student-aid',
+  /** 第十条 ¶2: a compulsory-education pupil who dropped out, to be brought back (劝返) */
+  DropoutReturn: 'dropout-return',
+  /** 第十条 ¶2, 第十一条 ¶2: a child orphaned, or left de facto without carers, by the case (孤儿、事实无人抚养儿童) */
+  OrphanedChild: 'orphaned-child',
+  /** 第十一条 ¶1: minimum living guarantee, extreme-poverty support, low-income-edge family (低保、特困、低保边缘) */
+  LivingAllowance: 'living-allowance',
+  /** 第十一条 ¶1: temporary assistance (临时救助) */
+  TemporaryAssistance: 'temporary-assistance',
+  /** 第十二条: legal aid and legal consultation under the Legal Aid Law */
+  LegalAid: 'legal-aid',
+  /** 第十三条: public employment services and employment assistance for the unemployed of working age */
+  EmploymentServices: 'employment-services',
+  /** 第十三条: vocational training and its subsidy */
+  VocationalTraining: 'vocational-training',
+  /** 第十四条: rural household at risk of (re)falling into poverty, to be verified */
+  RuralPovertyRisk: 'rural-poverty-risk',
+  /** 第十五条 ¶1: medical assistance and medical insurance */
+  MedicalAssistance: 'medical-assistance',
+  /** 第十五条 ¶2: practical help when seeking care in the city's hospitals */
+  CareAccess: 'care-access',
+  /** 第十六条: veterans and other entitled groups (优抚对象) in hardship */
+  VeteranSupport: 'veteran-support',
+  /** 第十七条 ¶1: psychological counselling (minors, women, elders harmed by a crime) */
+  PsychologicalCounselling: 'psychological-counselling',
+  /** 第十七条 ¶1: legal help */
+  LegalHelp: 'legal-help',
+  /** 第十七条 ¶1: family-education guidance */
+  FamilyEducationGuidance: 'family-education-guidance',
+  /** 第十七条 ¶1: employment guidance */
+  EmploymentGuidance: 'employment-guidance',
+  /** 第十七条 ¶2: a minor in distress after harm, into the organisations' regular help projects */
+  MinorInDistress: 'minor-in-distress',
+  /** 第十八条 ¶1: training and jobs for a certified disabled person of working age */
+  DisabilityEmployment: 'disability-employment',
+  /** 第十八条 ¶2: rehabilitation subsidy for a disabled or autistic child aged 0–6 */
+  ChildRehabilitation: 'child-rehabilitation',
+} as const;
+export type Need = (typeof Need)[keyof typeof Need];
+export const NEEDS: readonly Need[] = Object.values(Need);

@@ -2,7 +2,7 @@ import type { Obligation, RosterEntry } from '#persistence';
 import { alertRecipientsFor, calendarMissingAlert, obligationAlert, rosterChangedAlert } from './alert-composer.js';
 import { deadlineRules } from './deadline-rules.js';
 
-const rule = deadlineRules({ urgentAcknowledgementHours: 24, paperworkWorkingDays: 5 })[0];
+const rule = deadlineRules({ urgentNoticeHours: 2, urgentAcknowledgementHours: 24, paperworkWorkingDays: 5 })[0];
 const roster = {
   agency: 'civil-affairs',
   leaderName: '王某',

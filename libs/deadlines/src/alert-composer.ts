@@ -131,3 +131,27 @@ export function operationsAlert(condition: OperationsCondition, scope: string, d
     summary: `【运行告警·${OPERATIONS_TITLE[condition]}】${detail}`,
   };
 }
+
+/**
+ * A duty done after its due time that no reminder could have prevented (第二十条 ¶2: the urgent
+ * notice is itself the step that fulfils 立即告知): the office hears of it once, with the lateness.
+ */
+export function dutyDoneLateAlert(
+  obligation: Pick<Obligation, 'id' | 'handoffId' | 'rule' | 'responsibleAgency' | 'startAt' | 'dueAt'>,
+  rule: DeadlineRule,
+  handoff: Pick<Handoff, 'caseRef'>,
+  fulfilledAt: Date,
+): NewAlert {
+  const minutes = Math.round((fulfilledAt.getTime() - obligation.startAt.getTime()) / 60_000);
+  const took = minutes >= 60 ? `${Math.floor(minutes / 60)}小时${minutes % 60}分钟` : `${minutes}分钟`;
+  return {
+    dedupeKey: `${obligation.handoffId}.${obligation.rule}.done-late`,
+    kind: 'duty-done-late',
+    level: 'office',
+    obligationId: obligation.id,
+    handoffId: obligation.handoffId,
+    agency: obligation.responsibleAgency,
+    recipients: alertRecipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+    summary: `【逾期完成】${unitName(obligation.responsibleAgency)}于${beijingTime(fulfilledAt)}才完成「${rule.labelZh}」（${rule.article}），应于${beijingTime(obligation.dueAt)}前完成（自${beijingTime(obligation.startAt)}起${took}），案件${handoff.caseRef}。`,
+  };
+}

@@ -7,7 +7,7 @@ function bj(local: string): Date {
   return new Date(`${local.replace(' ', 'T')}:00+08:00`);
 }
 
-const DEFAULTS: DeadlineSettings = { urgentAcknowledgementHours: 24, paperworkWorkingDays: 5 };
+const DEFAULTS: DeadlineSettings = { urgentNoticeHours: 2, urgentAcknowledgementHours: 24, paperworkWorkingDays: 5 };
 
 function rule(id: string, settings: DeadlineSettings = DEFAULTS): DeadlineRule {
   const found = deadlineRules(settings).find((candidate) => candidate.id === id);

@@ -17,10 +17,13 @@ function closeOf(date: string): string {
   return `${date}T16:00:00.000Z`;
 }
 
-const rules = deadlineRules({ urgentAcknowledgementHours: 24, paperworkWorkingDays: 5 });
+const rules = deadlineRules({ urgentNoticeHours: 2, urgentAcknowledgementHours: 0, paperworkWorkingDays: 5 });
+
+/** With the office's optional acknowledgement rule switched on (24 clock hours), for its clock-hour cases. */
+const withOfficeRule = deadlineRules({ urgentNoticeHours: 2, urgentAcknowledgementHours: 24, paperworkWorkingDays: 5 });
 
 function rule(id: string): DeadlineRule {
-  const found = rules.find((candidate) => candidate.id === id);
+  const found = rules.find((candidate) => candidate.id === id) ?? withOfficeRule.find((candidate) => candidate.id === id);
   if (!found) throw new Error(`no rule ${id}`);
   return found;
 }
@@ -35,20 +38,34 @@ function rule(id: string): DeadlineRule {
 // make-up working days 01-04 Sun, 02-14 Sat, 02-28 Sat, 05-09 Sat, 09-20 Sun, 10-10 Sat. Nothing for 2027.
 
 describe('deadlineRules', () => {
-  it('holds the six timed duties, with the settings applied', () => {
-    expect(rules.map(({ id, amount, unit }) => [id, amount, unit])).toEqual([
-      ['referral-after-investigation', 5, 'working-days'],
-      ['lead-after-discovery', 5, 'working-days'],
-      ['urgent-notice-acknowledged', 24, 'clock-hours'],
-      ['paperwork-after-advance-payment', 5, 'working-days'],
-      ['procedure-started-after-receipt', 5, 'working-days'],
-      ['feedback-after-conclusion', 5, 'working-days'],
+  it('holds the timed duties of the text, with the settings applied; the acknowledgement clock is off by default', () => {
+    expect(rules.map(({ id, amount, unit, responsible }) => [id, amount, unit, responsible])).toEqual([
+      ['referral-after-investigation', 5, 'working-days', 'sender'],
+      ['lead-after-discovery', 5, 'working-days', 'sender'],
+      ['urgent-notice-told-at-once', 2, 'clock-hours', 'sender'],
+      ['paperwork-after-advance-payment', 5, 'working-days', 'receiver'],
+      ['procedure-started-after-receipt', 5, 'working-days', 'receiver'],
+      ['feedback-after-conclusion', 5, 'working-days', 'receiver'],
     ]);
   });
 
-  it('takes the urgent hours and the paperwork days from the settings', () => {
-    const other = deadlineRules({ urgentAcknowledgementHours: 2, paperworkWorkingDays: 10 });
-    expect(other.find((r) => r.id === 'urgent-notice-acknowledged')?.amount).toBe(2);
+  it('第二十条 ¶2: 立即告知 is the department’s, from its noticedAt; the paperwork only when the procuratorate paid first, from decidedOn', () => {
+    expect(rule('urgent-notice-told-at-once')).toMatchObject({ start: { detailsInstant: 'noticedAt' }, fulfilledBy: 'sent', responsible: 'sender' });
+    expect(rule('paperwork-after-advance-payment')).toMatchObject({
+      start: { step: 'advance-payment-decided', statedDate: 'decidedOn' },
+      onlyWhen: { field: 'paidFirst', equals: true },
+      fulfilledBy: 'concluded',
+    });
+  });
+
+  it('第二十一条: feedback counts from the stated concludedOn', () => {
+    expect(rule('feedback-after-conclusion').start).toEqual({ step: 'concluded', statedDate: 'concludedOn' });
+  });
+
+  it('takes the notice hours, the paperwork days and the optional acknowledgement rule (an office rule, not the text’s) from the settings', () => {
+    const other = deadlineRules({ urgentNoticeHours: 1, urgentAcknowledgementHours: 2, paperworkWorkingDays: 10 });
+    expect(other.find((r) => r.id === 'urgent-notice-told-at-once')?.amount).toBe(1);
+    expect(other.find((r) => r.id === 'urgent-notice-acknowledged')).toMatchObject({ amount: 2, responsible: 'receiver', article: '联席会议办公室规则' });
     expect(other.find((r) => r.id === 'paperwork-after-advance-payment')?.amount).toBe(10);
   });
 

@@ -11,24 +11,47 @@ export interface DeadlineRule {
   labelZh: string;
   article: string;
   kinds: readonly HandoffKind[];
-  start: { step: Step } | { detailsDate: 'investigationEndedOn' | 'discoveredOn' };
+  /**
+   * What starts the clock:
+   * - `{ step }`: the moment the step was recorded, or — with `statedDate` — the date its reporter
+   *   states for it (第二十一条 counts feedback from 办结, the stated `concludedOn`, not from when the
+   *   step was reported);
+   * - `{ detailsDate }`: a date the opening message states (investigation ended, lead discovered);
+   * - `{ detailsInstant }`: an instant the opening message states (第二十条 ¶2 noticedAt).
+   */
+  start:
+    | { step: Step; statedDate?: 'startedOn' | 'concludedOn' | 'decidedOn' }
+    | { detailsDate: 'investigationEndedOn' | 'discoveredOn' }
+    | { detailsInstant: 'noticedAt' };
+  /** Only when the starting step's details say so (第二十条 ¶2: the paperwork duty only when the procuratorate paid first). */
+  onlyWhen?: { field: string; equals: unknown };
   fulfilledBy: Step;
   amount: number;
   unit: 'working-days' | 'clock-hours';
   responsible: 'sender' | 'receiver';
+  /**
+   * A duty fulfilled by the very step that opens the handoff (第二十条 ¶2 立即告知) can never be
+   * reminded of: when it was done late, the office is told (a `duty-done-late` notice).
+   */
+  tellOfficeWhenLate?: boolean;
 }
 
 export interface DeadlineSettings {
-  /** 第二十条 ¶2 says "立即" (at once); the office sets how many clock hours that is. Default 24. */
+  /** 第二十条 ¶2 "立即告知": clock hours from the department's noticedAt within which its notice counts as at once. Default 2. */
+  urgentNoticeHours: number;
+  /**
+   * An office rule, not in the text: clock hours the procuratorate has to start its procedure on an
+   * urgent medical notice. 0 (the default) leaves it out.
+   */
   urgentAcknowledgementHours: number;
-  /** 先行救助, 补办手续: the policy says only "in time"; a setting, default 5 working days. */
+  /** 第二十条 ¶2 先行救助, 及时补办手续: the policy says only "in time"; a setting, default 5 working days. */
   paperworkWorkingDays: number;
 }
 
 const REFERRALS_AND_LEADS: HandoffKind[] = ['judicial-referral', 'advance-referral', 'social-lead'];
 
 export function deadlineRules(settings: DeadlineSettings): readonly DeadlineRule[] {
-  return [
+  const rules: DeadlineRule[] = [
     {
       id: 'referral-after-investigation',
       labelZh: '调查终结后5个工作日内书面移送',
@@ -52,22 +75,26 @@ export function deadlineRules(settings: DeadlineSettings): readonly DeadlineRule
       responsible: 'sender',
     },
     {
-      id: 'urgent-notice-acknowledged',
-      labelZh: '收到紧急救治告知后及时受理',
+      // 第二十条 ¶2 "有关社会救助管理部门立即告知人民检察院": the department's duty, from when it learned of the person.
+      id: 'urgent-notice-told-at-once',
+      labelZh: '发现急需救治的困难当事人后立即告知检察院',
       article: '第二十条第二款',
       kinds: ['urgent-medical-notice'],
-      start: { step: 'sent' },
-      fulfilledBy: 'procedure-started',
-      amount: settings.urgentAcknowledgementHours,
+      start: { detailsInstant: 'noticedAt' },
+      fulfilledBy: 'sent',
+      amount: settings.urgentNoticeHours,
       unit: 'clock-hours',
-      responsible: 'receiver',
+      responsible: 'sender',
+      tellOfficeWhenLate: true,
     },
     {
+      // 第二十条 ¶2 "人民检察院可以先行救助，救助后应当及时补办相关手续": only when it paid first, from the decision's date.
       id: 'paperwork-after-advance-payment',
-      labelZh: '先行救助后补办手续',
+      labelZh: '先行救助后及时补办相关手续',
       article: '第二十条第二款',
       kinds: ['urgent-medical-notice'],
-      start: { step: 'procedure-started' },
+      start: { step: 'advance-payment-decided', statedDate: 'decidedOn' },
+      onlyWhen: { field: 'paidFirst', equals: true },
       fulfilledBy: 'concluded',
       amount: settings.paperworkWorkingDays,
       unit: 'working-days',
@@ -85,15 +112,31 @@ export function deadlineRules(settings: DeadlineSettings): readonly DeadlineRule
       responsible: 'receiver',
     },
     {
+      // 第二十一条 "在案件办结后五个工作日内…反馈": from the stated concludedOn, not from when 办结 was reported.
       id: 'feedback-after-conclusion',
       labelZh: '办结后5个工作日内反馈',
       article: '第二十一条',
       kinds: HANDOFF_KINDS,
-      start: { step: 'concluded' },
+      start: { step: 'concluded', statedDate: 'concludedOn' },
       fulfilledBy: 'feedback-given',
       amount: 5,
       unit: 'working-days',
       responsible: 'receiver',
     },
   ];
+  if (settings.urgentAcknowledgementHours > 0) {
+    // Not in the text (第二十条 ¶2 gives the procuratorate no clock to acknowledge): an office rule, off by default.
+    rules.push({
+      id: 'urgent-notice-acknowledged',
+      labelZh: '收到紧急救治告知后及时受理（联席会议办公室规则）',
+      article: '联席会议办公室规则',
+      kinds: ['urgent-medical-notice'],
+      start: { step: 'sent' },
+      fulfilledBy: 'procedure-started',
+      amount: settings.urgentAcknowledgementHours,
+      unit: 'clock-hours',
+      responsible: 'receiver',
+    });
+  }
+  return rules;
 }

@@ -1,3 +1,4 @@
 export * from './alert-schedule.js';
 export * from './deadline-rules.js';
 export * from './alert-composer.js';
+export * from './alert-kinds.js';

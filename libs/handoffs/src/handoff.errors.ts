@@ -21,6 +21,54 @@ export class NotTheSenderError extends Error {
   }
 }
 
+/** A date a unit states (startedOn, concludedOn, decidedOn) that cannot be true: in the future, or before the step it follows (第二十一条). */
+export class StatedDateError extends Error {
+  override readonly name = 'StatedDateError';
+  readonly problems: { field: string; message: string }[];
+  constructor(readonly field: string, message: string) {
+    super(message);
+    this.problems = [{ field, message }];
+  }
+}
+
+/** A refusal giving the wrong kind of reason: 第六条 is the procuratorate's; a department gives its own. */
+export class RefusalReasonError extends Error {
+  override readonly name = 'RefusalReasonError';
+  readonly problems: { field: string; message: string }[];
+  constructor(readonly field: string, message: string) {
+    super(message);
+    this.problems = [{ field, message }];
+  }
+}
+
+/** A step that does not exist for this kind of handoff (paying first is for urgent medical notices, 第二十条 ¶2). */
+export class StepNotApplicableError extends Error {
+  override readonly name = 'StepNotApplicableError';
+  constructor(readonly step: Step, message: string) {
+    super(message);
+  }
+}
+
+/** 第十条–第十八条: a referral to a unit none of its stated needs points to, without a reason for it. */
+export class RecipientNotRoutedError extends Error {
+  override readonly name = 'RecipientNotRoutedError';
+  readonly problems: { field: string; message: string }[];
+  constructor(readonly units: readonly string[]) {
+    super(`no stated need points to ${units.join(', ')} (第十条–第十八条); name the need, or give the reason in recipientReasons`);
+    this.problems = units.map((unit) => ({ field: 'recipients', message: `no stated need points to ${unit} (第十条–第十八条) and recipientReasons gives no reason for it` }));
+  }
+}
+
+/** 第九条, 第十九条, 第二十条: a handoff that lacks items of its materials checklist; lists every one. */
+export class MaterialsMissingError extends Error {
+  override readonly name = 'MaterialsMissingError';
+  readonly problems: { field: string; message: string }[];
+  constructor(readonly missing: readonly { field: string; labelZh: string; article: string }[]) {
+    super(`materials missing: ${missing.map((item) => `${item.labelZh} (${item.field}, ${item.article})`).join('; ')}`);
+    this.problems = missing.map((item) => ({ field: item.field, message: `缺少材料：${item.labelZh}（${item.article}）` }));
+  }
+}
+
 /** A step reported before the one it follows, or twice (sent → received → procedure started → concluded → feedback). */
 export class StepOutOfOrderError extends Error {
   override readonly name = 'StepOutOfOrderError';

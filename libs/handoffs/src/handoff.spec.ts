@@ -13,6 +13,8 @@ const referral = {
   investigationEndedOn: '2026-10-30',
   findings: '被害人受犯罪侵害致重伤。',
   suggestion: '建议给予临时救助。',
+  applicantStatement: '情况说明',
+  caseMaterials: [{ title: '国家司法救助审批表' }],
 } as never;
 
 function sentHandoff(): HandoffState {

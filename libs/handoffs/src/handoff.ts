@@ -1,18 +1,24 @@
 import {
+  AdvancePaymentDecisionPayloadV1,
   type AgencyCode,
+  type ChainStep,
   type AnyEnvelope,
   CURRENT_SCHEMA_VERSION,
   type Envelope,
-  type HandoffKind,
   MessageType,
+  type Need,
   OPENING_MESSAGE,
   type PayloadByType,
   type Priority,
   type PriorityGroup,
   requiredPredecessor,
   type Step,
+  HandoffKind,
+  JUDICIAL_HUB,
 } from '#contracts';
-import { NotTheReceiverError, NotTheSenderError, StepOutOfOrderError } from './handoff.errors.js';
+import { MaterialsMissingError, NotTheReceiverError, NotTheSenderError, RecipientNotRoutedError, RefusalReasonError, SenderNotAllowedError, StatedDateError, StepNotApplicableError, StepOutOfOrderError } from './handoff.errors.js';
+import { missingMaterials } from './materials.js';
+import { unroutedRecipients } from './need-routing.js';
 import { openingRecipients, priorityOf } from './routing-rules.js';
 
 /** A JSON object as stored beside a handoff or a step. */
@@ -25,11 +31,16 @@ export interface HandoffState {
   from: AgencyCode;
   to: AgencyCode;
   caseRef: string;
-  currentStep: Step;
+  currentStep: ChainStep;
   priority: Priority;
   requestId: string;
   /** the message that carried or caused each step recorded so far */
   stepMessages: Partial<Record<Step, string>>;
+  /**
+   * When each step recorded so far happened, and the date its reporter stated for it (startedOn,
+   * concludedOn, decidedOn): the stated dates of a new step are checked against them (第二十一条).
+   */
+  stepDates?: Partial<Record<Step, { occurredAt: Date; statedOn?: string }>>;
 }
 
 /** A new handoff row: its state plus the content validated at the API. */
@@ -137,6 +148,11 @@ export interface OpenCommand<K extends HandoffKind = HandoffKind> {
  */
 export function openHandoffs(command: OpenCommand, context: TransitionContext): { requestId: string; opened: OpenedHandoff[] } & Decision {
   const recipients = openingRecipients(command.kind, command.sender, command.requested);
+  checkOpeningDates(command.content as unknown as Record<string, unknown>, context.now);
+  // 第九条, 第十九条, 第二十条: the handoff carries every item of its checklist, or is refused with the list.
+  const missing = missingMaterials(command.kind, command.content as unknown as Record<string, unknown>);
+  if (missing.length > 0) throw new MaterialsMissingError(missing);
+  checkRouting(recipients, command);
   const priority = priorityOf(command.kind, command.priorityGroups);
   const requestId = context.newId();
   const opened: OpenedHandoff[] = [];
@@ -187,12 +203,117 @@ export function reportStep<S extends ReportedStep>(
   if (handoff.to !== actor) throw new NotTheReceiverError(handoff.id);
   const required = requiredPredecessor(step);
   if (handoff.currentStep !== required) throw new StepOutOfOrderError(step, handoff.currentStep, required);
+  checkStatedDates(handoff, step, payload as unknown as Record<string, unknown>, context.now);
+  if (step === 'concluded') checkRefusal(actor, payload as unknown as Record<string, unknown>);
   const causation = required ? handoff.stepMessages[required] ?? null : null;
   const message = envelope(REPORTED_STEPS[step], handoff, { from: actor, to: handoff.from }, causation, payload, context);
   return merge(
     { steps: [], messages: [message as AnyEnvelope] },
     stepWithEvent(handoff, { step, actor, messageId: message.id, occurredAt: context.now, details: { ...payload } }, context),
   );
+}
+
+/** The date a step's reporter states for it, by step (第二十一条: 启动 startedOn, 办结 concludedOn; 第二十条 ¶2: decidedOn). */
+export const STATED_DATE_OF: Partial<Record<Step, string>> = {
+  'procedure-started': 'startedOn',
+  concluded: 'concludedOn',
+  'advance-payment-decided': 'decidedOn',
+};
+
+/** Today's date in Beijing (Asia/Shanghai, UTC+8 all year): the statutory calendar's day. */
+export function beijingDate(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * 第十条–第十八条: a referral that states the person's needs goes to the units they point to; any
+ * other recipient needs its reason (recipientReasons).
+ */
+function checkRouting(recipients: readonly AgencyCode[], command: OpenCommand): void {
+  const content = command.content as unknown as { needs?: Need[]; elder?: boolean; recipientReasons?: { unit: string; reason: string }[] };
+  if (!content.needs) return;
+  const reasons = Object.fromEntries((content.recipientReasons ?? []).map(({ unit, reason }) => [unit, reason]));
+  const refused = unroutedRecipients(recipients, { needs: content.needs, priorityGroups: command.priorityGroups, elder: content.elder }, reasons);
+  if (refused.length > 0) throw new RecipientNotRoutedError(refused);
+}
+
+/**
+ * The dates an opening message states start clocks (第十九条 ¶1 investigationEndedOn, 第二十条 ¶1
+ * discoveredOn, 第二十条 ¶2 noticedAt): none may lie in the future.
+ */
+function checkOpeningDates(content: Record<string, unknown>, now: Date): void {
+  const today = beijingDate(now);
+  for (const field of ['investigationEndedOn', 'discoveredOn'] as const) {
+    const stated = content[field];
+    if (typeof stated === 'string' && stated > today) throw new StatedDateError(field, `${field} ${stated} is in the future (today is ${today} in Beijing)`);
+  }
+  const noticedAt = content.noticedAt;
+  if (typeof noticedAt === 'string' && new Date(noticedAt).getTime() > now.getTime()) {
+    throw new StatedDateError('noticedAt', `noticedAt ${noticedAt} is in the future (第二十条 ¶2 counts from when the department learned of the person)`);
+  }
+}
+
+/**
+ * 第二十一条 counts from the dates the units state (启动, 办结), so they are checked: a stated date is
+ * not in the future (Beijing's today), not before the handoff was received, and not before the date
+ * stated for the step it follows (concludedOn ≥ startedOn).
+ */
+function checkStatedDates(handoff: HandoffState, step: Step, payload: Record<string, unknown>, now: Date): void {
+  const field = STATED_DATE_OF[step];
+  if (!field) return;
+  const stated = payload[field];
+  if (typeof stated !== 'string') return;
+  const today = beijingDate(now);
+  if (stated > today) throw new StatedDateError(field, `${field} ${stated} is in the future (today is ${today} in Beijing)`);
+  const dates = handoff.stepDates ?? {};
+  const received = dates.received?.occurredAt;
+  if (received && stated < beijingDate(received)) {
+    throw new StatedDateError(field, `${field} ${stated} is before the handoff was received (${beijingDate(received)}, 第二十一条)`);
+  }
+  if (step === 'concluded') {
+    const started = dates['procedure-started']?.statedOn;
+    if (started && stated < started) throw new StatedDateError(field, `${field} ${stated} is before the procedure started (startedOn ${started}, 第二十一条)`);
+  }
+}
+
+/**
+ * 第六条's grounds are the procuratorate's, for refusing judicial assistance: only its refusals cite
+ * them, and they must. A social-assistance department declines under its own rules: a declineReason
+ * with declineDetails, and no 第六条 grounds.
+ */
+function checkRefusal(actor: AgencyCode, payload: Record<string, unknown>): void {
+  const refused = payload.outcome === 'refused';
+  const sixth = Array.isArray(payload.refusalReasons) && payload.refusalReasons.length > 0;
+  const own = payload.declineReason !== undefined;
+  if (actor === JUDICIAL_HUB) {
+    if (own) throw new RefusalReasonError('declineReason', 'the procuratorate refuses judicial assistance on the grounds of 第六条 (refusalReasons), not with declineReason');
+    if (refused && !sixth) throw new RefusalReasonError('refusalReasons', 'refusalReasons is required when the procuratorate refuses (第六条)');
+    if (!refused && sixth) throw new RefusalReasonError('refusalReasons', 'refusalReasons are given only with the outcome refused (第六条)');
+    return;
+  }
+  if (sixth) throw new RefusalReasonError('refusalReasons', '第六条 lists the procuratorate’s grounds for refusing judicial assistance; a social-assistance department gives declineReason and declineDetails');
+  if (refused && !own) throw new RefusalReasonError('declineReason', 'declineReason and declineDetails are required when a social-assistance department refuses (its own rules, 第二十一条)');
+  if (!refused && own) throw new RefusalReasonError('declineReason', 'declineReason is given only with the outcome refused');
+}
+
+/**
+ * 第二十条 ¶2 "人民检察院可以先行救助，救助后应当及时补办相关手续": the procuratorate records, on an urgent
+ * medical notice it received, whether it paid first — its own step beside the chain, once, after
+ * receipt and before the case is concluded. Only a "yes" starts the paperwork duty (the scheduler's).
+ * The department sees the step on the handoff's timeline; no message is sent for it.
+ */
+export function decideAdvancePayment(handoff: HandoffState, actor: AgencyCode, payload: AdvancePaymentDecisionPayloadV1, context: TransitionContext): Decision {
+  if (handoff.kind !== HandoffKind.UrgentMedicalNotice) {
+    throw new StepNotApplicableError('advance-payment-decided', `paying first (先行救助, 第二十条 ¶2) is decided on an urgent medical notice, not on a ${handoff.kind}`);
+  }
+  if (handoff.to !== actor) throw new NotTheReceiverError(handoff.id);
+  if (handoff.stepMessages['advance-payment-decided']) throw new StepOutOfOrderError('advance-payment-decided', 'advance-payment-decided', 'received');
+  if (handoff.currentStep !== 'received' && handoff.currentStep !== 'procedure-started') {
+    throw new StepOutOfOrderError('advance-payment-decided', handoff.currentStep, 'received');
+  }
+  checkStatedDates(handoff, 'advance-payment-decided', payload as unknown as Record<string, unknown>, context.now);
+  const stepId = context.newId();
+  return stepWithEvent(handoff, { step: 'advance-payment-decided', actor, messageId: stepId, occurredAt: context.now, details: { ...payload } }, context);
 }
 
 /** 第二十一条: the sender has the outcome once the feedback reaches it. A repeat changes nothing. */
@@ -223,6 +344,24 @@ export function applyInboxMessage(handoff: HandoffState, actor: AgencyCode, mess
 }
 
 /** The step the latest decision leaves the handoff at. */
-export function stepAfter(handoff: HandoffState, decision: Decision): Step {
-  return decision.steps.at(-1)?.step ?? handoff.currentStep;
+export function stepAfter(handoff: HandoffState, decision: Decision): ChainStep {
+  const chain = decision.steps.map((recorded) => recorded.step).filter((step): step is ChainStep => step !== 'advance-payment-decided');
+  return chain.at(-1) ?? handoff.currentStep;
+}
+
+/**
+ * 第十九条 ¶1 / 第二十条 ¶1: a duty registered before anything is sent, so the scheduler can remind
+ * and escalate it in time. Only the procuratorate registers an ended investigation (its written
+ * referral is due within 5 working days); only a social-assistance department registers a lead it
+ * discovered (due at the procuratorate within 5 working days). The stated date may not be in the future.
+ */
+export function checkRegistration(kind: 'investigation-ended' | 'lead-discovered', sender: AgencyCode, statedOn: string, now: Date): void {
+  if (kind === 'investigation-ended' && sender !== JUDICIAL_HUB) {
+    throw new SenderNotAllowedError('only the procuratorate registers an ended investigation (第十九条 ¶1)');
+  }
+  if (kind === 'lead-discovered' && sender === JUDICIAL_HUB) {
+    throw new SenderNotAllowedError('a lead is registered by the social-assistance department that discovered it (第二十条 ¶1)');
+  }
+  const field = kind === 'investigation-ended' ? 'investigationEndedOn' : 'discoveredOn';
+  checkOpeningDates({ [field]: statedOn }, now);
 }

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { AgencyCode } from '#contracts';
 import type { Db, TransactionOptions } from './db.js';
 import { AlertRepository } from './alert.repository.js';
+import { AttachmentRepository } from './attachment.repository.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
+import { UnitDutyRegistrationRepository } from './duty-registration.repository.js';
 import { HandoffRepository } from './handoff.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { InboxRepository } from './inbox.repository.js';
@@ -33,6 +35,10 @@ export class UnitStore {
   readonly deadLetters: DeadLetterRepository;
   readonly roster: { find(): ReturnType<RosterRepository['find']>; save(people: Parameters<RosterRepository['save']>[1]): ReturnType<RosterRepository['save']> };
   readonly officeNotices: OfficeNoticeRepository;
+  /** 第十九条 ¶1, 第二十条 ¶1: duties the unit registers before it sends anything */
+  readonly registrations: UnitDutyRegistrationRepository;
+  /** 第九条, 第十九条: documents of the unit's handoffs */
+  readonly attachments: AttachmentRepository;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -48,6 +54,8 @@ export class UnitStore {
     const roster = new RosterRepository(db);
     this.roster = { find: () => roster.find(agency), save: (people) => roster.save(agency, people) };
     this.officeNotices = new OfficeNoticeRepository(db);
+    this.registrations = new UnitDutyRegistrationRepository(db, agency);
+    this.attachments = new AttachmentRepository(db, agency, this.handoffs);
   }
 
   /** One unit of work: the repositories handed to `work` write in one transaction. */

@@ -35,6 +35,8 @@ export class HandoffBoardRepository {
           visibleTo(viewer),
           filter.unit ? { OR: [{ fromAgency: filter.unit }, { toAgency: filter.unit }] } : {},
           { currentStep: filter.step ? toDb(filter.step) : { not: 'feedback_received' } },
+          // 第二十四条: archived handoffs leave the working lists
+          { archivedAt: null },
           filter.priority ? { priority: toDb(filter.priority) } : {},
           { openedAt: { gte: filter.openedFrom, lte: filter.openedTo } },
         ],

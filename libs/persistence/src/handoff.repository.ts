@@ -1,13 +1,15 @@
 import {
   type AgencyCode,
+  type ChainStep,
   type HandoffKind,
   type Priority,
+  isChainStep,
   type Step,
 } from '#contracts';
 import { type Decision, HandoffForbiddenError, HandoffNotFoundError, type HandoffState, type OpenedHandoff } from '#handoffs';
 import type { Db } from './db.js';
 import { isUuid } from './db.js';
-import { type Handoff, handoffFromDb, type HandoffStep, stepFromDb, toDb } from './db-enums.js';
+import { fromDb, type Handoff, handoffFromDb, type HandoffStep, stepFromDb, toDb } from './db-enums.js';
 import type { Prisma } from './generated/prisma/client.js';
 
 export interface HandoffFilter {
@@ -17,9 +19,21 @@ export interface HandoffFilter {
   limit: number;
   /** id of the last handoff of the previous page */
   after?: string;
+  /** 第二十四条: archived handoffs are out of the working list unless asked for */
+  archived?: boolean;
 }
 
 export type HandoffWithSteps = Handoff & { steps: HandoffStep[] };
+
+/** One unit's progress on a shared case (第八条): steps and dates only. */
+export interface CaseProgressRow {
+  handoffId: string;
+  kind: HandoffKind;
+  from: string;
+  to: string;
+  currentStep: Step;
+  steps: { step: Step; at: Date; statedOn?: string }[];
+}
 
 /** The handoff rows a unit is party to; bound to the unit by AgencyScope (ARCHITECTURE §9). */
 export class HandoffRepository {
@@ -32,10 +46,12 @@ export class HandoffRepository {
   async lockForUpdate(handoffId: string): Promise<HandoffState> {
     if (!isUuid(handoffId)) throw new HandoffNotFoundError(handoffId);
     const rows = await this.db.$queryRaw<
-      { id: string; kind: HandoffKind; fromAgency: string; toAgency: string; caseRef: string; currentStep: Step; priority: Priority; requestId: string; steps: [Step, string][] | null }[]
+      { id: string; kind: HandoffKind; fromAgency: string; toAgency: string; caseRef: string; currentStep: ChainStep; priority: Priority; requestId: string; steps: [Step, string, string, string | null][] | null }[]
     >`
       SELECT h.id, h.kind, h."fromAgency", h."toAgency", h."caseRef", h."currentStep", h.priority, h."requestId",
-             (SELECT json_agg(json_build_array(s.step, s."messageId")) FROM "HandoffStep" s WHERE s."handoffId" = h.id) AS steps
+             (SELECT json_agg(json_build_array(s.step, s."messageId", s."occurredAt",
+                     COALESCE(s.details->>'startedOn', s.details->>'concludedOn', s.details->>'decidedOn')))
+              FROM "HandoffStep" s WHERE s."handoffId" = h.id) AS steps
       FROM "Handoff" h WHERE h.id = ${handoffId}::uuid FOR UPDATE`;
     const row = rows[0];
     if (!row) throw new HandoffNotFoundError(handoffId);
@@ -49,7 +65,11 @@ export class HandoffRepository {
       currentStep: row.currentStep,
       priority: row.priority,
       requestId: row.requestId,
-      stepMessages: Object.fromEntries(row.steps ?? []),
+      stepMessages: Object.fromEntries((row.steps ?? []).map(([step, messageId]) => [step, messageId])),
+      // 第二十一条: the stated dates of the steps so far, against which a new step's date is checked
+      stepDates: Object.fromEntries(
+        (row.steps ?? []).map(([step, , occurredAt, statedOn]) => [step, { occurredAt: new Date(occurredAt), ...(statedOn ? { statedOn } : {}) }]),
+      ),
     };
   }
 
@@ -87,8 +107,10 @@ export class HandoffRepository {
         details: step.details as Prisma.InputJsonValue,
       })),
     });
-    // A handoff is created at `sent`; later steps move it on.
-    const latest = new Map(decision.steps.filter((step) => step.step !== 'sent').map((step) => [step.handoffId, step.step]));
+    // A handoff is created at `sent`; later steps of the chain move it on (a side step, such as paying first, does not).
+    const latest = new Map(
+      decision.steps.filter((step) => step.step !== 'sent' && isChainStep(step.step)).map((step) => [step.handoffId, step.step]),
+    );
     for (const [id, step] of latest) {
       await this.db.handoff.updateMany({ where: { id, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] }, data: { currentStep: toDb(step) } });
     }
@@ -105,6 +127,39 @@ export class HandoffRepository {
     return { ...handoffFromDb(handoff), steps: handoff.steps.map(stepFromDb) };
   }
 
+  /**
+   * 第八条 (信息共享、计划共商): the units working one referral see each other's progress on it — who
+   * received it, the steps reached and their dates (stated dates too) — never each other's details.
+   * The unit must be party to `handoffId`; the case is the referral (request) it belongs to.
+   */
+  async caseProgress(handoffId: string): Promise<CaseProgressRow[]> {
+    const own = await this.findVisible(handoffId);
+    const rows = await this.db.handoff.findMany({
+      where: { requestId: own.requestId },
+      orderBy: [{ toAgency: 'asc' }],
+      select: {
+        id: true,
+        kind: true,
+        fromAgency: true,
+        toAgency: true,
+        currentStep: true,
+        steps: { orderBy: [{ occurredAt: 'asc' }, { recordedAt: 'asc' }], select: { step: true, occurredAt: true, details: true } },
+      },
+    });
+    return rows.map((row) => ({
+      handoffId: row.id,
+      kind: fromDb(row.kind),
+      from: row.fromAgency,
+      to: row.toAgency,
+      currentStep: fromDb(row.currentStep),
+      steps: row.steps.map((step) => {
+        const stated = step.details as Record<string, unknown>;
+        const statedOn = [stated.startedOn, stated.concludedOn, stated.decidedOn].find((value): value is string => typeof value === 'string');
+        return { step: fromDb(step.step), at: step.occurredAt, ...(statedOn ? { statedOn } : {}) };
+      }),
+    }));
+  }
+
   async list(filter: HandoffFilter): Promise<Handoff[]> {
     const agency = this.agency;
     const party: Prisma.HandoffWhereInput =
@@ -112,7 +167,7 @@ export class HandoffRepository {
       : filter.role === 'received' ? { toAgency: agency }
       : { OR: [{ fromAgency: agency }, { toAgency: agency }] };
     const rows = await this.db.handoff.findMany({
-      where: { ...party, currentStep: filter.step && toDb(filter.step), kind: filter.kind && toDb(filter.kind) },
+      where: { ...party, currentStep: filter.step && toDb(filter.step), kind: filter.kind && toDb(filter.kind), archivedAt: filter.archived ? { not: null } : null },
       orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
       take: filter.limit,
       ...(filter.after ? { cursor: { id: filter.after }, skip: 1 } : {}),

@@ -17,7 +17,22 @@ export class OfficeHandoffRepository {
 
   async caseRefs(ids: readonly string[]): Promise<Map<string, { caseRef: string }>> {
     const rows = await this.db.handoff.findMany({ where: { id: { in: [...ids] } }, select: { id: true, caseRef: true } });
-    return new Map(rows.map((row) => [row.id, { caseRef: row.caseRef }]));
+    // An obligation of a registered duty (第十九条 ¶1, 第二十条 ¶1) names its registration, not a handoff.
+    const registered = await this.db.dutyRegistration.findMany({ where: { id: { in: [...ids] } }, select: { id: true, caseRef: true } });
+    return new Map([...rows, ...registered].map((row) => [row.id, { caseRef: row.caseRef }]));
+  }
+
+  /**
+   * 第二十四条 归档: archives the handoffs closed (feedback received) before `closedBefore`, up to
+   * `limit` at a time. They stay in the ledger and the figures; they leave the working lists.
+   */
+  async archiveClosed(closedBefore: Date, at: Date, limit: number): Promise<number> {
+    return this.db.$executeRaw`
+      UPDATE "Handoff" SET "archivedAt" = ${at}
+      WHERE id IN (
+        SELECT h.id FROM "Handoff" h JOIN "HandoffStep" s ON s."handoffId" = h.id AND s.step = 'feedback-received'
+        WHERE h."archivedAt" IS NULL AND s."occurredAt" < ${closedBefore}
+        LIMIT ${limit})`;
   }
 
   /** The scheduler confirms a step event in the transaction that applied it. */

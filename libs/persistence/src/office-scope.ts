@@ -1,3 +1,4 @@
+import { OfficeDutyRegistrationRepository } from './duty-registration.repository.js';
 import { Injectable } from '@nestjs/common';
 import type { Db, TransactionOptions } from './db.js';
 import { AlertRepository } from './alert.repository.js';
@@ -19,6 +20,8 @@ export class OfficeStore {
   readonly consoleUsers: ConsoleUserRepository;
   readonly board: HandoffBoardRepository;
   readonly handoffs: OfficeHandoffRepository;
+  /** 第十九条 ¶1, 第二十条 ¶1: registered duties the scheduler plans */
+  readonly registrations: OfficeDutyRegistrationRepository;
   /** the scheduler's own consumers' permanent failures */
   readonly deadLetters: DeadLetterRepository;
 
@@ -34,6 +37,7 @@ export class OfficeStore {
     this.board = new HandoffBoardRepository(db);
     this.handoffs = new OfficeHandoffRepository(db);
     this.deadLetters = new DeadLetterRepository(db, 'scheduler');
+    this.registrations = new OfficeDutyRegistrationRepository(db);
   }
 
   transaction<T>(work: (store: OfficeStore) => Promise<T>, options: TransactionOptions = {}): Promise<T> {

@@ -16,6 +16,9 @@ export const OPENING_EXAMPLES = {
         investigationEndedOn: '2026-11-20',
         findings: '被害人受犯罪侵害致重伤，加害人无赔偿能力。',
         suggestion: '建议给予临时救助、协助办理助学金。',
+        needs: ['temporary-assistance', 'student-aid'],
+        applicantStatement: '本人因案致伤，无法工作，家中有一名在读子女。',
+        caseMaterials: [{ title: '国家司法救助审批表', reference: '晋检救审〔2026〕1号' }, { title: '调查核实笔录' }],
       },
     },
   },
@@ -29,6 +32,9 @@ export const OPENING_EXAMPLES = {
         situation: 'life-threatening-injury',
         reason: '当事人急需生活救助，案件尚在办理中。',
         suggestion: '建议先行给予临时救助。',
+        needs: ['temporary-assistance'],
+        applicantStatement: '本人住院治疗，家庭无其他收入来源。',
+        caseMaterials: [{ title: '医疗诊断证明' }],
       },
     },
   },
@@ -64,7 +70,18 @@ export const LIFECYCLE_EXAMPLES = {
   procedureStarted: { started: { summary: '已启动救助程序（第二十一条）', value: { startedOn: '2026-11-24', note: '已受理临时救助申请。' } } },
   concluded: {
     assisted: { summary: '办结：已救助', value: { concludedOn: '2026-11-26', outcome: 'assisted', measures: '纳入临时救助' } },
-    refused: { summary: '办结：不予救助，须列明第六条理由', value: { concludedOn: '2026-11-27', outcome: 'refused', refusalReasons: ['already-compensated'] } },
+    refusedByProcuratorate: {
+      summary: '检察院办结：不予司法救助，须列明第六条理由',
+      value: { concludedOn: '2026-11-27', outcome: 'refused', refusalReasons: ['already-compensated'] },
+    },
+    declinedByDepartment: {
+      summary: '社会救助管理部门办结：不予救助，依本部门规定说明理由（不引第六条）',
+      value: { concludedOn: '2026-11-27', outcome: 'refused', declineReason: 'not-eligible', declineDetails: '家庭人均收入高于本市低保标准。' },
+    },
+  },
+  advancePayment: {
+    paidFirst: { summary: '先行救助（第二十条第二款）', value: { paidFirst: true, decidedOn: '2026-11-24', amountYuan: 20000, note: '已先行支付医疗费用。' } },
+    notPaidFirst: { summary: '不先行救助，按一般程序办理', value: { paidFirst: false, decidedOn: '2026-11-24' } },
   },
   feedback: { feedback: { summary: '办结后反馈（第二十一条）', value: { summary: '已发放临时救助金3000元。' } } },
 };

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AGENCY_CODES, type AgencyCode, HANDOFF_KINDS, type HandoffKind, PRIORITIES, type Priority, type Step, STEP_ORDER } from '#contracts';
+import { AGENCY_CODES, type AgencyCode, HANDOFF_KINDS, type HandoffKind, PRIORITIES, type Priority, type Step, STEP_ORDER, TIMELINE_STEPS } from '#contracts';
 
 // What the units' API answers, as the presenters and services write it.
 
@@ -39,10 +39,10 @@ export class StepReported {
   @ApiProperty({ format: 'uuid' })
   handoffId!: string;
 
-  @ApiProperty({ enum: STEP_ORDER, examples: ['procedure-started'] })
+  @ApiProperty({ enum: TIMELINE_STEPS, examples: ['procedure-started'] })
   step!: Step;
 
-  @ApiProperty({ format: 'uuid', description: 'the message that carries the step to the sender' })
+  @ApiProperty({ format: 'uuid', description: 'the message that carries the step to the sender (for advance-payment-decided, which sends none: the step’s id)' })
   messageId!: string;
 
   @ApiProperty({ format: 'date-time' })
@@ -76,6 +76,12 @@ export class HandoffSummary {
 
   @ApiProperty({ format: 'date-time' })
   openedAt!: string;
+
+  @ApiProperty({ description: '第二十四条: the feedback was received; no step follows' })
+  closed!: boolean;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: '第二十四条 归档: archived (read-only, out of the working list, still in the ledger and the figures)' })
+  archivedAt!: string | null;
 }
 
 export class HandoffPage {
@@ -87,7 +93,7 @@ export class HandoffPage {
 }
 
 export class TimelineEntry {
-  @ApiProperty({ enum: STEP_ORDER, examples: ['procedure-started'] })
+  @ApiProperty({ enum: TIMELINE_STEPS, examples: ['procedure-started'], description: 'a step of the chain, or advance-payment-decided (第二十条 ¶2, beside the chain)' })
   step!: Step;
 
   @ApiProperty({ enum: AGENCY_CODES, description: 'the unit that took the step', examples: ['civil-affairs'] })
@@ -109,6 +115,45 @@ export class HandoffView extends HandoffSummary {
 
   @ApiProperty({ type: [TimelineEntry], description: 'sent → received → procedure-started → concluded → feedback-given → feedback-received' })
   timeline!: TimelineEntry[];
+}
+
+export class CaseProgressStep {
+  @ApiProperty({ enum: TIMELINE_STEPS, examples: ['procedure-started'] })
+  step!: Step;
+
+  @ApiProperty({ format: 'date-time', description: 'when the step was recorded' })
+  at!: string;
+
+  @ApiProperty({ required: false, format: 'date', description: 'the date the unit stated for it (startedOn, concludedOn, decidedOn)' })
+  statedOn?: string;
+}
+
+export class CaseParticipant {
+  @ApiProperty({ format: 'uuid' })
+  handoffId!: string;
+
+  @ApiProperty({ enum: HANDOFF_KINDS })
+  kind!: HandoffKind;
+
+  @ApiProperty({ enum: AGENCY_CODES })
+  from!: AgencyCode;
+
+  @ApiProperty({ enum: AGENCY_CODES, description: 'the unit working this part of the case' })
+  to!: AgencyCode;
+
+  @ApiProperty({ enum: STEP_ORDER })
+  currentStep!: Step;
+
+  @ApiProperty({ type: [CaseProgressStep] })
+  steps!: CaseProgressStep[];
+}
+
+export class CaseProgress {
+  @ApiProperty({ examples: ['晋检救〔2026〕1号'] })
+  caseRef!: string;
+
+  @ApiProperty({ type: [CaseParticipant], description: 'every handoff of the referral: who works on it and how far each has got (no details)' })
+  participants!: CaseParticipant[];
 }
 
 export class InboxItem {

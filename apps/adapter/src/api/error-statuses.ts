@@ -1,12 +1,19 @@
 import { HttpStatus } from '@nestjs/common';
 import type { DomainErrorStatuses } from '#http';
 import {
+  AttachmentRefusedError,
+  AttachmentTooLargeError,
   HandoffForbiddenError,
   HandoffNotFoundError,
   IdempotencyConflictError,
+  MaterialsMissingError,
   NotTheReceiverError,
   NotTheSenderError,
+  RecipientNotRoutedError,
+  RefusalReasonError,
   SenderNotAllowedError,
+  StatedDateError,
+  StepNotApplicableError,
   StepOutOfOrderError,
 } from '#handoffs';
 
@@ -18,5 +25,16 @@ export const ADAPTER_ERROR_STATUSES: DomainErrorStatuses = [
   [NotTheReceiverError, HttpStatus.FORBIDDEN],
   [NotTheSenderError, HttpStatus.FORBIDDEN],
   [StepOutOfOrderError, HttpStatus.CONFLICT],
+  [StepNotApplicableError, HttpStatus.CONFLICT],
+  // 第二十一条: a stated date in the future or before the step it follows; 第六条 cited by the wrong unit
+  [StatedDateError, HttpStatus.BAD_REQUEST],
+  [RefusalReasonError, HttpStatus.BAD_REQUEST],
+  // 第十条–第十八条: a recipient no stated need points to, without a reason
+  [RecipientNotRoutedError, HttpStatus.BAD_REQUEST],
+  // 第九条, 第十九条, 第二十条: the materials checklist, every missing item listed
+  [MaterialsMissingError, HttpStatus.BAD_REQUEST],
+  // 第九条, 第十九条: an attachment of a type not allowed, not what it says, or too large
+  [AttachmentTooLargeError, HttpStatus.PAYLOAD_TOO_LARGE],
+  [AttachmentRefusedError, HttpStatus.BAD_REQUEST],
   [IdempotencyConflictError, HttpStatus.UNPROCESSABLE_ENTITY],
 ];

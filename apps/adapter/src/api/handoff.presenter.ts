@@ -11,6 +11,9 @@ export function presentHandoffSummary(handoff: Handoff) {
     currentStep: handoff.currentStep,
     requestId: handoff.requestId,
     openedAt: handoff.openedAt.toISOString(),
+    // 第二十四条: closed once the feedback is received; archived (read-only) after the office's period
+    closed: handoff.currentStep === 'feedback-received',
+    archivedAt: handoff.archivedAt?.toISOString() ?? null,
   };
 }
 

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res, Use
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
+  AdvancePaymentDecisionPayloadV1,
   ConcludedPayloadV1,
   FeedbackPayloadV1,
   HANDOFF_KINDS,
@@ -17,7 +18,7 @@ import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js'
 import { LifecycleService } from '../handoffs/lifecycle.service.js';
 import { AgencyContext } from './agency.context.js';
 import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
-import { HandoffPage, HandoffView, OpenedHandoffs, StepReported } from './api.responses.js';
+import { CaseProgress, HandoffPage, HandoffView, OpenedHandoffs, StepReported } from './api.responses.js';
 import { LIFECYCLE_EXAMPLES, OPENING_EXAMPLES, OPENED_EXAMPLE, STEP_REPORTED_EXAMPLE } from './api.examples.js';
 import { presentHandoff, presentHandoffSummary } from './handoff.presenter.js';
 import { ListHandoffsQuery } from './list-handoffs.query.js';
@@ -91,7 +92,12 @@ export class HandoffsController {
   }
 
   @Post(':id/procedure-started')
-  @ApiOperation({ summary: 'The receiving unit has started its procedure (第二十一条, within 5 working days of receipt)' })
+  @ApiOperation({
+    summary: 'The receiving unit has started its procedure (第二十一条, within 5 working days of receipt)',
+    description:
+      '第二十一条: `startedOn` is the day the procedure started, as the unit states it: not in the future and not before the handoff was received (else 400). ' +
+      'Reported after its 5 working days, the step is recorded late.',
+  })
   @ApiParam(HANDOFF_ID)
   @ApiBody(schemaRef(ProcedureStartedPayloadV1.name, LIFECYCLE_EXAMPLES.procedureStarted))
   @ApiHeader(IDEMPOTENCY_HEADER)
@@ -102,7 +108,14 @@ export class HandoffsController {
   }
 
   @Post(':id/concluded')
-  @ApiOperation({ summary: 'The receiving unit has closed the case (办结); a refusal cites 第六条' })
+  @ApiOperation({
+    summary: 'The receiving unit has closed the case (办结, 第二十一条)',
+    description:
+      '第二十一条: the 5 working days of feedback count from `concludedOn` (the day the case was concluded, as stated), not from when this is reported; ' +
+      '`concludedOn` is not in the future, not before `startedOn` and not before receipt (else 400). ' +
+      'A refusal by the procuratorate cites 第六条 (`refusalReasons`); a social-assistance department declines under its own rules ' +
+      '(`declineReason` and `declineDetails`) and may not cite 第六条 (400).',
+  })
   @ApiParam(HANDOFF_ID)
   @ApiBody(schemaRef(ConcludedPayloadV1.name, LIFECYCLE_EXAMPLES.concluded))
   @ApiHeader(IDEMPOTENCY_HEADER)
@@ -110,6 +123,30 @@ export class HandoffsController {
   @ApiProblems(400, 401, 403, 404, 409, 413, 422)
   concluded(@Param('id', ParseUUIDPipe) id: string, @Body() body: ConcludedPayloadV1, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.report(id, 'concluded', body, req, res);
+  }
+
+  @Post(':id/advance-payment-decision')
+  @ApiOperation({
+    summary: 'The procuratorate decides whether it paid first on an urgent medical notice (先行救助, 第二十条 ¶2)',
+    description:
+      '第二十条 ¶2 "人民检察院可以先行救助，救助后应当及时补办相关手续": paying first is the procuratorate’s choice, recorded as its own step ' +
+      '(`advance-payment-decided`, beside the chain), once, after receipt and before the case is concluded. ' +
+      'Only `paidFirst: true` (with `amountYuan`) starts the duty to complete the paperwork (补办手续) within the office’s allowance ' +
+      '(PAPERWORK_WORKING_DAYS, counted from `decidedOn`; fulfilled by 办结), which the scheduler reminds and escalates. ' +
+      'Only the receiver of an urgent medical notice (the procuratorate) may call it; on other handoffs it is 409.',
+  })
+  @ApiParam(HANDOFF_ID)
+  @ApiBody(schemaRef(AdvancePaymentDecisionPayloadV1.name, LIFECYCLE_EXAMPLES.advancePayment))
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiCreatedResponse(REPORTED)
+  @ApiProblems(400, 401, 403, 404, 409, 413, 422)
+  advancePaymentDecision(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: AdvancePaymentDecisionPayloadV1,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.write(req, res, body, (store) => this.lifecycle.decideAdvancePayment(store, id, body));
   }
 
   @Post(':id/feedback')
@@ -130,12 +167,39 @@ export class HandoffsController {
   @ApiQuery({ name: 'kind', required: false, enum: HANDOFF_KINDS })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })
   @ApiQuery({ name: 'after', required: false, schema: { type: 'string', format: 'uuid' }, description: 'the last id of the previous page' })
+  @ApiQuery({
+    name: 'archived',
+    required: false,
+    schema: { type: 'boolean', default: false },
+    description: '第二十四条 归档: closed handoffs (feedback received) are archived after the office’s period and leave the working list; true lists them instead',
+  })
   @ApiOkResponse({ type: HandoffPage })
   @ApiProblems(400, 401)
   async list(@Query() query: ListHandoffsQuery) {
     const limit = query.limit ?? 50;
     const items = await this.agency.store.handoffs.list({ ...query, limit });
     return { items: items.map(presentHandoffSummary), next: items.length === limit ? items[items.length - 1].id : null };
+  }
+
+  @Get(':id/case')
+  @ApiOperation({
+    summary: 'The units working the same case and how far each has got (第八条)',
+    description:
+      '第八条 "信息共享、计划共商、措施共举": for a handoff the unit sent or received, every handoff of the same referral — the unit working it, ' +
+      'its steps and their dates (stated dates too) — so the units can plan together. Never another unit’s details (outcome, measures, reasons, notes). ' +
+      '403 unless the unit is party to this handoff.',
+  })
+  @ApiParam(HANDOFF_ID)
+  @ApiOkResponse({ type: CaseProgress })
+  @ApiProblems(401, 403, 404)
+  async caseProgress(@Param('id', ParseUUIDPipe) id: string) {
+    const store = this.agency.store;
+    const own = await store.handoffs.findVisible(id);
+    const participants = await store.handoffs.caseProgress(id);
+    return {
+      caseRef: own.caseRef,
+      participants: participants.map((p) => ({ ...p, steps: p.steps.map((step) => ({ ...step, at: step.at.toISOString() })) })),
+    };
   }
 
   @Get(':id')

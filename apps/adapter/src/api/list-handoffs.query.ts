@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { HANDOFF_KINDS, type HandoffKind, type Step, STEP_ORDER } from '#contracts';
 import { PageLimit } from './page-limit.js';
 
@@ -24,4 +25,10 @@ export class ListHandoffsQuery {
   @IsOptional()
   @IsUUID()
   after?: string;
+
+  /** 第二十四条: true lists the archived handoffs instead of the working ones */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  archived?: boolean;
 }

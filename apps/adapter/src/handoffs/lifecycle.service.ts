@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { instanceToPlain } from 'class-transformer';
 import { CLOCK, type Clock } from '#config';
-import { REPORTED_STEPS, type ReportedStep, reportStep } from '#handoffs';
+import type { AdvancePaymentDecisionPayloadV1 } from '#contracts';
+import { decideAdvancePayment, REPORTED_STEPS, type ReportedStep, reportStep } from '#handoffs';
 import type { UnitStore } from '#persistence';
 import type { ApiResult } from './api-result.js';
 
@@ -21,5 +22,21 @@ export class LifecycleService {
     const message = decision.messages.find((m) => m.type === REPORTED_STEPS[step]);
     this.logger.log(`recorded ${step} handoff=${handoffId} message=${message?.id} by=${store.agency}`);
     return { status: 201, body: { handoffId, step, messageId: message?.id, occurredAt: message?.occurredAt } };
+  }
+
+  /**
+   * 第二十条 ¶2 "人民检察院可以先行救助": the procuratorate records whether it paid first on an urgent
+   * medical notice it received (its own step; a "yes" starts the paperwork duty, 补办手续).
+   */
+  async decideAdvancePayment(store: UnitStore, handoffId: string, payload: AdvancePaymentDecisionPayloadV1): Promise<ApiResult> {
+    const handoff = await store.handoffs.lockForUpdate(handoffId);
+    const plain = instanceToPlain(payload) as AdvancePaymentDecisionPayloadV1;
+    const now = this.clock.now();
+    const decision = decideAdvancePayment(handoff, store.agency, plain, { now, newId: () => crypto.randomUUID() });
+    await store.handoffs.recordSteps(decision);
+    await store.messages.append(decision.messages);
+    const [step] = decision.steps;
+    this.logger.log(`recorded advance-payment-decided handoff=${handoffId} paidFirst=${plain.paidFirst} by=${store.agency}`);
+    return { status: 201, body: { handoffId, step: step.step, messageId: step.messageId, occurredAt: now.toISOString() } };
   }
 }

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { unitName } from '#agencies';
 import { beijingTime } from '#calendar';
 import { CLOCK, type Clock } from '#config';
+import { OFFICE_INBOX_KINDS } from '#deadlines';
 import { OfficeScope } from '#persistence';
 import { signedInUser } from '../auth/console-user.js';
 import { csrfInput } from '../auth/csrf.js';
@@ -29,7 +30,7 @@ export class EscalationInboxController {
   @Get()
   @Roles('office', 'operator')
   async inbox(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const open = await this.office.alerts.list({ kinds: ['escalation', 'calendar-missing', 'roster-changed', 'operations'], open: true, limit: 500 });
+    const open = await this.office.alerts.list({ kinds: [...OFFICE_INBOX_KINDS], open: true, limit: 500 });
     const byLevel = LEVEL_ORDER.map((level) => ({ level, alerts: open.filter((alert) => alert.level === level) })).filter((g) => g.alerts.length > 0);
     const canAct = signedInUser(req).role === 'office';
     const body = byLevel.length === 0

@@ -9,6 +9,7 @@ export const STEP_LABEL: Record<string, string> = {
   concluded: '已办结',
   'feedback-given': '已反馈',
   'feedback-received': '反馈已收到',
+  'advance-payment-decided': '先行救助决定（第二十条第二款）',
 };
 
 export const KIND_LABEL: Record<string, string> = {
@@ -32,5 +33,5 @@ export const ROLE_LABEL: Record<string, string> = { operator: '运维', office: 
 
 // Labels only: the amounts in the rules do not matter here.
 export const RULE_LABEL: Record<string, string> = Object.fromEntries(
-  deadlineRules({ urgentAcknowledgementHours: 24, paperworkWorkingDays: 5 }).map((rule) => [rule.id, `${rule.labelZh}（${rule.article}）`]),
+  deadlineRules({ urgentNoticeHours: 2, urgentAcknowledgementHours: 24, paperworkWorkingDays: 5 }).map((rule) => [rule.id, `${rule.labelZh}（${rule.article}）`]),
 );

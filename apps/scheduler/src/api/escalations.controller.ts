@@ -5,6 +5,7 @@ import { ApiKeyGuard, ApiProblems } from '#http';
 import { Escalation, EscalationNote, EscalationWithNotes } from './office.responses.js';
 
 const ESCALATION_ID = { name: 'id', schema: { type: 'string', format: 'uuid' } } as const;
+import { ALERT_KINDS, OFFICE_INBOX_KINDS } from '#deadlines';
 import { OfficeScope } from '#persistence';
 import { AcknowledgeRequest, ListEscalationsQuery, NoteRequest } from './office.dto.js';
 
@@ -21,14 +22,14 @@ export class EscalationsController {
 
   @Get()
   @ApiOperation({ summary: 'Escalations and notices, newest first; open (unacknowledged) by default' })
-  @ApiQuery({ name: 'kind', required: false, enum: ['escalation', 'reminder', 'calendar-missing', 'roster-changed', 'operations'], description: 'default: escalations and notices' })
+  @ApiQuery({ name: 'kind', required: false, enum: [...ALERT_KINDS], description: 'default: escalations and notices' })
   @ApiQuery({ name: 'level', required: false, enum: ['reminder-1', 'reminder-2', 'overdue', 'overdue-leader', 'office'] })
   @ApiQuery({ name: 'open', required: false, enum: ['true', 'false'], description: 'true: not yet acknowledged (default)' })
   @ApiOkResponse({ type: [Escalation] })
   @ApiProblems(400, 401)
   list(@Query() query: ListEscalationsQuery) {
     return this.office.alerts.list({
-      kinds: query.kind ? [query.kind] : ['escalation', 'calendar-missing', 'roster-changed', 'operations'],
+      kinds: query.kind ? [query.kind] : [...OFFICE_INBOX_KINDS],
       level: query.level,
       open: query.open !== 'false',
       limit: 500,

@@ -1,11 +1,11 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { ALERT_LEVELS } from '#deadlines';
+import { ALERT_KINDS, ALERT_LEVELS } from '#deadlines';
 
 export class ListEscalationsQuery {
   /** escalation (default: escalations and notices), reminder, calendar-missing, roster-changed, operations (the bus's own alarms) */
   @IsOptional()
-  @IsIn(['escalation', 'reminder', 'calendar-missing', 'roster-changed', 'operations'])
+  @IsIn(ALERT_KINDS)
   kind?: string;
 
   @IsOptional()

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AGENCY_CODES } from '#contracts';
+import { ALERT_KINDS } from '#deadlines';
 
 // What the office's API answers, as the repositories return the rows.
 
@@ -24,7 +25,7 @@ export class Escalation {
   @ApiProperty({ description: '`<handoff>:<rule>:<level>`, `calendar:<year>:missing`, `roster:<agency>:<time>`', examples: ['0f6e1c52-8f4d-4d0e-b1a4-6f3f1d2b9c77:procedure-started-after-receipt:overdue'] })
   dedupeKey!: string;
 
-  @ApiProperty({ enum: ['reminder', 'escalation', 'calendar-missing', 'roster-changed', 'operations'], examples: ['escalation'] })
+  @ApiProperty({ enum: [...ALERT_KINDS], examples: ['escalation'] })
   kind!: string;
 
   @ApiProperty({ examples: ['overdue'], description: 'reminder-1, reminder-2, overdue, overdue-leader, or office' })
@@ -170,7 +171,7 @@ export class OfficeAlertDelivery {
   @ApiProperty({ description: 'the alert’s unique key', examples: ['0f6e1c52-8f4d-4d0e-b1a4-6f3f1d2b9c77:procedure-started-after-receipt:overdue'] })
   key!: string;
 
-  @ApiProperty({ enum: ['reminder', 'escalation', 'calendar-missing', 'roster-changed', 'operations'] })
+  @ApiProperty({ enum: [...ALERT_KINDS] })
   kind!: string;
 
   @ApiProperty({ examples: ['overdue'] })

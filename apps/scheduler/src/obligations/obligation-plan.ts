@@ -11,17 +11,31 @@ export interface ObligationPlan extends DeadlineComputation {
   fulfilledAt: Date | null;
 }
 
+/** A stated date (YYYY-MM-DD) starts its clock at noon Beijing time of that day: the day itself is not counted, whatever the hour. */
+function noonOf(date: unknown): Date | null {
+  return typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T12:00:00+08:00`) : null;
+}
+
 /**
- * A date the opening message states (investigation ended, lead discovered) starts its clock at
- * noon Beijing time of that day: the day itself is not counted, whatever the hour.
+ * Where a rule's clock starts: the dates the text names — a date the opening message states
+ * (investigation ended 第十九条 ¶1, lead discovered 第二十条 ¶1), the instant the department learned of
+ * an emergency (第二十条 ¶2 noticedAt), or the date stated for a step (第二十一条 办结: concludedOn) — and
+ * the recorded moment of a step only where the text counts from it (receipt).
  */
 function startOf(rule: DeadlineRule, handoff: Handoff, steps: readonly HandoffStep[]): Date | null {
-  if ('step' in rule.start) {
-    const { step } = rule.start;
-    return steps.find((recorded) => recorded.step === step)?.occurredAt ?? null;
+  const details = handoff.details as Record<string, unknown>;
+  if ('detailsDate' in rule.start) return noonOf(details[rule.start.detailsDate]);
+  if ('detailsInstant' in rule.start) {
+    const instant = details[rule.start.detailsInstant];
+    const at = typeof instant === 'string' ? new Date(instant) : null;
+    return at && !Number.isNaN(at.getTime()) ? at : null;
   }
-  const date = (handoff.details as Record<string, unknown>)[rule.start.detailsDate];
-  return typeof date === 'string' ? new Date(`${date}T12:00:00+08:00`) : null;
+  const { step, statedDate } = rule.start;
+  const recorded = steps.find((candidate) => candidate.step === step);
+  if (!recorded) return null;
+  const stepDetails = recorded.details as Record<string, unknown>;
+  if (rule.onlyWhen && stepDetails[rule.onlyWhen.field] !== rule.onlyWhen.equals) return null;
+  return (statedDate && noonOf(stepDetails[statedDate])) || recorded.occurredAt;
 }
 
 /** What each rule asks of this handoff, given the steps recorded so far. */

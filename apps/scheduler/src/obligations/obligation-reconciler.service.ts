@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
-import { calendarMissingAlert } from '#deadlines';
-import { OfficeScope, type OfficeStore } from '#persistence';
+import { calendarMissingAlert, dutyDoneLateAlert } from '#deadlines';
+import { type DutyRegistration, type Handoff, OfficeScope, type OfficeStore, REGISTRATION_KINDS, type RegistrationKind } from '#persistence';
 import { type ConsumeOutcome, PermanentMessageError } from '#bus';
 import type { BusJobData } from '#contracts';
 import { CalendarService } from '../calendar/calendar.service.js';
@@ -38,10 +38,63 @@ export class ObligationReconciler {
     });
   }
 
+  /**
+   * 第十九条 ¶1, 第二十条 ¶1: plans the obligations of duties registered before anything was sent
+   * (investigation ended, lead discovered), so the sweep reminds and escalates them in time. The
+   * obligation names the registration (its handoffId is the registration's id). A referral or lead
+   * already sent with the same case number fulfils it at once. Returns how many it planned.
+   */
+  async planRegistrations(limit: number): Promise<number> {
+    return this.office.transaction(async (office) => {
+      const registrations = await office.registrations.claimUnplanned(limit);
+      for (const registration of registrations) {
+        await this.planRegistration(office, registration);
+        await office.registrations.markPlanned(registration.id, this.clock.now());
+      }
+      return registrations.length;
+    });
+  }
+
+  private async planRegistration(office: OfficeStore, registration: DutyRegistration): Promise<void> {
+    const spec = REGISTRATION_KINDS[registration.kind as RegistrationKind];
+    if (!spec) return;
+    // The registration read as the handoff it announces: its kind and stated date pick the rule.
+    const announced = {
+      id: registration.id,
+      kind: spec.handoffKind,
+      fromAgency: registration.agency,
+      toAgency: registration.agency,
+      caseRef: registration.caseRef,
+      priority: 'normal',
+      details: { [spec.statedDate]: registration.statedOn },
+    } as unknown as Handoff;
+    await this.ensurePlans(office, announced, []);
+    const sent = await office.registrations.sentHandoffFor(registration);
+    if (sent) await this.fulfilRegistration(office, registration, sent.sentAt, sent.handoffId);
+  }
+
+  private async fulfilRegistration(office: OfficeStore, registration: DutyRegistration, sentAt: Date, handoffId: string): Promise<void> {
+    await office.registrations.markFulfilled(registration.id, sentAt, handoffId);
+    for (const obligation of await office.obligations.forHandoff(registration.id)) {
+      await office.obligations.fulfil(registration.id, obligation.rule, sentAt);
+    }
+  }
+
   private async reconcileIn(office: OfficeStore, handoffId: string): Promise<void> {
     const handoff = await office.handoffs.withSteps(handoffId);
     if (!handoff) throw new PermanentMessageError(`handoff ${handoffId} is not in the database`);
-    const plans = planObligations(this.rules.all, handoff, handoff.steps, await this.calendar.current(), this.settings.leaderAfterWorkingDays);
+    await this.ensurePlans(office, handoff, handoff.steps);
+    // 第十九条 ¶1, 第二十条 ¶1: sending the referral or lead fulfils the duty its unit registered.
+    const sent = handoff.steps.find((step) => step.step === 'sent');
+    if (sent) {
+      const registration = await office.registrations.forHandoff(handoff);
+      if (registration?.plannedAt) await this.fulfilRegistration(office, registration, sent.occurredAt, handoff.id);
+    }
+  }
+
+  private async ensurePlans(office: OfficeStore, handoff: Handoff, steps: Parameters<typeof planObligations>[2]): Promise<void> {
+    const handoffId = handoff.id;
+    const plans = planObligations(this.rules.all, handoff, steps, await this.calendar.current(), this.settings.leaderAfterWorkingDays);
     for (const plan of plans) {
       const [first] = plan.schedule;
       await office.obligations.ensure({
@@ -61,6 +114,13 @@ export class ObligationReconciler {
         nextActionAt: first.at,
       });
       if (plan.fulfilledAt) await office.obligations.fulfil(handoffId, plan.rule.id, plan.fulfilledAt);
+      // 第二十条 ¶2 立即告知: done by the opening step itself, so never reminded; done late, the office is told once.
+      if (plan.rule.tellOfficeWhenLate && plan.fulfilledAt && plan.fulfilledAt > plan.dueAt) {
+        const [obligation] = (await office.obligations.forHandoff(handoffId)).filter((o) => o.rule === plan.rule.id);
+        if (obligation && (await office.alerts.create(dutyDoneLateAlert(obligation, plan.rule, handoff, plan.fulfilledAt)))) {
+          this.logger.warn(`duty ${plan.rule.id} done late handoff=${handoffId} by=${plan.responsibleAgency}`);
+        }
+      }
       // A deadline counted into a year with no calendar: the office is told to load it, once per year.
       for (const year of plan.missingYears) {
         if (await office.alerts.create(calendarMissingAlert(year))) {

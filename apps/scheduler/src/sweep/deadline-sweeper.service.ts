@@ -7,6 +7,7 @@ import { OutboxRelay } from '#bus';
 import type { AgencyCode } from '#contracts';
 import { CalendarService } from '../calendar/calendar.service.js';
 import { DeadlineRuleBook } from '../obligations/deadline-rules.provider.js';
+import { ObligationReconciler } from '../obligations/obligation-reconciler.service.js';
 import { ALERT_RELAY } from '../alerts/alert-relay.provider.js';
 
 /**
@@ -31,6 +32,7 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
     @Inject(schedulerConfig.KEY) private readonly settings: SchedulerSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: BusMetrics,
+    private readonly reconciler: ObligationReconciler,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -45,6 +47,21 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
 
   /** One batch; returns how many obligations it handled. */
   async sweepOnce(): Promise<number> {
+    // 第十九条 ¶1, 第二十条 ¶1: duties registered before anything was sent get their obligations first.
+    const planned = await this.reconciler.planRegistrations(this.settings.sweepBatchSize);
+    return planned + (await this.sweepDue()) + (await this.archiveClosed());
+  }
+
+  /** 第二十四条 归档: closed handoffs (feedback received) are archived ARCHIVE_AFTER_DAYS later. */
+  private async archiveClosed(): Promise<number> {
+    const now = this.clock.now();
+    const closedBefore = new Date(now.getTime() - this.settings.archiveAfterDays * 24 * 3600_000);
+    const archived = await this.office.handoffs.archiveClosed(closedBefore, now, this.settings.sweepBatchSize);
+    if (archived > 0) this.logger.log(`${archived} closed handoffs archived (第二十四条)`);
+    return archived;
+  }
+
+  private async sweepDue(): Promise<number> {
     const now = this.clock.now();
     const calendar = await this.calendar.current();
     const { handled, fired } = await this.office.transaction(

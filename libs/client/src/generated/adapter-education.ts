@@ -78,7 +78,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The receiving unit has started its procedure (第二十一条, within 5 working days of receipt) */
+        /**
+         * The receiving unit has started its procedure (第二十一条, within 5 working days of receipt)
+         * @description 第二十一条: `startedOn` is the day the procedure started, as the unit states it: not in the future and not before the handoff was received (else 400). Reported after its 5 working days, the step is recorded late.
+         */
         post: operations["handoffsProcedureStarted"];
         delete?: never;
         options?: never;
@@ -95,8 +98,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The receiving unit has closed the case (办结); a refusal cites 第六条 */
+        /**
+         * The receiving unit has closed the case (办结, 第二十一条)
+         * @description 第二十一条: the 5 working days of feedback count from `concludedOn` (the day the case was concluded, as stated), not from when this is reported; `concludedOn` is not in the future, not before `startedOn` and not before receipt (else 400). A refusal by the procuratorate cites 第六条 (`refusalReasons`); a social-assistance department declines under its own rules (`declineReason` and `declineDetails`) and may not cite 第六条 (400).
+         */
         post: operations["handoffsConcluded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/handoffs/{id}/advance-payment-decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The procuratorate decides whether it paid first on an urgent medical notice (先行救助, 第二十条 ¶2)
+         * @description 第二十条 ¶2 "人民检察院可以先行救助，救助后应当及时补办相关手续": paying first is the procuratorate’s choice, recorded as its own step (`advance-payment-decided`, beside the chain), once, after receipt and before the case is concluded. Only `paidFirst: true` (with `amountYuan`) starts the duty to complete the paperwork (补办手续) within the office’s allowance (PAPERWORK_WORKING_DAYS, counted from `decidedOn`; fulfilled by 办结), which the scheduler reminds and escalates. Only the receiver of an urgent medical notice (the procuratorate) may call it; on other handoffs it is 409.
+         */
+        post: operations["handoffsAdvancePaymentDecision"];
         delete?: never;
         options?: never;
         head?: never;
@@ -129,6 +155,26 @@ export interface paths {
         };
         /** Handoffs the unit sent or received, newest first */
         get: operations["handoffsList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/handoffs/{id}/case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The units working the same case and how far each has got (第八条)
+         * @description 第八条 "信息共享、计划共商、措施共举": for a handoff the unit sent or received, every handoff of the same referral — the unit working it, its steps and their dates (stated dates too) — so the units can plan together. Never another unit’s details (outcome, measures, reasons, notes). 403 unless the unit is party to this handoff.
+         */
+        get: operations["handoffsCaseProgress"];
         put?: never;
         post?: never;
         delete?: never;
@@ -199,6 +245,121 @@ export interface paths {
         get: operations["unitRosterGet"];
         /** Report the unit’s leader and liaison; the office is told of the change */
         put: operations["unitRosterSave"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/registrations/investigations-ended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register that an investigation ended: the written referral is due within 5 working days (procuratorate only, 第十九条 ¶1)
+         * @description 第十九条 ¶1 "在调查结束后五个工作日内以书面形式移送": registering the end of the investigation lets the scheduler remind and escalate the referral before its deadline passes. Sending `POST /handoffs/judicial-referrals` with the same `caseRef` fulfils it. The same caseRef again returns the first registration. A date in the future is 400; another unit is 403.
+         */
+        post: operations["registrationsInvestigationEnded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/registrations/leads-discovered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register that a lead was discovered: it is due at the procuratorate within 5 working days (a social-assistance unit, 第二十条 ¶1)
+         * @description 第二十条 ¶1 "在五个工作日内移送人民检察院": registering the discovery lets the scheduler remind and escalate the lead before its deadline passes. Sending `POST /handoffs/leads` with the same `caseRef` fulfils it. A date in the future is 400; the procuratorate is 403.
+         */
+        post: operations["registrationsLeadDiscovered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The unit’s registered duties (第十九条 ¶1, 第二十条 ¶1), newest first */
+        get: operations["registrationsList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/routing/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propose the recipient units for a person’s needs, each with its article (第十条–第十八条)
+         * @description Writes nothing. The rules are data (libs/handoffs need-routing.ts): 第十条 education, 第十一条 civil affairs (orphans and de-facto unsupported children also under 第十一条 ¶2), 第十二条 justice, 第十三条 hrss, 第十四条 agriculture, 第十五条 medical security and health, 第十六条 veterans, 第十七条 the three people’s organisations for minors, women and elders, 第十八条 the disabled persons’ federation (jobs; 0–6 rehabilitation). A referral that states `needs` must go to these units, or give `recipientReasons` for any other.
+         */
+        post: operations["routingPropose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/handoffs/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The documents of a handoff (names, types, sizes, hashes), for its two parties only */
+        get: operations["attachmentsList"];
+        put?: never;
+        /**
+         * Attach a document to a handoff (第九条, 第十九条): PDF, image or office document, by either party
+         * @description Type checked against the bytes; at most 10485760 bytes (413 beyond); a SHA-256 is kept and checked on every read. 403 unless the unit sent or received the handoff.
+         */
+        post: operations["attachmentsAdd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/handoffs/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One document’s bytes, with its type and hash (X-Content-SHA256), for the handoff’s two parties only */
+        get: operations["attachmentsDownload"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -282,20 +443,117 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        AddAttachmentRequest: {
+            /**
+             * Format: base64
+             * @description the content in base64; at most 10485760 bytes decoded, and within the adapter's MAX_BODY_BYTES as sent
+             */
+            contentBase64: string;
+            /**
+             * @description PDF, PNG, JPEG or an office document; the bytes must be of that type
+             * @enum {string}
+             */
+            contentType: "application/pdf" | "image/png" | "image/jpeg" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/msword" | "application/vnd.ms-excel";
+            /** @description the file name as the unit’s system knows it */
+            fileName: string;
+        };
+        AdvancePaymentDecisionPayloadV1: {
+            amountYuan?: number;
+            /** @description the day of the decision (and payment); the paperwork duty of 第二十条 ¶2 counts from it */
+            decidedOn: string;
+            note?: string;
+            paidFirst: boolean;
+        };
         AdvanceReferralPayloadV1: {
+            /** @description 第九条 救助申请人情况说明: required on a referral (checked with the materials checklist; missing → 400 listing what is missing) */
+            applicantStatement?: string;
+            /** @description 第九条 国家司法救助案件材料: at least one item on a referral (materials checklist; missing → 400 listing what is missing) */
+            caseMaterials?: components["schemas"]["CaseMaterialDto"][];
+            elder?: boolean;
             findings?: string;
+            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
             reason: string;
+            /** @description why a recipient no stated need points to is sent the referral all the same */
+            recipientReasons?: components["schemas"]["RecipientReasonDto"][];
             /** @enum {string} */
             situation: "serious-injury-victim" | "life-threatening-injury" | "deceased-victim-dependant" | "major-property-loss" | "retaliated-witness" | "tort-injury" | "other";
             suggestion: string;
         };
+        AttachmentView: {
+            /** @enum {string} */
+            contentType: "application/pdf" | "image/png" | "image/jpeg" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/msword" | "application/vnd.ms-excel";
+            /** Format: date-time */
+            createdAt: string;
+            fileName: string;
+            /** Format: uuid */
+            handoffId: string;
+            /** Format: uuid */
+            id: string;
+            /** @description hex SHA-256 of the content */
+            sha256: string;
+            sizeBytes: number;
+            /** @description the party that attached it */
+            uploadedBy: string;
+        };
+        CaseMaterialDto: {
+            reference?: string;
+            title: string;
+        };
+        CaseParticipant: {
+            /** @enum {string} */
+            currentStep: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received";
+            /** @enum {string} */
+            from: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
+            /** Format: uuid */
+            handoffId: string;
+            /** @enum {string} */
+            kind: "judicial-referral" | "advance-referral" | "social-lead" | "urgent-medical-notice";
+            steps: components["schemas"]["CaseProgressStep"][];
+            /**
+             * @description the unit working this part of the case
+             * @enum {string}
+             */
+            to: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
+        };
+        CaseProgress: {
+            /** @example 晋检救〔2026〕1号 */
+            caseRef: string;
+            /** @description every handoff of the referral: who works on it and how far each has got (no details) */
+            participants: components["schemas"]["CaseParticipant"][];
+        };
+        CaseProgressStep: {
+            /**
+             * Format: date-time
+             * @description when the step was recorded
+             */
+            at: string;
+            /**
+             * Format: date
+             * @description the date the unit stated for it (startedOn, concludedOn, decidedOn)
+             */
+            statedOn?: string;
+            /**
+             * @example procedure-started
+             * @enum {string}
+             */
+            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received" | "advance-payment-decided";
+        };
         ConcludedPayloadV1: {
+            /** @description the day the case was concluded (办结, 第二十一条); the 5 working days of feedback count from it. Not in the future, not before startedOn */
             concludedOn: string;
+            declineDetails?: string;
+            /**
+             * @description a social-assistance department's own ground for declining: required when a department refuses
+             * @enum {string}
+             */
+            declineReason?: "not-eligible" | "outside-remit" | "person-declined" | "other";
             measures?: string;
             /** @enum {string} */
             outcome: "assisted" | "refused" | "not-in-scope";
+            /** @description 第六条's grounds: required when the procuratorate refuses; refused from a social-assistance department (第六条 is the procuratorate's) */
             refusalReasons?: ("major-fault" | "refused-to-cooperate" | "false-statement" | "gave-up-civil-claim" | "hardship-not-from-case" | "already-compensated")[];
         };
         EducationMessage: {
@@ -400,8 +658,15 @@ export interface components {
             next: string | null;
         };
         HandoffSummary: {
+            /**
+             * Format: date-time
+             * @description 第二十四条 归档: archived (read-only, out of the working list, still in the ledger and the figures)
+             */
+            archivedAt: string | null;
             /** @example 晋检救〔2026〕1号 */
             caseRef: string;
+            /** @description 第二十四条: the feedback was received; no step follows */
+            closed: boolean;
             /**
              * @description the latest step reached
              * @example received
@@ -441,8 +706,15 @@ export interface components {
             to: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
         };
         HandoffView: {
+            /**
+             * Format: date-time
+             * @description 第二十四条 归档: archived (read-only, out of the working list, still in the ledger and the figures)
+             */
+            archivedAt: string | null;
             /** @example 晋检救〔2026〕1号 */
             caseRef: string;
+            /** @description 第二十四条: the feedback was received; no step follows */
+            closed: boolean;
             /**
              * @description the latest step reached
              * @example received
@@ -506,20 +778,38 @@ export interface components {
             items: components["schemas"]["InboxItem"][];
         };
         JudicialReferralPayloadV1: {
+            /** @description 第九条 救助申请人情况说明: required on a referral (checked with the materials checklist; missing → 400 listing what is missing) */
+            applicantStatement?: string;
+            /** @description 第九条 国家司法救助案件材料: at least one item on a referral (materials checklist; missing → 400 listing what is missing) */
+            caseMaterials?: components["schemas"]["CaseMaterialDto"][];
+            elder?: boolean;
             findings: string;
             investigationEndedOn: string;
+            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
+            /** @description why a recipient no stated need points to is sent the referral all the same */
+            recipientReasons?: components["schemas"]["RecipientReasonDto"][];
             /** @enum {string} */
             situation: "serious-injury-victim" | "life-threatening-injury" | "deceased-victim-dependant" | "major-property-loss" | "retaliated-witness" | "tort-injury" | "other";
             suggestion: string;
         };
         OpenAdvanceReferralRequest: {
+            /** @description 第九条 救助申请人情况说明: required on a referral (checked with the materials checklist; missing → 400 listing what is missing) */
+            applicantStatement?: string;
+            /** @description 第九条 国家司法救助案件材料: at least one item on a referral (materials checklist; missing → 400 listing what is missing) */
+            caseMaterials?: components["schemas"]["CaseMaterialDto"][];
             caseRef: string;
+            elder?: boolean;
             findings?: string;
+            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
             reason: string;
+            /** @description why a recipient no stated need points to is sent the referral all the same */
+            recipientReasons?: components["schemas"]["RecipientReasonDto"][];
             recipients: ("procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation")[];
             /** @enum {string} */
             situation: "serious-injury-victim" | "life-threatening-injury" | "deceased-victim-dependant" | "major-property-loss" | "retaliated-witness" | "tort-injury" | "other";
@@ -575,11 +865,20 @@ export interface components {
             requestId: string;
         };
         OpenJudicialReferralRequest: {
+            /** @description 第九条 救助申请人情况说明: required on a referral (checked with the materials checklist; missing → 400 listing what is missing) */
+            applicantStatement?: string;
+            /** @description 第九条 国家司法救助案件材料: at least one item on a referral (materials checklist; missing → 400 listing what is missing) */
+            caseMaterials?: components["schemas"]["CaseMaterialDto"][];
             caseRef: string;
+            elder?: boolean;
             findings: string;
             investigationEndedOn: string;
+            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
+            /** @description why a recipient no stated need points to is sent the referral all the same */
+            recipientReasons?: components["schemas"]["RecipientReasonDto"][];
             recipients: ("procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation")[];
             /** @enum {string} */
             situation: "serious-injury-victim" | "life-threatening-injury" | "deceased-victim-dependant" | "major-property-loss" | "retaliated-witness" | "tort-injury" | "other";
@@ -643,10 +942,69 @@ export interface components {
         };
         ProcedureStartedPayloadV1: {
             note?: string;
+            /** @description the day the procedure started (第二十一条): not in the future, not before the handoff was received */
             startedOn: string;
+        };
+        ProposedRecipientView: {
+            /**
+             * @description the articles that give the unit the duty
+             * @example [
+             *       "第十一条第一款"
+             *     ]
+             */
+            articles: string[];
+            /** @example 晋江市民政局 */
+            nameZh: string;
+            /** @description the stated needs (or groups’ needs) that point to the unit */
+            needs: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
+            /**
+             * @example civil-affairs
+             * @enum {string}
+             */
+            unit: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
         };
         ReceiptPayloadV1: {
             receivedAt: string;
+        };
+        RecipientReasonDto: {
+            reason: string;
+            /** @enum {string} */
+            unit: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
+        };
+        RegisterInvestigationEndedRequest: {
+            /** @description the procuratorate’s case number; the judicial referral later sent with it fulfils the duty */
+            caseRef: string;
+            /** @description 第十九条 ¶1 调查结束: the 5 working days of the written referral count from the day after; not in the future */
+            investigationEndedOn: string;
+        };
+        RegisterLeadDiscoveredRequest: {
+            /** @description the department’s own reference; the lead later sent with it fulfils the duty */
+            caseRef: string;
+            /** @description 第二十条 ¶1 发现线索: the 5 working days count from the day after; not in the future */
+            discoveredOn: string;
+        };
+        RegistrationView: {
+            /** @example 晋检救〔2026〕1号 */
+            caseRef: string;
+            /**
+             * Format: date-time
+             * @description when the referral or lead with this caseRef was sent (the scheduler’s record)
+             */
+            fulfilledAt: string | null;
+            /**
+             * Format: uuid
+             * @description the registration; the office reads its duty with GET /obligations?handoffId=<this id>
+             */
+            id: string;
+            /** @enum {string} */
+            kind: "investigation-ended" | "lead-discovered";
+            /** Format: date-time */
+            registeredAt: string;
+            /**
+             * Format: date
+             * @description investigationEndedOn or discoveredOn
+             */
+            statedOn: string;
         };
         RosterEntry: {
             /**
@@ -685,6 +1043,17 @@ export interface components {
             liaisonName: string;
             liaisonPhone: string;
         };
+        RoutingProposal: {
+            recipients: components["schemas"]["ProposedRecipientView"][];
+        };
+        RoutingProposalRequest: {
+            /** @description 第十七条 "五老人" (read as 老年人): the person is elderly */
+            elder?: boolean;
+            /** @description the person’s needs as 第十条–第十八条 name them */
+            needs: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
+            /** @description 第五条’s groups: minor and woman open 第十七条; veteran (第十六条) and poverty-risk-household (第十四条) point to a unit themselves */
+            priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
+        };
         SocialLeadPayloadV1: {
             discoveredOn: string;
             person: components["schemas"]["PersonDto"];
@@ -698,7 +1067,7 @@ export interface components {
             handoffId: string;
             /**
              * Format: uuid
-             * @description the message that carries the step to the sender
+             * @description the message that carries the step to the sender (for advance-payment-decided, which sends none: the step’s id)
              */
             messageId: string;
             /** Format: date-time */
@@ -707,7 +1076,7 @@ export interface components {
              * @example procedure-started
              * @enum {string}
              */
-            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received";
+            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received" | "advance-payment-decided";
         };
         TimelineEntry: {
             /** Format: date-time */
@@ -733,10 +1102,11 @@ export interface components {
              */
             messageId: string | null;
             /**
+             * @description a step of the chain, or advance-payment-decided (第二十条 ¶2, beside the chain)
              * @example procedure-started
              * @enum {string}
              */
-            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received";
+            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received" | "advance-payment-decided";
         };
         /** @description what 晋江市教育局's system receives */
         UnitMessage: components["schemas"]["EducationMessage"];
@@ -1911,6 +2281,224 @@ export interface operations {
             };
         };
     };
+    handoffsAdvancePaymentDecision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description anything unique per logical request (the client generates a UUID); a retried request with the same key gets the first response (with `Idempotent-Replayed: true`) and writes nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the handoff (移送) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdvancePaymentDecisionPayloadV1"];
+            };
+        };
+        responses: {
+            /** @description the step is recorded and on its way to the sender */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "handoffId": "0f6e1c52-8f4d-4d0e-b1a4-6f3f1d2b9c77",
+                     *       "step": "procedure-started",
+                     *       "messageId": "9a3e8b1d-4c2f-4e6a-8d0b-7f1e2c3d4b5a",
+                     *       "occurredAt": "2026-11-24T01:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StepReported"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 环节顺序错误：如未启动程序即反馈，或重复报告同一环节 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "error": "CONFLICT",
+                     *       "message": "feedback-given needs concluded first",
+                     *       "problems": [
+                     *         {
+                     *           "field": "feedback-given",
+                     *           "message": "feedback-given needs concluded first"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 同一 Idempotency-Key 已用于不同的请求体 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "UNPROCESSABLE_ENTITY",
+                     *       "message": "Idempotency-Key 2026-jj-0001 was used with another request",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     handoffsFeedback: {
         parameters: {
             query?: never;
@@ -2132,6 +2720,8 @@ export interface operations {
     handoffsList: {
         parameters: {
             query?: {
+                /** @description 第二十四条 归档: closed handoffs (feedback received) are archived after the office’s period and leave the working list; true lists them instead */
+                archived?: boolean;
                 /** @description the last id of the previous page */
                 after?: string;
                 limit?: number;
@@ -2192,6 +2782,118 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    handoffsCaseProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the handoff (移送) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseProgress"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
                      *         }
                      *       ]
                      *     }
@@ -2682,6 +3384,923 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registrationsInvestigationEnded: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description anything unique per logical request (the client generates a UUID); a retried request with the same key gets the first response (with `Idempotent-Replayed: true`) and writes nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterInvestigationEndedRequest"];
+            };
+        };
+        responses: {
+            /** @description registered (or, for the same caseRef again, the first registration) */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 同一 Idempotency-Key 已用于不同的请求体 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "UNPROCESSABLE_ENTITY",
+                     *       "message": "Idempotency-Key 2026-jj-0001 was used with another request",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registrationsLeadDiscovered: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description anything unique per logical request (the client generates a UUID); a retried request with the same key gets the first response (with `Idempotent-Replayed: true`) and writes nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterLeadDiscoveredRequest"];
+            };
+        };
+        responses: {
+            /** @description registered (or, for the same caseRef again, the first registration) */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 同一 Idempotency-Key 已用于不同的请求体 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "UNPROCESSABLE_ENTITY",
+                     *       "message": "Idempotency-Key 2026-jj-0001 was used with another request",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registrationsList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationView"][];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    routingPropose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutingProposalRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingProposal"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attachmentsList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the handoff (移送) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"][];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attachmentsAdd: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description anything unique per logical request (the client generates a UUID); a retried request with the same key gets the first response (with `Idempotent-Replayed: true`) and writes nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the handoff (移送) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddAttachmentRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 同一 Idempotency-Key 已用于不同的请求体 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "UNPROCESSABLE_ENTITY",
+                     *       "message": "Idempotency-Key 2026-jj-0001 was used with another request",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attachmentsDownload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the handoff (移送) id */
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
                      *         }
                      *       ]
                      *     }

@@ -1,8 +1,9 @@
-import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsPositive, IsString, Length, ValidateIf } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 import { IsCalendarDate } from '../calendar-date.js';
 import { IsInstant } from '../instant.js';
-import { STEP_ORDER, type Step } from '../handoff.enums.js';
-import { OUTCOMES, type Outcome, REFUSAL_REASONS, type RefusalReason } from '../policy.enums.js';
+import { type Step, TIMELINE_STEPS } from '../handoff.enums.js';
+import { DECLINE_REASONS, type DeclineReason, OUTCOMES, type Outcome, REFUSAL_REASONS, type RefusalReason } from '../policy.enums.js';
 
 /** Sent by the receiving adapter when the handoff reaches its inbox (the receipt of 第二十一条). */
 export class ReceiptPayloadV1 {
@@ -12,6 +13,11 @@ export class ReceiptPayloadV1 {
 
 /** 第二十一条: the receiver starts its procedure within 5 working days of receipt. */
 export class ProcedureStartedPayloadV1 {
+  /**
+   * 第二十一条: the day the procedure started, as the unit states it: not in the future, not before the
+   * handoff was received. Reported after its deadline, the step is recorded late.
+   */
+  @JSONSchema({ description: 'the day the procedure started (第二十一条): not in the future, not before the handoff was received' })
   @IsCalendarDate()
   startedOn!: string;
 
@@ -21,20 +27,44 @@ export class ProcedureStartedPayloadV1 {
   note?: string;
 }
 
-/** 第二十一条 办结: the receiver closes the case; a refusal cites its 第六条 reasons. */
+/**
+ * 第二十一条 办结: the receiver closes the case. A refusal by the procuratorate cites 第六条
+ * (`refusalReasons`); a social-assistance department declines under its own rules (`declineReason`
+ * and `declineDetails`) and may not cite 第六条. Which applies is checked against the unit that reports.
+ */
 export class ConcludedPayloadV1 {
+  /**
+   * 第二十一条 "办结后五个工作日内反馈": the feedback deadline counts from this date, not from when the
+   * step is reported. Not in the future, not before the procedure started, not before receipt.
+   */
+  @JSONSchema({ description: 'the day the case was concluded (办结, 第二十一条); the 5 working days of feedback count from it. Not in the future, not before startedOn' })
   @IsCalendarDate()
   concludedOn!: string;
 
   @IsIn(OUTCOMES)
   outcome!: Outcome;
 
-  @ValidateIf((payload: ConcludedPayloadV1) => payload.outcome === 'refused' || payload.refusalReasons !== undefined)
-  @IsArray({ message: 'refusalReasons is required when the outcome is refused (第六条)' })
-  @ArrayNotEmpty({ message: 'refusalReasons is required when the outcome is refused (第六条)' })
+  /** 第六条 (一)–(六): the procuratorate's grounds for refusing judicial assistance; only the procuratorate cites them. */
+  @JSONSchema({ description: "第六条's grounds: required when the procuratorate refuses; refused from a social-assistance department (第六条 is the procuratorate's)" })
+  // A refusal gives a reason: 第六条's (the procuratorate) or the department's own (declineReason).
+  @ValidateIf((payload: ConcludedPayloadV1) => (payload.outcome === 'refused' && payload.declineReason === undefined) || payload.refusalReasons !== undefined)
+  @IsArray({ message: 'a refusal gives its reasons: refusalReasons (第六条, the procuratorate) or declineReason (a social-assistance department)' })
+  @ArrayNotEmpty({ message: 'a refusal gives its reasons: refusalReasons (第六条, the procuratorate) or declineReason (a social-assistance department)' })
   @ArrayUnique()
   @IsIn(REFUSAL_REASONS, { each: true })
   refusalReasons?: RefusalReason[];
+
+  /** A social-assistance department's own ground for declining (第二十一条 依据相关规定). */
+  @JSONSchema({ description: "a social-assistance department's own ground for declining: required when a department refuses" })
+  @IsOptional()
+  @IsIn(DECLINE_REASONS)
+  declineReason?: DeclineReason;
+
+  /** Why, in the department's words (required with declineReason). */
+  @ValidateIf((payload: ConcludedPayloadV1) => payload.declineReason !== undefined || payload.declineDetails !== undefined)
+  @IsString({ message: 'declineDetails is required with declineReason: say why, under the department’s own rules' })
+  @Length(1, 2000)
+  declineDetails?: string;
 
   @IsOptional()
   @IsString()
@@ -44,7 +74,7 @@ export class ConcludedPayloadV1 {
 
 /** Internal event to the scheduler: which step, when. The scheduler re-reads the handoff itself. */
 export class StepRecordedPayloadV1 {
-  @IsIn(STEP_ORDER)
+  @IsIn(TIMELINE_STEPS)
   step!: Step;
 
   @IsInstant()
@@ -56,4 +86,31 @@ export class FeedbackPayloadV1 {
   @IsString()
   @Length(1, 5000)
   summary!: string;
+}
+
+/**
+ * 第二十条 ¶2 "人民检察院可以先行救助，救助后应当及时补办相关手续": the procuratorate's decision, on an
+ * urgent medical notice it received, whether to pay first. Paying first is a choice, not a duty; only
+ * when it paid first does the duty to complete the paperwork (补办手续) start, from `decidedOn`.
+ */
+export class AdvancePaymentDecisionPayloadV1 {
+  /** 第二十条 ¶2: did the procuratorate pay first (先行救助)? */
+  @IsBoolean()
+  paidFirst!: boolean;
+
+  /** The day of the decision (and of the payment, when paid); not in the future, not before receipt. */
+  @JSONSchema({ description: 'the day of the decision (and payment); the paperwork duty of 第二十条 ¶2 counts from it' })
+  @IsCalendarDate()
+  decidedOn!: string;
+
+  /** The amount paid first, in yuan: required when paidFirst, absent otherwise. */
+  @ValidateIf((payload: AdvancePaymentDecisionPayloadV1) => payload.paidFirst === true || payload.amountYuan !== undefined)
+  @IsNumber({ maxDecimalPlaces: 2 }, { message: 'amountYuan is required when paidFirst is true (第二十条 ¶2)' })
+  @IsPositive()
+  amountYuan?: number;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  note?: string;
 }

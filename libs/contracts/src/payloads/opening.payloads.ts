@@ -1,12 +1,83 @@
-import { IsIn, IsNumber, IsOptional, IsPositive, IsString, Length } from 'class-validator';
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsPositive, IsString, Length, ValidateNested } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
+import { AGENCY_CODES, type AgencyCode } from '../agency-codes.js';
 import { IsCalendarDate } from '../calendar-date.js';
 import { IsInstant } from '../instant.js';
-import { Situation } from '../policy.enums.js';
+import { type Need, NEEDS, Situation } from '../policy.enums.js';
 import { CaseSubjectDto } from './case-subject.dto.js';
 
+/** Why a referral goes to a unit none of its stated needs points to (第十条–第十八条). */
+export class RecipientReasonDto {
+  @IsIn(AGENCY_CODES)
+  unit!: AgencyCode;
+
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
+}
+
+/** One item of the case materials (案件材料) a referral carries (第九条, 第十九条 ¶2 "移送相关材料"). */
+export class CaseMaterialDto {
+  /** what the document is, e.g. 司法救助审批表, 调查笔录, 医疗诊断证明 */
+  @IsString()
+  @Length(1, 200)
+  title!: string;
+
+  /** where the receiving unit finds it (a file number, a registry reference) — not the document itself */
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  reference?: string;
+}
+
+/**
+ * What a referral says about the person's needs (第十条–第十八条): the recipients must be units the
+ * needs point to, or each other recipient has its reason in recipientReasons.
+ */
+export class ReferralNeedsDto extends CaseSubjectDto {
+  @JSONSchema({
+    description:
+      'the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), ' +
+      'or have its reason in recipientReasons; otherwise the referral is refused (400)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(NEEDS, { each: true })
+  needs?: Need[];
+
+  /** 第十七条 "五老人" (read as 老年人, elders): the person is elderly — not one of 第五条's groups. */
+  @IsOptional()
+  @IsBoolean()
+  elder?: boolean;
+
+  @JSONSchema({ description: 'why a recipient no stated need points to is sent the referral all the same' })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => RecipientReasonDto)
+  recipientReasons?: RecipientReasonDto[];
+
+  /** 第九条 "救助申请人情况说明": the applicant's own statement of their situation (a checklist item of referrals). */
+  @JSONSchema({ description: '第九条 救助申请人情况说明: required on a referral (checked with the materials checklist; missing → 400 listing what is missing)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 5000)
+  applicantStatement?: string;
+
+  /** 第九条 "国家司法救助案件材料", 第十九条 ¶2 "相关材料": the case materials forwarded with the referral. */
+  @JSONSchema({ description: '第九条 国家司法救助案件材料: at least one item on a referral (materials checklist; missing → 400 listing what is missing)' })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => CaseMaterialDto)
+  caseMaterials?: CaseMaterialDto[];
+}
+
 /** 第十九条 ¶1: written referral (书面移送) with the findings and a suggestion. */
-export class JudicialReferralPayloadV1 extends CaseSubjectDto {
+export class JudicialReferralPayloadV1 extends ReferralNeedsDto {
   /** The 5-working-day clock of 第十九条 ¶1 starts the day after this date. */
   @IsCalendarDate()
   investigationEndedOn!: string;
@@ -21,7 +92,7 @@ export class JudicialReferralPayloadV1 extends CaseSubjectDto {
 }
 
 /** 第十九条 ¶2: advance referral (先行移送) while the judicial case is open. */
-export class AdvanceReferralPayloadV1 extends CaseSubjectDto {
+export class AdvanceReferralPayloadV1 extends ReferralNeedsDto {
   /** 第十九条 ¶2 "应当说明理由": the referral must state why it cannot wait. */
   @IsString()
   @Length(1, 2000, { message: 'reason is required for an advance referral (第十九条 ¶2)' })

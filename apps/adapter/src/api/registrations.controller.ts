@@ -1,0 +1,100 @@
+import { Body, Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CLOCK, type Clock } from '#config';
+import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
+import { checkRegistration } from '#handoffs';
+import type { DutyRegistration, UnitStore } from '#persistence';
+import type { ApiResult } from '../handoffs/api-result.js';
+import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';
+import { AgencyContext } from './agency.context.js';
+import { RegisterInvestigationEndedRequest, RegisterLeadDiscoveredRequest, RegistrationView } from './registration.dto.js';
+
+const REGISTERED = { type: RegistrationView, description: 'registered (or, for the same caseRef again, the first registration)', headers: IDEMPOTENT_REPLAYED_HEADER };
+
+function present(registration: DutyRegistration) {
+  return {
+    id: registration.id,
+    kind: registration.kind,
+    caseRef: registration.caseRef,
+    statedOn: registration.statedOn,
+    registeredAt: registration.registeredAt.toISOString(),
+    fulfilledAt: registration.fulfilledAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * 第十九条 ¶1, 第二十条 ¶1: duties that start before anything is sent. The unit registers the day its
+ * investigation ended (procuratorate) or it discovered a lead (a department); the scheduler reminds and
+ * escalates the 5 working days until the referral or lead with the same caseRef is sent.
+ */
+@ApiTags('registrations')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('registrations')
+export class RegistrationsController {
+  constructor(
+    private readonly writes: IdempotentWriteService,
+    private readonly agency: AgencyContext,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post('investigations-ended')
+  @ApiOperation({
+    summary: 'Register that an investigation ended: the written referral is due within 5 working days (procuratorate only, 第十九条 ¶1)',
+    description:
+      '第十九条 ¶1 "在调查结束后五个工作日内以书面形式移送": registering the end of the investigation lets the scheduler remind and escalate ' +
+      'the referral before its deadline passes. Sending `POST /handoffs/judicial-referrals` with the same `caseRef` fulfils it. ' +
+      'The same caseRef again returns the first registration. A date in the future is 400; another unit is 403.',
+  })
+  @ApiBody({
+    schema: { $ref: `#/components/schemas/${RegisterInvestigationEndedRequest.name}` },
+    examples: { ended: { summary: '调查终结（第十九条第一款）', value: { caseRef: '晋检救〔2026〕1号', investigationEndedOn: '2026-11-20' } } },
+  })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
+  @ApiCreatedResponse(REGISTERED)
+  @ApiProblems(400, 401, 403, 413, 422)
+  investigationEnded(@Body() body: RegisterInvestigationEndedRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.write(req, res, body, (store) => this.register(store, 'investigation-ended', body.caseRef, body.investigationEndedOn));
+  }
+
+  @Post('leads-discovered')
+  @ApiOperation({
+    summary: 'Register that a lead was discovered: it is due at the procuratorate within 5 working days (a social-assistance unit, 第二十条 ¶1)',
+    description:
+      '第二十条 ¶1 "在五个工作日内移送人民检察院": registering the discovery lets the scheduler remind and escalate the lead before its deadline ' +
+      'passes. Sending `POST /handoffs/leads` with the same `caseRef` fulfils it. A date in the future is 400; the procuratorate is 403.',
+  })
+  @ApiBody({
+    schema: { $ref: `#/components/schemas/${RegisterLeadDiscoveredRequest.name}` },
+    examples: { discovered: { summary: '发现线索（第二十条第一款）', value: { caseRef: '民政线索-2026-7', discoveredOn: '2026-11-23' } } },
+  })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
+  @ApiCreatedResponse(REGISTERED)
+  @ApiProblems(400, 401, 403, 413, 422)
+  leadDiscovered(@Body() body: RegisterLeadDiscoveredRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.write(req, res, body, (store) => this.register(store, 'lead-discovered', body.caseRef, body.discoveredOn));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The unit’s registered duties (第十九条 ¶1, 第二十条 ¶1), newest first' })
+  @ApiOkResponse({ type: [RegistrationView] })
+  @ApiProblems(401)
+  async list() {
+    return (await this.agency.store.registrations.list(200)).map(present);
+  }
+
+  async register(store: UnitStore, kind: 'investigation-ended' | 'lead-discovered', caseRef: string, statedOn: string): Promise<ApiResult> {
+    const now = this.clock.now();
+    checkRegistration(kind, store.agency, statedOn, now);
+    const { registration, created } = await store.registrations.register({ id: crypto.randomUUID(), kind, caseRef, statedOn, registeredAt: now });
+    return { status: created ? 201 : 200, body: present(registration) };
+  }
+
+  private async write(req: Request, res: Response, body: unknown, work: (store: UnitStore) => Promise<ApiResult>) {
+    const result = await this.writes.run({ idempotencyKey: req.header('idempotency-key'), method: req.method, path: req.path, body }, work);
+    res.status(result.status);
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return result.body;
+  }
+}

@@ -1,0 +1,175 @@
+import { type BusFixture, startBus } from './support/bus-fixture.js';
+import { eventually } from './support/eventually.js';
+import { beijingToday, caseRef, judicialReferral, urgentMedicalNotice } from './support/factories.js';
+import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
+
+// Issue 10, with real processes: the adapters of the procuratorate and civil affairs, and the
+// scheduler with a clock the test moves (CLOCK_FILE). The adapters run on the real clock.
+
+interface ObligationView {
+  rule: string;
+  status: string;
+  responsibleAgency: string;
+  dueAt: string;
+  late: boolean | null;
+}
+interface AlertView {
+  dedupeKey: string;
+  kind: string;
+  level: string;
+  agency: string | null;
+  handoffId: string | null;
+  summary: string;
+}
+
+describe('the policy’s duties as the text writes them (real processes, injected scheduler clock)', () => {
+  let bus: BusFixture;
+  let clock: TestClock;
+  let scheduler: SchedulerProcess;
+
+  beforeAll(async () => {
+    bus = await startBus('duties', { procuratorate: 'pull', 'civil-affairs': 'pull', education: 'pull' });
+    clock = new TestClock(new Date());
+    bus.systems.trust('office', 'office-secret-0123456789');
+    scheduler = new SchedulerProcess({
+      databaseUrl: bus.db.url,
+      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      queuePrefix: bus.queuePrefix,
+      clock,
+      officeWebhook: { url: bus.systems.url('office'), secret: 'office-secret-0123456789' },
+    });
+    await scheduler.start();
+  });
+
+  afterAll(async () => {
+    await scheduler?.stop();
+    await bus?.stop();
+  });
+
+  const obligations = async (id: string) => (await scheduler.get(`/obligations?handoffId=${id}`)).body as ObligationView[];
+  const alertsOf = async (id: string, kind = '') =>
+    ((await scheduler.get(`/escalations?open=true${kind ? `&kind=${kind}` : ''}`)).body as AlertView[]).filter((alert) => alert.handoffId === id);
+
+  it('第二十条 ¶2: an urgent notice sent five hours after the department noticed is recorded late against it, and the office is told', async () => {
+    const noticedAt = new Date(Date.now() - 5 * 3600_000).toISOString();
+    const opened = await bus.adapter('civil-affairs').post('/handoffs/urgent-medical-notices', urgentMedicalNotice({ noticedAt }));
+    expect(opened.status).toBe(201);
+    const [{ id }] = opened.body.handoffs as { id: string }[];
+    const told = await eventually(async () => {
+      const found = (await obligations(id)).find((o) => o.rule === 'urgent-notice-told-at-once');
+      expect(found).toMatchObject({ responsibleAgency: 'civil-affairs', status: 'fulfilled', late: true });
+      return found;
+    });
+    expect(told).toBeDefined();
+    // No acknowledgement clock on the procuratorate: an office rule, off by default.
+    expect((await obligations(id)).map((o) => o.rule)).not.toContain('urgent-notice-acknowledged');
+    const [notice] = await eventually(async () => {
+      const found = await alertsOf(id, 'duty-done-late');
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(notice).toMatchObject({ agency: 'civil-affairs', level: 'office' });
+    expect(notice.summary).toContain('第二十条第二款');
+  });
+
+  it('第二十条 ¶2: the procuratorate pays first; the paperwork duty starts from decidedOn and escalates when 补办手续 is not done', async () => {
+    const opened = await bus.adapter('civil-affairs').post('/handoffs/urgent-medical-notices', urgentMedicalNotice({ noticedAt: new Date(Date.now() - 60_000).toISOString() }));
+    const [{ id }] = opened.body.handoffs as { id: string }[];
+    await eventually(async () => expect((await bus.adapter('procuratorate').get(`/handoffs/${id}`)).body.currentStep).toBe('received'));
+    // Paying first is the procuratorate's decision, recorded as its own step; a department may not record it.
+    expect((await bus.adapter('civil-affairs').post(`/handoffs/${id}/advance-payment-decision`, { paidFirst: true, decidedOn: beijingToday(), amountYuan: 20000 })).status).toBe(403);
+    const decided = await bus.adapter('procuratorate').post(`/handoffs/${id}/advance-payment-decision`, { paidFirst: true, decidedOn: beijingToday(), amountYuan: 20000 });
+    expect(decided.status).toBe(201);
+    expect(decided.body).toMatchObject({ step: 'advance-payment-decided' });
+    const paperwork = await eventually(async () => {
+      const found = (await obligations(id)).find((o) => o.rule === 'paperwork-after-advance-payment');
+      expect(found).toMatchObject({ responsibleAgency: 'procuratorate', status: 'open' });
+      return found as ObligationView;
+    });
+    clock.set(new Date(new Date(paperwork.dueAt).getTime() + 60_000));
+    await eventually(async () => expect((await alertsOf(id, 'escalation')).map((a) => a.dedupeKey)).toContain(`${id}.paperwork-after-advance-payment.overdue`));
+    // The department sees the decision on the handoff's timeline.
+    const { timeline } = (await bus.adapter('civil-affairs').get(`/handoffs/${id}`)).body as { timeline: { step: string; details?: unknown }[] };
+    expect(timeline.find((s) => s.step === 'advance-payment-decided')).toMatchObject({ details: { paidFirst: true, amountYuan: 20000 } });
+    clock.set(new Date());
+  });
+
+  it('第十九条 ¶1: a registered investigation is escalated before any referral is sent, and the referral with its caseRef fulfils it', async () => {
+    const ref = caseRef();
+    const registered = await bus.adapter('procuratorate').post('/registrations/investigations-ended', { caseRef: ref, investigationEndedOn: beijingToday() });
+    expect(registered.status).toBe(201);
+    const id = registered.body.id as string;
+    expect((await bus.adapter('civil-affairs').post('/registrations/investigations-ended', { caseRef: ref, investigationEndedOn: beijingToday() })).status).toBe(403);
+    const duty = await eventually(async () => {
+      const found = (await obligations(id)).find((o) => o.rule === 'referral-after-investigation');
+      expect(found).toMatchObject({ responsibleAgency: 'procuratorate', status: 'open' });
+      return found as ObligationView;
+    });
+    clock.set(new Date(new Date(duty.dueAt).getTime() + 60_000));
+    await eventually(async () => expect((await alertsOf(id, 'escalation')).map((a) => a.dedupeKey)).toContain(`${id}.referral-after-investigation.overdue`));
+    const referral = await bus.adapter('procuratorate').post('/handoffs/judicial-referrals', judicialReferral(['civil-affairs'], { caseRef: ref, investigationEndedOn: beijingToday() }));
+    expect(referral.status).toBe(201);
+    await eventually(async () => expect((await obligations(id)).find((o) => o.rule === 'referral-after-investigation')).toMatchObject({ status: 'fulfilled' }));
+    clock.set(new Date());
+  });
+
+  it('第九条: a written referral missing a material is refused with the list of what is missing', async () => {
+    const response = await bus.adapter('procuratorate').post(
+      '/handoffs/judicial-referrals',
+      judicialReferral(['civil-affairs'], { applicantStatement: undefined, caseMaterials: [] }),
+    );
+    expect(response.status).toBe(400);
+    expect((response.body.problems as { field: string; message: string }[]).map((p) => p.field)).toEqual(['applicantStatement', 'caseMaterials']);
+    expect(response.body.problems[0].message).toContain('第九条');
+  });
+
+  it('第六条: a department declining cites its own reason, not 第六条; 第十条–第十八条: routing proposals name the article', async () => {
+    const proposal = await bus.adapter('civil-affairs').post('/routing/proposals', { needs: ['orphaned-child'], priorityGroups: ['minor'] });
+    expect(proposal.status).toBe(200);
+    expect(proposal.body.recipients).toEqual([
+      expect.objectContaining({ unit: 'education', articles: ['第十条第二款'] }),
+      expect.objectContaining({ unit: 'civil-affairs', articles: ['第十一条第二款'] }),
+    ]);
+    const opened = await bus.adapter('procuratorate').post('/handoffs/judicial-referrals', judicialReferral(['civil-affairs'], { needs: ['living-allowance'] }));
+    const [{ id }] = opened.body.handoffs as { id: string }[];
+    await eventually(async () => expect((await bus.adapter('civil-affairs').get(`/handoffs/${id}`)).body.currentStep).toBe('received'));
+    expect((await bus.adapter('civil-affairs').post(`/handoffs/${id}/procedure-started`, { startedOn: beijingToday() })).status).toBe(201);
+    const sixth = await bus.adapter('civil-affairs').post(`/handoffs/${id}/concluded`, { concludedOn: beijingToday(), outcome: 'refused', refusalReasons: ['already-compensated'] });
+    expect(sixth.status).toBe(400);
+    expect(sixth.body.message).toContain('第六条');
+    const own = await bus.adapter('civil-affairs').post(`/handoffs/${id}/concluded`, {
+      concludedOn: beijingToday(),
+      outcome: 'refused',
+      declineReason: 'not-eligible',
+      declineDetails: '家庭人均收入高于本市低保标准',
+    });
+    expect(own.status).toBe(201);
+  });
+
+  it('第九条, 第十九条: a document travels with a referral — type-checked, hashed, kept out of the messages, readable by the two parties only', async () => {
+    const opened = await bus.adapter('procuratorate').post('/handoffs/judicial-referrals', judicialReferral(['civil-affairs']));
+    const [{ id }] = opened.body.handoffs as { id: string }[];
+    const pdf = Buffer.from('%PDF-1.7\n% 国家司法救助审批表\n%%EOF\n');
+    const attached = await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: '审批表.pdf', contentType: 'application/pdf', contentBase64: pdf.toString('base64') });
+    expect(attached.status).toBe(201);
+    const { createHash } = await import('node:crypto');
+    expect(attached.body).toMatchObject({ fileName: '审批表.pdf', sizeBytes: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex'), uploadedBy: 'procuratorate' });
+    // An executable called a PDF, and a type not on the list, are refused.
+    expect((await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: 'x.pdf', contentType: 'application/pdf', contentBase64: Buffer.from('MZ\x90\x00').toString('base64') })).status).toBe(400);
+    expect((await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: 'x.exe', contentType: 'application/x-msdownload', contentBase64: pdf.toString('base64') })).status).toBe(400);
+
+    const receiver = bus.adapter('civil-affairs');
+    const listed = await receiver.get(`/handoffs/${id}/attachments`);
+    expect(listed.body).toHaveLength(1);
+    const download = await fetch(`${receiver.baseUrl}/handoffs/${id}/attachments/${attached.body.id as string}`, { headers: { authorization: `Bearer ${receiver.apiKey}` } });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toContain('application/pdf');
+    expect(download.headers.get('x-content-sha256')).toBe(attached.body.sha256);
+    expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
+    // Not a party: nothing.
+    expect((await bus.adapter('education').get(`/handoffs/${id}/attachments`)).status).toBe(403);
+    // Outside the message rows (and so never in a queue, whose jobs carry ids only).
+    const messages = await bus.db.query<{ payload: unknown }>(`SELECT payload FROM "Message" WHERE "handoffId" = $1`, [id]);
+    expect(JSON.stringify(messages)).not.toContain(pdf.toString('base64'));
+  });
+});
