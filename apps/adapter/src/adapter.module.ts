@@ -35,7 +35,11 @@ export const adapterQueueDriver = {
 @Module({
   imports: [
     ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [adapterConfig] }),
-    PersistenceModule.forRoot({ inject: [adapterConfig.KEY], databaseUrl: (settings: AdapterSettings) => settings.databaseUrl }),
+    PersistenceModule.forRoot({
+      inject: [adapterConfig.KEY],
+      databaseUrl: (settings: AdapterSettings) => settings.databaseUrl,
+      fieldEncryption: (settings: AdapterSettings) => settings.fieldEncryption,
+    }),
     ObservabilityModule.forRoot({
       inject: [adapterConfig.KEY],
       useFactory: (settings: AdapterSettings) => ({

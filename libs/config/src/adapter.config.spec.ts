@@ -1,7 +1,8 @@
 import { adapterSettingsFrom } from './adapter.config.js';
 
 const KEY = 'a'.repeat(64);
-const base = { AGENCY: 'education', DATABASE_URL: 'postgresql://db/x', REDIS_URL: 'redis://r:6379', API_KEY_SHA256: KEY };
+const KEYS = { DATA_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), PERSON_ID_HMAC_KEY: 'c'.repeat(64) };
+const base = { AGENCY: 'education', DATABASE_URL: 'postgresql://db/x', REDIS_URL: 'redis://r:6379', API_KEY_SHA256: KEY, ...KEYS };
 
 describe('adapter configuration', () => {
   it('fills the unit’s defaults from libs/agencies', () => {
@@ -13,6 +14,15 @@ describe('adapter configuration', () => {
     expect(() => adapterSettingsFrom({ ...base, AGENCY: 'police', REDIS_URL: 'localhost', PORT: 'x' })).toThrow(
       /AGENCY[\s\S]*PORT[\s\S]*REDIS_URL/,
     );
+  });
+
+  it('stops boot naming a missing or malformed key of field encryption (issue 9)', () => {
+    const { DATA_MASTER_KEY: _omitted, ...withoutMaster } = base;
+    expect(() => adapterSettingsFrom(withoutMaster)).toThrow(/DATA_MASTER_KEY must be a 32-byte key/);
+    expect(() => adapterSettingsFrom({ ...base, DATA_MASTER_KEY: 'short' })).toThrow(/DATA_MASTER_KEY/);
+    expect(() => adapterSettingsFrom({ ...base, PERSON_ID_HMAC_KEY: 'f'.repeat(62) })).toThrow(/PERSON_ID_HMAC_KEY/);
+    const settings = adapterSettingsFrom(base);
+    expect(settings.fieldEncryption.masterKey).toEqual(Buffer.alloc(32, 7));
   });
 
   it('takes an empty variable as not set', () => {

@@ -2,6 +2,7 @@ import { registerAs } from '@nestjs/config';
 import { agencyDefinition, type DeliveryMode } from '#agencies';
 import type { AgencyCode } from '#contracts';
 import { AdapterEnv } from './adapter-env.dto.js';
+import { key32 } from './key-settings.js';
 import type { LogLevel } from './log-level.js';
 import { type QueueSettings, queueSettingsFrom } from './queue-settings.js';
 import { InvalidConfigurationError, validateEnv } from './validate-env.js';
@@ -20,6 +21,8 @@ export interface AdapterSettings extends QueueSettings {
   deliveryTimeoutMs: number;
   workerLockMs: number;
   logLevel: LogLevel;
+  /** field encryption at rest (issue 9 part 2) */
+  fieldEncryption: { masterKey: Buffer; idHashKey: Buffer };
 }
 
 function deliveryOf(raw: AdapterEnv, mode: DeliveryMode): AdapterSettings['delivery'] {
@@ -52,6 +55,7 @@ export function adapterSettingsFrom(env: Record<string, string | undefined>): Ad
     deliveryTimeoutMs: raw.DELIVERY_TIMEOUT_MS,
     workerLockMs: raw.WORKER_LOCK_MS,
     logLevel: raw.LOG_LEVEL,
+    fieldEncryption: { masterKey: key32(raw.DATA_MASTER_KEY), idHashKey: key32(raw.PERSON_ID_HMAC_KEY) },
   });
 }
 

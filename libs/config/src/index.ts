@@ -10,3 +10,4 @@ export * from './console-env.dto.js';
 export * from './log-level.js';
 export * from './bus-process-env.dto.js';
 export * from './queue-settings.js';
+export * from './key-settings.js';

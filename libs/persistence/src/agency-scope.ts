@@ -3,6 +3,7 @@ import type { AgencyCode } from '#contracts';
 import type { Db, TransactionOptions } from './db.js';
 import { AlertRepository } from './alert.repository.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
+import { FieldProtection } from './field-protection.js';
 import { HandoffRepository } from './handoff.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { InboxRepository } from './inbox.repository.js';
@@ -38,11 +39,12 @@ export class UnitStore {
     private readonly prisma: PrismaService,
     db: Db,
     readonly agency: AgencyCode,
+    private readonly protection: FieldProtection,
   ) {
-    this.handoffs = new HandoffRepository(db, agency);
-    this.messages = new MessageRepository(db, agency);
+    this.handoffs = new HandoffRepository(db, agency, protection);
+    this.messages = new MessageRepository(db, agency, protection);
     this.outbox = new OutboxRepository(db, agency);
-    this.inbox = new InboxRepository(db, agency);
+    this.inbox = new InboxRepository(db, agency, protection);
     this.idempotency = new IdempotencyRepository(db, agency);
     this.deadLetters = new DeadLetterRepository(db, agency);
     const roster = new RosterRepository(db);
@@ -52,7 +54,7 @@ export class UnitStore {
 
   /** One unit of work: the repositories handed to `work` write in one transaction. */
   transaction<T>(work: (store: UnitStore) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    return this.prisma.$transaction((tx) => work(new UnitStore(this.prisma, tx, this.agency)), { timeout: options.timeoutMs ?? 10_000 });
+    return this.prisma.$transaction((tx) => work(new UnitStore(this.prisma, tx, this.agency, this.protection)), { timeout: options.timeoutMs ?? 10_000 });
   }
 }
 
@@ -65,12 +67,15 @@ export class UnitStore {
 export class AgencyScope {
   private readonly stores = new Map<AgencyCode, UnitStore>();
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly protection: FieldProtection,
+  ) {}
 
   for(agency: AgencyCode): UnitStore {
     let store = this.stores.get(agency);
     if (!store) {
-      store = new UnitStore(this.prisma, this.prisma, agency);
+      store = new UnitStore(this.prisma, this.prisma, agency, this.protection);
       this.stores.set(agency, store);
     }
     return store;

@@ -9,6 +9,7 @@ import type { Db } from './db.js';
 import { isUuid } from './db.js';
 import { type Handoff, handoffFromDb, type HandoffStep, stepFromDb, toDb } from './db-enums.js';
 import type { Prisma } from './generated/prisma/client.js';
+import type { FieldProtection } from './field-protection.js';
 
 export interface HandoffFilter {
   role?: 'sent' | 'received';
@@ -26,6 +27,7 @@ export class HandoffRepository {
   constructor(
     private readonly db: Db,
     private readonly agency: AgencyCode,
+    private readonly protection: FieldProtection,
   ) {}
 
   /** Locks the handoff row for the rest of the transaction, so two steps cannot race; one read of row and steps. */
@@ -56,8 +58,10 @@ export class HandoffRepository {
   /** New handoffs the unit sends. */
   async saveOpened(opened: readonly OpenedHandoff[]): Promise<void> {
     if (opened.some(({ state }) => state.from !== this.agency)) throw new Error(`${this.agency} can only open handoffs it sends`);
+    // Citizen fields encrypted one by one, bound to the handoff; the ID number kept only as a keyed hash (issue 9 part 2).
+    const sealed = await Promise.all(opened.map(({ state, details }) => this.protection.seal(state.id, details)));
     await this.db.handoff.createMany({
-      data: opened.map(({ state, details, openedAt }) => ({
+      data: opened.map(({ state, details, openedAt }, index) => ({
         id: state.id,
         kind: toDb(state.kind),
         fromAgency: state.from,
@@ -66,7 +70,9 @@ export class HandoffRepository {
         currentStep: toDb(state.currentStep),
         priority: toDb(state.priority),
         requestId: state.requestId,
-        details: details as Prisma.InputJsonValue,
+        details: sealed[index]!.value as Prisma.InputJsonValue,
+        dataKeyId: sealed[index]!.dataKeyId,
+        personIdHash: this.protection.personIdHash(details),
         openedAt,
       })),
     });
@@ -76,15 +82,17 @@ export class HandoffRepository {
   async recordSteps(decision: Decision): Promise<void> {
     if (decision.steps.length === 0) return;
     if (decision.steps.some((step) => step.actor !== this.agency)) throw new Error(`${this.agency} can only record its own steps`);
+    const sealed = await Promise.all(decision.steps.map((step) => this.protection.seal(step.handoffId, step.details)));
     await this.db.handoffStep.createMany({
-      data: decision.steps.map((step) => ({
+      data: decision.steps.map((step, index) => ({
         id: crypto.randomUUID(),
         handoffId: step.handoffId,
         step: toDb(step.step),
         actorAgency: step.actor,
         messageId: step.messageId,
         occurredAt: step.occurredAt,
-        details: step.details as Prisma.InputJsonValue,
+        details: sealed[index]!.value as Prisma.InputJsonValue,
+        dataKeyId: sealed[index]!.dataKeyId,
       })),
     });
     // A handoff is created at `sent`; later steps move it on.
@@ -102,7 +110,9 @@ export class HandoffRepository {
     });
     if (!handoff) throw new HandoffNotFoundError(handoffId);
     this.assertParty(handoff);
-    return { ...handoffFromDb(handoff), steps: handoff.steps.map(stepFromDb) };
+    const details = await this.protection.open(handoff.id, handoff.details);
+    const steps = await Promise.all(handoff.steps.map(async (step) => ({ ...stepFromDb(step), details: await this.protection.open(handoff.id, step.details) })));
+    return { ...handoffFromDb(handoff), details, steps };
   }
 
   async list(filter: HandoffFilter): Promise<Handoff[]> {
@@ -117,7 +127,7 @@ export class HandoffRepository {
       take: filter.limit,
       ...(filter.after ? { cursor: { id: filter.after }, skip: 1 } : {}),
     });
-    return rows.map(handoffFromDb);
+    return Promise.all(rows.map(async (row) => ({ ...handoffFromDb(row), details: await this.protection.open(row.id, row.details) })));
   }
 
   private assertParty(handoff: { id: string; fromAgency: string; toAgency: string }): void {

@@ -17,3 +17,4 @@ export * from './persistence.module.js';
 export { SCRAPE_STATEMENT_TIMEOUT_MS } from './bounded-query.js';
 export type { RosterPeople } from './roster.repository.js';
 export type { StoredResponse } from './idempotency.repository.js';
+export { DataKeyRing, DecryptionError, FieldProtection, type FieldEncryptionKeys, MasterKeyMismatchError } from './field-protection.js';

@@ -4,6 +4,7 @@ import { ObservationQueries } from './observation.queries.js';
 import { OfficeScope } from './office-scope.js';
 import { DATABASE_URL, PrismaService } from './prisma.service.js';
 import { ApiKeyRepository } from './api-key.repository.js';
+import { FIELD_ENCRYPTION_KEYS, type FieldEncryptionKeys, FieldProtection } from './field-protection.js';
 
 /** Provides the two scopes; the Prisma client stays inside (ARCHITECTURE §9). */
 @Module({})
@@ -12,13 +13,24 @@ export class PersistenceModule {
     imports?: ModuleMetadata['imports'];
     inject?: InjectionToken[];
     databaseUrl: (...deps: never[]) => string;
+    /** the keys of field encryption (issue 9 part 2): required where citizen data is read or written (the adapters) */
+    fieldEncryption?: (...deps: never[]) => FieldEncryptionKeys | null;
   }): DynamicModule {
     return {
       module: PersistenceModule,
       global: true,
       imports: options.imports ?? [],
-      providers: [{ provide: DATABASE_URL, inject: options.inject ?? [], useFactory: options.databaseUrl }, PrismaService, AgencyScope, OfficeScope, ObservationQueries, ApiKeyRepository],
-      exports: [AgencyScope, OfficeScope, ObservationQueries, ApiKeyRepository],
+      providers: [
+        { provide: DATABASE_URL, inject: options.inject ?? [], useFactory: options.databaseUrl },
+        { provide: FIELD_ENCRYPTION_KEYS, inject: options.inject ?? [], useFactory: options.fieldEncryption ?? (() => null) },
+        PrismaService,
+        FieldProtection,
+        AgencyScope,
+        OfficeScope,
+        ObservationQueries,
+        ApiKeyRepository,
+      ],
+      exports: [AgencyScope, OfficeScope, ObservationQueries, ApiKeyRepository, FieldProtection],
     };
   }
 }

@@ -4,6 +4,7 @@ import type { AgencyCode } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { OBSERVABILITY_REDIS } from '#observability';
 import { noRedis } from './no-redis.js';
+import { securityEnv } from '../../support/security-env.js';
 import { InProcessQueueDriver, OutboxRelay, QUEUE_DRIVER, DEFAULT_INBOX_RETRY, DEFAULT_ALERT_RETRY } from '#bus';
 import { AdapterModule } from '../../../apps/adapter/src/adapter.module.js';
 import { HandoffOpeningService } from '../../../apps/adapter/src/handoffs/handoff-opening.service.js';
@@ -54,6 +55,7 @@ export async function mediumAdapter(
     DELIVERY_MODE: 'pull',
     OUTBOX_POLL_MS: '3600000',
     LOG_LEVEL: 'warn',
+    ...securityEnv(agency),
     ...options.env,
   });
   const builder = Test.createTestingModule({ imports: [AdapterModule] })
