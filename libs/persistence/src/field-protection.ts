@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   type DataKey,
   DecryptionError,
@@ -93,6 +93,11 @@ export class DataKeyRing {
     return key;
   }
 
+  /** Forgets which key is current: the next write asks the database (as it does every 30 s). */
+  refresh(): void {
+    this.currentKey = undefined;
+  }
+
   /** A new current key; the others are retired (they still decrypt until rotation re-encrypted their rows). */
   async rotate(): Promise<DataKey> {
     const fresh = newDataKey();
@@ -117,7 +122,9 @@ export class DataKeyRing {
  * repositories' callers (API, inbox, webhooks) read what they always read (issue 9 part 2).
  */
 @Injectable()
-export class FieldProtection implements OnModuleInit {
+export class FieldProtection {
+  private loaded?: Promise<void>;
+
   readonly ring: DataKeyRing;
 
   constructor(
@@ -131,8 +138,18 @@ export class FieldProtection implements OnModuleInit {
     return Boolean(this.keys);
   }
 
-  async onModuleInit(): Promise<void> {
-    if (this.keys) await this.ring.load();
+  /**
+   * Loads the data keys; throws MasterKeyMismatchError (naming DATA_MASTER_KEY) when the master key
+   * did not wrap them. The adapter's bootstrap calls it before it listens, so boot stops; every
+   * other use loads on first need.
+   */
+  checkMasterKey(): Promise<void> {
+    this.required();
+    this.loaded ??= this.ring.load().catch((error: unknown) => {
+      this.loaded = undefined;
+      throw error;
+    });
+    return this.loaded;
   }
 
   private required(): FieldEncryptionKeys {
@@ -141,17 +158,17 @@ export class FieldProtection implements OnModuleInit {
   }
 
   /** The record with its citizen fields encrypted, and the key they were encrypted under. */
-  async seal(handoffId: string, record: object): Promise<{ value: JsonRecord; dataKeyId: string }> {
-    this.required();
-    const key = await this.ring.current();
-    return { value: sealCitizenFields(key, handoffId, record as JsonRecord), dataKeyId: key.id };
+  async seal(handoffId: string, record: object, key?: DataKey): Promise<{ value: JsonRecord; dataKeyId: string }> {
+    await this.checkMasterKey();
+    const under = key ?? (await this.ring.current());
+    return { value: sealCitizenFields(under, handoffId, record as JsonRecord), dataKeyId: under.id };
   }
 
   /** The record as it was written; a ciphertext that does not decrypt (moved, altered) throws DecryptionError. */
   async open<T>(handoffId: string, record: T): Promise<T> {
     const ids = keyIdsIn(record);
     if (ids.size === 0) return record;
-    this.required();
+    await this.checkMasterKey();
     await this.ring.ensure(ids);
     return openCitizenFields(this.ring, handoffId, record as JsonRecord) as T;
   }

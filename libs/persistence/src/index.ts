@@ -18,3 +18,4 @@ export { SCRAPE_STATEMENT_TIMEOUT_MS } from './bounded-query.js';
 export type { RosterPeople } from './roster.repository.js';
 export type { StoredResponse } from './idempotency.repository.js';
 export { DataKeyRing, DecryptionError, FieldProtection, type FieldEncryptionKeys, MasterKeyMismatchError } from './field-protection.js';
+export { connectDataKeyRotation, DataKeyRotation, type RotationProgress } from './data-key-rotation.js';
