@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
-import { IsKey32 } from './key-settings.js';
+import { IsKey32, IsSigningPrivateKey, IsSigningRegistry } from './key-settings.js';
 import { AGENCY_CODES, type AgencyCode } from '#contracts';
 import { BusProcessEnv, toInt, toList } from './bus-process-env.dto.js';
 
@@ -100,4 +100,15 @@ export class AdapterEnv extends BusProcessEnv {
   /** Key of the HMAC-SHA-256 kept of each resident ID number (lookup, de-duplication). 32 bytes, base64 or hex; the same in every adapter. */
   @IsKey32()
   PERSON_ID_HMAC_KEY!: string;
+
+  /** This unit's Ed25519 private key (base64 of PKCS#8 DER): signs every message it writes (issue 9 part 4). */
+  @IsSigningPrivateKey()
+  SIGNING_PRIVATE_KEY!: string;
+
+  /**
+   * The unit registry's public keys, every unit's (JSON `{"<unit>": [{"key": "<base64>", "notAfter"?: "<ISO>"}]}`):
+   * a received message is verified against its sender's; a previous key carries the end of its overlap.
+   */
+  @IsSigningRegistry()
+  UNIT_PUBLIC_KEYS!: string;
 }

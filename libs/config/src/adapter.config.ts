@@ -3,6 +3,8 @@ import { agencyDefinition, type DeliveryMode } from '#agencies';
 import type { AgencyCode } from '#contracts';
 import { AdapterEnv } from './adapter-env.dto.js';
 import { key32 } from './key-settings.js';
+import { messageSigner, type MessageSigner, parseSigningRegistry, type SigningKeyRegistry, signingKeyId } from '#security';
+import { AGENCY_CODES } from '#contracts';
 import type { LogLevel } from './log-level.js';
 import { type QueueSettings, queueSettingsFrom } from './queue-settings.js';
 import { InvalidConfigurationError, validateEnv } from './validate-env.js';
@@ -23,6 +25,20 @@ export interface AdapterSettings extends QueueSettings {
   logLevel: LogLevel;
   /** field encryption at rest (issue 9 part 2) */
   fieldEncryption: { masterKey: Buffer; idHashKey: Buffer };
+  /** signed messages (issue 9 part 4): this unit's key, and every unit's public keys */
+  signing: { signer: MessageSigner; registry: SigningKeyRegistry };
+}
+
+function signingOf(raw: AdapterEnv): AdapterSettings['signing'] {
+  const signer = messageSigner(raw.AGENCY, raw.SIGNING_PRIVATE_KEY);
+  const registry = parseSigningRegistry(raw.UNIT_PUBLIC_KEYS, AGENCY_CODES);
+  const own = registry.get(raw.AGENCY)?.find((key) => key.keyId === signingKeyId(key.key) && key.keyId === signer.keyId);
+  if (!own || (own.notAfter && own.notAfter.getTime() <= Date.now())) {
+    throw new InvalidConfigurationError(
+      `invalid configuration:\n  SIGNING_PRIVATE_KEY, UNIT_PUBLIC_KEYS: ${raw.AGENCY}'s key ${signer.keyId} is not a valid key of ${raw.AGENCY} in the registry`,
+    );
+  }
+  return { signer, registry };
 }
 
 function deliveryOf(raw: AdapterEnv, mode: DeliveryMode): AdapterSettings['delivery'] {
@@ -56,6 +72,7 @@ export function adapterSettingsFrom(env: Record<string, string | undefined>): Ad
     workerLockMs: raw.WORKER_LOCK_MS,
     logLevel: raw.LOG_LEVEL,
     fieldEncryption: { masterKey: key32(raw.DATA_MASTER_KEY), idHashKey: key32(raw.PERSON_ID_HMAC_KEY) },
+    signing: signingOf(raw),
   });
 }
 
