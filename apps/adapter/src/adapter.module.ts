@@ -12,6 +12,7 @@ import { InboxController } from './api/inbox.controller.js';
 import { UnitRosterController } from './api/roster.controller.js';
 import { AdapterConsumers } from './consumer/adapter-consumers.service.js';
 import { InboxConsumerService } from './consumer/inbox-consumer.service.js';
+import { MessageAuthenticity } from './consumer/message-authenticity.service.js';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service.js';
 import { HandoffOpeningService } from './handoffs/handoff-opening.service.js';
 import { IdempotentWriteService } from './handoffs/idempotent-write.service.js';
@@ -39,6 +40,7 @@ export const adapterQueueDriver = {
       inject: [adapterConfig.KEY],
       databaseUrl: (settings: AdapterSettings) => settings.databaseUrl,
       fieldEncryption: (settings: AdapterSettings) => settings.fieldEncryption,
+      messageSigner: (settings: AdapterSettings) => settings.signing.signer,
     }),
     ObservabilityModule.forRoot({
       inject: [adapterConfig.KEY],
@@ -75,6 +77,7 @@ export const adapterQueueDriver = {
     LifecycleService,
     IdempotentWriteService,
     InboxConsumerService,
+    MessageAuthenticity,
     WebhookDeliveryService,
     AdapterConsumers,
   ],

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { MessageSigner } from '#security';
 import type { AgencyCode } from '#contracts';
 import type { Db, TransactionOptions } from './db.js';
 import { AlertRepository } from './alert.repository.js';
@@ -11,6 +12,9 @@ import { MessageRepository } from './message.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { PrismaService } from './prisma.service.js';
 import { RosterRepository } from './roster.repository.js';
+
+/** The process's unit key that signs every message it writes (issue 9 part 4); the adapters provide it. */
+export const MESSAGE_SIGNER = Symbol('MESSAGE_SIGNER');
 
 /** The office's part a unit may write: the notice of its own roster change (第二十二条). */
 export class OfficeNoticeRepository {
@@ -40,9 +44,10 @@ export class UnitStore {
     db: Db,
     readonly agency: AgencyCode,
     private readonly protection: FieldProtection,
+    private readonly signer: MessageSigner | null = null,
   ) {
     this.handoffs = new HandoffRepository(db, agency, protection);
-    this.messages = new MessageRepository(db, agency, protection);
+    this.messages = new MessageRepository(db, agency, protection, signer?.agency === agency ? signer : null);
     this.outbox = new OutboxRepository(db, agency);
     this.inbox = new InboxRepository(db, agency, protection);
     this.idempotency = new IdempotencyRepository(db, agency);
@@ -54,7 +59,7 @@ export class UnitStore {
 
   /** One unit of work: the repositories handed to `work` write in one transaction. */
   transaction<T>(work: (store: UnitStore) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    return this.prisma.$transaction((tx) => work(new UnitStore(this.prisma, tx, this.agency, this.protection)), { timeout: options.timeoutMs ?? 10_000 });
+    return this.prisma.$transaction((tx) => work(new UnitStore(this.prisma, tx, this.agency, this.protection, this.signer)), { timeout: options.timeoutMs ?? 10_000 });
   }
 }
 
@@ -70,12 +75,13 @@ export class AgencyScope {
   constructor(
     private readonly prisma: PrismaService,
     private readonly protection: FieldProtection,
+    @Optional() @Inject(MESSAGE_SIGNER) private readonly signer: MessageSigner | null = null,
   ) {}
 
   for(agency: AgencyCode): UnitStore {
     let store = this.stores.get(agency);
     if (!store) {
-      store = new UnitStore(this.prisma, this.prisma, agency, this.protection);
+      store = new UnitStore(this.prisma, this.prisma, agency, this.protection, this.signer);
       this.stores.set(agency, store);
     }
     return store;

@@ -3,6 +3,7 @@ import type { Db } from './db.js';
 import { fromDb, toDb } from './db-enums.js';
 import type { Message, Prisma } from './generated/prisma/client.js';
 import type { FieldProtection } from './field-protection.js';
+import { type MessageSigner, signEnvelope } from '#security';
 
 /** A unit's messages: written with their outbox rows, in the scope's transaction, or not at all. */
 export class MessageRepository {
@@ -10,6 +11,7 @@ export class MessageRepository {
     private readonly db: Db,
     private readonly agency: AgencyCode,
     private readonly protection: FieldProtection,
+    private readonly signer: MessageSigner | null = null,
   ) {}
 
   /** The messages a transition caused, and one outbox row each, in two statements. */
@@ -34,11 +36,22 @@ export class MessageRepository {
         priority: toDb(envelope.priority),
         payload: sealed[index]!.value as unknown as Prisma.InputJsonValue,
         dataKeyId: sealed[index]!.dataKeyId,
+        // The sender signs the envelope as written, its plain payload hashed (issue 9 part 4).
+        signature: this.signer ? signEnvelope(this.signer, envelope) : null,
       })),
     });
     await this.db.outboxEntry.createMany({
       data: envelopes.map((envelope) => ({ messageId: envelope.id, fromAgency: this.agency, queue: queueOf(envelope) })),
     });
+  }
+
+  /**
+   * A message addressed to this unit with its sender's signature, for the receiver to verify
+   * before it records anything; the payload decrypted (a ciphertext that does not decrypt throws).
+   */
+  async findReceived(messageId: string): Promise<{ envelope: AnyEnvelope; signature: string | null } | null> {
+    const row = await this.db.message.findFirst({ where: { id: messageId, toAgency: this.agency } });
+    return row ? { envelope: await openEnvelope(this.protection, row), signature: row.signature } : null;
   }
 
   /** A message the unit sent or received, or null. */

@@ -1,5 +1,6 @@
 import { type DynamicModule, type InjectionToken, Module, type ModuleMetadata } from '@nestjs/common';
-import { AgencyScope } from './agency-scope.js';
+import { AgencyScope, MESSAGE_SIGNER } from './agency-scope.js';
+import type { MessageSigner } from '#security';
 import { ObservationQueries } from './observation.queries.js';
 import { OfficeScope } from './office-scope.js';
 import { DATABASE_URL, PrismaService } from './prisma.service.js';
@@ -15,6 +16,8 @@ export class PersistenceModule {
     databaseUrl: (...deps: never[]) => string;
     /** the keys of field encryption (issue 9 part 2): required where citizen data is read or written (the adapters) */
     fieldEncryption?: (...deps: never[]) => FieldEncryptionKeys | null;
+    /** the unit key that signs the messages the process writes (issue 9 part 4) */
+    messageSigner?: (...deps: never[]) => MessageSigner | null;
   }): DynamicModule {
     return {
       module: PersistenceModule,
@@ -23,6 +26,7 @@ export class PersistenceModule {
       providers: [
         { provide: DATABASE_URL, inject: options.inject ?? [], useFactory: options.databaseUrl },
         { provide: FIELD_ENCRYPTION_KEYS, inject: options.inject ?? [], useFactory: options.fieldEncryption ?? (() => null) },
+        { provide: MESSAGE_SIGNER, inject: options.inject ?? [], useFactory: options.messageSigner ?? (() => null) },
         PrismaService,
         FieldProtection,
         AgencyScope,
