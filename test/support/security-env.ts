@@ -1,5 +1,5 @@
 import { AGENCY_CODES, type AgencyCode } from '#contracts';
-import { newSigningKeyPair } from '#security';
+import { messageSigner, newSigningKeyPair, type SignableEnvelope, signEnvelope } from '#security';
 
 /**
  * The key settings every adapter needs at boot (issue 9): the same field-encryption keys for the
@@ -23,4 +23,9 @@ export function securityEnv(agency: AgencyCode): Record<string, string> {
     SIGNING_PRIVATE_KEY: TEST_SIGNING_KEYS[agency].privateKey,
     UNIT_PUBLIC_KEYS: testPublicKeys(),
   };
+}
+
+/** A signature as the unit's adapter makes it, for tests that write a message row themselves (the receiver verifies it first). */
+export function signedBy(agency: AgencyCode, envelope: SignableEnvelope): string {
+  return signEnvelope(messageSigner(agency, TEST_SIGNING_KEYS[agency].privateKey), envelope);
 }
