@@ -3,6 +3,7 @@ import type { MessageSigner } from '#security';
 import type { AgencyCode } from '#contracts';
 import type { Db, TransactionOptions } from './db.js';
 import { AlertRepository } from './alert.repository.js';
+import { AuditRepository } from './audit.repository.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
 import { FieldProtection } from './field-protection.js';
 import { HandoffRepository } from './handoff.repository.js';
@@ -38,6 +39,8 @@ export class UnitStore {
   readonly deadLetters: DeadLetterRepository;
   readonly roster: { find(): ReturnType<RosterRepository['find']>; save(people: Parameters<RosterRepository['save']>[1]): ReturnType<RosterRepository['save']> };
   readonly officeNotices: OfficeNoticeRepository;
+  /** the unit's chain of the evidence log (issue 9 part 5) */
+  readonly audit: AuditRepository;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -46,7 +49,8 @@ export class UnitStore {
     private readonly protection: FieldProtection,
     private readonly signer: MessageSigner | null = null,
   ) {
-    this.handoffs = new HandoffRepository(db, agency, protection);
+    this.audit = new AuditRepository(prisma, db, agency, signer?.agency === agency ? signer : null);
+    this.handoffs = new HandoffRepository(db, agency, protection, this.audit);
     this.messages = new MessageRepository(db, agency, protection, signer?.agency === agency ? signer : null);
     this.outbox = new OutboxRepository(db, agency);
     this.inbox = new InboxRepository(db, agency, protection);

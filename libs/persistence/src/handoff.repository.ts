@@ -10,6 +10,7 @@ import { isUuid } from './db.js';
 import { type Handoff, handoffFromDb, type HandoffStep, stepFromDb, toDb } from './db-enums.js';
 import type { Prisma } from './generated/prisma/client.js';
 import type { FieldProtection } from './field-protection.js';
+import type { AuditRepository } from './audit.repository.js';
 
 export interface HandoffFilter {
   role?: 'sent' | 'received';
@@ -28,6 +29,7 @@ export class HandoffRepository {
     private readonly db: Db,
     private readonly agency: AgencyCode,
     private readonly protection: FieldProtection,
+    private readonly audit: AuditRepository,
   ) {}
 
   /** Locks the handoff row for the rest of the transaction, so two steps cannot race; one read of row and steps. */
@@ -76,6 +78,10 @@ export class HandoffRepository {
         openedAt,
       })),
     });
+    // The evidence log (issue 9 part 5), in the same transaction.
+    await this.audit.append(
+      opened.map(({ state }) => ({ actor: `${this.agency} (its system, through the API)`, agency: this.agency, handoffId: state.id, action: 'handoff.opened', reason: `${state.kind} to ${state.to}` })),
+    );
   }
 
   /** The steps a transition decided, and each handoff's latest step. */
@@ -95,6 +101,9 @@ export class HandoffRepository {
         dataKeyId: sealed[index]!.dataKeyId,
       })),
     });
+    await this.audit.append(
+      decision.steps.map((step) => ({ actor: this.agency, agency: this.agency, handoffId: step.handoffId, action: `step.${step.step}`, reason: `message ${step.messageId}` })),
+    );
     // A handoff is created at `sent`; later steps move it on.
     const latest = new Map(decision.steps.filter((step) => step.step !== 'sent').map((step) => [step.handoffId, step.step]));
     for (const [id, step] of latest) {

@@ -19,3 +19,5 @@ export type { RosterPeople } from './roster.repository.js';
 export type { StoredResponse } from './idempotency.repository.js';
 export { DataKeyRing, DecryptionError, FieldProtection, type FieldEncryptionKeys, MasterKeyMismatchError } from './field-protection.js';
 export { connectDataKeyRotation, DataKeyRotation, type RotationProgress } from './data-key-rotation.js';
+export { AUDIT_CHECKPOINT_EVERY, AuditLogReader, AuditRepository } from './audit.repository.js';
+export { verifyEvidence, type EvidenceReport } from './evidence-verifier.js';

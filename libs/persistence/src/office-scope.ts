@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Db, TransactionOptions } from './db.js';
 import { AlertRepository } from './alert.repository.js';
+import { AuditLogReader } from './audit.repository.js';
 import { CalendarYearRepository } from './calendar-year.repository.js';
 import { ConsoleUserRepository } from './console-user.repository.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
@@ -21,6 +22,8 @@ export class OfficeStore {
   readonly handoffs: OfficeHandoffRepository;
   /** the scheduler's own consumers' permanent failures */
   readonly deadLetters: DeadLetterRepository;
+  /** the evidence log, read-only (issue 9 part 5) */
+  readonly evidence: AuditLogReader;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -34,6 +37,7 @@ export class OfficeStore {
     this.board = new HandoffBoardRepository(db);
     this.handoffs = new OfficeHandoffRepository(db);
     this.deadLetters = new DeadLetterRepository(db, 'scheduler');
+    this.evidence = new AuditLogReader(db);
   }
 
   transaction<T>(work: (store: OfficeStore) => Promise<T>, options: TransactionOptions = {}): Promise<T> {

@@ -3,3 +3,4 @@ export * from './field-cipher.js';
 export * from './keyed-hash.js';
 export * from './citizen-fields.js';
 export * from './message-signature.js';
+export * from './evidence-chain.js';

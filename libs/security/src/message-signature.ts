@@ -156,3 +156,16 @@ export function verifyEnvelope(registry: SigningKeyRegistry, envelope: SignableE
   const valid = verify(null, canonicalEnvelope(envelope), key.key, Buffer.from(value, 'base64url'));
   return valid ? { ok: true, keyId } : { ok: false, reason: `signature of ${envelope.from}'s key ${keyId} does not match the message (altered)` };
 }
+
+/** Signs other bytes with a unit's key (the evidence log's checkpoints): `ed25519.<keyId>.<sig>`. */
+export function signBytes(signer: MessageSigner, bytes: Buffer): string {
+  return `ed25519.${signer.keyId}.${sign(null, bytes, signer.privateKey).toString('base64url')}`;
+}
+
+/** Whether `signature` over `bytes` is by any registered key of `agency` (a key's overlap end does not matter: what it signed before stays signed). */
+export function verifyBytes(registry: SigningKeyRegistry, agency: string, bytes: Buffer, signature: string): boolean {
+  const match = /^ed25519\.([0-9a-f]{16})\.([A-Za-z0-9_-]+)$/.exec(signature);
+  if (!match) return false;
+  const key = (registry.get(agency) ?? []).find((candidate) => candidate.keyId === match[1]);
+  return Boolean(key && verify(null, bytes, key.key, Buffer.from(match[2]!, 'base64url')));
+}

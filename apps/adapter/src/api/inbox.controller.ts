@@ -1,4 +1,6 @@
-import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { readerOf } from './evidence.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { agencyDefinition } from '#agencies';
 import { CLOCK, type Clock } from '#config';
@@ -26,8 +28,13 @@ export class InboxController {
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })
   @ApiOkResponse({ type: InboxPage })
   @ApiProblems(400, 401)
-  async list(@Query() query: InboxQuery) {
+  async list(@Query() query: InboxQuery, @Req() req: Request) {
     const entries = await this.agency.store.inbox.listUnacknowledged(query.limit ?? 50);
+    // Each message handed out is a read of a person's data (issue 9 part 5).
+    const reader = readerOf(this.agency.code, req);
+    await this.agency.store.audit.append(
+      entries.map(({ envelope }) => ({ ...reader, agency: this.agency.code, handoffId: envelope.handoffId, action: 'person-data.read', reason: `${reader.reason} (message ${envelope.id})` })),
+    );
     const mapper = agencyDefinition(this.agency.code).mapper;
     return {
       items: entries.map(({ entry, envelope }) => ({

@@ -55,6 +55,7 @@ export class MessageAuthenticity {
       summary: `【消息被拒】${unitName(agency)}拒收消息 ${job.messageId}（称来自${unitName(job.from)}，handoff ${job.handoffId}）：${reason}`,
     };
     await this.agency.store.officeNotices.notify(alert);
+    await this.agency.store.audit.append([{ actor: `${agency} adapter`, agency, handoffId: job.handoffId, action: 'message.refused', reason: `message ${job.messageId} from ${job.from}: ${reason}` }]);
     this.logger.warn({ msg: `refused message=${job.messageId} handoff=${job.handoffId} from=${job.from} at ${agency}: ${reason}`, messageId: job.messageId, handoffId: job.handoffId });
     throw new PermanentMessageError(`message ${job.messageId} refused: ${reason}`);
   }
