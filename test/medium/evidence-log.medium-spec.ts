@@ -40,7 +40,7 @@ describe('evidence log (medium: real PostgreSQL)', () => {
       procuratorate.opening.open(store, 'judicial-referral', request),
     );
     await settle(driver, [procuratorate, civilAffairs]);
-    return (opened.body.handoffs as { id: string }[])[0]!.id;
+    return (opened.body.handoffs as { id: string }[])[0].id;
   }
 
   /** As the tables' owner with the append-only trigger off: what an intruder with the database's keys could do. */
@@ -65,7 +65,7 @@ describe('evidence log (medium: real PostgreSQL)', () => {
     expect(evidence.map((r) => `${r.chain}:${r.action}`)).toEqual(
       expect.arrayContaining(['procuratorate:handoff.opened', 'procuratorate:step.sent', 'civil-affairs:step.received', 'civil-affairs:person-data.read']),
     );
-    const read = evidence.find((r) => r.action === 'person-data.read')!;
+    const read = evidence.find((r) => r.action === 'person-data.read');
     expect(read).toMatchObject({ agency: 'civil-affairs', actor: 'civil-affairs system (API key 1234abcd)', reason: 'GET /handoffs/:id — 核实救助申请' });
     // No citizen in the log.
     const text = JSON.stringify(await db.query(`SELECT * FROM "AuditRecord"`));
@@ -83,10 +83,10 @@ describe('evidence log (medium: real PostgreSQL)', () => {
   });
 
   it('signs a checkpoint every AUDIT_CHECKPOINT_EVERY records', async () => {
-    while (((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditRecord" WHERE chain = 'procuratorate'`))[0]!.n) < AUDIT_CHECKPOINT_EVERY) await refer();
+    while (((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditRecord" WHERE chain = 'procuratorate'`))[0].n) < AUDIT_CHECKPOINT_EVERY) await refer();
     const checkpoints = await db.query<{ seq: number; signature: string }>(`SELECT seq, signature FROM "AuditCheckpoint" WHERE chain = 'procuratorate'`);
     expect(checkpoints.length).toBeGreaterThanOrEqual(1);
-    expect(checkpoints[0]!.signature).toMatch(/^ed25519\./);
+    expect(checkpoints[0].signature).toMatch(/^ed25519\./);
     expect((await verifyEvidence(db.url, registry)).problem).toBeNull();
   });
 

@@ -33,7 +33,7 @@ describe('signed messages (medium: real PostgreSQL, in-process queues)', () => {
     const opened = await procuratorate.writes.run({ method: 'POST', path: '/handoffs/judicial-referrals', body: request }, (store) =>
       procuratorate.opening.open(store, 'judicial-referral', request),
     );
-    return (opened.body.handoffs as { id: string; messageId: string }[])[0]!;
+    return (opened.body.handoffs as { id: string; messageId: string }[])[0];
   }
 
   const inboxRows = (messageId: string) => db.query(`SELECT 1 FROM "InboxEntry" WHERE "messageId" = $1`, [messageId]);
@@ -43,7 +43,7 @@ describe('signed messages (medium: real PostgreSQL, in-process queues)', () => {
   it('stores every message with its sender’s signature, and delivers a genuine one', async () => {
     const { id, messageId } = await open();
     const [row] = await db.query<{ signature: string }>(`SELECT signature FROM "Message" WHERE id = $1`, [messageId]);
-    expect(row!.signature).toMatch(/^ed25519\.[0-9a-f]{16}\./);
+    expect(row.signature).toMatch(/^ed25519\.[0-9a-f]{16}\./);
     await settle(driver, [procuratorate, civilAffairs]);
     expect((await civilAffairs.agency.store.handoffs.findVisible(id)).currentStep).toBe('received');
     expect(driver.deadLetters).toEqual([]);
@@ -106,7 +106,7 @@ describe('signed messages (medium: real PostgreSQL, in-process queues)', () => {
     await db.query(
       `INSERT INTO "Message" (id, type, "schemaVersion", "fromAgency", "toAgency", "handoffId", "caseRef", "correlationId", "occurredAt", priority, payload, signature)
        SELECT $1, type, "schemaVersion", 'procuratorate', 'civil-affairs', "handoffId", "caseRef", "correlationId", "occurredAt", priority, payload, $2 FROM "Message" WHERE "handoffId" = $3 AND type = $4`,
-      [forgedId, receipt!.signature, id, MessageType.JudicialReferral],
+      [forgedId, receipt.signature, id, MessageType.JudicialReferral],
     );
     await driver.publish({
       queue: inboxQueueName('civil-affairs'),

@@ -50,19 +50,19 @@ export class AuditRepository {
     }
     await this.db.auditRecord.createMany({ data: rows.map((row) => ({ ...row, at: new Date(row.at) })) });
     const crossed = Math.floor(seq / AUDIT_CHECKPOINT_EVERY) > Math.floor((head?.seq ?? 0) / AUDIT_CHECKPOINT_EVERY);
-    if (crossed && this.signer) await this.writeCheckpoint({ chain: this.chain, seq, hash: prevHash, at: iso });
+    if (crossed) await this.writeCheckpoint({ chain: this.chain, seq, hash: prevHash, at: iso });
   }
 
   /** Signs the chain's head now (also done every AUDIT_CHECKPOINT_EVERY records). */
   async checkpoint(): Promise<StoredCheckpoint | null> {
-    if (!this.signer) return null;
     const head = await this.db.auditRecord.findFirst({ where: { chain: this.chain }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
     if (!head) return null;
     return this.writeCheckpoint({ chain: this.chain, seq: head.seq, hash: head.hash, at: new Date().toISOString() });
   }
 
-  private async writeCheckpoint(checkpoint: Omit<StoredCheckpoint, 'signature'>): Promise<StoredCheckpoint> {
-    const signed = { ...checkpoint, signature: signBytes(this.signer!, checkpointPayload(checkpoint)) };
+  private async writeCheckpoint(checkpoint: Omit<StoredCheckpoint, 'signature'>): Promise<StoredCheckpoint | null> {
+    if (!this.signer) return null;
+    const signed = { ...checkpoint, signature: signBytes(this.signer, checkpointPayload(checkpoint)) };
     await this.db.auditCheckpoint.createMany({ data: [{ ...signed, at: new Date(signed.at) }], skipDuplicates: true });
     return signed;
   }

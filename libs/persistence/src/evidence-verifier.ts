@@ -21,7 +21,7 @@ export async function verifyEvidence(databaseUrl: string, registry: SigningKeyRe
     const report: EvidenceReport = { chains: [], problem: null };
     for (const chain of [...chains].sort()) {
       const records: StoredAuditRecord[] = [];
-      for (let page = await reader.page(chain, 0, 5000); page.length > 0; page = await reader.page(chain, page.at(-1)!.seq, 5000)) records.push(...page);
+      for (let page = await reader.page(chain, 0, 5000); page.length > 0; page = await reader.page(chain, records.at(-1)?.seq ?? 0, 5000)) records.push(...page);
       const checkpoints = await reader.checkpoints(chain);
       const problem = verifyChain(chain, records, checkpoints, (checkpoint) =>
         registry ? verifyBytes(registry, chain, checkpointPayload(checkpoint), checkpoint.signature) : true,

@@ -88,7 +88,9 @@ export class DataKeyRing {
       });
     }
     await this.ensure([row.id]);
-    const key = { id: row.id, key: this.keys.get(row.id)! };
+    const bytes = this.keys.get(row.id);
+    if (!bytes) throw new Error(`data key ${row.id} is not loaded`);
+    const key = { id: row.id, key: bytes };
     this.currentKey = { key, at: now };
     return key;
   }

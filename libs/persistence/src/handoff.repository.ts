@@ -72,8 +72,8 @@ export class HandoffRepository {
         currentStep: toDb(state.currentStep),
         priority: toDb(state.priority),
         requestId: state.requestId,
-        details: sealed[index]!.value as Prisma.InputJsonValue,
-        dataKeyId: sealed[index]!.dataKeyId,
+        details: sealed[index].value as Prisma.InputJsonValue,
+        dataKeyId: sealed[index].dataKeyId,
         personIdHash: this.protection.personIdHash(details),
         openedAt,
       })),
@@ -97,8 +97,8 @@ export class HandoffRepository {
         actorAgency: step.actor,
         messageId: step.messageId,
         occurredAt: step.occurredAt,
-        details: sealed[index]!.value as Prisma.InputJsonValue,
-        dataKeyId: sealed[index]!.dataKeyId,
+        details: sealed[index].value as Prisma.InputJsonValue,
+        dataKeyId: sealed[index].dataKeyId,
       })),
     });
     await this.audit.append(

@@ -34,8 +34,8 @@ export class MessageRepository {
         causationId: envelope.causationId,
         occurredAt: new Date(envelope.occurredAt),
         priority: toDb(envelope.priority),
-        payload: sealed[index]!.value as unknown as Prisma.InputJsonValue,
-        dataKeyId: sealed[index]!.dataKeyId,
+        payload: sealed[index].value as unknown as Prisma.InputJsonValue,
+        dataKeyId: sealed[index].dataKeyId,
         // The sender signs the envelope as written, its plain payload hashed (issue 9 part 4).
         signature: this.signer ? signEnvelope(this.signer, envelope) : null,
       })),

@@ -22,10 +22,10 @@ describe('evidence chain (issue 9 part 5)', () => {
 
   it('finds a changed record, whether or not its hash was recomputed', () => {
     const edited = chainOf(6);
-    edited[2] = { ...edited[2]!, reason: 'rewritten' };
+    edited[2] = { ...edited[2], reason: 'rewritten' };
     expect(verifyChain('procuratorate', edited)).toMatchObject({ seq: 3, kind: 'changed' });
     const recomputed = chainOf(6);
-    recomputed[2] = rehash({ ...recomputed[2]!, reason: 'rewritten' });
+    recomputed[2] = rehash({ ...recomputed[2], reason: 'rewritten' });
     expect(verifyChain('procuratorate', recomputed)).toMatchObject({ seq: 3, kind: 'changed' });
   });
 
@@ -38,7 +38,7 @@ describe('evidence chain (issue 9 part 5)', () => {
 
   it('finds an inserted record', () => {
     const records = chainOf(5);
-    const forged = rehash({ ...records[2]!, action: 'handoff.opened', reason: 'forged', prevHash: 'f'.repeat(64) });
+    const forged = rehash({ ...records[2], action: 'handoff.opened', reason: 'forged', prevHash: 'f'.repeat(64) });
     // #3 replaced by a forged one, the real ones after it shifted up
     const inserted = [...records.slice(0, 2), { ...forged, seq: 3 }, ...records.slice(2).map((r) => ({ ...r, seq: r.seq + 1 }))];
     expect(verifyChain('procuratorate', inserted)).toMatchObject({ seq: 3, kind: 'inserted' });
@@ -49,12 +49,12 @@ describe('evidence chain (issue 9 part 5)', () => {
     const signer = messageSigner('procuratorate', pair.privateKey);
     const registry = parseSigningRegistry(JSON.stringify({ procuratorate: [{ key: pair.publicKey }] }), ['procuratorate']);
     const records = chainOf(6);
-    const head = { chain: 'procuratorate', seq: 6, hash: records[5]!.hash, at: records[5]!.at };
+    const head = { chain: 'procuratorate', seq: 6, hash: records[5].hash, at: records[5].at };
     const checkpoint: StoredCheckpoint = { ...head, signature: signBytes(signer, checkpointPayload(head)) };
     const check = (cp: StoredCheckpoint) => verifyBytes(registry, 'procuratorate', checkpointPayload(cp), cp.signature);
     expect(verifyChain('procuratorate', records, [checkpoint], check)).toBeNull();
     expect(verifyChain('procuratorate', records.slice(0, 4), [checkpoint], check)).toMatchObject({ seq: 5, kind: 'removed' });
-    const forged = { ...checkpoint, seq: 4, hash: records[3]!.hash };
+    const forged = { ...checkpoint, seq: 4, hash: records[3].hash };
     expect(verifyChain('procuratorate', records, [forged], check)).toMatchObject({ seq: 4, kind: 'checkpoint' });
   });
 });

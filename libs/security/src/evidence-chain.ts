@@ -73,7 +73,7 @@ export function verifyChain(
   let expected = 1;
   let prevHash = GENESIS_HASH;
   for (let i = 0; i < records.length; i++) {
-    const record = records[i]!;
+    const record = records[i];
     if (record.seq > expected) {
       problems.push({ chain, seq: expected, kind: 'removed', message: `record ${chain}#${expected}${record.seq - expected > 1 ? `–${record.seq - 1}` : ''} removed (the chain goes from #${expected - 1} to #${record.seq})` });
       break;

@@ -130,7 +130,7 @@ export function parseSigningRegistry(json: string, units: readonly string[]): Si
         } catch {
           throw new Error(`${unit}[${index}].key must be a base64 Ed25519 public key (32 bytes)`);
         }
-        const end = notAfter === undefined || notAfter === null ? null : new Date(String(notAfter));
+        const end = notAfter === undefined || notAfter === null ? null : new Date(typeof notAfter === 'string' ? notAfter : Number.NaN);
         if (end && Number.isNaN(end.getTime())) throw new Error(`${unit}[${index}].notAfter must be an ISO time`);
         return { keyId: signingKeyId(publicKey), key: publicKey, notAfter: end };
       }),
@@ -167,5 +167,5 @@ export function verifyBytes(registry: SigningKeyRegistry, agency: string, bytes:
   const match = /^ed25519\.([0-9a-f]{16})\.([A-Za-z0-9_-]+)$/.exec(signature);
   if (!match) return false;
   const key = (registry.get(agency) ?? []).find((candidate) => candidate.keyId === match[1]);
-  return Boolean(key && verify(null, bytes, key.key, Buffer.from(match[2]!, 'base64url')));
+  return Boolean(key && verify(null, bytes, key.key, Buffer.from(match[2], 'base64url')));
 }

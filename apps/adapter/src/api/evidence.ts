@@ -4,6 +4,8 @@ import type { Request } from 'express';
 export function readerOf(agency: string, req: Request): { actor: string; reason: string } {
   const key = (req as Request & { apiKeyRef?: string }).apiKeyRef ?? 'unknown key';
   const given = req.get('x-access-reason');
-  const why = given ? ` — ${given.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200)}` : '';
-  return { actor: `${agency} system (${key})`, reason: `${req.method} ${req.baseUrl}${req.route?.path ?? req.path}${why}` };
+  // Printable characters only, and short: the reason is the caller's text.
+  const why = given ? ` — ${[...given].map((c) => (c < ' ' || c === '\u007f' ? ' ' : c)).join('').slice(0, 200)}` : '';
+  const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
+  return { actor: `${agency} system (${key})`, reason: `${req.method} ${req.baseUrl}${route}${why}` };
 }
