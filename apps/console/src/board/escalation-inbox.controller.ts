@@ -29,7 +29,7 @@ export class EscalationInboxController {
   @Get()
   @Roles('office', 'operator')
   async inbox(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const open = await this.office.alerts.list({ kinds: ['escalation', 'calendar-missing', 'roster-changed'], open: true, limit: 500 });
+    const open = await this.office.alerts.list({ kinds: ['escalation', 'calendar-missing', 'roster-changed', 'message-refused'], open: true, limit: 500 });
     const byLevel = LEVEL_ORDER.map((level) => ({ level, alerts: open.filter((alert) => alert.level === level) })).filter((g) => g.alerts.length > 0);
     const canAct = signedInUser(req).role === 'office';
     const body = byLevel.length === 0

@@ -21,14 +21,14 @@ export class EscalationsController {
 
   @Get()
   @ApiOperation({ summary: 'Escalations and notices, newest first; open (unacknowledged) by default' })
-  @ApiQuery({ name: 'kind', required: false, enum: ['escalation', 'reminder', 'calendar-missing', 'roster-changed'], description: 'default: escalations and notices' })
+  @ApiQuery({ name: 'kind', required: false, enum: ['escalation', 'reminder', 'calendar-missing', 'roster-changed', 'message-refused'], description: 'default: escalations and notices' })
   @ApiQuery({ name: 'level', required: false, enum: ['reminder-1', 'reminder-2', 'overdue', 'overdue-leader', 'office'] })
   @ApiQuery({ name: 'open', required: false, enum: ['true', 'false'], description: 'true: not yet acknowledged (default)' })
   @ApiOkResponse({ type: [Escalation] })
   @ApiProblems(400, 401)
   list(@Query() query: ListEscalationsQuery) {
     return this.office.alerts.list({
-      kinds: query.kind ? [query.kind] : ['escalation', 'calendar-missing', 'roster-changed'],
+      kinds: query.kind ? [query.kind] : ['escalation', 'calendar-missing', 'roster-changed', 'message-refused'],
       level: query.level,
       open: query.open !== 'false',
       limit: 500,

@@ -3,9 +3,9 @@ import { IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { ALERT_LEVELS } from '#deadlines';
 
 export class ListEscalationsQuery {
-  /** escalation (default: escalations and notices), reminder, calendar-missing, roster-changed */
+  /** escalation (default: escalations and notices), reminder, calendar-missing, roster-changed, message-refused (a forged or altered message refused by a unit, issue 9) */
   @IsOptional()
-  @IsIn(['escalation', 'reminder', 'calendar-missing', 'roster-changed'])
+  @IsIn(['escalation', 'reminder', 'calendar-missing', 'roster-changed', 'message-refused'])
   kind?: string;
 
   @IsOptional()

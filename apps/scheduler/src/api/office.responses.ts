@@ -24,7 +24,7 @@ export class Escalation {
   @ApiProperty({ description: '`<handoff>:<rule>:<level>`, `calendar:<year>:missing`, `roster:<agency>:<time>`', examples: ['0f6e1c52-8f4d-4d0e-b1a4-6f3f1d2b9c77:procedure-started-after-receipt:overdue'] })
   dedupeKey!: string;
 
-  @ApiProperty({ enum: ['reminder', 'escalation', 'calendar-missing', 'roster-changed'], examples: ['escalation'] })
+  @ApiProperty({ enum: ['reminder', 'escalation', 'calendar-missing', 'roster-changed', 'message-refused'], examples: ['escalation'] })
   kind!: string;
 
   @ApiProperty({ examples: ['overdue'], description: 'reminder-1, reminder-2, overdue, overdue-leader, or office' })
@@ -170,7 +170,7 @@ export class OfficeAlertDelivery {
   @ApiProperty({ description: 'the alert’s unique key', examples: ['0f6e1c52-8f4d-4d0e-b1a4-6f3f1d2b9c77:procedure-started-after-receipt:overdue'] })
   key!: string;
 
-  @ApiProperty({ enum: ['reminder', 'escalation', 'calendar-missing', 'roster-changed'] })
+  @ApiProperty({ enum: ['reminder', 'escalation', 'calendar-missing', 'roster-changed', 'message-refused'] })
   kind!: string;
 
   @ApiProperty({ examples: ['overdue'] })

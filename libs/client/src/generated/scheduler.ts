@@ -307,7 +307,7 @@ export interface components {
              * @example escalation
              * @enum {string}
              */
-            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed";
+            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed" | "message-refused";
             /**
              * @description reminder-1, reminder-2, overdue, overdue-leader, or office
              * @example overdue
@@ -365,7 +365,7 @@ export interface components {
              * @example escalation
              * @enum {string}
              */
-            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed";
+            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed" | "message-refused";
             /**
              * @description reminder-1, reminder-2, overdue, overdue-leader, or office
              * @example overdue
@@ -451,7 +451,7 @@ export interface components {
              */
             key: string;
             /** @enum {string} */
-            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed";
+            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed" | "message-refused";
             /** @example overdue */
             level: string;
             recipients: components["schemas"]["AlertRecipient"][];
@@ -542,7 +542,7 @@ export interface operations {
                 open?: "true" | "false";
                 level?: "reminder-1" | "reminder-2" | "overdue" | "overdue-leader" | "office";
                 /** @description default: escalations and notices */
-                kind?: "escalation" | "reminder" | "calendar-missing" | "roster-changed";
+                kind?: "escalation" | "reminder" | "calendar-missing" | "roster-changed" | "message-refused";
             };
             header?: never;
             path?: never;
