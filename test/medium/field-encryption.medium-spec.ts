@@ -79,6 +79,12 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
     expect(rows[0].personIdHash).toBe(residentIdHash(keys.idHashKey, fixture.idNumber));
     expect(rows[0].dataKeyId).toMatch(/^dk/);
 
+    // Lookup by ID number goes through the hash: the unit finds the person's handoffs, another unit none of them.
+    const found = await civilAffairs.agency.store.handoffs.listForPerson(fixture.idNumber.toLowerCase());
+    expect(found.map((h) => h.id)).toEqual([toCivil.id]);
+    expect((await procuratorate.agency.store.handoffs.listForPerson(fixture.idNumber)).map((h) => h.id).sort()).toEqual(handoffs.map((h) => h.id).sort());
+    expect(await civilAffairs.agency.store.handoffs.listForPerson(person().idNumber)).toEqual([]);
+
     // Sender, receiver and the pull inbox read the plain values.
     const atCivil = await civilAffairs.agency.store.handoffs.findVisible(toCivil.id);
     expect(atCivil.details).toMatchObject({ person: fixture, findings, situation: 'serious-injury-victim' });

@@ -139,6 +139,19 @@ export class HandoffRepository {
     return Promise.all(rows.map(async (row) => ({ ...handoffFromDb(row), details: await this.protection.open(row.id, row.details) })));
   }
 
+  /**
+   * The unit's handoffs of one person, found by the keyed hash of the resident ID number (never the
+   * number itself: issue 9 part 2), newest first — for de-duplication and lookup.
+   */
+  async listForPerson(idNumber: string, limit = 50): Promise<Handoff[]> {
+    const rows = await this.db.handoff.findMany({
+      where: { personIdHash: this.protection.lookupHash(idNumber), OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] },
+      orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
+    return Promise.all(rows.map(async (row) => ({ ...handoffFromDb(row), details: await this.protection.open(row.id, row.details) })));
+  }
+
   private assertParty(handoff: { id: string; fromAgency: string; toAgency: string }): void {
     if (handoff.fromAgency !== this.agency && handoff.toAgency !== this.agency) {
       throw new HandoffForbiddenError(handoff.id, this.agency);
