@@ -51,9 +51,13 @@ export class InboxController {
   @ApiParam({ name: 'messageId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: InboxAck })
   @ApiProblems(401, 404)
-  async acknowledge(@Param('messageId') messageId: string) {
+  async acknowledge(@Param('messageId') messageId: string, @Req() req: Request) {
     const found = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(messageId) && (await this.agency.store.inbox.acknowledge(messageId, this.clock.now()));
     if (!found) throw new NotFoundException(`no message ${messageId} in ${this.agency.code}'s inbox`);
+    // A state change of the unit's inbox, in the evidence log (issue 9 part 5).
+    const entry = await this.agency.store.inbox.find(messageId);
+    const { actor } = readerOf(this.agency.code, req);
+    await this.agency.store.audit.append([{ actor, agency: this.agency.code, handoffId: entry?.handoffId ?? null, action: 'inbox.acknowledged', reason: `message ${messageId}` }]);
     return { messageId, acknowledged: true };
   }
 }
