@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { BusAdapterClient } from '#client';
 import { AGENCY_CODES } from '#contracts';
 import { verifyEvidence } from '#persistence';
 import { parseSigningRegistry } from '#security';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
+import { dumpDatabase } from './support/db-dump.js';
 import { eventually } from './support/eventually.js';
 import { advanceReferral, judicialReferral, person, socialLead, urgentMedicalNotice } from './support/factories.js';
 import { QUEUE_BACKEND, REDIS_URL } from './support/queue-mode.js';
@@ -15,14 +13,6 @@ import { testPublicKeys } from './support/security-env.js';
 // Issue 9 (parts 2 and 5), end to end: the four flows with fixture people, then the database
 // (pg_dump), every Redis key under the bus's prefix and the adapters' logs hold none of their names,
 // ID numbers or phones in plain text; the evidence log has their reads and is whole.
-
-async function dumpDatabase(url: string): Promise<string> {
-  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
-  const pgDump = versions.map((v) => `/usr/lib/postgresql/${v}/bin/pg_dump`).find((path) => existsSync(path));
-  if (!pgDump) throw new Error('pg_dump is not installed (/usr/lib/postgresql/*/bin/pg_dump)');
-  const { stdout } = await promisify(execFile)(pgDump, ['--data-only', '--no-owner', url], { maxBuffer: 256 * 1024 * 1024 });
-  return stdout;
-}
 
 async function dumpRedis(prefix: string): Promise<string> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -97,7 +87,7 @@ describe('confidentiality at rest, end to end (issue 9)', () => {
     await eventually(() => expect(bus.systems.for('civil-affairs', 'handoff.judicial-referral').length + bus.systems.for('civil-affairs', 'handoff.advance-referral').length).toBe(2));
 
     const secrets = people.flatMap((p) => [p.name, p.idNumber, p.phone]);
-    const dump = await dumpDatabase(bus.db.url);
+    const { text: dump } = await dumpDatabase(bus.db);
     expect(dump).toContain(referral.handoffs[0].id);
     expect(dump).toContain('enc1.'); // the fields are there, encrypted
     const redis = QUEUE_BACKEND === 'redis' ? await dumpRedis(bus.queuePrefix) : '';

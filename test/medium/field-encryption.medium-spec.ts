@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { plainToInstance } from 'class-transformer';
 import { connectDataKeyRotation, DecryptionError, FieldProtection } from '#persistence';
 import { key32 } from '#config';
@@ -8,21 +5,9 @@ import { residentIdHash } from '#security';
 import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { judicialReferral, person } from '../support/factories.js';
 import { TEST_DATA_MASTER_KEY, TEST_PERSON_ID_HMAC_KEY } from '../support/security-env.js';
+import { dumpDatabase } from '../support/db-dump.js';
 import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
-
-/** pg_dump of the database's rows when PostgreSQL's tools are installed, else every table's rows as text. */
-async function dumpRows(db: TestDatabase): Promise<string> {
-  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
-  const pgDump = versions.map((v) => `/usr/lib/postgresql/${v}/bin/pg_dump`).find((path) => existsSync(path));
-  if (pgDump) {
-    const { stdout } = await promisify(execFile)(pgDump, ['--data-only', '--no-owner', db.url], { maxBuffer: 256 * 1024 * 1024 });
-    return stdout;
-  }
-  const tables = await db.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
-  const parts = await Promise.all(tables.map(({ tablename }) => db.query(`SELECT t::text AS row FROM "${tablename}" t`)));
-  return parts.flat().map((row) => String(row.row)).join('\n');
-}
 
 /**
  * Issue 9 part 2: citizens' fields are encrypted at rest, field by field, bound to their handoff;
@@ -69,7 +54,7 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
     );
     await settle(driver, [procuratorate, civilAffairs, education]);
 
-    const dump = await dumpRows(db);
+    const dump = (await dumpDatabase(db)).text;
     expect(dump).toContain(toCivil.id); // the dump has the rows
     for (const secret of [fixture.name, fixture.idNumber, fixture.phone, findings, '晋江市测试路8号', '已联系']) expect(dump).not.toContain(secret);
     expect(dump).toContain('enc1.');
@@ -160,7 +145,7 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
       // Everything still reads, the legacy row included, with its plain values.
       expect((await civilAffairs.agency.store.handoffs.findVisible(before.handoffs[0].id)).details).toMatchObject({ person: before.fixture });
       expect((await education.agency.store.handoffs.findVisible(legacy.id)).details).toEqual(plainDetails);
-      expect(await dumpRows(db)).not.toContain(before.fixture.idNumber);
+      expect((await dumpDatabase(db)).text).not.toContain(before.fixture.idNumber);
     } finally {
       await admin.close();
     }
