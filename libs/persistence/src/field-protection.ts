@@ -39,6 +39,7 @@ const CURRENT_KEY_TTL_MS = 30_000;
 export class DataKeyRing {
   private readonly keys = new Map<string, Buffer>();
   private currentKey?: { key: DataKey; at: number };
+  private refreshing?: Promise<DataKey>;
   readonly fingerprint: string;
 
   constructor(
@@ -75,9 +76,26 @@ export class DataKeyRing {
     }
   }
 
-  /** The key new ciphertexts are made under; made (once, under an advisory lock) when there is none. */
+  /**
+   * The key new ciphertexts are made under; made (once, under an advisory lock) when there is none.
+   * Callers are usually inside a transaction holding a pooled connection: after the first load, a
+   * stale current key is served while one refresh runs in the background, so a burst of writes
+   * never waits for connections the writes themselves hold.
+   */
   async current(now = Date.now()): Promise<DataKey> {
-    if (this.currentKey && now - this.currentKey.at < CURRENT_KEY_TTL_MS) return this.currentKey.key;
+    const cached = this.currentKey;
+    if (cached && now - cached.at < CURRENT_KEY_TTL_MS) return cached.key;
+    const refresh = (this.refreshing ??= this.readCurrent().finally(() => {
+      this.refreshing = undefined;
+    }));
+    if (cached && now !== Number.MAX_SAFE_INTEGER) {
+      refresh.catch(() => undefined); // the next call tries again
+      return cached.key;
+    }
+    return refresh;
+  }
+
+  private async readCurrent(): Promise<DataKey> {
     let row = await this.prisma.dataKey.findFirst({ where: { retiredAt: null }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
     if (!row) {
       row = await this.prisma.$transaction(async (tx) => {
@@ -91,7 +109,7 @@ export class DataKeyRing {
     const bytes = this.keys.get(row.id);
     if (!bytes) throw new Error(`data key ${row.id} is not loaded`);
     const key = { id: row.id, key: bytes };
-    this.currentKey = { key, at: now };
+    this.currentKey = { key, at: Date.now() };
     return key;
   }
 

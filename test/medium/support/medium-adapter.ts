@@ -78,6 +78,9 @@ export async function mediumAdapter(
   } finally {
     for (const key of ['AGENCY', 'DELIVERY_MODE', 'WEBHOOK_URL', 'WEBHOOK_SECRET']) delete process.env[key];
   }
+  // The relay's own loop (kicked after every write) would publish beside settle() and let it return
+  // while a claimed batch is still on its way to the driver: here only settle() publishes.
+  await app.get(OutboxRelay).onApplicationShutdown();
   return {
     app,
     agency: app.get(AgencyContext),
