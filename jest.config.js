@@ -5,7 +5,7 @@
 //           in-process queue driver and an injected clock (npm run test:medium)
 //   e2e     test/*.e2e-spec.ts — the apps as separate processes, Redis, the browser (npm run test:e2e)
 /** @type {import('jest').Config} */
-const libs = ['contracts', 'agencies', 'bus', 'persistence', 'config', 'calendar', 'deadlines', 'http', 'observability', 'handoffs', 'client'];
+const libs = ['contracts', 'agencies', 'bus', 'persistence', 'config', 'calendar', 'deadlines', 'http', 'observability', 'handoffs', 'client', 'security'];
 
 const common = {
   testEnvironment: 'node',

@@ -6,12 +6,13 @@
 // messages per second end to end (POST at the sender → recorded in the receiver's inbox), and the
 // checks that nothing was lost or doubled.
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { newSigningKeyPair } from '../scripts/lib/keys.mjs';
 
 const mode = process.argv[2] ?? 'redis';
 const count = Number(process.argv[3] ?? 200);
@@ -117,9 +118,16 @@ const common = {
   QUEUE_PREFIX: `bench${process.pid}`,
   WORKER_LOCK_MS: '3000',
   RECONCILE_GRACE_MS: '10000',
+  // Issue 9: field encryption's keys, the same for every adapter, and the units' public signing keys.
+  DATA_MASTER_KEY: randomBytes(32).toString('base64'),
+  PERSON_ID_HMAC_KEY: randomBytes(32).toString('base64'),
 };
+const signing = { procuratorate: newSigningKeyPair(), education: newSigningKeyPair() };
+const { AGENCY_CODES: allUnits } = await import('../dist/libs/contracts/src/index.js');
+const otherKey = newSigningKeyPair();
+common.UNIT_PUBLIC_KEYS = JSON.stringify(Object.fromEntries(allUnits.map((code) => [code, [{ key: (signing[code] ?? otherKey).publicKey }]])));
 try {
-  const adapter = (agency) => start('dist/apps/adapter/src/main.js', { ...common, AGENCY: agency, DELIVERY_MODE: 'pull', API_KEY_SHA256: sha }, '/openapi.json');
+  const adapter = (agency) => start('dist/apps/adapter/src/main.js', { ...common, AGENCY: agency, DELIVERY_MODE: 'pull', API_KEY_SHA256: sha, SIGNING_PRIVATE_KEY: signing[agency].privateKey }, '/openapi.json');
   const senders = [await adapter('procuratorate'), await adapter('procuratorate')];
   const receivers = [await adapter('education'), await adapter('education')];
   await start('dist/apps/scheduler/src/main.js', { ...common, OFFICE_API_KEY_SHA256: sha }, '/health/live');

@@ -1,11 +1,17 @@
 // Prints the settings docker compose needs for the 13 adapters and the scheduler (API key
-// digests, webhook secrets), from .bus/keys.json, making the keys if they do not exist yet:
+// digests, webhook secrets, field encryption's DATA_MASTER_KEY and PERSON_ID_HMAC_KEY, each unit's
+// SIGNING_PRIVATE_KEY and the registry UNIT_PUBLIC_KEYS), from .bus/keys.json, making the keys if they do not exist yet:
 //   node scripts/bus-keys.mjs > .env && docker compose up
 import { AGENCY_CODES } from '../dist/libs/contracts/src/index.js';
-import { envPrefix, loadOrCreateKeys, sha256 } from './lib/keys.mjs';
+import { envPrefix, loadOrCreateBusSecrets, loadOrCreateKeys, loadOrCreateSigningKeys, sha256 } from './lib/keys.mjs';
 
 const keys = loadOrCreateKeys([...AGENCY_CODES, 'office']);
 for (const code of [...AGENCY_CODES, 'office']) {
   console.log(`${envPrefix(code)}_API_KEY_SHA256=${sha256(keys[code].apiKey)}`);
   console.log(`${envPrefix(code)}_WEBHOOK_SECRET=${keys[code].webhookSecret}`);
 }
+for (const [name, value] of Object.entries(loadOrCreateBusSecrets())) console.log(`${name}=${value}`);
+const signing = loadOrCreateSigningKeys(AGENCY_CODES);
+for (const code of AGENCY_CODES) console.log(`${envPrefix(code)}_SIGNING_PRIVATE_KEY=${signing.privateKeys[code]}`);
+// Single quotes: compose takes the JSON literally.
+console.log(`UNIT_PUBLIC_KEYS='${signing.UNIT_PUBLIC_KEYS}'`);

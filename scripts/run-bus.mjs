@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { DEFAULT_DATABASE_URL } from './lib/services.mjs';
 import { chooseTopology } from './lib/topology.mjs';
-import { loadOrCreateKeys, sha256 } from './lib/keys.mjs';
+import { loadOrCreateBusSecrets, loadOrCreateKeys, loadOrCreateSigningKeys, sha256 } from './lib/keys.mjs';
 import { run } from './lib/run.mjs';
 
 const sinkPort = Number(process.env.UNIT_SYSTEMS_PORT ?? 3100);
@@ -41,6 +41,10 @@ const { AGENCIES, AGENCY_CODES } = {
 };
 const { verifyWebhook } = await import('../dist/libs/bus/src/index.js');
 const keys = loadOrCreateKeys([...AGENCY_CODES, 'office', 'console-operator', 'console-office']);
+// Field encryption's master and hash keys (issue 9), the same for every adapter.
+const busSecrets = loadOrCreateBusSecrets();
+// Each unit's Ed25519 key, and every unit's public keys (issue 9 part 4).
+const signing = loadOrCreateSigningKeys(AGENCY_CODES);
 const schedulerPort = Number(process.env.SCHEDULER_PORT ?? 3200);
 const consolePort = Number(process.env.CONSOLE_PORT ?? 3300);
 
@@ -92,6 +96,9 @@ function adapterEnv(code) {
   return {
     AGENCY: code,
     API_KEY_SHA256: sha256(keys[code].apiKey),
+    ...busSecrets,
+    SIGNING_PRIVATE_KEY: signing.privateKeys[code],
+    UNIT_PUBLIC_KEYS: signing.UNIT_PUBLIC_KEYS,
     ...(unit.defaultDeliveryMode === 'webhook' ? { WEBHOOK_URL: webhookUrl, WEBHOOK_SECRET: keys[code].webhookSecret } : {}),
   };
 }

@@ -115,6 +115,9 @@ describe('the console', () => {
       expect.stringContaining('已移送'),
       expect.stringContaining('已接收'),
     ]);
+    // The handoff's evidence log (issue 9 part 5), for the office.
+    await expect(page.locator('#evidence tbody tr').first().textContent()).resolves.toContain('person-data.read');
+    await expect(page.locator('#evidence').textContent()).resolves.toContain('核实救助申请');
     await page.locator(`tr[data-alert="${seeded.overdue.alertId}"] button`).click();
     await page.waitForURL(new RegExp(seeded.overdue.id));
     await expect(page.locator(`tr[data-alert="${seeded.overdue.alertId}"]`).textContent()).resolves.toContain('已确认（office）');

@@ -5,6 +5,7 @@ import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
 import { untilIdle } from './support/quiescence.js';
 import { advanceReferral, judicialReferral } from './support/factories.js';
+import { signedBy } from './support/security-env.js';
 
 // What happens when a delivery cannot be made: a unit's system that is briefly down, one that is
 // down for good, and a message no retry can fix. The procuratorate pulls in these fixtures, so
@@ -110,9 +111,12 @@ describe('a unit system that is briefly down, or a message that cannot be taken'
       [crypto.randomUUID(), handoffId, messageId, now],
     );
     await bus.db.query(
-      `INSERT INTO "Message" (id, type, "schemaVersion", "fromAgency", "toAgency", "handoffId", "caseRef", "correlationId", "causationId", "occurredAt", priority, payload)
-       VALUES ($1, 'handoff.advance-referral', 1, 'procuratorate', 'education', $2, $3, $4, NULL, $5, 'normal', $6)`,
-      [messageId, handoffId, caseRef, requestId, now, JSON.stringify(details)],
+      `INSERT INTO "Message" (id, type, "schemaVersion", "fromAgency", "toAgency", "handoffId", "caseRef", "correlationId", "causationId", "occurredAt", priority, payload, signature)
+       VALUES ($1, 'handoff.advance-referral', 1, 'procuratorate', 'education', $2, $3, $4, NULL, $5, 'normal', $6, $7)`,
+      [messageId, handoffId, caseRef, requestId, now, JSON.stringify(details), signedBy('procuratorate', {
+        id: messageId, type: 'handoff.advance-referral', schemaVersion: 1, from: 'procuratorate', to: 'education', handoffId, caseRef,
+        correlationId: requestId, causationId: null, occurredAt: now.toISOString(), priority: 'normal', payload: details,
+      })],
     );
 
     const { queue: inbox, close: closeInbox } = openQueue(inboxQueueName('education'), bus.queuePrefix, bus.db.url);

@@ -1,6 +1,6 @@
 // Local API keys and webhook secrets of the 13 units, made once and kept in .bus/keys.json
 // (git-ignored). Adapters only ever see the SHA-256 of a key.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const FILE = '.bus/keys.json';
@@ -23,6 +23,73 @@ export function loadOrCreateKeys(codes) {
     writeFileSync(FILE, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   }
   return keys;
+}
+
+/**
+ * The bus-wide secrets of field encryption (issue 9 part 2), made once and kept in .bus/keys.json:
+ * DATA_MASTER_KEY wraps the data keys, PERSON_ID_HMAC_KEY keys the hash of ID numbers. Every adapter
+ * has the same two.
+ */
+export function loadOrCreateBusSecrets() {
+  const keys = existsSync(FILE) ? JSON.parse(readFileSync(FILE, 'utf8')) : {};
+  if (!keys['field-encryption']) {
+    keys['field-encryption'] = { dataMasterKey: randomBytes(32).toString('base64'), personIdHmacKey: randomBytes(32).toString('base64') };
+    mkdirSync('.bus', { recursive: true });
+    writeFileSync(FILE, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  }
+  const { dataMasterKey, personIdHmacKey } = keys['field-encryption'];
+  return { DATA_MASTER_KEY: dataMasterKey, PERSON_ID_HMAC_KEY: personIdHmacKey };
+}
+
+/** A new Ed25519 key pair as the adapters take it: private key base64 PKCS#8 DER, public key raw base64. */
+export function newSigningKeyPair() {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    publicKey: Buffer.from(publicKey.export({ format: 'jwk' }).x, 'base64url').toString('base64'),
+  };
+}
+
+/**
+ * Each unit's Ed25519 key pair (issue 9 part 4), made once and kept in .bus/keys.json under
+ * signing.<unit>: the current pair and previous public keys with the end of their overlap
+ * (npm run keys -- rotate-signing-key). Returns the registry (UNIT_PUBLIC_KEYS) and each unit's private key.
+ */
+export function loadOrCreateSigningKeys(codes) {
+  const keys = existsSync(FILE) ? JSON.parse(readFileSync(FILE, 'utf8')) : {};
+  keys.signing ??= {};
+  let changed = false;
+  for (const code of codes) {
+    if (!keys.signing[code]) {
+      keys.signing[code] = { current: newSigningKeyPair(), previous: [] };
+      changed = true;
+    }
+  }
+  if (changed) saveKeys(keys);
+  return signingSettings(keys, codes);
+}
+
+export function signingSettings(keys, codes) {
+  const now = Date.now();
+  const registry = Object.fromEntries(
+    codes.map((code) => {
+      const { current, previous = [] } = keys.signing[code];
+      return [code, [{ key: current.publicKey }, ...previous.filter((p) => Date.parse(p.notAfter) > now).map((p) => ({ key: p.publicKey, notAfter: p.notAfter }))]];
+    }),
+  );
+  return {
+    UNIT_PUBLIC_KEYS: JSON.stringify(registry),
+    privateKeys: Object.fromEntries(codes.map((code) => [code, keys.signing[code].current.privateKey])),
+  };
+}
+
+export function readKeys() {
+  return existsSync(FILE) ? JSON.parse(readFileSync(FILE, 'utf8')) : {};
+}
+
+export function saveKeys(keys) {
+  mkdirSync('.bus', { recursive: true });
+  writeFileSync(FILE, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
 }
 
 /** Environment-variable prefix of a unit for docker compose: civil-affairs → CIVIL_AFFAIRS. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AgencyCode } from '#contracts';
+import { securityEnv } from './security-env.js';
 import { ServiceProcess } from './service-process.js';
 
 export interface AdapterOptions {
@@ -36,6 +37,7 @@ function adapterEnv(options: AdapterOptions, apiKey: string): Record<string, str
     INBOX_BACKOFF_MS: '100',
     DELIVERY_BACKOFF_MS: '100',
     ...(delivery.mode === 'webhook' ? { WEBHOOK_URL: delivery.url, WEBHOOK_SECRET: delivery.secret } : {}),
+    ...securityEnv(agency),
     ...options.extraEnv,
   };
 }

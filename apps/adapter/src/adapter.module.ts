@@ -16,6 +16,7 @@ import { UnitRosterController } from './api/roster.controller.js';
 import { AdapterConsumers } from './consumer/adapter-consumers.service.js';
 import { adapterReconcilerProvider } from './consumer/adapter-reconciler.provider.js';
 import { InboxConsumerService } from './consumer/inbox-consumer.service.js';
+import { MessageAuthenticity } from './consumer/message-authenticity.service.js';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service.js';
 import { HandoffOpeningService } from './handoffs/handoff-opening.service.js';
 import { IdempotentWriteService } from './handoffs/idempotent-write.service.js';
@@ -41,7 +42,12 @@ export const adapterQueueDriver = {
 @Module({
   imports: [
     ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [adapterConfig] }),
-    PersistenceModule.forRoot({ inject: [adapterConfig.KEY], databaseUrl: (settings: AdapterSettings) => settings.databaseUrl }),
+    PersistenceModule.forRoot({
+      inject: [adapterConfig.KEY],
+      databaseUrl: (settings: AdapterSettings) => settings.databaseUrl,
+      fieldEncryption: (settings: AdapterSettings) => settings.fieldEncryption,
+      messageSigner: (settings: AdapterSettings) => settings.signing.signer,
+    }),
     ObservabilityModule.forRoot({
       inject: [adapterConfig.KEY],
       useFactory: (settings: AdapterSettings) => ({
@@ -81,6 +87,7 @@ export const adapterQueueDriver = {
     LifecycleService,
     IdempotentWriteService,
     InboxConsumerService,
+    MessageAuthenticity,
     WebhookDeliveryService,
     AdapterConsumers,
     adapterReconcilerProvider,

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsKey32, IsSigningPrivateKey, IsSigningRegistry } from './key-settings.js';
 import { AGENCY_CODES, type AgencyCode } from '#contracts';
 import { BusProcessEnv, toInt, toList } from './bus-process-env.dto.js';
 
@@ -84,4 +85,26 @@ export class AdapterEnv extends BusProcessEnv {
   @IsInt()
   @Min(100)
   DELIVERY_TIMEOUT_MS = 10_000;
+
+  /**
+   * Master key of field encryption (issue 9 part 2): wraps the data keys (table DataKey) under
+   * which citizens' fields are encrypted at rest. 32 bytes, base64 or hex; the same in every adapter.
+   */
+  @IsKey32()
+  DATA_MASTER_KEY!: string;
+
+  /** Key of the HMAC-SHA-256 kept of each resident ID number (lookup, de-duplication). 32 bytes, base64 or hex; the same in every adapter. */
+  @IsKey32()
+  PERSON_ID_HMAC_KEY!: string;
+
+  /** This unit's Ed25519 private key (base64 of PKCS#8 DER): signs every message it writes (issue 9 part 4). */
+  @IsSigningPrivateKey()
+  SIGNING_PRIVATE_KEY!: string;
+
+  /**
+   * The unit registry's public keys, every unit's (JSON `{"<unit>": [{"key": "<base64>", "notAfter"?: "<ISO>"}]}`):
+   * a received message is verified against its sender's; a previous key carries the end of its overlap.
+   */
+  @IsSigningRegistry()
+  UNIT_PUBLIC_KEYS!: string;
 }

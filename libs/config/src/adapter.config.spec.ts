@@ -1,7 +1,9 @@
 import { adapterSettingsFrom } from './adapter.config.js';
+import { signingEnv } from './signing-env.fixture.js';
 
 const KEY = 'a'.repeat(64);
-const base = { AGENCY: 'education', DATABASE_URL: 'postgresql://db/x', REDIS_URL: 'redis://r:6379', API_KEY_SHA256: KEY };
+const KEYS = { DATA_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), PERSON_ID_HMAC_KEY: 'c'.repeat(64), ...signingEnv('education') };
+const base = { AGENCY: 'education', DATABASE_URL: 'postgresql://db/x', REDIS_URL: 'redis://r:6379', API_KEY_SHA256: KEY, ...KEYS };
 
 describe('adapter configuration', () => {
   it('fills the unit’s defaults from libs/agencies', () => {
@@ -13,6 +15,26 @@ describe('adapter configuration', () => {
     expect(() => adapterSettingsFrom({ ...base, AGENCY: 'police', REDIS_URL: 'localhost', PORT: 'x' })).toThrow(
       /AGENCY[\s\S]*PORT[\s\S]*REDIS_URL/,
     );
+  });
+
+  it('stops boot naming a missing or malformed key of field encryption (issue 9)', () => {
+    const { DATA_MASTER_KEY: _omitted, ...withoutMaster } = base;
+    expect(() => adapterSettingsFrom(withoutMaster)).toThrow(/DATA_MASTER_KEY must be a 32-byte key/);
+    expect(() => adapterSettingsFrom({ ...base, DATA_MASTER_KEY: 'short' })).toThrow(/DATA_MASTER_KEY/);
+    expect(() => adapterSettingsFrom({ ...base, PERSON_ID_HMAC_KEY: 'f'.repeat(62) })).toThrow(/PERSON_ID_HMAC_KEY/);
+    const settings = adapterSettingsFrom(base);
+    expect(settings.fieldEncryption.masterKey).toEqual(Buffer.alloc(32, 7));
+  });
+
+  it('stops boot naming a missing, malformed or unregistered signing key (issue 9 part 4)', () => {
+    expect(() => adapterSettingsFrom({ ...base, SIGNING_PRIVATE_KEY: 'bm90IGEga2V5' })).toThrow(/SIGNING_PRIVATE_KEY must be an Ed25519 private key/);
+    expect(() => adapterSettingsFrom({ ...base, UNIT_PUBLIC_KEYS: '{}' })).toThrow(/UNIT_PUBLIC_KEYS has no public key of procuratorate/);
+    expect(() => adapterSettingsFrom({ ...base, UNIT_PUBLIC_KEYS: 'nope' })).toThrow(/UNIT_PUBLIC_KEYS is not JSON/);
+    const other = signingEnv('education');
+    const registry = JSON.parse(other.UNIT_PUBLIC_KEYS) as Record<string, { key: string }[]>;
+    registry.education = [{ key: Buffer.alloc(32, 1).toString('base64') }];
+    expect(() => adapterSettingsFrom({ ...base, UNIT_PUBLIC_KEYS: JSON.stringify(registry) })).toThrow(/education's key \w+ is not a valid key of education/);
+    expect(adapterSettingsFrom(base).signing.registry.size).toBe(13);
   });
 
   it('takes an empty variable as not set', () => {

@@ -2,6 +2,9 @@ import { registerAs } from '@nestjs/config';
 import { agencyDefinition, type DeliveryMode } from '#agencies';
 import type { AgencyCode } from '#contracts';
 import { AdapterEnv } from './adapter-env.dto.js';
+import { key32 } from './key-settings.js';
+import { messageSigner, type MessageSigner, parseSigningRegistry, type SigningKeyRegistry, signingKeyId } from '#security';
+import { AGENCY_CODES } from '#contracts';
 import type { LogLevel } from './log-level.js';
 import { type QueueSettings, queueSettingsFrom, type RetrySettings } from './queue-settings.js';
 import { InvalidConfigurationError, refuseTestClockInProduction, validateEnv } from './validate-env.js';
@@ -19,6 +22,22 @@ export interface AdapterSettings extends QueueSettings {
   deliveryTimeoutMs: number;
   workerLockMs: number;
   logLevel: LogLevel;
+  /** field encryption at rest (issue 9 part 2) */
+  fieldEncryption: { masterKey: Buffer; idHashKey: Buffer };
+  /** signed messages (issue 9 part 4): this unit's key, and every unit's public keys */
+  signing: { signer: MessageSigner; registry: SigningKeyRegistry };
+}
+
+function signingOf(raw: AdapterEnv): AdapterSettings['signing'] {
+  const signer = messageSigner(raw.AGENCY, raw.SIGNING_PRIVATE_KEY);
+  const registry = parseSigningRegistry(raw.UNIT_PUBLIC_KEYS, AGENCY_CODES);
+  const own = registry.get(raw.AGENCY)?.find((key) => key.keyId === signingKeyId(key.key) && key.keyId === signer.keyId);
+  if (!own || (own.notAfter && own.notAfter.getTime() <= Date.now())) {
+    throw new InvalidConfigurationError(
+      `invalid configuration:\n  SIGNING_PRIVATE_KEY, UNIT_PUBLIC_KEYS: ${raw.AGENCY}'s key ${signer.keyId} is not a valid key of ${raw.AGENCY} in the registry`,
+    );
+  }
+  return { signer, registry };
 }
 
 function deliveryOf(raw: AdapterEnv, mode: DeliveryMode): AdapterSettings['delivery'] {
@@ -51,6 +70,8 @@ export function adapterSettingsFrom(env: Record<string, string | undefined>): Ad
     deliveryTimeoutMs: raw.DELIVERY_TIMEOUT_MS,
     workerLockMs: raw.WORKER_LOCK_MS,
     logLevel: raw.LOG_LEVEL,
+    fieldEncryption: { masterKey: key32(raw.DATA_MASTER_KEY), idHashKey: key32(raw.PERSON_ID_HMAC_KEY) },
+    signing: signingOf(raw),
   });
 }
 

@@ -11,3 +11,4 @@ export * from './log-level.js';
 export * from './bus-process-env.dto.js';
 export * from './queue-settings.js';
 export * from './ops.config.js';
+export * from './key-settings.js';

@@ -1,7 +1,8 @@
 import { adapterSettingsFrom } from './adapter.config.js';
+import { signingEnv } from './signing-env.fixture.js';
 import { schedulerSettingsFrom } from './scheduler.config.js';
 
-const adapter = { AGENCY: 'education', DATABASE_URL: 'postgresql://db/x', REDIS_URL: 'redis://r:6379', API_KEY_SHA256: 'a'.repeat(64) };
+const adapter = { AGENCY: 'education', DATABASE_URL: 'postgresql://db/x', REDIS_URL: 'redis://r:6379', API_KEY_SHA256: 'a'.repeat(64), DATA_MASTER_KEY: 'b'.repeat(64), PERSON_ID_HMAC_KEY: 'c'.repeat(64), ...signingEnv('education') };
 const scheduler = { DATABASE_URL: 'postgresql://db/x', REDIS_URL: 'redis://r:6379', OFFICE_API_KEY_SHA256: 'b'.repeat(64) };
 
 describe('LOG_LEVEL', () => {

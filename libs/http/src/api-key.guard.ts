@@ -46,6 +46,8 @@ export class ApiKeyGuard implements CanActivate {
       ? row.agency === this.owner && !row.revokedAt && (!row.expiresAt || row.expiresAt.getTime() > now)
       : this.digests.some((digest) => timingSafeEqual(digest, presented));
     if (!valid) throw new UnauthorizedException('the API key is not valid here');
+    // Who, for the evidence log (issue 9 part 5): the key's id, never the key.
+    (context.switchToHttp().getRequest<Request>() as Request & { apiKeyRef?: string }).apiKeyRef = row ? `API key ${row.id.slice(0, 8)}` : `boot API key ${presented.toString('hex').slice(0, 8)}`;
     return true;
   }
 

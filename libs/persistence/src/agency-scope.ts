@@ -1,10 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { MessageSigner } from '#security';
 import type { AgencyCode } from '#contracts';
 import type { Db, TransactionOptions } from './db.js';
 import { AlertRepository } from './alert.repository.js';
 import { AttachmentRepository } from './attachment.repository.js';
+import { AuditRepository } from './audit.repository.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
 import { UnitDutyRegistrationRepository } from './duty-registration.repository.js';
+import { FieldProtection } from './field-protection.js';
 import { HandoffRepository } from './handoff.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { InboxRepository } from './inbox.repository.js';
@@ -12,6 +15,9 @@ import { MessageRepository } from './message.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { PrismaService } from './prisma.service.js';
 import { RosterRepository } from './roster.repository.js';
+
+/** The process's unit key that signs every message it writes (issue 9 part 4); the adapters provide it. */
+export const MESSAGE_SIGNER = Symbol('MESSAGE_SIGNER');
 
 /** The office's part a unit may write: the notice of its own roster change (第二十二条). */
 export class OfficeNoticeRepository {
@@ -39,16 +45,21 @@ export class UnitStore {
   readonly registrations: UnitDutyRegistrationRepository;
   /** 第九条, 第十九条: documents of the unit's handoffs */
   readonly attachments: AttachmentRepository;
+  /** the unit's chain of the evidence log (issue 9 part 5) */
+  readonly audit: AuditRepository;
 
   constructor(
     private readonly prisma: PrismaService,
     db: Db,
     readonly agency: AgencyCode,
+    private readonly protection: FieldProtection,
+    private readonly signer: MessageSigner | null = null,
   ) {
-    this.handoffs = new HandoffRepository(db, agency);
-    this.messages = new MessageRepository(db, agency);
+    this.audit = new AuditRepository(prisma, db, agency, signer?.agency === agency ? signer : null);
+    this.handoffs = new HandoffRepository(db, agency, protection, this.audit);
+    this.messages = new MessageRepository(db, agency, protection, signer?.agency === agency ? signer : null);
     this.outbox = new OutboxRepository(db, agency);
-    this.inbox = new InboxRepository(db, agency);
+    this.inbox = new InboxRepository(db, agency, protection);
     this.idempotency = new IdempotencyRepository(db, agency);
     this.deadLetters = new DeadLetterRepository(db, agency);
     const roster = new RosterRepository(db);
@@ -60,7 +71,7 @@ export class UnitStore {
 
   /** One unit of work: the repositories handed to `work` write in one transaction. */
   transaction<T>(work: (store: UnitStore) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    return this.prisma.$transaction((tx) => work(new UnitStore(this.prisma, tx, this.agency)), { timeout: options.timeoutMs ?? 10_000 });
+    return this.prisma.$transaction((tx) => work(new UnitStore(this.prisma, tx, this.agency, this.protection, this.signer)), { timeout: options.timeoutMs ?? 10_000 });
   }
 }
 
@@ -73,12 +84,16 @@ export class UnitStore {
 export class AgencyScope {
   private readonly stores = new Map<AgencyCode, UnitStore>();
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly protection: FieldProtection,
+    @Optional() @Inject(MESSAGE_SIGNER) private readonly signer: MessageSigner | null = null,
+  ) {}
 
   for(agency: AgencyCode): UnitStore {
     let store = this.stores.get(agency);
     if (!store) {
-      store = new UnitStore(this.prisma, this.prisma, agency);
+      store = new UnitStore(this.prisma, this.prisma, agency, this.protection, this.signer);
       this.stores.set(agency, store);
     }
     return store;

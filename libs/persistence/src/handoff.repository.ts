@@ -11,6 +11,8 @@ import type { Db } from './db.js';
 import { isUuid } from './db.js';
 import { fromDb, type Handoff, handoffFromDb, type HandoffStep, stepFromDb, toDb } from './db-enums.js';
 import type { Prisma } from './generated/prisma/client.js';
+import type { FieldProtection } from './field-protection.js';
+import type { AuditRepository } from './audit.repository.js';
 
 export interface HandoffFilter {
   role?: 'sent' | 'received';
@@ -40,6 +42,8 @@ export class HandoffRepository {
   constructor(
     private readonly db: Db,
     private readonly agency: AgencyCode,
+    private readonly protection: FieldProtection,
+    private readonly audit: AuditRepository,
   ) {}
 
   /** Locks the handoff row for the rest of the transaction, so two steps cannot race; one read of row and steps. */
@@ -76,8 +80,10 @@ export class HandoffRepository {
   /** New handoffs the unit sends. */
   async saveOpened(opened: readonly OpenedHandoff[]): Promise<void> {
     if (opened.some(({ state }) => state.from !== this.agency)) throw new Error(`${this.agency} can only open handoffs it sends`);
+    // Citizen fields encrypted one by one, bound to the handoff; the ID number kept only as a keyed hash (issue 9 part 2).
+    const sealed = await Promise.all(opened.map(({ state, details }) => this.protection.seal(state.id, details)));
     await this.db.handoff.createMany({
-      data: opened.map(({ state, details, openedAt }) => ({
+      data: opened.map(({ state, details, openedAt }, index) => ({
         id: state.id,
         kind: toDb(state.kind),
         fromAgency: state.from,
@@ -86,27 +92,38 @@ export class HandoffRepository {
         currentStep: toDb(state.currentStep),
         priority: toDb(state.priority),
         requestId: state.requestId,
-        details: details as Prisma.InputJsonValue,
+        details: sealed[index].value as Prisma.InputJsonValue,
+        dataKeyId: sealed[index].dataKeyId,
+        personIdHash: this.protection.personIdHash(details),
         openedAt,
       })),
     });
+    // The evidence log (issue 9 part 5), in the same transaction.
+    await this.audit.append(
+      opened.map(({ state }) => ({ actor: `${this.agency} (its system, through the API)`, agency: this.agency, handoffId: state.id, action: 'handoff.opened', reason: `${state.kind} to ${state.to}` })),
+    );
   }
 
   /** The steps a transition decided, and each handoff's latest step. */
   async recordSteps(decision: Decision): Promise<void> {
     if (decision.steps.length === 0) return;
     if (decision.steps.some((step) => step.actor !== this.agency)) throw new Error(`${this.agency} can only record its own steps`);
+    const sealed = await Promise.all(decision.steps.map((step) => this.protection.seal(step.handoffId, step.details)));
     await this.db.handoffStep.createMany({
-      data: decision.steps.map((step) => ({
+      data: decision.steps.map((step, index) => ({
         id: crypto.randomUUID(),
         handoffId: step.handoffId,
         step: toDb(step.step),
         actorAgency: step.actor,
         messageId: step.messageId,
         occurredAt: step.occurredAt,
-        details: step.details as Prisma.InputJsonValue,
+        details: sealed[index].value as Prisma.InputJsonValue,
+        dataKeyId: sealed[index].dataKeyId,
       })),
     });
+    await this.audit.append(
+      decision.steps.map((step) => ({ actor: this.agency, agency: this.agency, handoffId: step.handoffId, action: `step.${step.step}`, reason: `message ${step.messageId}` })),
+    );
     // A handoff is created at `sent`; later steps of the chain move it on (a side step, such as paying first, does not).
     const latest = new Map(
       decision.steps.filter((step) => step.step !== 'sent' && isChainStep(step.step)).map((step) => [step.handoffId, step.step]),
@@ -124,7 +141,9 @@ export class HandoffRepository {
     });
     if (!handoff) throw new HandoffNotFoundError(handoffId);
     this.assertParty(handoff);
-    return { ...handoffFromDb(handoff), steps: handoff.steps.map(stepFromDb) };
+    const details = await this.protection.open(handoff.id, handoff.details);
+    const steps = await Promise.all(handoff.steps.map(async (step) => ({ ...stepFromDb(step), details: await this.protection.open(handoff.id, step.details) })));
+    return { ...handoffFromDb(handoff), details, steps };
   }
 
   /**
@@ -172,7 +191,20 @@ export class HandoffRepository {
       take: filter.limit,
       ...(filter.after ? { cursor: { id: filter.after }, skip: 1 } : {}),
     });
-    return rows.map(handoffFromDb);
+    return Promise.all(rows.map(async (row) => ({ ...handoffFromDb(row), details: await this.protection.open(row.id, row.details) })));
+  }
+
+  /**
+   * The unit's handoffs of one person, found by the keyed hash of the resident ID number (never the
+   * number itself: issue 9 part 2), newest first — for de-duplication and lookup.
+   */
+  async listForPerson(idNumber: string, limit = 50): Promise<Handoff[]> {
+    const rows = await this.db.handoff.findMany({
+      where: { personIdHash: this.protection.lookupHash(idNumber), OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] },
+      orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
+    return Promise.all(rows.map(async (row) => ({ ...handoffFromDb(row), details: await this.protection.open(row.id, row.details) })));
   }
 
   private assertParty(handoff: { id: string; fromAgency: string; toAgency: string }): void {

@@ -1,7 +1,8 @@
 import type { AgencyCode, AnyEnvelope, MessageType, Priority } from '#contracts';
 import type { Db } from './db.js';
 import type { InboxEntry } from './generated/prisma/client.js';
-import { toEnvelope } from './message.repository.js';
+import type { FieldProtection } from './field-protection.js';
+import { openEnvelope } from './message.repository.js';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'pull';
 
@@ -10,6 +11,7 @@ export class InboxRepository {
   constructor(
     private readonly db: Db,
     private readonly agency: AgencyCode,
+    private readonly protection: FieldProtection,
   ) {}
 
   /** Records receipt; false when the unit already has this message (a duplicate delivery). */
@@ -30,7 +32,7 @@ export class InboxRepository {
       take: limit,
     });
     const messages = await this.db.message.findMany({ where: { id: { in: entries.map((entry) => entry.messageId) }, toAgency: this.agency } });
-    const byId = new Map(messages.map((message) => [message.id, toEnvelope(message)]));
+    const byId = new Map(await Promise.all(messages.map(async (message) => [message.id, await openEnvelope(this.protection, message)] as const)));
     return entries.flatMap((entry) => {
       const envelope = byId.get(entry.messageId);
       return envelope ? [{ entry, envelope }] : [];

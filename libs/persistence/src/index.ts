@@ -21,3 +21,7 @@ export type { StoredResponse } from './idempotency.repository.js';
 export { REGISTRATION_KINDS, type RegistrationKind, type NewDutyRegistration } from './duty-registration.repository.js';
 export type { DutyRegistration } from './generated/prisma/client.js';
 export type { AttachmentMeta, NewAttachment } from './attachment.repository.js';
+export { DataKeyRing, DecryptionError, FieldProtection, type FieldEncryptionKeys, MasterKeyMismatchError } from './field-protection.js';
+export { connectDataKeyRotation, DataKeyRotation, type RotationProgress } from './data-key-rotation.js';
+export { AUDIT_CHECKPOINT_EVERY, AuditLogReader, AuditRepository } from './audit.repository.js';
+export { verifyEvidence, type EvidenceReport } from './evidence-verifier.js';

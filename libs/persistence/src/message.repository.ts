@@ -2,12 +2,16 @@ import { type AgencyCode, type AnyEnvelope, type MessageType, queueOf } from '#c
 import type { Db } from './db.js';
 import { fromDb, toDb } from './db-enums.js';
 import type { Message, Prisma } from './generated/prisma/client.js';
+import type { FieldProtection } from './field-protection.js';
+import { type MessageSigner, signEnvelope } from '#security';
 
 /** A unit's messages: written with their outbox rows, in the scope's transaction, or not at all. */
 export class MessageRepository {
   constructor(
     private readonly db: Db,
     private readonly agency: AgencyCode,
+    private readonly protection: FieldProtection,
+    private readonly signer: MessageSigner | null = null,
   ) {}
 
   /** The messages a transition caused, and one outbox row each, in two statements. */
@@ -15,8 +19,10 @@ export class MessageRepository {
     if (envelopes.length === 0) return;
     const foreign = envelopes.find((envelope) => envelope.from !== this.agency);
     if (foreign) throw new Error(`${this.agency} cannot write a message from ${foreign.from}`);
+    // Citizen fields encrypted one by one, bound to the handoff (issue 9 part 2).
+    const sealed = await Promise.all(envelopes.map((envelope) => this.protection.seal(envelope.handoffId, envelope.payload)));
     await this.db.message.createMany({
-      data: envelopes.map((envelope) => ({
+      data: envelopes.map((envelope, index) => ({
         id: envelope.id,
         type: envelope.type,
         schemaVersion: envelope.schemaVersion,
@@ -28,7 +34,10 @@ export class MessageRepository {
         causationId: envelope.causationId,
         occurredAt: new Date(envelope.occurredAt),
         priority: toDb(envelope.priority),
-        payload: envelope.payload as unknown as Prisma.InputJsonValue,
+        payload: sealed[index].value as unknown as Prisma.InputJsonValue,
+        dataKeyId: sealed[index].dataKeyId,
+        // The sender signs the envelope as written, its plain payload hashed (issue 9 part 4).
+        signature: this.signer ? signEnvelope(this.signer, envelope) : null,
       })),
     });
     await this.db.outboxEntry.createMany({
@@ -36,13 +45,27 @@ export class MessageRepository {
     });
   }
 
+  /**
+   * A message addressed to this unit with its sender's signature, for the receiver to verify
+   * before it records anything; the payload decrypted (a ciphertext that does not decrypt throws).
+   */
+  async findReceived(messageId: string): Promise<{ envelope: AnyEnvelope; signature: string | null } | null> {
+    const row = await this.db.message.findFirst({ where: { id: messageId, toAgency: this.agency } });
+    return row ? { envelope: await openEnvelope(this.protection, row), signature: row.signature } : null;
+  }
+
   /** A message the unit sent or received, or null. */
   async findVisible(messageId: string): Promise<AnyEnvelope | null> {
     const row = await this.db.message.findFirst({
       where: { id: messageId, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] },
     });
-    return row ? toEnvelope(row) : null;
+    return row ? openEnvelope(this.protection, row) : null;
   }
+}
+
+/** A stored message as its envelope, its citizen fields decrypted. */
+export async function openEnvelope(protection: FieldProtection, row: Message): Promise<AnyEnvelope> {
+  return toEnvelope({ ...row, payload: await protection.open(row.handoffId, row.payload) });
 }
 
 export function toEnvelope(row: Message): AnyEnvelope {

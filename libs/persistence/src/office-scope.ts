@@ -2,6 +2,7 @@ import { OfficeDutyRegistrationRepository } from './duty-registration.repository
 import { Injectable } from '@nestjs/common';
 import type { Db, TransactionOptions } from './db.js';
 import { AlertRepository } from './alert.repository.js';
+import { AuditLogReader } from './audit.repository.js';
 import { CalendarYearRepository } from './calendar-year.repository.js';
 import { ConsoleUserRepository } from './console-user.repository.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
@@ -24,6 +25,8 @@ export class OfficeStore {
   readonly registrations: OfficeDutyRegistrationRepository;
   /** the scheduler's own consumers' permanent failures */
   readonly deadLetters: DeadLetterRepository;
+  /** the evidence log, read-only (issue 9 part 5) */
+  readonly evidence: AuditLogReader;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -38,6 +41,7 @@ export class OfficeStore {
     this.handoffs = new OfficeHandoffRepository(db);
     this.deadLetters = new DeadLetterRepository(db, 'scheduler');
     this.registrations = new OfficeDutyRegistrationRepository(db);
+    this.evidence = new AuditLogReader(db);
   }
 
   transaction<T>(work: (store: OfficeStore) => Promise<T>, options: TransactionOptions = {}): Promise<T> {

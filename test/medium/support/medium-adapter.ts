@@ -4,6 +4,7 @@ import type { AgencyCode } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { OBSERVABILITY_REDIS } from '#observability';
 import { noRedis } from './no-redis.js';
+import { securityEnv } from '../../support/security-env.js';
 import { InProcessQueueDriver, OutboxRelay, QUEUE_DRIVER, DEFAULT_INBOX_RETRY, DEFAULT_ALERT_RETRY } from '#bus';
 import { AdapterModule } from '../../../apps/adapter/src/adapter.module.js';
 import { HandoffOpeningService } from '../../../apps/adapter/src/handoffs/handoff-opening.service.js';
@@ -54,6 +55,7 @@ export async function mediumAdapter(
     DELIVERY_MODE: 'pull',
     OUTBOX_POLL_MS: '3600000',
     LOG_LEVEL: 'warn',
+    ...securityEnv(agency),
     ...options.env,
   });
   const builder = Test.createTestingModule({ imports: [AdapterModule] })
@@ -76,6 +78,9 @@ export async function mediumAdapter(
   } finally {
     for (const key of ['AGENCY', 'DELIVERY_MODE', 'WEBHOOK_URL', 'WEBHOOK_SECRET']) delete process.env[key];
   }
+  // The relay's own loop (kicked after every write) would publish beside settle() and let it return
+  // while a claimed batch is still on its way to the driver: here only settle() publishes.
+  await app.get(OutboxRelay).onApplicationShutdown();
   return {
     app,
     agency: app.get(AgencyContext),

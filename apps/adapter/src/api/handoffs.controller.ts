@@ -20,6 +20,7 @@ import { AgencyContext } from './agency.context.js';
 import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
 import { CaseProgress, HandoffPage, HandoffView, OpenedHandoffs, StepReported } from './api.responses.js';
 import { LIFECYCLE_EXAMPLES, OPENING_EXAMPLES, OPENED_EXAMPLE, STEP_REPORTED_EXAMPLE } from './api.examples.js';
+import { readerOf } from './evidence.js';
 import { presentHandoff, presentHandoffSummary } from './handoff.presenter.js';
 import { ListHandoffsQuery } from './list-handoffs.query.js';
 import {
@@ -207,8 +208,11 @@ export class HandoffsController {
   @ApiParam(HANDOFF_ID)
   @ApiOkResponse({ type: HandoffView })
   @ApiProblems(401, 403, 404)
-  async get(@Param('id', ParseUUIDPipe) id: string) {
-    return presentHandoff(await this.agency.store.handoffs.findVisible(id));
+  async get(@Param('id', ParseUUIDPipe) id: string, @Req() req: Request) {
+    const handoff = await this.agency.store.handoffs.findVisible(id);
+    // A read of a person's data goes in the evidence log (issue 9 part 5).
+    await this.agency.store.audit.append([{ ...readerOf(this.agency.code, req), agency: this.agency.code, handoffId: id, action: 'person-data.read' }]);
+    return presentHandoff(handoff);
   }
 
   private open(kind: HandoffKind, body: OpenHandoffRequest, req: Request, res: Response) {

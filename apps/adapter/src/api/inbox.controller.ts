@@ -1,4 +1,6 @@
-import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { readerOf } from './evidence.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { agencyDefinition } from '#agencies';
 import { CLOCK, type Clock } from '#config';
@@ -26,8 +28,13 @@ export class InboxController {
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })
   @ApiOkResponse({ type: InboxPage })
   @ApiProblems(400, 401)
-  async list(@Query() query: InboxQuery) {
+  async list(@Query() query: InboxQuery, @Req() req: Request) {
     const entries = await this.agency.store.inbox.listUnacknowledged(query.limit ?? 50);
+    // Each message handed out is a read of a person's data (issue 9 part 5).
+    const reader = readerOf(this.agency.code, req);
+    await this.agency.store.audit.append(
+      entries.map(({ envelope }) => ({ ...reader, agency: this.agency.code, handoffId: envelope.handoffId, action: 'person-data.read', reason: `${reader.reason} (message ${envelope.id})` })),
+    );
     const mapper = agencyDefinition(this.agency.code).mapper;
     return {
       items: entries.map(({ entry, envelope }) => ({
@@ -44,9 +51,13 @@ export class InboxController {
   @ApiParam({ name: 'messageId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: InboxAck })
   @ApiProblems(401, 404)
-  async acknowledge(@Param('messageId') messageId: string) {
+  async acknowledge(@Param('messageId') messageId: string, @Req() req: Request) {
     const found = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(messageId) && (await this.agency.store.inbox.acknowledge(messageId, this.clock.now()));
     if (!found) throw new NotFoundException(`no message ${messageId} in ${this.agency.code}'s inbox`);
+    // A state change of the unit's inbox, in the evidence log (issue 9 part 5).
+    const entry = await this.agency.store.inbox.find(messageId);
+    const { actor } = readerOf(this.agency.code, req);
+    await this.agency.store.audit.append([{ actor, agency: this.agency.code, handoffId: entry?.handoffId ?? null, action: 'inbox.acknowledged', reason: `message ${messageId}` }]);
     return { messageId, acknowledged: true };
   }
 }

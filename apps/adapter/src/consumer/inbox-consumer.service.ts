@@ -11,6 +11,7 @@ import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config'
 import { applyInboxMessage } from '#handoffs';
 import { type ConsumeOutcome, deliveryJobId, type HandlerMap, OutboxRelay, PermanentMessageError, QUEUE_DRIVER, type QueueDriver } from '#bus';
 import { AgencyContext } from '../api/agency.context.js';
+import { MessageAuthenticity } from './message-authenticity.service.js';
 
 /**
  * Takes messages addressed to this unit off its inbox queue. Idempotent on message id: the inbox
@@ -27,6 +28,7 @@ export class InboxConsumerService {
     @Inject(QUEUE_DRIVER) private readonly driver: QueueDriver,
     @Inject(adapterConfig.KEY) private readonly settings: AdapterSettings,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly authenticity: MessageAuthenticity,
   ) {}
 
   /** One handler per message type of the inbox; every type lands here and is told apart by the domain. */
@@ -47,6 +49,7 @@ export class InboxConsumerService {
   async consume(job: BusJobData): Promise<ConsumeOutcome> {
     const agency = this.agency.code;
     if (job.to !== agency) throw new PermanentMessageError(`message ${job.messageId} for ${job.to} reached ${agency}'s inbox`);
+    await this.authenticity.verify(job); // issue 9: signed by its sender, matching its job, or refused before anything is recorded
     const result = await this.agency.store.transaction(async (store) => {
       const fresh = await store.inbox.claim({
         messageId: job.messageId,

@@ -62,6 +62,10 @@ export class WebhookDeliveryService {
       this.logger.warn({ msg: `webhook delivery failed message=${envelope.id} handoff=${envelope.handoffId} attempt=${ids.attempt}: ${failure}`, ...ids });
       throw new Error(`webhook delivery of ${envelope.id} failed: ${failure}`);
     }
+    // The person's data left the bus for the unit's system: the evidence log has it (issue 9 part 5).
+    await this.agency.store.audit.append([
+      { actor: `${agency} adapter`, agency, handoffId: envelope.handoffId, action: 'person-data.delivered', reason: `webhook to ${agency}'s system (message ${envelope.id})` },
+    ]);
     this.logger.log({ msg: `delivered ${envelope.type} message=${envelope.id} handoff=${envelope.handoffId} to ${agency}'s system`, ...ids });
     return 'processed';
   }

@@ -127,6 +127,8 @@ export class BoardController {
     if (!found) throw new NotFoundException('没有这件移送，或您无权查看');
     const { handoff, obligations, alerts } = found;
     const canAcknowledge = signedInUser(req).role === 'office';
+    // The evidence log of the handoff (issue 9 part 5): the office's, not a unit user's.
+    const evidence = signedInUser(req).role === 'office' ? await this.office.evidence.forHandoff(handoff.id) : null;
     const body = html`
       <p>${KIND_LABEL[handoff.kind]} · ${unitName(handoff.fromAgency)} → ${unitName(handoff.toAgency)} · 案件编号 ${handoff.caseRef}
         · ${PRIORITY_LABEL[handoff.priority]}</p>
@@ -150,7 +152,15 @@ export class BoardController {
             : a.kind === 'escalation' && canAcknowledge
               ? html`<form method="post" action="/escalations/${a.id}/acknowledge">${csrfInput(signedInUser(req), `/escalations/${a.id}/acknowledge`)}<input type="hidden" name="back" value="/handoffs/${handoff.id}"><button type="submit">确认</button></form>`
               : '待处理'}</td></tr>`,
-      )}</tbody></table>`;
+      )}</tbody></table>
+      ${evidence
+        ? html`<h3>证据日志</h3>
+      <p class="muted">每一次状态变更与每一次读取当事人信息（谁、哪个单位、何时、为何），按单位逐条链式存证；完整性由 npm run audit:verify 核验。</p>
+      <table id="evidence"><thead><tr><th>时间</th><th>单位</th><th>操作者</th><th>事项</th><th>事由</th><th>存证</th></tr></thead><tbody>${evidence.map(
+        (e) => html`<tr data-evidence="${e.chain}#${e.seq}"><td>${beijingTime(new Date(e.at))}</td><td>${unitName(e.agency)}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.reason}</td>
+          <td class="muted">${e.chain}#${e.seq} ${e.hash.slice(0, 12)}</td></tr>`,
+      )}</tbody></table>`
+        : ''}`;
     res.type('html').send(page(`移送 ${handoff.caseRef}`, signedInUser(req), body));
   }
 }

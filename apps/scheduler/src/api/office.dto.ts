@@ -3,7 +3,7 @@ import { IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { ALERT_KINDS, ALERT_LEVELS } from '#deadlines';
 
 export class ListEscalationsQuery {
-  /** escalation (default: escalations and notices), reminder, calendar-missing, roster-changed, operations (the bus's own alarms) */
+  /** escalation (default: escalations and notices), reminder, calendar-missing, roster-changed, duty-done-late, message-refused (a forged or altered message refused by a unit), operations (the bus's own alarms) */
   @IsOptional()
   @IsIn(ALERT_KINDS)
   kind?: string;

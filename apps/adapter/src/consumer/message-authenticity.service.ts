@@ -1,0 +1,62 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { unitName } from '#agencies';
+import type { BusJobData } from '#contracts';
+import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
+import { alertRecipientsFor } from '#deadlines';
+import { PermanentMessageError } from '#bus';
+import { DecryptionError, type NewAlert } from '#persistence';
+import { verifyEnvelope } from '#security';
+import { AgencyContext } from '../api/agency.context.js';
+
+/**
+ * Issue 9 part 4: a message is recorded only when it is provably its sender's. Before the inbox
+ * consumer records anything, the stored message must match its job (a replayed id with other
+ * content does not), decrypt under its handoff, and carry a valid signature of a current key of the
+ * unit it names as sender. Otherwise the office is alerted and the job is dead-lettered
+ * (PermanentMessageError: the driver records it in DeadLetter and the dead-letter queue).
+ */
+@Injectable()
+export class MessageAuthenticity {
+  private readonly logger = new Logger(MessageAuthenticity.name);
+
+  constructor(
+    private readonly agency: AgencyContext,
+    @Inject(adapterConfig.KEY) private readonly settings: AdapterSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async verify(job: BusJobData): Promise<void> {
+    let found;
+    try {
+      found = await this.agency.store.messages.findReceived(job.messageId);
+    } catch (error) {
+      if (error instanceof DecryptionError) return this.refuse(job, `its payload does not decrypt under its handoff (${error.message})`);
+      throw error;
+    }
+    if (!found) return; // the consumer dead-letters a message that is not in the database
+    const { envelope, signature } = found;
+    const differing = (['type', 'schemaVersion', 'handoffId', 'from', 'to'] as const).filter((field) => job[field] !== envelope[field]);
+    if (differing.length > 0) return this.refuse(job, `the job does not match the stored message ${envelope.id} in ${differing.join(', ')} (a replayed id with other content)`);
+    const result = verifyEnvelope(this.settings.signing.registry, envelope, signature, this.clock.now());
+    if (!result.ok) return this.refuse(job, result.reason);
+  }
+
+  private async refuse(job: BusJobData, reason: string): Promise<never> {
+    const agency = this.agency.code;
+    const alert: NewAlert = {
+      dedupeKey: `message-refused.${agency}.${job.messageId}.${this.clock.now().getTime()}`,
+      kind: 'message-refused',
+      level: 'office',
+      obligationId: null,
+      handoffId: job.handoffId,
+      agency,
+      recipients: alertRecipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+      // Names units, ids and the reason; never a citizen.
+      summary: `【消息被拒】${unitName(agency)}拒收消息 ${job.messageId}（称来自${unitName(job.from)}，handoff ${job.handoffId}）：${reason}`,
+    };
+    await this.agency.store.officeNotices.notify(alert);
+    await this.agency.store.audit.append([{ actor: `${agency} adapter`, agency, handoffId: job.handoffId, action: 'message.refused', reason: `message ${job.messageId} from ${job.from}: ${reason}` }]);
+    this.logger.warn({ msg: `refused message=${job.messageId} handoff=${job.handoffId} from=${job.from} at ${agency}: ${reason}`, messageId: job.messageId, handoffId: job.handoffId });
+    throw new PermanentMessageError(`message ${job.messageId} refused: ${reason}`);
+  }
+}

@@ -1,0 +1,95 @@
+import {
+  auditHash,
+  type AuditFields,
+  checkpointPayload,
+  GENESIS_HASH,
+  type MessageSigner,
+  signBytes,
+  type StoredAuditRecord,
+  type StoredCheckpoint,
+} from '#security';
+import type { Db } from './db.js';
+import type { PrismaService } from './prisma.service.js';
+
+/** A signed checkpoint every this many records of a chain. */
+export const AUDIT_CHECKPOINT_EVERY = 50;
+
+/**
+ * One writer's chain of the evidence log (issue 9 part 5): appends records, each with the hash of
+ * the one before, under a per-chain advisory lock held to the end of the caller's transaction (so
+ * a record commits with the change it tells of, or not at all), and signs a checkpoint every
+ * AUDIT_CHECKPOINT_EVERY records.
+ */
+export class AuditRepository {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly db: Db,
+    private readonly chain: string,
+    private readonly signer: MessageSigner | null,
+  ) {}
+
+  async append(entries: readonly AuditFields[], at = new Date()): Promise<void> {
+    if (entries.length === 0) return;
+    // Outside a transaction, the append opens its own: the lock and the read of the head need one.
+    if ((this.db as unknown) === (this.prisma as unknown)) {
+      await this.prisma.$transaction((tx) => new AuditRepository(this.prisma, tx, this.chain, this.signer).append(entries, at));
+      return;
+    }
+    await this.db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`bus.audit.${this.chain}`}))`;
+    const head = await this.db.auditRecord.findFirst({ where: { chain: this.chain }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+    let seq = head?.seq ?? 0;
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const iso = new Date(at.toISOString()).toISOString();
+    const rows: StoredAuditRecord[] = [];
+    for (const fields of entries) {
+      seq += 1;
+      const entry = { chain: this.chain, seq, at: iso, prevHash, ...fields, reason: fields.reason.slice(0, 500) };
+      const hash = auditHash(entry);
+      rows.push({ ...entry, hash });
+      prevHash = hash;
+    }
+    await this.db.auditRecord.createMany({ data: rows.map((row) => ({ ...row, at: new Date(row.at) })) });
+    const crossed = Math.floor(seq / AUDIT_CHECKPOINT_EVERY) > Math.floor((head?.seq ?? 0) / AUDIT_CHECKPOINT_EVERY);
+    if (crossed) await this.writeCheckpoint({ chain: this.chain, seq, hash: prevHash, at: iso });
+  }
+
+  /** Signs the chain's head now (also done every AUDIT_CHECKPOINT_EVERY records). */
+  async checkpoint(): Promise<StoredCheckpoint | null> {
+    const head = await this.db.auditRecord.findFirst({ where: { chain: this.chain }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+    if (!head) return null;
+    return this.writeCheckpoint({ chain: this.chain, seq: head.seq, hash: head.hash, at: new Date().toISOString() });
+  }
+
+  private async writeCheckpoint(checkpoint: Omit<StoredCheckpoint, 'signature'>): Promise<StoredCheckpoint | null> {
+    if (!this.signer) return null;
+    const signed = { ...checkpoint, signature: signBytes(this.signer, checkpointPayload(checkpoint)) };
+    await this.db.auditCheckpoint.createMany({ data: [{ ...signed, at: new Date(signed.at) }], skipDuplicates: true });
+    return signed;
+  }
+}
+
+/** The evidence log as the office reads it: one handoff's records, every chain for the verifier. */
+export class AuditLogReader {
+  constructor(private readonly db: Db) {}
+
+  async forHandoff(handoffId: string, limit = 500): Promise<StoredAuditRecord[]> {
+    const rows = await this.db.auditRecord.findMany({ where: { handoffId }, orderBy: [{ at: 'asc' }, { chain: 'asc' }, { seq: 'asc' }], take: limit });
+    return rows.map((row) => ({ ...row, at: row.at.toISOString() }));
+  }
+
+  async chains(): Promise<string[]> {
+    const rows = await this.db.auditRecord.findMany({ distinct: ['chain'], select: { chain: true }, orderBy: { chain: 'asc' } });
+    return rows.map((row) => row.chain);
+  }
+
+  /** A chain's records in order, a page at a time (after `afterSeq`). */
+  async page(chain: string, afterSeq: number, limit: number): Promise<StoredAuditRecord[]> {
+    const rows = await this.db.auditRecord.findMany({ where: { chain, seq: { gt: afterSeq } }, orderBy: { seq: 'asc' }, take: limit });
+    return rows.map((row) => ({ ...row, at: row.at.toISOString() }));
+  }
+
+  async checkpoints(chain: string): Promise<StoredCheckpoint[]> {
+    const rows = await this.db.auditCheckpoint.findMany({ where: { chain }, orderBy: { seq: 'asc' } });
+    return rows.map((row) => ({ ...row, at: row.at.toISOString() }));
+  }
+}

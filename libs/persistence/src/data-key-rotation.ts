@@ -1,0 +1,106 @@
+import type { DataKey } from '#security';
+import { FieldProtection } from './field-protection.js';
+import type { PrismaService } from './prisma.service.js';
+
+export interface RotationProgress {
+  /** the data key the rows are re-encrypted to */
+  keyId: string;
+  /** true when this run made that key; false when it continued an earlier, unfinished run */
+  newKey: boolean;
+  /** rows re-encrypted by this run */
+  rows: number;
+  batches: number;
+  /** rows still under another key (0: done) */
+  remaining: number;
+}
+
+type Table = 'Handoff' | 'HandoffStep' | 'Message';
+const COLUMN: Record<Table, 'details' | 'payload'> = { Handoff: 'details', HandoffStep: 'details', Message: 'payload' };
+
+/**
+ * Re-encrypts every row to the current data key (`npm run keys -- rotate-data-key`, issue 9 part 2).
+ * Batches, each its own transaction: stopping between two (or inside one) loses nothing, and a new
+ * run continues where the last one stopped. A run first finishes what an earlier run left (rows
+ * under another key, or written before encryption); only when every row is under the current key
+ * does it make a new key and move the rows to it. Old keys stay (retired) and still decrypt.
+ */
+export class DataKeyRotation {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly protection: FieldProtection,
+  ) {}
+
+  async remaining(keyId: string): Promise<number> {
+    const counts = await Promise.all(
+      (Object.keys(COLUMN) as Table[]).map((table) =>
+        this.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}" WHERE "dataKeyId" IS DISTINCT FROM $1`, keyId),
+      ),
+    );
+    return counts.reduce((sum, rows) => sum + Number(rows[0]?.n ?? 0), 0);
+  }
+
+  async run(options: { batchSize?: number; maxBatches?: number; onBatch?: (progress: RotationProgress) => void } = {}): Promise<RotationProgress> {
+    const batchSize = options.batchSize ?? 200;
+    let key = await this.protection.ring.current(Number.MAX_SAFE_INTEGER); // never the cached one
+    let newKey = false;
+    if ((await this.remaining(key.id)) === 0) {
+      key = await this.protection.ring.rotate();
+      newKey = true;
+    }
+    const progress: RotationProgress = { keyId: key.id, newKey, rows: 0, batches: 0, remaining: 0 };
+    for (const table of Object.keys(COLUMN) as Table[]) {
+      for (;;) {
+        if (options.maxBatches !== undefined && progress.batches >= options.maxBatches) {
+          progress.remaining = await this.remaining(key.id);
+          return progress;
+        }
+        const done = await this.batch(table, key, batchSize);
+        if (done === 0) break;
+        progress.rows += done;
+        progress.batches += 1;
+        options.onBatch?.(progress);
+      }
+    }
+    progress.remaining = await this.remaining(key.id);
+    return progress;
+  }
+
+  /** One batch of one table, in one transaction: rows locked, decrypted, encrypted under `key`, written. */
+  private async batch(table: Table, key: DataKey, size: number): Promise<number> {
+    const column = COLUMN[table];
+    const handoffColumn = table === 'Handoff' ? 'id' : '"handoffId"';
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRawUnsafe<{ id: string; handoffId: string; value: object; personIdHash: string | null }[]>(
+        `SELECT id, ${handoffColumn} AS "handoffId", ${column} AS value, ${table === 'Handoff' ? '"personIdHash"' : 'NULL AS "personIdHash"'}
+         FROM "${table}" WHERE "dataKeyId" IS DISTINCT FROM $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        key.id,
+        size,
+      );
+      for (const row of rows) {
+        const plain = await this.protection.open(row.handoffId, row.value);
+        const sealed = await this.protection.seal(row.handoffId, plain, key);
+        const hash = table === 'Handoff' ? (row.personIdHash ?? this.protection.personIdHash(plain)) : null;
+        await tx.$executeRawUnsafe(
+          `UPDATE "${table}" SET ${column} = $2::jsonb, "dataKeyId" = $3${table === 'Handoff' ? ', "personIdHash" = $4' : ''} WHERE id = $1::uuid`,
+          row.id,
+          JSON.stringify(sealed.value),
+          key.id,
+          ...(table === 'Handoff' ? [hash] : []),
+        );
+      }
+      return rows.length;
+    }, { timeout: 60_000 });
+  }
+}
+
+/** The rotation outside Nest (scripts/keys.mjs, tests): its own connection, keys from the caller's configuration. */
+export async function connectDataKeyRotation(
+  databaseUrl: string,
+  keys: import('./field-protection.js').FieldEncryptionKeys,
+): Promise<{ rotation: DataKeyRotation; protection: FieldProtection; close(): Promise<void> }> {
+  const { PrismaService } = await import('./prisma.service.js');
+  const prisma = new PrismaService(databaseUrl);
+  const protection = new FieldProtection(prisma, keys);
+  await protection.checkMasterKey();
+  return { rotation: new DataKeyRotation(prisma, protection), protection, close: () => prisma.$disconnect() };
+}

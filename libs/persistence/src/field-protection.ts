@@ -1,0 +1,208 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import {
+  type DataKey,
+  DecryptionError,
+  type JsonRecord,
+  keyIdsIn,
+  masterKeyFingerprint,
+  newDataKey,
+  openCitizenFields,
+  residentIdHash,
+  sealCitizenFields,
+  unwrapDataKey,
+  wrapDataKey,
+} from '#security';
+import { PrismaService } from './prisma.service.js';
+
+/** The keys of field encryption (issue 9 part 2), from the process's validated configuration. */
+export interface FieldEncryptionKeys {
+  /** DATA_MASTER_KEY: wraps the data keys */
+  masterKey: Buffer;
+  /** PERSON_ID_HMAC_KEY: the keyed hash of resident ID numbers */
+  idHashKey: Buffer;
+}
+
+export const FIELD_ENCRYPTION_KEYS = Symbol('FIELD_ENCRYPTION_KEYS');
+
+/** Thrown at boot when the master key is not the one the stored data keys were wrapped with. */
+export class MasterKeyMismatchError extends Error {
+  override readonly name = 'MasterKeyMismatchError';
+}
+
+/** How long a process keeps using the data key it knows as current before asking again (after a rotation). */
+const CURRENT_KEY_TTL_MS = 30_000;
+
+/**
+ * The data keys (table DataKey), unwrapped under the master key and kept in memory. The newest not
+ * retired is current; a ciphertext naming a key not yet known (made after a rotation) reloads them.
+ */
+export class DataKeyRing {
+  private readonly keys = new Map<string, Buffer>();
+  private currentKey?: { key: DataKey; at: number };
+  private refreshing?: Promise<DataKey>;
+  readonly fingerprint: string;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly master: Buffer,
+  ) {
+    this.fingerprint = masterKeyFingerprint(master);
+  }
+
+  /** Loads every data key; refuses a master key that did not wrap them. */
+  async load(): Promise<void> {
+    const rows = await this.prisma.dataKey.findMany({ orderBy: { createdAt: 'asc' } });
+    for (const row of rows) {
+      if (this.keys.has(row.id)) continue;
+      if (row.masterKeyFingerprint !== this.fingerprint) {
+        throw new MasterKeyMismatchError(
+          `invalid configuration:\n  DATA_MASTER_KEY: data key ${row.id} was wrapped under master key ${row.masterKeyFingerprint}, this one is ${this.fingerprint}`,
+        );
+      }
+      this.keys.set(row.id, unwrapDataKey(this.master, row.id, row.wrapped));
+    }
+  }
+
+  key(id: string): Buffer | undefined {
+    return this.keys.get(id);
+  }
+
+  async ensure(ids: Iterable<string>): Promise<void> {
+    for (const id of ids) {
+      if (!this.keys.has(id)) {
+        await this.load();
+        return;
+      }
+    }
+  }
+
+  /**
+   * The key new ciphertexts are made under; made (once, under an advisory lock) when there is none.
+   * Callers are usually inside a transaction holding a pooled connection: after the first load, a
+   * stale current key is served while one refresh runs in the background, so a burst of writes
+   * never waits for connections the writes themselves hold.
+   */
+  async current(now = Date.now()): Promise<DataKey> {
+    const cached = this.currentKey;
+    if (cached && now - cached.at < CURRENT_KEY_TTL_MS) return cached.key;
+    const refresh = (this.refreshing ??= this.readCurrent().finally(() => {
+      this.refreshing = undefined;
+    }));
+    if (cached && now !== Number.MAX_SAFE_INTEGER) {
+      refresh.catch(() => undefined); // the next call tries again
+      return cached.key;
+    }
+    return refresh;
+  }
+
+  private async readCurrent(): Promise<DataKey> {
+    let row = await this.prisma.dataKey.findFirst({ where: { retiredAt: null }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    if (!row) {
+      row = await this.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('bus.DataKey'))`;
+        const existing = await tx.dataKey.findFirst({ where: { retiredAt: null }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+        if (existing) return existing;
+        return tx.dataKey.create({ data: this.wrap(newDataKey()) });
+      });
+    }
+    await this.ensure([row.id]);
+    const bytes = this.keys.get(row.id);
+    if (!bytes) throw new Error(`data key ${row.id} is not loaded`);
+    const key = { id: row.id, key: bytes };
+    this.currentKey = { key, at: Date.now() };
+    return key;
+  }
+
+  /** Forgets which key is current: the next write asks the database (as it does every 30 s). */
+  refresh(): void {
+    this.currentKey = undefined;
+  }
+
+  /** A new current key; the others are retired (they still decrypt until rotation re-encrypted their rows). */
+  async rotate(): Promise<DataKey> {
+    const fresh = newDataKey();
+    await this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('bus.DataKey'))`;
+      await tx.dataKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: new Date() } });
+      await tx.dataKey.create({ data: this.wrap(fresh) });
+    });
+    this.keys.set(fresh.id, fresh.key);
+    this.currentKey = { key: fresh, at: Date.now() };
+    return fresh;
+  }
+
+  private wrap(key: DataKey) {
+    this.keys.set(key.id, key.key);
+    return { id: key.id, wrapped: wrapDataKey(this.master, key), masterKeyFingerprint: this.fingerprint };
+  }
+}
+
+/**
+ * Encrypts a row's citizen fields on the way in and decrypts them on the way out, so the
+ * repositories' callers (API, inbox, webhooks) read what they always read (issue 9 part 2).
+ */
+@Injectable()
+export class FieldProtection {
+  private loaded?: Promise<void>;
+
+  readonly ring: DataKeyRing;
+
+  constructor(
+    prisma: PrismaService,
+    @Optional() @Inject(FIELD_ENCRYPTION_KEYS) private readonly keys: FieldEncryptionKeys | null,
+  ) {
+    this.ring = new DataKeyRing(prisma, keys?.masterKey ?? Buffer.alloc(32));
+  }
+
+  get enabled(): boolean {
+    return Boolean(this.keys);
+  }
+
+  /**
+   * Loads the data keys; throws MasterKeyMismatchError (naming DATA_MASTER_KEY) when the master key
+   * did not wrap them. The adapter's bootstrap calls it before it listens, so boot stops; every
+   * other use loads on first need.
+   */
+  checkMasterKey(): Promise<void> {
+    this.required();
+    this.loaded ??= this.ring.load().catch((error: unknown) => {
+      this.loaded = undefined;
+      throw error;
+    });
+    return this.loaded;
+  }
+
+  private required(): FieldEncryptionKeys {
+    if (!this.keys) throw new Error('field encryption is not configured in this process (DATA_MASTER_KEY, PERSON_ID_HMAC_KEY)');
+    return this.keys;
+  }
+
+  /** The record with its citizen fields encrypted, and the key they were encrypted under. */
+  async seal(handoffId: string, record: object, key?: DataKey): Promise<{ value: JsonRecord; dataKeyId: string }> {
+    await this.checkMasterKey();
+    const under = key ?? (await this.ring.current());
+    return { value: sealCitizenFields(under, handoffId, record as JsonRecord), dataKeyId: under.id };
+  }
+
+  /** The record as it was written; a ciphertext that does not decrypt (moved, altered) throws DecryptionError. */
+  async open<T>(handoffId: string, record: T): Promise<T> {
+    const ids = keyIdsIn(record);
+    if (ids.size === 0) return record;
+    await this.checkMasterKey();
+    await this.ring.ensure(ids);
+    return openCitizenFields(this.ring, handoffId, record as JsonRecord) as T;
+  }
+
+  /** HMAC-SHA-256 of the person's resident ID number in `details`, or null when it has none. */
+  personIdHash(details: object): string | null {
+    const idNumber = (details as { person?: { idNumber?: unknown } }).person?.idNumber;
+    return typeof idNumber === 'string' ? residentIdHash(this.required().idHashKey, idNumber) : null;
+  }
+
+  /** The keyed hash a lookup by ID number compares with. */
+  lookupHash(idNumber: string): string {
+    return residentIdHash(this.required().idHashKey, idNumber);
+  }
+}
+
+export { DecryptionError };

@@ -1,0 +1,6 @@
+// Pure node:crypto: encryption at rest, keyed hashes, message signatures, the evidence chain (issue 9).
+export * from './field-cipher.js';
+export * from './keyed-hash.js';
+export * from './citizen-fields.js';
+export * from './message-signature.js';
+export * from './evidence-chain.js';

@@ -1,0 +1,48 @@
+// The units' Ed25519 message-signing keys of the local bus (issue 9 part 4), in .bus/keys.json:
+//   npm run keys -- rotate-signing-key <unit> [--overlap-days N]
+//       makes the unit a new key pair; its previous public key stays in the registry
+//       (UNIT_PUBLIC_KEYS) until the overlap ends (KEY_OVERLAP_DAYS, default 7), so messages it
+//       signed before the switch still verify. Restart the bus (npm run bus), or regenerate .env
+//       (node scripts/bus-keys.mjs > .env) and recreate the adapters: every adapter needs the new
+//       registry, the unit's adapter its new SIGNING_PRIVATE_KEY.
+//   npm run keys -- signing-keys
+//       the registry: each unit's current key id and previous keys with their overlap end.
+// Elsewhere than this local bus the same happens with the deployment's secrets: a new pair
+// (node -e "…generateKeyPairSync('ed25519')…" as scripts/lib/keys.mjs newSigningKeyPair), the old
+// public key given a notAfter in UNIT_PUBLIC_KEYS.
+import { createHash } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { AGENCY_CODES } from '../dist/libs/contracts/src/index.js';
+import { loadOrCreateSigningKeys, newSigningKeyPair, readKeys, saveKeys } from './lib/keys.mjs';
+
+function fail(message, code = 2) {
+  console.error(message);
+  process.exit(code);
+}
+
+const { values, positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true, strict: true, options: { 'overlap-days': { type: 'string' } } });
+const [command, unit, ...extra] = positionals;
+const keyId = (publicKey) => createHash('sha256').update(Buffer.from(publicKey, 'base64')).digest('hex').slice(0, 16);
+loadOrCreateSigningKeys(AGENCY_CODES);
+const keys = readKeys();
+
+if (command === 'rotate-signing-key') {
+  if (!AGENCY_CODES.includes(unit) || extra.length) fail(`usage: npm run keys -- rotate-signing-key <unit> [--overlap-days N]; unit one of ${AGENCY_CODES.join(', ')}`);
+  const overlapDays = Number(values['overlap-days'] ?? process.env.KEY_OVERLAP_DAYS ?? 7);
+  if (!Number.isFinite(overlapDays) || overlapDays < 0 || overlapDays > 90) fail('--overlap-days (KEY_OVERLAP_DAYS) must be a number of days from 0 to 90');
+  const entry = keys.signing[unit];
+  const notAfter = new Date(Date.now() + overlapDays * 86_400_000).toISOString();
+  entry.previous = [{ publicKey: entry.current.publicKey, notAfter }, ...(entry.previous ?? []).filter((p) => Date.parse(p.notAfter) > Date.now())];
+  entry.current = newSigningKeyPair();
+  saveKeys(keys);
+  console.log(`${unit}: new signing key ${keyId(entry.current.publicKey)}; the previous one verifies until ${notAfter}.`);
+  console.log('Restart the bus (npm run bus), or: node scripts/bus-keys.mjs > .env && docker compose up -d (every adapter takes the new registry).');
+} else if (command === 'signing-keys') {
+  for (const code of AGENCY_CODES) {
+    const { current, previous = [] } = keys.signing[code];
+    const old = previous.map((p) => `${keyId(p.publicKey)} until ${p.notAfter}`).join(', ');
+    console.log(`${code.padEnd(20)} current ${keyId(current.publicKey)}${old ? `; previous ${old}` : ''}`);
+  }
+} else {
+  fail('usage: npm run keys -- rotate-signing-key <unit> [--overlap-days N] | signing-keys');
+}

@@ -1,0 +1,113 @@
+import { plainToInstance } from 'class-transformer';
+import type { Request } from 'express';
+import { AUDIT_CHECKPOINT_EVERY, verifyEvidence } from '#persistence';
+import { parseSigningRegistry } from '#security';
+import { AGENCY_CODES } from '#contracts';
+import { HandoffsController } from '../../apps/adapter/src/api/handoffs.controller.js';
+import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
+import { judicialReferral } from '../support/factories.js';
+import { testPublicKeys } from '../support/security-env.js';
+import { TestDatabase } from '../support/test-database.js';
+import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
+
+/**
+ * Issue 9 part 5: every state change and every read of a person's data goes in a hash-chained,
+ * append-only evidence log; the verifier finds a record changed, removed or inserted.
+ */
+describe('evidence log (medium: real PostgreSQL)', () => {
+  let db: TestDatabase;
+  const driver = inProcessDriver();
+  const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
+  let procuratorate: MediumAdapter;
+  let civilAffairs: MediumAdapter;
+  const registry = parseSigningRegistry(testPublicKeys(), AGENCY_CODES);
+
+  beforeAll(async () => {
+    db = await TestDatabase.create('medium_evidence');
+    procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
+    civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
+  });
+
+  afterAll(async () => {
+    await procuratorate?.close();
+    await civilAffairs?.close();
+    await db?.drop();
+  });
+
+  async function refer(): Promise<string> {
+    const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs']));
+    const opened = await procuratorate.writes.run({ method: 'POST', path: '/handoffs/judicial-referrals', body: request }, (store) =>
+      procuratorate.opening.open(store, 'judicial-referral', request),
+    );
+    await settle(driver, [procuratorate, civilAffairs]);
+    return (opened.body.handoffs as { id: string }[])[0].id;
+  }
+
+  /** As the tables' owner with the append-only trigger off: what an intruder with the database's keys could do. */
+  async function asIntruder(sql: string, params: unknown[]): Promise<void> {
+    await db.query(`ALTER TABLE "AuditRecord" DISABLE TRIGGER USER`);
+    try {
+      await db.query(sql, params);
+    } finally {
+      await db.query(`ALTER TABLE "AuditRecord" ENABLE TRIGGER USER`);
+    }
+  }
+
+  it('records each state change and each read of a person’s data: who, which unit, which handoff, when, why', async () => {
+    const handoffId = await refer();
+    const fakeRequest = { method: 'GET', baseUrl: '', route: { path: '/handoffs/:id' }, path: `/handoffs/${handoffId}`, apiKeyRef: 'API key 1234abcd', get: (name: string) => (name === 'x-access-reason' ? '核实救助申请' : undefined) };
+    await civilAffairs.app.get(HandoffsController).get(handoffId, fakeRequest as unknown as Request);
+
+    const evidence = (await db.query<{ chain: string; action: string; actor: string; agency: string; reason: string }>(
+      `SELECT chain, action, actor, agency, reason FROM "AuditRecord" WHERE "handoffId" = $1 ORDER BY at, chain, seq`,
+      [handoffId],
+    ));
+    expect(evidence.map((r) => `${r.chain}:${r.action}`)).toEqual(
+      expect.arrayContaining(['procuratorate:handoff.opened', 'procuratorate:step.sent', 'civil-affairs:step.received', 'civil-affairs:person-data.read']),
+    );
+    const read = evidence.find((r) => r.action === 'person-data.read');
+    expect(read).toMatchObject({ agency: 'civil-affairs', actor: 'civil-affairs system (API key 1234abcd)', reason: 'GET /handoffs/:id — 核实救助申请' });
+    // No citizen in the log.
+    const text = JSON.stringify(await db.query(`SELECT * FROM "AuditRecord"`));
+    expect(text).not.toMatch(/林某某|3505821990/);
+
+    const report = await verifyEvidence(db.url, registry);
+    expect(report.problem).toBeNull();
+    expect(report.chains.map((c) => c.chain)).toEqual(['civil-affairs', 'procuratorate']);
+  });
+
+  it('is append-only: UPDATE, DELETE and TRUNCATE are refused', async () => {
+    await expect(db.query(`UPDATE "AuditRecord" SET reason = 'x' WHERE chain = 'procuratorate' AND seq = 1`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`DELETE FROM "AuditRecord" WHERE chain = 'procuratorate' AND seq = 1`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`TRUNCATE "AuditRecord"`)).rejects.toThrow(/append-only/);
+  });
+
+  it('signs a checkpoint every AUDIT_CHECKPOINT_EVERY records', async () => {
+    while (((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditRecord" WHERE chain = 'procuratorate'`))[0].n) < AUDIT_CHECKPOINT_EVERY) await refer();
+    const checkpoints = await db.query<{ seq: number; signature: string }>(`SELECT seq, signature FROM "AuditCheckpoint" WHERE chain = 'procuratorate'`);
+    expect(checkpoints.length).toBeGreaterThanOrEqual(1);
+    expect(checkpoints[0].signature).toMatch(/^ed25519\./);
+    expect((await verifyEvidence(db.url, registry)).problem).toBeNull();
+  });
+
+  it('finds the newest records removed, through the signed checkpoint', async () => {
+    const [{ seq }] = await db.query<{ seq: number }>(`SELECT max(seq)::int AS seq FROM "AuditCheckpoint" WHERE chain = 'procuratorate'`);
+    await asIntruder(`DELETE FROM "AuditRecord" WHERE chain = 'procuratorate' AND seq >= $1`, [seq]);
+    const report = await verifyEvidence(db.url, registry);
+    // Every remaining link is sound: only the signed checkpoint shows that the chain was longer.
+    expect(report.chains.find((c) => c.chain === 'procuratorate')?.problem).toMatchObject({ seq, kind: 'removed', message: expect.stringMatching(/a signed checkpoint names it/) });
+  });
+
+  it('finds an edited record and a deleted one, naming the first', async () => {
+    // Edited: the reason of procuratorate #2 rewritten.
+    await asIntruder(`UPDATE "AuditRecord" SET reason = 'nothing happened' WHERE chain = 'procuratorate' AND seq = 2`, []);
+    // Deleted: civil-affairs #3 removed.
+    await asIntruder(`DELETE FROM "AuditRecord" WHERE chain = 'civil-affairs' AND seq = 3`, []);
+    const report = await verifyEvidence(db.url, registry);
+    const byChain = Object.fromEntries(report.chains.map((c) => [c.chain, c.problem]));
+    expect(byChain.procuratorate).toMatchObject({ seq: 2, kind: 'changed', message: expect.stringMatching(/procuratorate#2 changed/) });
+    expect(byChain['civil-affairs']).toMatchObject({ seq: 3, kind: 'removed', message: expect.stringMatching(/civil-affairs#3 removed/) });
+    expect(report.problem).toMatchObject({ chain: 'civil-affairs', seq: 3 });
+  });
+
+});

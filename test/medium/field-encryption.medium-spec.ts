@@ -1,0 +1,163 @@
+import { plainToInstance } from 'class-transformer';
+import { connectDataKeyRotation, DecryptionError, FieldProtection } from '#persistence';
+import { key32 } from '#config';
+import { residentIdHash } from '#security';
+import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
+import { judicialReferral, person } from '../support/factories.js';
+import { TEST_DATA_MASTER_KEY, TEST_PERSON_ID_HMAC_KEY } from '../support/security-env.js';
+import { dumpDatabase } from '../support/db-dump.js';
+import { TestDatabase } from '../support/test-database.js';
+import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
+
+/**
+ * Issue 9 part 2: citizens' fields are encrypted at rest, field by field, bound to their handoff;
+ * units read what they always read; a rotation moves every row to a new key, and can be interrupted.
+ */
+describe('field encryption at rest (medium: real PostgreSQL)', () => {
+  let db: TestDatabase;
+  const driver = inProcessDriver();
+  const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
+  let procuratorate: MediumAdapter;
+  let civilAffairs: MediumAdapter;
+  let education: MediumAdapter;
+  const keys = { masterKey: key32(TEST_DATA_MASTER_KEY), idHashKey: key32(TEST_PERSON_ID_HMAC_KEY) };
+
+  beforeAll(async () => {
+    db = await TestDatabase.create('medium_encryption');
+    procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
+    civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
+    education = await mediumAdapter('education', { databaseUrl: db.url, driver, clock });
+  });
+
+  afterAll(async () => {
+    await procuratorate?.close();
+    await civilAffairs?.close();
+    await education?.close();
+    await db?.drop();
+  });
+
+  async function refer(fixture = person({ name: '欧阳测试甲', phone: '13912345678' }), findings = '被害人欧阳测试甲受重伤，家住晋江市测试路8号。') {
+    const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs', 'education'], { person: fixture, findings }));
+    const opened = await procuratorate.writes.run({ method: 'POST', path: '/handoffs/judicial-referrals', body: request }, (store) =>
+      procuratorate.opening.open(store, 'judicial-referral', request),
+    );
+    await settle(driver, [procuratorate, civilAffairs, education]);
+    return { fixture, findings, handoffs: opened.body.handoffs as { id: string; to: string; messageId: string }[] };
+  }
+
+  it('after a referral to two units, no name, ID number, phone or narrative is in the database in plain text; units read them as before', async () => {
+    const { fixture, findings, handoffs } = await refer();
+    const toCivil = handoffs.find((h) => h.to === 'civil-affairs') ?? handoffs[0];
+    expect(driver.deadLetters).toEqual([]);
+    await civilAffairs.writes.run({ method: 'POST', path: '/x', body: {} }, (store) =>
+      civilAffairs.lifecycle.report(store, toCivil.id, 'procedure-started', { startedOn: '2026-11-23', note: '已联系欧阳测试甲本人，电话13912345678' }),
+    );
+    await settle(driver, [procuratorate, civilAffairs, education]);
+
+    const dump = (await dumpDatabase(db)).text;
+    expect(dump).toContain(toCivil.id); // the dump has the rows
+    for (const secret of [fixture.name, fixture.idNumber, fixture.phone, findings, '晋江市测试路8号', '已联系']) expect(dump).not.toContain(secret);
+    expect(dump).toContain('enc1.');
+
+    // The keyed hash, not the number, is what a lookup compares.
+    const rows = await db.query<{ personIdHash: string; dataKeyId: string }>(`SELECT "personIdHash", "dataKeyId" FROM "Handoff" WHERE id = $1`, [toCivil.id]);
+    expect(rows[0].personIdHash).toBe(residentIdHash(keys.idHashKey, fixture.idNumber));
+    expect(rows[0].dataKeyId).toMatch(/^dk/);
+
+    // Lookup by ID number goes through the hash: the unit finds the person's handoffs, another unit none of them.
+    const found = await civilAffairs.agency.store.handoffs.listForPerson(fixture.idNumber.toLowerCase());
+    expect(found.map((h) => h.id)).toEqual([toCivil.id]);
+    expect((await procuratorate.agency.store.handoffs.listForPerson(fixture.idNumber)).map((h) => h.id).sort()).toEqual(handoffs.map((h) => h.id).sort());
+    expect(await civilAffairs.agency.store.handoffs.listForPerson(person().idNumber)).toEqual([]);
+
+    // Sender, receiver and the pull inbox read the plain values.
+    const atCivil = await civilAffairs.agency.store.handoffs.findVisible(toCivil.id);
+    expect(atCivil.details).toMatchObject({ person: fixture, findings, situation: 'serious-injury-victim' });
+    expect(atCivil.steps.find((s) => s.step === 'procedure-started')?.details).toEqual({ startedOn: '2026-11-23', note: '已联系欧阳测试甲本人，电话13912345678' });
+    const inbox = await civilAffairs.agency.store.inbox.listUnacknowledged(100);
+    expect(inbox.find((item) => item.envelope.handoffId === toCivil.id)?.envelope.payload).toMatchObject({ person: fixture, findings });
+    const message = await procuratorate.agency.store.messages.findVisible(toCivil.messageId);
+    expect(message?.payload).toMatchObject({ person: fixture });
+    expect(driver.deadLetters).toEqual([]);
+  });
+
+  it('a ciphertext moved to another handoff’s row does not decrypt', async () => {
+    const a = await refer(person({ name: '甲某' }));
+    const b = await refer(person({ name: '乙某' }));
+    const [from, to] = [a.handoffs[0], b.handoffs[0]];
+    await db.query(`UPDATE "Handoff" SET details = jsonb_set(details, '{person,name}', (SELECT details->'person'->'name' FROM "Handoff" WHERE id = $1)) WHERE id = $2`, [from.id, to.id]);
+    await expect(procuratorate.agency.store.handoffs.findVisible(to.id)).rejects.toBeInstanceOf(DecryptionError);
+    // The same value in its own row still reads.
+    expect((await procuratorate.agency.store.handoffs.findVisible(from.id)).details).toMatchObject({ person: { name: '甲某' } });
+    // A field moved within one row (name ← phone) does not decrypt either.
+    await db.query(`UPDATE "Handoff" SET details = jsonb_set(details, '{person,name}', details->'person'->'phone') WHERE id = $1`, [from.id]);
+    await expect(procuratorate.agency.store.handoffs.findVisible(from.id)).rejects.toBeInstanceOf(DecryptionError);
+    await db.query(`DELETE FROM "HandoffStep" WHERE "handoffId" = ANY($1::uuid[])`, [[from.id, to.id]]);
+    await db.query(`DELETE FROM "InboxEntry" WHERE "handoffId" = ANY($1::uuid[])`, [[from.id, to.id]]);
+    await db.query(`DELETE FROM "OutboxEntry" WHERE "messageId" IN (SELECT id FROM "Message" WHERE "handoffId" = ANY($1::uuid[]))`, [[from.id, to.id]]);
+    await db.query(`DELETE FROM "Message" WHERE "handoffId" = ANY($1::uuid[])`, [[from.id, to.id]]);
+    await db.query(`DELETE FROM "Handoff" WHERE id = ANY($1::uuid[])`, [[from.id, to.id]]);
+  });
+
+  it('rotates to a new data key: interrupted, old rows still read; run again, it continues; new rows use the new key', async () => {
+    const before = await refer(person({ name: '旋转前' }));
+    // A row written before encryption existed (plain JSON, no key): rotation encrypts it too.
+    const legacy = before.handoffs[1];
+    const plainDetails = (await procuratorate.agency.store.handoffs.findVisible(legacy.id)).details;
+    await db.query(`UPDATE "Handoff" SET details = $2::jsonb, "dataKeyId" = NULL, "personIdHash" = NULL WHERE id = $1`, [legacy.id, JSON.stringify(plainDetails)]);
+
+    const admin = await connectDataKeyRotation(db.url, keys);
+    try {
+      const [{ oldKey }] = await db.query<{ oldKey: string }>(`SELECT id AS "oldKey" FROM "DataKey" WHERE "retiredAt" IS NULL`);
+      // Every row is under the current key but the legacy one: the first run encrypts that one, and makes no key.
+      const first = await admin.rotation.run({ batchSize: 50 });
+      expect(first).toMatchObject({ keyId: oldKey, newKey: false, remaining: 0 });
+      expect((await db.query(`SELECT "personIdHash" FROM "Handoff" WHERE id = $1`, [legacy.id]))[0]).toEqual({ personIdHash: residentIdHash(keys.idHashKey, before.fixture.idNumber) });
+
+      // Now a rotation, stopped after one batch of two rows.
+      const interrupted = await admin.rotation.run({ batchSize: 2, maxBatches: 1 });
+      expect(interrupted).toMatchObject({ newKey: true, rows: 2, batches: 1 });
+      expect(interrupted.remaining).toBeGreaterThan(0);
+      expect(interrupted.keyId).not.toBe(oldKey);
+      const underOld = await db.query<{ id: string }>(`SELECT id FROM "Handoff" WHERE "dataKeyId" = $1`, [oldKey]);
+      expect(underOld.length).toBeGreaterThan(0);
+      // Old and new rows both read.
+      for (const { id } of await db.query<{ id: string }>(`SELECT id FROM "Handoff"`)) {
+        await expect(procuratorate.agency.store.handoffs.findVisible(id)).resolves.toMatchObject({ id });
+      }
+
+      // Adapters take up the new key (within 30 s; here at once): a new referral is under it.
+      procuratorate.app.get(FieldProtection).ring.refresh();
+      const after = await refer(person({ name: '旋转后' }));
+      const fresh = await db.query<{ dataKeyId: string }>(`SELECT "dataKeyId" FROM "Handoff" WHERE id = $1`, [after.handoffs[0].id]);
+      expect(fresh[0].dataKeyId).toBe(interrupted.keyId);
+      const freshMessage = await db.query<{ dataKeyId: string }>(`SELECT "dataKeyId" FROM "Message" WHERE id = $1`, [after.handoffs[0].messageId]);
+      expect(freshMessage[0].dataKeyId).toBe(interrupted.keyId);
+
+      // Run again: it continues to the same key, makes none, and leaves nothing under the old one.
+      const resumed = await admin.rotation.run({ batchSize: 3 });
+      expect(resumed).toMatchObject({ keyId: interrupted.keyId, newKey: false, remaining: 0 });
+      for (const table of ['Handoff', 'HandoffStep', 'Message']) {
+        expect(await db.query(`SELECT id FROM "${table}" WHERE "dataKeyId" IS DISTINCT FROM $1`, [interrupted.keyId])).toEqual([]);
+      }
+      const keysNow = await db.query<{ id: string; retired: boolean }>(`SELECT id, "retiredAt" IS NOT NULL AS retired FROM "DataKey" ORDER BY "createdAt"`);
+      expect(keysNow).toEqual([{ id: oldKey, retired: true }, { id: interrupted.keyId, retired: false }]);
+      // Everything still reads, the legacy row included, with its plain values.
+      expect((await civilAffairs.agency.store.handoffs.findVisible(before.handoffs[0].id)).details).toMatchObject({ person: before.fixture });
+      expect((await education.agency.store.handoffs.findVisible(legacy.id)).details).toEqual(plainDetails);
+      expect((await dumpDatabase(db)).text).not.toContain(before.fixture.idNumber);
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it('refuses a master key other than the one that wrapped the data keys, naming the setting (the adapter checks it before it listens)', async () => {
+    const wrong = await mediumAdapter('justice', { databaseUrl: db.url, driver, clock, env: { DATA_MASTER_KEY: 'ff'.repeat(32) } });
+    try {
+      await expect(wrong.app.get(FieldProtection).checkMasterKey()).rejects.toThrow(/DATA_MASTER_KEY: data key dk\w+ was wrapped under master key/);
+      await expect(wrong.agency.store.handoffs.list({ limit: 5 })).resolves.toEqual([]);
+    } finally {
+      await wrong.close();
+    }
+  });
+});
