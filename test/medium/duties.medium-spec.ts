@@ -134,7 +134,12 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     );
     await report(civilAffairs, handoffId, 'concluded', { concludedOn: '2026-11-24', outcome: 'refused', declineReason: 'not-eligible', declineDetails: '家庭人均收入高于低保标准' });
     const [concluded] = await db.query<{ details: Record<string, unknown> }>(`SELECT details FROM "HandoffStep" WHERE "handoffId" = $1 AND step = 'concluded'`, [handoffId]);
-    expect(concluded.details).toMatchObject({ outcome: 'refused', declineReason: 'not-eligible', declineDetails: '家庭人均收入高于低保标准' });
+    // The reason code stays plain (the office counts it); the free text is a citizen's data, encrypted at rest (第二十四条)…
+    expect(concluded.details).toMatchObject({ outcome: 'refused', declineReason: 'not-eligible' });
+    expect(String(concluded.details.declineDetails)).toMatch(/^enc1\./);
+    // …and the units read it as written.
+    const read = await civilAffairs.agency.store.handoffs.findVisible(handoffId);
+    expect(read.steps.find((step) => step.step === 'concluded')?.details).toMatchObject({ declineReason: 'not-eligible', declineDetails: '家庭人均收入高于低保标准' });
   });
 
   it('第二十条 ¶2: an urgent notice sent five hours after noticedAt is recorded late against the department and told to the office; none on the procuratorate to acknowledge', async () => {
