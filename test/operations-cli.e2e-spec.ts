@@ -4,6 +4,7 @@ import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
 import { advanceReferral } from './support/factories.js';
 import { QUEUE_BACKEND, REDIS_URL } from './support/queue-mode.js';
+import { signedBy } from './support/security-env.js';
 
 // Issue 8 ¶6: the operator's tools exist and do what the README says. A poison message (its payload
 // fails its schema, as if a sender's bug wrote it) is dead-lettered; `npm run ops` lists it, shows
@@ -41,6 +42,13 @@ describe('npm run ops: dead letters, replay, history, reconcile', () => {
     const handoffId = crypto.randomUUID();
     const messageId = crypto.randomUUID();
     const now = new Date();
+    const correlationId = crypto.randomUUID();
+    // Signed by the procuratorate's key, as its adapter signs what it writes (issue 9): the receiver refuses anything else.
+    const signature = (body: object) =>
+      signedBy('procuratorate', {
+        id: messageId, type: 'handoff.advance-referral', schemaVersion: 1, from: 'procuratorate', to: 'education', handoffId, caseRef,
+        correlationId, causationId: null, occurredAt: now.toISOString(), priority: 'normal', payload: body,
+      });
     await bus.db.query(
       `INSERT INTO "Handoff" (id, kind, "fromAgency", "toAgency", "caseRef", "currentStep", priority, "requestId", details, "openedAt", "updatedAt")
        VALUES ($1, 'advance-referral', 'procuratorate', 'education', $2, 'sent', 'normal', $3, $4, $5, $5)`,
@@ -51,9 +59,9 @@ describe('npm run ops: dead letters, replay, history, reconcile', () => {
       [crypto.randomUUID(), handoffId, messageId, now],
     );
     await bus.db.query(
-      `INSERT INTO "Message" (id, type, "schemaVersion", "fromAgency", "toAgency", "handoffId", "caseRef", "correlationId", "occurredAt", priority, payload)
-       VALUES ($1, 'handoff.advance-referral', 1, 'procuratorate', 'education', $2, $3, $4, $5, 'normal', $6)`,
-      [messageId, handoffId, caseRef, crypto.randomUUID(), now, JSON.stringify(payload)],
+      `INSERT INTO "Message" (id, type, "schemaVersion", "fromAgency", "toAgency", "handoffId", "caseRef", "correlationId", "occurredAt", priority, payload, signature)
+       VALUES ($1, 'handoff.advance-referral', 1, 'procuratorate', 'education', $2, $3, $4, $5, 'normal', $6, $7)`,
+      [messageId, handoffId, caseRef, correlationId, now, JSON.stringify(payload), signature(payload)],
     );
     // Into the procuratorate's outbox, as its API would have written it: its relay publishes it.
     await bus.db.query(`INSERT INTO "OutboxEntry" ("messageId", "fromAgency", queue) VALUES ($1, 'procuratorate', $2)`, [messageId, inboxQueueName('education')]);
@@ -83,7 +91,8 @@ describe('npm run ops: dead letters, replay, history, reconcile', () => {
     expect(still.replayedAt).toBeNull();
 
     // The fix (the sender's bug corrected in the stored message), then the replay.
-    await bus.db.query(`UPDATE "Message" SET payload = payload || '{"reason": "当事人急需救助，来不及书面移送"}'::jsonb WHERE id = $1`, [messageId]);
+    const fixed = { ...payload, reason: '当事人急需救助，来不及书面移送' };
+    await bus.db.query(`UPDATE "Message" SET payload = $2, signature = $3 WHERE id = $1`, [messageId, JSON.stringify(fixed), signature(fixed)]);
     const replayed = await ops(bus, 'replay', dead.id);
     expect(replayed.code).toBe(0);
     expect(replayed.out).toContain('1 of 1 dead letters replayed');
