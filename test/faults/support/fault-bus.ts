@@ -244,8 +244,11 @@ export class FaultBus {
    * system, then counts doubles, repeats, deadlines and, with the scheduler's clock moved past every
    * due date, escalations. Never throws for a finding: the row says it, the test asserts it.
    */
-  async settle(load: LoadGenerator, options: { escalations?: boolean; settleMs?: number } = {}): Promise<Outcome> {
-    const accepted = load.accepted;
+  async settle(
+    load: LoadGenerator,
+    options: { escalations?: boolean; settleMs?: number; duringEscalations?: () => Promise<void>; extra?: AcceptedHandoff[] } = {},
+  ): Promise<Outcome> {
+    const accepted = [...load.accepted, ...(options.extra ?? [])];
     const notes: string[] = [];
     const deadline = Date.now() + (options.settleMs ?? SETTLE_MS);
     let missing = accepted.filter((h) => !this.reached(h));
@@ -296,7 +299,9 @@ export class FaultBus {
       await new Promise((r) => setTimeout(r, 500));
     }
 
-    const escalations = options.escalations === false ? { missed: 0, doubled: 0 } : await this.checkEscalations(receivedIds, notes);
+    const escalations = options.escalations === false ? { missed: 0, doubled: 0 } : await this.checkEscalations(receivedIds, notes, { beforeSettled: options.duringEscalations });
+    // A fault during the escalations (the scheduler killed): recovery runs to the office's last alert.
+    const recovered = options.duringEscalations && missing.length === 0 ? Math.max(0, Math.round((this.systems.lastAcceptedAt - this.faultEndedAt) / 100) / 10) : recoverySeconds;
     const outcome: Outcome = {
       scenario: this.scenario,
       accepted: accepted.length,
@@ -304,7 +309,7 @@ export class FaultBus {
       lost: missing.length,
       doubled: doubledInbox + extraHandoffs,
       webhookRepeats: this.systems.repeats(WEBHOOK_UNIT),
-      recoverySeconds,
+      recoverySeconds: recovered,
       untrackedDeadlines: untracked,
       escalationsMissed: escalations.missed,
       escalationsDoubled: escalations.doubled,
@@ -375,13 +380,9 @@ export class FaultBus {
   }
 }
 
-/** The row of a scenario that could not get as far as settling (its bus did not start, say). */
-export function recordFailure(scenario: string, why: unknown): void {
-  const dir = process.env.FAULT_RESULTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  const message = why instanceof Error ? why.message : String(why);
-  const outcome: Outcome = {
+/** A row with nothing counted, for a scenario without a burst, or one that failed before it counted. */
+export function emptyOutcome(scenario: string, notes: string[]): Outcome {
+  return {
     scenario,
     accepted: 0,
     delivered: 0,
@@ -392,8 +393,17 @@ export function recordFailure(scenario: string, why: unknown): void {
     untrackedDeadlines: 0,
     escalationsMissed: 0,
     escalationsDoubled: 0,
-    notes: [`did not finish: ${message.split('\n')[0].slice(0, 300)}`],
+    notes,
   };
+}
+
+/** The row of a scenario that could not get as far as settling (its bus did not start, say). */
+export function recordFailure(scenario: string, why: unknown): void {
+  const dir = process.env.FAULT_RESULTS_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  const message = why instanceof Error ? why.message : String(why);
+  const outcome = emptyOutcome(scenario, [`did not finish: ${message.split('\n')[0].slice(0, 300)}`]);
   writeFileSync(join(dir, `${scenario}.json`), JSON.stringify(outcome, null, 2));
 }
 

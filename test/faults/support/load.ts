@@ -34,6 +34,8 @@ export class LoadGenerator {
   /** 503 answers that carried Retry-After */
   retryAfterSeen = 0;
   private started = 0;
+  /** every request has been accepted or given up */
+  finished = false;
 
   constructor(
     private readonly sender: () => AdapterProcess,
@@ -55,6 +57,7 @@ export class LoadGenerator {
       }
     });
     await Promise.all(workers);
+    this.finished = true;
   }
 
   private refused(why: string): void {

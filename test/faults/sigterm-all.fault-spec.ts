@@ -1,0 +1,31 @@
+import { expectClean } from './support/fault-bus.js';
+import { faultScenario, waitFor } from './support/scenario.js';
+
+// SIGTERM to every app at once in the middle of a burst, while the unit's system answers slowly (so
+// webhook POSTs are in flight): each app drains what it holds and exits 0, nothing it finished is
+// done again after the restart — not one webhook repeated — and nothing is lost.
+
+faultScenario('SIGTERM to every app under load', {}, async (bus) => {
+  bus().systems.behave({ mode: 'slow', delayMs: 400 });
+  const load = bus().load();
+  const burst = load.run();
+  await waitFor('webhooks in flight', async () => (await bus().count(`SELECT count(*) AS n FROM "InboxEntry" WHERE "deliveryStatus" = 'delivered'`)) >= 5, 120_000, 20);
+  const stopping = Date.now();
+  const exits = await Promise.all(
+    bus().apps.map(async (app) => {
+      await app.stop();
+      return app.lastExit;
+    }),
+  );
+  const drainSeconds = Math.round((Date.now() - stopping) / 100) / 10;
+  bus().systems.behave({ mode: 'ok' });
+  await bus().startAll();
+  bus().faultEnded();
+  await burst;
+
+  const outcome = await bus().settle(load);
+  outcome.notes.push(`all apps exited in ${drainSeconds} s, codes ${exits.map((exit) => exit?.code ?? exit?.signal).join(', ')}`);
+  bus().record(outcome);
+  expectClean(outcome, { webhookRepeats: 'none' });
+  for (const exit of exits) expect(exit).toEqual({ code: 0, signal: null });
+});
