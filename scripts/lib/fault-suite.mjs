@@ -4,9 +4,9 @@
 // and prints one table of what every scenario found (one JSON row per scenario, written by the
 // scenario itself into FAULT_RESULTS_DIR). Extra arguments go to jest: `npm run test:faults -- -t 'sender'`.
 //
-// Settings: FAULT_BURST (referrals per burst, default 60, each opening two handoffs),
+// Settings: FAULT_BURST (requests per burst, default 80, each a referral to two units: 160 handoffs),
 // FAULT_PG_OUTAGE_SECONDS (the long PostgreSQL outage, default 300), FAULT_SETTLE_SECONDS (how long a
-// scenario waits for everything to arrive after its fault, default 150), FAULT_WORKERS (scenarios
+// scenario waits for everything to arrive after its fault, default 120), FAULT_WORKERS (scenarios
 // at once, default 2).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -43,6 +43,7 @@ const COLUMNS = [
   ['recovery seconds', (r) => (r.recoverySeconds === null || r.recoverySeconds === undefined ? '—' : r.recoverySeconds)],
   ['untracked deadlines', (r) => r.untrackedDeadlines],
   ['escalations missed/doubled', (r) => `${r.escalationsMissed}/${r.escalationsDoubled}`],
+  ['test', (r) => (r.passed === undefined ? '?' : r.passed ? 'pass' : 'FAIL')],
 ];
 
 /** The table of the scenarios' rows, as Markdown (it reads as well in a CI log). */
@@ -51,7 +52,7 @@ export function faultTable(rows) {
   const widths = COLUMNS.map(([title], i) => Math.max(title.length, ...cells.map((line) => line[i].length)));
   const line = (values) => `| ${values.map((value, i) => value.padEnd(widths[i])).join(' | ')} |`;
   const out = [line(COLUMNS.map(([title]) => title)), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)];
-  const notes = rows.filter((row) => row.notes?.length > 0).flatMap((row) => row.notes.map((note) => `  ${row.scenario}: ${note}`));
+  const notes = rows.flatMap((row) => [...(row.failure ? [`failed: ${row.failure}`] : []), ...(row.notes ?? [])].map((note) => `  ${row.scenario}: ${note}`));
   return [...out, ...(notes.length > 0 ? ['', 'notes:', ...notes] : [])].join('\n');
 }
 
@@ -81,7 +82,9 @@ export async function runFaultSuite(args) {
   delete env.REDIS_URL;
   const workers = process.env.FAULT_WORKERS || '2';
   const started = Date.now();
-  const jest = spawnSync('npx', ['jest', ...args, `--maxWorkers=${workers}`], { stdio: 'inherit', env });
+  // `--selectProjects faults` last: jest would take the paths after it for more project names.
+  const rest = args.filter((arg, i) => !(arg === '--selectProjects' || (arg === 'faults' && args[i - 1] === '--selectProjects')));
+  const jest = spawnSync('npx', ['jest', ...rest, `--maxWorkers=${workers}`, '--selectProjects', 'faults'], { stdio: 'inherit', env });
   const seconds = Math.round((Date.now() - started) / 1000);
 
   const rows = readdirSync(resultsDir)

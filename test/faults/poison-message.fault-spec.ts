@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expectClean, PULL_UNIT, SENDER } from './support/fault-bus.js';
+import { present } from '../support/present.js';
 import type { AcceptedHandoff } from './support/load.js';
 import { faultScenario, waitFor } from './support/scenario.js';
 
@@ -35,10 +36,10 @@ faultScenario('poison message dead-lettered, replayed by the CLI', { adapterEnv:
     [poison.messageId, template.messageId],
   );
 
-  const deadLetterId = async () =>
+  const deadLetterId = async (): Promise<string | undefined> =>
     (await bus().query<{ id: string }>(`SELECT id FROM "DeadLetter" WHERE "messageId" = $1 ORDER BY "failedAt" LIMIT 1`, [poison.messageId]))[0]?.id;
   await waitFor('the poison message dead-lettered', async () => (await deadLetterId()) !== undefined, 120_000, 200);
-  const id = (await deadLetterId()) as string;
+  const id = present(await deadLetterId(), 'the dead letter of the poison message');
   await burst;
 
   // The operator sees it, fixes it, replays it.

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,9 +25,9 @@ export const RECIPIENTS = [WEBHOOK_UNIT, PULL_UNIT];
 export const RECEIVER_RULE = 'procedure-started-after-receipt';
 
 /** A burst's size: FAULT_BURST requests (each opens one handoff per recipient). */
-export const BURST = Number(process.env.FAULT_BURST || 60);
+export const BURST = Number(process.env.FAULT_BURST || 80);
 /** How long a scenario waits for everything accepted to arrive once its fault is over. */
-export const SETTLE_MS = Number(process.env.FAULT_SETTLE_SECONDS || 150) * 1_000;
+export const SETTLE_MS = Number(process.env.FAULT_SETTLE_SECONDS || 120) * 1_000;
 
 /** A clock in a file that a process reads when set; absent file = the system clock. */
 export class FileClockHandle implements Pick<TestClock, 'path' | 'set'> {
@@ -69,6 +69,10 @@ export interface Outcome {
   escalationsMissed: number;
   escalationsDoubled: number;
   notes: string[];
+  /** the scenario's test passed (set once it has run) */
+  passed?: boolean;
+  /** the first line of its failure */
+  failure?: string;
 }
 
 /**
@@ -143,7 +147,7 @@ export class FaultBus {
         databaseUrl: postgres.url,
         redisUrl: redis.url,
         queuePrefix: bus.queuePrefix,
-        clock: bus.schedulerClock as unknown as TestClock,
+        clock: bus.schedulerClock,
         officeWebhook: { url: bus.systems.url('office'), secret: 'secret-of-the-office-0123456789' },
         extraEnv: { ...common, SWEEP_INTERVAL_MS: '200', ...options.schedulerEnv },
       });
@@ -378,6 +382,18 @@ export class FaultBus {
     await this.postgres.destroy();
     rmSync(this.folder, { recursive: true, force: true });
   }
+}
+
+/** Adds the test's verdict to a scenario's row (the table's last column). */
+export function recordVerdict(scenario: string, error?: unknown): void {
+  const dir = process.env.FAULT_RESULTS_DIR;
+  if (!dir) return;
+  const file = join(dir, `${scenario}.json`);
+  if (!existsSync(file)) return;
+  const outcome = JSON.parse(readFileSync(file, 'utf8')) as Outcome;
+  outcome.passed = error === undefined;
+  if (error !== undefined) outcome.failure = (error instanceof Error ? error.message : JSON.stringify(error)).split('\n')[0].slice(0, 300);
+  writeFileSync(file, JSON.stringify(outcome, null, 2));
 }
 
 /** A row with nothing counted, for a scenario without a burst, or one that failed before it counted. */

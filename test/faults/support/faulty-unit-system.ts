@@ -76,7 +76,7 @@ export class FaultyUnitSystem {
       let id = String(req.headers['x-bus-message-id'] ?? '');
       if (!id) {
         try {
-          id = String((JSON.parse(raw) as { key?: unknown }).key ?? '');
+          id = (JSON.parse(raw) as { key?: string }).key ?? '';
         } catch {
           id = '';
         }

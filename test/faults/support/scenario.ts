@@ -1,4 +1,4 @@
-import { FaultBus, type FaultBusOptions, recordFailure } from './fault-bus.js';
+import { FaultBus, type FaultBusOptions, recordFailure, recordVerdict } from './fault-bus.js';
 
 /** Resolves once `condition` holds (checked every `intervalMs`); rejects naming `what` after `timeoutMs`. */
 export async function waitFor(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 60_000, intervalMs = 50): Promise<void> {
@@ -33,6 +33,7 @@ export function faultScenario(name: string, options: FaultBusOptions, body: (bus
         bus = await FaultBus.start(name, options);
       } catch (error) {
         recordFailure(name, error);
+        recordVerdict(name, error);
         recorded = true;
         throw error;
       }
@@ -47,8 +48,10 @@ export function faultScenario(name: string, options: FaultBusOptions, body: (bus
       const started = bus;
       try {
         await body(() => started);
+        recordVerdict(name);
       } catch (error) {
         if (!recorded && !started.recorded) recordFailure(name, error);
+        recordVerdict(name, error);
         throw error;
       }
     }, timeoutMs);
