@@ -26,10 +26,13 @@ faultScenario('Redis at its memory limit (noeviction)', {}, async (bus) => {
     await burst;
 
     const outcome = await bus().settle(load);
+    const stray = bus().nonJsonLines();
+    if (stray.length > 0) outcome.notes.push(`${stray.length} log lines outside the JSON logger, e.g. ${stray[0]}`);
     const refused = [...load.refusals.entries()].map(([status, n]) => `${n}×${status}`).join(', ');
     outcome.notes.push(`API while Redis refused writes: ${refused || 'accepted everything'}`);
     bus().record(outcome);
     expectClean(outcome);
+    expect(stray).toEqual([]);
   } finally {
     admin.disconnect();
   }

@@ -19,6 +19,9 @@ faultScenario('Redis killed and restarted empty', {}, async (bus) => {
   await burst;
 
   const outcome = await bus().settle(load);
+  const stray = bus().nonJsonLines();
+  if (stray.length > 0) outcome.notes.push(`${stray.length} log lines outside the JSON logger, e.g. ${stray[0]}`);
   bus().record(outcome);
   expectClean(outcome);
+  expect(stray).toEqual([]);
 });

@@ -358,6 +358,25 @@ export class FaultBus {
     return { missed, doubled: dbDoubles + officeRepeats };
   }
 
+  /**
+   * Lines the apps printed that are not JSON log records (issue 8 point 4: every error goes through
+   * the JSON logger; ioredis' "Unhandled error event" traces did not).
+   */
+  nonJsonLines(): string[] {
+    const lines: string[] = [];
+    for (const app of this.apps) {
+      for (const line of app.log.split('\n')) {
+        if (line.trim() === '') continue;
+        try {
+          JSON.parse(line);
+        } catch {
+          lines.push(line.slice(0, 160));
+        }
+      }
+    }
+    return lines;
+  }
+
   /** Writes this scenario's row for the suite's table (scripts/fault-table.mjs prints them). */
   record(outcome: Outcome): void {
     this.recorded = true;
