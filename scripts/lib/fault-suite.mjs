@@ -4,10 +4,10 @@
 // and prints one table of what every scenario found (one JSON row per scenario, written by the
 // scenario itself into FAULT_RESULTS_DIR). Extra arguments go to jest: `npm run test:faults -- -t 'sender'`.
 //
-// Settings: FAULT_BURST (requests per burst, default 80, each a referral to two units: 160 handoffs),
+// Settings: FAULT_BURST (requests per burst, default 60, each a referral to two units: 120 handoffs),
 // FAULT_PG_OUTAGE_SECONDS (the long PostgreSQL outage, default 300), FAULT_SETTLE_SECONDS (how long a
-// scenario waits for everything to arrive after its fault, default 120), FAULT_WORKERS (scenarios
-// at once, default 2).
+// scenario waits for everything to arrive after its fault, default 90), FAULT_WORKERS (scenarios
+// at once, default 2), FAULT_LOG_DIR (keep every app's output there).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 import { expectClean } from './support/fault-bus.js';
-import { faultScenario, waitFor } from './support/scenario.js';
+import { faultScenario, hold, waitFor } from './support/scenario.js';
 
 // SIGTERM to every app at once in the middle of a burst, while the unit's system answers slowly (so
 // webhook POSTs are in flight): each app drains what it holds and exits 0, nothing it finished is
@@ -11,10 +11,14 @@ faultScenario('SIGTERM to every app under load', {}, async (bus) => {
   const burst = load.run();
   await waitFor('webhooks in flight', async () => (await bus().count(`SELECT count(*) AS n FROM "InboxEntry" WHERE "deliveryStatus" = 'delivered'`)) >= 5, 120_000, 20);
   const stopping = Date.now();
+  // Each app gets 30 s to drain and exit; one still running then is killed and named.
   const exits = await Promise.all(
     bus().apps.map(async (app) => {
-      await app.stop();
-      return app.lastExit;
+      app.send('SIGTERM');
+      const exit = await Promise.race([app.exited(), hold(30_000).then(() => null)]);
+      if (exit) return exit;
+      await app.kill();
+      return { code: null, signal: 'still running 30 s after SIGTERM' };
     }),
   );
   const drainSeconds = Math.round((Date.now() - stopping) / 100) / 10;
@@ -24,9 +28,9 @@ faultScenario('SIGTERM to every app under load', {}, async (bus) => {
   await burst;
 
   const outcome = await bus().settle(load);
-  outcome.notes.push(`all apps exited in ${drainSeconds} s, codes ${exits.map((exit) => exit?.code ?? exit?.signal).join(', ')}`);
+  outcome.notes.push(`apps after SIGTERM (${drainSeconds} s): ${bus().apps.map((app, i) => `${app.name} ${exits[i].code ?? exits[i].signal}`).join(', ')}`);
   bus().record(outcome);
   expectClean(outcome, { webhookRepeats: 'none' });
   // Nest's shutdown hooks close the app and then raise the signal again: exit 0, or "killed" by SIGTERM.
-  for (const exit of exits) expect([0, 'SIGTERM']).toContain(exit?.code ?? exit?.signal);
+  for (const exit of exits) expect([0, 'SIGTERM']).toContain(exit.code ?? exit.signal);
 });

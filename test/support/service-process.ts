@@ -20,7 +20,7 @@ export class ServiceProcess {
   lastExit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
 
   constructor(
-    private readonly name: string,
+    readonly name: string,
     private readonly main: string,
     private readonly env: () => Record<string, string>,
     readonly apiKey: string,

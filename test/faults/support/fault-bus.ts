@@ -25,9 +25,9 @@ export const RECIPIENTS = [WEBHOOK_UNIT, PULL_UNIT];
 export const RECEIVER_RULE = 'procedure-started-after-receipt';
 
 /** A burst's size: FAULT_BURST requests (each opens one handoff per recipient). */
-export const BURST = Number(process.env.FAULT_BURST || 80);
+export const BURST = Number(process.env.FAULT_BURST || 60);
 /** How long a scenario waits for everything accepted to arrive once its fault is over. */
-export const SETTLE_MS = Number(process.env.FAULT_SETTLE_SECONDS || 120) * 1_000;
+export const SETTLE_MS = Number(process.env.FAULT_SETTLE_SECONDS || 90) * 1_000;
 
 /** A clock in a file that a process reads when set; absent file = the system clock. */
 export class FileClockHandle implements Pick<TestClock, 'path' | 'set'> {
@@ -390,6 +390,13 @@ export class FaultBus {
   async stop(): Promise<void> {
     this.pulling = false;
     await this.puller;
+    // FAULT_LOG_DIR: keep what each app printed, for a failing scenario's diagnosis.
+    const logDir = process.env.FAULT_LOG_DIR;
+    if (logDir) {
+      const dir = join(logDir, this.scenario.replace(/[^\w-]+/g, '-'));
+      mkdirSync(dir, { recursive: true });
+      for (const app of this.apps.filter(Boolean)) writeFileSync(join(dir, `${app.name.replace(/[^\w-]+/g, '-')}.log`), app.log);
+    }
     for (const app of this.apps.filter(Boolean)) {
       app.send('SIGCONT');
       await app.kill();

@@ -67,7 +67,7 @@ export class LoadGenerator {
   private async send(): Promise<void> {
     const key = `fault-${randomUUID()}`;
     const body = judicialReferral(this.options.recipients, { priorityGroups: [] });
-    const giveUpAt = Date.now() + (this.options.giveUpAfterMs ?? 15 * 60_000);
+    const giveUpAt = Date.now() + (this.options.giveUpAfterMs ?? 10 * 60_000);
     let backoff = 200;
     for (;;) {
       let wait = backoff;
