@@ -91,6 +91,7 @@ export class FaultBus {
   readonly queuePrefix = 'fault';
   /** message ids the pull unit's system has taken from GET /inbox, with how often each was listed after its ack */
   readonly pulled = new Map<string, number>();
+  private readonly acknowledged = new Set<string>();
   private pulling = false;
   private puller?: Promise<void>;
   private pool?: pg.Pool;
@@ -220,15 +221,29 @@ export class FaultBus {
       while (this.pulling) {
         try {
           const adapter = this.adapter(PULL_UNIT);
-          const listed = adapter.running ? await adapter.get('/inbox?limit=200') : undefined;
-          const items = (listed?.status === 200 ? listed.body.items : []) as { messageId: string }[];
+          const call = async (method: string, path: string) => {
+            const response = await fetch(`${adapter.baseUrl}${path}`, {
+              method,
+              headers: { authorization: `Bearer ${adapter.apiKey}` },
+              signal: AbortSignal.timeout(10_000),
+            });
+            return { ok: response.ok, body: response.ok ? ((await response.json()) as unknown) : await response.text() };
+          };
+          const listed = adapter.running ? await call('GET', '/inbox?limit=200') : undefined;
+          const items = (listed?.ok ? (listed.body as { items: { messageId: string }[] }).items : []);
           for (const { messageId } of items) {
             const seen = this.pulled.get(messageId);
-            this.pulled.set(messageId, seen === undefined ? 0 : seen + 1);
             if (seen === undefined) this.lastPulledAt = Date.now();
+            // Listed again although its acknowledgement was answered 2xx: a repeat.
+            this.pulled.set(messageId, (seen ?? 0) + (this.acknowledged.has(messageId) ? 1 : 0));
           }
           for (let i = 0; i < items.length; i += 10) {
-            await Promise.all(items.slice(i, i + 10).map((item) => adapter.post(`/inbox/${item.messageId}/ack`, {}).catch(() => undefined)));
+            await Promise.all(
+              items.slice(i, i + 10).map(async ({ messageId }) => {
+                const acked = await call('POST', `/inbox/${messageId}/ack`).catch(() => ({ ok: false }));
+                if (acked.ok) this.acknowledged.add(messageId);
+              }),
+            );
           }
           if (items.length < 200) await new Promise((r) => setTimeout(r, 300));
         } catch {
@@ -287,7 +302,7 @@ export class FaultBus {
     const extraHandoffs = Math.max(0, handoffsInDb - accepted.length - load.abandoned * RECIPIENTS.length);
     if (extraHandoffs > 0) notes.push(`${extraHandoffs} handoffs opened beyond the accepted ones`);
     const pullRepeats = [...this.pulled.values()].reduce((a, b) => a + b, 0);
-    if (pullRepeats > 0) notes.push(`${pullRepeats} pulls listed again after their ack`);
+    if (pullRepeats > 0) notes.push(`${pullRepeats} inbox items listed again after their ack was answered 2xx`);
 
     // Deadlines: every received handoff has its receiver's obligation.
     const receivedIds = accepted.filter((h) => this.reached(h)).map((h) => h.handoffId);
@@ -389,7 +404,6 @@ export class FaultBus {
   /** Stops everything this bus started and removes its folders; safe to call twice. */
   async stop(): Promise<void> {
     this.pulling = false;
-    await this.puller;
     // FAULT_LOG_DIR: keep what each app printed, for a failing scenario's diagnosis.
     const logDir = process.env.FAULT_LOG_DIR;
     if (logDir) {
@@ -401,6 +415,7 @@ export class FaultBus {
       app.send('SIGCONT');
       await app.kill();
     }
+    await this.puller;
     await this.pool?.end().catch(() => undefined);
     this.pool = undefined;
     await this.systems.stop().catch(() => undefined);
