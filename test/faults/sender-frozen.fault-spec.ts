@@ -25,6 +25,16 @@ faultScenario('sender frozen 45 s', {}, async (bus) => {
   const published = (
     await bus().query<{ messageId: string }>(`SELECT "messageId" FROM "OutboxEntry" WHERE "fromAgency" = $1 AND "publishedAt" IS NOT NULL`, [SENDER])
   ).map((row) => row.messageId);
+  // Who waits on whom, 5 s into the freeze: sessions blocked by a lock, and what their blocker runs.
+  const locks = hold(5_000).then(() =>
+    bus()
+      .query<{ waiting: string; state: string | null; query: string | null }>(
+        `SELECT count(DISTINCT w.pid) AS waiting, min(b.state) AS state, min(left(b.query, 140)) AS query
+         FROM pg_stat_activity w CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS blocker(pid) JOIN pg_stat_activity b ON b.pid = blocker.pid`,
+      )
+      .then(([row]) => row)
+      .catch(() => undefined),
+  );
   let takenAfter: number | null = null;
   try {
     await waitFor('the receivers to take what was published before the freeze', async () => {
@@ -46,6 +56,8 @@ faultScenario('sender frozen 45 s', {}, async (bus) => {
       ? `receivers did not take the ${published.length} messages published before the freeze while the sender was frozen`
       : `receivers took the ${published.length} messages published before the freeze ${takenAfter} s into it`,
   );
+  const blocked = await locks;
+  if (blocked && Number(blocked.waiting) > 0) outcome.notes.push(`5 s into the freeze ${blocked.waiting} sessions waited on a lock held by a session ${blocked.state ?? '?'}: ${blocked.query ?? '?'}`);
   bus().record(outcome);
   expectClean(outcome);
   expect(takenAfter).not.toBeNull();
