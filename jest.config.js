@@ -4,6 +4,9 @@
 //   medium  *.medium-spec.ts — Nest TestingModules against a real PostgreSQL database, the
 //           in-process queue driver and an injected clock (npm run test:medium)
 //   e2e     test/*.e2e-spec.ts — the apps as separate processes, Redis, the browser (npm run test:e2e)
+// and, apart from them, the fault suite (issue 8):
+//   faults  test/faults/*.fault-spec.ts — each scenario its own redis-server and PostgreSQL, the apps
+//           as processes, a load generator; not part of `npm test` (npm run test:faults)
 /** @type {import('jest').Config} */
 const libs = ['contracts', 'agencies', 'bus', 'persistence', 'config', 'calendar', 'deadlines', 'http', 'observability', 'handoffs', 'client', 'security'];
 
@@ -25,5 +28,6 @@ export default {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
     { ...common, displayName: 'medium', testMatch: ['<rootDir>/libs/**/*.medium-spec.ts', '<rootDir>/apps/**/*.medium-spec.ts', '<rootDir>/test/medium/**/*.medium-spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/*.fault-spec.ts'] },
   ],
 };

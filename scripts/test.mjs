@@ -17,7 +17,23 @@ import { run } from './lib/run.mjs';
 const args = process.argv.slice(2);
 const selected = new Set();
 for (let i = 0; i < args.length; i++) if (args[i] === '--selectProjects') for (let j = i + 1; j < args.length && !args[j].startsWith('-'); j++) selected.add(args[j]);
-const needs = (layer) => selected.size === 0 || selected.has(layer);
+
+// The fault suite (jest project `faults`, `npm run test:faults`) runs on its own: each scenario starts
+// its own redis-server and PostgreSQL, so it needs the build but neither the shared servers nor the
+// test database. `npm test` (no selection) runs the three layers, never the fault suite.
+if (selected.has('faults')) {
+  if (['unit', 'medium', 'e2e'].some((layer) => selected.has(layer))) {
+    console.error('The fault suite runs on its own: npm run test:faults');
+    process.exit(2);
+  }
+  const { runFaultSuite } = await import('./lib/fault-suite.mjs');
+  process.exit(await runFaultSuite(args));
+}
+if (selected.size === 0) {
+  args.unshift('--selectProjects', 'unit', 'medium', 'e2e');
+  for (const layer of ['unit', 'medium', 'e2e']) selected.add(layer);
+}
+const needs = (layer) => selected.has(layer);
 
 if (!needs('medium') && !needs('e2e')) {
   // The unit layer needs nothing installed but node_modules.

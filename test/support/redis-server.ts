@@ -2,6 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { freePort } from './free-port.js';
 
+/** Every redis-server a test started: killed when the test process exits, whatever happened. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /**
  * A private redis-server for a fault test: nothing on disk (`--save ""`, no AOF), so a kill and
  * a restart on the same port give an empty Redis, as the bus's production Redis would after a
@@ -34,6 +40,8 @@ export class RedisServer {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    live.add(child);
+    child.once('exit', () => live.delete(child));
     child.stdout?.on('data', (chunk) => (this.output += chunk));
     child.stderr?.on('data', (chunk) => (this.output += chunk));
     const deadline = Date.now() + 10_000;

@@ -2,6 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { freePort } from './free-port.js';
 
+/** Every app a test started and that may still run: killed when the test process exits, whatever happened. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /**
  * One app of the bus as its own OS process, started from dist/ exactly as `npm run bus` starts
  * it, so a test can kill it with SIGKILL and start it again on the same port.
@@ -10,9 +16,11 @@ export class ServiceProcess {
   port = 0;
   private child?: ChildProcess;
   private output = '';
+  /** how the last run ended (null while it runs or never ran) */
+  lastExit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
 
   constructor(
-    private readonly name: string,
+    readonly name: string,
     private readonly main: string,
     private readonly env: () => Record<string, string>,
     readonly apiKey: string,
@@ -36,6 +44,11 @@ export class ServiceProcess {
     const env = { PATH: process.env.PATH ?? '', TZ: 'UTC', PORT: String(this.port), ...backend, ...this.env() };
     const child = spawn(process.execPath, [resolve(this.main)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    live.add(child);
+    child.once('exit', (code, signal) => {
+      live.delete(child);
+      this.lastExit = { code, signal };
+    });
     child.stdout?.on('data', (chunk) => (this.output += chunk));
     child.stderr?.on('data', (chunk) => (this.output += chunk));
     await this.waitReady(child);
@@ -48,6 +61,23 @@ export class ServiceProcess {
 
   async stop(): Promise<void> {
     await this.signal('SIGTERM');
+  }
+
+  /** The process is running (started, not exited; a stopped one counts as running). */
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Sends a signal without waiting (SIGSTOP / SIGCONT freeze and thaw the process). */
+  send(signal: NodeJS.Signals): void {
+    if (this.running) this.child?.kill(signal);
+  }
+
+  /** Resolves when the process has exited (at once if it is not running). */
+  async exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const child = this.child;
+    if (child && this.running) await new Promise((resolveExit) => child.once('exit', resolveExit));
+    return this.lastExit ?? { code: null, signal: null };
   }
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {

