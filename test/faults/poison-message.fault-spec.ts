@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expectClean, PULL_UNIT, SENDER } from './support/fault-bus.js';
+import { inboxQueueName } from '#contracts';
+import { judicialReferral } from '../support/factories.js';
 import { present } from '../support/present.js';
+import { signedBy } from '../support/security-env.js';
 import type { AcceptedHandoff } from './support/load.js';
 import { faultScenario, waitFor } from './support/scenario.js';
 
@@ -10,31 +13,36 @@ import { faultScenario, waitFor } from './support/scenario.js';
 // not held up, and after the fix (the row corrected) `npm run ops -- replay <id>` delivers it, once
 // (issue 8 point 6). The relay's own redelivery is slowed down so that the replay is what delivers it.
 
-faultScenario('poison message dead-lettered, replayed by the CLI', { adapterEnv: { OUTBOX_REDELIVER_AFTER_MS: '600000' } }, async (bus) => {
+faultScenario('poison message dead-lettered, replayed by the CLI', { adapterEnv: { RECONCILE_INTERVAL_MS: '600000' } }, async (bus) => {
   const load = bus().load();
   const burst = load.run();
-  await waitFor('a referral to copy', () => load.accepted.some((h) => h.to === PULL_UNIT), 120_000);
-  const template = load.accepted.find((h) => h.to === PULL_UNIT) as AcceptedHandoff;
+  await waitFor('the burst under way', () => load.accepted.some((h) => h.to === PULL_UNIT), 120_000);
   const poison: AcceptedHandoff = { handoffId: randomUUID(), messageId: randomUUID(), to: PULL_UNIT };
   const requestId = randomUUID();
+  // The message as a sender's bug could write it: a schema version no consumer knows, signed by the
+  // sender (issue 9: the receiver refuses an unsigned one before it looks at the version).
+  const { caseRef, recipients: _recipients, ...payload } = judicialReferral([PULL_UNIT]);
+  const occurredAt = new Date();
+  const signature = (schemaVersion: number) =>
+    signedBy(SENDER, {
+      id: poison.messageId, type: 'handoff.judicial-referral', schemaVersion, from: SENDER, to: PULL_UNIT, handoffId: poison.handoffId, caseRef,
+      correlationId: requestId, causationId: null, occurredAt: occurredAt.toISOString(), priority: 'normal', payload,
+    });
   await bus().query(
     `INSERT INTO "Handoff" (id, kind, "fromAgency", "toAgency", "caseRef", "currentStep", priority, "requestId", details, "openedAt", "updatedAt")
-     SELECT $1, kind, "fromAgency", "toAgency", "caseRef" || '-毒', 'sent', priority, $2, details, now(), now() FROM "Handoff" WHERE id = $3`,
-    [poison.handoffId, requestId, template.handoffId],
+     VALUES ($1, 'judicial-referral', $2, $3, $4, 'sent', 'normal', $5, $6, $7, $7)`,
+    [poison.handoffId, SENDER, PULL_UNIT, caseRef, requestId, JSON.stringify(payload), occurredAt],
   );
   await bus().query(
-    `INSERT INTO "HandoffStep" (id, "handoffId", step, "actorAgency", "messageId", "occurredAt", details) VALUES ($1, $2, 'sent', $3, $4, now(), '{}')`,
-    [randomUUID(), poison.handoffId, SENDER, poison.messageId],
+    `INSERT INTO "HandoffStep" (id, "handoffId", step, "actorAgency", "messageId", "occurredAt", details) VALUES ($1, $2, 'sent', $3, $4, $5, '{}')`,
+    [randomUUID(), poison.handoffId, SENDER, poison.messageId, occurredAt],
   );
   await bus().query(
-    `INSERT INTO "Message" (id, type, "schemaVersion", "fromAgency", "toAgency", "handoffId", "caseRef", "correlationId", "causationId", "occurredAt", priority, payload)
-     SELECT $1, type, 99, "fromAgency", "toAgency", $2, "caseRef" || '-毒', $3, NULL, now(), priority, payload FROM "Message" WHERE id = $4`,
-    [poison.messageId, poison.handoffId, requestId, template.messageId],
+    `INSERT INTO "Message" (id, type, "schemaVersion", "fromAgency", "toAgency", "handoffId", "caseRef", "correlationId", "causationId", "occurredAt", priority, payload, signature)
+     VALUES ($1, 'handoff.judicial-referral', 99, $2, $3, $4, $5, $6, NULL, $7, 'normal', $8, $9)`,
+    [poison.messageId, SENDER, PULL_UNIT, poison.handoffId, caseRef, requestId, occurredAt, JSON.stringify(payload), signature(99)],
   );
-  await bus().query(
-    `INSERT INTO "OutboxEntry" ("messageId", "fromAgency", queue) SELECT $1, "fromAgency", queue FROM "OutboxEntry" WHERE "messageId" = $2`,
-    [poison.messageId, template.messageId],
-  );
+  await bus().query(`INSERT INTO "OutboxEntry" ("messageId", "fromAgency", queue) VALUES ($1, $2, $3)`, [poison.messageId, SENDER, inboxQueueName(PULL_UNIT)]);
 
   const deadLetterId = async (): Promise<string | undefined> =>
     (await bus().query<{ id: string }>(`SELECT id FROM "DeadLetter" WHERE "messageId" = $1 ORDER BY "failedAt" LIMIT 1`, [poison.messageId]))[0]?.id;
@@ -44,7 +52,8 @@ faultScenario('poison message dead-lettered, replayed by the CLI', { adapterEnv:
 
   // The operator sees it, fixes it, replays it.
   const listed = await bus().ops(['dead-letters', '--unit', PULL_UNIT, '--json']);
-  await bus().query(`UPDATE "Message" SET "schemaVersion" = 1 WHERE id = $1`, [poison.messageId]);
+  // The fix: the sender's bug corrected, the message written (and signed) again at version 1.
+  await bus().query(`UPDATE "Message" SET "schemaVersion" = 1, signature = $2 WHERE id = $1`, [poison.messageId, signature(1)]);
   const dryRun = await bus().ops(['replay', id, '--dry-run']);
   const replayed = await bus().ops(['replay', id]);
   bus().faultEnded();

@@ -1,3 +1,4 @@
+import { SCHEDULER_QUEUE } from '#contracts';
 import { expectClean, SENDER } from './support/fault-bus.js';
 import { faultScenario, hold, waitFor } from './support/scenario.js';
 
@@ -23,7 +24,8 @@ faultScenario('sender frozen 45 s', {}, async (bus) => {
   const frozenAt = Date.now();
   // What was published before the freeze must be taken by the receivers while the sender is frozen.
   const published = (
-    await bus().query<{ messageId: string }>(`SELECT "messageId" FROM "OutboxEntry" WHERE "fromAgency" = $1 AND "publishedAt" IS NOT NULL`, [SENDER])
+    // Messages to the units (not the step events to the scheduler, which has no inbox table).
+    await bus().query<{ messageId: string }>(`SELECT "messageId" FROM "OutboxEntry" WHERE "fromAgency" = $1 AND "publishedAt" IS NOT NULL AND queue <> $2`, [SENDER, SCHEDULER_QUEUE])
   ).map((row) => row.messageId);
   // Who waits on whom, 5 s into the freeze: sessions blocked by a lock, and what their blocker runs.
   const locks = hold(5_000).then(() =>

@@ -126,10 +126,10 @@ export class FaultBus {
         QUEUE_BACKEND: 'redis',
         LOG_LEVEL: 'warn',
         WORKER_LOCK_MS: '2000',
-        OUTBOX_REDELIVER_AFTER_MS: '5000',
-        // issue 8's interfaces (ignored by apps that do not know them yet)
+        // Retries back off to at most 2 s; the reconciler looks every 5 s at rows older than 5 s.
         RETRY_MAX_BACKOFF_MS: '2000',
         RECONCILE_INTERVAL_MS: '5000',
+        RECONCILE_GRACE_MS: '5000',
       };
       for (const code of [SENDER, WEBHOOK_UNIT, PULL_UNIT]) {
         bus.adapters.set(

@@ -91,8 +91,11 @@ export class PostgresServer {
       [
         '-D', this.dataDir, '-p', String(this.port), '-k', this.folder,
         '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300',
-        // A test cluster: durability against power loss is not what is tested here.
-        '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+        // A test cluster: durability against power loss (the OS losing its page cache) is not what is
+        // tested, so no fsync. But synchronous_commit stays on: a killed postmaster must not take back
+        // a commit it acknowledged — with it off, a message the relay already published could vanish
+        // from the database, which no production PostgreSQL does (and the bus then rightly dead-letters it).
+        '-c', 'fsync=off', '-c', 'full_page_writes=off',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], ...this.asOwner() },
     );
