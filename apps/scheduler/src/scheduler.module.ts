@@ -32,7 +32,8 @@ export const schedulerQueueDriver = {
       // not close every alert's retry window at its first failure.
       writeMonitor,
       // The scheduler publishes office alerts only.
-      retry: { alerts: settings.alertRetry, inbox: DEFAULT_INBOX_RETRY, scheduler: DEFAULT_INBOX_RETRY, delivery: DEFAULT_DELIVERY_RETRY },
+      // It consumes step events and alerts; the other kinds are never its to consume.
+      retry: { alerts: settings.alertRetry, inbox: DEFAULT_INBOX_RETRY, scheduler: settings.stepEventRetry, delivery: DEFAULT_DELIVERY_RETRY },
     }),
 };
 

@@ -17,6 +17,8 @@ export interface SchedulerSettings extends QueueSettings {
   officeWebhook: { url: string; secret: string } | null;
   mail: { smtpUrl: string; from: string; officeEmail: string | null } | null;
   alertRetry: RetrySettings;
+  /** the adapters' step events (queue scheduler.events): a day's window, backoff capped like every queue's */
+  stepEventRetry: RetrySettings;
   workerLockMs: number;
   stuckMessageAlertMs: number;
   logLevel: LogLevel;
@@ -39,6 +41,7 @@ export function schedulerSettingsFrom(env: Record<string, string | undefined>): 
     officeWebhook: raw.OFFICE_WEBHOOK_URL && raw.OFFICE_WEBHOOK_SECRET ? { url: raw.OFFICE_WEBHOOK_URL, secret: raw.OFFICE_WEBHOOK_SECRET } : null,
     mail: raw.SMTP_URL ? { smtpUrl: raw.SMTP_URL, from: raw.MAIL_FROM, officeEmail: raw.OFFICE_EMAIL ?? null } : null,
     alertRetry: { windowMs: raw.ALERT_RETRY_WINDOW_SECONDS * 1000, backoffMs: raw.ALERT_BACKOFF_MS, maxBackoffMs: raw.RETRY_MAX_BACKOFF_MS },
+    stepEventRetry: { windowMs: 86_400_000, backoffMs: 1_000, maxBackoffMs: raw.RETRY_MAX_BACKOFF_MS },
     workerLockMs: raw.WORKER_LOCK_MS,
     stuckMessageAlertMs: raw.STUCK_MESSAGE_ALERT_SECONDS * 1000,
     logLevel: raw.LOG_LEVEL,
