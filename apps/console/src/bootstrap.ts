@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { FORBIDDEN_KEYS } from '#contracts';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -58,7 +59,19 @@ export async function bootstrapConsole(): Promise<NestExpressApplication> {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.useBodyParser('urlencoded', { extended: false, limit: '16kb', parameterLimit: 50 });
+  // The parser drops `__proto__` and the like without a word; a form naming one is refused instead
+  // (issue 9 ¶8: hostile keys refused as unknown fields, never silently ignored). Nest passes
+  // body-parser's `verify` through, though its option type leaves it out.
+  const urlencoded = {
+    extended: false,
+    limit: '16kb',
+    parameterLimit: 50,
+    verify: (_req: unknown, _res: unknown, raw: Buffer) => {
+      const hostile = [...new URLSearchParams(raw.toString('utf8')).keys()].find((key) => FORBIDDEN_KEYS.has(key));
+      if (hostile) throw Object.assign(new Error(`property ${hostile} should not exist`), { status: 400, expose: true });
+    },
+  };
+  app.useBodyParser('urlencoded', urlencoded);
   app.use(cookieParser());
   serveWebFont(app);
   // Before every route and before Bull Board's router: no page without a session.

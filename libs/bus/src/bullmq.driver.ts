@@ -17,6 +17,7 @@ import {
 import { isLastAttempt, JOB_PRIORITY, queueKindOf, RETENTION, retryDelayMs, type RetryPolicies, UNBOUNDED_ATTEMPTS } from './queue-policy.js';
 import { QueueWriteMonitor } from './queue-write-monitor.js';
 import { asBullMqConnection, closeQueueConnection, createQueueConnection, type QueueConnection } from './queue-backend.js';
+import { logConnectionErrors } from './redis-connection.js';
 
 export interface BullMqDriverOptions {
   redisUrl: string;
@@ -92,7 +93,7 @@ export class BullMqDriver implements QueueDriver {
       stalledInterval: lockMs,
       settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(policy, attemptsMade) },
     });
-    worker.on('error', (error) => this.logger.error(`worker error on ${queue}: ${error.message}`));
+    logConnectionErrors(worker, `worker of ${queue}`);
     this.workers.push(worker);
     await worker.waitUntilReady();
   }
@@ -181,6 +182,8 @@ export class BullMqDriver implements QueueDriver {
     if (!queue) {
       this.publisher ??= this.connection('publisher');
       queue = new Queue(name, { prefix: this.options.prefix, connection: asBullMqConnection(this.publisher) });
+      // Without a listener BullMQ prints a Queue's connection errors with console.error, outside the JSON log.
+      logConnectionErrors(queue, `queue ${name}`);
       this.queues.set(name, queue);
     }
     return queue;

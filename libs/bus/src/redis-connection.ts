@@ -1,7 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { Cluster, Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 
 const logger = new Logger('Redis');
+
+/** Anything that emits 'error': an ioredis client, a BullMQ Queue or Worker. */
+export interface ErrorEmitter {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
 const QUIET_MS = 10_000;
 
 /**
@@ -9,7 +14,7 @@ const QUIET_MS = 10_000;
  * ten seconds. Without a listener ioredis prints a multi-line "Unhandled error event" trace to
  * stderr, outside the log, on every reconnection attempt.
  */
-export function logConnectionErrors<T extends Redis | Cluster>(client: T, name: string): T {
+export function logConnectionErrors<T extends ErrorEmitter>(client: T, name: string): T {
   let lastAt = 0;
   let suppressed = 0;
   client.on('error', (error: Error) => {
@@ -18,7 +23,7 @@ export function logConnectionErrors<T extends Redis | Cluster>(client: T, name: 
       suppressed += 1;
       return;
     }
-    logger.warn(`redis connection ${name}: ${error.message}${suppressed > 0 ? ` (${suppressed} more since the last report)` : ''}`);
+    logger.warn(`${name}: ${error.message}${suppressed > 0 ? ` (${suppressed} more since the last report)` : ''}`);
     lastAt = now;
     suppressed = 0;
   });

@@ -10,10 +10,10 @@ import type { Problem } from './validation.js';
 export const MAX_INPUT_DEPTH = 16;
 
 /**
- * Keys that JavaScript treats specially. class-transformer drops them silently; a caller that sent
- * one gets told, as for any other unknown field.
+ * Keys that JavaScript treats specially. class-transformer (and the form parser) drop them silently;
+ * a caller that sent one gets told, as for any other unknown field.
  */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * C0 control characters other than tab, line feed and carriage return, and DEL. NUL in particular:

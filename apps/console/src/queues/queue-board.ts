@@ -4,7 +4,7 @@ import { type BullBoardInstance, InjectBullBoard } from '@bull-board/nestjs';
 import { Queue } from 'bullmq';
 import { AGENCY_CODES, allBusQueueNames } from '#contracts';
 import { consoleConfig, type ConsoleSettings } from '#config';
-import { asBullMqConnection, closeQueueConnection, createQueueConnection, type QueueConnection } from '#bus';
+import { asBullMqConnection, closeQueueConnection, createQueueConnection, logConnectionErrors, type QueueConnection } from '#bus';
 
 /**
  * Every queue of the bus on Bull Board: each unit's inbox and delivery queue, the scheduler's,
@@ -23,7 +23,7 @@ export class QueueBoard implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     this.connection = createQueueConnection(this.settings.redisUrl, 'console-queue-board');
     for (const name of allBusQueueNames(AGENCY_CODES)) {
-      const queue = new Queue(name, { prefix: this.settings.queuePrefix, connection: asBullMqConnection(this.connection) });
+      const queue = logConnectionErrors(new Queue(name, { prefix: this.settings.queuePrefix, connection: asBullMqConnection(this.connection) }), `queue ${name}`);
       this.queues.push(queue);
       this.board.addQueue(new BullMQAdapter(queue));
     }

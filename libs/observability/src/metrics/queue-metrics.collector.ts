@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
-import { asBullMqConnection, postgresQueuePool } from '#bus';
+import { asBullMqConnection, logConnectionErrors, postgresQueuePool } from '#bus';
 import { OBSERVABILITY_OPTIONS, OBSERVABILITY_REDIS, type ObservabilityOptions } from '../observability.options.js';
 import { BusMetrics, type ScrapeCollector } from './bus-metrics.service.js';
 import { type JobCounts, nextPriorityBand, oldestAgeSeconds, queueDepth } from './queue-figures.js';
@@ -117,7 +117,7 @@ export class QueueMetricsCollector implements ScrapeCollector, OnModuleInit, OnM
   private queue(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { prefix: this.options.queuePrefix, connection: asBullMqConnection(this.redis ?? this.poolOrThrow()) });
+      queue = logConnectionErrors(new Queue(name, { prefix: this.options.queuePrefix, connection: asBullMqConnection(this.redis ?? this.poolOrThrow()) }), `queue ${name}`);
       this.queues.set(name, queue);
     }
     return queue;
