@@ -1,4 +1,4 @@
-import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock, FileClock, systemClock } from '#config';
 import { deliveryQueueName, inboxQueueName } from '#contracts';
@@ -93,10 +93,14 @@ export const adapterQueueDriver = {
     adapterReconcilerProvider,
   ],
 })
-export class AdapterModule implements OnApplicationShutdown {
+export class AdapterModule implements BeforeApplicationShutdown {
   constructor(@Inject(QUEUE_DRIVER) private readonly driver: QueueDriver) {}
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * After the module's loops stopped (Nest calls a module's providers before the module class) and
+   * before the database closes: the workers finish the jobs they hold.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.driver.close();
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CLOCK, FileClock, schedulerConfig, type SchedulerSettings, systemClock } from '#config';
 import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard } from '#http';
@@ -79,10 +79,14 @@ export const schedulerQueueDriver = {
     OverdueObligationsCollector,
   ],
 })
-export class SchedulerModule implements OnApplicationShutdown {
+export class SchedulerModule implements BeforeApplicationShutdown {
   constructor(@Inject(QUEUE_DRIVER) private readonly driver: QueueDriver) {}
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * After the module's loops stopped (Nest calls a module's providers before the module class) and
+   * before the database closes: the workers finish the jobs they hold.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.driver.close();
   }
 }

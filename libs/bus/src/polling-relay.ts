@@ -1,11 +1,11 @@
-import type { OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
 
 /**
  * A loop that drains a table-backed outbox: it runs every `pollMs`, so rows written before a
  * crash go out after restart, and `kick()` after a write runs it at once. Passes never overlap:
  * a kick during a pass runs another one right after it.
  */
-export abstract class PollingRelay implements OnApplicationShutdown {
+export abstract class PollingRelay implements BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
@@ -21,7 +21,13 @@ export abstract class PollingRelay implements OnApplicationShutdown {
     this.kick();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the queue driver and the database close (PrismaService closes last). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Stops the loop after the pass under way, if any. */
+  async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;

@@ -80,7 +80,7 @@ export async function mediumAdapter(
   }
   // The relay's own loop (kicked after every write) would publish beside settle() and let it return
   // while a claimed batch is still on its way to the driver: here only settle() publishes.
-  await app.get(OutboxRelay).onApplicationShutdown();
+  await app.get(OutboxRelay).stop();
   return {
     app,
     agency: app.get(AgencyContext),

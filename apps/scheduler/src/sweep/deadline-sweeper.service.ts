@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
 import { type AlertLevel, alertSchedule, dueAlerts, obligationAlert } from '#deadlines';
 import { BusMetrics } from '#observability';
@@ -18,7 +18,7 @@ import { ALERT_RELAY } from '../alerts/alert-relay.provider.js';
  * never claim the same row. A backlog drains batch by batch, yielding between batches.
  */
 @Injectable()
-export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeadlineSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeadlineSweeper.name);
   private stopped = false;
   private loop?: Promise<void>;
@@ -39,7 +39,8 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
     this.loop = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: the batch under way finishes. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.wake?.();
     await this.loop;
