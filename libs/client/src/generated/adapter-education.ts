@@ -446,7 +446,7 @@ export interface components {
         AddAttachmentRequest: {
             /**
              * Format: base64
-             * @description the content in base64; at most 10485760 bytes decoded, and within the adapter's MAX_BODY_BYTES as sent
+             * @description the content in base64; at most 10485760 bytes decoded (413 beyond); this route's body may be larger than the adapter's MAX_BODY_BYTES
              */
             contentBase64: string;
             /**
@@ -471,7 +471,7 @@ export interface components {
             caseMaterials?: components["schemas"]["CaseMaterialDto"][];
             elder?: boolean;
             findings?: string;
-            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            /** @description the person’s needs (第十条–第十八条): required on a referral, at least one (a referral records what it asks for; missing → 400). Every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400). Optional in the schema only because referrals stored before the rule carry none */
             needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
@@ -785,7 +785,7 @@ export interface components {
             elder?: boolean;
             findings: string;
             investigationEndedOn: string;
-            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            /** @description the person’s needs (第十条–第十八条): required on a referral, at least one (a referral records what it asks for; missing → 400). Every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400). Optional in the schema only because referrals stored before the rule carry none */
             needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
@@ -803,7 +803,7 @@ export interface components {
             caseRef: string;
             elder?: boolean;
             findings?: string;
-            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            /** @description the person’s needs (第十条–第十八条): required on a referral, at least one (a referral records what it asks for; missing → 400). Every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400). Optional in the schema only because referrals stored before the rule carry none */
             needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
@@ -873,7 +873,7 @@ export interface components {
             elder?: boolean;
             findings: string;
             investigationEndedOn: string;
-            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            /** @description the person’s needs (第十条–第十八条): required on a referral, at least one (a referral records what it asks for; missing → 400). Every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400). Optional in the schema only because referrals stored before the rule carry none */
             needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
