@@ -14,8 +14,8 @@ export interface RotationProgress {
   remaining: number;
 }
 
-type Table = 'Handoff' | 'HandoffStep' | 'Message';
-const COLUMN: Record<Table, 'details' | 'payload'> = { Handoff: 'details', HandoffStep: 'details', Message: 'payload' };
+type Table = 'Handoff' | 'HandoffStep' | 'Message' | 'AssistanceMeasure';
+const COLUMN: Record<Table, 'details' | 'payload'> = { Handoff: 'details', HandoffStep: 'details', Message: 'payload', AssistanceMeasure: 'details' };
 
 /**
  * Re-encrypts every row to the current data key (`npm run keys -- rotate-data-key`, issue 9 part 2).
