@@ -81,6 +81,35 @@ export class EvaluationQueries {
     }));
   }
 
+  /**
+   * 第二十三条: the escalations of the period by unit and cause (the duty whose deadline passed), with
+   * how many the office acknowledged.
+   */
+  async escalationsByCause(period: EvaluationPeriod): Promise<{ unit: string; rule: string; level: string; count: number; acknowledged: number }[]> {
+    const rows = await this.db.$queryRawUnsafe<{ unit: string; rule: string; level: string; count: bigint; acknowledged: bigint }[]>(
+      `SELECT a.agency AS unit, o.rule, a.level, count(*) AS count, count(*) FILTER (WHERE a."acknowledgedAt" IS NOT NULL) AS acknowledged
+       FROM "Alert" a JOIN "Obligation" o ON o.id = a."obligationId"
+       WHERE a.kind = 'escalation'
+         AND (a."createdAt" AT TIME ZONE 'Asia/Shanghai')::date >= $1::date AND (a."createdAt" AT TIME ZONE 'Asia/Shanghai')::date < $2::date
+       GROUP BY a.agency, o.rule, a.level ORDER BY count(*) DESC, a.agency, o.rule`,
+      period.from,
+      period.to,
+    );
+    return rows.map((row) => ({ unit: row.unit, rule: row.rule, level: row.level, count: Number(row.count), acknowledged: Number(row.acknowledged) }));
+  }
+
+  /** 第二十三条 cases for the meeting to discuss: duties still open past their deadline at `now`, the longest overdue first. */
+  async openPastDue(now: Date, limit: number): Promise<{ handoffId: string; caseRef: string; unit: string; rule: string; dueAt: Date }[]> {
+    return this.db.$queryRawUnsafe(
+      `SELECT o."handoffId", coalesce(h."caseRef", r."caseRef", '') AS "caseRef", o."responsibleAgency" AS unit, o.rule, o."dueAt"
+       FROM "Obligation" o LEFT JOIN "Handoff" h ON h.id = o."handoffId" LEFT JOIN "DutyRegistration" r ON r.id = o."handoffId"
+       WHERE o.status = 'open' AND o."dueAt" <= $1
+       ORDER BY o."dueAt", o.id LIMIT $2`,
+      now,
+      limit,
+    );
+  }
+
   /** Handoffs sent and received per month of `year` (Beijing), per unit: the trend over months. */
   async monthlyTrend(year: number, unit?: string): Promise<{ unit: string; month: string; sent: number; received: number }[]> {
     const rows = await this.db.$queryRawUnsafe<{ unit: string; month: string; sent: bigint; received: bigint }[]>(
