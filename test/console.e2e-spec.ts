@@ -136,6 +136,15 @@ describe('the console', () => {
     await expect(page.locator('#evaluation-chart rect').count()).resolves.toBe(units.length);
     await expect(page.locator('#trend-chart rect').count()).resolves.toBe(12);
     await page.screenshot({ path: `${SCREENSHOTS}/evaluation.png`, fullPage: true });
+    // 第二十五条: the follow-up visits of every unit, and the ledger of a person.
+    await page.goto(`${app.baseUrl}/visits`);
+    await expect(page.locator('#visits tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-state')))).resolves.toEqual(['overdue', 'due', 'done']);
+    await page.screenshot({ path: `${SCREENSHOTS}/visits.png`, fullPage: true });
+    await page.goto(`${app.baseUrl}/ledger/${seeded.visited.id}`);
+    await expect(page.locator('#ledger .measure').allTextContents()).resolves.toEqual([
+      expect.stringContaining('最低生活保障（已批准'),
+      expect.stringContaining('临时救助（已完成'),
+    ]);
     await page.goto(`${app.baseUrl}/evaluation?period=1999-13`); // not a period: this year's figures
     await expect(page.locator('input[name=period]').inputValue()).resolves.toMatch(/^\d{4}$/);
     await page.close();
@@ -174,6 +183,10 @@ describe('the console', () => {
     // Its own row of the evaluation, and no other unit's.
     await page.goto(`${app.baseUrl}/evaluation`);
     await expect(page.locator('#evaluation tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-unit')))).resolves.toEqual(['education']);
+    // Civil affairs' visits and its person's ledger are not education's.
+    await page.goto(`${app.baseUrl}/visits`);
+    await expect(page.locator('#visits tbody tr').count()).resolves.toBe(0);
+    expect((await page.goto(`${app.baseUrl}/ledger/${seeded.visited.id}`))?.status()).toBe(404);
     await page.close();
   });
 

@@ -77,6 +77,7 @@ export async function seedConsole(db: TestDatabase, now: Date) {
 
   // Duties done this month, some late, for the timeliness table and chart.
   const units = ['civil-affairs', 'education', 'justice', 'hrss', 'procuratorate'];
+  const closed: { id: string; agency: string }[] = [];
   for (const [u, agency] of units.entries()) {
     for (let i = 0; i < 4; i++) {
       // Done minutes ago, so it falls in "this month" whatever day the test runs.
@@ -84,9 +85,21 @@ export async function seedConsole(db: TestDatabase, now: Date) {
       const start = new Date(done.getTime() - (2 + ((u + i) % 5)) * DAY);
       const id = await handoff(db, { caseRef: `晋检救〔2026〕${200 + u * 10 + i}号`, kind: 'judicial-referral', from: agency === 'procuratorate' ? 'civil-affairs' : 'procuratorate', to: agency, step: 'feedback-received', priority: 'normal', openedAt: start });
       await obligation(db, { handoffId: id, rule: 'procedure-started-after-receipt', agency, startAt: start, dueAt: new Date(start.getTime() + 7 * DAY), status: 'fulfilled', fulfilledAt: done, late: i < u % 4 });
+      closed.push({ id, agency });
     }
   }
-  return { overdue: { id: overdueId, caseRef: overdueRef, alertId }, green: { id: greenId, caseRef: greenRef } };
+  // 第二十五条: follow-up visits of closed cases — one done, one overdue, one due — and measures of the ledger.
+  const [visited, missed, coming] = closed;
+  await obligation(db, { handoffId: visited.id, rule: 'follow-up-visit-1', agency: visited.agency, startAt: new Date(now.getTime() - 100 * DAY), dueAt: new Date(now.getTime() - 8 * DAY), status: 'fulfilled', fulfilledAt: new Date(now.getTime() - 10 * DAY), late: false });
+  await obligation(db, { handoffId: missed.id, rule: 'follow-up-visit-1', agency: missed.agency, startAt: new Date(now.getTime() - 95 * DAY), dueAt: new Date(now.getTime() - 3 * DAY), status: 'open', nextLevel: 'overdue-leader' });
+  await obligation(db, { handoffId: coming.id, rule: 'follow-up-visit-2', agency: coming.agency, startAt: new Date(now.getTime() - 90 * DAY), dueAt: new Date(now.getTime() + 90 * DAY), status: 'open', nextLevel: 'reminder-1' });
+  for (const [kind, status, amountFen] of [['living-allowance', 'granted', 98_000], ['temporary-assistance', 'completed', 200_000]] as const) {
+    await db.query(
+      `INSERT INTO "AssistanceMeasure" (id, "handoffId", agency, kind, status, "decidedOn", "amountFen", details, "recordedAt") VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, '{}'::jsonb, now())`,
+      [visited.id, visited.agency, kind, status, new Date(now.getTime() - 20 * DAY + 8 * 3600_000).toISOString().slice(0, 10), amountFen],
+    );
+  }
+  return { overdue: { id: overdueId, caseRef: overdueRef, alertId }, green: { id: greenId, caseRef: greenRef }, visited };
 }
 
 export async function seedUser(db: TestDatabase, username: string, password: string, role: 'operator' | 'office' | 'unit', agency: string | null = null) {

@@ -17,6 +17,7 @@ import { BoardController } from './board/board.controller.js';
 import { EscalationInboxController } from './board/escalation-inbox.controller.js';
 import { TimelinessController } from './board/timeliness.controller.js';
 import { EvaluationPageController } from './board/evaluation.controller.js';
+import { LedgerPagesController } from './board/ledger-pages.controller.js';
 import { PdfPrinter } from './report/pdf-printer.js';
 import { ReportController } from './report/report.controller.js';
 import { queueAccess } from './queues/queue-access.js';
@@ -56,7 +57,7 @@ class QuietExpressAdapter extends ExpressAdapter {
     // queueAccess runs with Bull Board's router, for exactly the requests it answers: operators only.
     BullBoardModule.forRoot({ route: '/queues', middleware: queueAccess, adapter: QuietExpressAdapter, boardOptions: { uiConfig: { boardTitle: '消息队列' } } }),
   ],
-  controllers: [RootController, LoginController, BoardController, TimelinessController, EvaluationPageController, ReportController, EscalationInboxController],
+  controllers: [RootController, LoginController, BoardController, TimelinessController, EvaluationPageController, LedgerPagesController, ReportController, EscalationInboxController],
   providers: [
     PdfPrinter,
     { provide: CLOCK, useValue: systemClock },

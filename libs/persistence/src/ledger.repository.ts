@@ -24,6 +24,8 @@ export interface LedgerMeasure {
 /** One handoff of the person, as the ledger shows it: the steps and their dates (第八条: not the details). */
 export interface LedgerHandoff {
   handoffId: string;
+  /** the referral (request) it belongs to: the handoffs of one request are a shared case (第八条) */
+  requestId: string;
   kind: HandoffKind;
   from: string;
   to: string;
@@ -88,6 +90,7 @@ function measureOf(row: HandoffRow['measures'][number]): LedgerMeasure {
 function ledgerHandoff(row: HandoffRow, measures: LedgerMeasure[]): LedgerHandoff {
   return {
     handoffId: row.id,
+    requestId: row.requestId,
     kind: fromDb(row.kind),
     from: row.fromAgency,
     to: row.toAgency,

@@ -10,6 +10,18 @@ export type NewObligation = Omit<Obligation, 'createdAt' | 'updatedAt'>;
 export class ObligationRepository {
   constructor(private readonly db: Db) {}
 
+  /**
+   * 第二十五条 跟踪回访: the follow-up visit duties, of one unit or of all, with their handoff's case
+   * number: open ones by due time first, then the fulfilled ones, newest first.
+   */
+  async followUpVisits(agency: string | null, limit: number): Promise<(Obligation & { caseRef: string })[]> {
+    return this.db.$queryRaw`
+      SELECT o.*, h."caseRef" FROM "Obligation" o JOIN "Handoff" h ON h.id = o."handoffId"
+      WHERE o.rule LIKE 'follow-up-visit-%' AND (${agency}::text IS NULL OR o."responsibleAgency" = ${agency})
+      ORDER BY (o.status = 'open') DESC, CASE WHEN o.status = 'open' THEN o."dueAt" END ASC, o."fulfilledAt" DESC NULLS LAST, o.id
+      LIMIT ${limit}`;
+  }
+
   /** Creates the obligation unless (handoff, rule) has one: replaying a step event changes nothing. */
   async ensure(obligation: NewObligation): Promise<void> {
     await this.db.obligation.createMany({ data: [obligation], skipDuplicates: true });

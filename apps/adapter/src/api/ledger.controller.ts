@@ -16,7 +16,7 @@ const ID = { name: 'id', description: 'the handoff (移送) id', schema: { type:
 const EXPORT_MAX_ROWS = 20_000;
 
 export const presentMeasure = (measure: LedgerMeasure) => ({ ...measure, recordedAt: measure.recordedAt.toISOString() });
-export const presentLedgerHandoff = (handoff: LedgerHandoff) => ({
+export const presentLedgerHandoff = ({ requestId: _request, ...handoff }: LedgerHandoff) => ({
   ...handoff,
   openedAt: handoff.openedAt.toISOString(),
   steps: handoff.steps.map((step) => ({ ...step, at: step.at.toISOString() })),

@@ -131,7 +131,7 @@ export class BoardController {
     const evidence = signedInUser(req).role === 'office' ? await this.office.evidence.forHandoff(handoff.id) : null;
     const body = html`
       <p>${KIND_LABEL[handoff.kind]} · ${unitName(handoff.fromAgency)} → ${unitName(handoff.toAgency)} · 案件编号 ${handoff.caseRef}
-        · ${PRIORITY_LABEL[handoff.priority]}</p>
+        · ${PRIORITY_LABEL[handoff.priority]} · <a id="ledger-link" href="/ledger/${handoff.id}">当事人台账</a></p>
       <h3>时间线</h3>
       <ol class="timeline" id="timeline">${handoff.steps.map(
         (step) => html`<li><strong>${STEP_LABEL[step.step] ?? step.step}</strong> · ${unitName(step.actorAgency)} · ${beijingTime(step.occurredAt)}</li>`,

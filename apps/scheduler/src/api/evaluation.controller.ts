@@ -116,7 +116,7 @@ export class OfficeLedgerView {
   @ApiProperty({ type: [OfficeLedgerHandoffView], description: 'every handoff of the person, in every unit, with every unit’s measures' }) handoffs!: OfficeLedgerHandoffView[];
 }
 
-const present = (handoff: LedgerHandoff) => ({
+const present = ({ requestId: _request, ...handoff }: LedgerHandoff) => ({
   ...handoff,
   openedAt: handoff.openedAt.toISOString(),
   steps: handoff.steps.map((step) => ({ ...step, at: step.at.toISOString() })),
