@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AgencyCode } from '#contracts';
+import { unitDatabaseLogin } from '#persistence';
+import { withDatabaseLogin } from './database-login.js';
 import { securityEnv } from './security-env.js';
 import { ServiceProcess } from './service-process.js';
 
@@ -16,7 +18,7 @@ export interface AdapterOptions {
 export class AdapterProcess extends ServiceProcess {
   constructor(private readonly options: AdapterOptions) {
     const apiKey = `test-key-${options.agency}-${Math.random().toString(36).slice(2)}`;
-    super(`${options.agency} adapter`, 'dist/apps/adapter/src/main.js', () => adapterEnv(options, apiKey), apiKey);
+    super(`${options.agency} adapter`, 'dist/apps/adapter/src/main.js', () => withDatabaseLogin(adapterEnv(options, apiKey), unitDatabaseLogin(options.agency)), apiKey);
   }
 
   get agency(): AgencyCode {

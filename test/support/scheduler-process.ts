@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SCHEDULER_DATABASE_LOGIN } from '#persistence';
+import { withDatabaseLogin } from './database-login.js';
 import { ServiceProcess } from './service-process.js';
 
 /**
@@ -21,7 +23,8 @@ export class SchedulerProcess extends ServiceProcess {
     super(
       'scheduler',
       'dist/apps/scheduler/src/main.js',
-      () => ({
+      () =>
+        withDatabaseLogin({
         DATABASE_URL: options.databaseUrl,
         REDIS_URL: options.redisUrl,
         QUEUE_PREFIX: options.queuePrefix,
@@ -32,7 +35,7 @@ export class SchedulerProcess extends ServiceProcess {
         ALERT_BACKOFF_MS: '100',
         ...(options.officeWebhook ? { OFFICE_WEBHOOK_URL: options.officeWebhook.url, OFFICE_WEBHOOK_SECRET: options.officeWebhook.secret } : {}),
         ...options.extraEnv,
-      }),
+      }, SCHEDULER_DATABASE_LOGIN),
       apiKey,
     );
   }

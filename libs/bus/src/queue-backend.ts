@@ -24,6 +24,13 @@ export function postgresQueueSchema(): string {
 }
 
 /**
+ * The role the queue pool acts as (migration 20261130110000_database_logins_rls): every app's login
+ * is a member, so the tables BullMQ creates belong to it, not to whichever unit started first, and
+ * every process can use them. No handoff or citizen data lives there (ARCHITECTURE §6).
+ */
+export const POSTGRES_QUEUE_ROLE = 'bus_queues';
+
+/**
  * Chooses where this process's queues live; called once at boot, before any Queue or Worker is
  * made (BullMQ reads its default backend factory in their constructors).
  *
@@ -46,7 +53,7 @@ export async function selectQueueBackend(settings: QueueSettings, applicationNam
     // Workers each hold one client for LISTEN; the rest serve short queries.
     max: 8,
     application_name: `${applicationName}-queues`,
-    options: `-c search_path="${schema}"`,
+    options: `-c search_path="${schema}" -c role=${POSTGRES_QUEUE_ROLE}`,
     keepAlive: true,
     allowExitOnIdle: true,
   });

@@ -25,3 +25,4 @@ export { DataKeyRing, DecryptionError, FieldProtection, type FieldEncryptionKeys
 export { connectDataKeyRotation, DataKeyRotation, type RotationProgress } from './data-key-rotation.js';
 export { AUDIT_CHECKPOINT_EVERY, AuditLogReader, AuditRepository } from './audit.repository.js';
 export { verifyEvidence, type EvidenceReport } from './evidence-verifier.js';
+export { CONSOLE_DATABASE_LOGIN, SCHEDULER_DATABASE_LOGIN, databaseUrlWithLogin, unitDatabaseLogin } from './database-logins.js';
