@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { postgresQueuePool, selectQueueBackend } from '#bus';
 import { AGENCY_CODES, type AgencyCode } from '#contracts';
 import { CONSOLE_DATABASE_LOGIN, databaseUrlWithLogin, SCHEDULER_DATABASE_LOGIN, unitDatabaseLogin } from '#persistence';
 // The deliberate bad query needs a client outside any scope: the generated one, as PrismaService is built.
@@ -68,10 +69,20 @@ describe('one database login per unit, row-level security (medium: real PostgreS
     await settle(driver, adapters);
   });
 
+  // mediumAdapter sets DATABASE_URL (a unit's login here); TestDatabase copies the template it names.
+  const templateUrl = process.env.DATABASE_URL;
+
   afterAll(async () => {
     for (const client of clients) await client.end().catch(() => undefined);
     for (const adapter of adapters) await adapter.close();
+    // Pools close their connections after they resolve; a DROP ... WITH (FORCE) meanwhile would
+    // terminate one and fail the run with an unhandled error.
+    const deadline = Date.now() + 10_000;
+    while (db && Date.now() < deadline && (await db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await db?.drop();
+    process.env.DATABASE_URL = templateUrl;
   });
 
   it('runs the adapters under their own logins: a referral is written, relayed, received and acknowledged', async () => {
@@ -169,5 +180,47 @@ describe('one database login per unit, row-level security (medium: real PostgreS
         WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relrowsecurity`,
     );
     expect(tables.map((row) => row.relname).sort()).toEqual([...WITHOUT_ROW_LEVEL_SECURITY].sort());
+  });
+});
+
+/**
+ * BullMQ's PostgreSQL backend under an app's login: the migrations built its tables (owned by
+ * bus_queues); the login may use them but not build them, and says what to run when they are missing.
+ */
+describe('the PostgreSQL queue backend under an app login (medium: real PostgreSQL)', () => {
+  let db: TestDatabase;
+  const settings = (databaseUrl: string) => ({
+    queueBackend: 'postgres' as const,
+    redisUrl: '',
+    databaseUrl,
+    queuePrefix: 'bus',
+    clockFile: null,
+    reconcileIntervalMs: 30_000,
+    reconcileGraceMs: 10_000,
+    queueRefusalAlertMs: 30_000,
+  });
+
+  beforeAll(async () => {
+    db = await TestDatabase.create('medium_rls_queues');
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('opens the queues the migrations built, as bus_queues', async () => {
+    await expect(selectQueueBackend(settings(databaseUrlWithLogin(db.url, unitDatabaseLogin('education'))), 'rls-test')).resolves.toBe('postgres');
+    const opened = postgresQueuePool();
+    if (!opened) throw new Error('no queue pool after selecting the PostgreSQL backend');
+    const [{ role }] = (await opened.query<{ role: string }>('SELECT current_user AS role')).rows;
+    expect(role).toBe('bus_queues');
+    await opened.end();
+  });
+
+  it('refuses to start when the tables are missing, naming the migration to run', async () => {
+    await db.query('DROP SCHEMA bullmq CASCADE; CREATE SCHEMA bullmq AUTHORIZATION bus_queues');
+    await expect(selectQueueBackend(settings(databaseUrlWithLogin(db.url, SCHEDULER_DATABASE_LOGIN)), 'rls-test')).rejects.toThrow(
+      /BullMQ's tables in schema "bullmq" are missing .* run node scripts\/migrate.mjs deploy/,
+    );
   });
 });

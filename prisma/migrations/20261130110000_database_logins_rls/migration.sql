@@ -10,7 +10,8 @@
 -- Group roles (NOLOGIN):
 --   bus_units                     the grants every unit login shares; policies are written for it
 --   bus_queues                    owns BullMQ's schema `bullmq` (QUEUE_BACKEND=postgres): the apps' queue
---                                 pools `SET ROLE bus_queues`, so the queue tables never belong to one unit
+--                                 pools `SET ROLE bus_queues`, so the queue tables never belong to one unit;
+--                                 no row-level security there: jobs carry ids only (ARCHITECTURE §6)
 -- Migrations keep running as the owner of the tables (owners and superusers bypass row-level security;
 -- the apps must never use that login).
 --
@@ -48,38 +49,16 @@ BEGIN
 END
 $$;
 
--- BullMQ's migrator runs CREATE SCHEMA IF NOT EXISTS, which needs CREATE on the database even when
--- the schema exists. bus_queues can create schemas of its own, nothing in `public`.
+-- Logins may connect (PUBLIC may too by default; a hardened server that revoked it needs these).
 DO $$
 BEGIN
   EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO bus_units, bus_scheduler, bus_console', current_database());
-  EXECUTE format('GRANT CREATE ON DATABASE %I TO bus_queues', current_database());
 END
 $$;
+-- BullMQ's schema belongs to bus_queues; scripts/migrate.mjs builds its tables after the migrations
+-- (as the owner, then hands them to bus_queues), so no app login needs to create anything.
 CREATE SCHEMA IF NOT EXISTS bullmq AUTHORIZATION bus_queues;
 ALTER SCHEMA bullmq OWNER TO bus_queues;
--- A database whose queue tables the owner's login created before this migration hands them over.
-DO $$
-DECLARE
-  object record;
-BEGIN
-  FOR object IN
-    SELECT format('ALTER %s bullmq.%I OWNER TO bus_queues', CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END, c.relname) AS statement
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = 'bullmq' AND c.relkind IN ('r', 'p', 'S', 'v')
-  LOOP
-    EXECUTE object.statement;
-  END LOOP;
-  FOR object IN
-    SELECT format('ALTER %s bullmq.%I(%s) OWNER TO bus_queues', CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
-                  p.proname, pg_get_function_identity_arguments(p.oid)) AS statement
-      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-     WHERE n.nspname = 'bullmq'
-  LOOP
-    EXECUTE object.statement;
-  END LOOP;
-END
-$$;
 
 -- The unit whose login runs the query: bus_unit_civil_affairs → 'civil-affairs'; NULL for any other
 -- login, so a unit policy matches nothing for it. Not SECURITY DEFINER: current_user is the caller.
