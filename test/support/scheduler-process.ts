@@ -18,6 +18,8 @@ export class SchedulerProcess extends ServiceProcess {
     clock: TestClock;
     officeWebhook?: { url: string; secret: string };
     extraEnv?: Record<string, string>;
+    /** the login in DATABASE_URL: the scheduler's own unless a test gives it a wrong one on purpose */
+    databaseLogin?: string;
   }) {
     const apiKey = `office-key-${Math.random().toString(36).slice(2)}`;
     super(
@@ -35,7 +37,7 @@ export class SchedulerProcess extends ServiceProcess {
         ALERT_BACKOFF_MS: '100',
         ...(options.officeWebhook ? { OFFICE_WEBHOOK_URL: options.officeWebhook.url, OFFICE_WEBHOOK_SECRET: options.officeWebhook.secret } : {}),
         ...options.extraEnv,
-      }, SCHEDULER_DATABASE_LOGIN),
+      }, options.databaseLogin ?? SCHEDULER_DATABASE_LOGIN),
       apiKey,
     );
   }

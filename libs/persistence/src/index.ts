@@ -26,3 +26,4 @@ export { connectDataKeyRotation, DataKeyRotation, type RotationProgress } from '
 export { AUDIT_CHECKPOINT_EVERY, AuditLogReader, AuditRepository } from './audit.repository.js';
 export { verifyEvidence, type EvidenceReport } from './evidence-verifier.js';
 export { CONSOLE_DATABASE_LOGIN, SCHEDULER_DATABASE_LOGIN, databaseUrlWithLogin, unitDatabaseLogin } from './database-logins.js';
+export { DatabaseLoginCheck, WrongDatabaseLoginError } from './database-login-check.js';
