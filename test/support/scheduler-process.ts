@@ -26,18 +26,21 @@ export class SchedulerProcess extends ServiceProcess {
       'scheduler',
       'dist/apps/scheduler/src/main.js',
       () =>
-        withDatabaseLogin({
-        DATABASE_URL: options.databaseUrl,
-        REDIS_URL: options.redisUrl,
-        QUEUE_PREFIX: options.queuePrefix,
-        OFFICE_API_KEY_SHA256: createHash('sha256').update(apiKey).digest('hex'),
-        CLOCK_FILE: options.clock.path,
-        SWEEP_INTERVAL_MS: '100',
-        WORKER_LOCK_MS: '1000',
-        ALERT_BACKOFF_MS: '100',
-        ...(options.officeWebhook ? { OFFICE_WEBHOOK_URL: options.officeWebhook.url, OFFICE_WEBHOOK_SECRET: options.officeWebhook.secret } : {}),
-        ...options.extraEnv,
-      }, options.databaseLogin ?? SCHEDULER_DATABASE_LOGIN),
+        withDatabaseLogin(
+          {
+            DATABASE_URL: options.databaseUrl,
+            REDIS_URL: options.redisUrl,
+            QUEUE_PREFIX: options.queuePrefix,
+            OFFICE_API_KEY_SHA256: createHash('sha256').update(apiKey).digest('hex'),
+            CLOCK_FILE: options.clock.path,
+            SWEEP_INTERVAL_MS: '100',
+            WORKER_LOCK_MS: '1000',
+            ALERT_BACKOFF_MS: '100',
+            ...(options.officeWebhook ? { OFFICE_WEBHOOK_URL: options.officeWebhook.url, OFFICE_WEBHOOK_SECRET: options.officeWebhook.secret } : {}),
+            ...options.extraEnv,
+          },
+          options.databaseLogin ?? SCHEDULER_DATABASE_LOGIN,
+        ),
       apiKey,
     );
   }

@@ -33,9 +33,10 @@ export function postgresQueueSchema(): string {
 }
 
 /**
- * The role the queue pool acts as (migration 20261130110000_database_logins_rls): every app's login
- * is a member, so the tables BullMQ creates belong to it, not to whichever unit started first, and
- * every process can use them. No handoff or citizen data lives there (ARCHITECTURE §6).
+ * The role the queue pool acts as (migration 20261130110000_database_logins_rls): it owns schema
+ * `bullmq`, every app's login is a member, so what BullMQ creates there at run time (a queue's
+ * sequence) belongs to no one unit and every process can use it. No handoff or citizen data lives
+ * there (ARCHITECTURE §6), hence no row-level security.
  */
 export const POSTGRES_QUEUE_ROLE = 'bus_queues';
 
