@@ -6,7 +6,7 @@ import {
   isChainStep,
   type Step,
 } from '#contracts';
-import { type Decision, HandoffForbiddenError, HandoffNotFoundError, type HandoffState, type OpenedHandoff } from '#handoffs';
+import { type Decision, HandoffNotFoundError, type HandoffState, type OpenedHandoff } from '#handoffs';
 import type { Db } from './db.js';
 import { isUuid } from './db.js';
 import { fromDb, type Handoff, handoffFromDb, type HandoffStep, stepFromDb, toDb } from './db-enums.js';
@@ -207,9 +207,14 @@ export class HandoffRepository {
     return Promise.all(rows.map(async (row) => ({ ...handoffFromDb(row), details: await this.protection.open(row.id, row.details) })));
   }
 
+  /**
+   * 第二十四条: to a unit that neither sent nor received it, a handoff does not exist — the answer
+   * row-level security gives its login anyway (the row is invisible), so the API says 404 whether the
+   * database or this check stops the read, and never confirms that another unit's handoff exists.
+   */
   private assertParty(handoff: { id: string; fromAgency: string; toAgency: string }): void {
     if (handoff.fromAgency !== this.agency && handoff.toAgency !== this.agency) {
-      throw new HandoffForbiddenError(handoff.id, this.agency);
+      throw new HandoffNotFoundError(handoff.id);
     }
   }
 }
