@@ -124,13 +124,16 @@ const common = {
 };
 const signing = { procuratorate: newSigningKeyPair(), education: newSigningKeyPair() };
 const { AGENCY_CODES: allUnits } = await import('../dist/libs/contracts/src/index.js');
+// Each app under its own login (issue 9 point 3): row-level security applies as deployed.
+const { SCHEDULER_DATABASE_LOGIN, databaseUrlWithLogin, unitDatabaseLogin } = await import('../dist/libs/persistence/src/index.js');
+const loginUrl = (login) => databaseUrlWithLogin(dbUrl.toString(), login);
 const otherKey = newSigningKeyPair();
 common.UNIT_PUBLIC_KEYS = JSON.stringify(Object.fromEntries(allUnits.map((code) => [code, [{ key: (signing[code] ?? otherKey).publicKey }]])));
 try {
-  const adapter = (agency) => start('dist/apps/adapter/src/main.js', { ...common, AGENCY: agency, DELIVERY_MODE: 'pull', API_KEY_SHA256: sha, SIGNING_PRIVATE_KEY: signing[agency].privateKey }, '/openapi.json');
+  const adapter = (agency) => start('dist/apps/adapter/src/main.js', { ...common, DATABASE_URL: loginUrl(unitDatabaseLogin(agency)), AGENCY: agency, DELIVERY_MODE: 'pull', API_KEY_SHA256: sha, SIGNING_PRIVATE_KEY: signing[agency].privateKey }, '/openapi.json');
   const senders = [await adapter('procuratorate'), await adapter('procuratorate')];
   const receivers = [await adapter('education'), await adapter('education')];
-  await start('dist/apps/scheduler/src/main.js', { ...common, OFFICE_API_KEY_SHA256: sha }, '/health/live');
+  await start('dist/apps/scheduler/src/main.js', { ...common, DATABASE_URL: loginUrl(SCHEDULER_DATABASE_LOGIN), OFFICE_API_KEY_SHA256: sha }, '/health/live');
 
   const referral = (i) => ({
     caseRef: `晋检救〔2026〕${i + 1}号`, recipients: ['education'],

@@ -37,6 +37,12 @@ const KEEP = process.argv.includes('--keep');
 const PG_SERVER = (process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432').replace(/\/+$/, '');
 const DB_NAME = 'bus_bench';
 const DATABASE_URL = `${PG_SERVER}/${DB_NAME}`;
+function schedulerDatabaseUrl() {
+  const url = new URL(DATABASE_URL);
+  url.username = 'bus_scheduler'; // SCHEDULER_DATABASE_LOGIN (libs/persistence database-logins.ts)
+  url.password = '';
+  return url.toString();
+}
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = 'bench-sweep';
 const SCHEDULER_MAIN = join(ROOT, 'dist/apps/scheduler/src/main.js');
@@ -158,7 +164,8 @@ class SchedulerProcess {
       PATH: process.env.PATH ?? '',
       TZ: 'UTC',
       NODE_ENV: 'development',
-      DATABASE_URL,
+      // The scheduler's own login (issue 9 point 3), as deployed; the bench seeds and reads as the owner.
+      DATABASE_URL: schedulerDatabaseUrl(),
       REDIS_URL,
       QUEUE_PREFIX: PREFIX,
       OFFICE_API_KEY_SHA256: createHash('sha256').update(officeKey).digest('hex'),

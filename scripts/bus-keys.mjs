@@ -1,9 +1,10 @@
 // Prints the settings docker compose needs for the 13 adapters and the scheduler (API key
 // digests, webhook secrets, field encryption's DATA_MASTER_KEY and PERSON_ID_HMAC_KEY, each unit's
-// SIGNING_PRIVATE_KEY and the registry UNIT_PUBLIC_KEYS), from .bus/keys.json, making the keys if they do not exist yet:
+// SIGNING_PRIVATE_KEY and the registry UNIT_PUBLIC_KEYS, each app's database password), from .bus/keys.json, making the keys if they do not exist yet:
 //   node scripts/bus-keys.mjs > .env && docker compose up
 import { AGENCY_CODES } from '../dist/libs/contracts/src/index.js';
-import { envPrefix, loadOrCreateBusSecrets, loadOrCreateKeys, loadOrCreateSigningKeys, sha256 } from './lib/keys.mjs';
+import { CONSOLE_DATABASE_LOGIN, SCHEDULER_DATABASE_LOGIN, unitDatabaseLogin } from '../dist/libs/persistence/src/index.js';
+import { envPrefix, loadOrCreateBusSecrets, loadOrCreateDatabasePasswords, loadOrCreateKeys, loadOrCreateSigningKeys, sha256 } from './lib/keys.mjs';
 
 const keys = loadOrCreateKeys([...AGENCY_CODES, 'office']);
 for (const code of [...AGENCY_CODES, 'office']) {
@@ -15,3 +16,7 @@ const signing = loadOrCreateSigningKeys(AGENCY_CODES);
 for (const code of AGENCY_CODES) console.log(`${envPrefix(code)}_SIGNING_PRIVATE_KEY=${signing.privateKeys[code]}`);
 // Single quotes: compose takes the JSON literally.
 console.log(`UNIT_PUBLIC_KEYS='${signing.UNIT_PUBLIC_KEYS}'`);
+// Each app's database login's password (issue 9 point 3): the migrate service sets them (scripts/db-logins.mjs).
+const logins = [...AGENCY_CODES.map((code) => [envPrefix(code), unitDatabaseLogin(code)]), ['SCHEDULER', SCHEDULER_DATABASE_LOGIN], ['CONSOLE', CONSOLE_DATABASE_LOGIN]];
+const passwords = loadOrCreateDatabasePasswords(logins.map(([, login]) => login));
+for (const [prefix, login] of logins) console.log(`${prefix}_DB_PASSWORD=${passwords[login]}`);

@@ -15,7 +15,8 @@
 //   and the `_prisma_migrations` table (written by the engine itself, checksums included).
 //
 // Usage (DATABASE_URL=postgresql://user[:password]@host[:port]/database selects the database):
-//   node scripts/migrate.mjs deploy [--create-db]   apply pending migrations, like `prisma migrate deploy`
+//   node scripts/migrate.mjs deploy [--create-db]   apply pending migrations, like `prisma migrate deploy`,
+//                                                   then build BullMQ's schema (scripts/lib/queue-schema.mjs)
 //   node scripts/migrate.mjs dev --name <name>      write a new migration for the changes in
 //                                                   prisma/schema.prisma (it does not apply it: run deploy);
 //                                                   needs DATABASE_URL's server, not its database
@@ -38,6 +39,7 @@ import { parseArgs } from 'node:util';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
+import { buildQueueSchema } from './lib/queue-schema.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Same locations as prisma.config.ts.
@@ -141,6 +143,13 @@ async function deploy({ createDb }) {
   const db = readDatabaseUrl();
   await ensureDatabase(db, { createDb, command: 'deploy' });
   await applyPending(db);
+  await applyQueueSchema(db);
+}
+
+/** BullMQ's tables for the PostgreSQL queue backend, handed to bus_queues (scripts/lib/queue-schema.mjs). */
+async function applyQueueSchema(db) {
+  const built = await withClient(db.url, db, (client) => buildQueueSchema(client));
+  if (built) console.log(`BullMQ's schema "bullmq" is up to date (owned by bus_queues).`);
 }
 
 async function applyPending(db) {
@@ -285,6 +294,7 @@ async function reset({ createDb }) {
   );
   console.log(`Reset schema "public" of database "${db.database}" on ${db.where}.`);
   await applyPending(db);
+  await applyQueueSchema(db);
 }
 
 /**

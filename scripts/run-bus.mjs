@@ -40,6 +40,11 @@ const { AGENCIES, AGENCY_CODES } = {
   ...(await import('../dist/libs/contracts/src/index.js')),
 };
 const { verifyWebhook } = await import('../dist/libs/bus/src/index.js');
+const { CONSOLE_DATABASE_LOGIN, SCHEDULER_DATABASE_LOGIN, databaseUrlWithLogin, unitDatabaseLogin } = await import('../dist/libs/persistence/src/index.js');
+// Each app under its own login (issue 9 point 3, 第二十四条), so row-level security limits it as in
+// production; migrations and the account CLI above keep the owner's. A local server trusts them
+// (the embedded one is set up so); with a server that asks passwords, see README "Database logins".
+const appDatabaseUrl = (login) => databaseUrlWithLogin(databaseUrl, login);
 const keys = loadOrCreateKeys([...AGENCY_CODES, 'office', 'console-operator', 'console-office']);
 // Field encryption's master and hash keys (issue 9), the same for every adapter.
 const busSecrets = loadOrCreateBusSecrets();
@@ -95,6 +100,7 @@ function adapterEnv(code) {
   const webhookUrl = unitSystem === 'example' ? `http://127.0.0.1:${examplePort(unit)}/webhook` : `http://127.0.0.1:${sinkPort}/${code}`;
   return {
     AGENCY: code,
+    DATABASE_URL: appDatabaseUrl(unitDatabaseLogin(code)),
     API_KEY_SHA256: sha256(keys[code].apiKey),
     ...busSecrets,
     SIGNING_PRIVATE_KEY: signing.privateKeys[code],
@@ -117,6 +123,7 @@ function exampleEnv(code) {
 
 function schedulerEnv() {
   return {
+    DATABASE_URL: appDatabaseUrl(SCHEDULER_DATABASE_LOGIN),
     PORT: String(schedulerPort),
     OFFICE_API_KEY_SHA256: sha256(keys.office.apiKey),
     OFFICE_WEBHOOK_URL: `http://127.0.0.1:${sinkPort}/office`,
@@ -125,7 +132,8 @@ function schedulerEnv() {
 }
 
 function start(code, main, ownEnv, prefix = `[${code}] `) {
-  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_BACKEND: queueBackend, ...ownEnv };
+  const env = { ...process.env, REDIS_URL: redisUrl, QUEUE_BACKEND: queueBackend, ...ownEnv };
+  if (!ownEnv.DATABASE_URL) delete env.DATABASE_URL; // the owner's login never reaches an app
   const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
     let partial = '';
@@ -180,7 +188,7 @@ process.on('exit', () => {
 
 for (const code of AGENCY_CODES) start(code, 'dist/apps/adapter/src/main.js', adapterEnv(code));
 start('scheduler', 'dist/apps/scheduler/src/main.js', schedulerEnv());
-start('console', 'dist/apps/console/src/main.js', { PORT: String(consolePort) });
+start('console', 'dist/apps/console/src/main.js', { DATABASE_URL: appDatabaseUrl(CONSOLE_DATABASE_LOGIN), PORT: String(consolePort) });
 if (unitSystem === 'example') {
   for (const code of AGENCY_CODES) start(`unit-system ${code}`, 'dist/examples/unit-system/src/main.js', exampleEnv(code), ''); // it names itself
 }

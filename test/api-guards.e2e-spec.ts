@@ -111,9 +111,10 @@ describe('the units’ API refuses what it must', () => {
       expect(bySender.status).toBe(403);
     });
 
-    it('hides the handoff from a unit that is not a party: 403 on read and on write, absent from its list', async () => {
-      expect((await education().get(`/handoffs/${handoffId}`)).status).toBe(403);
-      expect((await education().post(`/handoffs/${handoffId}/concluded`, { concludedOn: beijingToday(), outcome: 'assisted' })).status).toBe(403);
+    // 第二十四条: not even its existence — row-level security hides the row from the unit's login.
+    it('hides the handoff from a unit that is not a party: 404 on read and on write, absent from its list', async () => {
+      expect((await education().get(`/handoffs/${handoffId}`)).status).toBe(404);
+      expect((await education().post(`/handoffs/${handoffId}/concluded`, { concludedOn: beijingToday(), outcome: 'assisted' })).status).toBe(404);
       const listed = (await education().get('/handoffs?limit=200')).body.items.map((h: { id: string }) => h.id);
       expect(listed).not.toContain(handoffId);
       expect((await civilAffairs().get('/handoffs?role=received&limit=200')).body.items.map((h: { id: string }) => h.id)).toContain(handoffId);

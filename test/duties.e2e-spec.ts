@@ -185,8 +185,8 @@ describe('the policy’s duties as the text writes them (real processes, injecte
     expect(download.headers.get('content-type')).toContain('application/pdf');
     expect(download.headers.get('x-content-sha256')).toBe(attached.body.sha256);
     expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
-    // Not a party: nothing.
-    expect((await bus.adapter('education').get(`/handoffs/${id}/attachments`)).status).toBe(403);
+    // Not a party: nothing, not even that the handoff exists (第二十四条).
+    expect((await bus.adapter('education').get(`/handoffs/${id}/attachments`)).status).toBe(404);
     // Outside the message rows (and so never in a queue, whose jobs carry ids only).
     const messages = await bus.db.query<{ payload: unknown }>(`SELECT payload FROM "Message" WHERE "handoffId" = $1`, [id]);
     expect(JSON.stringify(messages)).not.toContain(pdf.toString('base64'));

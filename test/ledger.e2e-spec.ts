@@ -66,8 +66,8 @@ describe('the ledger of a person across units (第二十五条 台账)', () => {
     expect(notItsDuty.body.problems).toEqual([{ field: 'kind', message: expect.stringContaining('legal-aid is not a duty of civil-affairs') }]);
     const future = await bus.adapter('civil-affairs').post(`/handoffs/${ids['civil-affairs']}/measures`, { kind: 'temporary-assistance', status: 'granted', decidedOn: '2999-01-01' });
     expect(future.status).toBe(400);
-    // Not a party to the handoff: 403.
-    expect((await bus.adapter('education').post(`/handoffs/${ids['civil-affairs']}/measures`, { kind: 'student-aid', status: 'granted', decidedOn: today })).status).toBe(403);
+    // Not a party to the handoff: 404, as if it did not exist (row-level security hides it).
+    expect((await bus.adapter('education').post(`/handoffs/${ids['civil-affairs']}/measures`, { kind: 'student-aid', status: 'granted', decidedOn: today })).status).toBe(404);
     // Judicial assistance states its amount; paid in three instalments.
     expect((await bus.adapter('procuratorate').post(`/handoffs/${ids.justice}/measures`, { kind: 'judicial-assistance', status: 'granted', decidedOn: today })).status).toBe(400);
     const paid = await bus.adapter('procuratorate').post(`/handoffs/${ids.justice}/measures`, { kind: 'judicial-assistance', status: 'granted', decidedOn: today, amountFen: 3_000_000, instalments: 3 });
@@ -90,6 +90,11 @@ describe('the ledger of a person across units (第二十五条 台账)', () => {
     expect(civil.body.shared.map((h) => [h.to, h.measures.length])).toEqual([['education', 0]]);
     expect(civil.body.shared[0].steps.map((s) => s.step)).toEqual(expect.arrayContaining(['sent', 'received']));
     expect(JSON.stringify(civil.body)).not.toContain('国家助学金');
+
+    // 第八条 over HTTP, under the units' own database logins: the same referral's progress, other units' rows included.
+    const progress = await bus.adapter('education').get(`/handoffs/${ids.education}/case`);
+    expect(progress.status).toBe(200);
+    expect((progress.body as { participants: { to: string }[] }).participants.map((h) => h.to)).toEqual(['civil-affairs', 'education']);
 
     const education = await ledgerOf('education');
     expect(education.body.own.map((h) => h.to)).toEqual(['education']);
@@ -138,7 +143,7 @@ describe('the ledger of a person across units (第二十五条 台账)', () => {
     expect(visited.body).toMatchObject({ step: 'follow-up-visit-1', proposedRecipients: [{ unit: 'justice', articles: ['第十二条'] }] });
     await eventually(async () => expect((await visitDuties()).find((d) => d.rule === 'follow-up-visit-1')?.status).toBe('fulfilled'));
     // The sender does not visit; a field that is not a situation is refused.
-    expect((await bus.adapter('procuratorate').post(`/handoffs/${id}/follow-up-visits`, { visitedOn: today, visitedBy: 'x', situationAfter: 'improved' })).status).toBe(403);
+    expect((await bus.adapter('procuratorate').post(`/handoffs/${id}/follow-up-visits`, { visitedOn: today, visitedBy: 'x', situationAfter: 'improved' })).status).toBe(403); // a party, not the receiver
     expect((await civil.post(`/handoffs/${id}/follow-up-visits`, { visitedOn: today, visitedBy: 'x', situationAfter: 'fine' })).status).toBe(400);
   });
 

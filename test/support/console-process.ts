@@ -1,3 +1,5 @@
+import { CONSOLE_DATABASE_LOGIN } from '#persistence';
+import { withDatabaseLogin } from './database-login.js';
 import { ServiceProcess } from './service-process.js';
 
 /** The console as its own process (signs in with accounts, not an API key). */
@@ -6,7 +8,7 @@ export class ConsoleProcess extends ServiceProcess {
     super(
       'console',
       'dist/apps/console/src/main.js',
-      () => ({ DATABASE_URL: options.databaseUrl, REDIS_URL: options.redisUrl, QUEUE_PREFIX: options.queuePrefix, ...options.extraEnv }),
+      () => withDatabaseLogin({ DATABASE_URL: options.databaseUrl, REDIS_URL: options.redisUrl, QUEUE_PREFIX: options.queuePrefix, ...options.extraEnv }, CONSOLE_DATABASE_LOGIN),
       '',
       '/login',
     );

@@ -35,8 +35,8 @@ export class TestDatabase {
   async query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
     if (!this.pool) {
       this.pool = new pg.Pool({ connectionString: this.url, max: 2 });
-      // A connection ended by the server (drop() forces the others out) is the pool's to replace, not
-      // an unhandled 'error' that fails whichever test happens to be running.
+      // drop() ends the pool, then DROP DATABASE ... WITH (FORCE) may still catch a client closing and
+      // terminate it (57P01): expected then, and unhandled it failed whichever test was running.
       this.pool.on('error', () => undefined);
     }
     return (await this.pool.query<R>(sql, params)).rows;

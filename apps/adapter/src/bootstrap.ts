@@ -6,7 +6,7 @@ import { bootQueueBackend } from '#bus';
 import { AdapterModule } from './adapter.module.js';
 import { createValidationPipe, ProblemFilter, useJsonBodies } from '#http';
 import { useObservability } from '#observability';
-import { FieldProtection } from '#persistence';
+import { DatabaseLoginCheck, FieldProtection, unitDatabaseLogin } from '#persistence';
 import { ATTACHMENT_UPLOAD_BODY_BYTES } from '#handoffs';
 import { ADAPTER_ERROR_STATUSES } from './api/error-statuses.js';
 import { serveOpenApi } from './openapi.js';
@@ -25,6 +25,8 @@ export async function bootstrapAdapter(): Promise<NestExpressApplication> {
   app.enableShutdownHooks();
 
   serveOpenApi(app, settings.agency);
+  // Boot stops unless the adapter runs under its unit's own login, which row-level security binds (第二十四条).
+  await app.get(DatabaseLoginCheck).verify(unitDatabaseLogin(settings.agency));
   // Boot stops when DATA_MASTER_KEY is not the key the stored data keys were wrapped with (issue 9).
   await app.get(FieldProtection).checkMasterKey();
   await app.listen(settings.port, settings.host);

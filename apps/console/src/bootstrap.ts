@@ -9,6 +9,7 @@ import { consoleConfig, type ConsoleSettings } from '#config';
 import { createValidationPipe, hideServerDetails, ProblemFilter } from '#http';
 import { useObservability } from '#observability';
 import { bootQueueBackend } from '#bus';
+import { CONSOLE_DATABASE_LOGIN, DatabaseLoginCheck } from '#persistence';
 import { SessionMiddleware } from './auth/session.middleware.js';
 import { ConsoleModule } from './console.module.js';
 import { serveOpenApi } from './openapi.js';
@@ -81,6 +82,8 @@ export async function bootstrapConsole(): Promise<NestExpressApplication> {
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
   serveOpenApi(app);
+  // Boot stops unless the console runs under its own login, not the tables' owner (第二十四条).
+  await app.get(DatabaseLoginCheck).verify(CONSOLE_DATABASE_LOGIN);
   await app.listen(settings.port, settings.host);
   new Logger('Console').log(`console listening on http://${settings.host}:${settings.port}`);
   return app;

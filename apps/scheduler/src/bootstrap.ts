@@ -5,6 +5,7 @@ import { schedulerConfig, type SchedulerSettings } from '#config';
 import { createValidationPipe, ProblemFilter, useJsonBodies } from '#http';
 import { useObservability } from '#observability';
 import { bootQueueBackend } from '#bus';
+import { DatabaseLoginCheck, SCHEDULER_DATABASE_LOGIN } from '#persistence';
 import { InvalidCalendarUploadError } from './calendar/calendar.service.js';
 import { SchedulerModule } from './scheduler.module.js';
 import { serveOpenApi } from './openapi.js';
@@ -21,6 +22,8 @@ export async function bootstrapScheduler(): Promise<NestExpressApplication> {
   app.enableShutdownHooks();
 
   serveOpenApi(app);
+  // Boot stops unless the scheduler runs under its own login, not the tables' owner (第二十四条).
+  await app.get(DatabaseLoginCheck).verify(SCHEDULER_DATABASE_LOGIN);
   await app.listen(settings.port, settings.host);
   new Logger('Scheduler').log(`scheduler listening on http://${settings.host}:${settings.port}`);
   return app;

@@ -1,4 +1,13 @@
-import { type ConnectionOptions, createPostgresBackend, DEFAULT_SCHEMA, runMigrations, setDefaultBackendFactory } from 'bullmq';
+import {
+  assertSchemaCompatibility,
+  type ConnectionOptions,
+  createPostgresBackend,
+  DEFAULT_SCHEMA,
+  LATEST_SCHEMA_VERSION,
+  runMigrations,
+  SchemaMigrationRequiredError,
+  setDefaultBackendFactory,
+} from 'bullmq';
 import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import type { QueueBackendKind, QueueSettings } from '#config';
@@ -24,14 +33,23 @@ export function postgresQueueSchema(): string {
 }
 
 /**
+ * The role the queue pool acts as (migration 20261130110000_database_logins_rls): it owns schema
+ * `bullmq`, every app's login is a member, so what BullMQ creates there at run time (a queue's
+ * sequence) belongs to no one unit and every process can use it. No handoff or citizen data lives
+ * there (ARCHITECTURE §6), hence no row-level security.
+ */
+export const POSTGRES_QUEUE_ROLE = 'bus_queues';
+
+/**
  * Chooses where this process's queues live; called once at boot, before any Queue or Worker is
  * made (BullMQ reads its default backend factory in their constructors).
  *
  * - redis: refuses a Redis (or any master of a cluster) that may evict keys — an evicted job or
  *   lock is a lost or doubled message.
  * - postgres: BullMQ's PostgreSQL backend on DATABASE_URL. One pool per process instead of one per
- *   queue (an adapter touches ~15 queues; 15 pools × 13 adapters would exhaust max_connections);
- *   BullMQ's schema is migrated here, idempotently and under its advisory lock.
+ *   queue (an adapter touches ~15 queues; 15 pools × 13 adapters would exhaust max_connections).
+ *   BullMQ's tables are built by the migrations (scripts/migrate.mjs, as the owner): an app's own
+ *   login may not create a schema (issue 9 point 3), so it only checks they are up to date.
  */
 export async function selectQueueBackend(settings: QueueSettings, applicationName = 'bus'): Promise<QueueBackendKind> {
   if (settings.queueBackend === 'redis') {
@@ -46,21 +64,44 @@ export async function selectQueueBackend(settings: QueueSettings, applicationNam
     // Workers each hold one client for LISTEN; the rest serve short queries.
     max: 8,
     application_name: `${applicationName}-queues`,
-    options: `-c search_path="${schema}"`,
+    options: `-c search_path="${schema}" -c role=${POSTGRES_QUEUE_ROLE}`,
     keepAlive: true,
     allowExitOnIdle: true,
   });
   pool.on('error', () => undefined); // a dropped idle client; BullMQ's own calls report their errors
   pool.setMaxListeners(0); // each Queue and Worker on the pool listens for its errors (the console has ~30)
-  const client = await pool.connect();
   try {
-    await runMigrations(client, schema);
-  } finally {
-    client.release();
+    const client = await pool.connect();
+    try {
+      await ensureQueueSchema(client, schema);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined); // refused at boot: nothing keeps the pool
+    throw error;
   }
   selected = { kind: 'postgres', pool, schema };
   setDefaultBackendFactory(createPostgresBackend as Parameters<typeof setDefaultBackendFactory>[0]);
   return 'postgres';
+}
+
+/** BullMQ's schema is at this BullMQ's version; migrated here only by a login allowed to (the owner's CLIs). */
+async function ensureQueueSchema(client: pg.PoolClient, schema: string): Promise<void> {
+  const version = await assertSchemaCompatibility(client, schema).catch((error: unknown) => {
+    if (error instanceof SchemaMigrationRequiredError) return 0;
+    throw error;
+  });
+  if (version >= LATEST_SCHEMA_VERSION) return;
+  try {
+    await runMigrations(client, schema);
+  } catch (error) {
+    if ((error as { code?: string }).code !== '42501') throw error;
+    throw new Error(
+      `BullMQ's tables in schema "${schema}" are missing or older than this BullMQ (version ${version} < ${LATEST_SCHEMA_VERSION}) and this login may not build them: run node scripts/migrate.mjs deploy with the owner's DATABASE_URL`,
+      { cause: error },
+    );
+  }
 }
 
 export function queueBackendKind(): QueueBackendKind {

@@ -102,10 +102,3 @@ export class HandoffNotFoundError extends Error {
   }
 }
 
-/** The acting unit neither sent nor received the handoff. */
-export class HandoffForbiddenError extends Error {
-  override readonly name = 'HandoffForbiddenError';
-  constructor(readonly handoffId: string, readonly agency: string) {
-    super(`${agency} is not a party to handoff ${handoffId}`);
-  }
-}

@@ -6,10 +6,10 @@ import {
   isChainStep,
   type Step,
 } from '#contracts';
-import { type Decision, HandoffForbiddenError, HandoffNotFoundError, type HandoffState, type OpenedHandoff } from '#handoffs';
+import { type Decision, HandoffNotFoundError, type HandoffState, type OpenedHandoff } from '#handoffs';
 import type { Db } from './db.js';
 import { isUuid } from './db.js';
-import { fromDb, type Handoff, handoffFromDb, type HandoffStep, stepFromDb, toDb } from './db-enums.js';
+import { type Handoff, handoffFromDb, type HandoffStep, stepFromDb, toDb } from './db-enums.js';
 import type { Prisma } from './generated/prisma/client.js';
 import type { FieldProtection } from './field-protection.js';
 import type { AuditRepository } from './audit.repository.js';
@@ -35,6 +35,30 @@ export interface CaseProgressRow {
   to: string;
   currentStep: Step;
   steps: { step: Step; at: Date; statedOn?: string }[];
+}
+
+/** A handoff of a shared referral as another party may see it (第八条): no details. */
+export interface CaseHandoff extends CaseProgressRow {
+  requestId: string;
+  caseRef: string;
+  openedAt: Date;
+  archived: boolean;
+}
+
+interface CaseProgressDbRow {
+  handoffId: string;
+  requestId: string;
+  kind: string;
+  fromAgency: string;
+  toAgency: string;
+  caseRef: string;
+  currentStep: string;
+  openedAt: Date;
+  archivedAt: Date | null;
+  step: string | null;
+  occurredAt: Date | null;
+  recordedAt: Date | null;
+  statedOn: string | null;
 }
 
 /** The handoff rows a unit is party to; bound to the unit by AgencyScope (ARCHITECTURE §9). */
@@ -152,31 +176,38 @@ export class HandoffRepository {
    * The unit must be party to `handoffId`; the case is the referral (request) it belongs to.
    */
   async caseProgress(handoffId: string): Promise<CaseProgressRow[]> {
-    const own = await this.findVisible(handoffId);
-    const rows = await this.db.handoff.findMany({
-      where: { requestId: own.requestId },
-      orderBy: [{ toAgency: 'asc' }],
-      select: {
-        id: true,
-        kind: true,
-        fromAgency: true,
-        toAgency: true,
-        currentStep: true,
-        steps: { orderBy: [{ occurredAt: 'asc' }, { recordedAt: 'asc' }], select: { step: true, occurredAt: true, details: true } },
-      },
-    });
-    return rows.map((row) => ({
-      handoffId: row.id,
-      kind: fromDb(row.kind),
-      from: row.fromAgency,
-      to: row.toAgency,
-      currentStep: fromDb(row.currentStep),
-      steps: row.steps.map((step) => {
-        const stated = step.details as Record<string, unknown>;
-        const statedOn = [stated.startedOn, stated.concludedOn, stated.decidedOn].find((value): value is string => typeof value === 'string');
-        return { step: fromDb(step.step), at: step.occurredAt, ...(statedOn ? { statedOn } : {}) };
-      }),
-    }));
+    return (await this.caseHandoffs(handoffId)).map(({ handoffId: id, kind, from, to, currentStep, steps }) => ({ handoffId: id, kind, from, to, currentStep, steps }));
+  }
+
+  /**
+   * The handoffs of the referral `handoffId` belongs to, with their steps and stated dates — no
+   * details — through bus_case_progress(): row-level security hides the other units' rows from this
+   * unit's login, and that function hands out this much only to a party of `handoffId`.
+   */
+  async caseHandoffs(handoffId: string): Promise<CaseHandoff[]> {
+    await this.findVisible(handoffId); // 404 unless the unit is a party
+    const rows = await this.db.$queryRaw<CaseProgressDbRow[]>`SELECT * FROM public.bus_case_progress(${handoffId}::uuid)`;
+    const byHandoff = new Map<string, CaseHandoff>();
+    for (const row of rows) {
+      let handoff = byHandoff.get(row.handoffId);
+      if (!handoff) {
+        handoff = {
+          handoffId: row.handoffId,
+          requestId: row.requestId,
+          kind: row.kind as HandoffKind,
+          from: row.fromAgency,
+          to: row.toAgency,
+          caseRef: row.caseRef,
+          currentStep: row.currentStep as Step,
+          openedAt: row.openedAt,
+          archived: row.archivedAt !== null,
+          steps: [],
+        };
+        byHandoff.set(row.handoffId, handoff);
+      }
+      if (row.step && row.occurredAt) handoff.steps.push({ step: row.step as Step, at: row.occurredAt, ...(row.statedOn ? { statedOn: row.statedOn } : {}) });
+    }
+    return [...byHandoff.values()];
   }
 
   async list(filter: HandoffFilter): Promise<Handoff[]> {
@@ -207,9 +238,14 @@ export class HandoffRepository {
     return Promise.all(rows.map(async (row) => ({ ...handoffFromDb(row), details: await this.protection.open(row.id, row.details) })));
   }
 
+  /**
+   * 第二十四条: to a unit that neither sent nor received it, a handoff does not exist — the answer
+   * row-level security gives its login anyway (the row is invisible), so the API says 404 whether the
+   * database or this check stops the read, and never confirms that another unit's handoff exists.
+   */
   private assertParty(handoff: { id: string; fromAgency: string; toAgency: string }): void {
     if (handoff.fromAgency !== this.agency && handoff.toAgency !== this.agency) {
-      throw new HandoffForbiddenError(handoff.id, this.agency);
+      throw new HandoffNotFoundError(handoff.id);
     }
   }
 }

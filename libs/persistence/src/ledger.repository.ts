@@ -177,11 +177,11 @@ export class UnitLedgerRepository {
       orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
     });
     if (mine.length === 0) throw new HandoffNotFoundError('a person with that ID number in this unit’s ledger');
-    const others = await this.db.handoff.findMany({
-      where: { requestId: { in: [...new Set(mine.map((row) => row.requestId))] }, NOT: { id: { in: mine.map((row) => row.id) } } },
-      include: { steps: true, measures: { take: 0 } },
-      orderBy: [{ openedAt: 'asc' }, { toAgency: 'asc' }],
-    });
+    // 第八条: the other handoffs of the referrals the unit is party to — steps and dates only, through
+    // bus_case_progress() (row-level security hides them otherwise).
+    const mineIds = new Set(mine.map((row) => row.id));
+    const anchors = [...new Map(mine.map((row) => [row.requestId, row.id])).values()];
+    const others = (await Promise.all(anchors.map((id) => this.handoffs.caseHandoffs(id)))).flat().filter((handoff) => !mineIds.has(handoff.handoffId));
     const own = await Promise.all(mine.map(async (row) => ledgerHandoff(row, await Promise.all(row.measures.filter((m) => m.agency === this.agency).map((m) => this.withNote(m))))));
     const details = (await this.protection.open(mine[mine.length - 1].id, mine[mine.length - 1].details)) as { person?: { name?: string; idNumber?: string } };
     await this.audit.append(
@@ -190,7 +190,19 @@ export class UnitLedgerRepository {
     return {
       person: { name: details.person?.name, idNumber: details.person?.idNumber },
       own,
-      shared: others.map((row) => ledgerHandoff(row, [])),
+      shared: others.map(({ handoffId, requestId, kind, from, to, caseRef, openedAt, currentStep, archived, steps }) => ({
+        handoffId,
+        requestId,
+        kind,
+        from,
+        to,
+        caseRef,
+        openedAt,
+        currentStep,
+        archived,
+        steps,
+        measures: [],
+      })),
     };
   }
 

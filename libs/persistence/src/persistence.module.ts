@@ -6,6 +6,7 @@ import { OperationsQueries } from './operations.queries.js';
 import { OfficeScope } from './office-scope.js';
 import { DATABASE_URL, PrismaService } from './prisma.service.js';
 import { ApiKeyRepository } from './api-key.repository.js';
+import { DatabaseLoginCheck } from './database-login-check.js';
 import { FIELD_ENCRYPTION_KEYS, type FieldEncryptionKeys, FieldProtection } from './field-protection.js';
 
 /** Provides the two scopes; the Prisma client stays inside (ARCHITECTURE §9). */
@@ -35,8 +36,9 @@ export class PersistenceModule {
         ObservationQueries,
         OperationsQueries,
         ApiKeyRepository,
+        DatabaseLoginCheck,
       ],
-      exports: [AgencyScope, OfficeScope, ObservationQueries, OperationsQueries, ApiKeyRepository, FieldProtection],
+      exports: [AgencyScope, OfficeScope, ObservationQueries, OperationsQueries, ApiKeyRepository, FieldProtection, DatabaseLoginCheck],
     };
   }
 }

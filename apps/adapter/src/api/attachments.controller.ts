@@ -73,7 +73,7 @@ export class AttachmentsController {
   @Post()
   @ApiOperation({
     summary: 'Attach a document to a handoff (第九条, 第十九条): PDF, image or office document, by either party',
-    description: `Type checked against the bytes; at most ${ATTACHMENT_MAX_BYTES} bytes (413 beyond); a SHA-256 is kept and checked on every read. 403 unless the unit sent or received the handoff.`,
+    description: `Type checked against the bytes; at most ${ATTACHMENT_MAX_BYTES} bytes (413 beyond); a SHA-256 is kept and checked on every read. 404 unless the unit sent or received the handoff (第二十四条: another unit's handoff does not exist for it).`,
   })
   @ApiParam(ID)
   @ApiBody({ schema: { $ref: `#/components/schemas/${AddAttachmentRequest.name}` } })

@@ -3,7 +3,6 @@ import type { DomainErrorStatuses } from '#http';
 import {
   AttachmentRefusedError,
   AttachmentTooLargeError,
-  HandoffForbiddenError,
   HandoffNotFoundError,
   IdempotencyConflictError,
   MaterialsMissingError,
@@ -22,7 +21,6 @@ import {
 /** The adapter's domain errors as HTTP answers. */
 export const ADAPTER_ERROR_STATUSES: DomainErrorStatuses = [
   [HandoffNotFoundError, HttpStatus.NOT_FOUND],
-  [HandoffForbiddenError, HttpStatus.FORBIDDEN],
   [SenderNotAllowedError, HttpStatus.FORBIDDEN],
   [NotTheReceiverError, HttpStatus.FORBIDDEN],
   [NotTheSenderError, HttpStatus.FORBIDDEN],

@@ -207,7 +207,7 @@ export class HandoffsController {
     description:
       '第八条 "信息共享、计划共商、措施共举": for a handoff the unit sent or received, every handoff of the same referral — the unit working it, ' +
       'its steps and their dates (stated dates too) — so the units can plan together. Never another unit’s details (outcome, measures, reasons, notes). ' +
-      '403 unless the unit is party to this handoff.',
+      '404 unless the unit is party to this handoff (第二十四条: another unit’s handoff does not exist for it).',
   })
   @ApiParam(HANDOFF_ID)
   @ApiOkResponse({ type: CaseProgress })
@@ -223,7 +223,7 @@ export class HandoffsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One handoff with its timeline (403 unless the unit sent or received it)' })
+  @ApiOperation({ summary: 'One handoff with its timeline (404 unless the unit sent or received it)' })
   @ApiParam(HANDOFF_ID)
   @ApiOkResponse({ type: HandoffView })
   @ApiProblems(401, 403, 404)

@@ -192,7 +192,7 @@ export interface paths {
         };
         /**
          * The units working the same case and how far each has got (第八条)
-         * @description 第八条 "信息共享、计划共商、措施共举": for a handoff the unit sent or received, every handoff of the same referral — the unit working it, its steps and their dates (stated dates too) — so the units can plan together. Never another unit’s details (outcome, measures, reasons, notes). 403 unless the unit is party to this handoff.
+         * @description 第八条 "信息共享、计划共商、措施共举": for a handoff the unit sent or received, every handoff of the same referral — the unit working it, its steps and their dates (stated dates too) — so the units can plan together. Never another unit’s details (outcome, measures, reasons, notes). 404 unless the unit is party to this handoff (第二十四条: another unit’s handoff does not exist for it).
          */
         get: operations["handoffsCaseProgress"];
         put?: never;
@@ -210,7 +210,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One handoff with its timeline (403 unless the unit sent or received it) */
+        /** One handoff with its timeline (404 unless the unit sent or received it) */
         get: operations["handoffsGet"];
         put?: never;
         post?: never;
@@ -361,7 +361,7 @@ export interface paths {
         put?: never;
         /**
          * Attach a document to a handoff (第九条, 第十九条): PDF, image or office document, by either party
-         * @description Type checked against the bytes; at most 10485760 bytes (413 beyond); a SHA-256 is kept and checked on every read. 403 unless the unit sent or received the handoff.
+         * @description Type checked against the bytes; at most 10485760 bytes (413 beyond); a SHA-256 is kept and checked on every read. 404 unless the unit sent or received the handoff (第二十四条: another unit's handoff does not exist for it).
          */
         post: operations["attachmentsAdd"];
         delete?: never;
