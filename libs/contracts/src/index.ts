@@ -16,3 +16,4 @@ export * from './validation.js';
 export * from './queue-names.js';
 export * from './payloads/roster.dto.js';
 export * from './jobs.js';
+export * from './material-types.js';
