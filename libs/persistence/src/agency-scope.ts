@@ -66,7 +66,7 @@ export class UnitStore {
     this.roster = { find: () => roster.find(agency), save: (people) => roster.save(agency, people) };
     this.officeNotices = new OfficeNoticeRepository(db);
     this.registrations = new UnitDutyRegistrationRepository(db, agency);
-    this.attachments = new AttachmentRepository(db, agency, this.handoffs);
+    this.attachments = new AttachmentRepository(db, agency, this.handoffs, protection);
   }
 
   /** One unit of work: the repositories handed to `work` write in one transaction. */
