@@ -336,12 +336,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The documents of a handoff (names, types, sizes, hashes), for its two parties only */
+        /**
+         * The documents of a handoff (names, types, sizes, hashes), for its two parties only
+         * @description The sender sees every document; the recipient its own and the sender’s whose material type its projection lists (第二十四条, libs/agencies recipient-projections.ts).
+         */
         get: operations["attachmentsList"];
         put?: never;
         /**
          * Attach a document to a handoff (第九条, 第十九条): PDF, image or office document, by either party
-         * @description Type checked against the bytes; at most 10485760 bytes (413 beyond); a SHA-256 is kept and checked on every read. 403 unless the unit sent or received the handoff.
+         * @description Type checked against the bytes; at most 10485760 bytes (413 beyond); a SHA-256 is kept and checked on every read; the bytes are stored encrypted. 403 unless the unit sent or received the handoff. The recipient receives the document only when its material type is in its projection (第二十四条).
          */
         post: operations["attachmentsAdd"];
         delete?: never;
@@ -357,7 +360,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One document’s bytes, with its type and hash (X-Content-SHA256), for the handoff’s two parties only */
+        /**
+         * One document’s bytes, with its type and hash (X-Content-SHA256), for the handoff’s two parties only
+         * @description 404 for a document outside the recipient’s projection (第二十四条), as for one that does not exist.
+         */
         get: operations["attachmentsDownload"];
         put?: never;
         post?: never;
@@ -456,6 +462,11 @@ export interface components {
             contentType: "application/pdf" | "image/png" | "image/jpeg" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/msword" | "application/vnd.ms-excel";
             /** @description the file name as the unit’s system knows it */
             fileName: string;
+            /**
+             * @description what the document is (第二十四条): the recipient receives only the types its duty needs (its projection, libs/agencies). Default case-file, the narrowest audience
+             * @enum {string}
+             */
+            material?: "case-file" | "identity" | "household-finances" | "medical" | "school" | "disability";
         };
         AdvancePaymentDecisionPayloadV1: {
             amountYuan?: number;
@@ -492,6 +503,11 @@ export interface components {
             handoffId: string;
             /** Format: uuid */
             id: string;
+            /**
+             * @description what the document is; decides which recipients receive it (第二十四条)
+             * @enum {string}
+             */
+            material: "case-file" | "identity" | "household-finances" | "medical" | "school" | "disability";
             /** @description hex SHA-256 of the content */
             sha256: string;
             sizeBytes: number;
