@@ -60,7 +60,7 @@ export function projectPayload(recipient: string, kind: string, payload: JsonRec
 export function projectEnvelope<E extends AnyEnvelope>(envelope: E): E {
   const kind = kindOfOpening(envelope.type);
   if (!kind) return envelope;
-  return { ...envelope, payload: projectPayload(envelope.to, kind, envelope.payload as unknown as JsonRecord) } as E;
+  return { ...envelope, payload: projectPayload(envelope.to, kind, envelope.payload as unknown as JsonRecord) };
 }
 
 /** The parties of a handoff, as a read path knows them. */
