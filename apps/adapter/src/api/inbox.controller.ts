@@ -24,7 +24,10 @@ export class InboxController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Messages not yet acknowledged, oldest first, in the unit’s own field names' })
+  @ApiOperation({
+    summary: 'Messages not yet acknowledged, oldest first, in the unit’s own field names',
+    description: 'An opening message carries only the unit’s projection of the payload (第二十四条, the document’s x-projection).',
+  })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })
   @ApiOkResponse({ type: InboxPage })
   @ApiProblems(400, 401)

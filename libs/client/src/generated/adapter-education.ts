@@ -190,7 +190,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One handoff with its timeline (403 unless the unit sent or received it) */
+        /**
+         * One handoff with its timeline (403 unless the unit sent or received it)
+         * @description The sender reads its full record; the recipient reads only the fields of its projection for the handoff’s kind (第二十四条: its duty’s fields, listed in the document’s x-projection).
+         */
         get: operations["handoffsGet"];
         put?: never;
         post?: never;
@@ -207,7 +210,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages not yet acknowledged, oldest first, in the unit’s own field names */
+        /**
+         * Messages not yet acknowledged, oldest first, in the unit’s own field names
+         * @description An opening message carries only the unit’s projection of the payload (第二十四条, the document’s x-projection).
+         */
         get: operations["inboxList"];
         put?: never;
         post?: never;
@@ -611,7 +617,7 @@ export interface components {
              * @example 2026-11-23T02:15:00.000Z
              */
             occurredAt: string;
-            /** @description the payload of `type` at `schemaVersion` */
+            /** @description the payload of `type` at `schemaVersion`; an opening message’s payload holds only the receiving unit’s projection (第二十四条): a field the schema requires may be absent when the projection leaves it out */
             payload: components["schemas"]["JudicialReferralPayloadV1"] | components["schemas"]["AdvanceReferralPayloadV1"] | components["schemas"]["SocialLeadPayloadV1"] | components["schemas"]["UrgentMedicalNoticePayloadV1"] | components["schemas"]["ReceiptPayloadV1"] | components["schemas"]["ProcedureStartedPayloadV1"] | components["schemas"]["ConcludedPayloadV1"] | components["schemas"]["FeedbackPayloadV1"];
             /**
              * @description urgent (第二十条 ¶2), green-channel (第五条) or normal
@@ -647,8 +653,8 @@ export interface components {
         };
         EducationStudent: {
             /**
-             * @description 联系电话
-             * @example 13800000000
+             * @description 联系电话: null — not in 教育局’s projection (第二十四条); the family is reached through the referring unit’s liaison
+             * @example null
              */
             contactPhone: string | null;
             /**
@@ -737,7 +743,7 @@ export interface components {
              * @enum {string}
              */
             currentStep: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received";
-            /** @description the opening payload (person, situation, findings…) */
+            /** @description the opening payload (person, situation, findings…): whole for the sender; for the recipient only the fields of its projection (第二十四条; the document’s x-projection) */
             details: {
                 [key: string]: unknown;
             };
@@ -4553,7 +4559,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description the message in 晋江市教育局's own field names */
+        /** @description the message in 晋江市教育局's own field names; an opening message carries only 晋江市教育局's projection of the payload (第二十四条, see the document's description) */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UnitMessage"];
