@@ -128,6 +128,16 @@ describe('the console', () => {
     await expect(page.locator('#timeliness-chart rect').count()).resolves.toBe(5);
     await expect(page.locator('#timeliness tbody tr').count()).resolves.toBe(5);
     await page.screenshot({ path: `${SCREENSHOTS}/timeliness.png`, fullPage: true });
+
+    // 第二十三条, 第二十五条: the evaluation of the year, every unit, with its charts.
+    await page.goto(`${app.baseUrl}/evaluation`);
+    const units = await page.locator('#evaluation tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-unit')));
+    expect(units.length).toBeGreaterThan(1);
+    await expect(page.locator('#evaluation-chart rect').count()).resolves.toBe(units.length);
+    await expect(page.locator('#trend-chart rect').count()).resolves.toBe(12);
+    await page.screenshot({ path: `${SCREENSHOTS}/evaluation.png`, fullPage: true });
+    await page.goto(`${app.baseUrl}/evaluation?period=1999-13`); // not a period: this year's figures
+    await expect(page.locator('input[name=period]').inputValue()).resolves.toMatch(/^\d{4}$/);
     await page.close();
   });
 
@@ -161,6 +171,9 @@ describe('the console', () => {
     const csv = await (await page.request.get(`${app.baseUrl}/handoffs/export.csv`)).text();
     expect(csv).not.toContain(seeded.overdue.caseRef);
     expect((await page.goto(`${app.baseUrl}/escalations`))?.status()).toBe(403);
+    // Its own row of the evaluation, and no other unit's.
+    await page.goto(`${app.baseUrl}/evaluation`);
+    await expect(page.locator('#evaluation tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-unit')))).resolves.toEqual(['education']);
     await page.close();
   });
 

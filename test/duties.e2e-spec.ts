@@ -1,6 +1,6 @@
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
-import { beijingToday, caseRef, judicialReferral, urgentMedicalNotice } from './support/factories.js';
+import { advanceReferral, beijingToday, caseRef, judicialReferral, urgentMedicalNotice } from './support/factories.js';
 import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
 
 // Issue 10, with real processes: the adapters of the procuratorate and civil affairs, and the
@@ -123,6 +123,25 @@ describe('the policy’s duties as the text writes them (real processes, injecte
     expect(response.body.problems[0].message).toContain('第九条');
   });
 
+  it('第十条–第十八条: a referral records its needs — none stated, or a recipient no need points to without a reason, is refused', async () => {
+    const procuratorate = bus.adapter('procuratorate');
+    const withoutNeeds = await procuratorate.post('/handoffs/judicial-referrals', judicialReferral(['civil-affairs'], { needs: undefined }));
+    expect(withoutNeeds.status).toBe(400);
+    expect((withoutNeeds.body.problems as { field: string }[]).map((p) => p.field)).toContain('needs');
+    const emptyNeeds = await procuratorate.post('/handoffs/advance-referrals', advanceReferral(['civil-affairs'], { needs: [] }));
+    expect(emptyNeeds.status).toBe(400);
+    expect(emptyNeeds.body.problems).toEqual([{ field: 'needs', message: expect.stringContaining('第十条–第十八条') }]);
+    // justice is there for a need of civil affairs' only: refused until the request says why.
+    const unrouted = await procuratorate.post('/handoffs/judicial-referrals', judicialReferral(['civil-affairs', 'justice'], { needs: ['living-allowance'], recipientReasons: undefined }));
+    expect(unrouted.status).toBe(400);
+    expect(unrouted.body.problems).toEqual([{ field: 'recipients', message: expect.stringContaining('justice') }]);
+    const reasoned = await procuratorate.post(
+      '/handoffs/judicial-referrals',
+      judicialReferral(['civil-affairs', 'justice'], { needs: ['living-allowance'], recipientReasons: [{ unit: 'justice', reason: '当事人另有民事纠纷需法律咨询' }] }),
+    );
+    expect(reasoned.status).toBe(201);
+  });
+
   it('第六条: a department declining cites its own reason, not 第六条; 第十条–第十八条: routing proposals name the article', async () => {
     const proposal = await bus.adapter('civil-affairs').post('/routing/proposals', { needs: ['orphaned-child'], priorityGroups: ['minor'] });
     expect(proposal.status).toBe(200);
@@ -185,5 +204,26 @@ describe('the policy’s duties as the text writes them (real processes, injecte
     // Outside the message rows (and so never in a queue, whose jobs carry ids only).
     const messages = await bus.db.query<{ payload: unknown }>(`SELECT payload FROM "Message" WHERE "handoffId" = $1`, [id]);
     expect(JSON.stringify(messages)).not.toContain(pdf.toString('base64'));
+  });
+
+  it('第九条: a scanned document of several MiB uploads (its own body limit), one past 10 MiB is refused with 413, other bodies keep theirs', async () => {
+    const opened = await bus.adapter('procuratorate').post('/handoffs/judicial-referrals', judicialReferral(['civil-affairs']));
+    const [{ id }] = opened.body.handoffs as { id: string }[];
+    const scan = (bytes: number) => Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(bytes - 9, 0x20)]);
+    // 3 MiB: twelve times the adapter's MAX_BODY_BYTES (256 KiB) once in base64.
+    const large = scan(3 * 1024 * 1024);
+    const attached = await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: '卷宗扫描件.pdf', contentType: 'application/pdf', contentBase64: large.toString('base64') });
+    expect(attached.status).toBe(201);
+    expect(attached.body.sizeBytes).toBe(large.length);
+    const tooLarge = await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, {
+      fileName: '过大.pdf',
+      contentType: 'application/pdf',
+      contentBase64: scan(10 * 1024 * 1024 + 1).toString('base64'),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.problems).toEqual([{ field: 'contentBase64', message: expect.stringContaining(String(10 * 1024 * 1024)) }]);
+    // Any other route still refuses a body past MAX_BODY_BYTES.
+    const padded = await bus.adapter('procuratorate').post('/handoffs/judicial-referrals', judicialReferral(['civil-affairs'], { findings: '情'.repeat(100_000) }));
+    expect(padded.status).toBe(413);
   });
 });

@@ -85,7 +85,6 @@ describe('handoff services (medium: real PostgreSQL, in-process queues, manual c
         builder.overrideProvider(InboxConsumerService).useValue({
           // every inbox type but the feedback
           handlers: () => ({ 'handoff.judicial-referral': async () => 'processed' }),
-          requeuePendingDeliveries: async () => 0,
         });
       },
     }).catch((error: unknown) => error);

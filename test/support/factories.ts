@@ -1,5 +1,6 @@
 import type { OpenAdvanceReferral, OpenJudicialReferral, OpenLead, OpenUrgentMedicalNotice } from '#client';
-import { residentIdCheckCharacter } from '#contracts';
+import { type AgencyCode, type Need, residentIdCheckCharacter } from '#contracts';
+import { NEED_RULES } from '#handoffs';
 
 // Typed as the bus client's request bodies (generated from the OpenAPI documents); overrides may
 // break the rules on purpose, for the tests of refusals.
@@ -30,8 +31,27 @@ export function caseRef(): string {
   return `晋检救〔2026〕${1000 + (sequence++ % 9000)}号`;
 }
 
+/**
+ * 第十条–第十八条: a need that points to each recipient (a rule without a group condition), and a
+ * reason for any recipient no such need points to — what a referral must state. A test that breaks
+ * the routing rule on purpose overrides `needs` and `recipientReasons`.
+ */
+export function needsFor(recipients: readonly string[]): { needs: Need[]; recipientReasons?: { unit: string; reason: string }[] } {
+  const needs = new Set<Need>();
+  const reasons: { unit: string; reason: string }[] = [];
+  for (const unit of recipients) {
+    const rule = NEED_RULES.find((candidate) => !candidate.onlyFor && candidate.units.includes(unit as AgencyCode));
+    if (rule) needs.add(rule.need);
+    else reasons.push({ unit, reason: '经联席会议办公室协调，请该单位协助核实当事人情况。' });
+  }
+  // A referral states at least one need, even when every recipient is there for a stated reason.
+  if (needs.size === 0) needs.add(NEED_RULES[0].need);
+  return reasons.length > 0 ? { needs: [...needs], recipientReasons: reasons } : { needs: [...needs] };
+}
+
 export function judicialReferral(recipients: string[], overrides: Record<string, unknown> = {}): OpenJudicialReferral {
   return {
+    ...needsFor(recipients),
     caseRef: caseRef(),
     recipients,
     person: person(),
@@ -49,6 +69,7 @@ export function judicialReferral(recipients: string[], overrides: Record<string,
 
 export function advanceReferral(recipients: string[], overrides: Record<string, unknown> = {}): OpenAdvanceReferral {
   return {
+    ...needsFor(recipients),
     caseRef: caseRef(),
     recipients,
     person: person(),

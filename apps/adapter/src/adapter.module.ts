@@ -9,6 +9,7 @@ import { AgencyContext } from './api/agency.context.js';
 import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard } from '#http';
 import { RegistrationsController } from './api/registrations.controller.js';
 import { RoutingController } from './api/routing.controller.js';
+import { LedgerController } from './api/ledger.controller.js';
 import { AttachmentsController } from './api/attachments.controller.js';
 import { HandoffsController } from './api/handoffs.controller.js';
 import { InboxController } from './api/inbox.controller.js';
@@ -62,7 +63,7 @@ export const adapterQueueDriver = {
       }),
     }),
   ],
-  controllers: [HandoffsController, InboxController, UnitRosterController, RegistrationsController, RoutingController, AttachmentsController],
+  controllers: [HandoffsController, InboxController, UnitRosterController, RegistrationsController, RoutingController, AttachmentsController, LedgerController],
   providers: [
     {
       provide: CLOCK,

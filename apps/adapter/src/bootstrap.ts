@@ -7,6 +7,7 @@ import { AdapterModule } from './adapter.module.js';
 import { createValidationPipe, ProblemFilter, useJsonBodies } from '#http';
 import { useObservability } from '#observability';
 import { FieldProtection } from '#persistence';
+import { ATTACHMENT_UPLOAD_BODY_BYTES } from '#handoffs';
 import { ADAPTER_ERROR_STATUSES } from './api/error-statuses.js';
 import { serveOpenApi } from './openapi.js';
 
@@ -17,7 +18,8 @@ export async function bootstrapAdapter(): Promise<NestExpressApplication> {
   useObservability(app); // JSON logs through pino, HTTP latency
   const settings = app.get<AdapterSettings>(adapterConfig.KEY);
   // An oversized body is refused with 413 before it is parsed (issue: bad input).
-  useJsonBodies(app, settings.maxBodyBytes); // JSON only (else 415), larger bodies 413
+  // JSON only (else 415), larger bodies 413; an attachment upload (第九条) up to its own limit.
+  useJsonBodies(app, settings.maxBodyBytes, [{ method: 'POST', path: /^\/handoffs\/[^/]+\/attachments\/?$/i, limit: ATTACHMENT_UPLOAD_BODY_BYTES }]);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter(ADAPTER_ERROR_STATUSES));
   app.enableShutdownHooks();

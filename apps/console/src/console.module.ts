@@ -16,6 +16,9 @@ import { BoardCalendar } from './board/board-calendar.js';
 import { BoardController } from './board/board.controller.js';
 import { EscalationInboxController } from './board/escalation-inbox.controller.js';
 import { TimelinessController } from './board/timeliness.controller.js';
+import { EvaluationPageController } from './board/evaluation.controller.js';
+import { PdfPrinter } from './report/pdf-printer.js';
+import { ReportController } from './report/report.controller.js';
 import { queueAccess } from './queues/queue-access.js';
 import { QueueBoard } from './queues/queue-board.js';
 import { RootController } from './root.controller.js';
@@ -53,8 +56,9 @@ class QuietExpressAdapter extends ExpressAdapter {
     // queueAccess runs with Bull Board's router, for exactly the requests it answers: operators only.
     BullBoardModule.forRoot({ route: '/queues', middleware: queueAccess, adapter: QuietExpressAdapter, boardOptions: { uiConfig: { boardTitle: '消息队列' } } }),
   ],
-  controllers: [RootController, LoginController, BoardController, TimelinessController, EscalationInboxController],
+  controllers: [RootController, LoginController, BoardController, TimelinessController, EvaluationPageController, ReportController, EscalationInboxController],
   providers: [
+    PdfPrinter,
     { provide: CLOCK, useValue: systemClock },
     // Every POST to the console's own routes carries its form's token (auth/csrf.ts).
     { provide: APP_GUARD, useClass: CsrfGuard },

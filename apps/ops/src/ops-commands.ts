@@ -1,4 +1,4 @@
-import { AGENCY_CODES, type AgencyCode, type BusJobData, DELIVER_TO_UNIT_SYSTEM, deliveryQueueName, isAgencyCode } from '#contracts';
+import { AGENCY_CODES, type AgencyCode, type BusJobData, DELIVER_TO_UNIT_SYSTEM, deliveryQueueName, isAgencyCode, queueRoleOf } from '#contracts';
 import {
   alertSource,
   deliveryJobId,
@@ -184,7 +184,7 @@ function text(args: OpsArguments, name: string): string | undefined {
 
 /** Whose outbox a dead letter's message sits in: the sending unit's, or the office's for an alert. */
 function senderOf(row: DeadLetterRow): string {
-  if (row.queue.replace(/^\{(.*)\}$/, '$1') === 'office.alerts') return 'scheduler';
+  if (queueRoleOf(row.queue) === 'alerts') return 'scheduler';
   const data = row.data as Partial<BusJobData> | null;
   return typeof data?.from === 'string' ? data.from : '';
 }

@@ -9,6 +9,7 @@ import { AlertChannels } from './alerts/alert-channels.service.js';
 import { alertRelayProvider, schedulerReconcilerProvider } from './alerts/alert-relay.provider.js';
 import { OperationsAlarms } from './alerts/operations-alarms.service.js';
 import { CalendarController } from './api/calendar.controller.js';
+import { EvaluationController } from './api/evaluation.controller.js';
 import { EscalationsController } from './api/escalations.controller.js';
 import { ObligationsController } from './api/obligations.controller.js';
 import { RosterController } from './api/roster.controller.js';
@@ -55,7 +56,7 @@ export const schedulerQueueDriver = {
       }),
     }),
   ],
-  controllers: [EscalationsController, CalendarController, RosterController, ObligationsController],
+  controllers: [EscalationsController, CalendarController, RosterController, ObligationsController, EvaluationController],
   providers: [
     {
       provide: CLOCK,

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_QUEUE, type Priority, type QueueKind, OFFICE_ALERTS_QUEUE, SCHEDULER_QUEUE } from '#contracts';
+import { DEAD_LETTER_QUEUE, type Priority, type QueueKind, queueRoleOf } from '#contracts';
 
 /**
  * Retry policy of a queue (ARCHITECTURE §15): retries are bounded by time, not by a count that a
@@ -58,11 +58,7 @@ export const JOB_PRIORITY: Record<Priority, number> = { urgent: 1, 'green-channe
 
 /** The kind of a queue, from its frozen name (libs/contracts/src/queue-names.ts). */
 export function queueKindOf(queue: string): QueueKind {
-  if (queue === SCHEDULER_QUEUE) return 'scheduler';
-  if (queue === OFFICE_ALERTS_QUEUE) return 'alerts';
-  // A Redis Cluster hash tag may wrap the name: {inbox.education}.
-  const bare = queue.replace(/^\{(.*)\}$/, '$1');
-  if (bare.startsWith('inbox.')) return 'inbox';
-  if (bare.startsWith('delivery.')) return 'delivery';
+  const role = queueRoleOf(queue);
+  if (role === 'scheduler' || role === 'alerts' || role === 'inbox' || role === 'delivery') return role;
   throw new Error(`${queue} is not a queue jobs are published to${queue === DEAD_LETTER_QUEUE ? ' (the dead-letter queue is written by consumers only)' : ''}`);
 }

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { BusProcessEnv, toInt } from './bus-process-env.dto.js';
 
 /** Every setting of the console process, read from the environment once, at boot. */
@@ -27,4 +27,14 @@ export class ConsoleEnv extends BusProcessEnv {
   @IsOptional()
   @IsIn(['true', 'false'])
   COOKIE_SECURE = 'false';
+
+  /** the headless Chromium that prints the yearly report as PDF (第二十三条); nothing downloads one */
+  @IsOptional()
+  @IsString()
+  CHROMIUM_PATH = '/usr/bin/chromium';
+
+  /** extra Chromium flags, as a JSON array (e.g. those @sparticuz/chromium's build needs) */
+  @IsOptional()
+  @IsString()
+  CHROMIUM_ARGS = '[]';
 }

@@ -11,6 +11,7 @@ export interface ConsoleSettings extends QueueSettings {
   sessionTtlMinutes: number;
   loginAttemptsPerMinute: number;
   cookieSecure: boolean;
+  chromium: { path: string; args: string[] };
 }
 
 export function consoleSettingsFrom(env: Record<string, string | undefined>): ConsoleSettings {
@@ -23,7 +24,14 @@ export function consoleSettingsFrom(env: Record<string, string | undefined>): Co
     sessionTtlMinutes: raw.SESSION_TTL_MINUTES,
     loginAttemptsPerMinute: raw.LOGIN_ATTEMPTS_PER_MINUTE,
     cookieSecure: raw.COOKIE_SECURE === 'true',
+    chromium: { path: raw.CHROMIUM_PATH, args: chromiumArgs(raw.CHROMIUM_ARGS) },
   });
+}
+
+function chromiumArgs(json: string): string[] {
+  const parsed: unknown = JSON.parse(json);
+  if (!Array.isArray(parsed) || !parsed.every((arg) => typeof arg === 'string')) throw new Error('CHROMIUM_ARGS must be a JSON array of strings');
+  return parsed;
 }
 
 /** The one place the console reads process.env; inject with @Inject(consoleConfig.KEY). */

@@ -49,6 +49,19 @@ export interface DeadLetterRecord {
   data: Record<string, unknown>;
 }
 
+/** What flows on a queue, from its name (with or without its hash tag, as rows written before the tags hold it). */
+export type QueueRole = 'inbox' | 'delivery' | 'scheduler' | 'alerts' | 'dead-letter' | 'unknown';
+
+export function queueRoleOf(queue: string): QueueRole {
+  const bare = queue.replace(/^\{(.*)\}$/, '$1');
+  if (bare === 'scheduler.events') return 'scheduler';
+  if (bare === 'office.alerts') return 'alerts';
+  if (bare === 'dead-letter') return 'dead-letter';
+  if (bare.startsWith('inbox.')) return 'inbox';
+  if (bare.startsWith('delivery.')) return 'delivery';
+  return 'unknown';
+}
+
 /** Every queue of the bus, for those who watch them all (dashboards, metrics). */
 export function allBusQueueNames(agencies: readonly AgencyCode[]): string[] {
   return [

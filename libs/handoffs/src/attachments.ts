@@ -14,8 +14,14 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, { labelZh: string; magic:
 };
 export const ATTACHMENT_CONTENT_TYPES = Object.keys(ATTACHMENT_TYPES);
 
-/** The largest attachment, in bytes (the adapter's MAX_BODY_BYTES also bounds an upload, base64 included). */
+/** The largest attachment, in bytes. */
 export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The largest upload body: the largest attachment in base64 (4 bytes per 3) and room for the name
+ * and type. The adapter's MAX_BODY_BYTES (256 KiB) bounds every other body; this one route gets more.
+ */
+export const ATTACHMENT_UPLOAD_BODY_BYTES = Math.ceil(ATTACHMENT_MAX_BYTES / 3) * 4 + 64 * 1024;
 
 /** An attachment refused for its type, its content or its size. */
 export class AttachmentRefusedError extends Error {

@@ -49,6 +49,15 @@ export class StepNotApplicableError extends Error {
   }
 }
 
+/** 第十条–第十八条: a referral that does not state what the person needs. */
+export class NeedsNotStatedError extends Error {
+  override readonly name = 'NeedsNotStatedError';
+  readonly problems = [{ field: 'needs', message: 'a referral states at least one of the person’s needs (第十条–第十八条); POST /routing/proposals lists them' }];
+  constructor() {
+    super('a referral states at least one of the person’s needs (第十条–第十八条)');
+  }
+}
+
 /** 第十条–第十八条: a referral to a unit none of its stated needs points to, without a reason for it. */
 export class RecipientNotRoutedError extends Error {
   override readonly name = 'RecipientNotRoutedError';

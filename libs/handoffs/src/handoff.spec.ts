@@ -11,6 +11,8 @@ const referral = {
   person: { name: '林某某', idNumber: '11010519491231002X' },
   situation: 'serious-injury-victim',
   investigationEndedOn: '2026-10-30',
+  // 第十条–第十八条: needs pointing to civil affairs (第十一条) and to education (第十条)
+  needs: ['temporary-assistance', 'student-aid'],
   findings: '被害人受犯罪侵害致重伤。',
   suggestion: '建议给予临时救助。',
   applicantStatement: '情况说明',

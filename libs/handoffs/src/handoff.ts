@@ -16,7 +16,7 @@ import {
   HandoffKind,
   JUDICIAL_HUB,
 } from '#contracts';
-import { MaterialsMissingError, NotTheReceiverError, NotTheSenderError, RecipientNotRoutedError, RefusalReasonError, SenderNotAllowedError, StatedDateError, StepNotApplicableError, StepOutOfOrderError } from './handoff.errors.js';
+import { MaterialsMissingError, NeedsNotStatedError, NotTheReceiverError, NotTheSenderError, RecipientNotRoutedError, RefusalReasonError, SenderNotAllowedError, StatedDateError, StepNotApplicableError, StepOutOfOrderError } from './handoff.errors.js';
 import { missingMaterials } from './materials.js';
 import { unroutedRecipients } from './need-routing.js';
 import { openingRecipients, priorityOf } from './routing-rules.js';
@@ -226,12 +226,15 @@ export function beijingDate(at: Date): string {
 }
 
 /**
- * 第十条–第十八条: a referral that states the person's needs goes to the units they point to; any
- * other recipient needs its reason (recipientReasons).
+ * 第十条–第十八条: a referral goes to the units the person's stated needs point to; any other
+ * recipient needs its reason (recipientReasons). A new referral states at least one need (refused
+ * here, not by the payload's schema, which still accepts referrals stored before the rule).
  */
 function checkRouting(recipients: readonly AgencyCode[], command: OpenCommand): void {
+  // Leads and urgent notices go to the procuratorate by 第二十条, whatever the person needs.
+  if (command.kind !== HandoffKind.JudicialReferral && command.kind !== HandoffKind.AdvanceReferral) return;
   const content = command.content as unknown as { needs?: Need[]; elder?: boolean; recipientReasons?: { unit: string; reason: string }[] };
-  if (!content.needs) return;
+  if (!content.needs || content.needs.length === 0) throw new NeedsNotStatedError();
   const reasons = Object.fromEntries((content.recipientReasons ?? []).map(({ unit, reason }) => [unit, reason]));
   const refused = unroutedRecipients(recipients, { needs: content.needs, priorityGroups: command.priorityGroups, elder: content.elder }, reasons);
   if (refused.length > 0) throw new RecipientNotRoutedError(refused);

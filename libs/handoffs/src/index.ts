@@ -4,3 +4,4 @@ export * from './routing-rules.js';
 export * from './need-routing.js';
 export * from './materials.js';
 export * from './attachments.js';
+export * from './measures.js';

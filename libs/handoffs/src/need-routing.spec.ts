@@ -1,5 +1,5 @@
 import { NEEDS } from '#contracts';
-import { MaterialsMissingError, RecipientNotRoutedError } from './handoff.errors.js';
+import { MaterialsMissingError, NeedsNotStatedError, RecipientNotRoutedError } from './handoff.errors.js';
 import { missingMaterials } from './materials.js';
 import { openHandoffs } from './handoff.js';
 import { NEED_RULES, proposeRecipients } from './need-routing.js';
@@ -93,6 +93,11 @@ describe('a referral records its needs, and goes where they point (第十条–�
   const open = (requested: string[], extra: object) =>
     openHandoffs({ kind: 'judicial-referral', sender: 'procuratorate', caseRef: 'c', requested: requested as never, priorityGroups: [], content: content(extra) }, context());
 
+  it('refuses a referral that states no need (a command built in code, past the DTO)', () => {
+    expect(() => open(['civil-affairs'], {})).toThrow(NeedsNotStatedError);
+    expect(() => open(['civil-affairs'], { needs: [] })).toThrow(NeedsNotStatedError);
+  });
+
   it('refuses a recipient no stated need points to, and accepts it with a reason', () => {
     expect(() => open(['civil-affairs', 'hrss'], { needs: ['living-allowance'] })).toThrow(RecipientNotRoutedError);
     expect(() => open(['civil-affairs', 'hrss'], { needs: ['living-allowance'] })).toThrow(/hrss/);
@@ -113,6 +118,7 @@ describe('the materials checklist of each handoff type (第九条, 第十九条,
     person: { name: '林某某', idNumber: '11010519491231002X' },
     situation: 'serious-injury-victim',
     investigationEndedOn: '2026-11-20',
+    needs: ['living-allowance'],
     findings: '调查核实情况',
     suggestion: '建议给予临时救助',
     applicantStatement: '情况说明',

@@ -6,3 +6,4 @@ export * from './openapi/openapi-document.js';
 export * from './openapi/problem.dto.js';
 export * from './openapi/roster-entry.response.js';
 export * from './database-unavailable.js';
+export * from './csv.js';

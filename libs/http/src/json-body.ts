@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 
 /**
  * A body that is not JSON is refused with 415 before anything reads it. Without this, body-parser
@@ -22,11 +22,28 @@ function unsupported(res: Response, message: string): void {
   res.status(415).json({ statusCode: 415, error: 'UNSUPPORTED_MEDIA_TYPE', message, problems: [{ field: '', message }] });
 }
 
-/** JSON bodies only, up to `limit` bytes (larger: 413); strict JSON (an object or an array at the top); no server details. */
-export function useJsonBodies(app: NestExpressApplication, limit: number): void {
+/** A route whose bodies may be larger than the app's limit (an attachment upload). */
+export interface LargerBodyRoute {
+  method: string;
+  path: RegExp;
+  limit: number;
+}
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/**
+ * JSON bodies only, up to `limit` bytes (larger: 413), or a route's own larger limit; strict JSON
+ * (an object or an array at the top); no server details.
+ */
+export function useJsonBodies(app: NestExpressApplication, limit: number, largerFor: readonly LargerBodyRoute[] = []): void {
   hideServerDetails(app.getHttpAdapter().getInstance());
   app.use(refuseNonJsonBodies);
-  app.useBodyParser('json', { limit, strict: true, type: ['application/json', 'application/*+json'] });
+  for (const route of largerFor) {
+    const parse = express.json({ limit: route.limit, strict: true, type: JSON_TYPES });
+    // body-parser marks what it parsed: the app-wide parser after this one leaves the body alone.
+    app.use((req: Request, res: Response, next: NextFunction) => (req.method === route.method && route.path.test(req.path) ? parse(req, res, next) : next()));
+  }
+  app.useBodyParser('json', { limit, strict: true, type: JSON_TYPES });
 }
 
 /**

@@ -11,6 +11,7 @@ import { FieldProtection } from './field-protection.js';
 import { HandoffRepository } from './handoff.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { InboxRepository } from './inbox.repository.js';
+import { UnitLedgerRepository } from './ledger.repository.js';
 import { MessageRepository } from './message.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { PrismaService } from './prisma.service.js';
@@ -47,6 +48,8 @@ export class UnitStore {
   readonly attachments: AttachmentRepository;
   /** the unit's chain of the evidence log (issue 9 part 5) */
   readonly audit: AuditRepository;
+  /** 第二十五条 台账: the measures the unit takes, and a person's ledger as the unit may see it */
+  readonly ledger: UnitLedgerRepository;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -67,6 +70,7 @@ export class UnitStore {
     this.officeNotices = new OfficeNoticeRepository(db);
     this.registrations = new UnitDutyRegistrationRepository(db, agency);
     this.attachments = new AttachmentRepository(db, agency, this.handoffs, protection);
+    this.ledger = new UnitLedgerRepository(db, agency, protection, this.handoffs, this.audit);
   }
 
   /** One unit of work: the repositories handed to `work` write in one transaction. */

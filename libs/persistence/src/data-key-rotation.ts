@@ -14,8 +14,8 @@ export interface RotationProgress {
   remaining: number;
 }
 
-type Table = 'Handoff' | 'HandoffStep' | 'Message';
-const COLUMN: Record<Table, 'details' | 'payload'> = { Handoff: 'details', HandoffStep: 'details', Message: 'payload' };
+type Table = 'Handoff' | 'HandoffStep' | 'Message' | 'AssistanceMeasure';
+const COLUMN: Record<Table, 'details' | 'payload'> = { Handoff: 'details', HandoffStep: 'details', Message: 'payload', AssistanceMeasure: 'details' };
 /** Every table under a data key: the JSON columns above, and attachments' bytes (第二十四条). */
 const KEYED_TABLES = [...(Object.keys(COLUMN) as Table[]), 'Attachment'] as const;
 

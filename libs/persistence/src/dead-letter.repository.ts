@@ -1,12 +1,13 @@
-import { type AgencyCode, type DeadLetterRecord, OFFICE_ALERTS_QUEUE, SCHEDULER_QUEUE } from '#contracts';
+import { type AgencyCode, type DeadLetterRecord, queueRoleOf, SCHEDULER_QUEUE } from '#contracts';
 import type { Db } from './db.js';
 import type { Prisma } from './generated/prisma/client.js';
 
 /** Which state a consumer's failure belongs to, from the queue it came off (libs/contracts queue names). */
 function subjectOf(queue: string): 'message' | 'step-event' | 'delivery' | 'alert' {
-  if (queue === SCHEDULER_QUEUE) return 'step-event';
-  if (queue === OFFICE_ALERTS_QUEUE) return 'alert';
-  return queue.replace(/^\{(.*)\}$/, '$1').startsWith('delivery.') ? 'delivery' : 'message';
+  const role = queueRoleOf(queue);
+  if (role === 'scheduler') return 'step-event';
+  if (role === 'alerts') return 'alert';
+  return role === 'delivery' ? 'delivery' : 'message';
 }
 
 /**

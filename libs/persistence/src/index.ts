@@ -25,3 +25,5 @@ export { DataKeyRing, DecryptionError, FieldProtection, type FieldEncryptionKeys
 export { connectDataKeyRotation, DataKeyRotation, type RotationProgress } from './data-key-rotation.js';
 export { AUDIT_CHECKPOINT_EVERY, AuditLogReader, AuditRepository } from './audit.repository.js';
 export { verifyEvidence, type EvidenceReport } from './evidence-verifier.js';
+export type { LedgerExportRow, LedgerHandoff, LedgerMeasure, NewMeasure, PersonLedger } from './ledger.repository.js';
+export * from './evaluation.queries.js';

@@ -7,6 +7,8 @@ import { CalendarYearRepository } from './calendar-year.repository.js';
 import { ConsoleUserRepository } from './console-user.repository.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
 import { HandoffBoardRepository } from './handoff-board.repository.js';
+import { EvaluationQueries } from './evaluation.queries.js';
+import { OfficeLedgerRepository } from './ledger.repository.js';
 import { ObligationRepository } from './obligation.repository.js';
 import { OfficeHandoffRepository } from './office-handoff.repository.js';
 import { PrismaService } from './prisma.service.js';
@@ -27,6 +29,10 @@ export class OfficeStore {
   readonly deadLetters: DeadLetterRepository;
   /** the evidence log, read-only (issue 9 part 5) */
   readonly evidence: AuditLogReader;
+  /** 第二十五条 台账: every unit's part, without citizen fields */
+  readonly ledger: OfficeLedgerRepository;
+  /** 第二十三条, 第二十五条: the figures per unit and period */
+  readonly evaluation: EvaluationQueries;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -42,6 +48,8 @@ export class OfficeStore {
     this.deadLetters = new DeadLetterRepository(db, 'scheduler');
     this.registrations = new OfficeDutyRegistrationRepository(db);
     this.evidence = new AuditLogReader(db);
+    this.ledger = new OfficeLedgerRepository(db);
+    this.evaluation = new EvaluationQueries(db);
   }
 
   transaction<T>(work: (store: OfficeStore) => Promise<T>, options: TransactionOptions = {}): Promise<T> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SCHEDULER_QUEUE } from '#contracts';
+import { queueRoleOf, SCHEDULER_QUEUE } from '#contracts';
 import { PrismaService } from './prisma.service.js';
 
 /**
@@ -175,10 +175,10 @@ export class OperationsQueries {
       let reopened = 0;
       let delivery: { agency: string; messageId: string; publications: number } | null = null;
       const id = deadLetter.messageId;
-      const bare = deadLetter.queue.replace(/^\{(.*)\}$/, '$1');
-      if (id && bare === 'office.alerts') {
+      const role = queueRoleOf(deadLetter.queue);
+      if (id && role === 'alerts') {
         reopened = (await tx.alert.updateMany({ where: { id, deliveredAt: null }, data: { failedAt: null, nextAttemptAt: null, publishedAt: null } })).count;
-      } else if (id && bare.startsWith('delivery.')) {
+      } else if (id && role === 'delivery') {
         const entry = await tx.inboxEntry.updateMany({
           where: { agency: deadLetter.agency, messageId: id, deliveryStatus: { in: ['failed', 'pending'] } },
           data: { deliveryStatus: 'pending', nextDeliveryAt: null, deliveryPublications: { increment: 1 } },

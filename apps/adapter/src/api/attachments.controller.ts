@@ -23,7 +23,7 @@ export class AddAttachmentRequest {
   @IsIn(ATTACHMENT_CONTENT_TYPES)
   contentType!: string;
 
-  @JSONSchema({ description: `the content in base64; at most ${ATTACHMENT_MAX_BYTES} bytes decoded, and within the adapter's MAX_BODY_BYTES as sent` })
+  @JSONSchema({ description: `the content in base64; at most ${ATTACHMENT_MAX_BYTES} bytes decoded (413 beyond); this route's body may be larger than the adapter's MAX_BODY_BYTES` })
   @IsBase64()
   contentBase64!: string;
 

@@ -10,6 +10,8 @@ import {
   NotTheReceiverError,
   NotTheSenderError,
   RecipientNotRoutedError,
+  NeedsNotStatedError,
+  MeasureRefusedError,
   RefusalReasonError,
   SenderNotAllowedError,
   StatedDateError,
@@ -31,6 +33,8 @@ export const ADAPTER_ERROR_STATUSES: DomainErrorStatuses = [
   [RefusalReasonError, HttpStatus.BAD_REQUEST],
   // 第十条–第十八条: a recipient no stated need points to, without a reason
   [RecipientNotRoutedError, HttpStatus.BAD_REQUEST],
+  [NeedsNotStatedError, HttpStatus.BAD_REQUEST],
+  [MeasureRefusedError, HttpStatus.BAD_REQUEST],
   // 第九条, 第十九条, 第二十条: the materials checklist, every missing item listed
   [MaterialsMissingError, HttpStatus.BAD_REQUEST],
   // 第九条, 第十九条: an attachment of a type not allowed, not what it says, or too large

@@ -16,7 +16,7 @@ import { BoardCalendar } from './board-calendar.js';
 import { type BoardRow, boardRows } from './board-rows.js';
 import { openedBetween } from './opened-between.js';
 import { BoardQuery } from './board.query.js';
-import { toCsv } from './csv.js';
+import { toCsv } from '#http';
 
 /** Open handoffs by unit and step, overdue and escalated first; one handoff's timeline. */
 @ApiTags('board')

@@ -2,22 +2,8 @@ import { deadlineRules } from '#deadlines';
 
 // The console speaks Chinese by default (issue: 中文, with the units' Chinese names).
 
-export const STEP_LABEL: Record<string, string> = {
-  sent: '已移送',
-  received: '已接收',
-  'procedure-started': '已启动程序',
-  concluded: '已办结',
-  'feedback-given': '已反馈',
-  'feedback-received': '反馈已收到',
-  'advance-payment-decided': '先行救助决定（第二十条第二款）',
-};
-
-export const KIND_LABEL: Record<string, string> = {
-  'judicial-referral': '司法救助转社会救助（第十九条）',
-  'advance-referral': '先行移送（第十九条第二款）',
-  'social-lead': '线索移送（第二十条）',
-  'urgent-medical-notice': '紧急救治告知（第二十条第二款）',
-};
+// The steps' and the handoff kinds' names are shared with the adapters' ledger exports (#contracts).
+export { KIND_LABEL, STEP_LABEL } from '#contracts';
 
 export const PRIORITY_LABEL: Record<string, string> = { urgent: '紧急', 'green-channel': '绿色通道', normal: '一般' };
 

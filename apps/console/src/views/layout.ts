@@ -35,7 +35,9 @@ export function page(title: string, user: SignedInUser | null, body: SafeHtml): 
     ? html`<nav>
         <a href="/handoffs">移送案件</a>
         <a href="/timeliness">办理时效</a>
+        <a href="/evaluation">评估</a>
         ${user.role !== 'unit' ? html`<a href="/escalations">督办提醒</a>` : ''}
+        ${user.role === 'office' ? html`<a href="/report">年度报告</a>` : ''}
         ${user.role === 'operator' ? html`<a href="/queues">队列</a>` : ''}
       </nav>
       <span class="who">${user.username}（${ROLE_LABEL[user.role]}${user.agency ? ` · ${unitName(user.agency)}` : ''}）

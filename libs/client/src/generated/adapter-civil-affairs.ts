@@ -379,6 +379,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/handoffs/{id}/measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The measures this unit recorded on a handoff it is party to (第二十五条) */
+        get: operations["ledgerMeasures"];
+        put?: never;
+        /**
+         * Record a measure of help taken on a handoff (第二十五条 台账): 低保 granted, legal aid assigned, judicial assistance paid…
+         * @description By either party, for its own duty only (第十条–第二十条: a kind the policy gives another unit is 400). Judicial assistance states its amount (`amountFen`) and may state `instalments`. `decidedOn` may not be in the future nor before the handoff was opened. The note is encrypted and read only by this unit. Repeat with the same Idempotency-Key: the first answer again.
+         */
+        post: operations["ledgerRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A person’s ledger (台账, 第二十五条) as this unit may see it, found by resident ID number
+         * @description The ID number travels in the body (never in a URL, so never in an access log); the bus compares its keyed hash. The answer: the handoffs of the person this unit is party to, with the measures it took; and for the referrals it shares, the other units’ handoffs with their steps and dates only (第八条). 404 when this unit is party to none of the person’s handoffs. The read is in the evidence log.
+         */
+        post: operations["ledgerPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This unit’s ledger (台账) as CSV or XLSX, with Chinese headers: its handoffs opened in [from, to), each with the person and its measures
+         * @description The ID number is shown with the birth date hidden. The export is in the evidence log. More than 20,000 handoffs: 400 (export a shorter period).
+         */
+        get: operations["ledgerExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -458,7 +519,7 @@ export interface components {
         AddAttachmentRequest: {
             /**
              * Format: base64
-             * @description the content in base64; at most 10485760 bytes decoded, and within the adapter's MAX_BODY_BYTES as sent
+             * @description the content in base64; at most 10485760 bytes decoded (413 beyond); this route's body may be larger than the adapter's MAX_BODY_BYTES
              */
             contentBase64: string;
             /**
@@ -488,7 +549,7 @@ export interface components {
             caseMaterials?: components["schemas"]["CaseMaterialDto"][];
             elder?: boolean;
             findings?: string;
-            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            /** @description the person’s needs (第十条–第十八条): required on a referral, at least one (a referral records what it asks for; missing → 400). Every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400). Optional in the schema only because referrals stored before the rule carry none */
             needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
@@ -828,7 +889,7 @@ export interface components {
             elder?: boolean;
             findings: string;
             investigationEndedOn: string;
-            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            /** @description the person’s needs (第十条–第十八条): required on a referral, at least one (a referral records what it asks for; missing → 400). Every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400). Optional in the schema only because referrals stored before the rule carry none */
             needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
@@ -838,6 +899,59 @@ export interface components {
             situation: "serious-injury-victim" | "life-threatening-injury" | "deceased-victim-dependant" | "major-property-loss" | "retaliated-witness" | "tort-injury" | "other";
             suggestion: string;
         };
+        LedgerHandoffView: {
+            archived: boolean;
+            caseRef: string;
+            currentStep: string;
+            from: string;
+            /** Format: uuid */
+            handoffId: string;
+            kind: string;
+            /** @description on the reader’s own handoffs: the measures it took; on others: none */
+            measures: components["schemas"]["MeasureView"][];
+            /** Format: date-time */
+            openedAt: string;
+            steps: components["schemas"]["LedgerStepView"][];
+            to: string;
+        };
+        LedgerLookupRequest: {
+            /** @description the person’s resident ID number (GB 11643); the bus compares only its keyed hash */
+            idNumber: string;
+        };
+        LedgerPersonView: {
+            idNumber?: string;
+            name?: string;
+        };
+        LedgerStepView: {
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: date
+             * @description the date the unit stated for the step (第二十一条)
+             */
+            statedOn?: string;
+            step: string;
+        };
+        MeasureView: {
+            /** @description the unit that took it */
+            agency: string;
+            amountFen: number | null;
+            /** Format: date */
+            decidedOn: string;
+            /** Format: uuid */
+            handoffId: string;
+            /** Format: uuid */
+            id: string;
+            instalments: number | null;
+            /** @enum {string} */
+            kind: "judicial-assistance" | "education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation";
+            /** @description the note, to the unit that took the measure only */
+            note?: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /** @enum {string} */
+            status: "granted" | "in-progress" | "completed" | "refused";
+        };
         OpenAdvanceReferralRequest: {
             /** @description 第九条 救助申请人情况说明: required on a referral (checked with the materials checklist; missing → 400 listing what is missing) */
             applicantStatement?: string;
@@ -846,7 +960,7 @@ export interface components {
             caseRef: string;
             elder?: boolean;
             findings?: string;
-            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            /** @description the person’s needs (第十条–第十八条): required on a referral, at least one (a referral records what it asks for; missing → 400). Every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400). Optional in the schema only because referrals stored before the rule carry none */
             needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
@@ -916,7 +1030,7 @@ export interface components {
             elder?: boolean;
             findings: string;
             investigationEndedOn: string;
-            /** @description the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400) */
+            /** @description the person’s needs (第十条–第十八条): required on a referral, at least one (a referral records what it asks for; missing → 400). Every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400). Optional in the schema only because referrals stored before the rule carry none */
             needs?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
             person: components["schemas"]["PersonDto"];
             priorityGroups?: ("poverty-risk-household" | "veteran" | "woman" | "minor" | "disabled" | "petitioner" | "other-special")[];
@@ -951,6 +1065,14 @@ export interface components {
             idNumber: string;
             name: string;
             phone?: string;
+        };
+        PersonLedgerView: {
+            /** @description the handoffs of the person the reader is party to, with its measures */
+            own: components["schemas"]["LedgerHandoffView"][];
+            /** @description as the reader’s own handoffs hold it */
+            person: components["schemas"]["LedgerPersonView"] | null;
+            /** @description 第八条: the other units’ handoffs of the same referrals — steps and dates only */
+            shared: components["schemas"]["LedgerHandoffView"][];
         };
         Problem: {
             /**
@@ -1013,6 +1135,26 @@ export interface components {
             reason: string;
             /** @enum {string} */
             unit: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
+        };
+        RecordMeasureRequest: {
+            /** @description money granted or paid, in fen (分); required for judicial assistance unless refused */
+            amountFen?: number;
+            /** @description the day the unit decided it (Beijing date); not in the future, not before the handoff was opened */
+            decidedOn: string;
+            /** @description in how many instalments the money is paid (分期发放) */
+            instalments?: number;
+            /**
+             * @description a need of 第十条–第十八条 the policy gives this unit, or judicial-assistance (the procuratorate, 第十九条–第二十条); another unit’s duty is 400
+             * @enum {string}
+             */
+            kind: "judicial-assistance" | "education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation";
+            /** @description the unit’s note (encrypted at rest; only this unit reads it) */
+            note?: string;
+            /**
+             * @description granted, in-progress, completed, or refused (不予救助)
+             * @enum {string}
+             */
+            status: "granted" | "in-progress" | "completed" | "refused";
         };
         RegisterInvestigationEndedRequest: {
             /** @description the procuratorate’s case number; the judicial referral later sent with it fulfils the duty */
@@ -4344,6 +4486,529 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ledgerMeasures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the handoff (移送) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasureView"][];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ledgerRecord: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description anything unique per logical request (the client generates a UUID); a retried request with the same key gets the first response (with `Idempotent-Replayed: true`) and writes nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the handoff (移送) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordMeasureRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasureView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 同一 Idempotency-Key 已用于不同的请求体 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "UNPROCESSABLE_ENTITY",
+                     *       "message": "Idempotency-Key 2026-jj-0001 was used with another request",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ledgerPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LedgerLookupRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonLedgerView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ledgerExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the ledger */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
                      *         }
                      *       ]
                      *     }

@@ -154,6 +154,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per unit and period: handoffs sent and received, each duty’s share on time, working days per stage (median, p90), outcomes, time to first help, measures, priority groups helped (第二十三条, 第二十五条) */
+        get: operations["evaluationEvaluation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evaluation/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Handoffs sent and received per unit and month of a year: the trend (第二十三条) */
+        get: operations["evaluationTrend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/handoffs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ledger (台账, 第二十五条) of the person of a handoff, across every unit: handoffs, steps, dates and every unit’s measures — no citizen field */
+        get: operations["evaluationLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -280,6 +331,19 @@ export interface components {
             /** @example 2027 */
             year: number;
         };
+        DutyTimelinessView: {
+            due: number;
+            late: number;
+            onTime: number;
+            /** @description onTime ÷ (onTime + late + overdue) */
+            onTimeShare: number | null;
+            /** @description open past its deadline */
+            overdue: number;
+            /** @description open, deadline not passed */
+            pending: number;
+            /** @description the obligation rule, e.g. procedure-started-after-receipt */
+            rule: string;
+        };
         Escalation: {
             /** Format: date-time */
             acknowledgedAt: string | null;
@@ -385,6 +449,28 @@ export interface components {
             /** Format: date-time */
             webhookDeliveredAt: string | null;
         };
+        EvaluationView: {
+            /** Format: date */
+            from: string;
+            period: string;
+            /**
+             * Format: date
+             * @description the day after the last
+             */
+            to: string;
+            units: components["schemas"]["UnitEvaluationView"][];
+        };
+        FirstHelpView: {
+            helped: number;
+            medianWorkingDays: number | null;
+        };
+        MeasureTotalsView: {
+            /** @description money granted or paid, in fen */
+            amountFen: number;
+            byStatus: {
+                [key: string]: number;
+            };
+        };
         NoteRequest: {
             author: string;
             text: string;
@@ -458,6 +544,46 @@ export interface components {
             /** @example 晋江市教育局逾期未启动救助程序（第二十一条），请督办。 */
             summary: string;
         };
+        OfficeLedgerHandoffView: {
+            archived: boolean;
+            caseRef: string;
+            currentStep: string;
+            from: string;
+            /** Format: uuid */
+            handoffId: string;
+            kind: string;
+            measures: components["schemas"]["OfficeLedgerMeasureView"][];
+            /** Format: date-time */
+            openedAt: string;
+            steps: components["schemas"]["OfficeLedgerStepView"][];
+            to: string;
+        };
+        OfficeLedgerMeasureView: {
+            agency: string;
+            amountFen: number | null;
+            /** Format: date */
+            decidedOn: string;
+            /** Format: uuid */
+            handoffId: string;
+            /** Format: uuid */
+            id: string;
+            instalments: number | null;
+            kind: string;
+            /** Format: date-time */
+            recordedAt: string;
+            status: string;
+        };
+        OfficeLedgerStepView: {
+            /** Format: date-time */
+            at: string;
+            /** Format: date */
+            statedOn?: string;
+            step: string;
+        };
+        OfficeLedgerView: {
+            /** @description every handoff of the person, in every unit, with every unit’s measures */
+            handoffs: components["schemas"]["OfficeLedgerHandoffView"][];
+        };
         Problem: {
             /**
              * @description the status name (`BAD_REQUEST`, `NOT_FOUND`, …)
@@ -525,6 +651,38 @@ export interface components {
             liaisonEmail: string;
             liaisonName: string;
             liaisonPhone: string;
+        };
+        StageDurationView: {
+            count: number;
+            /** @description working days (statutory calendar) */
+            medianWorkingDays: number;
+            p90WorkingDays: number;
+            /** @enum {string} */
+            stage: "receipt" | "start" | "conclusion" | "feedback";
+        };
+        TrendPointView: {
+            /** @description YYYY-MM */
+            month: string;
+            received: number;
+            sent: number;
+            unit: string;
+        };
+        UnitEvaluationView: {
+            firstHelp: components["schemas"]["FirstHelpView"];
+            measures: components["schemas"]["MeasureTotalsView"];
+            /** @description 办结 outcomes */
+            outcomes: {
+                [key: string]: number;
+            };
+            /** @description people helped, by 第五条 priority group */
+            priorityGroupsHelped: {
+                [key: string]: number;
+            };
+            received: number;
+            sent: number;
+            stages: components["schemas"]["StageDurationView"][];
+            timeliness: components["schemas"]["DutyTimelinessView"][];
+            unit: string;
         };
     };
     responses: never;
@@ -1429,6 +1587,292 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    evaluationEvaluation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    evaluationTrend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrendPointView"][];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    evaluationLedger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description any handoff of the person */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeLedgerView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
                      *         }
                      *       ]
                      *     }

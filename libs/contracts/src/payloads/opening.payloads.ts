@@ -33,14 +33,17 @@ export class CaseMaterialDto {
 }
 
 /**
- * What a referral says about the person's needs (第十条–第十八条): the recipients must be units the
- * needs point to, or each other recipient has its reason in recipientReasons.
+ * What a referral says about the person's needs (第十条–第十八条): it states them (a new referral
+ * without them is refused where it is opened, checkRouting in #handoffs — this payload stays valid
+ * without them, as referrals stored before the rule were), the recipients must be units the needs
+ * point to, and each other recipient has its reason in recipientReasons.
  */
 export class ReferralNeedsDto extends CaseSubjectDto {
   @JSONSchema({
     description:
-      'the person’s needs (第十条–第十八条). When given, every recipient must be a unit a need points to (see POST /routing/proposals), ' +
-      'or have its reason in recipientReasons; otherwise the referral is refused (400)',
+      'the person’s needs (第十条–第十八条): required on a referral, at least one (a referral records what it asks for; missing → 400). ' +
+      'Every recipient must be a unit a need points to (see POST /routing/proposals), or have its reason in recipientReasons; otherwise the referral is refused (400). ' +
+      'Optional in the schema only because referrals stored before the rule carry none',
   })
   @IsOptional()
   @IsArray()

@@ -1,0 +1,88 @@
+import ExcelJS from 'exceljs';
+import { unitName } from '#agencies';
+import { KIND_LABEL, STEP_LABEL } from '#contracts';
+import { MEASURE_LABELS_ZH, MEASURE_STATUS_LABELS_ZH } from '#handoffs';
+import { toCsv } from '#http';
+import type { LedgerExportRow, LedgerHandoff } from '#persistence';
+
+/** 第二十五条 台账: the columns of a unit's ledger, in Chinese (the units' staff read it). */
+export const LEDGER_HEADER = [
+  '案件编号',
+  '移送类型',
+  '移送单位',
+  '接收单位',
+  '姓名',
+  '公民身份号码',
+  '移送日期',
+  '接收日期',
+  '启动日期',
+  '办结日期',
+  '反馈日期',
+  '当前环节',
+  '救助措施',
+  '救助金额（元）',
+  '是否归档',
+] as const;
+
+const beijingDay = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+/** The day of a step: the date the unit stated for it (第二十一条), else the Beijing date it was recorded. */
+function stepDay(handoff: LedgerHandoff, step: string): string {
+  const found = handoff.steps.find((candidate) => candidate.step === step);
+  return found ? (found.statedOn ?? beijingDay(found.at)) : '';
+}
+
+/** The ID number with the birth date hidden: enough to tell people apart on paper, not to reuse it. */
+export function maskedIdNumber(idNumber: string | undefined): string {
+  return idNumber && idNumber.length === 18 ? `${idNumber.slice(0, 6)}********${idNumber.slice(14)}` : '';
+}
+
+const yuan = (fen: number) => (fen / 100).toFixed(2);
+
+/** One ledger row per handoff; the measures in one cell (kind, status, date, amount, instalments). */
+export function ledgerCells(row: LedgerExportRow): (string | number)[] {
+  const { handoff } = row;
+  const measures = handoff.measures
+    .map((m) => {
+      const money = m.amountFen ? `，${yuan(m.amountFen)}元${m.instalments ? `分${m.instalments}期` : ''}` : '';
+      return `${MEASURE_LABELS_ZH[m.kind] ?? m.kind}（${MEASURE_STATUS_LABELS_ZH[m.status] ?? m.status}，${m.decidedOn}${money}）`;
+    })
+    .join('；');
+  const total = handoff.measures.filter((m) => m.status !== 'refused').reduce((sum, m) => sum + (m.amountFen ?? 0), 0);
+  return [
+    handoff.caseRef,
+    KIND_LABEL[handoff.kind] ?? handoff.kind,
+    unitName(handoff.from),
+    unitName(handoff.to),
+    row.person.name ?? '',
+    maskedIdNumber(row.person.idNumber),
+    beijingDay(handoff.openedAt),
+    stepDay(handoff, 'received'),
+    stepDay(handoff, 'procedure-started'),
+    stepDay(handoff, 'concluded'),
+    stepDay(handoff, 'feedback-given'),
+    STEP_LABEL[handoff.currentStep] ?? handoff.currentStep,
+    measures,
+    total > 0 ? yuan(total) : '',
+    handoff.archived ? '是' : '否',
+  ];
+}
+
+export function ledgerCsv(rows: readonly LedgerExportRow[]): string {
+  return toCsv(LEDGER_HEADER, rows.map(ledgerCells));
+}
+
+/** The same ledger as an Excel workbook (exceljs): one sheet, a bold frozen header, widths to fit. */
+export async function ledgerXlsx(rows: readonly LedgerExportRow[], title: string): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'judicial-social-assistance-bus';
+  const sheet = workbook.addWorksheet('台账', { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = LEDGER_HEADER.map((header) => ({ header, key: header, width: Math.max(10, header.length * 2 + 2) }));
+  sheet.getRow(1).font = { bold: true };
+  for (const row of rows) sheet.addRow(ledgerCells(row));
+  const measures = sheet.getColumn('救助措施');
+  measures.width = 60;
+  measures.alignment = { wrapText: true, vertical: 'top' };
+  workbook.title = title;
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

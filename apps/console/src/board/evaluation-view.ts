@@ -1,0 +1,82 @@
+import { unitName } from '#agencies';
+import type { UnitEvaluation } from '#persistence';
+import { html, type SafeHtml } from '../views/html.js';
+
+// The evaluation's figures as the console shows them: the evaluation page and the yearly report.
+
+const STAGE_LABEL: Record<string, string> = { receipt: '接收', start: '启动', conclusion: '办结', feedback: '反馈' };
+const OUTCOME_LABEL: Record<string, string> = { assisted: '予以救助', refused: '不予救助', 'not-in-scope': '不属于救助范围', unstated: '未说明' };
+export const GROUP_LABEL: Record<string, string> = {
+  'poverty-risk-household': '因案致贫返贫家庭',
+  veteran: '优抚对象',
+  woman: '妇女',
+  minor: '未成年人',
+  disabled: '残疾人',
+  petitioner: '涉法涉诉信访人',
+};
+
+/** On-time share over every duty of the unit in the period: on time ÷ decided (on time, late, overdue). */
+export function overallOnTimeShare(row: UnitEvaluation): number | null {
+  const decided = row.timeliness.reduce((sum, t) => sum + t.onTime + t.late + t.overdue, 0);
+  return decided === 0 ? null : row.timeliness.reduce((sum, t) => sum + t.onTime, 0) / decided;
+}
+
+export const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
+export const yuan = (fen: number) => (fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** A horizontal bar per unit: the share of its duties done on time. Plain SVG, no script. */
+export function onTimeChart(rows: readonly UnitEvaluation[]): SafeHtml {
+  const barHeight = 26;
+  const labelWidth = 240;
+  const width = 720;
+  return html`<svg id="evaluation-chart" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${rows.length * barHeight + 30}" role="img" aria-label="按时率">
+    ${rows.map((row, i) => {
+      const share = overallOnTimeShare(row) ?? 0;
+      const y = i * barHeight + 10;
+      const w = Math.round((width - labelWidth - 60) * share);
+      return html`<text x="${labelWidth - 8}" y="${y + 16}" text-anchor="end" font-size="13">${unitName(row.unit)}</text>
+        <rect x="${labelWidth}" y="${y + 3}" width="${w}" height="${barHeight - 8}" fill="${share >= 0.9 ? '#2e7d32' : share >= 0.6 ? '#ad5a00' : '#c0392b'}"></rect>
+        <text x="${labelWidth + w + 6}" y="${y + 16}" font-size="13">${percent(overallOnTimeShare(row))}</text>`;
+    })}
+  </svg>`;
+}
+
+/** Handoffs received per month of the year, all units together: columns. */
+export function trendChart(points: readonly { month: string; received: number }[]): SafeHtml {
+  const months = Array.from({ length: 12 }, (_, i) => String(i + 1).padStart(2, '0'));
+  const byMonth = new Map<string, number>();
+  for (const point of points) byMonth.set(point.month.slice(5), (byMonth.get(point.month.slice(5)) ?? 0) + point.received);
+  const max = Math.max(1, ...byMonth.values());
+  const [width, height, column] = [720, 200, 50];
+  return html`<svg id="trend-chart" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + 30}" role="img" aria-label="各月移送量">
+    ${months.map((month, i) => {
+      const count = byMonth.get(month) ?? 0;
+      const h = Math.round((height - 20) * (count / max));
+      const x = 20 + i * (column + 6);
+      return html`<rect x="${x}" y="${height - h}" width="${column}" height="${h}" fill="#1f4e79"></rect>
+        <text x="${x + column / 2}" y="${height - h - 4}" text-anchor="middle" font-size="12">${count || ''}</text>
+        <text x="${x + column / 2}" y="${height + 16}" text-anchor="middle" font-size="12">${Number(month)}月</text>`;
+    })}
+  </svg>`;
+}
+
+function stages(row: UnitEvaluation): SafeHtml {
+  return html`${row.stages.map((s) => html`${STAGE_LABEL[s.stage]} ${s.medianWorkingDays}/${s.p90WorkingDays}（${s.count}）<br>`)}`;
+}
+
+export const counted = (entries: Record<string, number>, labels: Record<string, string>) =>
+  Object.entries(entries)
+    .map(([key, n]) => `${labels[key] ?? key} ${n}`)
+    .join('，') || '—';
+
+/** The table of the figures, one row per unit. */
+export function evaluationTable(rows: readonly UnitEvaluation[]): SafeHtml {
+  return html`<table id="evaluation"><thead><tr><th>单位</th><th>移送</th><th>接收</th><th>按时率</th><th>各环节用时（工作日）</th><th>办结结果</th><th>首次救助（中位数，工作日）</th><th>救助措施</th><th>救助金额（元）</th><th>重点群体（人）</th></tr></thead>
+    <tbody>${rows.map(
+      (row) => html`<tr data-unit="${row.unit}"><td>${unitName(row.unit)}</td><td>${row.sent}</td><td>${row.received}</td><td>${percent(overallOnTimeShare(row))}</td>
+        <td>${stages(row)}</td><td>${counted(row.outcomes, OUTCOME_LABEL)}</td>
+        <td>${row.firstHelp.helped > 0 ? `${row.firstHelp.medianWorkingDays}（${row.firstHelp.helped} 件）` : '—'}</td>
+        <td>${Object.values(row.measures.byStatus).reduce((a, b) => a + b, 0)}</td><td>${yuan(row.measures.amountFen)}</td>
+        <td>${counted(row.priorityGroupsHelped, GROUP_LABEL)}</td></tr>`,
+    )}</tbody></table>`;
+}

@@ -1,0 +1,104 @@
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Controller, Get, Inject, Query, Req, Res, ServiceUnavailableException, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { unitName } from '#agencies';
+import { beijingTime } from '#calendar';
+import { CLOCK, type Clock } from '#config';
+import { evaluationPeriod, OfficeScope } from '#persistence';
+import { signedInUser } from '../auth/console-user.js';
+import { Roles, RolesGuard } from '../auth/roles.guard.js';
+import { counted, evaluationTable, GROUP_LABEL, onTimeChart, percent, trendChart, yuan } from '../board/evaluation-view.js';
+import { overallOnTimeShare } from '../board/evaluation-view.js';
+import { html, type SafeHtml } from '../views/html.js';
+import { LEVEL_LABEL, RULE_LABEL } from '../views/labels.js';
+import { page } from '../views/layout.js';
+import { PdfPrinter, PdfUnavailableError } from './pdf-printer.js';
+
+/** How many open past-due duties the report lists for discussion. */
+const CASES_FOR_DISCUSSION = 50;
+
+/**
+ * 第二十三条: the joint meeting meets once a year, reports the work, reviews problems and priority
+ * cases. The office's yearly report: the year's figures by unit, the priority groups helped, the
+ * escalations by cause, and the cases for discussion (duties open past their deadline) — as a page,
+ * and as a PDF printed from that page by headless Chromium.
+ */
+// A server-rendered page: not part of the console's machine-readable API.
+@ApiExcludeController()
+@Controller('report')
+@UseGuards(RolesGuard)
+export class ReportController {
+  constructor(
+    private readonly office: OfficeScope,
+    private readonly printer: PdfPrinter,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Roles('office')
+  async show(@Req() req: Request, @Query('year') year: string | undefined, @Res() res: Response): Promise<void> {
+    const chosen = this.year(year);
+    const body = html`<p><a id="report-pdf" href="/report/pdf?year=${chosen}">下载 PDF</a></p>${await this.report(chosen)}`;
+    res.type('html').send(page(`${chosen} 年度工作报告`, signedInUser(req), body));
+  }
+
+  @Get('pdf')
+  @Roles('office')
+  async pdf(@Query('year') year: string | undefined, @Res() res: Response): Promise<void> {
+    const chosen = this.year(year);
+    const printed = page(`${chosen} 年度工作报告`, null, await this.report(chosen));
+    try {
+      const pdf = await this.printer.print(printed);
+      res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`联席会议年度工作报告-${chosen}.pdf`)}`);
+      res.type('application/pdf').send(pdf);
+    } catch (error) {
+      if (error instanceof PdfUnavailableError) throw new ServiceUnavailableException(error.message);
+      throw error;
+    }
+  }
+
+  private year(requested: string | undefined): string {
+    if (requested && /^\d{4}$/.test(requested)) return requested;
+    return String(new Date(this.clock.now().getTime() + 8 * 3600_000).getUTCFullYear());
+  }
+
+  private async report(year: string): Promise<SafeHtml> {
+    const period = evaluationPeriod(year) ?? { from: `${year}-01-01`, to: `${Number(year) + 1}-01-01` };
+    const now = this.clock.now();
+    const [rows, trend, escalations, cases] = await Promise.all([
+      this.office.evaluation.byUnit(period, now),
+      this.office.evaluation.monthlyTrend(Number(year)),
+      this.office.evaluation.escalationsByCause(period),
+      this.office.evaluation.openPastDue(now, CASES_FOR_DISCUSSION),
+    ]);
+    const sent = rows.reduce((sum, row) => sum + row.sent, 0);
+    const helped = rows.reduce((sum, row) => sum + row.firstHelp.helped, 0);
+    const money = rows.reduce((sum, row) => sum + row.measures.amountFen, 0);
+    const groups: Record<string, number> = {};
+    for (const row of rows) for (const [group, n] of Object.entries(row.priorityGroupsHelped)) groups[group] = (groups[group] ?? 0) + n;
+    const onTime = rows.map((row) => overallOnTimeShare(row)).filter((share): share is number => share !== null);
+    return html`<section id="report">
+      <h3>一、总体情况</h3>
+      <p id="report-summary">${year} 年，各成员单位共移送 <b>${sent}</b> 件，采取救助措施的 <b>${helped}</b> 件，发放救助金额 <b>${yuan(money)}</b> 元；
+        各单位按时率 ${onTime.length ? `${percent(Math.min(...onTime))}–${percent(Math.max(...onTime))}` : '—'}。</p>
+      ${trendChart(trend)}
+      <h3>二、各单位办理情况</h3>
+      ${rows.length ? html`${onTimeChart(rows)}${evaluationTable(rows)}` : html`<p>本年尚无数据。</p>`}
+      <h3>三、重点群体救助情况（第五条）</h3>
+      <p id="report-groups">${counted(groups, GROUP_LABEL)}</p>
+      <h3>四、逾期与督办</h3>
+      ${escalations.length === 0
+        ? html`<p>本年无督办。</p>`
+        : html`<table id="report-escalations"><thead><tr><th>单位</th><th>逾期事项（原因）</th><th>督办级别</th><th>次数</th><th>已确认</th></tr></thead><tbody>${escalations.map(
+            (row) => html`<tr><td>${unitName(row.unit)}</td><td>${RULE_LABEL[row.rule] ?? row.rule}</td><td>${LEVEL_LABEL[row.level] ?? row.level}</td><td>${row.count}</td><td>${row.acknowledged}</td></tr>`,
+          )}</tbody></table>`}
+      <h3>五、提请联席会议研究的案件</h3>
+      <p class="muted">截至 ${beijingTime(now)} 仍逾期未办的事项（最多 ${CASES_FOR_DISCUSSION} 项，逾期最久者在前）。</p>
+      ${cases.length === 0
+        ? html`<p>无。</p>`
+        : html`<table id="report-cases"><thead><tr><th>案件编号</th><th>责任单位</th><th>事项</th><th>期限</th></tr></thead><tbody>${cases.map(
+            (row) => html`<tr><td>${row.caseRef}</td><td>${unitName(row.unit)}</td><td>${RULE_LABEL[row.rule] ?? row.rule}</td><td>${beijingTime(row.dueAt)}</td></tr>`,
+          )}</tbody></table>`}
+    </section>`;
+  }
+}

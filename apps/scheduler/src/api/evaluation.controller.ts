@@ -1,0 +1,177 @@
+import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
+import { AGENCY_CODES, type AgencyCode } from '#contracts';
+import { CLOCK, type Clock } from '#config';
+import { HandoffNotFoundError } from '#handoffs';
+import { ApiKeyGuard, ApiProblems } from '#http';
+import { evaluationPeriod, OfficeScope, type LedgerHandoff } from '#persistence';
+
+export class EvaluationQuery {
+  @JSONSchema({ description: 'a year (2026), a quarter (2026-Q4) or a month (2026-11), in Beijing dates' })
+  @Matches(/^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/, { message: 'period must be a year (2026), a quarter (2026-Q4) or a month (2026-11)' })
+  period!: string;
+
+  @JSONSchema({ description: 'one unit only' })
+  @IsOptional()
+  @IsIn(AGENCY_CODES)
+  unit?: AgencyCode;
+}
+
+export class TrendQuery {
+  @Matches(/^\d{4}$/, { message: 'year must be a year, e.g. 2026' })
+  year!: string;
+
+  @IsOptional()
+  @IsIn(AGENCY_CODES)
+  unit?: AgencyCode;
+}
+
+class DutyTimelinessView {
+  @ApiProperty({ description: 'the obligation rule, e.g. procedure-started-after-receipt' }) rule!: string;
+  @ApiProperty() due!: number;
+  @ApiProperty() onTime!: number;
+  @ApiProperty() late!: number;
+  @ApiProperty({ description: 'open past its deadline' }) overdue!: number;
+  @ApiProperty({ description: 'open, deadline not passed' }) pending!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'onTime ÷ (onTime + late + overdue)' }) onTimeShare!: number | null;
+}
+
+class StageDurationView {
+  @ApiProperty({ enum: ['receipt', 'start', 'conclusion', 'feedback'] }) stage!: string;
+  @ApiProperty() count!: number;
+  @ApiProperty({ description: 'working days (statutory calendar)' }) medianWorkingDays!: number;
+  @ApiProperty() p90WorkingDays!: number;
+}
+
+class FirstHelpView {
+  @ApiProperty() helped!: number;
+  @ApiProperty({ type: Number, nullable: true }) medianWorkingDays!: number | null;
+}
+
+class MeasureTotalsView {
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) byStatus!: Record<string, number>;
+  @ApiProperty({ description: 'money granted or paid, in fen' }) amountFen!: number;
+}
+
+export class UnitEvaluationView {
+  @ApiProperty() unit!: string;
+  @ApiProperty() sent!: number;
+  @ApiProperty() received!: number;
+  @ApiProperty({ type: [DutyTimelinessView] }) timeliness!: DutyTimelinessView[];
+  @ApiProperty({ type: [StageDurationView] }) stages!: StageDurationView[];
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: '办结 outcomes' }) outcomes!: Record<string, number>;
+  @ApiProperty({ type: FirstHelpView }) firstHelp!: FirstHelpView;
+  @ApiProperty({ type: MeasureTotalsView }) measures!: MeasureTotalsView;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'people helped, by 第五条 priority group' }) priorityGroupsHelped!: Record<string, number>;
+}
+
+export class EvaluationView {
+  @ApiProperty() period!: string;
+  @ApiProperty({ format: 'date' }) from!: string;
+  @ApiProperty({ format: 'date', description: 'the day after the last' }) to!: string;
+  @ApiProperty({ type: [UnitEvaluationView] }) units!: UnitEvaluationView[];
+}
+
+export class TrendPointView {
+  @ApiProperty() unit!: string;
+  @ApiProperty({ description: 'YYYY-MM' }) month!: string;
+  @ApiProperty() sent!: number;
+  @ApiProperty() received!: number;
+}
+
+class OfficeLedgerMeasureView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) handoffId!: string;
+  @ApiProperty() agency!: string;
+  @ApiProperty() kind!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty({ format: 'date' }) decidedOn!: string;
+  @ApiProperty({ type: Number, nullable: true }) amountFen!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) instalments!: number | null;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+}
+
+class OfficeLedgerStepView {
+  @ApiProperty() step!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiPropertyOptional({ format: 'date' }) statedOn?: string;
+}
+
+class OfficeLedgerHandoffView {
+  @ApiProperty({ format: 'uuid' }) handoffId!: string;
+  @ApiProperty() kind!: string;
+  @ApiProperty() from!: string;
+  @ApiProperty() to!: string;
+  @ApiProperty() caseRef!: string;
+  @ApiProperty({ format: 'date-time' }) openedAt!: string;
+  @ApiProperty() currentStep!: string;
+  @ApiProperty() archived!: boolean;
+  @ApiProperty({ type: [OfficeLedgerStepView] }) steps!: OfficeLedgerStepView[];
+  @ApiProperty({ type: [OfficeLedgerMeasureView] }) measures!: OfficeLedgerMeasureView[];
+}
+
+export class OfficeLedgerView {
+  @ApiProperty({ type: [OfficeLedgerHandoffView], description: 'every handoff of the person, in every unit, with every unit’s measures' }) handoffs!: OfficeLedgerHandoffView[];
+}
+
+const present = (handoff: LedgerHandoff) => ({
+  ...handoff,
+  openedAt: handoff.openedAt.toISOString(),
+  steps: handoff.steps.map((step) => ({ ...step, at: step.at.toISOString() })),
+  measures: handoff.measures.map((measure) => ({ ...measure, recordedAt: measure.recordedAt.toISOString() })),
+});
+
+/**
+ * The joint-meeting office's figures (第二十三条: the yearly meeting reviews the work; 第二十五条:
+ * evaluate the effect of the help) and its view of a person's ledger across every unit (台账). The
+ * office holds no data key: no citizen field is in any answer.
+ */
+@ApiTags('evaluation')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller()
+export class EvaluationController {
+  constructor(
+    private readonly office: OfficeScope,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get('evaluation')
+  @ApiOperation({
+    summary: 'Per unit and period: handoffs sent and received, each duty’s share on time, working days per stage (median, p90), outcomes, time to first help, measures, priority groups helped (第二十三条, 第二十五条)',
+  })
+  @ApiOkResponse({ type: EvaluationView })
+  @ApiProblems(400, 401)
+  async evaluation(@Query() query: EvaluationQuery) {
+    const period = evaluationPeriod(query.period);
+    if (!period) throw new BadRequestException('period must be a year (2026), a quarter (2026-Q4) or a month (2026-11)');
+    return { period: query.period, ...period, units: await this.office.evaluation.byUnit(period, this.clock.now(), query.unit) };
+  }
+
+  @Get('evaluation/trend')
+  @ApiOperation({ summary: 'Handoffs sent and received per unit and month of a year: the trend (第二十三条)' })
+  @ApiOkResponse({ type: [TrendPointView] })
+  @ApiProblems(400, 401)
+  trend(@Query() query: TrendQuery) {
+    return this.office.evaluation.monthlyTrend(Number(query.year), query.unit);
+  }
+
+  @Get('ledger/handoffs/:id')
+  @ApiOperation({
+    summary: 'The ledger (台账, 第二十五条) of the person of a handoff, across every unit: handoffs, steps, dates and every unit’s measures — no citizen field',
+  })
+  @ApiParam({ name: 'id', description: 'any handoff of the person', schema: { type: 'string', format: 'uuid' } })
+  @ApiOkResponse({ type: OfficeLedgerView })
+  @ApiProblems(400, 401, 404)
+  async ledger(@Param('id', ParseUUIDPipe) id: string) {
+    try {
+      const ledger = await this.office.ledger.forHandoffPerson(id);
+      return { handoffs: ledger.own.map(present) };
+    } catch (error) {
+      if (error instanceof HandoffNotFoundError) throw new NotFoundException(`no handoff ${id}`);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import ExcelJS from 'exceljs';
+import type { AgencyCode } from '#contracts';
+import { type BusFixture, startBus } from './support/bus-fixture.js';
+import { eventually } from './support/eventually.js';
+import { beijingToday, judicialReferral, person } from './support/factories.js';
+import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
+
+// Issue 12 part 1, 第二十五条 台账: one person across three units, with real processes. Each unit
+// records its measures through its adapter; each sees its own part in full and, for a referral it
+// shares, the other units' steps and dates only (第八条); the office sees every unit's part and no
+// citizen field; a unit exports its ledger as CSV and XLSX with Chinese headers.
+
+interface LedgerHandoff {
+  handoffId: string;
+  from: string;
+  to: string;
+  steps: { step: string }[];
+  measures: { agency: string; kind: string; amountFen: number | null; note?: string }[];
+}
+interface PersonLedger {
+  person: { name?: string; idNumber?: string } | null;
+  own: LedgerHandoff[];
+  shared: LedgerHandoff[];
+}
+
+describe('the ledger of a person across units (第二十五条 台账)', () => {
+  let bus: BusFixture;
+  let scheduler: SchedulerProcess;
+  const citizen = person({ name: '陈某某' });
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    bus = await startBus('ledger', { procuratorate: 'pull', 'civil-affairs': 'pull', education: 'pull', justice: 'pull' });
+    scheduler = new SchedulerProcess({ databaseUrl: bus.db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', queuePrefix: bus.queuePrefix, clock: new TestClock(new Date()) });
+    await scheduler.start();
+    // One referral to civil affairs and education (a shared case), and a later one to justice alone.
+    const first = await bus.adapter('procuratorate').post('/handoffs/judicial-referrals', judicialReferral(['civil-affairs', 'education'], { person: citizen }));
+    expect(first.status).toBe(201);
+    for (const handoff of first.body.handoffs as { id: string; to: string }[]) ids[handoff.to] = handoff.id;
+    const second = await bus.adapter('procuratorate').post('/handoffs/judicial-referrals', judicialReferral(['justice'], { person: citizen }));
+    ids.justice = (second.body.handoffs as { id: string }[])[0].id;
+    for (const unit of ['civil-affairs', 'education', 'justice'] as const) {
+      await eventually(async () => expect((await bus.adapter(unit).get(`/handoffs/${ids[unit]}`)).body.currentStep).toBe('received'));
+    }
+  });
+
+  afterAll(async () => {
+    await scheduler?.stop();
+    await bus?.stop();
+  });
+
+  const today = beijingToday();
+
+  it('records a unit’s measure once per Idempotency-Key, for its own duties only, dated sensibly', async () => {
+    const allowance = { kind: 'living-allowance', status: 'granted', decidedOn: today, amountFen: 98_000, note: '按月发放，家庭人均收入低于标准' };
+    const recorded = await bus.adapter('civil-affairs').post(`/handoffs/${ids['civil-affairs']}/measures`, allowance, { 'idempotency-key': 'measure-1' });
+    expect(recorded.status).toBe(201);
+    expect(recorded.body).toMatchObject({ agency: 'civil-affairs', kind: 'living-allowance', amountFen: 98_000, note: allowance.note });
+    const again = await bus.adapter('civil-affairs').post(`/handoffs/${ids['civil-affairs']}/measures`, allowance, { 'idempotency-key': 'measure-1' });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.id).toBe(recorded.body.id);
+    // Legal aid is justice's duty (第十二条), not civil affairs'.
+    const notItsDuty = await bus.adapter('civil-affairs').post(`/handoffs/${ids['civil-affairs']}/measures`, { kind: 'legal-aid', status: 'granted', decidedOn: today });
+    expect(notItsDuty.status).toBe(400);
+    expect(notItsDuty.body.problems).toEqual([{ field: 'kind', message: expect.stringContaining('legal-aid is not a duty of civil-affairs') }]);
+    const future = await bus.adapter('civil-affairs').post(`/handoffs/${ids['civil-affairs']}/measures`, { kind: 'temporary-assistance', status: 'granted', decidedOn: '2999-01-01' });
+    expect(future.status).toBe(400);
+    // Not a party to the handoff: 403.
+    expect((await bus.adapter('education').post(`/handoffs/${ids['civil-affairs']}/measures`, { kind: 'student-aid', status: 'granted', decidedOn: today })).status).toBe(403);
+    // Judicial assistance states its amount; paid in three instalments.
+    expect((await bus.adapter('procuratorate').post(`/handoffs/${ids.justice}/measures`, { kind: 'judicial-assistance', status: 'granted', decidedOn: today })).status).toBe(400);
+    const paid = await bus.adapter('procuratorate').post(`/handoffs/${ids.justice}/measures`, { kind: 'judicial-assistance', status: 'granted', decidedOn: today, amountFen: 3_000_000, instalments: 3 });
+    expect(paid.status).toBe(201);
+    expect((await bus.adapter('education').post(`/handoffs/${ids.education}/measures`, { kind: 'student-aid', status: 'granted', decidedOn: today, amountFen: 150_000, note: '国家助学金' })).status).toBe(201);
+    expect((await bus.adapter('justice').post(`/handoffs/${ids.justice}/measures`, { kind: 'legal-aid', status: 'completed', decidedOn: today, note: '指派律师代理民事赔偿' })).status).toBe(201);
+    const listed = await bus.adapter('civil-affairs').get(`/handoffs/${ids['civil-affairs']}/measures`);
+    expect(listed.body).toHaveLength(1);
+  });
+
+  it('shows each unit its own part in full and, for the referral it shares, the others’ steps only; a unit not serving the person learns nothing', async () => {
+    const ledgerOf = async (unit: AgencyCode) => (await bus.adapter(unit).post('/ledger/person', { idNumber: citizen.idNumber })) as { status: number; body: PersonLedger };
+
+    const civil = await ledgerOf('civil-affairs');
+    expect(civil.status).toBe(200);
+    expect(civil.body.person).toMatchObject({ name: '陈某某', idNumber: citizen.idNumber });
+    expect(civil.body.own.map((h) => h.handoffId)).toEqual([ids['civil-affairs']]);
+    expect(civil.body.own[0].measures).toEqual([expect.objectContaining({ agency: 'civil-affairs', kind: 'living-allowance', note: '按月发放，家庭人均收入低于标准' })]);
+    // Education's handoff of the same referral: its steps, not its measures; justice's (another referral): nothing.
+    expect(civil.body.shared.map((h) => [h.to, h.measures.length])).toEqual([['education', 0]]);
+    expect(civil.body.shared[0].steps.map((s) => s.step)).toEqual(expect.arrayContaining(['sent', 'received']));
+    expect(JSON.stringify(civil.body)).not.toContain('国家助学金');
+
+    const education = await ledgerOf('education');
+    expect(education.body.own.map((h) => h.to)).toEqual(['education']);
+    expect(education.body.shared.map((h) => h.to)).toEqual(['civil-affairs']);
+    expect(JSON.stringify(education.body)).not.toContain('按月发放');
+
+    // The procuratorate sent all three: its own part is the three handoffs and its own measure only.
+    const procuratorate = await ledgerOf('procuratorate');
+    expect(procuratorate.body.own.map((h) => h.to).sort()).toEqual(['civil-affairs', 'education', 'justice']);
+    expect(procuratorate.body.own.flatMap((h) => h.measures.map((m) => m.kind))).toEqual(['judicial-assistance']);
+
+    // Someone education has never served: 404, whether or not another unit has.
+    const stranger = person();
+    await bus.adapter('procuratorate').post('/handoffs/judicial-referrals', judicialReferral(['justice'], { person: stranger }));
+    expect((await bus.adapter('education').post('/ledger/person', { idNumber: stranger.idNumber })).status).toBe(404);
+    // The ID number is validated and travels in the body only.
+    expect((await bus.adapter('education').post('/ledger/person', { idNumber: '123' })).status).toBe(400);
+  });
+
+  it('shows the office every unit’s part — handoffs, steps, measures, amounts — and no citizen field', async () => {
+    const office = await scheduler.get(`/ledger/handoffs/${ids.education}`);
+    expect(office.status).toBe(200);
+    const handoffs = office.body.handoffs as LedgerHandoff[];
+    expect(handoffs.map((h) => h.to).sort()).toEqual(['civil-affairs', 'education', 'justice']);
+    expect(handoffs.flatMap((h) => h.measures.map((m) => `${m.agency}:${m.kind}:${m.amountFen ?? ''}`)).sort()).toEqual([
+      'civil-affairs:living-allowance:98000',
+      'education:student-aid:150000',
+      'justice:legal-aid:',
+      'procuratorate:judicial-assistance:3000000',
+    ]);
+    const text = JSON.stringify(office.body);
+    for (const secret of ['陈某某', citizen.idNumber, citizen.phone, '按月发放', '国家助学金']) expect(text).not.toContain(secret);
+    expect((await scheduler.get('/ledger/handoffs/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+
+  it('exports the unit’s ledger as CSV and as XLSX with Chinese headers, the ID number’s birth date hidden', async () => {
+    const adapter = bus.adapter('civil-affairs');
+    const fetchExport = (format: string) =>
+      fetch(`${adapter.baseUrl}/ledger/export?from=${today}&to=2999-01-01&format=${format}`, { headers: { authorization: `Bearer ${adapter.apiKey}` } });
+    const csv = await fetchExport('csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    // A BOM first, so spreadsheet programs read the Chinese as UTF-8.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.subarray(3).toString('utf8');
+    expect(text.split('\r\n')[0]).toBe('案件编号,移送类型,移送单位,接收单位,姓名,公民身份号码,移送日期,接收日期,启动日期,办结日期,反馈日期,当前环节,救助措施,救助金额（元）,是否归档');
+    expect(text).toContain('陈某某');
+    expect(text).toContain(`${citizen.idNumber.slice(0, 6)}********${citizen.idNumber.slice(14)}`);
+    expect(text).not.toContain(citizen.idNumber);
+
+    const xlsx = await fetchExport('xlsx');
+    expect(xlsx.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await xlsx.arrayBuffer());
+    const sheet = workbook.getWorksheet('台账');
+    if (!sheet) throw new Error('the workbook has no sheet 台账');
+    expect(sheet.getRow(1).values).toEqual([undefined, '案件编号', '移送类型', '移送单位', '接收单位', '姓名', '公民身份号码', '移送日期', '接收日期', '启动日期', '办结日期', '反馈日期', '当前环节', '救助措施', '救助金额（元）', '是否归档']);
+    expect(sheet.rowCount).toBe(2);
+    const row = sheet.getRow(2);
+    expect(row.getCell(4).value).toBe('晋江市民政局');
+    expect(row.getCell(5).value).toBe('陈某某');
+    expect(row.getCell(13).value).toBe(`最低生活保障（已批准，${today}，980.00元）`);
+    expect(row.getCell(14).value).toBe('980.00');
+    expect(row.getCell(15).value).toBe('否');
+
+    expect((await fetch(`${adapter.baseUrl}/ledger/export?from=${today}&to=${today}`, { headers: { authorization: `Bearer ${adapter.apiKey}` } })).status).toBe(400);
+    // The export is a read of every person in it: the evidence log says so.
+    const evidence = await bus.db.query<{ action: string }>(`SELECT action FROM "AuditRecord" WHERE chain = 'civil-affairs' AND action = 'ledger.exported'`);
+    expect(evidence).toHaveLength(2);
+  });
+});

@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ConsoleClient } from './support/console-client.js';
+import { ConsoleProcess } from './support/console-process.js';
+import { seedConsole, seedUser } from './support/console-seed.js';
+import { REDIS_URL } from './support/queue-mode.js';
+import { TestDatabase } from './support/test-database.js';
+
+const run = promisify(execFile);
+
+// Issue 12 part 4, 第二十三条: the joint meeting's yearly report as a console page and as a PDF printed by
+// headless Chromium (CHROMIUM_PATH: Debian's, or the one scripts/test.mjs chose), its Chinese text read
+// back with pdftotext (poppler-utils) and its first page rendered to docs/screenshots with pdftoppm.
+
+describe('the yearly report of the joint meeting (第二十三条)', () => {
+  let db: TestDatabase;
+  let app: ConsoleProcess;
+  let office: ConsoleClient;
+  const folder = mkdtempSync(join(tmpdir(), 'yearly-report-'));
+  const year = String(new Date(Date.now() + 8 * 3600_000).getUTCFullYear());
+
+  beforeAll(async () => {
+    db = await TestDatabase.create('yearly_report');
+    await seedConsole(db, new Date());
+    await seedUser(db, 'office', 'office-password-1', 'office');
+    await seedUser(db, 'edu', 'education-password-1', 'unit', 'education');
+    app = new ConsoleProcess({
+      databaseUrl: db.url,
+      redisUrl: REDIS_URL,
+      queuePrefix: `t-report-${process.pid}`,
+      extraEnv: { CHROMIUM_PATH: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', CHROMIUM_ARGS: process.env.CHROMIUM_ARGS ?? '[]' },
+    });
+    await app.start();
+    office = await ConsoleClient.signIn(app.baseUrl, 'office', 'office-password-1');
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await db?.drop();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('is a page for the office with the year’s figures, escalations by cause and the cases for discussion', async () => {
+    const response = await office.fetch(`/report?year=${year}`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    for (const heading of ['一、总体情况', '二、各单位办理情况', '三、重点群体救助情况', '四、逾期与督办', '五、提请联席会议研究的案件']) expect(text).toContain(heading);
+    const [{ n }] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM "Handoff" WHERE extract(year FROM ("openedAt" AT TIME ZONE 'Asia/Shanghai')) = $1`, [Number(year)]);
+    expect(text).toContain(`共移送 <b>${n}</b> 件`);
+    // The seeded overdue handoff is a case for discussion.
+    expect(text).toMatch(/<table id="report-cases">[\s\S]*<\/table>/);
+    // A unit's user: 403.
+    const unit = await ConsoleClient.signIn(app.baseUrl, 'edu', 'education-password-1');
+    expect((await unit.fetch(`/report?year=${year}`)).status).toBe(403);
+    expect((await unit.fetch(`/report/pdf?year=${year}`)).status).toBe(403);
+  });
+
+  it('prints as a PDF whose text is the Chinese headings and the figures, its first page in docs/screenshots', async () => {
+    const response = await office.fetch(`/report/pdf?year=${year}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    const pdf = Buffer.from(await response.arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const file = join(folder, 'report.pdf');
+    writeFileSync(file, pdf);
+    const { stdout } = await run('pdftotext', ['-layout', file, '-']);
+    const [{ n }] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM "Handoff" WHERE extract(year FROM ("openedAt" AT TIME ZONE 'Asia/Shanghai')) = $1`, [Number(year)]);
+    for (const expected of [`${year} 年度工作报告`, '一、总体情况', '各单位办理情况', '逾期与督办', '提请联席会议研究的案件', '晋江市民政局', `共移送 ${n} 件`]) {
+      expect({ expected, found: stdout.replace(/[ \t]+/g, ' ').includes(expected) }).toEqual({ expected, found: true });
+    }
+    mkdirSync('docs/screenshots', { recursive: true });
+    await run('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', '-singlefile', file, 'docs/screenshots/yearly-report']);
+    expect(readFileSync('docs/screenshots/yearly-report.png').subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('answers 503, saying why, when no browser is where CHROMIUM_PATH points', async () => {
+    const broken = new ConsoleProcess({ databaseUrl: db.url, redisUrl: REDIS_URL, queuePrefix: `t-report-${process.pid}`, extraEnv: { CHROMIUM_PATH: '/nonexistent/chromium' } });
+    await broken.start();
+    try {
+      const client = await ConsoleClient.signIn(broken.baseUrl, 'office', 'office-password-1');
+      const response = await client.fetch(`/report/pdf?year=${year}`);
+      expect(response.status).toBe(503);
+      expect(await response.text()).toContain('CHROMIUM_PATH');
+    } finally {
+      await broken.stop();
+    }
+  });
+});
