@@ -125,6 +125,23 @@ describe('the ledger of a person across units (第二十五条 台账)', () => {
     expect((await scheduler.get('/ledger/handoffs/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 
+  it('records a follow-up visit (第二十五条 回访) over HTTP, which fulfils the visit duty the scheduler gave the unit', async () => {
+    const civil = bus.adapter('civil-affairs');
+    const id = ids['civil-affairs'];
+    expect((await civil.post(`/handoffs/${id}/procedure-started`, { startedOn: today })).status).toBe(201);
+    expect((await civil.post(`/handoffs/${id}/concluded`, { concludedOn: today, outcome: 'assisted', measures: '纳入低保' })).status).toBe(201);
+    type Duty = { rule: string; status: string };
+    const visitDuties = async () => ((await scheduler.get(`/obligations?handoffId=${id}`)).body as Duty[]).filter((duty) => duty.rule.startsWith('follow-up-visit'));
+    await eventually(async () => expect((await visitDuties()).map((d) => d.rule).sort()).toEqual(['follow-up-visit-1', 'follow-up-visit-2']));
+    const visited = await civil.post(`/handoffs/${id}/follow-up-visits`, { visitedOn: today, visitedBy: '民政局王某', situationAfter: 'unchanged', furtherNeeds: ['legal-aid'] });
+    expect(visited.status).toBe(201);
+    expect(visited.body).toMatchObject({ step: 'follow-up-visit-1', proposedRecipients: [{ unit: 'justice', articles: ['第十二条'] }] });
+    await eventually(async () => expect((await visitDuties()).find((d) => d.rule === 'follow-up-visit-1')?.status).toBe('fulfilled'));
+    // The sender does not visit; a field that is not a situation is refused.
+    expect((await bus.adapter('procuratorate').post(`/handoffs/${id}/follow-up-visits`, { visitedOn: today, visitedBy: 'x', situationAfter: 'improved' })).status).toBe(403);
+    expect((await civil.post(`/handoffs/${id}/follow-up-visits`, { visitedOn: today, visitedBy: 'x', situationAfter: 'fine' })).status).toBe(400);
+  });
+
   it('exports the unit’s ledger as CSV and as XLSX with Chinese headers, the ID number’s birth date hidden', async () => {
     const adapter = bus.adapter('civil-affairs');
     const fetchExport = (format: string) =>

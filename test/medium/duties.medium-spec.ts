@@ -354,12 +354,21 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
 
     await sweepAt('2027-02-20T02:00:00Z', handoffId); // 88 days later: not yet
     expect((await working()).map((h) => h.id)).toContain(handoffId);
-    await sweepAt('2027-02-23T03:00:00Z', handoffId); // 91 days later
+    await sweepAt('2027-02-23T03:00:00Z', handoffId); // 91 days later, but its follow-up visits (第二十五条) are open: not yet
+    expect((await working()).map((h) => h.id)).toContain(handoffId);
+    clock.set(new Date('2027-02-24T03:00:00Z'));
+    for (const visitedOn of ['2027-02-23', '2027-02-24']) {
+      await civilAffairs.writes.run({ method: 'POST', path: `/v/${visitedOn}`, body: { visitedOn } }, (store) =>
+        civilAffairs.lifecycle.recordFollowUpVisit(store, handoffId, { visitedOn, visitedBy: '民政局王某', situationAfter: 'improved' }),
+      );
+    }
+    await quiet();
+    await sweepAt('2027-02-24T03:00:00Z', handoffId); // both visits done: archived
     expect((await working()).map((h) => h.id)).not.toContain(handoffId);
     expect((await civilAffairs.agency.store.handoffs.list({ limit: 200, archived: true })).map((h) => h.id)).toContain(handoffId);
     // Still in the ledger (readable by its parties) and in the figures (its obligations stay).
     expect((await procuratorate.agency.store.handoffs.findVisible(handoffId)).archivedAt).not.toBeNull();
-    expect((await obligations(handoffId)).map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect((await obligations(handoffId)).map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
     // Read-only: no step follows a closed handoff.
     await expect(report(civilAffairs, handoffId, 'feedback-given', { summary: 'x' })).rejects.toThrow(/cannot follow/);
   });

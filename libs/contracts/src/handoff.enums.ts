@@ -33,13 +33,19 @@ export type ChainStep = (typeof STEP_ORDER)[number];
  * - `advance-payment-decided`: 第二十条 ¶2 "人民检察院可以先行救助" — the procuratorate's decision on an
  *   urgent medical notice whether to pay first (yes/no, date, amount). Its own step, because only a
  *   "yes" starts the duty to complete the paperwork afterwards (救助后应当及时补办相关手续).
+ * - `follow-up-visit-1`, `follow-up-visit-2`: 第二十五条 "跟踪回访" — the receiver's follow-up visits of a
+ *   person it helped (the scheduler reminds and escalates them: libs/deadlines FOLLOW_UP_VISITS).
  */
-export const SIDE_STEPS = ['advance-payment-decided'] as const;
+export const SIDE_STEPS = ['advance-payment-decided', 'follow-up-visit-1', 'follow-up-visit-2'] as const;
 export type SideStep = (typeof SIDE_STEPS)[number];
 
 /** Every step a timeline may hold: the chain, and the side steps. */
 export type Step = ChainStep | SideStep;
 export const TIMELINE_STEPS: readonly Step[] = [...STEP_ORDER, ...SIDE_STEPS];
+
+/** 第二十五条: the follow-up visits, in the order they are due. */
+export const FOLLOW_UP_VISIT_STEPS = ['follow-up-visit-1', 'follow-up-visit-2'] as const satisfies readonly SideStep[];
+export type FollowUpVisitStep = (typeof FOLLOW_UP_VISIT_STEPS)[number];
 
 export function isChainStep(step: Step): step is ChainStep {
   return (STEP_ORDER as readonly string[]).includes(step);

@@ -8,6 +8,8 @@ export const STEP_LABEL: Record<string, string> = {
   'feedback-given': '已反馈',
   'feedback-received': '反馈已收到',
   'advance-payment-decided': '先行救助决定（第二十条第二款）',
+  'follow-up-visit-1': '第一次回访（第二十五条）',
+  'follow-up-visit-2': '第二次回访（第二十五条）',
 };
 
 export const KIND_LABEL: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { addClockHours, addWorkingDays, type CalendarSource } from '#calendar';
+import { addClockHours, addWorkingDays, beijingDateOf, type CalendarSource, endOfBeijingDay } from '#calendar';
 import type { DeadlineRule } from './deadline-rules.js';
 
 /**
@@ -22,10 +22,24 @@ export interface DeadlineComputation {
   missingYears: number[];
 }
 
-/** The due time of a rule started at `startAt`; provisional where a year has no loaded calendar. */
-export function computeDue(rule: DeadlineRule, startAt: Date, calendar: CalendarSource): DeadlineComputation {
-  if (rule.unit === 'clock-hours') return { dueAt: addClockHours(startAt, rule.amount), provisional: false, missingYears: [] };
-  const { dueAt, provisional, missingYears } = addWorkingDays(startAt, rule.amount, calendar);
+/** The close (24:00 Beijing) of the day `months` calendar months after the Beijing date of `startAt`, or of that month's last day. */
+export function addCalendarMonths(startAt: Date, months: number): Date {
+  const [year, month, day] = beijingDateOf(startAt).split('-').map(Number);
+  const target = new Date(Date.UTC(year, month - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(day, lastDay));
+  return endOfBeijingDay(target.toISOString().slice(0, 10));
+}
+
+/**
+ * The due time of a rule started at `startAt`; provisional where a year has no loaded calendar. A
+ * green-channel handoff (第五条) takes the rule's green-channel amount where it has one.
+ */
+export function computeDue(rule: DeadlineRule, startAt: Date, calendar: CalendarSource, greenChannel = false): DeadlineComputation {
+  const amount = greenChannel && rule.greenChannelAmount !== undefined ? rule.greenChannelAmount : rule.amount;
+  if (rule.unit === 'clock-hours') return { dueAt: addClockHours(startAt, amount), provisional: false, missingYears: [] };
+  if (rule.unit === 'calendar-months') return { dueAt: addCalendarMonths(startAt, amount), provisional: false, missingYears: [] };
+  const { dueAt, provisional, missingYears } = addWorkingDays(startAt, amount, calendar);
   return { dueAt, provisional, missingYears: [...missingYears] };
 }
 

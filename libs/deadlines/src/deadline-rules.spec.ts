@@ -1,5 +1,5 @@
 import { statutoryCalendar, type CalendarSource, type YearArrangement } from '#calendar';
-import { computeDue } from './alert-schedule.js';
+import { addCalendarMonths, computeDue } from './alert-schedule.js';
 import { deadlineRules, type DeadlineRule } from './deadline-rules.js';
 
 /** An instant written as Beijing wall-clock time, 'YYYY-MM-DD HH:mm'. */
@@ -46,7 +46,26 @@ describe('deadlineRules', () => {
       ['paperwork-after-advance-payment', 5, 'working-days', 'receiver'],
       ['procedure-started-after-receipt', 5, 'working-days', 'receiver'],
       ['feedback-after-conclusion', 5, 'working-days', 'receiver'],
+      ['follow-up-visit-1', 3, 'calendar-months', 'receiver'],
+      ['follow-up-visit-2', 6, 'calendar-months', 'receiver'],
     ]);
+  });
+
+  it('第二十五条: two follow-up visits after a case concluded with help, 3 and 6 months from concludedOn (1 and 3 on the green channel)', () => {
+    expect(rule('follow-up-visit-1')).toMatchObject({
+      start: { step: 'concluded', statedDate: 'concludedOn' },
+      onlyWhen: { field: 'outcome', equals: 'assisted' },
+      fulfilledBy: 'follow-up-visit-1',
+      greenChannelAmount: 1,
+      article: '第二十五条',
+    });
+    const calendar = statutoryCalendar();
+    const concluded = new Date('2026-11-30T04:00:00Z'); // noon, 30 November, Beijing
+    expect(computeDue(rule('follow-up-visit-1'), concluded, calendar).dueAt.toISOString()).toBe('2027-02-28T16:00:00.000Z'); // February has no 30th
+    expect(computeDue(rule('follow-up-visit-1'), concluded, calendar, true).dueAt.toISOString()).toBe('2026-12-30T16:00:00.000Z');
+    expect(computeDue(rule('follow-up-visit-2'), concluded, calendar).dueAt.toISOString()).toBe('2027-05-30T16:00:00.000Z');
+    expect(addCalendarMonths(new Date('2027-01-31T04:00:00Z'), 1).toISOString()).toBe('2027-02-28T16:00:00.000Z');
+    expect(addCalendarMonths(new Date('2027-12-15T04:00:00Z'), 3).toISOString()).toBe('2028-03-15T16:00:00.000Z');
   });
 
   it('第二十条 ¶2: 立即告知 is the department’s, from its noticedAt; the paperwork only when the procuratorate paid first, from decidedOn', () => {

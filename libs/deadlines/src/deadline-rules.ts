@@ -1,4 +1,4 @@
-import { type HandoffKind, HANDOFF_KINDS, type Step } from '#contracts';
+import { type FollowUpVisitStep, type HandoffKind, HANDOFF_KINDS, type Step } from '#contracts';
 
 /**
  * A timed duty of the policy, as data: which handoffs it applies to, what starts its clock (a
@@ -27,7 +27,10 @@ export interface DeadlineRule {
   onlyWhen?: { field: string; equals: unknown };
   fulfilledBy: Step;
   amount: number;
-  unit: 'working-days' | 'clock-hours';
+  /** calendar months count to the same day of the month (or its last day), closing at 24:00 Beijing time */
+  unit: 'working-days' | 'clock-hours' | 'calendar-months';
+  /** 第五条 green channel: a different amount (sooner) for green-channel and urgent handoffs */
+  greenChannelAmount?: number;
   responsible: 'sender' | 'receiver';
   /**
    * A duty fulfilled by the very step that opens the handoff (第二十条 ¶2 立即告知) can never be
@@ -49,6 +52,15 @@ export interface DeadlineSettings {
 }
 
 const REFERRALS_AND_LEADS: HandoffKind[] = ['judicial-referral', 'advance-referral', 'social-lead'];
+
+/**
+ * 第二十五条 "跟踪回访": the follow-up visits of a person a unit helped, as data — months after the
+ * stated conclusion (办结), sooner on the green channel (第五条) — each fulfilled by its own step.
+ */
+export const FOLLOW_UP_VISITS: readonly { step: FollowUpVisitStep; labelZh: string; months: number; greenChannelMonths: number }[] = [
+  { step: 'follow-up-visit-1', labelZh: '救助后第一次跟踪回访', months: 3, greenChannelMonths: 1 },
+  { step: 'follow-up-visit-2', labelZh: '救助后第二次跟踪回访', months: 6, greenChannelMonths: 3 },
+];
 
 export function deadlineRules(settings: DeadlineSettings): readonly DeadlineRule[] {
   const rules: DeadlineRule[] = [
@@ -124,6 +136,22 @@ export function deadlineRules(settings: DeadlineSettings): readonly DeadlineRule
       responsible: 'receiver',
     },
   ];
+  for (const visit of FOLLOW_UP_VISITS) {
+    // Only when the case concluded with help given (outcome assisted), from its stated concludedOn.
+    rules.push({
+      id: visit.step,
+      labelZh: visit.labelZh,
+      article: '第二十五条',
+      kinds: HANDOFF_KINDS,
+      start: { step: 'concluded', statedDate: 'concludedOn' },
+      onlyWhen: { field: 'outcome', equals: 'assisted' },
+      fulfilledBy: visit.step,
+      amount: visit.months,
+      greenChannelAmount: visit.greenChannelMonths,
+      unit: 'calendar-months',
+      responsible: 'receiver',
+    });
+  }
   if (settings.urgentAcknowledgementHours > 0) {
     // Not in the text (第二十条 ¶2 gives the procuratorate no clock to acknowledge): an office rule, off by default.
     rules.push({

@@ -5,6 +5,9 @@ import {
   type AnyEnvelope,
   CURRENT_SCHEMA_VERSION,
   type Envelope,
+  FOLLOW_UP_VISIT_STEPS,
+  type FollowUpVisitPayloadV1,
+  isChainStep,
   MessageType,
   type Need,
   OPENING_MESSAGE,
@@ -218,6 +221,8 @@ export const STATED_DATE_OF: Partial<Record<Step, string>> = {
   'procedure-started': 'startedOn',
   concluded: 'concludedOn',
   'advance-payment-decided': 'decidedOn',
+  'follow-up-visit-1': 'visitedOn',
+  'follow-up-visit-2': 'visitedOn',
 };
 
 /** Today's date in Beijing (Asia/Shanghai, UTC+8 all year): the statutory calendar's day. */
@@ -319,6 +324,22 @@ export function decideAdvancePayment(handoff: HandoffState, actor: AgencyCode, p
   return stepWithEvent(handoff, { step: 'advance-payment-decided', actor, messageId: stepId, occurredAt: context.now, details: { ...payload } }, context);
 }
 
+/**
+ * 第二十五条 "跟踪回访": the unit that helped the person records a follow-up visit — the first, then the
+ * second (each its own step beside the chain, so the scheduler's visit duty it fulfils is closed by
+ * it). Only the receiver, once the case is concluded; a third is 409. No message is sent for it.
+ */
+export function recordFollowUpVisit(handoff: HandoffState, actor: AgencyCode, payload: FollowUpVisitPayloadV1, context: TransitionContext): Decision {
+  if (handoff.to !== actor) throw new NotTheReceiverError(handoff.id);
+  if (!['concluded', 'feedback-given', 'feedback-received'].includes(handoff.currentStep)) {
+    throw new StepOutOfOrderError('follow-up-visit-1', handoff.currentStep, 'concluded');
+  }
+  const step = FOLLOW_UP_VISIT_STEPS.find((visit) => !handoff.stepMessages[visit]);
+  if (!step) throw new StepOutOfOrderError('follow-up-visit-2', 'follow-up-visit-2', 'concluded');
+  checkStatedDates(handoff, step, payload as unknown as Record<string, unknown>, context.now);
+  return stepWithEvent(handoff, { step, actor, messageId: context.newId(), occurredAt: context.now, details: { ...payload } }, context);
+}
+
 /** 第二十一条: the sender has the outcome once the feedback reaches it. A repeat changes nothing. */
 export function receiveFeedback(handoff: HandoffState, actor: AgencyCode, feedback: Pick<Envelope, 'id'>, context: TransitionContext): Decision {
   if (handoff.from !== actor) throw new NotTheSenderError(handoff.id);
@@ -348,7 +369,7 @@ export function applyInboxMessage(handoff: HandoffState, actor: AgencyCode, mess
 
 /** The step the latest decision leaves the handoff at. */
 export function stepAfter(handoff: HandoffState, decision: Decision): ChainStep {
-  const chain = decision.steps.map((recorded) => recorded.step).filter((step): step is ChainStep => step !== 'advance-payment-decided');
+  const chain = decision.steps.map((recorded) => recorded.step).filter((step): step is ChainStep => isChainStep(step));
   return chain.at(-1) ?? handoff.currentStep;
 }
 

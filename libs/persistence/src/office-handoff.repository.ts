@@ -32,6 +32,8 @@ export class OfficeHandoffRepository {
       WHERE id IN (
         SELECT h.id FROM "Handoff" h JOIN "HandoffStep" s ON s."handoffId" = h.id AND s.step = 'feedback-received'
         WHERE h."archivedAt" IS NULL AND s."occurredAt" < ${closedBefore}
+          -- 第二十五条: a case with a follow-up visit (or any duty) still open stays in the working lists
+          AND NOT EXISTS (SELECT 1 FROM "Obligation" o WHERE o."handoffId" = h.id AND o.status = 'open')
         LIMIT ${limit})`;
   }
 

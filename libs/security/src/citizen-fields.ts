@@ -29,6 +29,8 @@ export const CITIZEN_FIELDS: readonly string[] = [
   'caseMaterials',
   'recipientReasons',
   'declineDetails',
+  // 第二十五条: who visited the person (a name)
+  'visitedBy',
 ];
 /** Fields known to name no one, kept in plain text. */
 export const PLAIN_FIELDS: readonly string[] = [
@@ -49,6 +51,10 @@ export const PLAIN_FIELDS: readonly string[] = [
   // 第十条–第十八条 need categories, 第十七条 elder flag, 第二十条 ¶2 paid-first decision, a declining unit's reason code
   'needs',
   'elder',
+  // 第二十五条 follow-up visits: the day, the situation after the help, the needs left (categories)
+  'visitedOn',
+  'situationAfter',
+  'furtherNeeds',
   'paidFirst',
   'decidedOn',
   'amountYuan',

@@ -84,6 +84,12 @@ export const LIFECYCLE_EXAMPLES = {
     notPaidFirst: { summary: '不先行救助，按一般程序办理', value: { paidFirst: false, decidedOn: '2026-11-24' } },
   },
   feedback: { feedback: { summary: '办结后反馈（第二十一条）', value: { summary: '已发放临时救助金3000元。' } } },
+  followUpVisit: {
+    visited: {
+      summary: '第一次跟踪回访（第二十五条）',
+      value: { visitedOn: '2027-02-26', visitedBy: '民政局王某', situationAfter: 'improved', furtherNeeds: ['vocational-training'], note: '生活基本稳定，希望参加技能培训。' },
+    },
+  },
 };
 
 export const OPENED_EXAMPLE = {

@@ -49,6 +49,24 @@ export class StepReported {
   occurredAt!: string;
 }
 
+/** A unit a need points to (第十条–第十八条), with the articles that give it the duty. */
+export class ProposedRecipientView {
+  @ApiProperty({ enum: AGENCY_CODES })
+  unit!: AgencyCode;
+
+  @ApiProperty({ type: [String], examples: [['第十三条']] })
+  articles!: string[];
+
+  @ApiProperty({ type: [String], description: 'the needs that point to it' })
+  needs!: string[];
+}
+
+/** A follow-up visit recorded (第二十五条), with the units the needs left point to. */
+export class FollowUpVisitRecorded extends StepReported {
+  @ApiProperty({ type: [ProposedRecipientView], description: 'for furtherNeeds: the units they point to, for the referral or lead that follows' })
+  proposedRecipients!: ProposedRecipientView[];
+}
+
 export class HandoffSummary {
   @ApiProperty({ format: 'uuid' })
   id!: string;

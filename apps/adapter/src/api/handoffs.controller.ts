@@ -5,6 +5,7 @@ import {
   AdvancePaymentDecisionPayloadV1,
   ConcludedPayloadV1,
   FeedbackPayloadV1,
+  FollowUpVisitPayloadV1,
   HANDOFF_KINDS,
   STEP_ORDER,
   type HandoffKind,
@@ -18,7 +19,7 @@ import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js'
 import { LifecycleService } from '../handoffs/lifecycle.service.js';
 import { AgencyContext } from './agency.context.js';
 import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
-import { CaseProgress, HandoffPage, HandoffView, OpenedHandoffs, StepReported } from './api.responses.js';
+import { CaseProgress, FollowUpVisitRecorded, HandoffPage, HandoffView, OpenedHandoffs, StepReported } from './api.responses.js';
 import { LIFECYCLE_EXAMPLES, OPENING_EXAMPLES, OPENED_EXAMPLE, STEP_REPORTED_EXAMPLE } from './api.examples.js';
 import { readerOf } from './evidence.js';
 import { presentHandoff, presentHandoffSummary } from './handoff.presenter.js';
@@ -148,6 +149,24 @@ export class HandoffsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.write(req, res, body, (store) => this.lifecycle.decideAdvancePayment(store, id, body));
+  }
+
+  @Post(':id/follow-up-visits')
+  @ApiOperation({
+    summary: 'Record a follow-up visit (跟踪回访, 第二十五条) of a person the unit helped: when, by whom, how they are doing, what they still need',
+    description:
+      '第二十五条 "跟踪回访": when a handoff concludes with help given (`outcome: assisted`), the scheduler gives the receiver two visit duties — ' +
+      '3 and 6 calendar months after `concludedOn` (1 and 3 on the green channel, 第五条) — and reminds and escalates them like any duty. ' +
+      'Each call records the next visit (`follow-up-visit-1`, then `-2`; a third is 409), fulfilling its duty. `furtherNeeds` (第十条–第十八条) come back ' +
+      'as `proposedRecipients`, each with its article, for the referral or lead that follows. Only the receiver, once the case is concluded.',
+  })
+  @ApiParam(HANDOFF_ID)
+  @ApiBody(schemaRef(FollowUpVisitPayloadV1.name, LIFECYCLE_EXAMPLES.followUpVisit))
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiCreatedResponse({ ...REPORTED, type: FollowUpVisitRecorded, example: undefined })
+  @ApiProblems(400, 401, 403, 404, 409, 413, 422)
+  followUpVisit(@Param('id', ParseUUIDPipe) id: string, @Body() body: FollowUpVisitPayloadV1, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.write(req, res, body, (store) => this.lifecycle.recordFollowUpVisit(store, id, body));
   }
 
   @Post(':id/feedback')

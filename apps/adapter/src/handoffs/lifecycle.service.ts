@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { instanceToPlain } from 'class-transformer';
 import { CLOCK, type Clock } from '#config';
-import type { AdvancePaymentDecisionPayloadV1 } from '#contracts';
-import { decideAdvancePayment, REPORTED_STEPS, type ReportedStep, reportStep } from '#handoffs';
+import type { AdvancePaymentDecisionPayloadV1, FollowUpVisitPayloadV1 } from '#contracts';
+import { decideAdvancePayment, proposeRecipients, recordFollowUpVisit, REPORTED_STEPS, type ReportedStep, reportStep } from '#handoffs';
 import type { UnitStore } from '#persistence';
 import type { ApiResult } from './api-result.js';
 
@@ -38,5 +38,23 @@ export class LifecycleService {
     const [step] = decision.steps;
     this.logger.log(`recorded advance-payment-decided handoff=${handoffId} paidFirst=${plain.paidFirst} by=${store.agency}`);
     return { status: 201, body: { handoffId, step: step.step, messageId: step.messageId, occurredAt: now.toISOString() } };
+  }
+
+  /**
+   * 第二十五条 "跟踪回访": the unit that helped the person records a follow-up visit (the first, then the
+   * second), which fulfils the visit duty the scheduler reminds and escalates. Needs the person still
+   * has come back with the units they point to (第十条–第十八条), for the referral or lead that follows.
+   */
+  async recordFollowUpVisit(store: UnitStore, handoffId: string, payload: FollowUpVisitPayloadV1): Promise<ApiResult> {
+    const handoff = await store.handoffs.lockForUpdate(handoffId);
+    const plain = instanceToPlain(payload) as FollowUpVisitPayloadV1;
+    const now = this.clock.now();
+    const decision = recordFollowUpVisit(handoff, store.agency, plain, { now, newId: () => crypto.randomUUID() });
+    await store.handoffs.recordSteps(decision);
+    await store.messages.append(decision.messages);
+    const [step] = decision.steps;
+    this.logger.log(`recorded ${step.step} handoff=${handoffId} situation=${plain.situationAfter} by=${store.agency}`);
+    const proposed = plain.furtherNeeds?.length ? proposeRecipients({ needs: plain.furtherNeeds }) : [];
+    return { status: 201, body: { handoffId, step: step.step, messageId: step.messageId, occurredAt: now.toISOString(), proposedRecipients: proposed } };
   }
 }

@@ -30,7 +30,7 @@ export class CalendarUploadService {
         for (const obligation of affected) {
           const rule = this.rules.get(obligation.rule);
           if (!rule) continue;
-          const due = computeDue(rule, obligation.startAt, calendar);
+          const due = computeDue(rule, obligation.startAt, calendar, obligation.greenChannel);
           const schedule = alertSchedule(rule, obligation.startAt, due.dueAt, calendar, {
             greenChannel: obligation.greenChannel,
             leaderAfterWorkingDays: this.settings.leaderAfterWorkingDays,

@@ -51,9 +51,9 @@ export function planObligations(
     if (!rule.kinds.includes(handoff.kind)) continue;
     const startAt = startOf(rule, handoff, steps);
     if (!startAt) continue;
-    const due = computeDue(rule, startAt, calendar);
     // 第五条: priority groups get the green channel, and urgent notices are at least as pressing.
     const greenChannel = handoff.priority !== 'normal';
+    const due = computeDue(rule, startAt, calendar, greenChannel);
     plans.push({
       ...due,
       rule,

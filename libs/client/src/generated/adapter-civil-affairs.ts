@@ -129,6 +129,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/handoffs/{id}/follow-up-visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a follow-up visit (跟踪回访, 第二十五条) of a person the unit helped: when, by whom, how they are doing, what they still need
+         * @description 第二十五条 "跟踪回访": when a handoff concludes with help given (`outcome: assisted`), the scheduler gives the receiver two visit duties — 3 and 6 calendar months after `concludedOn` (1 and 3 on the green channel, 第五条) — and reminds and escalates them like any duty. Each call records the next visit (`follow-up-visit-1`, then `-2`; a third is 409), fulfilling its duty. `furtherNeeds` (第十条–第十八条) come back as `proposedRecipients`, each with its article, for the referral or lead that follows. Only the receiver, once the case is concluded.
+         */
+        post: operations["handoffsFollowUpVisit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/handoffs/{id}/feedback": {
         parameters: {
             query?: never;
@@ -688,7 +708,7 @@ export interface components {
              * @example procedure-started
              * @enum {string}
              */
-            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received" | "advance-payment-decided";
+            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received" | "advance-payment-decided" | "follow-up-visit-1" | "follow-up-visit-2";
         };
         CivilAffairsMessage: {
             /**
@@ -752,6 +772,38 @@ export interface components {
         };
         FeedbackPayloadV1: {
             summary: string;
+        };
+        FollowUpVisitPayloadV1: {
+            /** @description needs the person still has (第十条–第十八条); the answer proposes the units they point to */
+            furtherNeeds?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
+            note?: string;
+            /**
+             * @description improved, unchanged or worse since the help
+             * @enum {string}
+             */
+            situationAfter: "improved" | "unchanged" | "worse";
+            /** @description who visited (the unit’s staff) */
+            visitedBy: string;
+            /** @description the day of the visit (Beijing date); not in the future, not before the handoff was received */
+            visitedOn: string;
+        };
+        FollowUpVisitRecorded: {
+            /** Format: uuid */
+            handoffId: string;
+            /**
+             * Format: uuid
+             * @description the message that carries the step to the sender (for advance-payment-decided, which sends none: the step’s id)
+             */
+            messageId: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description for furtherNeeds: the units they point to, for the referral or lead that follows */
+            proposedRecipients: components["schemas"]["ProposedRecipientView"][];
+            /**
+             * @example procedure-started
+             * @enum {string}
+             */
+            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received" | "advance-payment-decided" | "follow-up-visit-1" | "follow-up-visit-2";
         };
         HandoffPage: {
             items: components["schemas"]["HandoffSummary"][];
@@ -1112,20 +1164,14 @@ export interface components {
         };
         ProposedRecipientView: {
             /**
-             * @description the articles that give the unit the duty
              * @example [
-             *       "第十一条第一款"
+             *       "第十三条"
              *     ]
              */
             articles: string[];
-            /** @example 晋江市民政局 */
-            nameZh: string;
-            /** @description the stated needs (or groups’ needs) that point to the unit */
-            needs: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
-            /**
-             * @example civil-affairs
-             * @enum {string}
-             */
+            /** @description the needs that point to it */
+            needs: string[];
+            /** @enum {string} */
             unit: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
         };
         ReceiptPayloadV1: {
@@ -1261,7 +1307,7 @@ export interface components {
              * @example procedure-started
              * @enum {string}
              */
-            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received" | "advance-payment-decided";
+            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received" | "advance-payment-decided" | "follow-up-visit-1" | "follow-up-visit-2";
         };
         TimelineEntry: {
             /** Format: date-time */
@@ -1291,7 +1337,7 @@ export interface components {
              * @example procedure-started
              * @enum {string}
              */
-            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received" | "advance-payment-decided";
+            step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received" | "advance-payment-decided" | "follow-up-visit-1" | "follow-up-visit-2";
         };
         /** @description what 晋江市民政局's system receives */
         UnitMessage: components["schemas"]["CivilAffairsMessage"];
@@ -2502,6 +2548,216 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["StepReported"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权访问：不是本单位发出或接收的移送，或本单位无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "FORBIDDEN",
+                     *       "message": "handoff 0f6e… is not visible to education",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "handoff 0f6e… is not visible to education"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 环节顺序错误：如未启动程序即反馈，或重复报告同一环节 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "error": "CONFLICT",
+                     *       "message": "feedback-given needs concluded first",
+                     *       "problems": [
+                     *         {
+                     *           "field": "feedback-given",
+                     *           "message": "feedback-given needs concluded first"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 同一 Idempotency-Key 已用于不同的请求体 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "UNPROCESSABLE_ENTITY",
+                     *       "message": "Idempotency-Key 2026-jj-0001 was used with another request",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    handoffsFollowUpVisit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description anything unique per logical request (the client generates a UUID); a retried request with the same key gets the first response (with `Idempotent-Replayed: true`) and writes nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the handoff (移送) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowUpVisitPayloadV1"];
+            };
+        };
+        responses: {
+            /** @description the step is recorded and on its way to the sender */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpVisitRecorded"];
                 };
             };
             /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */

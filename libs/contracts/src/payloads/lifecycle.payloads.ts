@@ -3,7 +3,7 @@ import { JSONSchema } from 'class-validator-jsonschema';
 import { IsCalendarDate } from '../calendar-date.js';
 import { IsInstant } from '../instant.js';
 import { type Step, TIMELINE_STEPS } from '../handoff.enums.js';
-import { DECLINE_REASONS, type DeclineReason, OUTCOMES, type Outcome, REFUSAL_REASONS, type RefusalReason } from '../policy.enums.js';
+import { DECLINE_REASONS, type DeclineReason, type Need, NEEDS, OUTCOMES, type Outcome, REFUSAL_REASONS, type RefusalReason } from '../policy.enums.js';
 
 /** Sent by the receiving adapter when the handoff reaches its inbox (the receipt of 第二十一条). */
 export class ReceiptPayloadV1 {
@@ -108,6 +108,42 @@ export class AdvancePaymentDecisionPayloadV1 {
   @IsNumber({ maxDecimalPlaces: 2 }, { message: 'amountYuan is required when paidFirst is true (第二十条 ¶2)' })
   @IsPositive()
   amountYuan?: number;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  note?: string;
+}
+
+/** How the person is doing at a follow-up visit, compared with when the help was given (第二十五条). */
+export const VISIT_SITUATIONS = ['improved', 'unchanged', 'worse'] as const;
+export type VisitSituation = (typeof VISIT_SITUATIONS)[number];
+
+/**
+ * 第二十五条 "跟踪回访": the result of a follow-up visit by the unit that helped the person — when, by
+ * whom, how the person is doing, and what they still need (needs of 第十条–第十八条, which the
+ * answer routes to the units they point to, for a new referral or lead).
+ */
+export class FollowUpVisitPayloadV1 {
+  @JSONSchema({ description: 'the day of the visit (Beijing date); not in the future, not before the handoff was received' })
+  @IsCalendarDate()
+  visitedOn!: string;
+
+  @JSONSchema({ description: 'who visited (the unit’s staff)' })
+  @IsString()
+  @Length(1, 100)
+  visitedBy!: string;
+
+  @JSONSchema({ description: 'improved, unchanged or worse since the help' })
+  @IsIn(VISIT_SITUATIONS)
+  situationAfter!: VisitSituation;
+
+  @JSONSchema({ description: 'needs the person still has (第十条–第十八条); the answer proposes the units they point to' })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(NEEDS, { each: true })
+  furtherNeeds?: Need[];
 
   @IsOptional()
   @IsString()
