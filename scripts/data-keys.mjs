@@ -1,6 +1,6 @@
 // Field encryption's data keys (issue 9 part 2), reached through npm run keys:
 //   npm run keys -- rotate-data-key [--batch-size N]
-//       re-encrypts every citizen field (Handoff.details, HandoffStep.details, Message.payload) to
+//       re-encrypts every citizen field (Handoff.details, HandoffStep.details, Message.payload, Attachment.content) to
 //       one data key, in batches, each committed. Safe to interrupt (Ctrl-C, a crash): run it again
 //       and it continues where it stopped. A run first finishes what an earlier run left (rows under
 //       another key, or written before encryption); when every row is already under the current key,

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { projectPayload } from '#agencies';
 import { DEAD_LETTER_QUEUE, deliveryQueueName, inboxQueueName } from '#contracts';
 import { openQueue } from './support/queue-mode.js';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
@@ -100,6 +101,8 @@ describe('a unit system that is briefly down, or a message that cannot be taken'
     const requestId = crypto.randomUUID();
     const now = new Date();
     const { caseRef, recipients: _recipients, ...details } = payload;
+    // As the sender writes it: the handoff row whole, the message education's projection (第二十四条), so the missing reason is its one fault.
+    const received = projectPayload('education', 'advance-referral', details);
     await bus.db.query(
       `INSERT INTO "Handoff" (id, kind, "fromAgency", "toAgency", "caseRef", "currentStep", priority, "requestId", details, "openedAt", "updatedAt")
        VALUES ($1, 'advance-referral', 'procuratorate', 'education', $2, 'sent', 'normal', $3, $4, $5, $5)`,
@@ -113,9 +116,9 @@ describe('a unit system that is briefly down, or a message that cannot be taken'
     await bus.db.query(
       `INSERT INTO "Message" (id, type, "schemaVersion", "fromAgency", "toAgency", "handoffId", "caseRef", "correlationId", "causationId", "occurredAt", priority, payload, signature)
        VALUES ($1, 'handoff.advance-referral', 1, 'procuratorate', 'education', $2, $3, $4, NULL, $5, 'normal', $6, $7)`,
-      [messageId, handoffId, caseRef, requestId, now, JSON.stringify(details), signedBy('procuratorate', {
+      [messageId, handoffId, caseRef, requestId, now, JSON.stringify(received), signedBy('procuratorate', {
         id: messageId, type: 'handoff.advance-referral', schemaVersion: 1, from: 'procuratorate', to: 'education', handoffId, caseRef,
-        correlationId: requestId, causationId: null, occurredAt: now.toISOString(), priority: 'normal', payload: details,
+        correlationId: requestId, causationId: null, occurredAt: now.toISOString(), priority: 'normal', payload: received,
       })],
     );
 

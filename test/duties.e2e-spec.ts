@@ -165,26 +165,40 @@ describe('the policy’s duties as the text writes them (real processes, injecte
     expect(own.status).toBe(201);
   });
 
-  it('第九条, 第十九条: a document travels with a referral — type-checked, hashed, kept out of the messages, readable by the two parties only', async () => {
+  it('第九条, 第十九条: a document travels with a referral — type-checked, hashed, encrypted, kept out of the messages, readable by the two parties only, by the recipient only for its projection’s material types (第二十四条)', async () => {
     const opened = await bus.adapter('procuratorate').post('/handoffs/judicial-referrals', judicialReferral(['civil-affairs']));
     const [{ id }] = opened.body.handoffs as { id: string }[];
-    const pdf = Buffer.from('%PDF-1.7\n% 国家司法救助审批表\n%%EOF\n');
-    const attached = await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: '审批表.pdf', contentType: 'application/pdf', contentBase64: pdf.toString('base64') });
+    const pdf = Buffer.from('%PDF-1.7\n% 家庭经济状况证明\n%%EOF\n');
+    const attached = await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: '收入证明.pdf', contentType: 'application/pdf', contentBase64: pdf.toString('base64'), material: 'household-finances' });
     expect(attached.status).toBe(201);
     const { createHash } = await import('node:crypto');
-    expect(attached.body).toMatchObject({ fileName: '审批表.pdf', sizeBytes: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex'), uploadedBy: 'procuratorate' });
+    expect(attached.body).toMatchObject({ fileName: '收入证明.pdf', sizeBytes: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex'), uploadedBy: 'procuratorate', material: 'household-finances' });
+    // The judicial case file (the default type) is not civil-affairs' to read (第十一条 needs the household's documents, not the case file).
+    const caseFile = await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: '审批表.pdf', contentType: 'application/pdf', contentBase64: Buffer.from('%PDF-1.7\n% 国家司法救助审批表\n%%EOF\n').toString('base64') });
+    expect(caseFile.body).toMatchObject({ material: 'case-file' });
     // An executable called a PDF, and a type not on the list, are refused.
     expect((await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: 'x.pdf', contentType: 'application/pdf', contentBase64: Buffer.from('MZ\x90\x00').toString('base64') })).status).toBe(400);
     expect((await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: 'x.exe', contentType: 'application/x-msdownload', contentBase64: pdf.toString('base64') })).status).toBe(400);
+    expect((await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: 'x.pdf', contentType: 'application/pdf', contentBase64: pdf.toString('base64'), material: 'gossip' })).status).toBe(400);
 
     const receiver = bus.adapter('civil-affairs');
     const listed = await receiver.get(`/handoffs/${id}/attachments`);
-    expect(listed.body).toHaveLength(1);
+    expect((listed.body as { id: string }[]).map((a) => a.id)).toEqual([attached.body.id]);
+    expect(((await bus.adapter('procuratorate').get(`/handoffs/${id}/attachments`)).body as unknown[]).length).toBe(2);
     const download = await fetch(`${receiver.baseUrl}/handoffs/${id}/attachments/${attached.body.id as string}`, { headers: { authorization: `Bearer ${receiver.apiKey}` } });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toContain('application/pdf');
     expect(download.headers.get('x-content-sha256')).toBe(attached.body.sha256);
     expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
+    const withheld = await fetch(`${receiver.baseUrl}/handoffs/${id}/attachments/${caseFile.body.id as string}`, { headers: { authorization: `Bearer ${receiver.apiKey}` } });
+    expect(withheld.status).toBe(404);
+    // Encrypted at rest: the stored bytes are a ciphertext naming its key, not the PDF.
+    const stored = await bus.db.query<{ content: Buffer; dataKeyId: string | null }>(`SELECT content, "dataKeyId" FROM "Attachment" WHERE "handoffId" = $1`, [id]);
+    expect(stored).toHaveLength(2);
+    for (const row of stored) {
+      expect(row.content.toString('utf8')).toMatch(new RegExp(`^enc1\\.${row.dataKeyId}\\.`));
+      expect(row.content.includes(Buffer.from('%PDF'))).toBe(false);
+    }
     // Not a party: nothing, not even that the handoff exists (第二十四条).
     expect((await bus.adapter('education').get(`/handoffs/${id}/attachments`)).status).toBe(404);
     // Outside the message rows (and so never in a queue, whose jobs carry ids only).

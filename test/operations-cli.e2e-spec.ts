@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { projectPayload } from '#agencies';
 import { inboxQueueName } from '#contracts';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
@@ -38,7 +39,9 @@ describe('npm run ops: dead letters, replay, history, reconcile', () => {
 
   it('dead-letters a poison message, replays it after the fix, and tells its whole story', async () => {
     // The message's payload as the sender writes it (no caseRef or recipients), but without the reason 第十九条 ¶2 requires.
-    const { reason: _omitted, caseRef, recipients: _recipients, ...payload } = advanceReferral(['education']);
+    const { reason: _omitted, caseRef, recipients: _recipients, ...details } = advanceReferral(['education']);
+    // The sender's handoff row keeps the whole; the message carries education's projection (第二十四条).
+    const payload = projectPayload('education', 'advance-referral', details);
     const handoffId = crypto.randomUUID();
     const messageId = crypto.randomUUID();
     const now = new Date();
@@ -52,7 +55,7 @@ describe('npm run ops: dead letters, replay, history, reconcile', () => {
     await bus.db.query(
       `INSERT INTO "Handoff" (id, kind, "fromAgency", "toAgency", "caseRef", "currentStep", priority, "requestId", details, "openedAt", "updatedAt")
        VALUES ($1, 'advance-referral', 'procuratorate', 'education', $2, 'sent', 'normal', $3, $4, $5, $5)`,
-      [handoffId, caseRef, crypto.randomUUID(), JSON.stringify(payload), now],
+      [handoffId, caseRef, crypto.randomUUID(), JSON.stringify(details), now],
     );
     await bus.db.query(
       `INSERT INTO "HandoffStep" (id, "handoffId", step, "actorAgency", "messageId", "occurredAt", details) VALUES ($1, $2, 'sent', 'procuratorate', $3, $4, '{}')`,

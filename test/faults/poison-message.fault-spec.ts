@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expectClean, PULL_UNIT, SENDER } from './support/fault-bus.js';
+import { projectPayload } from '#agencies';
 import { inboxQueueName } from '#contracts';
 import { judicialReferral } from '../support/factories.js';
 import { present } from '../support/present.js';
@@ -21,7 +22,9 @@ faultScenario('poison message dead-lettered, replayed by the CLI', { adapterEnv:
   const requestId = randomUUID();
   // The message as a sender's bug could write it: a schema version no consumer knows, signed by the
   // sender (issue 9: the receiver refuses an unsigned one before it looks at the version).
-  const { caseRef, recipients: _recipients, ...payload } = judicialReferral([PULL_UNIT]);
+  const { caseRef, recipients: _recipients, ...details } = judicialReferral([PULL_UNIT]);
+  // The sender's handoff row keeps the whole; the message carries the receiver's projection, as the sender writes it (第二十四条).
+  const payload = projectPayload(PULL_UNIT, 'judicial-referral', details);
   const occurredAt = new Date();
   const signature = (schemaVersion: number) =>
     signedBy(SENDER, {
@@ -31,7 +34,7 @@ faultScenario('poison message dead-lettered, replayed by the CLI', { adapterEnv:
   await bus().query(
     `INSERT INTO "Handoff" (id, kind, "fromAgency", "toAgency", "caseRef", "currentStep", priority, "requestId", details, "openedAt", "updatedAt")
      VALUES ($1, 'judicial-referral', $2, $3, $4, 'sent', 'normal', $5, $6, $7, $7)`,
-    [poison.handoffId, SENDER, PULL_UNIT, caseRef, requestId, JSON.stringify(payload), occurredAt],
+    [poison.handoffId, SENDER, PULL_UNIT, caseRef, requestId, JSON.stringify(details), occurredAt],
   );
   await bus().query(
     `INSERT INTO "HandoffStep" (id, "handoffId", step, "actorAgency", "messageId", "occurredAt", details) VALUES ($1, $2, 'sent', $3, $4, $5, '{}')`,

@@ -70,12 +70,16 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
     expect((await procuratorate.agency.store.handoffs.listForPerson(fixture.idNumber)).map((h) => h.id).sort()).toEqual(handoffs.map((h) => h.id).sort());
     expect(await civilAffairs.agency.store.handoffs.listForPerson(person().idNumber)).toEqual([]);
 
-    // Sender, receiver and the pull inbox read the plain values.
+    // Sender, receiver and the pull inbox read the plain values: the sender all, the receiver its projection (第二十四条).
+    expect((await procuratorate.agency.store.handoffs.findVisible(toCivil.id)).details).toMatchObject({ person: fixture, findings, situation: 'serious-injury-victim' });
     const atCivil = await civilAffairs.agency.store.handoffs.findVisible(toCivil.id);
-    expect(atCivil.details).toMatchObject({ person: fixture, findings, situation: 'serious-injury-victim' });
+    expect(atCivil.details).toMatchObject({ person: fixture, situation: 'serious-injury-victim' });
+    expect(atCivil.details).not.toHaveProperty('findings');
     expect(atCivil.steps.find((s) => s.step === 'procedure-started')?.details).toEqual({ startedOn: '2026-11-23', note: '已联系欧阳测试甲本人，电话13912345678' });
     const inbox = await civilAffairs.agency.store.inbox.listUnacknowledged(100);
-    expect(inbox.find((item) => item.envelope.handoffId === toCivil.id)?.envelope.payload).toMatchObject({ person: fixture, findings });
+    const received = inbox.find((item) => item.envelope.handoffId === toCivil.id)?.envelope.payload;
+    expect(received).toMatchObject({ person: fixture, situation: 'serious-injury-victim' });
+    expect(received).not.toHaveProperty('findings');
     const message = await procuratorate.agency.store.messages.findVisible(toCivil.messageId);
     expect(message?.payload).toMatchObject({ person: fixture });
     expect(driver.deadLetters).toEqual([]);
@@ -106,13 +110,27 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
     const plainDetails = (await procuratorate.agency.store.handoffs.findVisible(legacy.id)).details;
     await db.query(`UPDATE "Handoff" SET details = $2::jsonb, "dataKeyId" = NULL, "personIdHash" = NULL WHERE id = $1`, [legacy.id, JSON.stringify(plainDetails)]);
 
+    // Two documents (第九条): one encrypted under the current key, one stored in plain bytes before encryption existed.
+    const pdf = (text: string) => Buffer.from(`%PDF-1.7\n% ${text}\n%%EOF\n`);
+    const attach = (handoffId: string, text: string) =>
+      procuratorate.agency.store.attachments.add({ id: crypto.randomUUID(), handoffId, fileName: `${text}.pdf`, contentType: 'application/pdf', sizeBytes: pdf(text).length, sha256: 'x', content: pdf(text), material: 'household-finances' });
+    const sealedDoc = await attach(before.handoffs[0].id, '收入证明甲');
+    const legacyDoc = await attach(legacy.id, '收入证明乙');
+    await db.query(`UPDATE "Attachment" SET content = $2, "dataKeyId" = NULL WHERE id = $1`, [legacyDoc.id, pdf('收入证明乙')]);
+    const readDoc = async (doc: { id: string; handoffId: string }) => Buffer.from((await procuratorate.agency.store.attachments.get(doc.handoffId, doc.id))?.content ?? []);
+    expect((await readDoc(legacyDoc)).equals(pdf('收入证明乙'))).toBe(true);
+
     const admin = await connectDataKeyRotation(db.url, keys);
     try {
       const [{ oldKey }] = await db.query<{ oldKey: string }>(`SELECT id AS "oldKey" FROM "DataKey" WHERE "retiredAt" IS NULL`);
+      expect(await db.query(`SELECT "dataKeyId" FROM "Attachment" WHERE id = $1`, [sealedDoc.id])).toEqual([{ dataKeyId: oldKey }]);
       // Every row is under the current key but the legacy one: the first run encrypts that one, and makes no key.
       const first = await admin.rotation.run({ batchSize: 50 });
       expect(first).toMatchObject({ keyId: oldKey, newKey: false, remaining: 0 });
       expect((await db.query(`SELECT "personIdHash" FROM "Handoff" WHERE id = $1`, [legacy.id]))[0]).toEqual({ personIdHash: residentIdHash(keys.idHashKey, before.fixture.idNumber) });
+      // The plain document is encrypted too, under the current key, and reads the same.
+      expect(await db.query(`SELECT "dataKeyId" FROM "Attachment" WHERE id = $1`, [legacyDoc.id])).toEqual([{ dataKeyId: oldKey }]);
+      expect((await readDoc(legacyDoc)).equals(pdf('收入证明乙'))).toBe(true);
 
       // Now a rotation, stopped after one batch of two rows.
       const interrupted = await admin.rotation.run({ batchSize: 2, maxBatches: 1 });
@@ -121,10 +139,12 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
       expect(interrupted.keyId).not.toBe(oldKey);
       const underOld = await db.query<{ id: string }>(`SELECT id FROM "Handoff" WHERE "dataKeyId" = $1`, [oldKey]);
       expect(underOld.length).toBeGreaterThan(0);
-      // Old and new rows both read.
+      // Old and new rows both read; the documents are still under the old key (the last table a run reaches) and read.
       for (const { id } of await db.query<{ id: string }>(`SELECT id FROM "Handoff"`)) {
         await expect(procuratorate.agency.store.handoffs.findVisible(id)).resolves.toMatchObject({ id });
       }
+      expect(await db.query(`SELECT "dataKeyId" FROM "Attachment" WHERE id = $1`, [sealedDoc.id])).toEqual([{ dataKeyId: oldKey }]);
+      expect((await readDoc(sealedDoc)).equals(pdf('收入证明甲'))).toBe(true);
 
       // Adapters take up the new key (within 30 s; here at once): a new referral is under it.
       procuratorate.app.get(FieldProtection).ring.refresh();
@@ -137,14 +157,27 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
       // Run again: it continues to the same key, makes none, and leaves nothing under the old one.
       const resumed = await admin.rotation.run({ batchSize: 3 });
       expect(resumed).toMatchObject({ keyId: interrupted.keyId, newKey: false, remaining: 0 });
-      for (const table of ['Handoff', 'HandoffStep', 'Message']) {
+      const newDoc = await attach(after.handoffs[0].id, '收入证明丙');
+      expect(await db.query(`SELECT "dataKeyId" FROM "Attachment" WHERE id = $1`, [newDoc.id])).toEqual([{ dataKeyId: interrupted.keyId }]);
+      for (const table of ['Handoff', 'HandoffStep', 'Message', 'Attachment']) {
         expect(await db.query(`SELECT id FROM "${table}" WHERE "dataKeyId" IS DISTINCT FROM $1`, [interrupted.keyId])).toEqual([]);
       }
       const keysNow = await db.query<{ id: string; retired: boolean }>(`SELECT id, "retiredAt" IS NOT NULL AS retired FROM "DataKey" ORDER BY "createdAt"`);
       expect(keysNow).toEqual([{ id: oldKey, retired: true }, { id: interrupted.keyId, retired: false }]);
       // Everything still reads, the legacy row included, with its plain values.
       expect((await civilAffairs.agency.store.handoffs.findVisible(before.handoffs[0].id)).details).toMatchObject({ person: before.fixture });
-      expect((await education.agency.store.handoffs.findVisible(legacy.id)).details).toEqual(plainDetails);
+      expect((await procuratorate.agency.store.handoffs.findVisible(legacy.id)).details).toEqual(plainDetails);
+      const atEducation = (await education.agency.store.handoffs.findVisible(legacy.id)).details;
+      expect(atEducation).toMatchObject({ person: { name: '旋转前' }, situation: 'serious-injury-victim' });
+      expect(atEducation).not.toHaveProperty('findings');
+      // The documents: under the new key, the bytes as they were (the recipient reads its type too), no plain text left.
+      for (const [doc, text] of [[sealedDoc, '收入证明甲'], [legacyDoc, '收入证明乙'], [newDoc, '收入证明丙']] as const) {
+        expect((await readDoc(doc)).equals(pdf(text))).toBe(true);
+        const [{ content }] = await db.query<{ content: Buffer }>(`SELECT content FROM "Attachment" WHERE id = $1`, [doc.id]);
+        expect(content.toString('utf8').startsWith(`enc1.${interrupted.keyId}.`)).toBe(true);
+      }
+      const atRecipient = await education.agency.store.attachments.get(legacyDoc.handoffId, legacyDoc.id);
+      expect(Buffer.from(atRecipient?.content ?? []).equals(pdf('收入证明乙'))).toBe(true);
       expect((await dumpDatabase(db)).text).not.toContain(before.fixture.idNumber);
     } finally {
       await admin.close();

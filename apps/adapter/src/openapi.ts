@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { agencyDefinition, BusEnvelope, CivilAffairsMessage, EducationMessage, unitMessageSchemaName } from '#agencies';
+import { agencyDefinition, BusEnvelope, CivilAffairsMessage, EducationMessage, RECIPIENT_PROJECTIONS, unitMessageSchemaName } from '#agencies';
 import { type AgencyCode, CURRENT_SCHEMA_VERSION, SCHEMA_VERSIONS, schemaVersionsOf, UNIT_MESSAGE_TYPES } from '#contracts';
 import { buildOpenApiDocument, serveOpenApiDocument } from '#http';
 
@@ -41,7 +41,7 @@ function webhooks(agency: AgencyCode): Record<string, Record<string, unknown>> {
         ],
         requestBody: {
           required: true,
-          description: `the message in ${unit.nameZh}'s own field names`,
+          description: `the message in ${unit.nameZh}'s own field names; an opening message carries only ${unit.nameZh}'s projection of the payload (第二十四条, see the document's description)`,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/UnitMessage' } } },
         },
         responses: {
@@ -52,6 +52,17 @@ function webhooks(agency: AgencyCode): Record<string, Record<string, unknown>> {
       },
     },
   };
+}
+
+/** 第二十四条: what the unit receives of each kind of handoff sent to it (its projection), in words. */
+function projectionSummary(agency: AgencyCode): string {
+  const received = Object.entries(RECIPIENT_PROJECTIONS[agency]).filter(([, projection]) => projection.fields.length > 0);
+  const parts = received.map(([kind, { fields, materials, article }]) => `${kind} (${article}): ${fields.join(', ')}; documents of type ${materials.join(', ')}`);
+  return (
+    'Least data (第二十四条): of a handoff sent to this unit, its opening message, `GET /handoffs/{id}`, the inbox, webhooks and attachments carry only ' +
+    `the unit's projection — ${parts.length > 0 ? parts.join(' — ') : 'nothing (this unit is sent no handoff)'}. ` +
+    'The sender of a handoff reads its full record. '
+  );
 }
 
 /** The adapter's OpenAPI 3.1 document for one unit; `npm run openapi` writes the same to docs/openapi/. */
@@ -66,6 +77,7 @@ export function adapterOpenApiDocument(app: INestApplication, agency: AgencyCode
       'Send `Idempotency-Key` on every POST (the bus client does): a retry gets the first answer and writes nothing. ' +
       `Messages reach the unit's system in ${messageSchema === 'BusEnvelope' ? 'the canonical envelope' : `its own field names (${messageSchema})`}, ` +
       'by webhook (see `webhooks`) or by `GET /inbox`. ' +
+      projectionSummary(agency) +
       `Payload schema versions accepted: ${SCHEMA_VERSIONS.join(', ')} (current ${CURRENT_SCHEMA_VERSION}); a new version is added beside the old one, never in its place.`,
     localUrl: `http://127.0.0.1:${unit.defaultPort}`,
     tags: [
@@ -81,6 +93,8 @@ export function adapterOpenApiDocument(app: INestApplication, agency: AgencyCode
     webhooks: webhooks(agency),
     infoExtensions: {
       'x-agency': agency,
+      // 第二十四条: the payload fields and document types the unit receives, by kind of handoff (libs/agencies recipient-projections.ts)
+      'x-projection': RECIPIENT_PROJECTIONS[agency],
       'x-schema-versions': Object.fromEntries(UNIT_MESSAGE_TYPES.map((type) => [type, schemaVersionsOf(type)])),
     },
   });

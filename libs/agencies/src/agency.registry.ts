@@ -1,4 +1,5 @@
-import { type AgencyCode, isAgencyCode } from '#contracts';
+import { type AgencyCode, type AnyEnvelope, isAgencyCode } from '#contracts';
+import { projectEnvelope } from './projections/project-payload.js';
 import { CivilAffairsMapper } from './civil-affairs/civil-affairs.mapper.js';
 import { EducationMapper } from './education/education.mapper.js';
 import { CanonicalMapper, type UnitSystemMapper } from './unit-system.mapper.js';
@@ -44,4 +45,14 @@ export function agencyDefinition(code: AgencyCode): AgencyDefinition {
 export function unitName(code: string | null | undefined): string {
   if (!code) return '';
   return isAgencyCode(code) ? AGENCIES[code].nameZh : code;
+}
+
+/**
+ * The body a unit's own system receives for a message addressed to it (webhook or `GET /inbox`):
+ * the envelope through the unit's projection (第二十四条), then the unit's mapper. Every delivery
+ * path goes through here, so a mapper never sees more than the projection.
+ */
+export function unitSystemBody(code: AgencyCode, envelope: AnyEnvelope): Record<string, unknown> {
+  if (envelope.to !== code) throw new Error(`message ${envelope.id} is for ${envelope.to}, not ${code}`);
+  return AGENCIES[code].mapper.toUnitSystem({ envelope: projectEnvelope(envelope) });
 }

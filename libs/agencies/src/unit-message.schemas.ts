@@ -63,7 +63,7 @@ export class BusEnvelope {
   @ApiProperty({ enum: PRIORITIES, description: 'urgent (第二十条 ¶2), green-channel (第五条) or normal', examples: ['green-channel'] })
   priority!: Priority;
 
-  @ApiProperty({ description: 'the payload of `type` at `schemaVersion`', oneOf: UNIT_PAYLOAD_SCHEMAS.map((name) => ({ $ref: getSchemaPath(name) })) })
+  @ApiProperty({ description: 'the payload of `type` at `schemaVersion`; an opening message’s payload holds only the receiving unit’s projection (第二十四条): a field the schema requires may be absent when the projection leaves it out', oneOf: UNIT_PAYLOAD_SCHEMAS.map((name) => ({ $ref: getSchemaPath(name) })) })
   payload!: Record<string, unknown>;
 }
 

@@ -16,4 +16,5 @@ export * from './validation.js';
 export * from './queue-names.js';
 export * from './payloads/roster.dto.js';
 export * from './jobs.js';
+export * from './material-types.js';
 export * from './labels-zh.js';

@@ -69,7 +69,7 @@ export class UnitStore {
     this.roster = { find: () => roster.find(agency), save: (people) => roster.save(agency, people) };
     this.officeNotices = new OfficeNoticeRepository(db);
     this.registrations = new UnitDutyRegistrationRepository(db, agency);
-    this.attachments = new AttachmentRepository(db, agency, this.handoffs);
+    this.attachments = new AttachmentRepository(db, agency, this.handoffs, protection);
     this.ledger = new UnitLedgerRepository(db, agency, protection, this.handoffs, this.audit);
   }
 

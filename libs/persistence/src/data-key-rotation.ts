@@ -16,6 +16,8 @@ export interface RotationProgress {
 
 type Table = 'Handoff' | 'HandoffStep' | 'Message' | 'AssistanceMeasure';
 const COLUMN: Record<Table, 'details' | 'payload'> = { Handoff: 'details', HandoffStep: 'details', Message: 'payload', AssistanceMeasure: 'details' };
+/** Every table under a data key: the JSON columns above, and attachments' bytes (第二十四条). */
+const KEYED_TABLES = [...(Object.keys(COLUMN) as Table[]), 'Attachment'] as const;
 
 /**
  * Re-encrypts every row to the current data key (`npm run keys -- rotate-data-key`, issue 9 part 2).
@@ -32,7 +34,7 @@ export class DataKeyRotation {
 
   async remaining(keyId: string): Promise<number> {
     const counts = await Promise.all(
-      (Object.keys(COLUMN) as Table[]).map((table) =>
+      KEYED_TABLES.map((table) =>
         this.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}" WHERE "dataKeyId" IS DISTINCT FROM $1`, keyId),
       ),
     );
@@ -48,13 +50,14 @@ export class DataKeyRotation {
       newKey = true;
     }
     const progress: RotationProgress = { keyId: key.id, newKey, rows: 0, batches: 0, remaining: 0 };
-    for (const table of Object.keys(COLUMN) as Table[]) {
+    for (const table of KEYED_TABLES) {
       for (;;) {
         if (options.maxBatches !== undefined && progress.batches >= options.maxBatches) {
           progress.remaining = await this.remaining(key.id);
           return progress;
         }
-        const done = await this.batch(table, key, batchSize);
+        // Attachments are up to 10 MB each: smaller batches keep a transaction's memory bounded.
+        const done = table === 'Attachment' ? await this.attachmentBatch(key, Math.max(1, Math.min(batchSize, 20))) : await this.batch(table, key, batchSize);
         if (done === 0) break;
         progress.rows += done;
         progress.batches += 1;
@@ -87,6 +90,21 @@ export class DataKeyRotation {
           key.id,
           ...(table === 'Handoff' ? [hash] : []),
         );
+      }
+      return rows.length;
+    }, { timeout: 60_000 });
+  }
+
+  /** One batch of attachments, as `batch`: their bytes decrypted (or read plain, before encryption) and encrypted under `key`. */
+  private async attachmentBatch(key: DataKey, size: number): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string; handoffId: string; content: Uint8Array }[]>`
+        SELECT id, "handoffId", content FROM "Attachment" WHERE "dataKeyId" IS DISTINCT FROM ${key.id}
+        ORDER BY id LIMIT ${size} FOR UPDATE SKIP LOCKED`;
+      for (const row of rows) {
+        const plain = await this.protection.openContent(row.handoffId, row.id, row.content);
+        const sealed = await this.protection.sealContent(row.handoffId, row.id, plain, key);
+        await tx.attachment.update({ where: { id: row.id }, data: { content: new Uint8Array(sealed.content), dataKeyId: key.id } });
       }
       return rows.length;
     }, { timeout: 60_000 });

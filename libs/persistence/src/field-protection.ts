@@ -3,11 +3,15 @@ import {
   type DataKey,
   DecryptionError,
   type JsonRecord,
+  attachmentCiphertext,
+  keyIdOf,
   keyIdsIn,
   masterKeyFingerprint,
   newDataKey,
+  openAttachmentContent,
   openCitizenFields,
   residentIdHash,
+  sealAttachmentContent,
   sealCitizenFields,
   unwrapDataKey,
   wrapDataKey,
@@ -191,6 +195,22 @@ export class FieldProtection {
     await this.checkMasterKey();
     await this.ring.ensure(ids);
     return openCitizenFields(this.ring, handoffId, record as JsonRecord) as T;
+  }
+
+  /** An attachment's bytes encrypted (第二十四条), bound to its handoff and its id, and the key they are under. */
+  async sealContent(handoffId: string, attachmentId: string, content: Uint8Array, key?: DataKey): Promise<{ content: Uint8Array; dataKeyId: string }> {
+    await this.checkMasterKey();
+    const under = key ?? (await this.ring.current());
+    return { content: sealAttachmentContent(under, handoffId, attachmentId, content), dataKeyId: under.id };
+  }
+
+  /** An attachment's plain bytes; a row written before encryption (no ciphertext) passes through as it is. */
+  async openContent(handoffId: string, attachmentId: string, stored: Uint8Array): Promise<Buffer> {
+    const token = attachmentCiphertext(stored);
+    if (token === null) return Buffer.from(stored);
+    await this.checkMasterKey();
+    await this.ring.ensure([keyIdOf(token)]);
+    return openAttachmentContent(this.ring, handoffId, attachmentId, stored);
   }
 
   /** HMAC-SHA-256 of the person's resident ID number in `details`, or null when it has none. */

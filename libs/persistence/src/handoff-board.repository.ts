@@ -1,7 +1,7 @@
 import type { AgencyCode, Priority, Step } from '#contracts';
 import type { Db } from './db.js';
-import { type Handoff, handoffFromDb, stepFromDb, toDb } from './db-enums.js';
-import type { Alert, Obligation, Prisma } from './generated/prisma/client.js';
+import { fromDb, type Handoff, type HandoffStep, toDb } from './db-enums.js';
+import type { Alert, Handoff as HandoffRow, Obligation, Prisma } from './generated/prisma/client.js';
 
 /** Who is looking: the office and operators see every unit; a unit's user sees only its own handoffs. */
 export type Viewer = { role: 'office' | 'operator' } | { role: 'unit'; agency: AgencyCode };
@@ -14,8 +14,22 @@ export interface BoardFilter {
   openedTo?: Date;
 }
 
+/**
+ * A handoff as the console shows it: parties, kind, case number, priority, steps and dates — never
+ * its details (第二十四条): the console's projection is empty for every user, the office's included,
+ * so neither the rows' ciphertexts nor the steps' are loaded into the console's process.
+ */
+export type BoardHandoff = Omit<Handoff, 'details'>;
+export type BoardStep = Omit<HandoffStep, 'details'>;
+
+const WITHOUT_DETAILS = { details: true } as const;
+
+function boardHandoff(row: Omit<HandoffRow, 'details'>): BoardHandoff {
+  return { ...row, kind: fromDb(row.kind), currentStep: fromDb(row.currentStep), priority: fromDb(row.priority) };
+}
+
 export interface BoardRows {
-  handoffs: Handoff[];
+  handoffs: BoardHandoff[];
   openObligations: Obligation[];
   openEscalations: Alert[];
 }
@@ -43,8 +57,9 @@ export class HandoffBoardRepository {
       },
       orderBy: { openedAt: 'desc' },
       take: limit,
+      omit: WITHOUT_DETAILS,
     });
-    const handoffs = rows.map(handoffFromDb);
+    const handoffs = rows.map(boardHandoff);
     const ids = handoffs.map((handoff) => handoff.id);
     const [openObligations, openEscalations] = await Promise.all([
       this.db.obligation.findMany({ where: { handoffId: { in: ids }, status: 'open' }, orderBy: { dueAt: 'asc' } }),
@@ -57,10 +72,11 @@ export class HandoffBoardRepository {
   async detail(viewer: Viewer, handoffId: string) {
     const row = await this.db.handoff.findFirst({
       where: { AND: [{ id: handoffId }, visibleTo(viewer)] },
-      include: { steps: { orderBy: [{ occurredAt: 'asc' }, { recordedAt: 'asc' }] } },
+      omit: WITHOUT_DETAILS,
+      include: { steps: { orderBy: [{ occurredAt: 'asc' }, { recordedAt: 'asc' }], omit: WITHOUT_DETAILS } },
     });
     if (!row) return null;
-    const handoff = { ...handoffFromDb(row), steps: row.steps.map(stepFromDb) };
+    const handoff = { ...boardHandoff(row), steps: row.steps.map((step): BoardStep => ({ ...step, step: fromDb(step.step) })) };
     const [obligations, alerts] = await Promise.all([
       this.db.obligation.findMany({ where: { handoffId }, orderBy: { dueAt: 'asc' } }),
       this.db.alert.findMany({ where: { handoffId }, orderBy: { createdAt: 'asc' }, include: { notes: { orderBy: { createdAt: 'asc' } } } }),

@@ -6,10 +6,11 @@ import {
   isChainStep,
   type Step,
 } from '#contracts';
+import { detailsFor } from '#agencies';
 import { type Decision, HandoffNotFoundError, type HandoffState, type OpenedHandoff } from '#handoffs';
 import type { Db } from './db.js';
 import { isUuid } from './db.js';
-import { type Handoff, handoffFromDb, type HandoffStep, stepFromDb, toDb } from './db-enums.js';
+import { fromDb, type Handoff, handoffFromDb, type HandoffStep, stepFromDb, toDb } from './db-enums.js';
 import type { Prisma } from './generated/prisma/client.js';
 import type { FieldProtection } from './field-protection.js';
 import type { AuditRepository } from './audit.repository.js';
@@ -165,7 +166,7 @@ export class HandoffRepository {
     });
     if (!handoff) throw new HandoffNotFoundError(handoffId);
     this.assertParty(handoff);
-    const details = await this.protection.open(handoff.id, handoff.details);
+    const details = await this.readDetails(handoff);
     const steps = await Promise.all(handoff.steps.map(async (step) => ({ ...stepFromDb(step), details: await this.protection.open(handoff.id, step.details) })));
     return { ...handoffFromDb(handoff), details, steps };
   }
@@ -222,7 +223,7 @@ export class HandoffRepository {
       take: filter.limit,
       ...(filter.after ? { cursor: { id: filter.after }, skip: 1 } : {}),
     });
-    return Promise.all(rows.map(async (row) => ({ ...handoffFromDb(row), details: await this.protection.open(row.id, row.details) })));
+    return Promise.all(rows.map(async (row) => ({ ...handoffFromDb(row), details: await this.readDetails(row) })));
   }
 
   /**
@@ -235,7 +236,19 @@ export class HandoffRepository {
       orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });
-    return Promise.all(rows.map(async (row) => ({ ...handoffFromDb(row), details: await this.protection.open(row.id, row.details) })));
+    return Promise.all(rows.map(async (row) => ({ ...handoffFromDb(row), details: await this.readDetails(row) })));
+  }
+
+  /**
+   * 第二十四条: `details` is the sender's full record; the recipient reads only its projection
+   * (libs/agencies recipient-projections.ts), the same fields its opening message carried.
+   */
+  private async readDetails(row: { id: string; kind: string; fromAgency: string; toAgency: string; details: unknown }): Promise<Prisma.JsonObject> {
+    const parties = { kind: fromDb(row.kind), fromAgency: row.fromAgency, toAgency: row.toAgency };
+    // Projected before decryption, so the recipient's process never decrypts a field outside its
+    // projection, and again after (a list encrypted whole, recipientReasons, is cut to its own item).
+    const visible = detailsFor(this.agency, parties, row.details as Record<string, unknown>);
+    return detailsFor(this.agency, parties, await this.protection.open(row.id, visible)) as Prisma.JsonObject;
   }
 
   /**

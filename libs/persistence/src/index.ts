@@ -5,7 +5,7 @@ export type { ConsoleRole } from './console-user.repository.js';
 export { isUniqueViolation, isUuid } from './db.js';
 export type { Handoff, HandoffStep } from './db-enums.js';
 export type { Alert, AlertNote, CalendarYear, ConsoleUser, InboxEntry, Obligation, RosterEntry } from './generated/prisma/client.js';
-export type { BoardFilter, BoardRows, Viewer } from './handoff-board.repository.js';
+export type { BoardFilter, BoardHandoff, BoardRows, BoardStep, Viewer } from './handoff-board.repository.js';
 export type { CaseProgressRow, HandoffFilter, HandoffWithSteps } from './handoff.repository.js';
 export type { DeliveryStatus } from './inbox.repository.js';
 export type { NewObligation } from './obligation.repository.js';

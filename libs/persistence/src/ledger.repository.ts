@@ -1,3 +1,4 @@
+import { detailsFor } from '#agencies';
 import type { AgencyCode, HandoffKind, Step } from '#contracts';
 import { HandoffNotFoundError, type MeasureKind, type MeasureStatus } from '#handoffs';
 import type { AuditRepository } from './audit.repository.js';
@@ -183,12 +184,12 @@ export class UnitLedgerRepository {
     const anchors = [...new Map(mine.map((row) => [row.requestId, row.id])).values()];
     const others = (await Promise.all(anchors.map((id) => this.handoffs.caseHandoffs(id)))).flat().filter((handoff) => !mineIds.has(handoff.handoffId));
     const own = await Promise.all(mine.map(async (row) => ledgerHandoff(row, await Promise.all(row.measures.filter((m) => m.agency === this.agency).map((m) => this.withNote(m))))));
-    const details = (await this.protection.open(mine[mine.length - 1].id, mine[mine.length - 1].details)) as { person?: { name?: string; idNumber?: string } };
+    const person = await this.personOf(mine[mine.length - 1]);
     await this.audit.append(
       mine.map((row) => ({ actor: `${this.agency} (its system, through the API)`, agency: this.agency, handoffId: row.id, action: 'person-data.read', reason: 'ledger (台账) of the person' })),
     );
     return {
-      person: { name: details.person?.name, idNumber: details.person?.idNumber },
+      person,
       own,
       shared: others.map(({ handoffId, requestId, kind, from, to, caseRef, openedAt, currentStep, archived, steps }) => ({
         handoffId,
@@ -220,15 +221,24 @@ export class UnitLedgerRepository {
     });
     const result = await Promise.all(
       rows.map(async (row) => {
-        const details = (await this.protection.open(row.id, row.details)) as { person?: { name?: string; idNumber?: string } };
         const measures = await Promise.all(row.measures.filter((m) => m.agency === this.agency).map((m) => this.withNote(m)));
-        return { handoff: ledgerHandoff(row, measures), person: { name: details.person?.name, idNumber: details.person?.idNumber } };
+        return { handoff: ledgerHandoff(row, measures), person: await this.personOf(row) };
       }),
     );
     await this.audit.append([
       { actor, agency: this.agency, handoffId: null, action: 'ledger.exported', reason: `${rows.length} handoffs opened ${from.toISOString()}–${to.toISOString()}` },
     ]);
     return result;
+  }
+
+  /**
+   * The person's name and ID number as this unit may read them: the sender from its record, the
+   * recipient from its projection (第二十四条) — cut before anything is decrypted, and only the person.
+   */
+  private async personOf(row: { id: string; kind: string; fromAgency: string; toAgency: string; details: unknown }): Promise<{ name?: string; idNumber?: string }> {
+    const visible = detailsFor(this.agency, { kind: fromDb(row.kind), fromAgency: row.fromAgency, toAgency: row.toAgency }, row.details as Record<string, unknown>);
+    const { person } = (await this.protection.open(row.id, { person: visible.person })) as { person?: { name?: string; idNumber?: string } };
+    return { name: person?.name, idNumber: person?.idNumber };
   }
 
   private async withNote(row: HandoffRow['measures'][number]): Promise<LedgerMeasure> {

@@ -6,6 +6,7 @@ import { decryptValue, encryptValue, isCiphertext, type DataKey, type KeyLookup,
 // deadlines run from, the 第四条 situation, the 第五条 groups, outcomes — stays plain: the scheduler
 // and the queues need it and it names no one. citizen-fields.spec checks that every field of every
 // payload schema is classified here, so a new field cannot be stored in plain text unnoticed.
+// Attachments' bytes (a table of their own) are encrypted by attachment-content.ts with the same cipher.
 
 /** Objects whose every field is a citizen's data. */
 export const CITIZEN_OBJECTS: readonly string[] = ['person', 'guardian', 'contact'];

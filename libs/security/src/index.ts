@@ -4,3 +4,4 @@ export * from './keyed-hash.js';
 export * from './citizen-fields.js';
 export * from './message-signature.js';
 export * from './evidence-chain.js';
+export * from './attachment-content.js';

@@ -128,7 +128,7 @@ export class TimelineEntry {
 }
 
 export class HandoffView extends HandoffSummary {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the opening payload (person, situation, findings…)' })
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the opening payload (person, situation, findings…): whole for the sender; for the recipient only the fields of its projection (第二十四条; the document’s x-projection)' })
   details!: Record<string, unknown>;
 
   @ApiProperty({ type: [TimelineEntry], description: 'sent → received → procedure-started → concluded → feedback-given → feedback-received' })

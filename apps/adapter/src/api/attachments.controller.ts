@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, StreamableFile, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { IsBase64, IsIn, IsString, Length, Matches } from 'class-validator';
+import { IsBase64, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
+import { DEFAULT_MATERIAL_TYPE, MATERIAL_TYPES, type MaterialType } from '#contracts';
 import { ATTACHMENT_CONTENT_TYPES, ATTACHMENT_MAX_BYTES, checkAttachment, HandoffNotFoundError } from '#handoffs';
 import type { AttachmentMeta } from '#persistence';
 import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';
@@ -25,6 +26,15 @@ export class AddAttachmentRequest {
   @JSONSchema({ description: `the content in base64; at most ${ATTACHMENT_MAX_BYTES} bytes decoded (413 beyond); this route's body may be larger than the adapter's MAX_BODY_BYTES` })
   @IsBase64()
   contentBase64!: string;
+
+  @JSONSchema({
+    description:
+      `what the document is (第二十四条): the recipient receives only the types its duty needs (its projection, libs/agencies). ` +
+      `Default ${DEFAULT_MATERIAL_TYPE}, the narrowest audience`,
+  })
+  @IsOptional()
+  @IsIn(MATERIAL_TYPES)
+  material?: MaterialType;
 }
 
 export class AttachmentView {
@@ -45,6 +55,9 @@ export class AttachmentView {
 
   @ApiProperty()
   sizeBytes!: number;
+
+  @ApiProperty({ enum: MATERIAL_TYPES, description: 'what the document is; decides which recipients receive it (第二十四条)' })
+  material!: string;
 
   @ApiProperty({ description: 'hex SHA-256 of the content' })
   sha256!: string;
@@ -73,7 +86,9 @@ export class AttachmentsController {
   @Post()
   @ApiOperation({
     summary: 'Attach a document to a handoff (第九条, 第十九条): PDF, image or office document, by either party',
-    description: `Type checked against the bytes; at most ${ATTACHMENT_MAX_BYTES} bytes (413 beyond); a SHA-256 is kept and checked on every read. 404 unless the unit sent or received the handoff (第二十四条: another unit's handoff does not exist for it).`,
+    description:
+      `Type checked against the bytes; at most ${ATTACHMENT_MAX_BYTES} bytes (413 beyond); a SHA-256 is kept and checked on every read; the bytes are stored encrypted. ` +
+      `404 unless the unit sent or received the handoff (第二十四条: another unit's handoff does not exist for it). The recipient receives the document only when its material type is in its projection (第二十四条).`,
   })
   @ApiParam(ID)
   @ApiBody({ schema: { $ref: `#/components/schemas/${AddAttachmentRequest.name}` } })
@@ -85,7 +100,7 @@ export class AttachmentsController {
     checkAttachment(body.contentType, content);
     const sha256 = createHash('sha256').update(content).digest('hex');
     const result = await this.writes.run({ idempotencyKey: req.header('idempotency-key'), method: req.method, path: req.path, body }, async (store) => {
-      const meta = await store.attachments.add({ id: crypto.randomUUID(), handoffId: id, fileName: body.fileName, contentType: body.contentType, sizeBytes: content.length, sha256, content });
+      const meta = await store.attachments.add({ id: crypto.randomUUID(), handoffId: id, fileName: body.fileName, contentType: body.contentType, sizeBytes: content.length, sha256, content, material: body.material });
       return { status: 201, body: present(meta) };
     });
     res.status(result.status);
@@ -94,7 +109,10 @@ export class AttachmentsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'The documents of a handoff (names, types, sizes, hashes), for its two parties only' })
+  @ApiOperation({
+    summary: 'The documents of a handoff (names, types, sizes, hashes), for its two parties only',
+    description: 'The sender sees every document; the recipient its own and the sender’s whose material type its projection lists (第二十四条, libs/agencies recipient-projections.ts).',
+  })
   @ApiParam(ID)
   @ApiOkResponse({ type: [AttachmentView] })
   @ApiProblems(401, 403, 404)
@@ -103,7 +121,10 @@ export class AttachmentsController {
   }
 
   @Get(':attachmentId')
-  @ApiOperation({ summary: 'One document’s bytes, with its type and hash (X-Content-SHA256), for the handoff’s two parties only' })
+  @ApiOperation({
+    summary: 'One document’s bytes, with its type and hash (X-Content-SHA256), for the handoff’s two parties only',
+    description: '404 for a document outside the recipient’s projection (第二十四条), as for one that does not exist.',
+  })
   @ApiParam(ID)
   @ApiParam({ name: 'attachmentId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ description: 'the document', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })

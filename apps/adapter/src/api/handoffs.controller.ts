@@ -223,7 +223,10 @@ export class HandoffsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One handoff with its timeline (404 unless the unit sent or received it)' })
+  @ApiOperation({
+    summary: 'One handoff with its timeline (404 unless the unit sent or received it)',
+    description: 'The sender reads its full record; the recipient reads only the fields of its projection for the handoff’s kind (第二十四条: its duty’s fields, listed in the document’s x-projection).',
+  })
   @ApiParam(HANDOFF_ID)
   @ApiOkResponse({ type: HandoffView })
   @ApiProblems(401, 403, 404)

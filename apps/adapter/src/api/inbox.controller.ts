@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Quer
 import type { Request } from 'express';
 import { readerOf } from './evidence.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { agencyDefinition } from '#agencies';
+import { unitSystemBody } from '#agencies';
 import { CLOCK, type Clock } from '#config';
 import { AgencyContext } from './agency.context.js';
 import { ApiKeyGuard, ApiProblems } from '#http';
@@ -24,7 +24,10 @@ export class InboxController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Messages not yet acknowledged, oldest first, in the unit’s own field names' })
+  @ApiOperation({
+    summary: 'Messages not yet acknowledged, oldest first, in the unit’s own field names',
+    description: 'An opening message carries only the unit’s projection of the payload (第二十四条, the document’s x-projection).',
+  })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })
   @ApiOkResponse({ type: InboxPage })
   @ApiProblems(400, 401)
@@ -35,12 +38,11 @@ export class InboxController {
     await this.agency.store.audit.append(
       entries.map(({ envelope }) => ({ ...reader, agency: this.agency.code, handoffId: envelope.handoffId, action: 'person-data.read', reason: `${reader.reason} (message ${envelope.id})` })),
     );
-    const mapper = agencyDefinition(this.agency.code).mapper;
     return {
       items: entries.map(({ entry, envelope }) => ({
         messageId: entry.messageId,
         receivedAt: entry.receivedAt.toISOString(),
-        message: mapper.toUnitSystem({ envelope }),
+        message: unitSystemBody(this.agency.code, envelope),
       })),
     };
   }

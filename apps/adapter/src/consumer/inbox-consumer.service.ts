@@ -5,8 +5,8 @@ import {
   deliveryQueueName,
   type Priority,
   MessageType,
-  validatePayload,
 } from '#contracts';
+import { checkReceivedPayload } from '#agencies';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { applyInboxMessage } from '#handoffs';
 import { type ConsumeOutcome, deliveryJobId, type HandlerMap, OutboxRelay, PermanentMessageError, QUEUE_DRIVER, type QueueDriver } from '#bus';
@@ -63,8 +63,9 @@ export class InboxConsumerService {
       if (!fresh) return { outcome: 'duplicate' as const };
       const envelope = await store.messages.findVisible(job.messageId);
       if (!envelope) throw new PermanentMessageError(`message ${job.messageId} is not in the database`);
-      // Validated where consumed, not only where produced (ARCHITECTURE §5).
-      const checked = validatePayload(envelope.type, envelope.schemaVersion, envelope.payload);
+      // Validated where consumed, not only where produced (ARCHITECTURE §5): the schema for what the
+      // unit's projection carries, and nothing beyond it (第二十四条: a sender that did not project is refused).
+      const checked = checkReceivedPayload(agency, envelope);
       if (!checked.ok) {
         const problems = checked.problems.map((problem) => `${problem.field}: ${problem.message}`).join('; ');
         throw new PermanentMessageError(`message ${envelope.id} (${envelope.type}) fails its schema: ${problems}`);

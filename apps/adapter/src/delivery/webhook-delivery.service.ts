@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { agencyDefinition } from '#agencies';
+import { unitSystemBody } from '#agencies';
 import type { DeliveryJobData } from '#contracts';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { BusMetrics } from '#observability';
@@ -36,7 +36,7 @@ export class WebhookDeliveryService {
     const envelope = await messages.findVisible(data.messageId);
     if (!envelope) throw new PermanentMessageError(`message ${data.messageId} is not in the database`);
 
-    const body = JSON.stringify(agencyDefinition(agency).mapper.toUnitSystem({ envelope }));
+    const body = JSON.stringify(unitSystemBody(agency, envelope));
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
     let failure: string | null = null;
     try {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { instanceToPlain } from 'class-transformer';
+import { projectEnvelope } from '#agencies';
 import type { AgencyCode, HandoffKind } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { type OpenCommand, openHandoffs } from '#handoffs';
@@ -27,7 +28,10 @@ export class HandoffOpeningService {
     const decision = openHandoffs(command, { now: this.clock.now(), newId: () => crypto.randomUUID() });
     await store.handoffs.saveOpened(decision.opened);
     await store.handoffs.recordSteps(decision);
-    await store.messages.append(decision.messages);
+    // 第二十四条: each recipient's opening message carries only its projection, cut before the message
+    // is signed and stored (so the recipient neither receives nor keeps the rest); the sender's
+    // handoff row keeps the full record.
+    await store.messages.append(decision.messages.map(projectEnvelope));
     const handoffs = decision.opened.map(({ state }) => {
       const messageId = state.stepMessages.sent;
       this.logger.log(`opened ${kind} handoff=${state.id} message=${messageId} from=${state.from} to=${state.to}`);

@@ -1,8 +1,8 @@
 import { type CalendarSource, workingDaysBetween } from '#calendar';
-import type { BoardRows, Handoff, Obligation } from '#persistence';
+import type { BoardHandoff, BoardRows, Obligation } from '#persistence';
 
 export interface BoardRow {
-  handoff: Handoff;
+  handoff: BoardHandoff;
   /** the open duty due first, if any */
   due: Obligation | null;
   overdue: boolean;

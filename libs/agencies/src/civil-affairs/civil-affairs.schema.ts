@@ -28,6 +28,6 @@ export class CivilAffairsMessage {
   @ApiPropertyOptional({ type: 'string', nullable: true, description: '联系电话 (opening messages only)', examples: ['13800000000'] })
   lxdh?: string | null;
 
-  @ApiProperty({ description: 'the canonical envelope, for traceability', allOf: [{ $ref: getSchemaPath(BusEnvelope) }] })
+  @ApiProperty({ description: 'the canonical envelope, for traceability; its payload is 民政局’s projection only (第二十四条), as are the fields above', allOf: [{ $ref: getSchemaPath(BusEnvelope) }] })
   bus!: BusEnvelope;
 }

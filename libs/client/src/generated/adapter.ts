@@ -210,7 +210,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One handoff with its timeline (404 unless the unit sent or received it) */
+        /**
+         * One handoff with its timeline (404 unless the unit sent or received it)
+         * @description The sender reads its full record; the recipient reads only the fields of its projection for the handoff’s kind (第二十四条: its duty’s fields, listed in the document’s x-projection).
+         */
         get: operations["handoffsGet"];
         put?: never;
         post?: never;
@@ -227,7 +230,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages not yet acknowledged, oldest first, in the unit’s own field names */
+        /**
+         * Messages not yet acknowledged, oldest first, in the unit’s own field names
+         * @description An opening message carries only the unit’s projection of the payload (第二十四条, the document’s x-projection).
+         */
         get: operations["inboxList"];
         put?: never;
         post?: never;
@@ -356,12 +362,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The documents of a handoff (names, types, sizes, hashes), for its two parties only */
+        /**
+         * The documents of a handoff (names, types, sizes, hashes), for its two parties only
+         * @description The sender sees every document; the recipient its own and the sender’s whose material type its projection lists (第二十四条, libs/agencies recipient-projections.ts).
+         */
         get: operations["attachmentsList"];
         put?: never;
         /**
          * Attach a document to a handoff (第九条, 第十九条): PDF, image or office document, by either party
-         * @description Type checked against the bytes; at most 10485760 bytes (413 beyond); a SHA-256 is kept and checked on every read. 404 unless the unit sent or received the handoff (第二十四条: another unit's handoff does not exist for it).
+         * @description Type checked against the bytes; at most 10485760 bytes (413 beyond); a SHA-256 is kept and checked on every read; the bytes are stored encrypted. 404 unless the unit sent or received the handoff (第二十四条: another unit's handoff does not exist for it). The recipient receives the document only when its material type is in its projection (第二十四条).
          */
         post: operations["attachmentsAdd"];
         delete?: never;
@@ -377,7 +386,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One document’s bytes, with its type and hash (X-Content-SHA256), for the handoff’s two parties only */
+        /**
+         * One document’s bytes, with its type and hash (X-Content-SHA256), for the handoff’s two parties only
+         * @description 404 for a document outside the recipient’s projection (第二十四条), as for one that does not exist.
+         */
         get: operations["attachmentsDownload"];
         put?: never;
         post?: never;
@@ -537,6 +549,11 @@ export interface components {
             contentType: "application/pdf" | "image/png" | "image/jpeg" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/msword" | "application/vnd.ms-excel";
             /** @description the file name as the unit’s system knows it */
             fileName: string;
+            /**
+             * @description what the document is (第二十四条): the recipient receives only the types its duty needs (its projection, libs/agencies). Default case-file, the narrowest audience
+             * @enum {string}
+             */
+            material?: "case-file" | "identity" | "household-finances" | "medical" | "school" | "disability";
         };
         AdvancePaymentDecisionPayloadV1: {
             amountYuan?: number;
@@ -573,6 +590,11 @@ export interface components {
             handoffId: string;
             /** Format: uuid */
             id: string;
+            /**
+             * @description what the document is; decides which recipients receive it (第二十四条)
+             * @enum {string}
+             */
+            material: "case-file" | "identity" | "household-finances" | "medical" | "school" | "disability";
             /** @description hex SHA-256 of the content */
             sha256: string;
             sizeBytes: number;
@@ -618,7 +640,7 @@ export interface components {
              * @example 2026-11-23T02:15:00.000Z
              */
             occurredAt: string;
-            /** @description the payload of `type` at `schemaVersion` */
+            /** @description the payload of `type` at `schemaVersion`; an opening message’s payload holds only the receiving unit’s projection (第二十四条): a field the schema requires may be absent when the projection leaves it out */
             payload: components["schemas"]["JudicialReferralPayloadV1"] | components["schemas"]["AdvanceReferralPayloadV1"] | components["schemas"]["SocialLeadPayloadV1"] | components["schemas"]["UrgentMedicalNoticePayloadV1"] | components["schemas"]["ReceiptPayloadV1"] | components["schemas"]["ProcedureStartedPayloadV1"] | components["schemas"]["ConcludedPayloadV1"] | components["schemas"]["FeedbackPayloadV1"];
             /**
              * @description urgent (第二十条 ¶2), green-channel (第五条) or normal
@@ -810,7 +832,7 @@ export interface components {
              * @enum {string}
              */
             currentStep: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received";
-            /** @description the opening payload (person, situation, findings…) */
+            /** @description the opening payload (person, situation, findings…): whole for the sender; for the recipient only the fields of its projection (第二十四条; the document’s x-projection) */
             details: {
                 [key: string]: unknown;
             };
@@ -5434,7 +5456,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description the message in 晋江市人民检察院's own field names */
+        /** @description the message in 晋江市人民检察院's own field names; an opening message carries only 晋江市人民检察院's projection of the payload (第二十四条, see the document's description) */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UnitMessage"];
