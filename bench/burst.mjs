@@ -138,7 +138,7 @@ try {
   const referral = (i) => ({
     caseRef: `晋检救〔2026〕${i + 1}号`, recipients: ['education'],
     person: { name: '林某某', idNumber: '11010519491231002X', phone: '13800000000' },
-    situation: 'serious-injury-victim', priorityGroups: ['minor'], investigationEndedOn: '2026-11-20',
+    situation: 'serious-injury-victim', priorityGroups: ['minor'], needs: ['student-aid'], investigationEndedOn: '2026-11-20',
     findings: '被害人受犯罪侵害致重伤。', suggestion: '建议给予临时救助。',
     applicantStatement: '因案致伤，生活困难。', caseMaterials: [{ title: '国家司法救助审批表' }],
   });

@@ -65,7 +65,7 @@ describe('least data per recipient (第二十四条), end to end', () => {
     expectNone(JSON.stringify(view), withheldFromEducation);
     // Nor through the list, nor another unit's handoff of the same referral.
     expectNone(JSON.stringify(await client('education').listHandoffs()), withheldFromEducation);
-    expect((await bus.adapter('education').get(`/handoffs/${ids['civil-affairs']}`)).status).toBe(403);
+    expect((await bus.adapter('education').get(`/handoffs/${ids['civil-affairs']}`)).status).toBe(404);
   });
 
   it('education’s pull inbox (its mapper’s body) carries the student, no phone, no narrative', async () => {
