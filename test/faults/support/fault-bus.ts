@@ -230,9 +230,13 @@ export class FaultBus {
         try {
           const adapter = this.adapter(PULL_UNIT);
           const call = async (method: string, path: string) => {
+            // A POST carries an (empty) JSON body: fetch sends Content-Length: 0 without one, and
+            // the adapter refuses a body that is not JSON with 415 — every ack was refused so.
+            const post = method === 'POST';
             const response = await fetch(`${adapter.baseUrl}${path}`, {
               method,
-              headers: { authorization: `Bearer ${adapter.apiKey}` },
+              headers: { authorization: `Bearer ${adapter.apiKey}`, ...(post ? { 'content-type': 'application/json' } : {}) },
+              body: post ? '{}' : undefined,
               signal: AbortSignal.timeout(10_000),
             });
             return { ok: response.ok, body: response.ok ? ((await response.json()) as unknown) : await response.text() };
