@@ -12,7 +12,7 @@ export interface ChartSeries {
 
 const WIDTH = 900;
 const HEIGHT = 520;
-const PAD = { left: 70, right: 200, top: 50, bottom: 60 };
+const PAD = { left: 90, right: 200, top: 50, bottom: 60 };
 const COLOURS = ['#1f77b4', '#6baed6', '#c6dbef', '#d62728', '#fc9272', '#fcbba1'];
 const DASH = ['', '6 3', '2 3'];
 
