@@ -460,7 +460,16 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
       for (const app of bus.apps) writeFileSync(join(process.env.BENCH_LOG_DIR, `${backend}-${app.name.replace(/\W+/g, '-')}.log`), app.log);
     }
     // A CPU profile is written only on a clean exit: SIGTERM first (FaultBus.stop kills).
-    if (process.env.BENCH_CPU_PROF) await Promise.all(bus.apps.map((app) => app.stop()));
+    if (process.env.BENCH_CPU_PROF) {
+      await bus.stopPulling();
+      await Promise.all(
+        bus.apps.map(async (app) => {
+          const killer = setTimeout(() => void app.kill(), 30_000); // a shutdown that hangs loses its profile, not the run
+          await app.stop();
+          clearTimeout(killer);
+        }),
+      );
+    }
     await bus.stop();
   }
 }
@@ -519,8 +528,10 @@ async function main(): Promise<void> {
   const [load1] = (await import('node:os')).loadavg();
   step(`bus benchmark${QUICK ? ' (quick)' : ''}: backends ${BACKENDS.join(', ')}; load average ${load1.toFixed(2)}; ${(await import('node:os')).cpus().length} cores`);
   const results: BackendResult[] = [];
-  for (const backend of BACKENDS) results.push(await benchBackend(backend));
-  report(results);
+  for (const backend of BACKENDS) {
+    results.push(await benchBackend(backend));
+    report(results.slice(-1)); // printed as soon as it is known: a later failure does not lose it
+  }
   const loadAfter = (await import('node:os')).loadavg();
   mkdirSync(OUT_DIR, { recursive: true });
   const file = join(OUT_DIR, `bus-${QUICK ? 'quick-' : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -268,6 +268,12 @@ export class FaultBus {
     })();
   }
 
+  /** Stops the pull unit's system (before the apps are stopped gracefully: its requests would hold the HTTP server open). */
+  async stopPulling(): Promise<void> {
+    this.pulling = false;
+    await this.puller;
+  }
+
   /** Whether an accepted handoff reached its unit's system: a 2xx webhook answer, or a pull. */
   reached(handoff: AcceptedHandoff): boolean {
     return handoff.to === WEBHOOK_UNIT ? (this.systems.of(WEBHOOK_UNIT).accepted.get(handoff.messageId) ?? 0) > 0 : this.pulled.has(handoff.messageId);
