@@ -16,6 +16,8 @@ export class ServiceProcess {
   port = 0;
   private child?: ChildProcess;
   private output = '';
+  /** node's own flags for the next start (the benchmark's --cpu-prof; NODE_OPTIONS refuses it) */
+  execArgv: string[] = [];
   /** how the last run ended (null while it runs or never ran) */
   lastExit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
 
@@ -32,6 +34,11 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The OS process id while it runs (the benchmark reads its RSS). */
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
+  }
+
   /** What the process printed, for a failing test's message. */
   get log(): string {
     return this.output;
@@ -42,7 +49,7 @@ export class ServiceProcess {
     // The run's queue backend (scripts/test.mjs runs the e2e suite once per backend); a test's own env wins.
     const backend = process.env.QUEUE_BACKEND ? { QUEUE_BACKEND: process.env.QUEUE_BACKEND } : {};
     const env = { PATH: process.env.PATH ?? '', TZ: 'UTC', PORT: String(this.port), ...backend, ...this.env() };
-    const child = spawn(process.execPath, [resolve(this.main)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...this.execArgv, resolve(this.main)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     live.add(child);
     child.once('exit', (code, signal) => {

@@ -13,3 +13,4 @@ export * from './queue-write-monitor.js';
 export * from './reconciler.js';
 export * from './reconcile-sources.js';
 export * from './reconcile-loop.js';
+export * from './group-commit.js';

@@ -39,6 +39,11 @@ export class OfficeHandoffRepository {
 
   /** The scheduler confirms a step event in the transaction that applied it. */
   async confirmStepEventConsumed(messageId: string, at: Date): Promise<void> {
-    await this.db.outboxEntry.updateMany({ where: { messageId, consumedAt: null, queue: SCHEDULER_QUEUE }, data: { consumedAt: at } });
+    await this.confirmStepEventsConsumed([messageId], at);
+  }
+
+  /** A batch of step events (the scheduler's group commit) in one statement. */
+  async confirmStepEventsConsumed(messageIds: readonly string[], at: Date): Promise<void> {
+    await this.db.outboxEntry.updateMany({ where: { messageId: { in: [...messageIds] }, consumedAt: null, queue: SCHEDULER_QUEUE }, data: { consumedAt: at } });
   }
 }

@@ -12,7 +12,7 @@ import { SchedulerProcess, type TestClock } from '../../support/scheduler-proces
 import type { ServiceProcess } from '../../support/service-process.js';
 import { FaultyUnitSystem } from './faulty-unit-system.js';
 import { type AcceptedHandoff, LoadGenerator, type LoadOptions } from './load.js';
-import { PostgresServer } from './postgres-server.js';
+import { PostgresServer, type PostgresServerOptions } from './postgres-server.js';
 
 const run = promisify(execFile);
 
@@ -54,6 +54,10 @@ export interface FaultBusOptions {
   start?: boolean;
   /** set on Redis before the apps start, e.g. { 'maxmemory-policy': 'allkeys-lru' } */
   redisConfig?: Record<string, string>;
+  /** how the private PostgreSQL runs (the benchmark: durable, with pg_stat_statements) */
+  postgres?: PostgresServerOptions;
+  /** the queue backend of every app (default redis) */
+  queueBackend?: 'redis' | 'postgres';
 }
 
 /** What a scenario found at its end: one row of the suite's table. */
@@ -91,8 +95,12 @@ export class FaultBus {
   readonly queuePrefix = 'fault';
   /** message ids the pull unit's system has taken from GET /inbox, with how often each was listed after its ack */
   readonly pulled = new Map<string, number>();
+  /** performance.now() when each message id was first listed by the pull unit's system (the benchmark's delivery time) */
+  readonly pulledAt = new Map<string, number>();
   private readonly acknowledged = new Set<string>();
   private pulling = false;
+  /** items per GET /inbox of the pull unit's system (the benchmark lists fewer: a long list under load outlasts the 10 s timeout) */
+  pullLimit = 200;
   private puller?: Promise<void>;
   private pool?: pg.Pool;
   private faultEndedAt = Date.now();
@@ -111,7 +119,7 @@ export class FaultBus {
   }
 
   static async start(scenario: string, options: FaultBusOptions = {}): Promise<FaultBus> {
-    const [redis, postgres] = await Promise.all([RedisServer.start(), PostgresServer.create()]);
+    const [redis, postgres] = await Promise.all([RedisServer.start(), PostgresServer.create(options.postgres)]);
     const bus = new FaultBus(scenario, redis, postgres);
     process.once('exit', () => rmSync(bus.folder, { recursive: true, force: true }));
     try {
@@ -123,7 +131,7 @@ export class FaultBus {
       }
       await bus.systems.start();
       const common = {
-        QUEUE_BACKEND: 'redis',
+        QUEUE_BACKEND: options.queueBackend ?? 'redis',
         LOG_LEVEL: 'warn',
         WORKER_LOCK_MS: '2000',
         // Retries back off to at most 2 s; the reconciler looks every 5 s at rows older than 5 s.
@@ -222,18 +230,25 @@ export class FaultBus {
         try {
           const adapter = this.adapter(PULL_UNIT);
           const call = async (method: string, path: string) => {
+            // A POST carries an (empty) JSON body: fetch sends Content-Length: 0 without one, and
+            // the adapter refuses a body that is not JSON with 415 — every ack was refused so.
+            const post = method === 'POST';
             const response = await fetch(`${adapter.baseUrl}${path}`, {
               method,
-              headers: { authorization: `Bearer ${adapter.apiKey}` },
+              headers: { authorization: `Bearer ${adapter.apiKey}`, ...(post ? { 'content-type': 'application/json' } : {}) },
+              body: post ? '{}' : undefined,
               signal: AbortSignal.timeout(10_000),
             });
             return { ok: response.ok, body: response.ok ? ((await response.json()) as unknown) : await response.text() };
           };
-          const listed = adapter.running ? await call('GET', '/inbox?limit=200') : undefined;
+          const listed = adapter.running ? await call('GET', `/inbox?limit=${this.pullLimit}`) : undefined;
           const items = (listed?.ok ? (listed.body as { items: { messageId: string }[] }).items : []);
           for (const { messageId } of items) {
             const seen = this.pulled.get(messageId);
-            if (seen === undefined) this.lastPulledAt = Date.now();
+            if (seen === undefined) {
+              this.lastPulledAt = Date.now();
+              this.pulledAt.set(messageId, performance.now());
+            }
             // Listed again although its acknowledgement was answered 2xx: a repeat.
             this.pulled.set(messageId, (seen ?? 0) + (this.acknowledged.has(messageId) ? 1 : 0));
           }
@@ -245,12 +260,18 @@ export class FaultBus {
               }),
             );
           }
-          if (items.length < 200) await new Promise((r) => setTimeout(r, 300));
+          if (items.length < this.pullLimit) await new Promise((r) => setTimeout(r, 300));
         } catch {
           await new Promise((r) => setTimeout(r, 500));
         }
       }
     })();
+  }
+
+  /** Stops the pull unit's system (before the apps are stopped gracefully: its requests would hold the HTTP server open). */
+  async stopPulling(): Promise<void> {
+    this.pulling = false;
+    await this.puller;
   }
 
   /** Whether an accepted handoff reached its unit's system: a 2xx webhook answer, or a pull. */

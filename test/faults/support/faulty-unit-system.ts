@@ -26,6 +26,8 @@ export class FaultyUnitSystem {
   private readonly hits = new Map<string, Hits>();
   /** when the last 2xx was answered (the end of a recovery) */
   lastAcceptedAt = 0;
+  /** performance.now() of the first 2xx answer per id (the benchmark's delivery time) */
+  readonly firstAcceptedAt = new Map<string, number>();
 
   async start(): Promise<void> {
     this.port = await freePort();
@@ -88,6 +90,7 @@ export class FaultyUnitSystem {
         if (res.destroyed) return;
         hits.accepted.set(id, (hits.accepted.get(id) ?? 0) + 1);
         this.lastAcceptedAt = Date.now();
+        if (!this.firstAcceptedAt.has(id)) this.firstAcceptedAt.set(id, performance.now());
         res.writeHead(204).end();
       };
       switch (behaviour.mode) {

@@ -35,6 +35,13 @@ function systemUser(name: string): { uid: number; gid: number } | null {
   }
 }
 
+export interface PostgresServerOptions {
+  /** keep fsync and full_page_writes on, as in production (the benchmark); a fault test turns them off */
+  durable?: boolean;
+  /** extra server settings, e.g. { shared_preload_libraries: 'pg_stat_statements' } */
+  settings?: Record<string, string>;
+}
+
 /**
  * A private PostgreSQL cluster for one fault scenario: its data under a temp folder, on a free port,
  * started from the machine's binaries (as the user `postgres` when the tests run as root, since
@@ -50,13 +57,14 @@ export class PostgresServer {
   private constructor(
     readonly folder: string,
     readonly port: number,
+    private readonly options: PostgresServerOptions,
   ) {}
 
   /** initdb, start, and create the database `bus`. */
-  static async create(): Promise<PostgresServer> {
+  static async create(options: PostgresServerOptions = {}): Promise<PostgresServer> {
     const folder = mkdtempSync(join(tmpdir(), 'bus-fault-pg-'));
     folders.add(folder);
-    const server = new PostgresServer(folder, await freePort());
+    const server = new PostgresServer(folder, await freePort(), options);
     if (server.owner) chownSync(folder, server.owner.uid, server.owner.gid);
     execFileSync(join(server.bin, 'initdb'), ['-D', server.dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
       stdio: 'pipe',
@@ -95,7 +103,8 @@ export class PostgresServer {
         // tested, so no fsync. But synchronous_commit stays on: a killed postmaster must not take back
         // a commit it acknowledged — with it off, a message the relay already published could vanish
         // from the database, which no production PostgreSQL does (and the bus then rightly dead-letters it).
-        '-c', 'fsync=off', '-c', 'full_page_writes=off',
+        ...(this.options.durable ? [] : ['-c', 'fsync=off', '-c', 'full_page_writes=off']),
+        ...Object.entries(this.options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], ...this.asOwner() },
     );

@@ -85,7 +85,7 @@ export class InboxConsumerService {
     }
     // A duplicate whose first run died between its commit and queueing the delivery is left to the
     // reconciler, which queues the delivery under a new job id once it finds no live job.
-    this.logger.log(`${result.outcome} ${job.type} message=${job.messageId} handoff=${job.handoffId} agency=${agency}`);
+    this.logger.debug(`${result.outcome} ${job.type} message=${job.messageId} handoff=${job.handoffId} agency=${agency}`);
     return result.outcome;
   }
 

@@ -66,7 +66,7 @@ export class WebhookDeliveryService {
     await this.agency.store.audit.append([
       { actor: `${agency} adapter`, agency, handoffId: envelope.handoffId, action: 'person-data.delivered', reason: `webhook to ${agency}'s system (message ${envelope.id})` },
     ]);
-    this.logger.log({ msg: `delivered ${envelope.type} message=${envelope.id} handoff=${envelope.handoffId} to ${agency}'s system`, ...ids });
+    this.logger.debug({ msg: `delivered ${envelope.type} message=${envelope.id} handoff=${envelope.handoffId} to ${agency}'s system`, ...ids });
     return 'processed';
   }
 }

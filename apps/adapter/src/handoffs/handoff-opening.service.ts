@@ -34,7 +34,7 @@ export class HandoffOpeningService {
     await store.messages.append(decision.messages.map(projectEnvelope));
     const handoffs = decision.opened.map(({ state }) => {
       const messageId = state.stepMessages.sent;
-      this.logger.log(`opened ${kind} handoff=${state.id} message=${messageId} from=${state.from} to=${state.to}`);
+      this.logger.debug(`opened ${kind} handoff=${state.id} message=${messageId} from=${state.from} to=${state.to}`);
       return { id: state.id, kind, to: state.to, currentStep: state.currentStep, priority: state.priority, messageId };
     });
     return { status: 201, body: { requestId: decision.requestId, caseRef, handoffs } };

@@ -20,7 +20,7 @@ export class LifecycleService {
     await store.handoffs.recordSteps(decision);
     await store.messages.append(decision.messages);
     const message = decision.messages.find((m) => m.type === REPORTED_STEPS[step]);
-    this.logger.log(`recorded ${step} handoff=${handoffId} message=${message?.id} by=${store.agency}`);
+    this.logger.debug(`recorded ${step} handoff=${handoffId} message=${message?.id} by=${store.agency}`);
     return { status: 201, body: { handoffId, step, messageId: message?.id, occurredAt: message?.occurredAt } };
   }
 
@@ -36,7 +36,7 @@ export class LifecycleService {
     await store.handoffs.recordSteps(decision);
     await store.messages.append(decision.messages);
     const [step] = decision.steps;
-    this.logger.log(`recorded advance-payment-decided handoff=${handoffId} paidFirst=${plain.paidFirst} by=${store.agency}`);
+    this.logger.debug(`recorded advance-payment-decided handoff=${handoffId} paidFirst=${plain.paidFirst} by=${store.agency}`);
     return { status: 201, body: { handoffId, step: step.step, messageId: step.messageId, occurredAt: now.toISOString() } };
   }
 

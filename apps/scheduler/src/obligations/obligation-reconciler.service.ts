@@ -2,11 +2,16 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
 import { calendarMissingAlert, dutyDoneLateAlert } from '#deadlines';
 import { type DutyRegistration, type Handoff, OfficeScope, type OfficeStore, REGISTRATION_KINDS, type RegistrationKind } from '#persistence';
-import { type ConsumeOutcome, PermanentMessageError } from '#bus';
+import { type ConsumeOutcome, GroupCommit, PermanentMessageError } from '#bus';
 import type { BusJobData } from '#contracts';
 import { CalendarService } from '../calendar/calendar.service.js';
 import { DeadlineRuleBook } from './deadline-rules.provider.js';
 import { planObligations } from './obligation-plan.js';
+
+/** Step events per transaction at most (the worker takes up to this many at once: STEP_EVENT_CONCURRENCY). */
+export const STEP_EVENT_BATCH = 16;
+/** The step-event worker's concurrency: jobs waiting on one batch's commit, and those forming the next. */
+export const STEP_EVENT_CONCURRENCY = 2 * STEP_EVENT_BATCH;
 
 /**
  * Brings a handoff's obligations in line with its recorded steps. It re-reads the handoff from
@@ -25,10 +30,34 @@ export class ObligationReconciler {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** The scheduler's handler of step events (queue scheduler.events). */
+  /**
+   * Step events taken concurrently are reconciled in one transaction (issue 13: each event was its
+   * own ~10-statement transaction, the most of a handoff's cost). A failed batch is retried one
+   * event per transaction, so a bad event fails alone.
+   */
+  private readonly stepEvents = new GroupCommit<BusJobData>(
+    (jobs) => this.reconcileBatch(jobs),
+    (job) => this.reconcile(job.handoffId, job.messageId),
+    { maxBatch: STEP_EVENT_BATCH, windowMs: 2 },
+  );
+
+  /** The scheduler's handler of step events (queue scheduler.events): done once its batch committed. */
   async stepRecorded(job: BusJobData): Promise<ConsumeOutcome> {
-    await this.reconcile(job.handoffId, job.messageId);
+    await this.stepEvents.submit(job);
     return 'processed';
+  }
+
+  /** Several step events in one transaction: each handoff reconciled once (it is re-read anyway), every event confirmed. */
+  private async reconcileBatch(jobs: readonly BusJobData[]): Promise<void> {
+    // A stable order of handoffs, so two schedulers' batches lock rows in the same order.
+    const handoffIds = [...new Set(jobs.map((job) => job.handoffId))].sort();
+    await this.office.transaction(async (office) => {
+      for (const handoffId of handoffIds) await this.reconcileIn(office, handoffId);
+      await office.handoffs.confirmStepEventsConsumed(
+        jobs.map((job) => job.messageId),
+        this.clock.now(),
+      );
+    });
   }
 
   async reconcile(handoffId: string, eventMessageId: string | null): Promise<void> {

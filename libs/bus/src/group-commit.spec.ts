@@ -1,0 +1,65 @@
+import { GroupCommit } from './group-commit.js';
+
+describe('GroupCommit', () => {
+  it('writes items submitted together in one batch, and resolves each after its batch committed', async () => {
+    const batches: number[][] = [];
+    const committed = new Set<number>();
+    const group = new GroupCommit<number>(
+      async (items) => {
+        batches.push([...items]);
+        await new Promise((r) => setTimeout(r, 5));
+        for (const item of items) committed.add(item);
+      },
+      async () => {
+        throw new Error('not used');
+      },
+      { maxBatch: 10, windowMs: 2 },
+    );
+    await Promise.all(
+      [1, 2, 3, 4].map(async (item) => {
+        await group.submit(item);
+        expect(committed.has(item)).toBe(true);
+      }),
+    );
+    expect(batches).toEqual([[1, 2, 3, 4]]);
+  });
+
+  it('never puts more than maxBatch in one transaction; later arrivals form the next batch', async () => {
+    const batches: number[][] = [];
+    const group = new GroupCommit<number>(async (items) => void batches.push([...items]), async () => undefined, { maxBatch: 3, windowMs: 0 });
+    await Promise.all([1, 2, 3, 4, 5, 6, 7].map((item) => group.submit(item)));
+    expect(batches.flat()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(Math.max(...batches.map((batch) => batch.length))).toBeLessThanOrEqual(3);
+  });
+
+  it('after a failed batch, writes each item alone: only the bad one fails', async () => {
+    const alone: number[] = [];
+    const group = new GroupCommit<number>(
+      async (items) => {
+        if (items.includes(2)) throw new Error('batch refused');
+      },
+      async (item) => {
+        alone.push(item);
+        if (item === 2) throw new Error('item 2 is bad');
+      },
+      { maxBatch: 10, windowMs: 2 },
+    );
+    const outcomes = await Promise.allSettled([1, 2, 3].map((item) => group.submit(item)));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toEqual(new Error('item 2 is bad'));
+    expect(alone).toEqual([1, 2, 3]);
+  });
+
+  it('a batch of one that fails rejects with its own error, without a second try', async () => {
+    let alone = 0;
+    const group = new GroupCommit<number>(
+      async () => {
+        throw new Error('down');
+      },
+      async () => void alone++,
+      { maxBatch: 10, windowMs: 0 },
+    );
+    await expect(group.submit(1)).rejects.toThrow('down');
+    expect(alone).toBe(0);
+  });
+});
