@@ -72,7 +72,11 @@ describe('handoffs between the units, end to end', () => {
       return inbox.items[0];
     });
     expect(pulled.message).toMatchObject({ referralNo: referral.caseRef, handoffId: toEducation.id, student: { residentId: referral.person.idNumber } });
-    expect(await education().acknowledge(pulled.messageId)).toEqual({ messageId: pulled.messageId, acknowledged: true });
+    // As a unit's own system would, with fetch and no body at all (Content-Length: 0, no type): not a 415.
+    const edu = bus.adapter('education');
+    const ack = await fetch(`${edu.baseUrl}/inbox/${pulled.messageId}/ack`, { method: 'POST', headers: { authorization: `Bearer ${edu.apiKey}` } });
+    expect(ack.status).toBe(200);
+    expect(await ack.json()).toEqual({ messageId: pulled.messageId, acknowledged: true });
     expect((await education().listInbox()).items).toHaveLength(0);
 
     // Each receiver reports the steps of 第二十一条.

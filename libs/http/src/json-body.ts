@@ -6,6 +6,9 @@ import express, { type NextFunction, type Request, type Response } from 'express
  * leaves a text/plain or form body unparsed and the handler would see no body at all.
  */
 export function refuseNonJsonBodies(req: Request, res: Response, next: NextFunction): void {
+  // An empty body is no body, whatever its type: fetch() sends `Content-Length: 0` (and no type) on a
+  // POST without one — a unit system's `POST /inbox/{id}/ack` — which type-is counts as a body.
+  if (req.headers['content-length'] === '0' && req.headers['transfer-encoding'] === undefined) return next();
   // req.is() is null when the request has no body, false when it has one of another type.
   const type = req.is(['application/json', 'application/*+json']);
   if (type === false) return unsupported(res, 'send the body as JSON (Content-Type: application/json)');
