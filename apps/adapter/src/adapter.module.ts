@@ -6,7 +6,7 @@ import { ObservabilityModule } from '#observability';
 import { PersistenceModule } from '#persistence';
 import { BullMqDriver, DEFAULT_ALERT_RETRY, OutboxRelay, QUEUE_DRIVER, QUEUE_WRITE_MONITOR, type QueueDriver, type QueueWriteMonitor } from '#bus';
 import { AgencyContext } from './api/agency.context.js';
-import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard } from '#http';
+import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard, HttpDrain } from '#http';
 import { RegistrationsController } from './api/registrations.controller.js';
 import { RoutingController } from './api/routing.controller.js';
 import { LedgerController } from './api/ledger.controller.js';
@@ -65,6 +65,8 @@ export const adapterQueueDriver = {
   ],
   controllers: [HandoffsController, InboxController, UnitRosterController, RegistrationsController, RoutingController, AttachmentsController, LedgerController],
   providers: [
+    // Keep-alive clients do not hold the app past its SIGTERM (libs/http).
+    HttpDrain,
     {
       provide: CLOCK,
       inject: [adapterConfig.KEY],

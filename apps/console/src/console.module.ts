@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { CLOCK, consoleConfig, type ConsoleSettings, systemClock } from '#config';
+import { HttpDrain } from '#http';
 import { ObservabilityModule } from '#observability';
 import { PersistenceModule } from '#persistence';
 import { CsrfGuard } from './auth/csrf.js';
@@ -59,6 +60,8 @@ class QuietExpressAdapter extends ExpressAdapter {
   ],
   controllers: [RootController, LoginController, BoardController, TimelinessController, EvaluationPageController, LedgerPagesController, ReportController, EscalationInboxController],
   providers: [
+    // Keep-alive clients do not hold the app past its SIGTERM (libs/http).
+    HttpDrain,
     PdfPrinter,
     { provide: CLOCK, useValue: systemClock },
     // Every POST to the console's own routes carries its form's token (auth/csrf.ts).

@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CLOCK, FileClock, schedulerConfig, type SchedulerSettings, systemClock } from '#config';
-import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard } from '#http';
+import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard, HttpDrain } from '#http';
 import { everyBusQueue, ObservabilityModule, OverdueObligationsCollector } from '#observability';
 import { PersistenceModule } from '#persistence';
 import { BullMqDriver, DEFAULT_DELIVERY_RETRY, DEFAULT_INBOX_RETRY, QUEUE_DRIVER, QUEUE_WRITE_MONITOR, type QueueDriver, type QueueWriteMonitor } from '#bus';
@@ -58,6 +58,8 @@ export const schedulerQueueDriver = {
   ],
   controllers: [EscalationsController, CalendarController, RosterController, ObligationsController, EvaluationController],
   providers: [
+    // Keep-alive clients do not hold the app past its SIGTERM (libs/http).
+    HttpDrain,
     {
       provide: CLOCK,
       inject: [schedulerConfig.KEY],

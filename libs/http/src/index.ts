@@ -7,3 +7,4 @@ export * from './openapi/problem.dto.js';
 export * from './openapi/roster-entry.response.js';
 export * from './database-unavailable.js';
 export * from './csv.js';
+export * from './http-drain.js';
