@@ -73,6 +73,9 @@ describe('evaluation per unit and period (medium: real PostgreSQL, seeded rows, 
     await handoff(C, '2026-11-16T10:00:00', 'person-2', ['disabled'], 'procedure-started');
     await step(C, 'received', 'civil-affairs', '2026-11-18T09:00:00', {}); // 17th, 18th → 2
     await step(C, 'procedure-started', 'civil-affairs', '2026-11-27T09:00:00', { startedOn: '2026-11-27' }); // 19, 20, 23–27 → 7
+    // 第二十五条: A's first follow-up visit (stated in November), and one stated in the next year (not in Q4).
+    await step(A, 'follow-up-visit-1', 'civil-affairs', '2026-11-30T09:00:00', { visitedOn: '2026-11-28', situationAfter: 'improved' });
+    await step(A, 'follow-up-visit-2', 'civil-affairs', '2027-01-05T09:00:00', { visitedOn: '2027-01-05', situationAfter: 'worse' });
 
     await obligation(A, 'procedure-started-after-receipt', 'civil-affairs', '2026-10-15', 'fulfilled', false);
     await obligation(B, 'procedure-started-after-receipt', 'civil-affairs', '2026-11-09', 'fulfilled', false);
@@ -121,6 +124,7 @@ describe('evaluation per unit and period (medium: real PostgreSQL, seeded rows, 
       measures: { byStatus: { granted: 2, completed: 1, refused: 1, 'in-progress': 1 }, amountFen: 348_000 },
       // person-1 (A, B: minor; B: woman) once each; person-2 (C: disabled, helped in progress)
       priorityGroupsHelped: { minor: 1, woman: 1, disabled: 1 },
+      situationAfterVisits: { improved: 1 },
     };
     expect(civil.timeliness[1].onTimeShare).toBeCloseTo(2 / 3, 10);
     expect({ ...civil, timeliness: civil.timeliness.map((t) => ({ ...t, onTimeShare: t.onTimeShare === null ? null : Number(t.onTimeShare.toFixed(6)) })) }).toEqual({

@@ -42,6 +42,8 @@ export interface UnitEvaluation {
   measures: { byStatus: Record<string, number>; amountFen: number };
   /** people helped in the period (distinct, by the keyed hash), by 第五条 priority group */
   priorityGroupsHelped: Record<string, number>;
+  /** 第二十五条 回访: the unit's follow-up visits made in the period (visitedOn), by the situation after the help */
+  situationAfterVisits: Record<string, number>;
 }
 
 /** The stages of 第二十一条, each from one step to the next, measured on the stated dates where the text counts from them. */
@@ -58,7 +60,7 @@ export class EvaluationQueries {
   constructor(private readonly db: Db) {}
 
   async byUnit(period: EvaluationPeriod, now: Date, unit?: string): Promise<UnitEvaluation[]> {
-    const [counts, timeliness, stages, outcomes, firstHelp, measures, groups] = await Promise.all([
+    const [counts, timeliness, stages, outcomes, firstHelp, measures, groups, visits] = await Promise.all([
       this.counts(period, unit),
       this.timeliness(period, now, unit),
       this.stages(period, unit),
@@ -66,8 +68,9 @@ export class EvaluationQueries {
       this.firstHelp(period, unit),
       this.measures(period, unit),
       this.priorityGroups(period, unit),
+      this.visitSituations(period, unit),
     ]);
-    const units = [...new Set([...counts.keys(), ...timeliness.keys(), ...stages.keys(), ...outcomes.keys(), ...firstHelp.keys(), ...measures.keys(), ...groups.keys()])].sort();
+    const units = [...new Set([...counts.keys(), ...timeliness.keys(), ...stages.keys(), ...outcomes.keys(), ...firstHelp.keys(), ...measures.keys(), ...groups.keys(), ...visits.keys()])].sort();
     return units.map((code) => ({
       unit: code,
       sent: counts.get(code)?.sent ?? 0,
@@ -78,6 +81,7 @@ export class EvaluationQueries {
       firstHelp: firstHelp.get(code) ?? { helped: 0, medianWorkingDays: null },
       measures: measures.get(code) ?? { byStatus: {}, amountFen: 0 },
       priorityGroupsHelped: groups.get(code) ?? {},
+      situationAfterVisits: visits.get(code) ?? {},
     }));
   }
 
@@ -279,6 +283,24 @@ export class EvaluationQueries {
       entry.amountFen += Number(row.amount ?? 0);
       byUnit.set(row.unit, entry);
     }
+    return byUnit;
+  }
+
+  private async visitSituations(period: EvaluationPeriod, unit?: string) {
+    const rows = await this.db.$queryRawUnsafe<{ unit: string; situation: string; n: bigint }[]>(
+      `SELECT "actorAgency" AS unit, coalesce(details->>'situationAfter', 'unstated') AS situation, count(*) AS n
+       FROM "HandoffStep"
+       WHERE step::text LIKE 'follow-up-visit-%'
+         AND coalesce(details->>'visitedOn', to_char(("occurredAt" AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD'))::date >= $1::date
+         AND coalesce(details->>'visitedOn', to_char(("occurredAt" AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD'))::date < $2::date
+         AND ($3::text IS NULL OR "actorAgency" = $3)
+       GROUP BY 1, 2`,
+      period.from,
+      period.to,
+      unit ?? null,
+    );
+    const byUnit = new Map<string, Record<string, number>>();
+    for (const row of rows) byUnit.set(row.unit, { ...(byUnit.get(row.unit) ?? {}), [row.situation]: Number(row.n) });
     return byUnit;
   }
 

@@ -6,6 +6,8 @@ import { html, type SafeHtml } from '../views/html.js';
 
 const STAGE_LABEL: Record<string, string> = { receipt: '接收', start: '启动', conclusion: '办结', feedback: '反馈' };
 const OUTCOME_LABEL: Record<string, string> = { assisted: '予以救助', refused: '不予救助', 'not-in-scope': '不属于救助范围', unstated: '未说明' };
+const SITUATION_LABEL: Record<string, string> = { improved: '好转', unchanged: '无变化', worse: '变差', unstated: '未说明' };
+
 export const GROUP_LABEL: Record<string, string> = {
   'poverty-risk-household': '因案致贫返贫家庭',
   veteran: '优抚对象',
@@ -71,12 +73,12 @@ export const counted = (entries: Record<string, number>, labels: Record<string, 
 
 /** The table of the figures, one row per unit. */
 export function evaluationTable(rows: readonly UnitEvaluation[]): SafeHtml {
-  return html`<table id="evaluation"><thead><tr><th>单位</th><th>移送</th><th>接收</th><th>按时率</th><th>各环节用时（工作日）</th><th>办结结果</th><th>首次救助（中位数，工作日）</th><th>救助措施</th><th>救助金额（元）</th><th>重点群体（人）</th></tr></thead>
+  return html`<table id="evaluation"><thead><tr><th>单位</th><th>移送</th><th>接收</th><th>按时率</th><th>各环节用时（工作日）</th><th>办结结果</th><th>首次救助（中位数，工作日）</th><th>救助措施</th><th>救助金额（元）</th><th>重点群体（人）</th><th>回访后情况</th></tr></thead>
     <tbody>${rows.map(
       (row) => html`<tr data-unit="${row.unit}"><td>${unitName(row.unit)}</td><td>${row.sent}</td><td>${row.received}</td><td>${percent(overallOnTimeShare(row))}</td>
         <td>${stages(row)}</td><td>${counted(row.outcomes, OUTCOME_LABEL)}</td>
         <td>${row.firstHelp.helped > 0 ? `${row.firstHelp.medianWorkingDays}（${row.firstHelp.helped} 件）` : '—'}</td>
         <td>${Object.values(row.measures.byStatus).reduce((a, b) => a + b, 0)}</td><td>${yuan(row.measures.amountFen)}</td>
-        <td>${counted(row.priorityGroupsHelped, GROUP_LABEL)}</td></tr>`,
+        <td>${counted(row.priorityGroupsHelped, GROUP_LABEL)}</td><td>${counted(row.situationAfterVisits, SITUATION_LABEL)}</td></tr>`,
     )}</tbody></table>`;
 }

@@ -65,6 +65,7 @@ export class UnitEvaluationView {
   @ApiProperty({ type: FirstHelpView }) firstHelp!: FirstHelpView;
   @ApiProperty({ type: MeasureTotalsView }) measures!: MeasureTotalsView;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'people helped, by 第五条 priority group' }) priorityGroupsHelped!: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: '第二十五条 follow-up visits made in the period, by the situation after the help (improved, unchanged, worse); visits due and done are the follow-up-visit rules of timeliness' }) situationAfterVisits!: Record<string, number>;
 }
 
 export class EvaluationView {

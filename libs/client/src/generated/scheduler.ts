@@ -680,6 +680,10 @@ export interface components {
             };
             received: number;
             sent: number;
+            /** @description 第二十五条 follow-up visits made in the period, by the situation after the help (improved, unchanged, worse); visits due and done are the follow-up-visit rules of timeliness */
+            situationAfterVisits: {
+                [key: string]: number;
+            };
             stages: components["schemas"]["StageDurationView"][];
             timeliness: components["schemas"]["DutyTimelinessView"][];
             unit: string;
