@@ -16,9 +16,9 @@ function poll(port: number): { stop: () => void } {
   return { stop: () => (stopped = true) };
 }
 
-async function closesWithin(server: Server, ms: number, drain: boolean): Promise<boolean> {
+async function closesWithin(server: Server, ms: number): Promise<boolean> {
   const closed = new Promise<boolean>((resolve) => server.close(() => resolve(true)));
-  if (drain) drainHttpServer(server, 60_000);
+  drainHttpServer(server, 60_000);
   return Promise.race([closed, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
 }
 
@@ -40,10 +40,10 @@ describe('drainHttpServer', () => {
   }
 
   it('lets a server polled without pause over keep-alive close at once', async () => {
-    expect(await closesWithin(await busyServer(), 2_000, true)).toBe(true);
+    expect(await closesWithin(await busyServer(), 2_000)).toBe(true);
   });
 
-  it('(without it, such a server does not close: the reason it exists)', async () => {
-    expect(await closesWithin(await busyServer(), 1_000, false)).toBe(false);
-  });
+  // Without the drain such a server may never close: whether it does depends on the client catching
+  // its connection idle at close(), which is timing — so it is shown by the SIGTERM fault scenario
+  // (education, polled by its pull unit, outlived its 30 s), not asserted here.
 });
