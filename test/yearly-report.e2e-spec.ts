@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { beijingDateOf } from '#calendar';
 import { ConsoleClient } from './support/console-client.js';
 import { ConsoleProcess } from './support/console-process.js';
 import { seedConsole, seedUser } from './support/console-seed.js';
@@ -20,7 +21,7 @@ describe('the yearly report of the joint meeting (第二十三条)', () => {
   let app: ConsoleProcess;
   let office: ConsoleClient;
   const folder = mkdtempSync(join(tmpdir(), 'yearly-report-'));
-  const year = String(new Date(Date.now() + 8 * 3600_000).getUTCFullYear());
+  const year = beijingDateOf(new Date()).slice(0, 4);
 
   beforeAll(async () => {
     db = await TestDatabase.create('yearly_report');

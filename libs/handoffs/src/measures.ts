@@ -13,6 +13,15 @@ export const MEASURE_KINDS: readonly MeasureKind[] = [JUDICIAL_ASSISTANCE, ...Ob
 export const MEASURE_STATUSES = ['granted', 'in-progress', 'completed', 'refused'] as const;
 export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
 
+/**
+ * An amount in fen as yuan with two decimals: plain for files (CSV, XLSX), with the thousands grouped
+ * as people read it on a page or in the yearly report.
+ */
+export function yuanOf(fen: number, style: 'plain' | 'grouped' = 'plain'): string {
+  const yuan = fen / 100;
+  return style === 'grouped' ? yuan.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : yuan.toFixed(2);
+}
+
 /** The ledger's Chinese names of the measures (exports and the console). */
 export const MEASURE_LABELS_ZH: Readonly<Record<MeasureKind, string>> = {
   [JUDICIAL_ASSISTANCE]: '国家司法救助金',

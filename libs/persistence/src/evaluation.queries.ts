@@ -50,6 +50,19 @@ export interface UnitEvaluation {
 const STAGES = `(VALUES ('receipt', 'sent', 'received'), ('start', 'received', 'procedure-started'), ('conclusion', 'procedure-started', 'concluded'), ('feedback', 'concluded', 'feedback-given')) AS st(stage, from_step, to_step)`;
 
 /**
+ * The handoffs opened where `where` holds, once on the sender's side (sent) and once on the
+ * recipient's (received), with the Beijing month each was opened in: the counts and the trend.
+ */
+function openedSides(where: string): string {
+  return `opened AS (
+         SELECT "fromAgency", "toAgency", to_char(("openedAt" AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM') AS month FROM "Handoff" WHERE ${where}
+       ), sides AS (
+         SELECT "fromAgency" AS unit, month, 1 AS sent, 0 AS received FROM opened
+         UNION ALL SELECT "toAgency", month, 0, 1 FROM opened
+       )`;
+}
+
+/**
  * 第二十三条 (the joint meeting reviews the work), 第二十五条 (evaluate the effect of the help): the
  * figures per unit and period, in SQL over the handoffs, their steps, the obligations and the
  * measures. Working days follow the statutory calendar loaded in "CalendarYear" (weekends, holidays
@@ -117,13 +130,7 @@ export class EvaluationQueries {
   /** Handoffs sent and received per month of `year` (Beijing), per unit: the trend over months. */
   async monthlyTrend(year: number, unit?: string): Promise<{ unit: string; month: string; sent: number; received: number }[]> {
     const rows = await this.db.$queryRawUnsafe<{ unit: string; month: string; sent: bigint; received: bigint }[]>(
-      `WITH opened AS (
-         SELECT "fromAgency", "toAgency", to_char(("openedAt" AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM') AS month
-         FROM "Handoff" WHERE extract(year FROM ("openedAt" AT TIME ZONE 'Asia/Shanghai')) = $1
-       ), sides AS (
-         SELECT "fromAgency" AS unit, month, 1 AS sent, 0 AS received FROM opened
-         UNION ALL SELECT "toAgency", month, 0, 1 FROM opened
-       )
+      `WITH ${openedSides(`extract(year FROM ("openedAt" AT TIME ZONE 'Asia/Shanghai')) = $1`)}
        SELECT unit, month, sum(sent) AS sent, sum(received) AS received FROM sides
        WHERE $2::text IS NULL OR unit = $2 GROUP BY unit, month ORDER BY unit, month`,
       year,
@@ -134,13 +141,7 @@ export class EvaluationQueries {
 
   private async counts(period: EvaluationPeriod, unit?: string) {
     const rows = await this.db.$queryRawUnsafe<{ unit: string; sent: bigint; received: bigint }[]>(
-      `WITH opened AS (
-         SELECT "fromAgency", "toAgency" FROM "Handoff"
-         WHERE ("openedAt" AT TIME ZONE 'Asia/Shanghai')::date >= $1::date AND ("openedAt" AT TIME ZONE 'Asia/Shanghai')::date < $2::date
-       ), sides AS (
-         SELECT "fromAgency" AS unit, 1 AS sent, 0 AS received FROM opened
-         UNION ALL SELECT "toAgency", 0, 1 FROM opened
-       )
+      `WITH ${openedSides(`("openedAt" AT TIME ZONE 'Asia/Shanghai')::date >= $1::date AND ("openedAt" AT TIME ZONE 'Asia/Shanghai')::date < $2::date`)}
        SELECT unit, sum(sent) AS sent, sum(received) AS received FROM sides WHERE $3::text IS NULL OR unit = $3 GROUP BY unit`,
       period.from,
       period.to,

@@ -1,7 +1,8 @@
 import ExcelJS from 'exceljs';
 import { unitName } from '#agencies';
 import { KIND_LABEL, STEP_LABEL } from '#contracts';
-import { MEASURE_LABELS_ZH, MEASURE_STATUS_LABELS_ZH } from '#handoffs';
+import { beijingDateOf } from '#calendar';
+import { MEASURE_LABELS_ZH, MEASURE_STATUS_LABELS_ZH, yuanOf } from '#handoffs';
 import { toCsv } from '#http';
 import type { LedgerExportRow, LedgerHandoff } from '#persistence';
 
@@ -24,12 +25,10 @@ export const LEDGER_HEADER = [
   '是否归档',
 ] as const;
 
-const beijingDay = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-
 /** The day of a step: the date the unit stated for it (第二十一条), else the Beijing date it was recorded. */
 function stepDay(handoff: LedgerHandoff, step: string): string {
   const found = handoff.steps.find((candidate) => candidate.step === step);
-  return found ? (found.statedOn ?? beijingDay(found.at)) : '';
+  return found ? (found.statedOn ?? beijingDateOf(found.at)) : '';
 }
 
 /** The ID number with the birth date hidden: enough to tell people apart on paper, not to reuse it. */
@@ -37,14 +36,12 @@ export function maskedIdNumber(idNumber: string | undefined): string {
   return idNumber && idNumber.length === 18 ? `${idNumber.slice(0, 6)}********${idNumber.slice(14)}` : '';
 }
 
-const yuan = (fen: number) => (fen / 100).toFixed(2);
-
 /** One ledger row per handoff; the measures in one cell (kind, status, date, amount, instalments). */
 export function ledgerCells(row: LedgerExportRow): (string | number)[] {
   const { handoff } = row;
   const measures = handoff.measures
     .map((m) => {
-      const money = m.amountFen ? `，${yuan(m.amountFen)}元${m.instalments ? `分${m.instalments}期` : ''}` : '';
+      const money = m.amountFen ? `，${yuanOf(m.amountFen)}元${m.instalments ? `分${m.instalments}期` : ''}` : '';
       return `${MEASURE_LABELS_ZH[m.kind] ?? m.kind}（${MEASURE_STATUS_LABELS_ZH[m.status] ?? m.status}，${m.decidedOn}${money}）`;
     })
     .join('；');
@@ -56,14 +53,14 @@ export function ledgerCells(row: LedgerExportRow): (string | number)[] {
     unitName(handoff.to),
     row.person.name ?? '',
     maskedIdNumber(row.person.idNumber),
-    beijingDay(handoff.openedAt),
+    beijingDateOf(handoff.openedAt),
     stepDay(handoff, 'received'),
     stepDay(handoff, 'procedure-started'),
     stepDay(handoff, 'concluded'),
     stepDay(handoff, 'feedback-given'),
     STEP_LABEL[handoff.currentStep] ?? handoff.currentStep,
     measures,
-    total > 0 ? yuan(total) : '',
+    total > 0 ? yuanOf(total) : '',
     handoff.archived ? '是' : '否',
   ];
 }

@@ -1,4 +1,5 @@
 import { unitName } from '#agencies';
+import { yuanOf } from '#handoffs';
 import type { UnitEvaluation } from '#persistence';
 import { html, type SafeHtml } from '../views/html.js';
 
@@ -24,7 +25,7 @@ export function overallOnTimeShare(row: UnitEvaluation): number | null {
 }
 
 export const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
-export const yuan = (fen: number) => (fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+export const yuan = (fen: number) => yuanOf(fen, 'grouped');
 
 /** A horizontal bar per unit: the share of its duties done on time. Plain SVG, no script. */
 export function onTimeChart(rows: readonly UnitEvaluation[]): SafeHtml {

@@ -1,6 +1,7 @@
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { beijingDateOf } from '#calendar';
 import { CLOCK, type Clock } from '#config';
 import { evaluationPeriod, OfficeScope } from '#persistence';
 import { signedInUser } from '../auth/console-user.js';
@@ -25,7 +26,7 @@ export class EvaluationPageController {
   async show(@Req() req: Request, @Query('period') requested: string | undefined, @Res() res: Response): Promise<void> {
     const user = signedInUser(req);
     const now = this.clock.now();
-    const thisYear = String(new Date(now.getTime() + 8 * 3600_000).getUTCFullYear());
+    const thisYear = beijingDateOf(now).slice(0, 4);
     const label = requested && evaluationPeriod(requested) ? requested : thisYear;
     const period = evaluationPeriod(label) ?? { from: `${thisYear}-01-01`, to: `${Number(thisYear) + 1}-01-01` };
     const unit = user.role === 'unit' && user.agency ? user.agency : undefined;

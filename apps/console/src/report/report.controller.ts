@@ -2,13 +2,12 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Inject, Query, Req, Res, ServiceUnavailableException, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { unitName } from '#agencies';
-import { beijingTime } from '#calendar';
+import { beijingDateOf, beijingTime } from '#calendar';
 import { CLOCK, type Clock } from '#config';
 import { evaluationPeriod, OfficeScope } from '#persistence';
 import { signedInUser } from '../auth/console-user.js';
 import { Roles, RolesGuard } from '../auth/roles.guard.js';
-import { counted, evaluationTable, GROUP_LABEL, onTimeChart, percent, trendChart, yuan } from '../board/evaluation-view.js';
-import { overallOnTimeShare } from '../board/evaluation-view.js';
+import { counted, evaluationTable, GROUP_LABEL, onTimeChart, overallOnTimeShare, percent, trendChart, yuan } from '../board/evaluation-view.js';
 import { html, type SafeHtml } from '../views/html.js';
 import { LEVEL_LABEL, RULE_LABEL } from '../views/labels.js';
 import { page } from '../views/layout.js';
@@ -59,7 +58,7 @@ export class ReportController {
 
   private year(requested: string | undefined): string {
     if (requested && /^\d{4}$/.test(requested)) return requested;
-    return String(new Date(this.clock.now().getTime() + 8 * 3600_000).getUTCFullYear());
+    return beijingDateOf(this.clock.now()).slice(0, 4);
   }
 
   private async report(year: string): Promise<SafeHtml> {
