@@ -1,3 +1,4 @@
+import { JointMeetingController } from './api/joint-meeting.controller.js';
 import { type BeforeApplicationShutdown, Inject, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock, FileClock, systemClock } from '#config';
@@ -63,7 +64,7 @@ export const adapterQueueDriver = {
       }),
     }),
   ],
-  controllers: [HandoffsController, InboxController, UnitRosterController, RegistrationsController, RoutingController, AttachmentsController, LedgerController],
+  controllers: [HandoffsController, InboxController, UnitRosterController, RegistrationsController, RoutingController, AttachmentsController, LedgerController, JointMeetingController],
   providers: [
     // Keep-alive clients do not hold the app past its SIGTERM (libs/http).
     HttpDrain,

@@ -1,3 +1,4 @@
+import { JointMeetingPagesController } from './meetings/joint-meeting-pages.controller.js';
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
@@ -58,7 +59,7 @@ class QuietExpressAdapter extends ExpressAdapter {
     // queueAccess runs with Bull Board's router, for exactly the requests it answers: operators only.
     BullBoardModule.forRoot({ route: '/queues', middleware: queueAccess, adapter: QuietExpressAdapter, boardOptions: { uiConfig: { boardTitle: '消息队列' } } }),
   ],
-  controllers: [RootController, LoginController, BoardController, TimelinessController, EvaluationPageController, LedgerPagesController, ReportController, EscalationInboxController],
+  controllers: [RootController, LoginController, BoardController, TimelinessController, EvaluationPageController, LedgerPagesController, ReportController, EscalationInboxController, JointMeetingPagesController],
   providers: [
     // Keep-alive clients do not hold the app past its SIGTERM (libs/http).
     HttpDrain,

@@ -7,6 +7,7 @@ import { useObservability } from '#observability';
 import { bootQueueBackend } from '#bus';
 import { DatabaseLoginCheck, SCHEDULER_DATABASE_LOGIN } from '#persistence';
 import { InvalidCalendarUploadError } from './calendar/calendar.service.js';
+import { MeetingInFutureError } from '#deadlines';
 import { SchedulerModule } from './scheduler.module.js';
 import { serveOpenApi } from './openapi.js';
 
@@ -18,7 +19,7 @@ export async function bootstrapScheduler(): Promise<NestExpressApplication> {
   const settings = app.get<SchedulerSettings>(schedulerConfig.KEY);
   useJsonBodies(app, 262_144); // JSON only (else 415), larger bodies 413
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemFilter([[InvalidCalendarUploadError, HttpStatus.BAD_REQUEST]]));
+  app.useGlobalFilters(new ProblemFilter([[InvalidCalendarUploadError, HttpStatus.BAD_REQUEST], [MeetingInFutureError, HttpStatus.BAD_REQUEST]]));
   app.enableShutdownHooks();
 
   serveOpenApi(app);

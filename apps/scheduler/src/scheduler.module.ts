@@ -9,6 +9,7 @@ import { AlertChannels } from './alerts/alert-channels.service.js';
 import { alertRelayProvider, schedulerReconcilerProvider } from './alerts/alert-relay.provider.js';
 import { OperationsAlarms } from './alerts/operations-alarms.service.js';
 import { CalendarController } from './api/calendar.controller.js';
+import { JointMeetingController } from './api/joint-meeting.controller.js';
 import { EvaluationController } from './api/evaluation.controller.js';
 import { EscalationsController } from './api/escalations.controller.js';
 import { ObligationsController } from './api/obligations.controller.js';
@@ -56,7 +57,7 @@ export const schedulerQueueDriver = {
       }),
     }),
   ],
-  controllers: [EscalationsController, CalendarController, RosterController, ObligationsController, EvaluationController],
+  controllers: [EscalationsController, CalendarController, RosterController, ObligationsController, EvaluationController, JointMeetingController],
   providers: [
     // Keep-alive clients do not hold the app past its SIGTERM (libs/http).
     HttpDrain,

@@ -15,6 +15,7 @@ export * from './resident-id.js';
 export * from './validation.js';
 export * from './queue-names.js';
 export * from './payloads/roster.dto.js';
+export * from './payloads/joint-meeting.dto.js';
 export * from './jobs.js';
 export * from './material-types.js';
 export * from './labels-zh.js';

@@ -1,6 +1,6 @@
 import { unitName } from '#agencies';
 import { beijingTime } from '#calendar';
-import { type AgencyCode, isAgencyCode } from '#contracts';
+import { type AgencyCode, isAgencyCode, NOTICE_KIND_LABELS_ZH, type NoticeKind } from '#contracts';
 import type { AlertLevel } from './alert-schedule.js';
 import type { DeadlineRule } from './deadline-rules.js';
 import type { Handoff, NewAlert, Obligation, RosterEntry } from '#persistence';
@@ -100,6 +100,43 @@ export function rosterChangedAlert(agency: AgencyCode, roster: RosterEntry, at: 
     agency,
     recipients: alertRecipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
     summary: `【人员变更】${unitName(agency)}：分管领导${roster.leaderName}（${roster.leaderPhone}），联络人${roster.liaisonName}（${roster.liaisonPhone}）。`,
+  };
+}
+
+/**
+ * 第二十二条: the office's notice to one unit, for its liaison (e-mail through the alert path). The unit
+ * reads it through its adapter (GET /notices) or the console and says it has; the office sees who has.
+ */
+export function officeNoticeAlert(
+  notice: { id: string; kind: NoticeKind; title: string; body: string; meetingOn: string | null },
+  agency: AgencyCode,
+  roster: RosterEntry | null,
+): NewAlert {
+  const meeting = notice.meetingOn ? `会议日期：${notice.meetingOn}。` : '';
+  return {
+    dedupeKey: `notice.${notice.id}.${agency}`,
+    kind: 'office-notice',
+    level: 'notice',
+    obligationId: null,
+    handoffId: null,
+    agency,
+    recipients: alertRecipientsFor('reminder-1', roster) as unknown as NewAlert['recipients'],
+    summary: `【${NOTICE_KIND_LABELS_ZH[notice.kind]}】${OFFICE_NAME}致${unitName(agency)}：${notice.title}。${meeting}${notice.body}（阅知后请在本单位系统或工作台确认已阅，通知编号 ${notice.id}）`,
+  };
+}
+
+/** 第二十二条 临时会议: a unit asks the office for an ad hoc meeting; the office hears of it at once. */
+export function meetingRequestedAlert(request: { id: string; agency: AgencyCode; reason: string; handoffIds: readonly string[]; requestedBy: string }): NewAlert {
+  const cases = request.handoffIds.length > 0 ? `提请研究的移送 ${request.handoffIds.length} 件。` : '';
+  return {
+    dedupeKey: `meeting-request.${request.id}`,
+    kind: 'meeting-requested',
+    level: 'office',
+    obligationId: null,
+    handoffId: request.handoffIds[0] ?? null,
+    agency: request.agency,
+    recipients: alertRecipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+    summary: `【提请召开临时会议】${unitName(request.agency)}（${request.requestedBy}）：${request.reason.slice(0, 500)}。${cases}`,
   };
 }
 

@@ -2,3 +2,4 @@ export * from './alert-schedule.js';
 export * from './deadline-rules.js';
 export * from './alert-composer.js';
 export * from './alert-kinds.js';
+export * from './joint-meeting.js';

@@ -5,6 +5,7 @@ export * from './validation.pipe.js';
 export * from './openapi/openapi-document.js';
 export * from './openapi/problem.dto.js';
 export * from './openapi/roster-entry.response.js';
+export * from './openapi/joint-meeting.response.js';
 export * from './database-unavailable.js';
 export * from './csv.js';
 export * from './http-drain.js';

@@ -1,3 +1,4 @@
+import { UnitJointMeetingRepository } from './joint-meeting.repository.js';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { MessageSigner } from '#security';
 import type { AgencyCode } from '#contracts';
@@ -50,6 +51,8 @@ export class UnitStore {
   readonly audit: AuditRepository;
   /** 第二十五条 台账: the measures the unit takes, and a person's ledger as the unit may see it */
   readonly ledger: UnitLedgerRepository;
+  /** 第二十二条: the office's notices to the unit, and its requests for an ad hoc meeting */
+  readonly jointMeeting: UnitJointMeetingRepository;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -71,6 +74,7 @@ export class UnitStore {
     this.registrations = new UnitDutyRegistrationRepository(db, agency);
     this.attachments = new AttachmentRepository(db, agency, this.handoffs, protection);
     this.ledger = new UnitLedgerRepository(db, agency, protection, this.handoffs, this.audit);
+    this.jointMeeting = new UnitJointMeetingRepository(db, agency);
   }
 
   /** One unit of work: the repositories handed to `work` write in one transaction. */

@@ -15,6 +15,8 @@ export interface ClaimedAlert {
 
 export type NewAlert = Pick<Alert, 'dedupeKey' | 'kind' | 'level' | 'obligationId' | 'handoffId' | 'agency' | 'summary'> & {
   recipients: Prisma.InputJsonValue;
+  /** given when a row elsewhere names the alert (a notice's copy); else a new one */
+  id?: string;
 };
 
 export interface AlertFilter {

@@ -158,6 +158,12 @@ export class HandoffRepository {
     }
   }
 
+  /** Whether the unit is party to the handoff (its sender or recipient); reads no details. */
+  async isParty(handoffId: string): Promise<boolean> {
+    if (!isUuid(handoffId)) return false;
+    return (await this.db.handoff.count({ where: { id: handoffId, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] } })) > 0;
+  }
+
   async findVisible(handoffId: string): Promise<HandoffWithSteps> {
     if (!isUuid(handoffId)) throw new HandoffNotFoundError(handoffId);
     const handoff = await this.db.handoff.findUnique({

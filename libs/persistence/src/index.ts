@@ -29,3 +29,4 @@ export type { LedgerExportRow, LedgerHandoff, LedgerMeasure, NewMeasure, PersonL
 export * from './evaluation.queries.js';
 export { CONSOLE_DATABASE_LOGIN, SCHEDULER_DATABASE_LOGIN, databaseUrlWithLogin, unitDatabaseLogin } from './database-logins.js';
 export { DatabaseLoginCheck, WrongDatabaseLoginError } from './database-login-check.js';
+export * from './joint-meeting.repository.js';

@@ -8,6 +8,7 @@ import { ConsoleUserRepository } from './console-user.repository.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
 import { HandoffBoardRepository } from './handoff-board.repository.js';
 import { EvaluationQueries } from './evaluation.queries.js';
+import { OfficeJointMeetingRepository } from './joint-meeting.repository.js';
 import { OfficeLedgerRepository } from './ledger.repository.js';
 import { ObligationRepository } from './obligation.repository.js';
 import { OfficeHandoffRepository } from './office-handoff.repository.js';
@@ -33,6 +34,8 @@ export class OfficeStore {
   readonly ledger: OfficeLedgerRepository;
   /** 第二十三条, 第二十五条: the figures per unit and period */
   readonly evaluation: EvaluationQueries;
+  /** 第二十二条–第二十三条: notices, the units' meeting requests, the meetings' minutes and decisions */
+  readonly jointMeeting: OfficeJointMeetingRepository;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -50,6 +53,7 @@ export class OfficeStore {
     this.evidence = new AuditLogReader(db);
     this.ledger = new OfficeLedgerRepository(db);
     this.evaluation = new EvaluationQueries(db);
+    this.jointMeeting = new OfficeJointMeetingRepository(db);
   }
 
   transaction<T>(work: (store: OfficeStore) => Promise<T>, options: TransactionOptions = {}): Promise<T> {

@@ -8,6 +8,7 @@ import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_H
 import { DEFAULT_MATERIAL_TYPE, MATERIAL_TYPES, type MaterialType } from '#contracts';
 import { ATTACHMENT_CONTENT_TYPES, ATTACHMENT_MAX_BYTES, checkAttachment, HandoffNotFoundError } from '#handoffs';
 import type { AttachmentMeta } from '#persistence';
+import { answerWith } from '../handoffs/api-result.js';
 import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';
 import { AgencyContext } from './agency.context.js';
 
@@ -103,9 +104,7 @@ export class AttachmentsController {
       const meta = await store.attachments.add({ id: crypto.randomUUID(), handoffId: id, fileName: body.fileName, contentType: body.contentType, sizeBytes: content.length, sha256, content, material: body.material });
       return { status: 201, body: present(meta) };
     });
-    res.status(result.status);
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    return result.body;
+    return answerWith(res, result);
   }
 
   @Get()

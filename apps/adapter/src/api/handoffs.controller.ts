@@ -13,7 +13,7 @@ import {
 } from '#contracts';
 import type { ReportedStep } from '#handoffs';
 import type { UnitStore } from '#persistence';
-import type { ApiResult } from '../handoffs/api-result.js';
+import { type ApiResult, answerWith } from '../handoffs/api-result.js';
 import { HandoffOpeningService } from '../handoffs/handoff-opening.service.js';
 import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';
 import { LifecycleService } from '../handoffs/lifecycle.service.js';
@@ -250,8 +250,6 @@ export class HandoffsController {
       { idempotencyKey: req.header('idempotency-key'), method: req.method, path: req.path, body },
       work,
     );
-    res.status(result.status);
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    return result.body;
+    return answerWith(res, result);
   }
 }

@@ -5,6 +5,7 @@ import { CLOCK, type Clock } from '#config';
 import { beijingDate, checkMeasure, MeasureRefusedError } from '#handoffs';
 import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
 import type { LedgerHandoff, LedgerMeasure, PersonLedger } from '#persistence';
+import { answerWith } from '../handoffs/api-result.js';
 import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';
 import { ledgerCsv, ledgerXlsx } from '../ledger/ledger-export.js';
 import { AgencyContext } from './agency.context.js';
@@ -78,9 +79,7 @@ export class LedgerController {
       });
       return { status: 201, body: presentMeasure(measure) };
     });
-    res.status(result.status);
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    return result.body;
+    return answerWith(res, result);
   }
 
   @Get('handoffs/:id/measures')

@@ -5,7 +5,7 @@ import { CLOCK, type Clock } from '#config';
 import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
 import { checkRegistration } from '#handoffs';
 import type { DutyRegistration, UnitStore } from '#persistence';
-import type { ApiResult } from '../handoffs/api-result.js';
+import { type ApiResult, answerWith } from '../handoffs/api-result.js';
 import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';
 import { AgencyContext } from './agency.context.js';
 import { RegisterInvestigationEndedRequest, RegisterLeadDiscoveredRequest, RegistrationView } from './registration.dto.js';
@@ -93,8 +93,6 @@ export class RegistrationsController {
 
   private async write(req: Request, res: Response, body: unknown, work: (store: UnitStore) => Promise<ApiResult>) {
     const result = await this.writes.run({ idempotencyKey: req.header('idempotency-key'), method: req.method, path: req.path, body }, work);
-    res.status(result.status);
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    return result.body;
+    return answerWith(res, result);
   }
 }

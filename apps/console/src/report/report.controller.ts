@@ -3,6 +3,7 @@ import { Controller, Get, Inject, Query, Req, Res, ServiceUnavailableException, 
 import type { Request, Response } from 'express';
 import { unitName } from '#agencies';
 import { beijingDateOf, beijingTime } from '#calendar';
+import { MEETING_KIND_LABELS_ZH } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { evaluationPeriod, OfficeScope } from '#persistence';
 import { signedInUser } from '../auth/console-user.js';
@@ -19,7 +20,8 @@ const CASES_FOR_DISCUSSION = 50;
 /**
  * 第二十三条: the joint meeting meets once a year, reports the work, reviews problems and priority
  * cases. The office's yearly report: the year's figures by unit, the priority groups helped, the
- * escalations by cause, and the cases for discussion (duties open past their deadline) — as a page,
+ * escalations by cause, the cases for discussion (duties open past their deadline, and the cases the
+ * units marked when asking for a meeting), the year's meetings with their decisions and the notices — as a page,
  * and as a PDF printed from that page by headless Chromium.
  */
 // A server-rendered page: not part of the console's machine-readable API.
@@ -64,11 +66,14 @@ export class ReportController {
   private async report(year: string): Promise<SafeHtml> {
     const period = evaluationPeriod(year) ?? { from: `${year}-01-01`, to: `${Number(year) + 1}-01-01` };
     const now = this.clock.now();
-    const [rows, trend, escalations, cases] = await Promise.all([
+    const [rows, trend, escalations, cases, marked, meetings, notices] = await Promise.all([
       this.office.evaluation.byUnit(period, now),
       this.office.evaluation.monthlyTrend(Number(year)),
       this.office.evaluation.escalationsByCause(period),
       this.office.evaluation.openPastDue(now, CASES_FOR_DISCUSSION),
+      this.office.jointMeeting.markedCases(Number(year)),
+      this.office.jointMeeting.meetings(Number(year)),
+      this.office.jointMeeting.notices(200, Number(year)),
     ]);
     const sent = rows.reduce((sum, row) => sum + row.sent, 0);
     const helped = rows.reduce((sum, row) => sum + row.firstHelp.helped, 0);
@@ -98,6 +103,19 @@ export class ReportController {
         : html`<table id="report-cases"><thead><tr><th>案件编号</th><th>责任单位</th><th>事项</th><th>期限</th></tr></thead><tbody>${cases.map(
             (row) => html`<tr><td>${row.caseRef}</td><td>${unitName(row.unit)}</td><td>${RULE_LABEL[row.rule] ?? row.rule}</td><td>${beijingTime(row.dueAt)}</td></tr>`,
           )}</tbody></table>`}
+      <p class="muted">成员单位提请研究的案件（第二十二条 提请召开临时会议时标注）。</p>
+      ${marked.length === 0
+        ? html`<p>无。</p>`
+        : html`<table id="report-marked-cases"><thead><tr><th>案件编号</th><th>提请单位</th><th>事由</th><th>提请时间</th><th>状态</th></tr></thead><tbody>${marked.map(
+            (row) => html`<tr><td>${row.caseRef || row.handoffId}</td><td>${unitName(row.markedBy)}</td><td>${row.reason}</td><td>${beijingTime(row.requestedAt)}</td><td>${row.meetingId ? '已研究' : '待研究'}</td></tr>`,
+          )}</tbody></table>`}
+      <h3>六、联席会议与通知（第二十二条）</h3>
+      ${meetings.length === 0
+        ? html`<p>本年尚无会议记录。</p>`
+        : html`<table id="report-meetings"><thead><tr><th>日期</th><th>会议</th><th>议定事项</th></tr></thead><tbody>${meetings.map(
+            (m) => html`<tr><td>${m.heldOn}</td><td>${MEETING_KIND_LABELS_ZH[m.kind]}：${m.title}</td><td><ol>${m.decisions.map((d) => html`<li>${d}</li>`)}</ol></td></tr>`,
+          )}</tbody></table>`}
+      <p id="report-notices">本年发出通知 <b>${notices.length}</b> 份${notices.length === 0 ? '' : html`，各单位已阅 <b>${notices.reduce((sum, n) => sum + n.copies.filter((c) => c.readAt).length, 0)}</b>/${notices.reduce((sum, n) => sum + n.copies.length, 0)} 份次`}。</p>
     </section>`;
   }
 }

@@ -38,6 +38,8 @@ export function page(title: string, user: SignedInUser | null, body: SafeHtml): 
         <a href="/evaluation">评估</a>
         <a href="/visits">跟踪回访</a>
         ${user.role !== 'unit' ? html`<a href="/escalations">督办提醒</a>` : ''}
+        ${user.role !== 'operator' ? html`<a href="/notices">通知</a>` : ''}
+        ${user.role === 'office' ? html`<a href="/meetings">联席会议</a>` : ''}
         ${user.role === 'office' ? html`<a href="/report">年度报告</a>` : ''}
         ${user.role === 'operator' ? html`<a href="/queues">队列</a>` : ''}
       </nav>

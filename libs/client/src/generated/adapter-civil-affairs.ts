@@ -460,6 +460,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The office’s notices to this unit, newest first (unread=true: those not yet read) */
+        get: operations["jointMeetingNotices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One notice to this unit */
+        get: operations["jointMeetingNotice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Say the unit has read the notice: the office sees who read it and when (the first reading is kept) */
+        post: operations["jointMeetingRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/meeting-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The unit’s requests for an ad hoc meeting, newest first, with the meeting that took each up */
+        get: operations["jointMeetingRequests"];
+        put?: never;
+        /**
+         * Ask the office for an ad hoc meeting (第二十二条 临时会议), with a reason and the unit’s own handoffs to discuss
+         * @description The office is told at once (its escalation inbox, webhook and e-mail). A handoff the unit is not party to is 404. Repeat with the same Idempotency-Key: the first answer again.
+         */
+        post: operations["jointMeetingAsk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -579,6 +651,11 @@ export interface components {
             /** @enum {string} */
             situation: "serious-injury-victim" | "life-threatening-injury" | "deceased-victim-dependant" | "major-property-loss" | "retaliated-witness" | "tort-injury" | "other";
             suggestion: string;
+        };
+        AskForMeetingRequest: {
+            handoffIds?: string[];
+            reason: string;
+            requestedBy: string;
         };
         AttachmentView: {
             /** @enum {string} */
@@ -1004,6 +1081,23 @@ export interface components {
             /** @enum {string} */
             status: "granted" | "in-progress" | "completed" | "refused";
         };
+        MeetingRequestView: {
+            /** @enum {string} */
+            agency: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
+            /** @description handoffs the unit marked for discussion (第二十三条) */
+            handoffIds: string[];
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description the meeting that took it up
+             */
+            meetingId: string | null;
+            reason: string;
+            /** Format: date-time */
+            requestedAt: string;
+            requestedBy: string;
+        };
         OpenAdvanceReferralRequest: {
             /** @description 第九条 救助申请人情况说明: required on a referral (checked with the materials checklist; missing → 400 listing what is missing) */
             applicantStatement?: string;
@@ -1174,8 +1268,32 @@ export interface components {
             /** @enum {string} */
             unit: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
         };
+        ReadNoticeRequest: {
+            readBy: string;
+        };
         ReceiptPayloadV1: {
             receivedAt: string;
+        };
+        ReceivedNoticeView: {
+            body: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /** @example 联席办张某 */
+            issuedBy: string;
+            /** @enum {string} */
+            kind: "meeting" | "rule" | "information";
+            /** Format: date */
+            meetingOn: string | null;
+            /**
+             * Format: date-time
+             * @description when the unit said it had read it; null: not yet
+             */
+            readAt: string | null;
+            readBy: string | null;
+            /** @example 关于召开联席会议临时会议的通知 */
+            title: string;
         };
         RecipientReasonDto: {
             reason: string;
@@ -5265,6 +5383,572 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    jointMeetingNotices: {
+        parameters: {
+            query?: {
+                unread?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceivedNoticeView"][];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    jointMeetingNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the notice id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceivedNoticeView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    jointMeetingRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the notice id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadNoticeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceivedNoticeView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    jointMeetingRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingRequestView"][];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    jointMeetingAsk: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description anything unique per logical request (the client generates a UUID); a retried request with the same key gets the first response (with `Idempotent-Replayed: true`) and writes nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AskForMeetingRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingRequestView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 同一 Idempotency-Key 已用于不同的请求体 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "UNPROCESSABLE_ENTITY",
+                     *       "message": "Idempotency-Key 2026-jj-0001 was used with another request",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "Idempotency-Key 2026-jj-0001 was used with another request"
                      *         }
                      *       ]
                      *     }

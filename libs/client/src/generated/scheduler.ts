@@ -205,6 +205,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The notices sent, newest first, each with who has read it */
+        get: operations["jointMeetingNotices"];
+        put?: never;
+        /** Send a notice to every member unit’s liaison (e-mail through the alert path; the unit reads it through its adapter) */
+        post: operations["jointMeetingIssue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One notice, with who has read it */
+        get: operations["jointMeetingNotice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/meeting-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The units’ requests for an ad hoc meeting, newest first (all years unless one is named) */
+        get: operations["jointMeetingRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The meetings of a year (this year by default), in the order they were held */
+        get: operations["jointMeetingMeetings"];
+        put?: never;
+        /** File a meeting’s minutes and decisions under its year, with the units’ requests it took up */
+        post: operations["jointMeetingRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -371,7 +441,7 @@ export interface components {
              * @example escalation
              * @enum {string}
              */
-            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed" | "duty-done-late" | "message-refused" | "operations";
+            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed" | "duty-done-late" | "message-refused" | "operations" | "office-notice" | "meeting-requested";
             /**
              * @description reminder-1, reminder-2, overdue, overdue-leader, or office
              * @example overdue
@@ -429,7 +499,7 @@ export interface components {
              * @example escalation
              * @enum {string}
              */
-            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed" | "duty-done-late" | "message-refused" | "operations";
+            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed" | "duty-done-late" | "message-refused" | "operations" | "office-notice" | "meeting-requested";
             /**
              * @description reminder-1, reminder-2, overdue, overdue-leader, or office
              * @example overdue
@@ -464,6 +534,31 @@ export interface components {
             helped: number;
             medianWorkingDays: number | null;
         };
+        IssuedNoticeView: {
+            body: string;
+            /** @description one per member unit: who has read it */
+            copies: components["schemas"]["NoticeCopyView"][];
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /** @example 联席办张某 */
+            issuedBy: string;
+            /** @enum {string} */
+            kind: "meeting" | "rule" | "information";
+            /** Format: date */
+            meetingOn: string | null;
+            /** @example 关于召开联席会议临时会议的通知 */
+            title: string;
+        };
+        IssueNoticeRequest: {
+            body: string;
+            issuedBy: string;
+            /** @enum {string} */
+            kind: "meeting" | "rule" | "information";
+            meetingOn?: string;
+            title: string;
+        };
         MeasureTotalsView: {
             /** @description money granted or paid, in fen */
             amountFen: number;
@@ -471,9 +566,56 @@ export interface components {
                 [key: string]: number;
             };
         };
+        MeetingRecordView: {
+            decisions: string[];
+            /** Format: date */
+            heldOn: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "annual" | "ad-hoc";
+            minutes: string;
+            /** Format: date-time */
+            recordedAt: string;
+            recordedBy: string;
+            title: string;
+            /** @example 2026 */
+            year: number;
+        };
+        MeetingRequestView: {
+            /** @enum {string} */
+            agency: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
+            /** @description handoffs the unit marked for discussion (第二十三条) */
+            handoffIds: string[];
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description the meeting that took it up
+             */
+            meetingId: string | null;
+            reason: string;
+            /** Format: date-time */
+            requestedAt: string;
+            requestedBy: string;
+        };
         NoteRequest: {
             author: string;
             text: string;
+        };
+        NoticeCopyView: {
+            /**
+             * @example education
+             * @enum {string}
+             */
+            agency: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
+            /**
+             * Format: date-time
+             * @description when the unit said it had read the notice; null: not yet
+             */
+            readAt: string | null;
+            /** @example 教育局联络人陈某 */
+            readBy: string | null;
         };
         ObligationView: {
             /** Format: date-time */
@@ -537,7 +679,7 @@ export interface components {
              */
             key: string;
             /** @enum {string} */
-            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed" | "duty-done-late" | "message-refused" | "operations";
+            kind: "reminder" | "escalation" | "calendar-missing" | "roster-changed" | "duty-done-late" | "message-refused" | "operations" | "office-notice" | "meeting-requested";
             /** @example overdue */
             level: string;
             recipients: components["schemas"]["AlertRecipient"][];
@@ -614,6 +756,34 @@ export interface components {
              * @example person.idNumber fails the GB 11643 check digit
              */
             message: string;
+        };
+        RecordedMeetingView: {
+            decisions: string[];
+            /** Format: date */
+            heldOn: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "annual" | "ad-hoc";
+            minutes: string;
+            /** Format: date-time */
+            recordedAt: string;
+            recordedBy: string;
+            /** @description how many of the requests named were taken up by this meeting (one already taken up by another stays with it) */
+            requestsTakenUp: number;
+            title: string;
+            /** @example 2026 */
+            year: number;
+        };
+        RecordMeetingRequest: {
+            decisions: string[];
+            heldOn: string;
+            /** @enum {string} */
+            kind: "annual" | "ad-hoc";
+            minutes: string;
+            recordedBy: string;
+            requestIds?: string[];
+            title: string;
         };
         RosterEntry: {
             /**
@@ -704,7 +874,7 @@ export interface operations {
                 open?: "true" | "false";
                 level?: "reminder-1" | "reminder-2" | "overdue" | "overdue-leader" | "office";
                 /** @description default: escalations and notices */
-                kind?: "reminder" | "escalation" | "calendar-missing" | "roster-changed" | "duty-done-late" | "message-refused" | "operations";
+                kind?: "reminder" | "escalation" | "calendar-missing" | "roster-changed" | "duty-done-late" | "message-refused" | "operations" | "office-notice" | "meeting-requested";
             };
             header?: never;
             path?: never;
@@ -1877,6 +2047,604 @@ export interface operations {
                      *         {
                      *           "field": "",
                      *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    jointMeetingNotices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedNoticeView"][];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    jointMeetingIssue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueNoticeRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedNoticeView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    jointMeetingNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedNoticeView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 找不到对象 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "NOT_FOUND",
+                     *       "message": "no handoff 0f6e…",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "no handoff 0f6e…"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    jointMeetingRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingRequestView"][];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    jointMeetingMeetings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingRecordView"][];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "SERVICE_UNAVAILABLE",
+                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    jointMeetingRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordMeetingRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedMeetingView"];
+                };
+            };
+            /** @description 请求不合法（字段校验失败、未知字段、JSON 格式错误） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "BAD_REQUEST",
+                     *       "message": "the request is not valid",
+                     *       "problems": [
+                     *         {
+                     *           "field": "person.idNumber",
+                     *           "message": "person.idNumber fails the GB 11643 check digit（身份证号校验位错误）"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的 API 密钥 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "UNAUTHORIZED",
+                     *       "message": "an API key is required: Authorization: Bearer <key>",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "an API key is required: Authorization: Bearer <key>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过 MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large",
+                     *       "problems": [
+                     *         {
+                     *           "field": "",
+                     *           "message": "request entity too large"
                      *         }
                      *       ]
                      *     }
