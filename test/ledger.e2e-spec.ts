@@ -147,6 +147,50 @@ describe('the ledger of a person across units (第二十五条 台账)', () => {
     expect((await civil.post(`/handoffs/${id}/follow-up-visits`, { visitedOn: today, visitedBy: 'x', situationAfter: 'fine' })).status).toBe(400);
   });
 
+  it('opens the next handoff from a visit in one step: a department’s lead to the procuratorate, the procuratorate’s referral onward', async () => {
+    const education = bus.adapter('education');
+    const id = ids.education;
+    expect((await education.post(`/handoffs/${id}/procedure-started`, { startedOn: today })).status).toBe(201);
+    expect((await education.post(`/handoffs/${id}/concluded`, { concludedOn: today, outcome: 'assisted', measures: '发放国家助学金' })).status).toBe(201);
+    const visit = { visitedOn: today, visitedBy: '教育局刘某', situationAfter: 'worse', furtherNeeds: ['living-allowance'], note: '家庭收入再度中断' };
+    // Refused as stated: nothing is recorded, not even the visit (one unit of work).
+    const refused = await education.post(`/handoffs/${id}/follow-up-visits`, { ...visit, followOn: { caseRef: '<script>' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.problems).toEqual([expect.objectContaining({ field: 'followOn.caseRef' })]);
+    expect((await education.post(`/handoffs/${id}/follow-up-visits`, { ...visit, furtherNeeds: [], followOn: { caseRef: '晋教回访〔2026〕1号' } })).status).toBe(400);
+    const visited = await education.post(`/handoffs/${id}/follow-up-visits`, { ...visit, followOn: { caseRef: '晋教回访〔2026〕1号' } });
+    expect(visited.status).toBe(201);
+    expect(visited.body).toMatchObject({ step: 'follow-up-visit-1', followOn: { caseRef: '晋教回访〔2026〕1号', handoffs: [{ kind: 'social-lead', to: 'procuratorate' }] } });
+    const leadId: string = visited.body.followOn.handoffs[0].id;
+    // The procuratorate receives the lead: the same person, the needs the visit found.
+    const procuratorate = bus.adapter('procuratorate');
+    const lead = await eventually(async () => {
+      const found = await procuratorate.get(`/handoffs/${leadId}`);
+      expect(found.body.currentStep).toBe('received');
+      return found.body as { details: { person: { name: string; idNumber: string }; summary: string } };
+    });
+    expect(lead.details.person).toMatchObject({ name: citizen.name, idNumber: citizen.idNumber });
+    expect(lead.details.summary).toContain('最低生活保障');
+
+    // The procuratorate helps, visits, and refers the person to the unit the need it found points to (第十二条 legal aid → justice).
+    expect((await procuratorate.post(`/handoffs/${leadId}/procedure-started`, { startedOn: today })).status).toBe(201);
+    expect((await procuratorate.post(`/handoffs/${leadId}/concluded`, { concludedOn: today, outcome: 'assisted', measures: '国家司法救助' })).status).toBe(201);
+    const referral = {
+      caseRef: '晋检回访〔2026〕1号',
+      findings: '回访发现当事人需法律援助追索赔偿',
+      suggestion: '建议提供法律援助',
+      applicantStatement: '本人申请法律援助',
+      caseMaterials: [{ title: '回访记录' }],
+    };
+    const onward = await procuratorate.post(`/handoffs/${leadId}/follow-up-visits`, { visitedOn: today, visitedBy: '检察官赵某', situationAfter: 'unchanged', furtherNeeds: ['legal-aid'], followOn: referral });
+    expect(onward.status).toBe(201);
+    expect(onward.body.followOn.handoffs).toEqual([expect.objectContaining({ kind: 'judicial-referral', to: 'justice' })]);
+    await eventually(async () => expect((await bus.adapter('justice').get(`/handoffs/${onward.body.followOn.handoffs[0].id}`)).body.currentStep).toBe('received'));
+    // The person's ledger shows the chain: referral, visit, lead, visit, referral.
+    const ledger = (await procuratorate.post('/ledger/person', { idNumber: citizen.idNumber })).body as PersonLedger;
+    expect(ledger.own.map((h) => h.handoffId)).toEqual(expect.arrayContaining([leadId, onward.body.followOn.handoffs[0].id]));
+  });
+
   it('exports the unit’s ledger as CSV and as XLSX with Chinese headers, the ID number’s birth date hidden', async () => {
     const adapter = bus.adapter('civil-affairs');
     const fetchExport = (format: string) =>

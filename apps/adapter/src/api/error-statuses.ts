@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import type { DomainErrorStatuses } from '#http';
+import { FollowOnRefusedError } from '../handoffs/follow-on.js';
 import {
   AttachmentRefusedError,
   AttachmentTooLargeError,
@@ -20,6 +21,8 @@ import {
 
 /** The adapter's domain errors as HTTP answers. */
 export const ADAPTER_ERROR_STATUSES: DomainErrorStatuses = [
+  // 第二十五条: a visit's follow-on handoff that cannot be opened as stated
+  [FollowOnRefusedError, HttpStatus.BAD_REQUEST],
   [HandoffNotFoundError, HttpStatus.NOT_FOUND],
   [SenderNotAllowedError, HttpStatus.FORBIDDEN],
   [NotTheReceiverError, HttpStatus.FORBIDDEN],

@@ -5,7 +5,6 @@ import {
   AdvancePaymentDecisionPayloadV1,
   ConcludedPayloadV1,
   FeedbackPayloadV1,
-  FollowUpVisitPayloadV1,
   HANDOFF_KINDS,
   STEP_ORDER,
   type HandoffKind,
@@ -30,6 +29,7 @@ import {
   OpenJudicialReferralRequest,
   OpenSocialLeadRequest,
   OpenUrgentMedicalNoticeRequest,
+  RecordFollowUpVisitRequest,
 } from './open-handoff.dto.js';
 
 const schemaRef = (name: string, examples: Record<string, { summary: string; value: unknown }>) => ({
@@ -158,14 +158,17 @@ export class HandoffsController {
       '第二十五条 "跟踪回访": when a handoff concludes with help given (`outcome: assisted`), the scheduler gives the receiver two visit duties — ' +
       '3 and 6 calendar months after `concludedOn` (1 and 3 on the green channel, 第五条) — and reminds and escalates them like any duty. ' +
       'Each call records the next visit (`follow-up-visit-1`, then `-2`; a third is 409), fulfilling its duty. `furtherNeeds` (第十条–第十八条) come back ' +
-      'as `proposedRecipients`, each with its article, for the referral or lead that follows. Only the receiver, once the case is concluded.',
+      'as `proposedRecipients`, each with its article. With `followOn` (its case number; for the procuratorate also what a referral states, 第九条/第十九条) ' +
+      'the same call opens the next handoff for those needs — a department’s lead to the procuratorate (第二十条 ¶1), or the procuratorate’s judicial ' +
+      'referral to the proposed units (第十九条) — with the person and situation of the visited handoff; the visit and the new handoff commit together, ' +
+      'and the answer carries it as `followOn`. Only the receiver, once the case is concluded.',
   })
   @ApiParam(HANDOFF_ID)
-  @ApiBody(schemaRef(FollowUpVisitPayloadV1.name, LIFECYCLE_EXAMPLES.followUpVisit))
+  @ApiBody(schemaRef(RecordFollowUpVisitRequest.name, LIFECYCLE_EXAMPLES.followUpVisit))
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse({ ...REPORTED, type: FollowUpVisitRecorded, example: undefined })
   @ApiProblems(400, 401, 403, 404, 409, 413, 422)
-  followUpVisit(@Param('id', ParseUUIDPipe) id: string, @Body() body: FollowUpVisitPayloadV1, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  followUpVisit(@Param('id', ParseUUIDPipe) id: string, @Body() body: RecordFollowUpVisitRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.write(req, res, body, (store) => this.lifecycle.recordFollowUpVisit(store, id, body));
   }
 

@@ -1,9 +1,13 @@
 import { applyDecorators } from '@nestjs/common';
-import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 import {
   AdvanceReferralPayloadV1,
   AGENCY_CODES,
   type AgencyCode,
+  CaseMaterialDto,
+  FollowUpVisitPayloadV1,
   JudicialReferralPayloadV1,
   SocialLeadPayloadV1,
   UrgentMedicalNoticePayloadV1,
@@ -57,3 +61,50 @@ export type OpenHandoffRequest =
   | OpenAdvanceReferralRequest
   | OpenSocialLeadRequest
   | OpenUrgentMedicalNoticeRequest;
+
+/**
+ * 第二十五条 → 第二十条 ¶1 / 第十九条: the handoff a follow-up visit opens for the needs it found, in the
+ * same call: a department's lead to the procuratorate, or the procuratorate's judicial referral to the
+ * units the needs point to. The person, the situation and the priority groups come from the visited
+ * handoff as the visiting unit holds it; what a referral must say beyond that (第九条, 第十九条) is here.
+ */
+export class FollowOnHandoffDto {
+  @JSONSchema({ description: 'the visiting unit’s case number for the new handoff' })
+  @CaseRef()
+  caseRef!: string;
+
+  @JSONSchema({ description: 'a judicial referral (the procuratorate visiting): its findings (第十九条)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 5000)
+  findings?: string;
+
+  @JSONSchema({ description: 'a judicial referral: its suggestion (第十九条)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  suggestion?: string;
+
+  @JSONSchema({ description: 'a judicial referral: 第九条 救助申请人情况说明' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 5000)
+  applicantStatement?: string;
+
+  @JSONSchema({ description: 'a judicial referral: 第九条 案件材料' })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => CaseMaterialDto)
+  caseMaterials?: CaseMaterialDto[];
+}
+
+/** A follow-up visit, and optionally the handoff it opens for the needs it found. */
+export class RecordFollowUpVisitRequest extends FollowUpVisitPayloadV1 {
+  @JSONSchema({ description: 'open the follow-on handoff for furtherNeeds in the same call (the visit and the new handoff commit together)' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => FollowOnHandoffDto)
+  followOn?: FollowOnHandoffDto;
+}

@@ -4,14 +4,20 @@ import { CLOCK, type Clock } from '#config';
 import type { AdvancePaymentDecisionPayloadV1, FollowUpVisitPayloadV1 } from '#contracts';
 import { decideAdvancePayment, proposeRecipients, recordFollowUpVisit, REPORTED_STEPS, type ReportedStep, reportStep } from '#handoffs';
 import type { UnitStore } from '#persistence';
+import type { RecordFollowUpVisitRequest } from '../api/open-handoff.dto.js';
 import type { ApiResult } from './api-result.js';
+import { followOnRequest } from './follow-on.js';
+import { HandoffOpeningService } from './handoff-opening.service.js';
 
 /** The steps of 第二十一条 the receiving unit reports: load (locked), decide, save, in the caller's unit of work. */
 @Injectable()
 export class LifecycleService {
   private readonly logger = new Logger(LifecycleService.name);
 
-  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly opening: HandoffOpeningService,
+  ) {}
 
   async report(store: UnitStore, handoffId: string, step: ReportedStep, payload: object): Promise<ApiResult> {
     const handoff = await store.handoffs.lockForUpdate(handoffId);
@@ -45,9 +51,10 @@ export class LifecycleService {
    * second), which fulfils the visit duty the scheduler reminds and escalates. Needs the person still
    * has come back with the units they point to (第十条–第十八条), for the referral or lead that follows.
    */
-  async recordFollowUpVisit(store: UnitStore, handoffId: string, payload: FollowUpVisitPayloadV1): Promise<ApiResult> {
+  async recordFollowUpVisit(store: UnitStore, handoffId: string, payload: FollowUpVisitPayloadV1 | RecordFollowUpVisitRequest): Promise<ApiResult> {
     const handoff = await store.handoffs.lockForUpdate(handoffId);
-    const plain = instanceToPlain(payload) as FollowUpVisitPayloadV1;
+    // The follow-on handoff is not part of the visit's record: it is opened as a handoff of its own.
+    const { followOn, ...plain } = instanceToPlain(payload) as RecordFollowUpVisitRequest;
     const now = this.clock.now();
     const decision = recordFollowUpVisit(handoff, store.agency, plain, { now, newId: () => crypto.randomUUID() });
     await store.handoffs.recordSteps(decision);
@@ -55,6 +62,13 @@ export class LifecycleService {
     const [step] = decision.steps;
     this.logger.log(`recorded ${step.step} handoff=${handoffId} situation=${plain.situationAfter} by=${store.agency}`);
     const proposed = plain.furtherNeeds?.length ? proposeRecipients({ needs: plain.furtherNeeds }) : [];
-    return { status: 201, body: { handoffId, step: step.step, messageId: step.messageId, occurredAt: now.toISOString(), proposedRecipients: proposed } };
+    const body: Record<string, unknown> = { handoffId, step: step.step, messageId: step.messageId, occurredAt: now.toISOString(), proposedRecipients: proposed };
+    if (followOn) {
+      // 第二十五条 "跟踪回访" → 第二十条 ¶1 / 第十九条: the needs found open the next handoff in the same unit of work.
+      const visited = await store.handoffs.findVisible(handoffId);
+      const { kind, request } = await followOnRequest(store.agency, visited, plain, followOn, proposed);
+      body.followOn = (await this.opening.open(store, kind, request)).body;
+    }
+    return { status: 201, body };
   }
 }

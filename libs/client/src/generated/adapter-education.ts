@@ -140,7 +140,7 @@ export interface paths {
         put?: never;
         /**
          * Record a follow-up visit (跟踪回访, 第二十五条) of a person the unit helped: when, by whom, how they are doing, what they still need
-         * @description 第二十五条 "跟踪回访": when a handoff concludes with help given (`outcome: assisted`), the scheduler gives the receiver two visit duties — 3 and 6 calendar months after `concludedOn` (1 and 3 on the green channel, 第五条) — and reminds and escalates them like any duty. Each call records the next visit (`follow-up-visit-1`, then `-2`; a third is 409), fulfilling its duty. `furtherNeeds` (第十条–第十八条) come back as `proposedRecipients`, each with its article, for the referral or lead that follows. Only the receiver, once the case is concluded.
+         * @description 第二十五条 "跟踪回访": when a handoff concludes with help given (`outcome: assisted`), the scheduler gives the receiver two visit duties — 3 and 6 calendar months after `concludedOn` (1 and 3 on the green channel, 第五条) — and reminds and escalates them like any duty. Each call records the next visit (`follow-up-visit-1`, then `-2`; a third is 409), fulfilling its duty. `furtherNeeds` (第十条–第十八条) come back as `proposedRecipients`, each with its article. With `followOn` (its case number; for the procuratorate also what a referral states, 第九条/第十九条) the same call opens the next handoff for those needs — a department’s lead to the procuratorate (第二十条 ¶1), or the procuratorate’s judicial referral to the proposed units (第十九条) — with the person and situation of the visited handoff; the visit and the new handoff commit together, and the answer carries it as `followOn`. Only the receiver, once the case is concluded.
          */
         post: operations["handoffsFollowUpVisit"];
         delete?: never;
@@ -829,19 +829,17 @@ export interface components {
         FeedbackPayloadV1: {
             summary: string;
         };
-        FollowUpVisitPayloadV1: {
-            /** @description needs the person still has (第十条–第十八条); the answer proposes the units they point to */
-            furtherNeeds?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
-            note?: string;
-            /**
-             * @description improved, unchanged or worse since the help
-             * @enum {string}
-             */
-            situationAfter: "improved" | "unchanged" | "worse";
-            /** @description who visited (the unit’s staff) */
-            visitedBy: string;
-            /** @description the day of the visit (Beijing date); not in the future, not before the handoff was received */
-            visitedOn: string;
+        FollowOnHandoffDto: {
+            /** @description a judicial referral: 第九条 救助申请人情况说明 */
+            applicantStatement?: string;
+            /** @description a judicial referral: 第九条 案件材料 */
+            caseMaterials?: components["schemas"]["CaseMaterialDto"][];
+            /** @description the visiting unit’s case number for the new handoff */
+            caseRef: string;
+            /** @description a judicial referral (the procuratorate visiting): its findings (第十九条) */
+            findings?: string;
+            /** @description a judicial referral: its suggestion (第十九条) */
+            suggestion?: string;
         };
         FollowUpVisitRecorded: {
             /** Format: uuid */
@@ -1278,6 +1276,22 @@ export interface components {
             reason: string;
             /** @enum {string} */
             unit: "procuratorate" | "education" | "civil-affairs" | "justice" | "hrss" | "agriculture" | "medical-security" | "health" | "veterans" | "youth-league" | "womens-federation" | "next-generation" | "disabled-federation";
+        };
+        RecordFollowUpVisitRequest: {
+            /** @description open the follow-on handoff for furtherNeeds in the same call (the visit and the new handoff commit together) */
+            followOn?: components["schemas"]["FollowOnHandoffDto"];
+            /** @description needs the person still has (第十条–第十八条); the answer proposes the units they point to */
+            furtherNeeds?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
+            note?: string;
+            /**
+             * @description improved, unchanged or worse since the help
+             * @enum {string}
+             */
+            situationAfter: "improved" | "unchanged" | "worse";
+            /** @description who visited (the unit’s staff) */
+            visitedBy: string;
+            /** @description the day of the visit (Beijing date); not in the future, not before the handoff was received */
+            visitedOn: string;
         };
         RecordMeasureRequest: {
             /** @description money granted or paid, in fen (分); required for judicial assistance unless refused */
@@ -2842,7 +2856,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FollowUpVisitPayloadV1"];
+                "application/json": components["schemas"]["RecordFollowUpVisitRequest"];
             };
         };
         responses: {

@@ -1,0 +1,62 @@
+import { plainToInstance } from 'class-transformer';
+import { validate, type ValidationError } from 'class-validator';
+import { detailsFor } from '#agencies';
+import { type AgencyCode, type FollowUpVisitPayloadV1, HandoffKind, JUDICIAL_HUB } from '#contracts';
+import { MEASURE_LABELS_ZH, type ProposedRecipient } from '#handoffs';
+import type { HandoffWithSteps } from '#persistence';
+import { type FollowOnHandoffDto, OpenJudicialReferralRequest, OpenSocialLeadRequest } from '../api/open-handoff.dto.js';
+
+/** The follow-on handoff a visit asked for cannot be opened as stated (400, each problem under followOn.). */
+export class FollowOnRefusedError extends Error {
+  override readonly name = 'FollowOnRefusedError';
+  constructor(readonly problems: { field: string; message: string }[]) {
+    super(`the follow-on handoff cannot be opened: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+  }
+}
+
+function flatten(errors: ValidationError[], prefix: string): { field: string; message: string }[] {
+  return errors.flatMap((error) => [
+    ...Object.values(error.constraints ?? {}).map((message) => ({ field: `${prefix}${error.property}`, message })),
+    ...flatten(error.children ?? [], `${prefix}${error.property}.`),
+  ]);
+}
+
+/**
+ * 第二十五条 "跟踪回访" → the next handoff, for the needs the visit found. The policy's topology decides
+ * its kind: a department that visits sends the procuratorate a lead (第二十条 ¶1 线索移送), naming the
+ * needs; the procuratorate that visits refers the person to the units the needs point to (第十九条).
+ * The person, situation and priority groups are those of the visited handoff as the visiting unit
+ * holds it (its projection, 第二十四条); the request is checked by the same rules as one sent directly.
+ */
+export async function followOnRequest(
+  visitor: AgencyCode,
+  visited: HandoffWithSteps,
+  visit: FollowUpVisitPayloadV1,
+  followOn: FollowOnHandoffDto,
+  proposed: readonly ProposedRecipient[],
+): Promise<{ kind: HandoffKind; request: OpenJudicialReferralRequest | OpenSocialLeadRequest }> {
+  const needs = visit.furtherNeeds ?? [];
+  if (needs.length === 0) throw new FollowOnRefusedError([{ field: 'furtherNeeds', message: 'a follow-on handoff answers the needs the visit found: state furtherNeeds' }]);
+  const held = detailsFor(visitor, visited, visited.details as Record<string, unknown>);
+  const subject = { person: held.person, situation: held.situation, ...(held.priorityGroups ? { priorityGroups: held.priorityGroups } : {}) };
+  const found = needs.map((need) => MEASURE_LABELS_ZH[need]).join('、');
+  const request =
+    visitor === JUDICIAL_HUB
+      ? plainToInstance(OpenJudicialReferralRequest, {
+          ...subject,
+          ...followOn,
+          recipients: proposed.map((recipient) => recipient.unit),
+          needs,
+          investigationEndedOn: visit.visitedOn,
+        })
+      : plainToInstance(OpenSocialLeadRequest, {
+          ...subject,
+          caseRef: followOn.caseRef,
+          discoveredOn: visit.visitedOn,
+          summary: `${visit.visitedOn}跟踪回访（原案件${visited.caseRef}）发现当事人仍需：${found}。${visit.note ?? ''}`.slice(0, 5000),
+        });
+  const kind = visitor === JUDICIAL_HUB ? HandoffKind.JudicialReferral : HandoffKind.SocialLead;
+  const problems = flatten(await validate(request, { whitelist: true, forbidNonWhitelisted: true }), 'followOn.');
+  if (problems.length > 0) throw new FollowOnRefusedError(problems);
+  return { kind, request };
+}
