@@ -1,3 +1,5 @@
+import pg from 'pg';
+import { databaseUrlWithLogin, unitDatabaseLogin } from '#persistence';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { ConsoleClient } from './support/console-client.js';
 import { ConsoleProcess } from './support/console-process.js';
@@ -50,7 +52,8 @@ describe('notices, meeting requests and meetings of the joint meeting (第二十
     await seedUser(bus.db, 'civil', 'civil-password-1', 'unit', 'civil-affairs');
     await Promise.all([scheduler.start(), consoleApp.start()]);
     expect((await scheduler.put('/roster/education', EDUCATION_LIAISON)).status).toBe(200);
-  });
+    // Three adapters, the scheduler and the console start here: more than one app's worth of boot time.
+  }, 120_000);
 
   afterAll(async () => {
     await consoleApp?.stop();
@@ -180,5 +183,26 @@ describe('notices, meeting requests and meetings of the joint meeting (第二十
     expect(posted.status).toBe(303);
     const annual = (await scheduler.get(`/meetings?year=${year}`)).body.find((m: { kind: string }) => m.kind === 'annual');
     expect(annual).toMatchObject({ decisions: ['表彰先进单位', '明年工作要点'], recordedBy: 'office' });
+  });
+
+  it('keeps each unit’s copies and requests to itself and the minutes to the office, in the database itself (row-level security)', async () => {
+    const civil = new pg.Client({ connectionString: databaseUrlWithLogin(bus.db.url, unitDatabaseLogin('civil-affairs')) });
+    await civil.connect();
+    try {
+      // Its own copy of each notice, no other unit's; the notice itself because it was sent a copy.
+      expect((await civil.query(`SELECT agency FROM "NoticeCopy"`)).rows).toEqual([{ agency: 'civil-affairs' }]);
+      expect((await civil.query(`SELECT id FROM "Notice"`)).rows).toEqual([{ id: noticeId }]);
+      // Education's request is not there for it, nor can it file one in another's name or mark another's case.
+      expect((await civil.query(`SELECT id FROM "MeetingRequest"`)).rows).toEqual([]);
+      const asOther = civil.query(`INSERT INTO "MeetingRequest" (id, agency, reason, "handoffIds", "requestedBy", "requestedAt", "alertId") VALUES ($1, 'education', 'x', '{}', 'x', now(), $1)`, [crypto.randomUUID()]);
+      await expect(asOther).rejects.toThrow(/row-level security/);
+      const markingOthers = civil.query(`INSERT INTO "MeetingRequest" (id, agency, reason, "handoffIds", "requestedBy", "requestedAt", "alertId") VALUES ($1, 'civil-affairs', 'x', $2, 'x', now(), $1)`, [crypto.randomUUID(), [markedHandoff]]);
+      await expect(markingOthers).rejects.toThrow(/row-level security/);
+      // Marking another unit's copy read changes nothing; the minutes are not readable at all.
+      expect((await civil.query(`UPDATE "NoticeCopy" SET "readAt" = now(), "readBy" = 'x' WHERE agency = 'justice'`)).rowCount).toBe(0);
+      await expect(civil.query(`SELECT * FROM "Meeting"`)).rejects.toThrow(/permission denied/);
+    } finally {
+      await civil.end();
+    }
   });
 });

@@ -42,7 +42,8 @@ describe('the ledger of a person across units (第二十五条 台账)', () => {
     for (const unit of ['civil-affairs', 'education', 'justice'] as const) {
       await eventually(async () => expect((await bus.adapter(unit).get(`/handoffs/${ids[unit]}`)).body.currentStep).toBe('received'));
     }
-  });
+    // Four adapters and the scheduler start here: more than one app's worth of boot time.
+  }, 120_000);
 
   afterAll(async () => {
     await scheduler?.stop();
