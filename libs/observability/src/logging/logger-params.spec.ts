@@ -16,15 +16,16 @@ async function logOf(
       done();
     },
   });
-  let middleware: ReturnType<typeof pinoHttp> | undefined;
+  // Made once the server listens: a shared process's settings name the unit by its port.
+  const logging: { middleware?: ReturnType<typeof pinoHttp> } = {};
   const server: Server = createServer((req, res) => {
-    middleware?.(req, res);
+    logging.middleware?.(req, res);
     req.resume();
     req.on('end', () => res.writeHead(status).end('{}'));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  middleware = pinoHttp(loggerParams(params(port)).pinoHttp as object, sink);
+  logging.middleware = pinoHttp(loggerParams(params(port)).pinoHttp as object, sink);
   const response = await fetch(`http://127.0.0.1:${port}${request.path}`, {
     method: request.method ?? 'POST',
     headers: request.headers,
