@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type AdapterSettings, adapterSettingsFrom, adapterUnitEnvs, assertUnitsSeparate, InvalidConfigurationError, type UnitEnv, unitEnvPrefix } from '#config';
-import { QUEUE_POOL_PER_APP, selectQueueBackend } from '#bus';
+import { EvictingRedisError, QUEUE_POOL_PER_APP, selectQueueBackend } from '#bus';
 import type { AgencyCode } from '#contracts';
 import { startAdapterApp } from './bootstrap.js';
 
@@ -67,7 +67,14 @@ async function selectSharedQueueBackend(settings: readonly AdapterSettings[]): P
   }
   const distinct = new Map(settings.map((unit) => [unit.queueBackend === 'redis' ? unit.redisUrl : 'postgres', unit]));
   for (const unit of distinct.values()) {
-    await selectQueueBackend(unit, 'adapter', { poolSize: QUEUE_POOL_PER_APP * settings.length });
+    try {
+      await selectQueueBackend(unit, 'adapter', { poolSize: QUEUE_POOL_PER_APP * settings.length });
+    } catch (error) {
+      // As a process of one unit does (bootQueueBackend): one line naming maxmemory-policy.
+      if (!(error instanceof EvictingRedisError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
   }
 }
 

@@ -185,7 +185,7 @@ export async function closeQueueBackend(): Promise<void> {
  * queue backend. A bad setting is left for Nest's own boot to report as it always has; a Redis
  * that evicts keys stops the process with one line naming the setting.
  */
-export async function bootQueueBackend(settings: () => QueueSettings, applicationName: string, options: QueueBackendOptions = {}): Promise<void> {
+export async function bootQueueBackend(settings: () => QueueSettings, applicationName: string): Promise<void> {
   let loaded: QueueSettings;
   try {
     loaded = settings();
@@ -193,7 +193,7 @@ export async function bootQueueBackend(settings: () => QueueSettings, applicatio
     return;
   }
   try {
-    await selectQueueBackend(loaded, applicationName, options);
+    await selectQueueBackend(loaded, applicationName);
   } catch (error) {
     if (!(error instanceof EvictingRedisError)) throw error;
     process.stderr.write(`${error.message}\n`);
