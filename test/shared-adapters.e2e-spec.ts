@@ -15,6 +15,7 @@ describe('several units’ adapters in one process', () => {
   const queuePrefix = `t-shared-${process.pid}`;
   const secret = 'secret-of-civil-affairs-0123456789';
 
+  // Three Nest applications start one after another in one process: on a loaded machine, beyond jest's 60 s.
   beforeAll(async () => {
     db = await TestDatabase.create('shared_adapters');
     systems = new UnitSystems({ 'civil-affairs': secret });
@@ -30,7 +31,7 @@ describe('several units’ adapters in one process', () => {
       },
     });
     await shared.start();
-  });
+  }, 240_000);
 
   afterAll(async () => {
     await shared?.stop();
@@ -108,7 +109,7 @@ describe('several units’ adapters in one process', () => {
       units: { justice: { delivery: { mode: 'pull' } }, hrss: { delivery: { mode: 'pull' }, databaseLogin: 'bus_unit_education' } },
     });
     await expect(wrong.start()).rejects.toThrow(/hrss: DATABASE_URL logs in as bus_unit_education, not as bus_unit_hrss/);
-  });
+  }, 240_000); // two processes, the second boots one unit's app before it refuses the next: slow on a loaded 2-core machine
 
   it('refuses a login, port or key set once for all units instead of per unit', async () => {
     const common = await SharedAdapterProcess.create({
@@ -119,7 +120,7 @@ describe('several units’ adapters in one process', () => {
       extraEnv: { DATABASE_URL: db.url },
     });
     await expect(common.start()).rejects.toThrow(/DATABASE_URL: each unit of ADAPTER_UNITS has its own; set them per unit \(e\.g\. JUSTICE__DATABASE_URL\)/);
-  });
+  }, 120_000);
 
   it('drains every unit’s app at SIGTERM and exits', async () => {
     await shared.stop();
