@@ -15,6 +15,9 @@
 //   4. SQL statements and commits per message (pg_stat_statements, pg_stat_database on the private server).
 //
 // Usage: npm run bench [-- --quick] [-- --backends=redis,postgres]   (bench/run.mjs builds and runs this)
+//   --adapters=shared   the units' adapters in one process (ADAPTER_UNITS, apps/adapter/src/multi-main.ts)
+//                       instead of one process each: its RSS idle and under load, and that ÷ units
+//   --units=13          the other ten units' adapters too, idle beside the three (a whole city's memory)
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,6 +25,7 @@ import { promisify } from 'node:util';
 import { createPostgresBackend, Queue, setDefaultBackendFactory, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { AGENCY_CODES } from '#contracts';
 import { FaultBus, PULL_UNIT, RECEIVER_RULE, RECIPIENTS, SENDER, WEBHOOK_UNIT } from '../test/faults/support/fault-bus.js';
 import type { AcceptedHandoff } from '../test/faults/support/load.js';
 import { judicialReferral } from '../test/support/factories.js';
@@ -44,6 +48,15 @@ const DRAIN_MS = 180_000;
 const CONCURRENCY = 16;
 
 type Backend = 'redis' | 'postgres';
+
+/** The adapters in one shared process, or one process per unit (the default, as deployed so far). */
+const SHARED = process.argv.includes('--adapters=shared');
+const ACTIVE_UNITS = [SENDER, WEBHOOK_UNIT, PULL_UNIT];
+const UNITS = Math.min(AGENCY_CODES.length, Math.max(ACTIVE_UNITS.length, Number(process.argv.find((a) => a.startsWith('--units='))?.slice(8) ?? ACTIVE_UNITS.length)));
+/** Units whose adapters only idle beside the three that carry the load. */
+const IDLE_UNITS = AGENCY_CODES.filter((code) => !ACTIVE_UNITS.includes(code)).slice(0, UNITS - ACTIVE_UNITS.length);
+/** The app name the figures give the shared process. */
+const SHARED_APP = 'adapters';
 
 /** Production settings: the config defaults, undoing the fault suite's short test timings. */
 const PRODUCTION_ADAPTER = {
@@ -106,6 +119,8 @@ interface BackendResult {
   rssIdleMiB: Record<string, number>;
   rssLoadMiB: Record<string, number>;
   cpuIdlePercent: Record<string, number>;
+  /** all the adapters' memory: the shared process's RSS, or the sum of the separate processes' (under load: of each one's peak); and that ÷ units */
+  adapterMemory: { layout: 'shared' | 'separate'; units: number; idleMiB: number; loadMiB: number; idlePerUnitMiB: number; loadPerUnitMiB: number };
   half: Latency;
   max: Latency;
   lost: number;
@@ -140,6 +155,7 @@ function cpuSeconds(pid: number | undefined): number {
 function appsOf(bus: FaultBus): Record<string, number | undefined> {
   const apps: Record<string, number | undefined> = { scheduler: bus.scheduler.pid };
   for (const [code, app] of bus.adapters) apps[code] = app.pid;
+  if (bus.shared) apps[SHARED_APP] = bus.shared.pid;
   return apps;
 }
 
@@ -176,7 +192,7 @@ const refusals = new Map<string, number>();
 const refuse = (why: string) => refusals.set(why, (refusals.get(why) ?? 0) + 1);
 
 async function post(bus: FaultBus, body: unknown): Promise<Sent | null> {
-  const sender = bus.adapter(SENDER);
+  const sender = bus.endpoint(SENDER);
   const sentAt = performance.now();
   try {
     const response = await fetch(`${sender.baseUrl}/handoffs/judicial-referrals`, {
@@ -324,9 +340,11 @@ async function rawBullMq(connection: ConnectionOptions, payloadBytes: number, co
 // ---------------------------------------------------------------------------------------------
 
 async function benchBackend(backend: Backend): Promise<BackendResult> {
-  step(`${backend}: starting redis-server, PostgreSQL (fsync on, pg_stat_statements), 3 adapters and the scheduler`);
+  step(`${backend}: starting redis-server, PostgreSQL (fsync on, pg_stat_statements), ${UNITS} adapters (${SHARED ? 'in one process' : 'one process each'}) and the scheduler`);
   const bus = await FaultBus.start(`bench-${backend}`, {
     queueBackend: backend,
+    sharedAdapters: SHARED,
+    idleUnits: IDLE_UNITS,
     postgres: { durable: true, settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_utility': 'on', 'pg_stat_statements.max': '10000' } },
     adapterEnv: PRODUCTION_ADAPTER,
     schedulerEnv: PRODUCTION_SCHEDULER,
@@ -446,6 +464,7 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
       rssIdleMiB,
       rssLoadMiB,
       cpuIdlePercent,
+      adapterMemory: adapterMemory(rssIdleMiB, rssLoadMiB),
       half: stripHandoffs(half),
       max: stripHandoffs(max),
       lost,
@@ -474,6 +493,13 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
   }
 }
 
+/** The adapters' memory as a whole and per unit, whichever way they run. */
+function adapterMemory(idle: Record<string, number>, load: Record<string, number>): BackendResult['adapterMemory'] {
+  const sum = (figures: Record<string, number>) => (SHARED ? figures[SHARED_APP] : Object.entries(figures).filter(([app]) => app !== 'scheduler').reduce((total, [, mib]) => total + mib, 0));
+  const [idleMiB, loadMiB] = [sum(idle), sum(load)];
+  return { layout: SHARED ? 'shared' : 'separate', units: UNITS, idleMiB, loadMiB, idlePerUnitMiB: idleMiB / UNITS, loadPerUnitMiB: loadMiB / UNITS };
+}
+
 /** BENCH_CPU_PROF=<dir>: every app runs with --cpu-prof, its profile in <dir>/<backend>. */
 function profiling(backend: Backend): string[] {
   const dir = process.env.BENCH_CPU_PROF;
@@ -489,7 +515,7 @@ function stripHandoffs({ handoffs: _handoffs, ...latency }: Latency & { handoffs
 // ---------------------------------------------------------------------------------------------
 
 function report(results: BackendResult[]): void {
-  const apps = [SENDER, WEBHOOK_UNIT, PULL_UNIT, 'scheduler'];
+  const apps = [...(SHARED ? [SHARED_APP] : [...ACTIVE_UNITS, ...IDLE_UNITS]), 'scheduler'];
   for (const r of results) {
     console.log(`\n== ${r.backend} ==`);
     console.log(`raw BullMQ add → process (${r.payloadBytes} B payload): ${r.raw.map(f0).join(' / ')} jobs/s, median ${f0(r.rawMedian)}`);
@@ -505,6 +531,10 @@ function report(results: BackendResult[]): void {
     }
     console.log('app              RSS idle MiB   RSS load MiB   CPU idle %');
     for (const app of apps) console.log(`  ${app.padEnd(16)} ${f1(r.rssIdleMiB[app]).padStart(10)} ${f1(r.rssLoadMiB[app]).padStart(14)} ${f1(r.cpuIdlePercent[app]).padStart(12)}`);
+    const m = r.adapterMemory;
+    console.log(
+      `adapters (${m.units} units, ${m.layout === 'shared' ? 'one process' : 'one process each; under load: the sum of each one’s peak'}): RSS idle ${f1(m.idleMiB)} MiB, under load ${f1(m.loadMiB)} MiB; per unit ${f1(m.idlePerUnitMiB)} / ${f1(m.loadPerUnitMiB)} MiB`,
+    );
     console.log(`lost: ${r.lost}   doubled: ${r.doubled}`);
   }
 }
@@ -526,7 +556,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 
 async function main(): Promise<void> {
   const [load1] = (await import('node:os')).loadavg();
-  step(`bus benchmark${QUICK ? ' (quick)' : ''}: backends ${BACKENDS.join(', ')}; load average ${load1.toFixed(2)}; ${(await import('node:os')).cpus().length} cores`);
+  step(`bus benchmark${QUICK ? ' (quick)' : ''}: backends ${BACKENDS.join(', ')}; ${UNITS} adapters ${SHARED ? 'in one process' : 'one process each'}; load average ${load1.toFixed(2)}; ${(await import('node:os')).cpus().length} cores`);
   const results: BackendResult[] = [];
   for (const backend of BACKENDS) {
     results.push(await benchBackend(backend));
@@ -535,7 +565,7 @@ async function main(): Promise<void> {
   const loadAfter = (await import('node:os')).loadavg();
   mkdirSync(OUT_DIR, { recursive: true });
   const file = join(OUT_DIR, `bus-${QUICK ? 'quick-' : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ quick: QUICK, loadAverageBefore: load1, loadAverageAfter: loadAfter, commit: await gitCommit(), results }, null, 2));
+  writeFileSync(file, JSON.stringify({ quick: QUICK, adapters: SHARED ? 'shared' : 'separate', units: UNITS, loadAverageBefore: load1, loadAverageAfter: loadAfter, commit: await gitCommit(), results }, null, 2));
   const series: ChartSeries[] = results.flatMap((r) =>
     (['p50', 'p95', 'p99'] as const).map((p) => ({ label: `${r.backend} ${p}`, points: [r.half, r.max].map((l) => ({ x: l.offeredPerSecond, y: l[p] })) })),
   );

@@ -5,6 +5,8 @@
 //   --quick               short windows and bursts (development; figures not comparable)
 //   --only=bus|sweep      one of the two
 //   --backends=redis,postgres   the bus benchmark's queue backends (default both)
+//   --adapters=shared     the bus benchmark's adapters in one process (ADAPTER_UNITS) instead of one each
+//   --units=13            the other ten units' adapters too, idle (memory of a whole city's adapters)
 // The sweep uses its own private PostgreSQL and redis-server too (the same helpers as the bus
 // benchmark and the fault suite), so nothing runs on the shared servers.
 import { spawnSync } from 'node:child_process';

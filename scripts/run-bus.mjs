@@ -4,6 +4,8 @@
 // and checks their webhooks. UNIT_SYSTEM=example runs the sample unit system (examples/unit-system)
 // for each unit instead: webhook units get verified deliveries, pull units pull their inbox, and with
 // UNIT_SYSTEM_AUTO_REPORT=true (the default) each reports the steps of 第二十一条 by itself.
+// ADAPTER_PROCESSES=shared runs the 13 adapters in one process (a small site's memory; README
+// "Configuration (adapter)"), each still its own port, keys, queues and database login.
 // Whatever stops this script, crash included, stops its children too.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -16,6 +18,11 @@ const sinkPort = Number(process.env.UNIT_SYSTEMS_PORT ?? 3100);
 const unitSystem = process.env.UNIT_SYSTEM ?? 'stand-in';
 if (!['stand-in', 'example'].includes(unitSystem)) {
   console.error(`UNIT_SYSTEM must be stand-in (default) or example, not ${unitSystem}`);
+  process.exit(1);
+}
+const adapterProcesses = process.env.ADAPTER_PROCESSES ?? 'separate';
+if (!['separate', 'shared'].includes(adapterProcesses)) {
+  console.error(`ADAPTER_PROCESSES must be separate (default: one process per unit) or shared (all units' adapters in one), not ${adapterProcesses}`);
   process.exit(1);
 }
 /** The sample unit system of a unit listens on 4000 + its adapter's port (4101–4113). */
@@ -40,6 +47,7 @@ const { AGENCIES, AGENCY_CODES } = {
   ...(await import('../dist/libs/contracts/src/index.js')),
 };
 const { verifyWebhook } = await import('../dist/libs/bus/src/index.js');
+const { unitEnvPrefix } = await import('../dist/libs/config/src/index.js');
 const { CONSOLE_DATABASE_LOGIN, SCHEDULER_DATABASE_LOGIN, databaseUrlWithLogin, unitDatabaseLogin } = await import('../dist/libs/persistence/src/index.js');
 // Each app under its own login (issue 9 point 3, 第二十四条), so row-level security limits it as in
 // production; migrations and the account CLI above keep the owner's. A local server trusts them
@@ -95,18 +103,29 @@ await new Promise((resolve) => sink.listen(sinkPort, '127.0.0.1', resolve));
 const children = new Map();
 let stopping = false;
 
-function adapterEnv(code) {
+/** What each unit's adapter has of its own: its login, its keys, its system's webhook. */
+function unitOwnEnv(code) {
   const unit = AGENCIES[code];
   const webhookUrl = unitSystem === 'example' ? `http://127.0.0.1:${examplePort(unit)}/webhook` : `http://127.0.0.1:${sinkPort}/${code}`;
   return {
-    AGENCY: code,
     DATABASE_URL: appDatabaseUrl(unitDatabaseLogin(code)),
     API_KEY_SHA256: sha256(keys[code].apiKey),
-    ...busSecrets,
     SIGNING_PRIVATE_KEY: signing.privateKeys[code],
-    UNIT_PUBLIC_KEYS: signing.UNIT_PUBLIC_KEYS,
     ...(unit.defaultDeliveryMode === 'webhook' ? { WEBHOOK_URL: webhookUrl, WEBHOOK_SECRET: keys[code].webhookSecret } : {}),
   };
+}
+
+/** What every adapter has in common: field encryption's keys and the units' public keys. */
+const adaptersCommonEnv = () => ({ ...busSecrets, UNIT_PUBLIC_KEYS: signing.UNIT_PUBLIC_KEYS });
+
+function adapterEnv(code) {
+  return { AGENCY: code, ...adaptersCommonEnv(), ...unitOwnEnv(code) };
+}
+
+/** All units in one process (ADAPTER_UNITS): each unit's own settings under its prefix, CIVIL_AFFAIRS__DATABASE_URL. */
+function sharedAdaptersEnv() {
+  const own = AGENCY_CODES.flatMap((code) => Object.entries(unitOwnEnv(code)).map(([name, value]) => [`${unitEnvPrefix(code)}${name}`, value]));
+  return { ADAPTER_UNITS: AGENCY_CODES.join(','), ...adaptersCommonEnv(), ...Object.fromEntries(own) };
 }
 
 function exampleEnv(code) {
@@ -186,13 +205,16 @@ process.on('exit', () => {
   for (const child of children.values()) child.kill('SIGTERM');
 });
 
-for (const code of AGENCY_CODES) start(code, 'dist/apps/adapter/src/main.js', adapterEnv(code));
+if (adapterProcesses === 'shared') start('adapters', 'dist/apps/adapter/src/multi-main.js', sharedAdaptersEnv());
+else for (const code of AGENCY_CODES) start(code, 'dist/apps/adapter/src/main.js', adapterEnv(code));
 start('scheduler', 'dist/apps/scheduler/src/main.js', schedulerEnv());
 start('console', 'dist/apps/console/src/main.js', { DATABASE_URL: appDatabaseUrl(CONSOLE_DATABASE_LOGIN), PORT: String(consolePort) });
 if (unitSystem === 'example') {
   for (const code of AGENCY_CODES) start(`unit-system ${code}`, 'dist/examples/unit-system/src/main.js', exampleEnv(code), ''); // it names itself
 }
-console.log('\nThe bus is starting. Each unit’s adapter, with the API key its system uses (kept in .bus/keys.json):');
+console.log(
+  `\nThe bus is starting. Each unit’s adapter (${adapterProcesses === 'shared' ? 'all in one process, ADAPTER_PROCESSES=shared' : 'one process each'}), with the API key its system uses (kept in .bus/keys.json):`,
+);
 for (const code of AGENCY_CODES) {
   const unit = AGENCIES[code];
   console.log(

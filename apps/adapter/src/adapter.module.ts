@@ -1,7 +1,8 @@
 import { JointMeetingController } from './api/joint-meeting.controller.js';
-import { type BeforeApplicationShutdown, Inject, Module } from '@nestjs/common';
+import { type BeforeApplicationShutdown, type DynamicModule, Inject, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { adapterConfig, type AdapterSettings, CLOCK, type Clock, FileClock, systemClock } from '#config';
+import { adapterConfig, adapterConfigFrom, type AdapterSettings, CLOCK, type Clock, FileClock, systemClock, type UnitEnv } from '#config';
+import type { AgencyCode } from '#contracts';
 import { deliveryQueueName, inboxQueueName } from '#contracts';
 import { ObservabilityModule } from '#observability';
 import { PersistenceModule } from '#persistence';
@@ -40,28 +41,20 @@ export const adapterQueueDriver = {
     }),
 };
 
-/** One unit's adapter: its HTTP API, its inbox consumer, its outbox relay, delivery to its system. */
+/** The units sharing one adapter process, each with its port (ADAPTER_UNITS, multi-main.ts). */
+export type AdapterProcessUnits = readonly { agency: AgencyCode; port: number }[];
+
+/**
+ * One unit's adapter: its HTTP API, its inbox consumer, its outbox relay, delivery to its system.
+ * Import it as AdapterModule.forUnit(env): its configuration comes from that environment only.
+ */
 @Module({
   imports: [
-    ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [adapterConfig] }),
     PersistenceModule.forRoot({
       inject: [adapterConfig.KEY],
       databaseUrl: (settings: AdapterSettings) => settings.databaseUrl,
       fieldEncryption: (settings: AdapterSettings) => settings.fieldEncryption,
       messageSigner: (settings: AdapterSettings) => settings.signing.signer,
-    }),
-    ObservabilityModule.forRoot({
-      inject: [adapterConfig.KEY],
-      useFactory: (settings: AdapterSettings) => ({
-        app: 'adapter',
-        agency: settings.agency,
-        logLevel: settings.logLevel,
-        redisUrl: settings.redisUrl,
-        queuePrefix: settings.queuePrefix,
-        queues: [inboxQueueName(settings.agency), ...(settings.delivery.mode === 'webhook' ? [deliveryQueueName(settings.agency)] : [])],
-        handoffs: { agency: settings.agency },
-        queueRefusalAlertMs: settings.queueRefusalAlertMs,
-      }),
     }),
   ],
   controllers: [HandoffsController, InboxController, UnitRosterController, RegistrationsController, RoutingController, AttachmentsController, LedgerController, JointMeetingController],
@@ -99,6 +92,34 @@ export const adapterQueueDriver = {
 })
 export class AdapterModule implements BeforeApplicationShutdown {
   constructor(@Inject(QUEUE_DRIVER) private readonly driver: QueueDriver) {}
+
+  /**
+   * The adapter of the unit `env` names (AGENCY). A process of one unit passes process.env; a
+   * shared process (multi-main.ts) one application per unit, each with the unit's own copy of the
+   * environment (adapterUnitEnvs), so no setting of one unit can reach another's services.
+   */
+  static forUnit(env: UnitEnv = process.env, sharedBy?: AdapterProcessUnits): DynamicModule {
+    return {
+      module: AdapterModule,
+      imports: [
+        ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [adapterConfigFrom(env)] }),
+        ObservabilityModule.forRoot({
+          inject: [adapterConfig.KEY],
+          useFactory: (settings: AdapterSettings) => ({
+            app: 'adapter',
+            agency: settings.agency,
+            logLevel: settings.logLevel,
+            redisUrl: settings.redisUrl,
+            queuePrefix: settings.queuePrefix,
+            queues: [inboxQueueName(settings.agency), ...(settings.delivery.mode === 'webhook' ? [deliveryQueueName(settings.agency)] : [])],
+            handoffs: { agency: settings.agency },
+            queueRefusalAlertMs: settings.queueRefusalAlertMs,
+            ...(sharedBy ? { sharedBy } : {}),
+          }),
+        }),
+      ],
+    };
+  }
 
   /**
    * After the module's loops stopped (Nest calls a module's providers before the module class) and

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { adapterConfig, type AdapterSettings } from '#config';
+import { adapterConfig, type AdapterSettings, type UnitEnv } from '#config';
 import { bootQueueBackend } from '#bus';
-import { AdapterModule } from './adapter.module.js';
+import { AdapterModule, type AdapterProcessUnits } from './adapter.module.js';
 import { createValidationPipe, ProblemFilter, useJsonBodies } from '#http';
 import { useObservability } from '#observability';
 import { DatabaseLoginCheck, FieldProtection, unitDatabaseLogin } from '#persistence';
@@ -14,7 +14,17 @@ import { serveOpenApi } from './openapi.js';
 /** Starts one unit's adapter: its HTTP API; its consumers start with the application (AdapterConsumers). */
 export async function bootstrapAdapter(): Promise<NestExpressApplication> {
   await bootQueueBackend(adapterConfig, 'adapter'); // Redis or PostgreSQL, before any Queue or Worker is made
-  const app = await NestFactory.create<NestExpressApplication>(AdapterModule, { bodyParser: false, bufferLogs: true });
+  return startAdapterApp(process.env, { shutdownHooks: true });
+}
+
+/**
+ * One unit's adapter application, listening on its port. The queue backend is selected before
+ * (bootQueueBackend). `shutdownHooks`: the app stops itself at SIGTERM; a shared process
+ * (multi-main.ts) stops all its apps together instead, since Nest's own handler re-sends the
+ * signal to the process as soon as its one app has closed.
+ */
+export async function startAdapterApp(env: UnitEnv, options: { shutdownHooks: boolean; sharedBy?: AdapterProcessUnits }): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AdapterModule.forUnit(env, options.sharedBy), { bodyParser: false, bufferLogs: true });
   useObservability(app); // JSON logs through pino, HTTP latency
   const settings = app.get<AdapterSettings>(adapterConfig.KEY);
   // An oversized body is refused with 413 before it is parsed (issue: bad input).
@@ -22,14 +32,20 @@ export async function bootstrapAdapter(): Promise<NestExpressApplication> {
   useJsonBodies(app, settings.maxBodyBytes, [{ method: 'POST', path: /^\/handoffs\/[^/]+\/attachments\/?$/i, limit: ATTACHMENT_UPLOAD_BODY_BYTES }]);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter(ADAPTER_ERROR_STATUSES));
-  app.enableShutdownHooks();
+  if (options.shutdownHooks) app.enableShutdownHooks();
 
   serveOpenApi(app, settings.agency);
-  // Boot stops unless the adapter runs under its unit's own login, which row-level security binds (第二十四条).
-  await app.get(DatabaseLoginCheck).verify(unitDatabaseLogin(settings.agency));
-  // Boot stops when DATA_MASTER_KEY is not the key the stored data keys were wrapped with (issue 9).
-  await app.get(FieldProtection).checkMasterKey();
-  await app.listen(settings.port, settings.host);
+  try {
+    // Boot stops unless the adapter runs under its unit's own login, which row-level security binds (第二十四条).
+    await app.get(DatabaseLoginCheck).verify(unitDatabaseLogin(settings.agency));
+    // Boot stops when DATA_MASTER_KEY is not the key the stored data keys were wrapped with (issue 9).
+    await app.get(FieldProtection).checkMasterKey();
+    await app.listen(settings.port, settings.host);
+  } catch (error) {
+    // In a shared process the others keep running until it stops: this app's loops and pools must not.
+    if (!options.shutdownHooks) await app.close().catch(() => undefined);
+    throw error;
+  }
   new Logger('Adapter').log(`${settings.agency} adapter listening on http://${settings.host}:${settings.port} (delivery: ${settings.delivery.mode})`);
   return app;
 }

@@ -1,4 +1,4 @@
-import { type INestApplication, type Type } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { AGENCY_CODES } from '#contracts';
@@ -16,7 +16,7 @@ import { schedulerOpenApiDocument } from '../../scheduler/src/openapi.js';
  */
 export async function generateOpenApiDocuments(): Promise<Record<string, OpenAPIObject>> {
   const documents: Record<string, OpenAPIObject> = {};
-  await withPreview(AdapterModule, (app) => {
+  await withPreview(AdapterModule.forUnit(), (app) => {
     for (const agency of AGENCY_CODES) documents[`adapter-${agency}`] = adapterOpenApiDocument(app, agency);
   });
   await withPreview(SchedulerModule, (app) => (documents.scheduler = schedulerOpenApiDocument(app)));
@@ -24,7 +24,7 @@ export async function generateOpenApiDocuments(): Promise<Record<string, OpenAPI
   return documents;
 }
 
-async function withPreview(module: Type<unknown>, use: (app: INestApplication) => unknown): Promise<void> {
+async function withPreview(module: Type<unknown> | DynamicModule, use: (app: INestApplication) => unknown): Promise<void> {
   const app = await NestFactory.create(module, { preview: true, logger: false, abortOnError: false });
   try {
     use(app);

@@ -40,6 +40,17 @@ export function postgresQueueSchema(): string {
  */
 export const POSTGRES_QUEUE_ROLE = 'bus_queues';
 
+/** Connections of the PostgreSQL backend's pool for one app (its workers' LISTEN clients and short queries). */
+export const QUEUE_POOL_PER_APP = 8;
+
+export interface QueueBackendOptions {
+  /**
+   * Size of the PostgreSQL backend's one pool: QUEUE_POOL_PER_APP for a process of one app, that
+   * times the units in a shared adapter process (each unit's workers hold their LISTEN clients).
+   */
+  poolSize?: number;
+}
+
 /**
  * Chooses where this process's queues live; called once at boot, before any Queue or Worker is
  * made (BullMQ reads its default backend factory in their constructors).
@@ -51,7 +62,7 @@ export const POSTGRES_QUEUE_ROLE = 'bus_queues';
  *   BullMQ's tables are built by the migrations (scripts/migrate.mjs, as the owner): an app's own
  *   login may not create a schema (issue 9 point 3), so it only checks they are up to date.
  */
-export async function selectQueueBackend(settings: QueueSettings, applicationName = 'bus'): Promise<QueueBackendKind> {
+export async function selectQueueBackend(settings: QueueSettings, applicationName = 'bus', options: QueueBackendOptions = {}): Promise<QueueBackendKind> {
   if (settings.queueBackend === 'redis') {
     await assertRedisKeepsKeys(settings.redisUrl);
     selected = { kind: 'redis' };
@@ -62,7 +73,7 @@ export async function selectQueueBackend(settings: QueueSettings, applicationNam
   const pool = new pg.Pool({
     connectionString: settings.databaseUrl,
     // Workers each hold one client for LISTEN; the rest serve short queries.
-    max: 8,
+    max: options.poolSize ?? QUEUE_POOL_PER_APP,
     application_name: `${applicationName}-queues`,
     options: `-c search_path="${schema}" -c role=${POSTGRES_QUEUE_ROLE}`,
     keepAlive: true,

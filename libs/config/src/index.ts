@@ -12,3 +12,4 @@ export * from './bus-process-env.dto.js';
 export * from './queue-settings.js';
 export * from './ops.config.js';
 export * from './key-settings.js';
+export * from './adapter-units.js';

@@ -44,8 +44,8 @@ export class ObservabilityModule implements OnApplicationShutdown {
         LoggerModule.forRootAsync({
           inject,
           useFactory: (...deps: unknown[]) => {
-            const { app, agency, logLevel } = options.useFactory(...(deps as never[]));
-            return loggerParams({ app, agency, level: logLevel });
+            const { app, agency, logLevel, sharedBy } = options.useFactory(...(deps as never[]));
+            return loggerParams({ app, agency, level: logLevel, sharedBy });
           },
         }),
         TerminusModule.forRoot(),

@@ -17,6 +17,12 @@ export interface ObservabilityOptions {
   handoffs: { agency: AgencyCode } | 'all' | null;
   /** /health/ready is down once the queue layer has refused writes this long (QUEUE_REFUSAL_ALERT_MS) */
   queueRefusalAlertMs: number;
+  /**
+   * Every unit whose adapter shares this process (ADAPTER_UNITS), with its port; absent for a
+   * process of one app. The process has one log stream, so its lines then name the units, and a
+   * request's line the unit whose port answered.
+   */
+  sharedBy?: readonly { agency: AgencyCode; port: number }[];
 }
 
 export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');

@@ -10,6 +10,7 @@ import { AdapterProcess } from '../../support/adapter-process.js';
 import { RedisServer } from '../../support/redis-server.js';
 import { SchedulerProcess, type TestClock } from '../../support/scheduler-process.js';
 import type { ServiceProcess } from '../../support/service-process.js';
+import { SharedAdapterProcess } from '../../support/shared-adapter-process.js';
 import { FaultyUnitSystem } from './faulty-unit-system.js';
 import { type AcceptedHandoff, LoadGenerator, type LoadOptions } from './load.js';
 import { PostgresServer, type PostgresServerOptions } from './postgres-server.js';
@@ -58,6 +59,17 @@ export interface FaultBusOptions {
   postgres?: PostgresServerOptions;
   /** the queue backend of every app (default redis) */
   queueBackend?: 'redis' | 'postgres';
+  /** the units' adapters in one process (ADAPTER_UNITS, multi-main.ts) instead of one process each (the benchmark's memory figures) */
+  sharedAdapters?: boolean;
+  /** more units' adapters (pull) that only idle beside the three: a larger site's memory (the benchmark) */
+  idleUnits?: readonly AgencyCode[];
+}
+
+/** Where a unit's system reaches its adapter, whether the adapter has a process of its own or shares one. */
+export interface UnitEndpoint {
+  baseUrl: string;
+  apiKey: string;
+  running: boolean;
 }
 
 /** What a scenario found at its end: one row of the suite's table. */
@@ -88,6 +100,8 @@ export interface Outcome {
  */
 export class FaultBus {
   readonly adapters = new Map<AgencyCode, AdapterProcess>();
+  /** with `sharedAdapters`: the one process of every unit's adapter (then `adapters` is empty) */
+  shared?: SharedAdapterProcess;
   scheduler!: SchedulerProcess;
   readonly systems = new FaultyUnitSystem();
   readonly adapterClock: FileClockHandle;
@@ -108,6 +122,8 @@ export class FaultBus {
   /** the scenario wrote its row */
   recorded = false;
   private readonly folder = mkdtempSync(join(tmpdir(), 'bus-fault-'));
+  /** start the apps one after another (the benchmark's 13 separate adapters: all at once on 2 cores, some take more than the 90 s a start may) */
+  private startOneByOne = false;
 
   private constructor(
     readonly scenario: string,
@@ -139,18 +155,26 @@ export class FaultBus {
         RECONCILE_INTERVAL_MS: '5000',
         RECONCILE_GRACE_MS: '5000',
       };
-      for (const code of [SENDER, WEBHOOK_UNIT, PULL_UNIT]) {
-        bus.adapters.set(
-          code,
-          new AdapterProcess({
-            agency: code,
-            databaseUrl: postgres.url,
-            redisUrl: redis.url,
-            queuePrefix: bus.queuePrefix,
-            delivery: code === WEBHOOK_UNIT ? { mode: 'webhook', url: bus.systems.url(code), secret: `secret-of-${code}-0123456789` } : { mode: 'pull' },
-            extraEnv: { ...common, CLOCK_FILE: bus.adapterClock.path, ...options.adapterEnv },
-          }),
-        );
+      const units = [SENDER, WEBHOOK_UNIT, PULL_UNIT, ...(options.idleUnits ?? [])];
+      bus.startOneByOne = (options.idleUnits?.length ?? 0) > 0;
+      const delivery = (code: AgencyCode) =>
+        code === WEBHOOK_UNIT ? { mode: 'webhook' as const, url: bus.systems.url(code), secret: `secret-of-${code}-0123456789` } : { mode: 'pull' as const };
+      const adapterEnv = { ...common, CLOCK_FILE: bus.adapterClock.path, ...options.adapterEnv };
+      if (options.sharedAdapters) {
+        bus.shared = await SharedAdapterProcess.create({
+          databaseUrl: postgres.url,
+          redisUrl: redis.url,
+          queuePrefix: bus.queuePrefix,
+          units: Object.fromEntries(units.map((code) => [code, { delivery: delivery(code) }])),
+          extraEnv: adapterEnv,
+        });
+      } else {
+        for (const code of units) {
+          bus.adapters.set(
+            code,
+            new AdapterProcess({ agency: code, databaseUrl: postgres.url, redisUrl: redis.url, queuePrefix: bus.queuePrefix, delivery: delivery(code), extraEnv: adapterEnv }),
+          );
+        }
       }
       bus.scheduler = new SchedulerProcess({
         databaseUrl: postgres.url,
@@ -174,12 +198,18 @@ export class FaultBus {
     return adapter;
   }
 
+  /** A unit's adapter as its system reaches it, in its own process or the shared one. */
+  endpoint(code: AgencyCode): UnitEndpoint {
+    return this.shared ? this.shared.unit(code) : this.adapter(code);
+  }
+
   get apps(): ServiceProcess[] {
-    return [...this.adapters.values(), this.scheduler];
+    return [...this.adapters.values(), ...(this.shared ? [this.shared] : []), this.scheduler];
   }
 
   async startAll(): Promise<void> {
-    await Promise.all(this.apps.map((app) => app.start()));
+    if (this.startOneByOne) for (const app of this.apps) await app.start();
+    else await Promise.all(this.apps.map((app) => app.start()));
     this.startPulling();
   }
 
@@ -228,7 +258,7 @@ export class FaultBus {
     this.puller = (async () => {
       while (this.pulling) {
         try {
-          const adapter = this.adapter(PULL_UNIT);
+          const adapter = this.endpoint(PULL_UNIT);
           const call = async (method: string, path: string) => {
             // A POST carries an (empty) JSON body: fetch sends Content-Length: 0 without one, and
             // the adapter refuses a body that is not JSON with 415 — every ack was refused so.

@@ -58,7 +58,7 @@ export async function mediumAdapter(
     ...securityEnv(agency),
     ...options.env,
   });
-  const builder = Test.createTestingModule({ imports: [AdapterModule] })
+  const builder = Test.createTestingModule({ imports: [AdapterModule.forUnit()] })
     .overrideProvider(QUEUE_DRIVER)
     .useValue(options.driver)
     .overrideProvider(CLOCK)

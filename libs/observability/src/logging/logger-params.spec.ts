@@ -4,7 +4,11 @@ import { pinoHttp } from 'pino-http';
 import { loggerParams } from './logger-params.js';
 
 /** Runs pino-http with the apps' settings in front of a tiny server and returns what it logged. */
-async function logOf(request: { path: string; method?: string; headers?: Record<string, string>; body?: string }, status = 201) {
+async function logOf(
+  request: { path: string; method?: string; headers?: Record<string, string>; body?: string },
+  status = 201,
+  params: (port: number) => Parameters<typeof loggerParams>[0] = () => ({ app: 'adapter', agency: 'civil-affairs', level: 'info' }),
+) {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -12,15 +16,16 @@ async function logOf(request: { path: string; method?: string; headers?: Record<
       done();
     },
   });
-  const options = loggerParams({ app: 'adapter', agency: 'civil-affairs', level: 'info' }).pinoHttp as object;
-  const middleware = pinoHttp(options, sink);
+  // Made once the server listens: a shared process's settings name the unit by its port.
+  const logging: { middleware?: ReturnType<typeof pinoHttp> } = {};
   const server: Server = createServer((req, res) => {
-    middleware(req, res);
+    logging.middleware?.(req, res);
     req.resume();
     req.on('end', () => res.writeHead(status).end('{}'));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
+  logging.middleware = pinoHttp(loggerParams(params(port)).pinoHttp as object, sink);
   const response = await fetch(`http://127.0.0.1:${port}${request.path}`, {
     method: request.method ?? 'POST',
     headers: request.headers,
@@ -61,5 +66,11 @@ describe('request logs', () => {
     expect(kept.lines[0]).toMatchObject({ req: { id: 'sys-42' } });
     const replaced = await logOf({ path: '/inbox', method: 'GET', headers: { 'x-request-id': 'a b{}' } }, 200);
     expect((replaced.lines[0].req as { id: string }).id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('in a process of several units, name them all, and a request the unit whose port answered', async () => {
+    const shared = (port: number) => ({ app: 'adapter', level: 'info' as const, agency: 'procuratorate', sharedBy: [{ agency: 'procuratorate', port: 1 }, { agency: 'education', port }] });
+    const { lines } = await logOf({ path: '/inbox', method: 'GET' }, 200, shared);
+    expect(lines[0]).toMatchObject({ app: 'adapter', units: 'procuratorate,education', agency: 'education' });
   });
 });

@@ -13,11 +13,15 @@ const PROBE_PATHS = /^\/(metrics|health\/(live|ready))(\?|$)/;
  * A request is logged by method, URL, status and duration only: never its body (citizens' data),
  * never its headers; authorization and cookies are redacted should a serializer ever add them.
  */
-export function loggerParams(options: { app: string; agency?: string; level: LogLevel }): Params {
+export function loggerParams(options: { app: string; agency?: string; level: LogLevel; sharedBy?: readonly { agency: string; port: number }[] }): Params {
   return {
     pinoHttp: {
       level: options.level,
-      base: { app: options.app, ...(options.agency ? { agency: options.agency } : {}), pid: process.pid, hostname: hostname() },
+      base: { app: options.app, ...unitFields(options), pid: process.pid, hostname: hostname() },
+      // Several units' adapters in one process share one pino-http instance (nestjs-pino keeps one
+      // per process, built from the first app's settings): a request's line names the unit by the
+      // port that answered it.
+      ...(options.sharedBy ? { customProps: unitOfPort(options.sharedBy) } : {}),
       timestamp: stdTimeFunctions.isoTime,
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
@@ -39,5 +43,19 @@ export function loggerParams(options: { app: string; agency?: string; level: Log
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       autoLogging: { ignore: (req: IncomingMessage) => PROBE_PATHS.test(req.url ?? '') },
     },
+  };
+}
+
+/** `agency` for an adapter of one unit; `units` (all of them, never one that may be wrong) for a shared process. */
+function unitFields(options: { agency?: string; sharedBy?: readonly { agency: string }[] }): Record<string, string> {
+  if (options.sharedBy) return { units: options.sharedBy.map((unit) => unit.agency).join(',') };
+  return options.agency ? { agency: options.agency } : {};
+}
+
+function unitOfPort(units: readonly { agency: string; port: number }[]) {
+  const byPort = new Map(units.map((unit) => [unit.port, unit.agency]));
+  return (req: IncomingMessage): Record<string, string> => {
+    const agency = byPort.get(req.socket.localPort ?? 0);
+    return agency ? { agency } : {};
   };
 }

@@ -1,0 +1,3 @@
+import { startAdapterUnits } from './shared-process.js';
+
+await startAdapterUnits(process.env);
