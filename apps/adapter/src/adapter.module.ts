@@ -18,9 +18,9 @@ import { InboxController } from './api/inbox.controller.js';
 import { UnitRosterController } from './api/roster.controller.js';
 import { AdapterConsumers } from './consumer/adapter-consumers.service.js';
 import { adapterReconcilerProvider } from './consumer/adapter-reconciler.provider.js';
-import { InboxConsumerService } from './consumer/inbox-consumer.service.js';
+import { DEFAULT_INBOX_GROUP_COMMIT, INBOX_GROUP_COMMIT, InboxConsumerService } from './consumer/inbox-consumer.service.js';
 import { MessageAuthenticity } from './consumer/message-authenticity.service.js';
-import { WebhookDeliveryService } from './delivery/webhook-delivery.service.js';
+import { DEFAULT_DELIVERY_GROUP_COMMIT, DELIVERY_GROUP_COMMIT, WebhookDeliveryService } from './delivery/webhook-delivery.service.js';
 import { HandoffOpeningService } from './handoffs/handoff-opening.service.js';
 import { IdempotentWriteService } from './handoffs/idempotent-write.service.js';
 import { LifecycleService } from './handoffs/lifecycle.service.js';
@@ -84,8 +84,10 @@ export type AdapterProcessUnits = readonly { agency: AgencyCode; port: number }[
     LifecycleService,
     IdempotentWriteService,
     InboxConsumerService,
+    { provide: INBOX_GROUP_COMMIT, useValue: DEFAULT_INBOX_GROUP_COMMIT },
     MessageAuthenticity,
     WebhookDeliveryService,
+    { provide: DELIVERY_GROUP_COMMIT, useValue: DEFAULT_DELIVERY_GROUP_COMMIT },
     AdapterConsumers,
     adapterReconcilerProvider,
   ],

@@ -1,4 +1,4 @@
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, GroupCommitResultsError } from './group-commit.js';
 
 describe('GroupCommit', () => {
   it('writes items submitted together in one batch, and resolves each after its batch committed', async () => {
@@ -60,6 +60,45 @@ describe('GroupCommit', () => {
       { maxBatch: 10, windowMs: 0 },
     );
     await expect(group.submit(1)).rejects.toThrow('down');
+    expect(alone).toBe(0);
+  });
+});
+
+describe('GroupCommit with a result per item', () => {
+  it('gives each item the result its batch returned for it, in order, also after a fallback', async () => {
+    const group = new GroupCommit<string, string>(
+      async (items) => {
+        if (items.includes('poison')) throw new Error('batch refused');
+        return items.map((item, index) => `${item}#${index}`);
+      },
+      async (item) => {
+        if (item === 'poison') throw new Error('poison');
+        return `${item}#alone`;
+      },
+      { maxBatch: 10, windowMs: 2 },
+    );
+    expect(await Promise.all(['a', 'b', 'a'].map((item) => group.submit(item)))).toEqual(['a#0', 'b#1', 'a#2']);
+    const outcomes = await Promise.allSettled(['c', 'poison', 'd'].map((item) => group.submit(item)));
+    expect(outcomes).toEqual([
+      { status: 'fulfilled', value: 'c#alone' },
+      { status: 'rejected', reason: new Error('poison') },
+      { status: 'fulfilled', value: 'd#alone' },
+    ]);
+  });
+
+  it('a batch that committed but returned the wrong number of results fails every item, and writes none again', async () => {
+    let alone = 0;
+    const group = new GroupCommit<number, number>(
+      async (items) => items.slice(1),
+      async (item) => {
+        alone++;
+        return item;
+      },
+      { maxBatch: 10, windowMs: 2 },
+    );
+    const outcomes = await Promise.allSettled([1, 2].map((item) => group.submit(item)));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toBeInstanceOf(GroupCommitResultsError);
     expect(alone).toBe(0);
   });
 });

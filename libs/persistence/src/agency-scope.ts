@@ -77,9 +77,23 @@ export class UnitStore {
     this.jointMeeting = new UnitJointMeetingRepository(db, agency);
   }
 
-  /** One unit of work: the repositories handed to `work` write in one transaction. */
+  /**
+   * One unit of work: the repositories handed to `work` write in one transaction. Its evidence is
+   * appended last, in one write (issue 13): the unit's chain lock, which every transaction of the
+   * unit that writes evidence waits for, is taken after the work's row locks and held only for
+   * that write and the commit.
+   */
   transaction<T>(work: (store: UnitStore) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    return this.prisma.$transaction((tx) => work(new UnitStore(this.prisma, tx, this.agency, this.protection, this.signer)), { timeout: options.timeoutMs ?? 10_000 });
+    return this.prisma.$transaction(
+      async (tx) => {
+        const store = new UnitStore(this.prisma, tx, this.agency, this.protection, this.signer);
+        store.audit.defer();
+        const result = await work(store);
+        await store.audit.flush();
+        return result;
+      },
+      { timeout: options.timeoutMs ?? 10_000 },
+    );
   }
 }
 

@@ -28,29 +28,65 @@ export class AuditRepository {
     private readonly signer: MessageSigner | null,
   ) {}
 
+  /**
+   * Appends made while deferring wait here until `flush`, which writes them all with one lock, one
+   * read of the head and one insert (issue 13: a unit of work that appends several times, or a batch
+   * of N inbox messages, took the lock and read the head each time).
+   */
+  private deferred: { entries: readonly AuditFields[]; at: Date }[] | null = null;
+
+  /**
+   * From now on appends are kept until `flush()`, which the caller's transaction runs last: the
+   * chain's lock is then taken after the transaction's row locks and held only for the append and
+   * the commit, not for the whole unit of work. Only inside a transaction.
+   */
+  defer(): void {
+    if ((this.db as unknown) === (this.prisma as unknown)) throw new Error('the evidence log defers appends only inside a transaction');
+    this.deferred ??= [];
+  }
+
+  /** Writes what was deferred (nothing when nothing was), and appends directly again after. */
+  async flush(): Promise<void> {
+    const deferred = this.deferred;
+    this.deferred = null;
+    if (deferred && deferred.length > 0) await this.write(deferred);
+  }
+
   async append(entries: readonly AuditFields[], at = new Date()): Promise<void> {
     if (entries.length === 0) return;
+    if (this.deferred) {
+      this.deferred.push({ entries: [...entries], at });
+      return;
+    }
     // Outside a transaction, the append opens its own: the lock and the read of the head need one.
     if ((this.db as unknown) === (this.prisma as unknown)) {
       await this.prisma.$transaction((tx) => new AuditRepository(this.prisma, tx, this.chain, this.signer).append(entries, at));
       return;
     }
+    await this.write([{ entries, at }]);
+  }
+
+  /** The records of several appends, in order, each with the time of its append: one lock, one head read, one insert. */
+  private async write(appends: readonly { entries: readonly AuditFields[]; at: Date }[]): Promise<void> {
     await this.db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`bus.audit.${this.chain}`}))`;
     const head = await this.db.auditRecord.findFirst({ where: { chain: this.chain }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? GENESIS_HASH;
-    const iso = new Date(at.toISOString()).toISOString();
     const rows: StoredAuditRecord[] = [];
-    for (const fields of entries) {
-      seq += 1;
-      const entry = { chain: this.chain, seq, at: iso, prevHash, ...fields, reason: fields.reason.slice(0, 500) };
-      const hash = auditHash(entry);
-      rows.push({ ...entry, hash });
-      prevHash = hash;
+    for (const { entries, at } of appends) {
+      const iso = new Date(at.toISOString()).toISOString();
+      for (const fields of entries) {
+        seq += 1;
+        const entry = { chain: this.chain, seq, at: iso, prevHash, ...fields, reason: fields.reason.slice(0, 500) };
+        const hash = auditHash(entry);
+        rows.push({ ...entry, hash });
+        prevHash = hash;
+      }
     }
+    if (rows.length === 0) return;
     await this.db.auditRecord.createMany({ data: rows.map((row) => ({ ...row, at: new Date(row.at) })) });
     const crossed = Math.floor(seq / AUDIT_CHECKPOINT_EVERY) > Math.floor((head?.seq ?? 0) / AUDIT_CHECKPOINT_EVERY);
-    if (crossed) await this.writeCheckpoint({ chain: this.chain, seq, hash: prevHash, at: iso });
+    if (crossed) await this.writeCheckpoint({ chain: this.chain, seq, hash: prevHash, at: rows[rows.length - 1].at });
   }
 
   /** Signs the chain's head now (also done every AUDIT_CHECKPOINT_EVERY records). */

@@ -20,6 +20,22 @@ export class InboxRepository {
     return count === 1;
   }
 
+  /**
+   * Records receipt of several messages in one statement; returns the ids the unit did not have yet
+   * (a message twice in `entries` is recorded once). Inserted in message-id order, so two consumers
+   * inserting the same messages wait on each other instead of deadlocking.
+   */
+  async claimAll(entries: readonly { messageId: string; handoffId: string; type: MessageType; deliveryStatus: DeliveryStatus }[]): Promise<Set<string>> {
+    const unique = [...new Map(entries.map((entry) => [entry.messageId, entry])).values()].sort((a, b) => (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
+    if (unique.length === 0) return new Set();
+    const created = await this.db.inboxEntry.createManyAndReturn({
+      data: unique.map((entry) => ({ agency: this.agency, ...entry })),
+      skipDuplicates: true,
+      select: { messageId: true },
+    });
+    return new Set(created.map((row) => row.messageId));
+  }
+
   async find(messageId: string): Promise<InboxEntry | null> {
     return this.db.inboxEntry.findUnique({ where: { agency_messageId: { agency: this.agency, messageId } } });
   }
@@ -93,6 +109,15 @@ export class InboxRepository {
       data: { acknowledgedAt: at },
     });
     return count === 1 || (await this.find(messageId)) !== null;
+  }
+
+  /** Successful webhook deliveries of several messages, in one statement (as recordDeliveryAttempt with no error). */
+  async recordDelivered(messageIds: readonly string[], at: Date): Promise<void> {
+    if (messageIds.length === 0) return;
+    await this.db.inboxEntry.updateMany({
+      where: { agency: this.agency, messageId: { in: [...new Set(messageIds)] } },
+      data: { deliveryAttempts: { increment: 1 }, lastDeliveryError: null, deliveryStatus: 'delivered', deliveredAt: at, acknowledgedAt: at, nextDeliveryAt: null },
+    });
   }
 
   async recordDeliveryAttempt(messageId: string, error: string | null, final: boolean, at: Date): Promise<void> {

@@ -91,6 +91,15 @@ export class OutboxRepository {
   }
 
   /** The receiving unit confirms, in its inbox transaction, that a message addressed to it arrived. */
+  /** confirmReceived for several messages, in one statement. */
+  async confirmReceivedAll(messageIds: readonly string[], at: Date): Promise<void> {
+    if (messageIds.length === 0) return;
+    await this.db.outboxEntry.updateMany({
+      where: { messageId: { in: [...new Set(messageIds)] }, consumedAt: null, message: { toAgency: this.agency } },
+      data: { consumedAt: at, nextAttemptAt: null },
+    });
+  }
+
   async confirmReceived(messageId: string, at: Date): Promise<void> {
     await this.db.outboxEntry.updateMany({
       where: { messageId, consumedAt: null, message: { toAgency: this.agency } },

@@ -3,8 +3,8 @@ import { DELIVER_TO_UNIT_SYSTEM, deliveryQueueName, inboxQueueName } from '#cont
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { type ConsumeOptions, QUEUE_DRIVER, type QueueDriver } from '#bus';
 import { AgencyContext } from '../api/agency.context.js';
-import { WebhookDeliveryService } from '../delivery/webhook-delivery.service.js';
-import { InboxConsumerService } from './inbox-consumer.service.js';
+import { DELIVERY_BATCH, WebhookDeliveryService } from '../delivery/webhook-delivery.service.js';
+import { INBOX_CONCURRENCY, InboxConsumerService } from './inbox-consumer.service.js';
 
 /**
  * Starts the adapter's consumers at boot: its inbox, and its deliveries when the unit takes
@@ -29,13 +29,14 @@ export class AdapterConsumers implements OnApplicationBootstrap {
       onDeadLetter: (record) => deadLetters.record(record, this.clock.now()),
       onRetry: (record, nextAttemptAt) => deadLetters.retrying(record, nextAttemptAt),
     };
-    await this.driver.consume(inboxQueueName(this.agency.code), 'inbox', this.inbox.handlers(), options);
+    // Enough jobs at once for the consumer's group commit to form batches (issue 13).
+    await this.driver.consume(inboxQueueName(this.agency.code), 'inbox', this.inbox.handlers(), { ...options, concurrency: INBOX_CONCURRENCY });
     if (this.settings.delivery.mode === 'webhook') {
       await this.driver.consume(
         deliveryQueueName(this.agency.code),
         'delivery',
         { [DELIVER_TO_UNIT_SYSTEM]: (data, context) => this.delivery.deliver(data, context) },
-        options,
+        { ...options, concurrency: DELIVERY_BATCH },
       );
     }
     // Deliveries and messages whose jobs were lost while this process was down are the

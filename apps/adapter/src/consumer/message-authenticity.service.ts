@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { unitName } from '#agencies';
-import type { BusJobData } from '#contracts';
+import type { AnyEnvelope, BusJobData } from '#contracts';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { alertRecipientsFor } from '#deadlines';
 import { PermanentMessageError } from '#bus';
@@ -25,7 +25,11 @@ export class MessageAuthenticity {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async verify(job: BusJobData): Promise<void> {
+  /**
+   * Returns the stored message, verified, for the consumer to record without reading it again
+   * (a stored message never changes: its signature covers it); null when it is not in the database.
+   */
+  async verify(job: BusJobData): Promise<AnyEnvelope | null> {
     let found;
     try {
       found = await this.agency.store.messages.findReceived(job.messageId);
@@ -33,12 +37,13 @@ export class MessageAuthenticity {
       if (error instanceof DecryptionError) return this.refuse(job, `its payload does not decrypt under its handoff (${error.message})`);
       throw error;
     }
-    if (!found) return; // the consumer dead-letters a message that is not in the database
+    if (!found) return null; // the consumer dead-letters a message that is not in the database
     const { envelope, signature } = found;
     const differing = (['type', 'schemaVersion', 'handoffId', 'from', 'to'] as const).filter((field) => job[field] !== envelope[field]);
     if (differing.length > 0) return this.refuse(job, `the job does not match the stored message ${envelope.id} in ${differing.join(', ')} (a replayed id with other content)`);
     const result = verifyEnvelope(this.settings.signing.registry, envelope, signature, this.clock.now());
     if (!result.ok) return this.refuse(job, result.reason);
+    return envelope;
   }
 
   private async refuse(job: BusJobData, reason: string): Promise<never> {

@@ -3,24 +3,49 @@ import { unitSystemBody } from '#agencies';
 import type { DeliveryJobData } from '#contracts';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { BusMetrics } from '#observability';
-import { type ConsumeOutcome, type JobContext, PermanentMessageError, SIGNATURE_HEADER, signWebhook } from '#bus';
+import { type ConsumeOutcome, GroupCommit, type GroupCommitOptions, type JobContext, PermanentMessageError, SIGNATURE_HEADER, signWebhook } from '#bus';
 import { AgencyContext } from '../api/agency.context.js';
+
+/** Successful deliveries recorded per transaction at most; the delivery worker's concurrency. */
+export const DELIVERY_BATCH = 8;
+/** How the recording of deliveries forms batches; a provider, so a test can widen the window. */
+export const DELIVERY_GROUP_COMMIT = Symbol('DELIVERY_GROUP_COMMIT');
+export const DEFAULT_DELIVERY_GROUP_COMMIT: GroupCommitOptions = { maxBatch: DELIVERY_BATCH, windowMs: 2 };
+
+/** A webhook delivery the unit's system accepted, to be recorded. */
+interface Delivered {
+  messageId: string;
+  handoffId: string;
+}
 
 /**
  * POSTs an inbox entry to the unit's own system, in the unit's field names, signed with its
  * secret. A non-2xx answer or a network error throws, so the queue retries with backoff; the last
  * attempt marks the entry failed and dead-letters the job. Pull-mode entries are never queued here.
+ *
+ * A delivery accepted by the unit's system is recorded with its evidence in one transaction, and
+ * deliveries accepted concurrently share it (group commit, issue 13): one update of their inbox
+ * rows, one append to the evidence log, one commit. Before, each was an update and an append of
+ * its own (two commits), and a crash between them left a delivery without its evidence.
  */
 @Injectable()
 export class WebhookDeliveryService {
   private readonly logger = new Logger(WebhookDeliveryService.name);
+
+  private readonly delivered: GroupCommit<Delivered>;
 
   constructor(
     private readonly agency: AgencyContext,
     @Inject(adapterConfig.KEY) private readonly settings: AdapterSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: BusMetrics,
+    @Inject(DELIVERY_GROUP_COMMIT) batching: GroupCommitOptions,
   ) {
+    this.delivered = new GroupCommit<Delivered>(
+      (items) => this.recordDelivered(items),
+      (item) => this.recordDelivered([item]),
+      batching,
+    );
     if (settings.delivery.mode === 'webhook') metrics.declareDeliveryChannel('unit-webhook');
   }
 
@@ -55,18 +80,29 @@ export class WebhookDeliveryService {
     } catch (error) {
       failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
-    await inbox.recordDeliveryAttempt(data.messageId, failure, context.isLastAttempt, this.clock.now());
+    if (failure) await inbox.recordDeliveryAttempt(data.messageId, failure, context.isLastAttempt, this.clock.now());
+    else await this.delivered.submit({ messageId: envelope.id, handoffId: envelope.handoffId }); // resolves once committed
     this.metrics.deliveryAttempt('unit-webhook', failure ? 'failed' : 'delivered');
     const ids = { messageId: envelope.id, handoffId: envelope.handoffId, attempt: context.attempt };
     if (failure) {
       this.logger.warn({ msg: `webhook delivery failed message=${envelope.id} handoff=${envelope.handoffId} attempt=${ids.attempt}: ${failure}`, ...ids });
       throw new Error(`webhook delivery of ${envelope.id} failed: ${failure}`);
     }
-    // The person's data left the bus for the unit's system: the evidence log has it (issue 9 part 5).
-    await this.agency.store.audit.append([
-      { actor: `${agency} adapter`, agency, handoffId: envelope.handoffId, action: 'person-data.delivered', reason: `webhook to ${agency}'s system (message ${envelope.id})` },
-    ]);
     this.logger.debug({ msg: `delivered ${envelope.type} message=${envelope.id} handoff=${envelope.handoffId} to ${agency}'s system`, ...ids });
     return 'processed';
+  }
+
+  private async recordDelivered(items: readonly Delivered[]): Promise<void> {
+    const agency = this.settings.agency;
+    await this.agency.store.transaction(async (store) => {
+      await store.inbox.recordDelivered(
+        items.map((item) => item.messageId),
+        this.clock.now(),
+      );
+      // The person's data left the bus for the unit's system: the evidence log has it (issue 9 part 5).
+      await store.audit.append(
+        items.map((item) => ({ actor: `${agency} adapter`, agency, handoffId: item.handoffId, action: 'person-data.delivered', reason: `webhook to ${agency}'s system (message ${item.messageId})` })),
+      );
+    });
   }
 }
