@@ -122,6 +122,8 @@ interface BackendResult {
   /** all the adapters' memory: the shared process's RSS, or the sum of the separate processes' (under load: of each one's peak); and that ÷ units */
   adapterMemory: { layout: 'shared' | 'separate'; units: number; idleMiB: number; loadMiB: number; idlePerUnitMiB: number; loadPerUnitMiB: number };
   half: Latency;
+  /** where the time of a message at half the maximum goes, from the rows' own timestamps (p50 / p95 ms) */
+  halfHops: Hop[];
   max: Latency;
   lost: number;
   doubled: number;
@@ -339,6 +341,35 @@ async function rawBullMq(connection: ConnectionOptions, payloadBytes: number, co
 // One backend
 // ---------------------------------------------------------------------------------------------
 
+interface Hop {
+  hop: string;
+  p50: number;
+  p95: number;
+}
+
+/**
+ * The webhook unit's messages cut into three hops by the timestamps the bus writes anyway (one
+ * machine, one clock): the sender's API transaction begins (`OutboxEntry.createdAt`, PostgreSQL's
+ * now()) → the relay has published it (`publishedAt`) → the receiver's inbox transaction begins
+ * (`InboxEntry.receivedAt`) → the webhook's 2xx is recorded (`deliveredAt`, the adapter's clock).
+ */
+async function hops(pool: pg.Pool, handoffs: readonly AcceptedHandoff[]): Promise<Hop[]> {
+  const ids = handoffs.filter((h) => h.to === WEBHOOK_UNIT).map((h) => h.messageId);
+  const { rows } = await pool.query<{ hop: string; p50: number; p95: number }>(
+    `WITH m AS (
+       SELECT extract(epoch FROM o."publishedAt" - o."createdAt") * 1000 AS published,
+              extract(epoch FROM i."receivedAt" - o."publishedAt") * 1000 AS received,
+              extract(epoch FROM i."deliveredAt" - i."receivedAt") * 1000 AS delivered
+       FROM "OutboxEntry" o JOIN "InboxEntry" i ON i."messageId" = o."messageId" AND i.agency = $2
+       WHERE o."messageId" = ANY($1::uuid[]) AND i."deliveredAt" IS NOT NULL)
+     SELECT 'API transaction begins → relay published' AS hop, percentile_cont(0.5) WITHIN GROUP (ORDER BY published) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY published) AS p95 FROM m
+     UNION ALL SELECT 'published → receiver’s transaction begins', percentile_cont(0.5) WITHIN GROUP (ORDER BY received), percentile_cont(0.95) WITHIN GROUP (ORDER BY received) FROM m
+     UNION ALL SELECT 'receiver’s transaction begins → webhook 2xx recorded', percentile_cont(0.5) WITHIN GROUP (ORDER BY delivered), percentile_cont(0.95) WITHIN GROUP (ORDER BY delivered) FROM m`,
+    [ids, WEBHOOK_UNIT],
+  );
+  return rows.map((row) => ({ hop: row.hop, p50: Number(row.p50), p95: Number(row.p95) }));
+}
+
 async function benchBackend(backend: Backend): Promise<BackendResult> {
   step(`${backend}: starting redis-server, PostgreSQL (fsync on, pg_stat_statements), ${UNITS} adapters (${SHARED ? 'in one process' : 'one process each'}) and the scheduler`);
   const bus = await FaultBus.start(`bench-${backend}`, {
@@ -439,6 +470,7 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
     step(`${backend}: open loop at half the maximum (${f1(busMedian / 2)} messages/s) for ${WINDOW_MS / 1000} s`);
     const half = await openLoop(bus, busMedian / 2, WINDOW_MS);
     all.push(...half.handoffs);
+    const halfHops = await hops(pool, half.handoffs);
     step(`${backend}: open loop at the maximum (${f1(busMedian)} messages/s) for ${WINDOW_MS / 1000} s`);
     const max = await openLoop(bus, busMedian, WINDOW_MS);
     all.push(...max.handoffs);
@@ -466,6 +498,7 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
       cpuIdlePercent,
       adapterMemory: adapterMemory(rssIdleMiB, rssLoadMiB),
       half: stripHandoffs(half),
+      halfHops,
       max: stripHandoffs(max),
       lost,
       doubled: doubled + Number(dup[0].n),
@@ -529,6 +562,8 @@ function report(results: BackendResult[]): void {
         `  at ${label.padEnd(28)} ${f1(l.offeredPerSecond).padStart(8)} ${f1(l.p50).padStart(7)} ${f1(l.p95).padStart(7)} ${f1(l.p99).padStart(7)} ${f0(l.max).padStart(7)}   ${f1(l.thirds.p50)}/${f1(l.thirds.p95)}/${f1(l.thirds.p99)}   ${l.sent}/${l.accepted}/${l.delivered}`,
       );
     }
+    console.log('where a message’s time goes at half the maximum (webhook unit; rows’ timestamps)   p50 ms   p95 ms');
+    for (const h of r.halfHops) console.log(`  ${h.hop.padEnd(60)} ${f1(h.p50).padStart(8)} ${f1(h.p95).padStart(8)}`);
     console.log('app              RSS idle MiB   RSS load MiB   CPU idle %');
     for (const app of apps) console.log(`  ${app.padEnd(16)} ${f1(r.rssIdleMiB[app]).padStart(10)} ${f1(r.rssLoadMiB[app]).padStart(14)} ${f1(r.cpuIdlePercent[app]).padStart(12)}`);
     const m = r.adapterMemory;

@@ -32,6 +32,23 @@ describe('GroupCommit', () => {
     expect(Math.max(...batches.map((batch) => batch.length))).toBeLessThanOrEqual(3);
   });
 
+  it('with no window, a lone item is written at once and items arriving during its transaction form the next batch', async () => {
+    const batches: number[][] = [];
+    const group = new GroupCommit<number>(
+      async (items) => {
+        batches.push([...items]);
+        await new Promise((r) => setTimeout(r, 20));
+      },
+      async () => undefined,
+      { maxBatch: 10, windowMs: 0 },
+    );
+    const first = group.submit(1);
+    expect(batches).toEqual([[1]]); // started in the same tick: no wait for company
+    const later = [2, 3, 4].map((item) => group.submit(item));
+    await Promise.all([first, ...later]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
   it('after a failed batch, writes each item alone: only the bad one fails', async () => {
     const alone: number[] = [];
     const group = new GroupCommit<number>(

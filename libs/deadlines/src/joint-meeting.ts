@@ -38,9 +38,9 @@ export async function issueNotice(office: OfficeStore, request: IssueNoticeReque
 export async function askForMeeting(store: UnitStore, request: AskForMeetingRequest, at: Date, actor: string): Promise<MeetingRequestView> {
   const handoffIds = [...new Set(request.handoffIds ?? [])];
   const asked = { id: crypto.randomUUID(), reason: request.reason, handoffIds, requestedBy: request.requestedBy, requestedAt: at };
-  for (const handoffId of handoffIds) {
-    if (!(await store.handoffs.isParty(handoffId))) throw new HandoffNotFoundError(handoffId);
-  }
+  const party = await store.handoffs.partyTo(handoffIds);
+  const notParty = handoffIds.find((id) => !party.has(id));
+  if (notParty !== undefined) throw new HandoffNotFoundError(notParty);
   const alert = { ...meetingRequestedAlert({ ...asked, agency: store.agency }), id: crypto.randomUUID() };
   await store.officeNotices.notify(alert);
   await store.jointMeeting.ask({ ...asked, alertId: alert.id });

@@ -158,10 +158,15 @@ export class HandoffRepository {
     }
   }
 
-  /** Whether the unit is party to the handoff (its sender or recipient); reads no details. */
-  async isParty(handoffId: string): Promise<boolean> {
-    if (!isUuid(handoffId)) return false;
-    return (await this.db.handoff.count({ where: { id: handoffId, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] } })) > 0;
+  /** Of the handoffs named, those the unit is party to (their sender or recipient), in one query; reads no details. */
+  async partyTo(handoffIds: readonly string[]): Promise<Set<string>> {
+    const ids = handoffIds.filter(isUuid);
+    if (ids.length === 0) return new Set();
+    const rows = await this.db.handoff.findMany({
+      where: { id: { in: ids }, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] },
+      select: { id: true },
+    });
+    return new Set(rows.map((row) => row.id));
   }
 
   async findVisible(handoffId: string): Promise<HandoffWithSteps> {

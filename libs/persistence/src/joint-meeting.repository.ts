@@ -67,6 +67,17 @@ async function markCopyRead(db: Db, noticeId: string, agency: AgencyCode, readBy
   return (await db.noticeCopy.count({ where: { noticeId, agency } })) > 0 ? 'already' : 'none';
 }
 
+/** The notices sent to one unit, newest first, as its copies hold them. */
+async function noticesSentTo(db: Db, agency: AgencyCode, filter: { unread?: boolean }, limit: number): Promise<ReceivedNotice[]> {
+  const copies = await db.noticeCopy.findMany({
+    where: { agency, ...(filter.unread ? { readAt: null } : {}) },
+    orderBy: { notice: { issuedAt: 'desc' } },
+    take: limit,
+    include: { notice: true },
+  });
+  return copies.map((copy) => ({ ...noticeView(copy.notice), readAt: copy.readAt, readBy: copy.readBy }));
+}
+
 type NoticeRow = { id: string; kind: string; title: string; body: string; meetingOn: string | null; issuedBy: string; issuedAt: Date };
 const noticeView = (row: NoticeRow): NoticeView => ({ ...row, kind: row.kind as NoticeKind });
 const requestView = (row: MeetingRequestView): MeetingRequestView => ({ ...row, handoffIds: row.handoffIds ?? [] });
@@ -89,6 +100,22 @@ export class OfficeJointMeetingRepository {
       include: { copies: { orderBy: { agency: 'asc' }, select: { agency: true, readAt: true, readBy: true } } },
     });
     return rows.map(({ copies, ...notice }) => ({ ...noticeView(notice), copies }));
+  }
+
+  /** The notices sent to one unit, as its copies hold them (a unit's console user: that unit's only). */
+  async noticesSentTo(agency: AgencyCode, limit: number): Promise<ReceivedNotice[]> {
+    return noticesSentTo(this.db, agency, {}, limit);
+  }
+
+  /** The year's notices counted: issued, copies sent (one per unit) and copies read. */
+  async noticeCounts(year: number): Promise<{ issued: number; copies: number; read: number }> {
+    const inYear = { issuedAt: { gte: beijingYearStart(year), lt: beijingYearStart(year + 1) } };
+    const [issued, copies, read] = await Promise.all([
+      this.db.notice.count({ where: inYear }),
+      this.db.noticeCopy.count({ where: { notice: inYear } }),
+      this.db.noticeCopy.count({ where: { notice: inYear, readAt: { not: null } } }),
+    ]);
+    return { issued, copies, read };
   }
 
   async notice(id: string): Promise<IssuedNotice | null> {
@@ -155,13 +182,7 @@ export class UnitJointMeetingRepository {
   ) {}
 
   async notices(filter: { unread?: boolean }, limit: number): Promise<ReceivedNotice[]> {
-    const copies = await this.db.noticeCopy.findMany({
-      where: { agency: this.agency, ...(filter.unread ? { readAt: null } : {}) },
-      orderBy: { notice: { issuedAt: 'desc' } },
-      take: limit,
-      include: { notice: true },
-    });
-    return copies.map((copy) => ({ ...noticeView(copy.notice), readAt: copy.readAt, readBy: copy.readBy }));
+    return noticesSentTo(this.db, this.agency, filter, limit);
   }
 
   async notice(id: string): Promise<ReceivedNotice | null> {

@@ -22,19 +22,21 @@ export class ObligationRepository {
       LIMIT ${limit}`;
   }
 
-  /** Creates the obligation unless (handoff, rule) has one: replaying a step event changes nothing. */
-  async ensure(obligation: NewObligation): Promise<void> {
-    await this.db.obligation.createMany({ data: [obligation], skipDuplicates: true });
+  /** Creates each obligation unless (handoff, rule) has one, in one statement: replaying a step event changes nothing. */
+  async ensure(obligations: readonly NewObligation[]): Promise<void> {
+    if (obligations.length === 0) return;
+    await this.db.obligation.createMany({ data: [...obligations], skipDuplicates: true });
   }
 
-  /** Stops every further alert; a step done after the due time is recorded as late. */
+  /**
+   * Stops every further alert; a step done after the due time is recorded as late. One statement
+   * (issue 13: it was a read and an update); an obligation already fulfilled is left as it is.
+   */
   async fulfil(handoffId: string, rule: string, at: Date): Promise<void> {
-    const open = await this.db.obligation.findUnique({ where: { handoffId_rule: { handoffId, rule } } });
-    if (!open || open.status !== 'open') return;
-    await this.db.obligation.update({
-      where: { id: open.id },
-      data: { status: 'fulfilled', fulfilledAt: at, late: at > open.dueAt, nextLevel: null, nextActionAt: null },
-    });
+    await this.db.$executeRaw`
+      UPDATE "Obligation"
+      SET status = 'fulfilled', "fulfilledAt" = ${at}, late = ${at} > "dueAt", "nextLevel" = NULL, "nextActionAt" = NULL, "updatedAt" = now()
+      WHERE "handoffId" = ${handoffId}::uuid AND rule = ${rule} AND status = 'open'`;
   }
 
   /**

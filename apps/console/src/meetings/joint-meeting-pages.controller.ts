@@ -164,16 +164,15 @@ export class JointMeetingPagesController {
   private async unitNotices(user: SignedInUser): Promise<SafeHtml> {
     const agency = user.agency;
     if (!agency) throw new ForbiddenException('a unit user without a unit');
-    const notices = (await this.office.jointMeeting.notices(100)).filter((n) => n.copies.some((copy) => copy.agency === agency));
+    const notices = await this.office.jointMeeting.noticesSentTo(agency, 100);
     return html`<p class="muted">联席会议办公室发给${unitName(agency)}的通知。阅知后请点击“已阅”，办公室可见阅知情况。</p>
       ${notices.length === 0
         ? html`<p>暂无通知。</p>`
         : html`<table id="notices"><thead><tr><th>发送时间</th><th>通知</th><th>阅知</th></tr></thead><tbody>${notices.map((n) => {
-            const copy = n.copies.find((c) => c.agency === agency);
             return html`<tr data-notice="${n.id}"><td>${beijingTime(n.issuedAt)}</td>
               <td>${NOTICE_KIND_LABELS_ZH[n.kind]}：<b>${n.title}</b>${n.meetingOn ? html`（会议日期 ${n.meetingOn}）` : ''}<p>${n.body}</p></td>
-              <td>${copy?.readAt
-                ? html`已阅（${copy.readBy}，${beijingTime(copy.readAt)}）`
+              <td>${n.readAt
+                ? html`已阅（${n.readBy}，${beijingTime(n.readAt)}）`
                 : html`<form method="post" action="/notices/${n.id}/read">${csrfInput(user, `/notices/${n.id}/read`)}<button type="submit">已阅</button></form>`}</td></tr>`;
           })}</tbody></table>`}`;
   }

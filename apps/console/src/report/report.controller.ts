@@ -73,7 +73,7 @@ export class ReportController {
       this.office.evaluation.openPastDue(now, CASES_FOR_DISCUSSION),
       this.office.jointMeeting.markedCases(Number(year)),
       this.office.jointMeeting.meetings(Number(year)),
-      this.office.jointMeeting.notices(200, Number(year)),
+      this.office.jointMeeting.noticeCounts(Number(year)),
     ]);
     const sent = rows.reduce((sum, row) => sum + row.sent, 0);
     const helped = rows.reduce((sum, row) => sum + row.firstHelp.helped, 0);
@@ -115,7 +115,7 @@ export class ReportController {
         : html`<table id="report-meetings"><thead><tr><th>日期</th><th>会议</th><th>议定事项</th></tr></thead><tbody>${meetings.map(
             (m) => html`<tr><td>${m.heldOn}</td><td>${MEETING_KIND_LABELS_ZH[m.kind]}：${m.title}</td><td><ol>${m.decisions.map((d) => html`<li>${d}</li>`)}</ol></td></tr>`,
           )}</tbody></table>`}
-      <p id="report-notices">本年发出通知 <b>${notices.length}</b> 份${notices.length === 0 ? '' : html`，各单位已阅 <b>${notices.reduce((sum, n) => sum + n.copies.filter((c) => c.readAt).length, 0)}</b>/${notices.reduce((sum, n) => sum + n.copies.length, 0)} 份次`}。</p>
+      <p id="report-notices">本年发出通知 <b>${notices.issued}</b> 份${notices.issued === 0 ? '' : html`，各单位已阅 <b>${notices.read}</b>/${notices.copies} 份次`}。</p>
     </section>`;
   }
 }

@@ -124,9 +124,9 @@ export class ObligationReconciler {
   private async ensurePlans(office: OfficeStore, handoff: Handoff, steps: Parameters<typeof planObligations>[2]): Promise<void> {
     const handoffId = handoff.id;
     const plans = planObligations(this.rules.all, handoff, steps, await this.calendar.current(), this.settings.leaderAfterWorkingDays);
-    for (const plan of plans) {
-      const [first] = plan.schedule;
-      await office.obligations.ensure({
+    // Every plan's obligation in one insert (an existing one is kept), then what the steps fulfilled.
+    await office.obligations.ensure(
+      plans.map((plan) => ({
         id: crypto.randomUUID(),
         handoffId,
         rule: plan.rule.id,
@@ -136,12 +136,14 @@ export class ObligationReconciler {
         provisional: plan.provisional,
         missingYears: plan.missingYears,
         greenChannel: plan.greenChannel,
-        status: 'open',
+        status: 'open' as const,
         fulfilledAt: null,
         late: null,
-        nextLevel: first.level,
-        nextActionAt: first.at,
-      });
+        nextLevel: plan.schedule[0].level,
+        nextActionAt: plan.schedule[0].at,
+      })),
+    );
+    for (const plan of plans) {
       if (plan.fulfilledAt) await office.obligations.fulfil(handoffId, plan.rule.id, plan.fulfilledAt);
       // 第二十条 ¶2 立即告知: done by the opening step itself, so never reminded; done late, the office is told once.
       if (plan.rule.tellOfficeWhenLate && plan.fulfilledAt && plan.fulfilledAt > plan.dueAt) {
