@@ -92,8 +92,13 @@ export class InboxConsumerService {
     const envelope = await this.authenticity.verify(job);
     const result = await this.batches.submit({ job, envelope }); // resolves once the batch holding the message has committed
     if (result.outcome === 'processed') {
-      this.relay.kick(); // after the commit, so the relay sees the receipt it may have written
-      if (this.settings.delivery.mode === 'webhook') await this.enqueueDelivery(job.messageId, result.priority);
+      // The delivery first: it is on the way to the unit's system (issue 13's latency), the relay's
+      // receipt and step event are not. The relay runs after the commit, so it sees what the batch wrote.
+      try {
+        if (this.settings.delivery.mode === 'webhook') await this.enqueueDelivery(job.messageId, result.priority);
+      } finally {
+        this.relay.kick();
+      }
     }
     // A duplicate whose first run died between its commit and queueing the delivery is left to the
     // reconciler, which queues the delivery under a new job id once it finds no live job.
