@@ -60,7 +60,8 @@ const SHARED_APP = 'adapters';
 
 /** Production settings: the config defaults, undoing the fault suite's short test timings. */
 const PRODUCTION_ADAPTER = {
-  LOG_LEVEL: 'info',
+  // BENCH_LOG_LEVEL=debug (with BENCH_LOG_DIR) keeps each message's steps in the apps' logs, to follow one message's time
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   OUTBOX_POLL_MS: '500',
   INBOX_BACKOFF_MS: '1000',
   DELIVERY_BACKOFF_MS: '2000',
