@@ -168,12 +168,12 @@ export class JointMeetingPagesController {
     return html`<p class="muted">联席会议办公室发给${unitName(agency)}的通知。阅知后请点击“已阅”，办公室可见阅知情况。</p>
       ${notices.length === 0
         ? html`<p>暂无通知。</p>`
-        : html`<table id="notices"><thead><tr><th>发送时间</th><th>通知</th><th>阅知</th></tr></thead><tbody>${notices.map((n) => {
-            return html`<tr data-notice="${n.id}"><td>${beijingTime(n.issuedAt)}</td>
+        : html`<table id="notices"><thead><tr><th>发送时间</th><th>通知</th><th>阅知</th></tr></thead><tbody>${notices.map(
+            (n) => html`<tr data-notice="${n.id}"><td>${beijingTime(n.issuedAt)}</td>
               <td>${NOTICE_KIND_LABELS_ZH[n.kind]}：<b>${n.title}</b>${n.meetingOn ? html`（会议日期 ${n.meetingOn}）` : ''}<p>${n.body}</p></td>
               <td>${n.readAt
                 ? html`已阅（${n.readBy}，${beijingTime(n.readAt)}）`
-                : html`<form method="post" action="/notices/${n.id}/read">${csrfInput(user, `/notices/${n.id}/read`)}<button type="submit">已阅</button></form>`}</td></tr>`;
-          })}</tbody></table>`}`;
+                : html`<form method="post" action="/notices/${n.id}/read">${csrfInput(user, `/notices/${n.id}/read`)}<button type="submit">已阅</button></form>`}</td></tr>`,
+          )}</tbody></table>`}`;
   }
 }
