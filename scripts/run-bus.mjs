@@ -4,8 +4,7 @@
 // and checks their webhooks. UNIT_SYSTEM=example runs the sample unit system (examples/unit-system)
 // for each unit instead: webhook units get verified deliveries, pull units pull their inbox, and with
 // UNIT_SYSTEM_AUTO_REPORT=true (the default) each reports the steps of 第二十一条 by itself.
-// ADAPTER_PROCESSES=shared runs the 13 adapters in one process (a small site's memory; README
-// "Configuration (adapter)"), each still its own port, keys, queues and database login.
+// ADAPTER_PROCESSES=shared runs the 13 adapters in one process (a small site's memory; docs/configuration.md), each still its own port, keys, queues and database login.
 // Whatever stops this script, crash included, stops its children too.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -51,7 +50,7 @@ const { unitEnvPrefix } = await import('../dist/libs/config/src/index.js');
 const { CONSOLE_DATABASE_LOGIN, SCHEDULER_DATABASE_LOGIN, databaseUrlWithLogin, unitDatabaseLogin } = await import('../dist/libs/persistence/src/index.js');
 // Each app under its own login (issue 9 point 3, 第二十四条), so row-level security limits it as in
 // production; migrations and the account CLI above keep the owner's. A local server trusts them
-// (the embedded one is set up so); with a server that asks passwords, see README "Database logins".
+// (the embedded one is set up so); with a server that asks passwords, see docs/operations.md, "Database logins".
 const appDatabaseUrl = (login) => databaseUrlWithLogin(databaseUrl, login);
 const keys = loadOrCreateKeys([...AGENCY_CODES, 'office', 'console-operator', 'console-office']);
 // Field encryption's master and hash keys (issue 9), the same for every adapter.
