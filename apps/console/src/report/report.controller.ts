@@ -2,7 +2,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Inject, Query, Req, Res, ServiceUnavailableException, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { unitName } from '#agencies';
-import { beijingDateOf, beijingTime } from '#calendar';
+import { beijingDateOf, beijingDeadline, beijingTime } from '#calendar';
 import { MEETING_KIND_LABELS_ZH } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { evaluationPeriod, OfficeScope } from '#persistence';
@@ -101,7 +101,7 @@ export class ReportController {
       ${cases.length === 0
         ? html`<p>无。</p>`
         : html`<table id="report-cases"><thead><tr><th>案件编号</th><th>责任单位</th><th>事项</th><th>期限</th></tr></thead><tbody>${cases.map(
-            (row) => html`<tr><td>${row.caseRef}</td><td>${unitName(row.unit)}</td><td>${RULE_LABEL[row.rule] ?? row.rule}</td><td>${beijingTime(row.dueAt)}</td></tr>`,
+            (row) => html`<tr><td>${row.caseRef}</td><td>${unitName(row.unit)}</td><td>${RULE_LABEL[row.rule] ?? row.rule}</td><td>${beijingDeadline(row.dueAt)}</td></tr>`,
           )}</tbody></table>`}
       <p class="muted">成员单位提请研究的案件（第二十二条 提请召开临时会议时标注）。</p>
       ${marked.length === 0
