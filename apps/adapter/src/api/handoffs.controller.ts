@@ -135,6 +135,9 @@ export class HandoffsController {
       '(`advance-payment-decided`, beside the chain), once, after receipt and before the case is concluded. ' +
       'Only `paidFirst: true` (with `amountYuan`) starts the duty to complete the paperwork (补办手续) within the office’s allowance ' +
       '(PAPERWORK_WORKING_DAYS, counted from `decidedOn`; fulfilled by 办结), which the scheduler reminds and escalates. ' +
+      'A notice is a lead (第二十一条): the procuratorate starts its procedure within 5 working days of receiving it, and `paidFirst: true` ' +
+      'is that start (the duty `procedure-started-after-urgent-notice` is fulfilled when the decision is recorded); `paidFirst: false` is not, ' +
+      'and the start is still due through `POST /handoffs/{id}/procedure-started`. ' +
       'Only the receiver of an urgent medical notice (the procuratorate) may call it; on other handoffs it is 409.',
   })
   @ApiParam(HANDOFF_ID)
