@@ -1,8 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { detailsFor } from '#agencies';
-import { type AgencyCode, type FollowUpVisitPayloadV1, HandoffKind, JUDICIAL_HUB } from '#contracts';
-import { MEASURE_LABELS_ZH, type ProposedRecipient } from '#handoffs';
+import { type AgencyCode, type FollowUpVisitPayloadV1, HandoffKind, JUDICIAL_HUB, type Need, PRIORITY_GROUPS, type PriorityGroup } from '#contracts';
+import { MEASURE_LABELS_ZH, type ProposedRecipient, proposeRecipients } from '#handoffs';
 import type { HandoffWithSteps } from '#persistence';
 import { type FollowOnHandoffDto, OpenJudicialReferralRequest, OpenSocialLeadRequest } from '../api/open-handoff.dto.js';
 
@@ -21,6 +21,35 @@ function flatten(errors: ValidationError[], prefix: string): { field: string; me
   ]);
 }
 
+/** The visited person as the visiting unit holds them (its projection, 第二十四条). */
+interface VisitedSubject {
+  person: unknown;
+  situation: unknown;
+  /** 第五条's groups */
+  priorityGroups?: PriorityGroup[];
+  /** 第十七条 "五老人" (elders), where the visiting unit's record carries it */
+  elder?: true;
+}
+
+const isPriorityGroup = (group: unknown): group is PriorityGroup => typeof group === 'string' && (PRIORITY_GROUPS as readonly string[]).includes(group);
+
+function visitedSubject(visitor: AgencyCode, visited: HandoffWithSteps): VisitedSubject {
+  const held = detailsFor(visitor, visited, visited.details as Record<string, unknown>);
+  const groups = Array.isArray(held.priorityGroups) ? held.priorityGroups.filter(isPriorityGroup) : undefined;
+  return { person: held.person, situation: held.situation, ...(groups ? { priorityGroups: groups } : {}), ...(held.elder === true ? { elder: true as const } : {}) };
+}
+
+/**
+ * 第二十五条 → 第十条–第十八条: the units the needs a visit found point to, for the person visited —
+ * their groups count, since 第十七条's needs point to the people's organisations only for minors,
+ * women and elders.
+ */
+export function proposeForVisit(visitor: AgencyCode, visited: HandoffWithSteps, needs: readonly Need[]): ProposedRecipient[] {
+  if (needs.length === 0) return [];
+  const { priorityGroups, elder } = visitedSubject(visitor, visited);
+  return proposeRecipients({ needs, priorityGroups, elder });
+}
+
 /**
  * 第二十五条 "跟踪回访" → the next handoff, for the needs the visit found. The policy's topology decides
  * its kind: a department that visits sends the procuratorate a lead (第二十条 ¶1 线索移送), naming the
@@ -37,8 +66,9 @@ export async function followOnRequest(
 ): Promise<{ kind: HandoffKind; request: OpenJudicialReferralRequest | OpenSocialLeadRequest }> {
   const needs = visit.furtherNeeds ?? [];
   if (needs.length === 0) throw new FollowOnRefusedError([{ field: 'furtherNeeds', message: 'a follow-on handoff answers the needs the visit found: state furtherNeeds' }]);
-  const held = detailsFor(visitor, visited, visited.details as Record<string, unknown>);
-  const subject = { person: held.person, situation: held.situation, ...(held.priorityGroups ? { priorityGroups: held.priorityGroups } : {}) };
+  // The procuratorate visits leads and notices, which carry no elder flag: the subject is who, situation and groups.
+  const { person, situation, priorityGroups } = visitedSubject(visitor, visited);
+  const subject = { person, situation, ...(priorityGroups ? { priorityGroups } : {}) };
   const found = needs.map((need) => MEASURE_LABELS_ZH[need]).join('、');
   const request =
     visitor === JUDICIAL_HUB

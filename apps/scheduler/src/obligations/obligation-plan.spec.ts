@@ -31,7 +31,7 @@ function notice(): Handoff {
 }
 
 let seq = 10;
-function step(name: Step, occurredAt: string, details: Record<string, unknown> = {}): HandoffStep {
+function step(name: Step, occurredAt: string, details: HandoffStep['details'] = {}): HandoffStep {
   seq += 1;
   return {
     id: `00000000-0000-4000-8000-0000000000${seq}`,
