@@ -204,4 +204,66 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
     const stored = await db.query<{ toAgency: string; priority: string }>(`SELECT "toAgency", priority FROM "Handoff" WHERE "caseRef" = $1 ORDER BY "toAgency"`, [followOn.caseRef]);
     expect(stored).toEqual([...ARTICLE_17].sort().map((toAgency) => ({ toAgency, priority: 'green-channel' })));
   });
+
+  it('第二十五条 → 第二十条 ¶1: the visit’s own note stays with the visiting unit; only followOn.noteForRecipient is forwarded, and the answer shows what was', async () => {
+    const withoutNote = await concludedWithHelp([]);
+    clock.set(new Date('2026-12-10T03:00:00Z'));
+    const own = '邻居反映当事人另有债务纠纷，暂不宜告知他人';
+    const first = await record(withoutNote, civilAffairs, {
+      visitedOn: '2026-12-10',
+      visitedBy: '民政局王某',
+      situationAfter: 'worse',
+      furtherNeeds: ['legal-aid'],
+      note: own,
+      followOn: { caseRef: '晋民回访〔2026〕21号' },
+    });
+    expect(first.status).toBe(201);
+    const firstLead = first.body.followOn as { handoffs: { id: string }[]; forwarded: { summary: string } };
+    await settle(driver, all());
+    const readByProcuratorate = async (leadId: string) => (await procuratorate.agency.store.handoffs.findVisible(leadId)).details as { summary: string };
+    const firstSummary = (await readByProcuratorate(firstLead.handoffs[0].id)).summary;
+    expect(firstSummary).toBe(`2026-12-10跟踪回访（原案件${(await civilAffairs.agency.store.handoffs.findVisible(withoutNote)).caseRef}）发现当事人仍需：法律援助。`);
+    expect(firstSummary).not.toContain(own);
+    expect(firstLead.forwarded).toEqual({ summary: firstSummary });
+
+    const withNote = await concludedWithHelp([]);
+    clock.set(new Date('2026-12-11T03:00:00Z'));
+    const forwarded = '当事人同意移送，请检察院联系其本人';
+    const second = await record(withNote, civilAffairs, {
+      visitedOn: '2026-12-11',
+      visitedBy: '民政局王某',
+      situationAfter: 'worse',
+      furtherNeeds: ['legal-aid'],
+      note: own,
+      followOn: { caseRef: '晋民回访〔2026〕22号', noteForRecipient: forwarded },
+    });
+    const secondLead = second.body.followOn as { handoffs: { id: string }[]; forwarded: { summary: string } };
+    await settle(driver, all());
+    const secondSummary = (await readByProcuratorate(secondLead.handoffs[0].id)).summary;
+    expect(secondSummary.endsWith(`发现当事人仍需：法律援助。${forwarded}`)).toBe(true);
+    expect(secondSummary).not.toContain(own);
+    expect(secondLead.forwarded).toEqual({ summary: secondSummary });
+    // The visit's note stays on the visit, in the visiting unit's record.
+    const visit = (await civilAffairs.agency.store.handoffs.findVisible(withNote)).steps.find((step) => step.step === 'follow-up-visit-1');
+    expect(visit?.details).toMatchObject({ note: own });
+    expect(JSON.stringify(visit?.details)).not.toContain(forwarded);
+  });
+
+  it('refuses, and records nothing, a followOn text the new handoff would not carry: a note on the procuratorate’s referral, a referral’s text on a lead', async () => {
+    const lead = await leadConcludedByProcuratorate(['minor']);
+    clock.set(new Date('2026-12-10T03:00:00Z'));
+    const referral = { caseRef: '晋检回访〔2026〕18号', findings: '回访发现', suggestion: '建议心理疏导', applicantStatement: '监护人申请', caseMaterials: [{ title: '回访记录' }] };
+    const visit = { visitedOn: '2026-12-10', visitedBy: '检察官赵某', situationAfter: 'unchanged', furtherNeeds: ['psychological-counselling'] };
+    await expect(record(lead, procuratorate, { ...visit, followOn: { ...referral, noteForRecipient: '请联系监护人' } })).rejects.toMatchObject({
+      name: 'FollowOnRefusedError',
+      problems: [expect.objectContaining({ field: 'followOn.noteForRecipient' })],
+    });
+    const referred = await concludedWithHelp([]);
+    clock.set(new Date('2026-12-10T03:00:00Z'));
+    await expect(
+      record(referred, civilAffairs, { ...visit, visitedBy: '民政局王某', furtherNeeds: ['legal-aid'], followOn: { caseRef: '晋民回访〔2026〕23号', findings: '回访发现' } }),
+    ).rejects.toMatchObject({ name: 'FollowOnRefusedError', problems: [expect.objectContaining({ field: 'followOn.findings' })] });
+    const steps = await db.query<{ step: string }>(`SELECT step FROM "HandoffStep" WHERE "handoffId" = ANY($1::uuid[]) AND step::text LIKE 'follow-up-visit-%'`, [[lead, referred]]);
+    expect(steps).toEqual([]);
+  });
 });

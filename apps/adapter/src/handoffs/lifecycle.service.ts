@@ -68,8 +68,8 @@ export class LifecycleService {
     const body: Record<string, unknown> = { handoffId, step: step.step, messageId: step.messageId, occurredAt: now.toISOString(), proposedRecipients: proposed };
     if (followOn && visited) {
       // 第二十五条 "跟踪回访" → 第二十条 ¶1 / 第十九条: the needs found open the next handoff in the same unit of work.
-      const { kind, request } = await followOnRequest(store.agency, visited, plain, followOn, proposed);
-      body.followOn = (await this.opening.open(store, kind, request)).body;
+      const { kind, request, forwarded } = await followOnRequest(store.agency, visited, plain, followOn, proposed);
+      body.followOn = { ...(await this.opening.open(store, kind, request)).body, forwarded };
     }
     return { status: 201, body };
   }
