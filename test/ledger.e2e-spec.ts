@@ -159,11 +159,16 @@ describe('the ledger of a person across units (第二十五条 台账)', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.problems).toEqual([expect.objectContaining({ field: 'followOn.caseRef' })]);
     expect((await education.post(`/handoffs/${id}/follow-up-visits`, { ...visit, furtherNeeds: [], followOn: { caseRef: '晋教回访〔2026〕1号' } })).status).toBe(400);
-    const visited = await education.post(`/handoffs/${id}/follow-up-visits`, { ...visit, followOn: { caseRef: '晋教回访〔2026〕1号' } });
+    // What is forwarded is explicit: a note for the procuratorate in its own field, validated like any text.
+    const overlong = await education.post(`/handoffs/${id}/follow-up-visits`, { ...visit, followOn: { caseRef: '晋教回访〔2026〕1号', noteForRecipient: '长'.repeat(2001) } });
+    expect(overlong.status).toBe(400);
+    expect(overlong.body.problems).toEqual([expect.objectContaining({ field: 'followOn.noteForRecipient' })]);
+    const forProcuratorate = '当事人同意移送，请检察院联系其本人';
+    const visited = await education.post(`/handoffs/${id}/follow-up-visits`, { ...visit, followOn: { caseRef: '晋教回访〔2026〕1号', noteForRecipient: forProcuratorate } });
     expect(visited.status).toBe(201);
     expect(visited.body).toMatchObject({ step: 'follow-up-visit-1', followOn: { caseRef: '晋教回访〔2026〕1号', handoffs: [{ kind: 'social-lead', to: 'procuratorate' }] } });
     const leadId: string = visited.body.followOn.handoffs[0].id;
-    // The procuratorate receives the lead: the same person, the needs the visit found.
+    // The procuratorate receives the lead: the same person, the needs the visit found, the note written for it — not the visit's own note.
     const procuratorate = bus.adapter('procuratorate');
     const lead = await eventually(async () => {
       const found = await procuratorate.get(`/handoffs/${leadId}`);
@@ -172,6 +177,10 @@ describe('the ledger of a person across units (第二十五条 台账)', () => {
     });
     expect(lead.details.person).toMatchObject({ name: citizen.name, idNumber: citizen.idNumber });
     expect(lead.details.summary).toContain('最低生活保障');
+    expect(lead.details.summary).toContain(forProcuratorate);
+    expect(lead.details.summary).not.toContain(visit.note);
+    // The visitor's answer shows exactly what the procuratorate reads.
+    expect(visited.body.followOn.forwarded).toEqual({ summary: lead.details.summary });
 
     // The procuratorate helps, visits, and refers the person to the unit the need it found points to (第十二条 legal aid → justice).
     expect((await procuratorate.post(`/handoffs/${leadId}/procedure-started`, { startedOn: today })).status).toBe(201);

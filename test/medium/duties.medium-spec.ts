@@ -16,7 +16,9 @@ import { type MediumScheduler, mediumScheduler } from './support/medium-schedule
  * - 第六条: only the procuratorate's refusals cite it;
  * - 第二十条 ¶2: 立即告知 is the department's duty from its noticedAt (late: recorded and told to the
  *   office); paying first is the procuratorate's own step; the paperwork duty starts only when it
- *   paid first and escalates; no acknowledgement clock on the procuratorate by default.
+ *   paid first and escalates; no acknowledgement clock on the procuratorate by default;
+ * - 第二十一条: the notice is a lead, so the procuratorate starts within 5 working days of receipt — a
+ *   decision to pay first is that start, a decision not to is not.
  */
 describe('the policy’s duties as the text writes them (medium: real PostgreSQL, in-process queues, manual clock)', () => {
   let db: TestDatabase;
@@ -146,9 +148,11 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     clock.set(new Date('2026-11-25T07:15:00Z')); // 15:15 Beijing; noticed at 10:15 Beijing
     const handoffId = await notice('2026-11-25T10:15:00+08:00');
     const rows = await obligations(handoffId);
-    expect(rows.map((o) => o.rule)).toEqual(['urgent-notice-told-at-once']); // no acknowledgement clock: an office rule, off by default
-    expect(rows[0]).toMatchObject({ responsibleAgency: 'civil-affairs', status: 'fulfilled', late: true });
-    expect(rows[0].dueAt.toISOString()).toBe('2026-11-25T04:15:00.000Z'); // 2 clock hours (URGENT_NOTICE_HOURS) after noticedAt
+    // No acknowledgement clock (an office rule, off by default); the start duty of 第二十一条 runs from receipt.
+    expect(rows.map((o) => o.rule)).toEqual(['procedure-started-after-urgent-notice', 'urgent-notice-told-at-once']);
+    const told = rows[1];
+    expect(told).toMatchObject({ responsibleAgency: 'civil-affairs', status: 'fulfilled', late: true });
+    expect(told.dueAt.toISOString()).toBe('2026-11-25T04:15:00.000Z'); // 2 clock hours (URGENT_NOTICE_HOURS) after noticedAt
     // The office sees it: in its API's obligations, and as a notice in its inbox.
     const view = await scheduler.office.obligations.forHandoff(handoffId);
     expect(view.find((o) => o.rule === 'urgent-notice-told-at-once')).toMatchObject({ late: true });
@@ -215,8 +219,67 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     const handoffId = await notice('2026-11-23T10:15:00+08:00');
     await decide(handoffId, { paidFirst: false, decidedOn: '2026-11-23' });
     await quiet();
-    expect((await obligations(handoffId)).map((o) => o.rule)).toEqual(['urgent-notice-told-at-once']);
+    expect((await obligations(handoffId)).map((o) => [o.rule, o.status])).toEqual([
+      ['procedure-started-after-urgent-notice', 'open'],
+      ['urgent-notice-told-at-once', 'fulfilled'],
+    ]);
     await expect(decide(handoffId, { paidFirst: true, decidedOn: '2026-11-23', amountYuan: 1 })).rejects.toThrow(/cannot follow/);
+  });
+
+  it('第二十一条: an urgent medical notice is a lead — not paid first, the procuratorate’s start duty runs from receipt, is reminded and escalates', async () => {
+    clock.set(new Date('2026-11-30T02:00:00Z')); // Monday 11-30, 10:00 Beijing; noticed at 09:50
+    const handoffId = await notice('2026-11-30T09:50:00+08:00');
+    const start = await obligation(handoffId, 'procedure-started-after-urgent-notice');
+    // From receipt on 11-30 (Mon), not counted: 12-01 Tue 1, 02 2, 03 3, 04 4, 07 Mon 5 → 2026-12-07 24:00 Beijing.
+    expect(start).toMatchObject({ responsibleAgency: 'procuratorate', status: 'open' });
+    expect(start?.dueAt.toISOString()).toBe('2026-12-07T16:00:00.000Z');
+
+    // Deciding not to pay first is no start: the clock keeps running.
+    clock.set(new Date('2026-12-01T02:00:00Z'));
+    await decide(handoffId, { paidFirst: false, decidedOn: '2026-12-01' });
+    await quiet();
+    expect(await obligation(handoffId, 'procedure-started-after-urgent-notice')).toMatchObject({ status: 'open' });
+
+    const keys = (all: string[]) => all.filter((key) => key.startsWith('procedure-started-after-urgent-notice'));
+    // Urgent notices are on the green channel: reminded at a quarter of the time and at 00:00 Beijing of the last two working days (12-04, 12-07).
+    expect(keys(await sweepAt('2026-12-03T01:00:00Z', handoffId))).toEqual(['procedure-started-after-urgent-notice.reminder-1']);
+    expect(keys(await sweepAt('2026-12-04T01:00:00Z', handoffId))).toEqual(['procedure-started-after-urgent-notice.reminder-1', 'procedure-started-after-urgent-notice.reminder-2']);
+    expect(keys(await sweepAt('2026-12-08T01:00:00Z', handoffId))).toEqual([
+      'procedure-started-after-urgent-notice.reminder-1',
+      'procedure-started-after-urgent-notice.reminder-2',
+      'procedure-started-after-urgent-notice.overdue',
+    ]);
+    const [reminder] = await db.query<{ summary: string }>(`SELECT summary FROM "Alert" WHERE "dedupeKey" = $1`, [`${handoffId}.procedure-started-after-urgent-notice.reminder-1`]);
+    expect(reminder.summary).toContain('先行救助');
+    const [escalation] = await db.query<{ agency: string; summary: string; recipients: { role: string }[] }>(
+      `SELECT agency, summary, recipients FROM "Alert" WHERE "dedupeKey" = $1`,
+      [`${handoffId}.procedure-started-after-urgent-notice.overdue`],
+    );
+    expect(escalation.agency).toBe('procuratorate');
+    expect(escalation.recipients.map((r) => r.role)).toContain('office');
+    expect(escalation.summary).toContain('第二十一条');
+    expect(escalation.summary).toContain('紧急救治');
+
+    // Started at last: fulfilled, late, and nothing more fires.
+    clock.set(new Date('2026-12-08T02:00:00Z'));
+    await report(procuratorate, handoffId, 'procedure-started', { startedOn: '2026-12-08' });
+    await quiet();
+    expect(await obligation(handoffId, 'procedure-started-after-urgent-notice')).toMatchObject({ status: 'fulfilled', late: true });
+    expect(keys(await sweepAt('2026-12-20T01:00:00Z', handoffId))).not.toContain('procedure-started-after-urgent-notice.overdue-leader');
+  });
+
+  it('第二十一条 with 第二十条 ¶2: a decision to pay first is the start — the start duty is fulfilled on time, and no reminder follows', async () => {
+    clock.set(new Date('2026-11-30T02:00:00Z'));
+    const handoffId = await notice('2026-11-30T09:50:00+08:00');
+    clock.set(new Date('2026-12-01T03:00:00Z')); // Tuesday 12-01, 11:00 Beijing
+    await decide(handoffId, { paidFirst: true, decidedOn: '2026-12-01', amountYuan: 30000 });
+    await quiet();
+    expect(await obligation(handoffId, 'procedure-started-after-urgent-notice')).toMatchObject({ status: 'fulfilled', late: false });
+    const [{ fulfilledAt }] = await db.query<{ fulfilledAt: Date }>(`SELECT "fulfilledAt" FROM "Obligation" WHERE "handoffId" = $1 AND rule = 'procedure-started-after-urgent-notice'`, [handoffId]);
+    expect(fulfilledAt.toISOString()).toBe('2026-12-01T03:00:00.000Z');
+    // The paperwork duty (补办手续) now runs instead; the start duty never reminds.
+    expect(await obligation(handoffId, 'paperwork-after-advance-payment')).toMatchObject({ status: 'open' });
+    expect((await sweepAt('2026-12-20T01:00:00Z', handoffId)).filter((key) => key.startsWith('procedure-started-after-urgent-notice'))).toEqual([]);
   });
 
   const register = (unit: MediumAdapter, kind: 'investigation-ended' | 'lead-discovered', caseRef: string, statedOn: string) =>

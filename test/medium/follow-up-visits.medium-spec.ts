@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
-import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
+import { OpenJudicialReferralRequest, OpenSocialLeadRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { NotTheReceiverError, StepOutOfOrderError } from '#handoffs';
-import { judicialReferral } from '../support/factories.js';
+import { judicialReferral, socialLead } from '../support/factories.js';
 import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
 import { type MediumScheduler, mediumScheduler } from './support/medium-scheduler.js';
@@ -19,13 +19,15 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
   let procuratorate: MediumAdapter;
   let civilAffairs: MediumAdapter;
+  let youthLeague: MediumAdapter;
   let scheduler: MediumScheduler;
-  const all = () => [procuratorate, civilAffairs];
+  const all = () => [procuratorate, civilAffairs, youthLeague];
 
   beforeAll(async () => {
     db = await TestDatabase.create('medium_visits');
     procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
     civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
+    youthLeague = await mediumAdapter('youth-league', { databaseUrl: db.url, driver, clock });
     scheduler = await mediumScheduler({ databaseUrl: db.url, driver, clock });
   });
 
@@ -33,6 +35,7 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
     await scheduler?.close();
     await procuratorate?.close();
     await civilAffairs?.close();
+    await youthLeague?.close();
     await db?.drop();
   });
 
@@ -118,5 +121,149 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
     ]);
     const refused = await concludedWithHelp([], 'refused');
     expect(await visitDuties(refused)).toEqual([]);
+  });
+
+  /** A lead from civil affairs the procuratorate received, started and concluded with help (第二十条 ¶1, 第二十一条). */
+  async function leadConcludedByProcuratorate(priorityGroups: string[]): Promise<string> {
+    clock.set(new Date('2026-11-23T02:00:00Z'));
+    const request = plainToInstance(OpenSocialLeadRequest, socialLead({ priorityGroups, discoveredOn: '2026-11-23' }));
+    const opened = await civilAffairs.writes.run({ method: 'POST', path: '/l', body: request }, (store) => civilAffairs.opening.open(store, 'social-lead', request));
+    const [{ id }] = opened.body.handoffs as { id: string }[];
+    await settle(driver, all());
+    clock.set(new Date('2026-11-25T02:00:00Z'));
+    await procuratorate.writes.run({ method: 'POST', path: '/s', body: { id } }, (store) => procuratorate.lifecycle.report(store, id, 'procedure-started', { startedOn: '2026-11-24' }));
+    await procuratorate.writes.run({ method: 'POST', path: '/c', body: { id } }, (store) =>
+      procuratorate.lifecycle.report(store, id, 'concluded', { concludedOn: '2026-11-25', outcome: 'assisted', measures: '国家司法救助' }),
+    );
+    await settle(driver, all());
+    return id;
+  }
+
+  const record = (handoffId: string, by: MediumAdapter, payload: Record<string, unknown>) =>
+    by.writes.run({ method: 'POST', path: `/v/${handoffId}`, body: payload }, (store) => by.lifecycle.recordFollowUpVisit(store, handoffId, payload as never));
+
+  const ARTICLE_17 = ['youth-league', 'womens-federation', 'next-generation'];
+
+  it('第二十五条 → 第十七条: a visit to a minor who still needs counselling proposes the three people’s organisations; for an adult the need points nowhere', async () => {
+    const minor = await concludedWithHelp(['minor']);
+    clock.set(new Date('2026-12-10T03:00:00Z'));
+    const visited = await record(minor, civilAffairs, { visitedOn: '2026-12-10', visitedBy: '民政局王某', situationAfter: 'unchanged', furtherNeeds: ['psychological-counselling'] });
+    expect(visited.status).toBe(201);
+    const proposed = visited.body.proposedRecipients as { unit: string; articles: string[]; needs: string[] }[];
+    expect(proposed.map((recipient) => recipient.unit)).toEqual(ARTICLE_17);
+    for (const recipient of proposed) expect(recipient).toMatchObject({ articles: ['第十七条第一款'], needs: ['psychological-counselling'] });
+
+    // 第十七条 is for minors, women and elders: an adult man's counselling need points to no unit.
+    const adult = await concludedWithHelp([]);
+    clock.set(new Date('2026-12-10T03:00:00Z'));
+    const other = await record(adult, civilAffairs, { visitedOn: '2026-12-10', visitedBy: '民政局王某', situationAfter: 'unchanged', furtherNeeds: ['psychological-counselling'] });
+    expect(other.body.proposedRecipients).toEqual([]);
+  });
+
+  it('第二十五条 → 第十七条: an elder (五老人) the youth league helped, visited and still needing legal help, is proposed to the three organisations', async () => {
+    clock.set(new Date('2026-11-23T02:00:00Z'));
+    const request = plainToInstance(
+      OpenJudicialReferralRequest,
+      judicialReferral(['youth-league'], { priorityGroups: [], elder: true, needs: ['psychological-counselling'] }),
+    );
+    const opened = await procuratorate.writes.run({ method: 'POST', path: '/p', body: request }, (store) => procuratorate.opening.open(store, 'judicial-referral', request));
+    const [{ id }] = opened.body.handoffs as { id: string }[];
+    await settle(driver, all());
+    clock.set(new Date('2026-11-25T02:00:00Z'));
+    await youthLeague.writes.run({ method: 'POST', path: '/s', body: { id } }, (store) => youthLeague.lifecycle.report(store, id, 'procedure-started', { startedOn: '2026-11-24' }));
+    await youthLeague.writes.run({ method: 'POST', path: '/c', body: { id } }, (store) =>
+      youthLeague.lifecycle.report(store, id, 'concluded', { concludedOn: '2026-11-25', outcome: 'assisted', measures: '心理疏导' }),
+    );
+    await settle(driver, all());
+    clock.set(new Date('2027-02-20T03:00:00Z'));
+    const visited = await record(id, youthLeague, { visitedOn: '2027-02-20', visitedBy: '团市委林某', situationAfter: 'improved', furtherNeeds: ['legal-help'] });
+    expect((visited.body.proposedRecipients as { unit: string }[]).map((recipient) => recipient.unit)).toEqual(ARTICLE_17);
+  });
+
+  it('第二十五条 → 第十九条 / 第十七条: the procuratorate’s visit to a minor opens its referral to the three organisations in the same call', async () => {
+    const lead = await leadConcludedByProcuratorate(['minor']);
+    clock.set(new Date('2026-12-10T03:00:00Z'));
+    const followOn = {
+      caseRef: '晋检回访〔2026〕17号',
+      findings: '回访发现未成年被害人仍有心理创伤',
+      suggestion: '建议开展心理疏导',
+      applicantStatement: '监护人申请心理疏导',
+      caseMaterials: [{ title: '回访记录' }],
+    };
+    const visited = await record(lead, procuratorate, {
+      visitedOn: '2026-12-10',
+      visitedBy: '检察官赵某',
+      situationAfter: 'unchanged',
+      furtherNeeds: ['psychological-counselling'],
+      followOn,
+    });
+    expect(visited.status).toBe(201);
+    const opened = visited.body.followOn as { caseRef: string; handoffs: { kind: string; to: string }[] };
+    expect(opened.caseRef).toBe(followOn.caseRef);
+    expect(opened.handoffs.map((handoff) => [handoff.kind, handoff.to])).toEqual(ARTICLE_17.map((unit) => ['judicial-referral', unit]));
+    const stored = await db.query<{ toAgency: string; priority: string }>(`SELECT "toAgency", priority FROM "Handoff" WHERE "caseRef" = $1 ORDER BY "toAgency"`, [followOn.caseRef]);
+    expect(stored).toEqual([...ARTICLE_17].sort().map((toAgency) => ({ toAgency, priority: 'green-channel' })));
+  });
+
+  it('第二十五条 → 第二十条 ¶1: the visit’s own note stays with the visiting unit; only followOn.noteForRecipient is forwarded, and the answer shows what was', async () => {
+    const withoutNote = await concludedWithHelp([]);
+    clock.set(new Date('2026-12-10T03:00:00Z'));
+    const own = '邻居反映当事人另有债务纠纷，暂不宜告知他人';
+    const first = await record(withoutNote, civilAffairs, {
+      visitedOn: '2026-12-10',
+      visitedBy: '民政局王某',
+      situationAfter: 'worse',
+      furtherNeeds: ['legal-aid'],
+      note: own,
+      followOn: { caseRef: '晋民回访〔2026〕21号' },
+    });
+    expect(first.status).toBe(201);
+    const firstLead = first.body.followOn as { handoffs: { id: string }[]; forwarded: { summary: string } };
+    await settle(driver, all());
+    const readByProcuratorate = async (leadId: string) => (await procuratorate.agency.store.handoffs.findVisible(leadId)).details as { summary: string };
+    const firstSummary = (await readByProcuratorate(firstLead.handoffs[0].id)).summary;
+    expect(firstSummary).toBe(`2026-12-10跟踪回访（原案件${(await civilAffairs.agency.store.handoffs.findVisible(withoutNote)).caseRef}）发现当事人仍需：法律援助。`);
+    expect(firstSummary).not.toContain(own);
+    expect(firstLead.forwarded).toEqual({ summary: firstSummary });
+
+    const withNote = await concludedWithHelp([]);
+    clock.set(new Date('2026-12-11T03:00:00Z'));
+    const forwarded = '当事人同意移送，请检察院联系其本人';
+    const second = await record(withNote, civilAffairs, {
+      visitedOn: '2026-12-11',
+      visitedBy: '民政局王某',
+      situationAfter: 'worse',
+      furtherNeeds: ['legal-aid'],
+      note: own,
+      followOn: { caseRef: '晋民回访〔2026〕22号', noteForRecipient: forwarded },
+    });
+    const secondLead = second.body.followOn as { handoffs: { id: string }[]; forwarded: { summary: string } };
+    await settle(driver, all());
+    const secondSummary = (await readByProcuratorate(secondLead.handoffs[0].id)).summary;
+    expect(secondSummary.endsWith(`发现当事人仍需：法律援助。${forwarded}`)).toBe(true);
+    expect(secondSummary).not.toContain(own);
+    expect(secondLead.forwarded).toEqual({ summary: secondSummary });
+    // The visit's note stays on the visit, in the visiting unit's record.
+    const visit = (await civilAffairs.agency.store.handoffs.findVisible(withNote)).steps.find((step) => step.step === 'follow-up-visit-1');
+    expect(visit?.details).toMatchObject({ note: own });
+    expect(JSON.stringify(visit?.details)).not.toContain(forwarded);
+  });
+
+  it('refuses, and records nothing, a followOn text the new handoff would not carry: a note on the procuratorate’s referral, a referral’s text on a lead', async () => {
+    const lead = await leadConcludedByProcuratorate(['minor']);
+    clock.set(new Date('2026-12-10T03:00:00Z'));
+    const referral = { caseRef: '晋检回访〔2026〕18号', findings: '回访发现', suggestion: '建议心理疏导', applicantStatement: '监护人申请', caseMaterials: [{ title: '回访记录' }] };
+    const visit = { visitedOn: '2026-12-10', visitedBy: '检察官赵某', situationAfter: 'unchanged', furtherNeeds: ['psychological-counselling'] };
+    await expect(record(lead, procuratorate, { ...visit, followOn: { ...referral, noteForRecipient: '请联系监护人' } })).rejects.toMatchObject({
+      name: 'FollowOnRefusedError',
+      problems: [expect.objectContaining({ field: 'followOn.noteForRecipient' })],
+    });
+    const referred = await concludedWithHelp([]);
+    clock.set(new Date('2026-12-10T03:00:00Z'));
+    await expect(
+      record(referred, civilAffairs, { ...visit, visitedBy: '民政局王某', furtherNeeds: ['legal-aid'], followOn: { caseRef: '晋民回访〔2026〕23号', findings: '回访发现' } }),
+    ).rejects.toMatchObject({ name: 'FollowOnRefusedError', problems: [expect.objectContaining({ field: 'followOn.findings' })] });
+    const steps = await db.query<{ step: string }>(`SELECT step FROM "HandoffStep" WHERE "handoffId" = ANY($1::uuid[]) AND step::text LIKE 'follow-up-visit-%'`, [[lead, referred]]);
+    expect(steps).toEqual([]);
   });
 });

@@ -45,6 +45,7 @@ describe('deadlineRules', () => {
       ['urgent-notice-told-at-once', 2, 'clock-hours', 'sender'],
       ['paperwork-after-advance-payment', 5, 'working-days', 'receiver'],
       ['procedure-started-after-receipt', 5, 'working-days', 'receiver'],
+      ['procedure-started-after-urgent-notice', 5, 'working-days', 'receiver'],
       ['feedback-after-conclusion', 5, 'working-days', 'receiver'],
       ['follow-up-visit-1', 3, 'calendar-months', 'receiver'],
       ['follow-up-visit-2', 6, 'calendar-months', 'receiver'],
@@ -75,6 +76,29 @@ describe('deadlineRules', () => {
       onlyWhen: { field: 'paidFirst', equals: true },
       fulfilledBy: 'concluded',
     });
+  });
+
+  it('第二十一条: an urgent medical notice is a lead — the procuratorate starts within 5 working days of receipt, and a decision to pay first is the start', () => {
+    const onNotices = rules.filter((candidate) => candidate.kinds.includes('urgent-medical-notice') && candidate.fulfilledBy === 'procedure-started');
+    expect(onNotices.map((candidate) => candidate.id)).toEqual(['procedure-started-after-urgent-notice']);
+    expect(rule('procedure-started-after-urgent-notice')).toMatchObject({
+      article: '第二十一条',
+      kinds: ['urgent-medical-notice'],
+      start: { step: 'received' },
+      fulfilledBy: 'procedure-started',
+      alsoFulfilledBy: { step: 'advance-payment-decided', onlyWhen: { field: 'paidFirst', equals: true } },
+      amount: 5,
+      unit: 'working-days',
+      responsible: 'receiver',
+    });
+    // The alert names the duty as the procuratorate meets it: a notice, and paying first counts.
+    expect(rule('procedure-started-after-urgent-notice').labelZh).toContain('先行救助');
+    // Every kind of handoff has its start duty (第二十一条: 移送 and 线索 alike).
+    for (const kind of ['judicial-referral', 'advance-referral', 'social-lead', 'urgent-medical-notice'] as const) {
+      expect(rules.filter((candidate) => candidate.kinds.includes(kind) && candidate.article === '第二十一条' && candidate.fulfilledBy === 'procedure-started')).toHaveLength(1);
+    }
+    // The office's acknowledgement rule, where switched on, is met by a decision to pay first too.
+    expect(rule('urgent-notice-acknowledged').alsoFulfilledBy).toEqual({ step: 'advance-payment-decided', onlyWhen: { field: 'paidFirst', equals: true } });
   });
 
   it('第二十一条: feedback counts from the stated concludedOn', () => {

@@ -26,6 +26,12 @@ export interface DeadlineRule {
   /** Only when the starting step's details say so (第二十条 ¶2: the paperwork duty only when the procuratorate paid first). */
   onlyWhen?: { field: string; equals: unknown };
   fulfilledBy: Step;
+  /**
+   * Another step that fulfils the duty as well, when its details say so (第二十一条 with 第二十条 ¶2: a
+   * decision to pay first is the start of the procuratorate's procedure on an urgent medical notice).
+   * The earlier of the two counts.
+   */
+  alsoFulfilledBy?: { step: Step; onlyWhen: { field: string; equals: unknown } };
   amount: number;
   /** calendar months count to the same day of the month (or its last day), closing at 24:00 Beijing time */
   unit: 'working-days' | 'clock-hours' | 'calendar-months';
@@ -52,6 +58,9 @@ export interface DeadlineSettings {
 }
 
 const REFERRALS_AND_LEADS: HandoffKind[] = ['judicial-referral', 'advance-referral', 'social-lead'];
+
+/** 第二十条 ¶2 先行救助: the procuratorate's decision to pay first on an urgent medical notice starts its procedure. */
+const PAID_FIRST = { step: 'advance-payment-decided', onlyWhen: { field: 'paidFirst', equals: true } } as const satisfies DeadlineRule['alsoFulfilledBy'];
 
 /**
  * 第二十五条 "跟踪回访": the follow-up visits of a person a unit helped, as data — months after the
@@ -124,6 +133,21 @@ export function deadlineRules(settings: DeadlineSettings): readonly DeadlineRule
       responsible: 'receiver',
     },
     {
+      // 第二十一条 "人民检察院对社会救助管理部门移送的国家司法救助案件线索，应当在五个工作日内启动": an urgent
+      // medical notice (第二十条 ¶2) is such a lead. Its own rule, so the alert tells the procuratorate
+      // that deciding to pay first (先行救助) is the start; deciding not to is not.
+      id: 'procedure-started-after-urgent-notice',
+      labelZh: '收到紧急救治告知（线索）后5个工作日内启动程序（决定先行救助即为启动）',
+      article: '第二十一条',
+      kinds: ['urgent-medical-notice'],
+      start: { step: 'received' },
+      fulfilledBy: 'procedure-started',
+      alsoFulfilledBy: PAID_FIRST,
+      amount: 5,
+      unit: 'working-days',
+      responsible: 'receiver',
+    },
+    {
       // 第二十一条 "在案件办结后五个工作日内…反馈": from the stated concludedOn, not from when 办结 was reported.
       id: 'feedback-after-conclusion',
       labelZh: '办结后5个工作日内反馈',
@@ -161,6 +185,7 @@ export function deadlineRules(settings: DeadlineSettings): readonly DeadlineRule
       kinds: ['urgent-medical-notice'],
       start: { step: 'sent' },
       fulfilledBy: 'procedure-started',
+      alsoFulfilledBy: PAID_FIRST,
       amount: settings.urgentAcknowledgementHours,
       unit: 'clock-hours',
       responsible: 'receiver',

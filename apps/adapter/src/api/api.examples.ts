@@ -89,6 +89,17 @@ export const LIFECYCLE_EXAMPLES = {
       summary: '第一次跟踪回访（第二十五条）',
       value: { visitedOn: '2027-02-26', visitedBy: '民政局王某', situationAfter: 'improved', furtherNeeds: ['vocational-training'], note: '生活基本稳定，希望参加技能培训。' },
     },
+    withLead: {
+      summary: '回访发现仍需帮扶，同时向检察院移送线索（第二十五条 → 第二十条第一款）；note 留在本单位，noteForRecipient 随线索移送',
+      value: {
+        visitedOn: '2027-02-26',
+        visitedBy: '民政局王某',
+        situationAfter: 'worse',
+        furtherNeeds: ['legal-aid'],
+        note: '邻里反映另有债务纠纷（本单位记录，不移送）。',
+        followOn: { caseRef: '晋民回访〔2027〕1号', noteForRecipient: '当事人同意移送，请联系其本人。' },
+      },
+    },
   },
 };
 

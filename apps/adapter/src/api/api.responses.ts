@@ -61,10 +61,41 @@ export class ProposedRecipientView {
   needs!: string[];
 }
 
+/** The free texts a follow-on handoff carries to its recipient, exactly as sent (第二十四条: nothing else of the visit). */
+export class ForwardedTexts {
+  @ApiProperty({
+    required: false,
+    description: 'a lead: its summary as the procuratorate reads it — what the visit found (date, original case number, needs), then `followOn.noteForRecipient`',
+    examples: ['2027-02-26跟踪回访（原案件晋检救〔2026〕1号）发现当事人仍需：职业技能培训。当事人同意移送，请联系其本人。'],
+  })
+  summary?: string;
+
+  @ApiProperty({ required: false, description: 'a referral: its findings (第十九条)' })
+  findings?: string;
+
+  @ApiProperty({ required: false, description: 'a referral: its suggestion (第十九条)' })
+  suggestion?: string;
+
+  @ApiProperty({ required: false, description: 'a referral: 第九条 救助申请人情况说明' })
+  applicantStatement?: string;
+}
+
+/** The handoff a visit opened (第二十五条 → 第二十条 ¶1 / 第十九条), and what it forwarded. */
+export class FollowOnOpened extends OpenedHandoffs {
+  @ApiProperty({ type: ForwardedTexts, description: 'the free texts the new handoff carries to its recipient; the visit’s own `note` is never among them' })
+  forwarded!: ForwardedTexts;
+}
+
 /** A follow-up visit recorded (第二十五条), with the units the needs left point to. */
 export class FollowUpVisitRecorded extends StepReported {
-  @ApiProperty({ type: [ProposedRecipientView], description: 'for furtherNeeds: the units they point to, for the referral or lead that follows' })
+  @ApiProperty({
+    type: [ProposedRecipientView],
+    description: 'for furtherNeeds: the units they point to, for the referral or lead that follows — by the visited person’s groups too (第十七条: minors, women, elders)',
+  })
   proposedRecipients!: ProposedRecipientView[];
+
+  @ApiProperty({ required: false, type: FollowOnOpened, description: 'with `followOn`: the handoff the visit opened, and the texts it forwarded' })
+  followOn?: FollowOnOpened;
 }
 
 export class HandoffSummary {

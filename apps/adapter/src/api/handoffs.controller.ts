@@ -135,6 +135,9 @@ export class HandoffsController {
       '(`advance-payment-decided`, beside the chain), once, after receipt and before the case is concluded. ' +
       'Only `paidFirst: true` (with `amountYuan`) starts the duty to complete the paperwork (补办手续) within the office’s allowance ' +
       '(PAPERWORK_WORKING_DAYS, counted from `decidedOn`; fulfilled by 办结), which the scheduler reminds and escalates. ' +
+      'A notice is a lead (第二十一条): the procuratorate starts its procedure within 5 working days of receiving it, and `paidFirst: true` ' +
+      'is that start (the duty `procedure-started-after-urgent-notice` is fulfilled when the decision is recorded); `paidFirst: false` is not, ' +
+      'and the start is still due through `POST /handoffs/{id}/procedure-started`. ' +
       'Only the receiver of an urgent medical notice (the procuratorate) may call it; on other handoffs it is 409.',
   })
   @ApiParam(HANDOFF_ID)
@@ -160,8 +163,11 @@ export class HandoffsController {
       'Each call records the next visit (`follow-up-visit-1`, then `-2`; a third is 409), fulfilling its duty. `furtherNeeds` (第十条–第十八条) come back ' +
       'as `proposedRecipients`, each with its article. With `followOn` (its case number; for the procuratorate also what a referral states, 第九条/第十九条) ' +
       'the same call opens the next handoff for those needs — a department’s lead to the procuratorate (第二十条 ¶1), or the procuratorate’s judicial ' +
-      'referral to the proposed units (第十九条) — with the person and situation of the visited handoff; the visit and the new handoff commit together, ' +
-      'and the answer carries it as `followOn`. Only the receiver, once the case is concluded.',
+      'referral to the proposed units (第十九条) — with the person, situation and priority groups of the visited handoff; the visit and the new handoff commit together, ' +
+      'and the answer carries it as `followOn`. Proposals count the visited person’s groups: 第十七条’s needs point to the people’s organisations for minors, women and elders. ' +
+      'No free text of the visit travels by itself: its `note` stays in the unit’s record. A lead carries `followOn.noteForRecipient` (appended to its summary after what ' +
+      'the visit found), a referral its `findings`, `suggestion` and `applicantStatement`; a text the new handoff would not carry is refused (400), and ' +
+      '`followOn.forwarded` in the answer shows the texts exactly as the recipient reads them. Only the receiver, once the case is concluded.',
   })
   @ApiParam(HANDOFF_ID)
   @ApiBody(schemaRef(RecordFollowUpVisitRequest.name, LIFECYCLE_EXAMPLES.followUpVisit))

@@ -73,7 +73,7 @@ export class FollowOnHandoffDto {
   @CaseRef()
   caseRef!: string;
 
-  @JSONSchema({ description: 'a judicial referral (the procuratorate visiting): its findings (第十九条)' })
+  @JSONSchema({ description: 'a judicial referral (the procuratorate visiting): its findings (第十九条); refused (400) on a department’s lead' })
   @IsOptional()
   @IsString()
   @Length(1, 5000)
@@ -97,6 +97,17 @@ export class FollowOnHandoffDto {
   @ValidateNested({ each: true })
   @Type(() => CaseMaterialDto)
   caseMaterials?: CaseMaterialDto[];
+
+  @JSONSchema({
+    description:
+      'a lead (a department visiting): text for the procuratorate, appended to the lead’s summary after what the visit found (its date, the original case number, the needs). ' +
+      'Nothing else of the visit is forwarded: its own `note` stays in the unit’s record. The answer’s `followOn.forwarded.summary` is the summary as the procuratorate reads it. ' +
+      'Refused (400) on the procuratorate’s referral, whose texts are `findings`, `suggestion` and `applicantStatement`',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  noteForRecipient?: string;
 }
 
 /** A follow-up visit, and optionally the handoff it opens for the needs it found. */

@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { instanceToPlain } from 'class-transformer';
 import { CLOCK, type Clock } from '#config';
 import type { AdvancePaymentDecisionPayloadV1, FollowUpVisitPayloadV1 } from '#contracts';
-import { decideAdvancePayment, proposeRecipients, recordFollowUpVisit, REPORTED_STEPS, type ReportedStep, reportStep } from '#handoffs';
+import { decideAdvancePayment, recordFollowUpVisit, REPORTED_STEPS, type ReportedStep, reportStep } from '#handoffs';
 import type { UnitStore } from '#persistence';
 import type { RecordFollowUpVisitRequest } from '../api/open-handoff.dto.js';
 import type { ApiResult } from './api-result.js';
-import { followOnRequest } from './follow-on.js';
+import { followOnRequest, proposeForVisit } from './follow-on.js';
 import { HandoffOpeningService } from './handoff-opening.service.js';
 
 /** The steps of 第二十一条 the receiving unit reports: load (locked), decide, save, in the caller's unit of work. */
@@ -61,13 +61,15 @@ export class LifecycleService {
     await store.messages.append(decision.messages);
     const [step] = decision.steps;
     this.logger.log(`recorded ${step.step} handoff=${handoffId} situation=${plain.situationAfter} by=${store.agency}`);
-    const proposed = plain.furtherNeeds?.length ? proposeRecipients({ needs: plain.furtherNeeds }) : [];
+    const needs = plain.furtherNeeds ?? [];
+    // The needs route by the visited person's groups too (第十七条: minors, women, elders), as the unit holds them.
+    const visited = needs.length > 0 || followOn ? await store.handoffs.findVisible(handoffId) : null;
+    const proposed = visited ? proposeForVisit(store.agency, visited, needs) : [];
     const body: Record<string, unknown> = { handoffId, step: step.step, messageId: step.messageId, occurredAt: now.toISOString(), proposedRecipients: proposed };
-    if (followOn) {
+    if (followOn && visited) {
       // 第二十五条 "跟踪回访" → 第二十条 ¶1 / 第十九条: the needs found open the next handoff in the same unit of work.
-      const visited = await store.handoffs.findVisible(handoffId);
-      const { kind, request } = await followOnRequest(store.agency, visited, plain, followOn, proposed);
-      body.followOn = (await this.opening.open(store, kind, request)).body;
+      const { kind, request, forwarded } = await followOnRequest(store.agency, visited, plain, followOn, proposed);
+      body.followOn = { ...(await this.opening.open(store, kind, request)).body, forwarded };
     }
     return { status: 201, body };
   }

@@ -38,6 +38,22 @@ function startOf(rule: DeadlineRule, handoff: Handoff, steps: readonly HandoffSt
   return (statedDate && noonOf(stepDetails[statedDate])) || recorded.occurredAt;
 }
 
+/**
+ * When the duty was done: the recorded moment of its step, or of the other step that fulfils it when
+ * that step's details say so (a decision to pay first, not a decision not to) — the earlier of them.
+ */
+function fulfilmentOf(rule: DeadlineRule, steps: readonly HandoffStep[]): Date | null {
+  const also = rule.alsoFulfilledBy;
+  const times = steps
+    .filter(
+      (recorded) =>
+        recorded.step === rule.fulfilledBy ||
+        (also !== undefined && recorded.step === also.step && (recorded.details as Record<string, unknown>)[also.onlyWhen.field] === also.onlyWhen.equals),
+    )
+    .map((recorded) => recorded.occurredAt.getTime());
+  return times.length > 0 ? new Date(Math.min(...times)) : null;
+}
+
 /** What each rule asks of this handoff, given the steps recorded so far. */
 export function planObligations(
   rules: readonly DeadlineRule[],
@@ -61,7 +77,7 @@ export function planObligations(
       responsibleAgency: rule.responsible === 'sender' ? handoff.fromAgency : handoff.toAgency,
       greenChannel,
       schedule: alertSchedule(rule, startAt, due.dueAt, calendar, { greenChannel, leaderAfterWorkingDays }),
-      fulfilledAt: steps.find((recorded) => recorded.step === rule.fulfilledBy)?.occurredAt ?? null,
+      fulfilledAt: fulfilmentOf(rule, steps),
     });
   }
   return plans;

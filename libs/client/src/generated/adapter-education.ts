@@ -120,7 +120,7 @@ export interface paths {
         put?: never;
         /**
          * The procuratorate decides whether it paid first on an urgent medical notice (先行救助, 第二十条 ¶2)
-         * @description 第二十条 ¶2 "人民检察院可以先行救助，救助后应当及时补办相关手续": paying first is the procuratorate’s choice, recorded as its own step (`advance-payment-decided`, beside the chain), once, after receipt and before the case is concluded. Only `paidFirst: true` (with `amountYuan`) starts the duty to complete the paperwork (补办手续) within the office’s allowance (PAPERWORK_WORKING_DAYS, counted from `decidedOn`; fulfilled by 办结), which the scheduler reminds and escalates. Only the receiver of an urgent medical notice (the procuratorate) may call it; on other handoffs it is 409.
+         * @description 第二十条 ¶2 "人民检察院可以先行救助，救助后应当及时补办相关手续": paying first is the procuratorate’s choice, recorded as its own step (`advance-payment-decided`, beside the chain), once, after receipt and before the case is concluded. Only `paidFirst: true` (with `amountYuan`) starts the duty to complete the paperwork (补办手续) within the office’s allowance (PAPERWORK_WORKING_DAYS, counted from `decidedOn`; fulfilled by 办结), which the scheduler reminds and escalates. A notice is a lead (第二十一条): the procuratorate starts its procedure within 5 working days of receiving it, and `paidFirst: true` is that start (the duty `procedure-started-after-urgent-notice` is fulfilled when the decision is recorded); `paidFirst: false` is not, and the start is still due through `POST /handoffs/{id}/procedure-started`. Only the receiver of an urgent medical notice (the procuratorate) may call it; on other handoffs it is 409.
          */
         post: operations["handoffsAdvancePaymentDecision"];
         delete?: never;
@@ -140,7 +140,7 @@ export interface paths {
         put?: never;
         /**
          * Record a follow-up visit (跟踪回访, 第二十五条) of a person the unit helped: when, by whom, how they are doing, what they still need
-         * @description 第二十五条 "跟踪回访": when a handoff concludes with help given (`outcome: assisted`), the scheduler gives the receiver two visit duties — 3 and 6 calendar months after `concludedOn` (1 and 3 on the green channel, 第五条) — and reminds and escalates them like any duty. Each call records the next visit (`follow-up-visit-1`, then `-2`; a third is 409), fulfilling its duty. `furtherNeeds` (第十条–第十八条) come back as `proposedRecipients`, each with its article. With `followOn` (its case number; for the procuratorate also what a referral states, 第九条/第十九条) the same call opens the next handoff for those needs — a department’s lead to the procuratorate (第二十条 ¶1), or the procuratorate’s judicial referral to the proposed units (第十九条) — with the person and situation of the visited handoff; the visit and the new handoff commit together, and the answer carries it as `followOn`. Only the receiver, once the case is concluded.
+         * @description 第二十五条 "跟踪回访": when a handoff concludes with help given (`outcome: assisted`), the scheduler gives the receiver two visit duties — 3 and 6 calendar months after `concludedOn` (1 and 3 on the green channel, 第五条) — and reminds and escalates them like any duty. Each call records the next visit (`follow-up-visit-1`, then `-2`; a third is 409), fulfilling its duty. `furtherNeeds` (第十条–第十八条) come back as `proposedRecipients`, each with its article. With `followOn` (its case number; for the procuratorate also what a referral states, 第九条/第十九条) the same call opens the next handoff for those needs — a department’s lead to the procuratorate (第二十条 ¶1), or the procuratorate’s judicial referral to the proposed units (第十九条) — with the person, situation and priority groups of the visited handoff; the visit and the new handoff commit together, and the answer carries it as `followOn`. Proposals count the visited person’s groups: 第十七条’s needs point to the people’s organisations for minors, women and elders. No free text of the visit travels by itself: its `note` stays in the unit’s record. A lead carries `followOn.noteForRecipient` (appended to its summary after what the visit found), a referral its `findings`, `suggestion` and `applicantStatement`; a text the new handoff would not carry is refused (400), and `followOn.forwarded` in the answer shows the texts exactly as the recipient reads them. Only the receiver, once the case is concluded.
          */
         post: operations["handoffsFollowUpVisit"];
         delete?: never;
@@ -836,12 +836,32 @@ export interface components {
             caseMaterials?: components["schemas"]["CaseMaterialDto"][];
             /** @description the visiting unit’s case number for the new handoff */
             caseRef: string;
-            /** @description a judicial referral (the procuratorate visiting): its findings (第十九条) */
+            /** @description a judicial referral (the procuratorate visiting): its findings (第十九条); refused (400) on a department’s lead */
             findings?: string;
+            /** @description a lead (a department visiting): text for the procuratorate, appended to the lead’s summary after what the visit found (its date, the original case number, the needs). Nothing else of the visit is forwarded: its own `note` stays in the unit’s record. The answer’s `followOn.forwarded.summary` is the summary as the procuratorate reads it. Refused (400) on the procuratorate’s referral, whose texts are `findings`, `suggestion` and `applicantStatement` */
+            noteForRecipient?: string;
             /** @description a judicial referral: its suggestion (第十九条) */
             suggestion?: string;
         };
+        FollowOnOpened: {
+            /**
+             * @description the sender’s case number
+             * @example 晋检救〔2026〕1号
+             */
+            caseRef: string;
+            /** @description the free texts the new handoff carries to its recipient; the visit’s own `note` is never among them */
+            forwarded: components["schemas"]["ForwardedTexts"];
+            /** @description one handoff per recipient */
+            handoffs: components["schemas"]["OpenedHandoff"][];
+            /**
+             * Format: uuid
+             * @description this request: the correlation id of every message of these handoffs
+             */
+            requestId: string;
+        };
         FollowUpVisitRecorded: {
+            /** @description with `followOn`: the handoff the visit opened, and the texts it forwarded */
+            followOn?: components["schemas"]["FollowOnOpened"];
             /** Format: uuid */
             handoffId: string;
             /**
@@ -851,13 +871,26 @@ export interface components {
             messageId: string;
             /** Format: date-time */
             occurredAt: string;
-            /** @description for furtherNeeds: the units they point to, for the referral or lead that follows */
+            /** @description for furtherNeeds: the units they point to, for the referral or lead that follows — by the visited person’s groups too (第十七条: minors, women, elders) */
             proposedRecipients: components["schemas"]["ProposedRecipientView"][];
             /**
              * @example procedure-started
              * @enum {string}
              */
             step: "sent" | "received" | "procedure-started" | "concluded" | "feedback-given" | "feedback-received" | "advance-payment-decided" | "follow-up-visit-1" | "follow-up-visit-2";
+        };
+        ForwardedTexts: {
+            /** @description a referral: 第九条 救助申请人情况说明 */
+            applicantStatement?: string;
+            /** @description a referral: its findings (第十九条) */
+            findings?: string;
+            /** @description a referral: its suggestion (第十九条) */
+            suggestion?: string;
+            /**
+             * @description a lead: its summary as the procuratorate reads it — what the visit found (date, original case number, needs), then `followOn.noteForRecipient`
+             * @example 2027-02-26跟踪回访（原案件晋检救〔2026〕1号）发现当事人仍需：职业技能培训。当事人同意移送，请联系其本人。
+             */
+            summary?: string;
         };
         HandoffPage: {
             items: components["schemas"]["HandoffSummary"][];
@@ -1282,6 +1315,7 @@ export interface components {
             followOn?: components["schemas"]["FollowOnHandoffDto"];
             /** @description needs the person still has (第十条–第十八条); the answer proposes the units they point to */
             furtherNeeds?: ("education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation")[];
+            /** @description the visiting unit’s own record of the visit: never forwarded to another unit (a follow-on lead carries followOn.noteForRecipient instead) */
             note?: string;
             /**
              * @description improved, unchanged or worse since the help

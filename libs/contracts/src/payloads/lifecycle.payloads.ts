@@ -145,6 +145,7 @@ export class FollowUpVisitPayloadV1 {
   @IsIn(NEEDS, { each: true })
   furtherNeeds?: Need[];
 
+  @JSONSchema({ description: 'the visiting unit’s own record of the visit: never forwarded to another unit (a follow-on lead carries followOn.noteForRecipient instead)' })
   @IsOptional()
   @IsString()
   @Length(1, 2000)
