@@ -11,7 +11,7 @@ import { TestDatabase } from './support/test-database.js';
 
 // The console in headless Chromium (driven by playwright-core, found as the console finds its own:
 // #browser — CHROMIUM_PATH, Debian's package, else @sparticuz/chromium's; nothing downloads a
-// browser). The screenshots in the docs are taken here.
+// browser). The screenshots in docs/console.md are taken here.
 
 const SCREENSHOTS = 'docs/screenshots';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
