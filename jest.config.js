@@ -18,6 +18,7 @@ const common = {
   },
   moduleNameMapper: {
     ...Object.fromEntries(libs.map((lib) => [`^#${lib}$`, `<rootDir>/libs/${lib}/src/index.ts`])),
+    '^#browser$': '<rootDir>/scripts/lib/browser.mjs',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };

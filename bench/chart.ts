@@ -1,9 +1,10 @@
-// The benchmark's chart: an SVG drawn here, rasterised to PNG by the machine's Chromium through
-// playwright-core (CHROMIUM_PATH, default /usr/bin/chromium, as the console's e2e test finds it).
-// No download: without a browser the chart is skipped and the figures stand alone.
+// The benchmark's chart: an SVG drawn here, rasterised to PNG by headless Chromium through
+// playwright-core, found as the console finds it (#browser: CHROMIUM_PATH, Debian's /usr/bin/chromium,
+// else @sparticuz/chromium's). No download: without a browser the chart is skipped and the figures stand alone.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromium } from 'playwright-core';
+import { findBrowserFromEnv } from '#browser';
 
 export interface ChartSeries {
   label: string;
@@ -72,9 +73,10 @@ export async function renderChart(series: ChartSeries[], pngPath: string, title:
   const svg = chartSvg(series, title);
   mkdirSync(dirname(pngPath), { recursive: true });
   writeFileSync(pngPath.replace(/\.png$/, '.svg'), svg);
+  const found = await findBrowserFromEnv();
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: found.executablePath,
+    args: [...found.args, '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
     const page = await browser.newPage({ viewport: { width: WIDTH, height: HEIGHT } });

@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { DEFAULT_DATABASE_URL } from './lib/services.mjs';
 import { chooseTopology } from './lib/topology.mjs';
+import { browserEnv, findBrowserFromEnv } from './lib/browser.mjs';
 import { loadOrCreateBusSecrets, loadOrCreateKeys, loadOrCreateSigningKeys, sha256 } from './lib/keys.mjs';
 import { run } from './lib/run.mjs';
 
@@ -60,6 +61,19 @@ const keys = loadOrCreateKeys([...AGENCY_CODES, 'office', 'console-operator', 'c
 const busSecrets = loadOrCreateBusSecrets();
 // Each unit's Ed25519 key, and every unit's public keys (issue 9 part 4).
 const signing = loadOrCreateSigningKeys(AGENCY_CODES);
+// The console prints the yearly report with headless Chromium: found here as everything of the bus
+// finds it (CHROMIUM_PATH, Debian's, else @sparticuz/chromium's) and handed to it. Without one the
+// bus still runs; only the PDF answers 503.
+const browser = await findBrowserFromEnv(process.env).then(
+  (found) => {
+    console.log(`browser for the yearly report's PDF: ${found.executablePath} (${found.source})`);
+    return found;
+  },
+  (error) => {
+    console.log(`${error.message}: the yearly report's PDF will answer 503`);
+    return null;
+  },
+);
 const schedulerPort = Number(process.env.SCHEDULER_PORT ?? 3200);
 const consolePort = Number(process.env.CONSOLE_PORT ?? 3300);
 
@@ -142,6 +156,11 @@ function exampleEnv(code) {
   };
 }
 
+/** What the console is given beside its login and port: the browser found above. */
+function consoleEnvOf(found) {
+  return found ? browserEnv(found) : {};
+}
+
 function schedulerEnv() {
   return {
     DATABASE_URL: appDatabaseUrl(SCHEDULER_DATABASE_LOGIN),
@@ -210,7 +229,7 @@ process.on('exit', () => {
 if (adapterProcesses === 'shared') start('adapters', 'dist/apps/adapter/src/multi-main.js', sharedAdaptersEnv());
 else for (const code of AGENCY_CODES) start(code, 'dist/apps/adapter/src/main.js', adapterEnv(code));
 start('scheduler', 'dist/apps/scheduler/src/main.js', schedulerEnv());
-start('console', 'dist/apps/console/src/main.js', { DATABASE_URL: appDatabaseUrl(CONSOLE_DATABASE_LOGIN), PORT: String(consolePort) });
+start('console', 'dist/apps/console/src/main.js', { DATABASE_URL: appDatabaseUrl(CONSOLE_DATABASE_LOGIN), PORT: String(consolePort), ...consoleEnvOf(browser) });
 if (unitSystem === 'example') {
   for (const code of AGENCY_CODES) start(`unit-system ${code}`, 'dist/examples/unit-system/src/main.js', exampleEnv(code), ''); // it names itself
 }

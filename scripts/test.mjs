@@ -10,7 +10,8 @@
 // no test paths given, the e2e suite runs twice: on Redis, then on BullMQ's PostgreSQL backend.
 // `--outputFile=<f>` (jest --json) gets both runs' results merged.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { browserEnv, findBrowserFromEnv } from './lib/browser.mjs';
 import { chooseTopology } from './lib/topology.mjs';
 import { run } from './lib/run.mjs';
 
@@ -73,24 +74,16 @@ const env = {
 };
 if (!env.REDIS_URL) delete env.REDIS_URL;
 
-// The console's browser test: Debian's chromium where installed, else the one npm's @sparticuz/chromium ships.
-const executable = (path) => {
+// The browser tests (the console's pages, the yearly report's PDF): found as every part of the bus
+// finds its browser (scripts/lib/browser.mjs) and handed to the tests as CHROMIUM_PATH / CHROMIUM_ARGS.
+// BUS_NODE_ONLY=1 skips Debian's, as on a machine with Node.js alone.
+if (needs('e2e')) {
   try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-if (needs('e2e') && !process.env.CHROMIUM_PATH && (process.env.BUS_NODE_ONLY === '1' || !executable('/usr/bin/chromium'))) {
-  try {
-    const { default: chromium } = await import('@sparticuz/chromium');
-    env.CHROMIUM_PATH = await chromium.executablePath();
-    // Its flags are made for one-page lambdas: --single-process and --no-zygote close the browser at playwright's second page.
-    env.CHROMIUM_ARGS = JSON.stringify(chromium.args.filter((arg) => arg !== '--single-process' && arg !== '--no-zygote'));
-    console.log(`browser: @sparticuz/chromium (${env.CHROMIUM_PATH}); /usr/bin/chromium is not installed`);
+    const browser = await findBrowserFromEnv(process.env);
+    Object.assign(env, browserEnv(browser));
+    console.log(`browser: ${browser.executablePath} (${browser.source})`);
   } catch (error) {
-    console.error(`No browser for the console test: /usr/bin/chromium is missing and @sparticuz/chromium failed (${error.message}).`);
+    console.error(`No browser for the console test: ${error.message}`);
     process.exit(1);
   }
 }

@@ -3,13 +3,15 @@ import type { Queue } from 'bullmq';
 import { inboxQueueName } from '#contracts';
 import { openQueue, REDIS_URL } from './support/queue-mode.js';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { findBrowserFromEnv } from '#browser';
 import { loginForm } from './support/console-client.js';
 import { ConsoleProcess } from './support/console-process.js';
 import { seedConsole, seedUser } from './support/console-seed.js';
 import { TestDatabase } from './support/test-database.js';
 
-// The console in headless Chromium (Debian's package, driven by playwright-core; nothing downloads
-// a browser). The screenshots in docs/console.md are taken here.
+// The console in headless Chromium (driven by playwright-core, found as the console finds its own:
+// #browser — CHROMIUM_PATH, Debian's package, else @sparticuz/chromium's; nothing downloads a
+// browser). The screenshots in docs/console.md are taken here.
 
 const SCREENSHOTS = 'docs/screenshots';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -40,9 +42,8 @@ describe('the console', () => {
       extraEnv: { LOGIN_ATTEMPTS_PER_MINUTE: '12' },
     });
     await app.start();
-    // CHROMIUM_ARGS: the flags @sparticuz/chromium's build needs, when scripts/test.mjs chose it.
-    const args = process.env.CHROMIUM_ARGS ? [...JSON.parse(process.env.CHROMIUM_ARGS), '--no-sandbox'] : CHROMIUM_FLAGS;
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
+    const found = await findBrowserFromEnv();
+    browser = await chromium.launch({ executablePath: found.executablePath, args: [...found.args, ...CHROMIUM_FLAGS] });
   });
 
   afterAll(async () => {

@@ -1,6 +1,10 @@
 import ExcelJS from 'exceljs';
+import { beijingDateOf } from '#calendar';
 import type { AgencyCode } from '#contracts';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
+import { ConsoleClient } from './support/console-client.js';
+import { ConsoleProcess } from './support/console-process.js';
+import { seedUser } from './support/console-seed.js';
 import { eventually } from './support/eventually.js';
 import { beijingToday, judicialReferral, person } from './support/factories.js';
 import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
@@ -26,13 +30,17 @@ interface PersonLedger {
 describe('the ledger of a person across units (第二十五条 台账)', () => {
   let bus: BusFixture;
   let scheduler: SchedulerProcess;
+  let consoleApp: ConsoleProcess;
   const citizen = person({ name: '陈某某' });
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     bus = await startBus('ledger', { procuratorate: 'pull', 'civil-affairs': 'pull', education: 'pull', justice: 'pull' });
     scheduler = new SchedulerProcess({ databaseUrl: bus.db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', queuePrefix: bus.queuePrefix, clock: new TestClock(new Date()) });
-    await scheduler.start();
+    await seedUser(bus.db, 'office', 'office-password-1', 'office');
+    await seedUser(bus.db, 'civil', 'civil-affairs-password-1', 'unit', 'civil-affairs');
+    consoleApp = new ConsoleProcess({ databaseUrl: bus.db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', queuePrefix: bus.queuePrefix });
+    await Promise.all([scheduler.start(), consoleApp.start()]);
     // One referral to civil affairs and education (a shared case), and a later one to justice alone.
     const first = await bus.adapter('procuratorate').post('/handoffs/judicial-referrals', judicialReferral(['civil-affairs', 'education'], { person: citizen }));
     expect(first.status).toBe(201);
@@ -46,6 +54,7 @@ describe('the ledger of a person across units (第二十五条 台账)', () => {
   }, 120_000);
 
   afterAll(async () => {
+    await consoleApp?.stop();
     await scheduler?.stop();
     await bus?.stop();
   });
@@ -113,6 +122,30 @@ describe('the ledger of a person across units (第二十五条 台账)', () => {
     expect((await bus.adapter('education').post('/ledger/person', { idNumber: stranger.idNumber })).status).toBe(404);
     // The ID number is validated and travels in the body only.
     expect((await bus.adapter('education').post('/ledger/person', { idNumber: '123' })).status).toBe(400);
+  });
+
+  it('on a unit’s ledger page in the console, says another unit’s measures are not shown to it rather than showing none', async () => {
+    const cellsOf = (page: string, handoffId: string) => {
+      const row = new RegExp(`<tr data-handoff="${handoffId}">([\\s\\S]*?)</tr>`).exec(page)?.[1] ?? '';
+      return [...row.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((cell) => cell[1].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
+    };
+    const civil = await ConsoleClient.signIn(consoleApp.baseUrl, 'civil', 'civil-affairs-password-1');
+    const response = await civil.fetch(`/ledger/${ids['civil-affairs']}`);
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    // Its own handoff: its own measure, and a word that the other party's are not shown.
+    expect(cellsOf(page, ids['civil-affairs'])[3]).toBe(`晋江市民政局：最低生活保障（已批准，${today}，980.00 元） 其他单位的措施不向本单位显示`);
+    // Education's handoff of the same referral: steps only; its measure (student aid) is not shown, and the cell says so.
+    const education = cellsOf(page, ids.education);
+    expect(education[2]).toContain('已接收');
+    expect(education[3]).toBe('不向本单位显示');
+    expect(page).not.toContain('国家助学金');
+    expect(page).not.toContain('学生资助');
+    // The office sees every unit's measures on the same page.
+    const office = await ConsoleClient.signIn(consoleApp.baseUrl, 'office', 'office-password-1');
+    const officePage = await (await office.fetch(`/ledger/${ids['civil-affairs']}`)).text();
+    expect(cellsOf(officePage, ids.education)[3]).toMatch(/^晋江市教育局：/);
+    expect(officePage).not.toContain('不向本单位显示');
   });
 
   it('shows the office every unit’s part — handoffs, steps, measures, amounts — and no citizen field', async () => {
@@ -212,7 +245,9 @@ describe('the ledger of a person across units (第二十五条 台账)', () => {
     // A BOM first, so spreadsheet programs read the Chinese as UTF-8.
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.subarray(3).toString('utf8');
-    expect(text.split('\r\n')[0]).toBe('案件编号,移送类型,移送单位,接收单位,姓名,公民身份号码,移送日期,接收日期,启动日期,办结日期,反馈日期,当前环节,救助措施,救助金额（元）,是否归档');
+    expect(text.split('\r\n')[0]).toBe(
+      '案件编号,移送类型,移送单位,接收单位,姓名,公民身份号码,移送日期,接收日期,启动日期,办结日期,反馈日期,回访次数,最近回访日期,回访后情况,下次回访期限,当前环节,救助措施,救助金额（元）,是否归档',
+    );
     expect(text).toContain('陈某某');
     expect(text).toContain(`${citizen.idNumber.slice(0, 6)}********${citizen.idNumber.slice(14)}`);
     expect(text).not.toContain(citizen.idNumber);
@@ -223,14 +258,25 @@ describe('the ledger of a person across units (第二十五条 台账)', () => {
     await workbook.xlsx.load(await xlsx.arrayBuffer());
     const sheet = workbook.getWorksheet('台账');
     if (!sheet) throw new Error('the workbook has no sheet 台账');
-    expect(sheet.getRow(1).values).toEqual([undefined, '案件编号', '移送类型', '移送单位', '接收单位', '姓名', '公民身份号码', '移送日期', '接收日期', '启动日期', '办结日期', '反馈日期', '当前环节', '救助措施', '救助金额（元）', '是否归档']);
+    const header = sheet.getRow(1).values as unknown[];
+    expect(header).toEqual([undefined, ...text.split('\r\n')[0].split(',')]);
     expect(sheet.rowCount).toBe(2);
     const row = sheet.getRow(2);
-    expect(row.getCell(4).value).toBe('晋江市民政局');
-    expect(row.getCell(5).value).toBe('陈某某');
-    expect(row.getCell(13).value).toBe(`最低生活保障（已批准，${today}，980.00元）`);
-    expect(row.getCell(14).value).toBe('980.00');
-    expect(row.getCell(15).value).toBe('否');
+    const cell = (name: string) => row.getCell(header.indexOf(name)).value;
+    expect(cell('接收单位')).toBe('晋江市民政局');
+    expect(cell('姓名')).toBe('陈某某');
+    expect(cell('救助措施')).toBe(`最低生活保障（已批准，${today}，980.00元）`);
+    expect(cell('救助金额（元）')).toBe('980.00');
+    expect(cell('是否归档')).toBe('否');
+    // 第二十五条: the visit recorded above — its count, day and situation; the status says the person was visited,
+    // and the next visit's deadline is the day the scheduler's open visit duty ends with.
+    const secondVisit = ((await scheduler.get(`/obligations?handoffId=${ids['civil-affairs']}`)).body as { rule: string; status: string; dueAt: string }[]).find(
+      (duty) => duty.rule === 'follow-up-visit-2',
+    );
+    expect(secondVisit?.status).toBe('open');
+    const lastDay = beijingDateOf(new Date(new Date(secondVisit?.dueAt ?? 0).getTime() - 1));
+    expect([cell('回访次数'), cell('最近回访日期'), cell('回访后情况'), cell('下次回访期限'), cell('当前环节')]).toEqual([1, today, '无变化', `${lastDay} 当日`, `已回访 1 次（${today}）`]);
+    expect(text).toContain(`,1,${today},无变化,${lastDay} 当日,已回访 1 次（${today}）,`);
 
     expect((await fetch(`${adapter.baseUrl}/ledger/export?from=${today}&to=${today}`, { headers: { authorization: `Bearer ${adapter.apiKey}` } })).status).toBe(400);
     // The export is a read of every person in it: the evidence log says so.

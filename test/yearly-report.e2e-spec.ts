@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { browserEnv, findBrowserFromEnv } from '#browser';
 import { beijingDateOf, endOfBeijingDay, nextDate } from '#calendar';
 import { ConsoleClient } from './support/console-client.js';
 import { ConsoleProcess } from './support/console-process.js';
@@ -13,8 +14,10 @@ import { TestDatabase } from './support/test-database.js';
 const run = promisify(execFile);
 
 // 第二十三条: the joint meeting's yearly report as a console page and as a PDF printed by headless
-// Chromium (CHROMIUM_PATH: Debian's, or the one scripts/test.mjs chose), its Chinese text read back
-// with pdftotext (poppler-utils) page by page, every page rendered to docs/screenshots with pdftoppm.
+// Chromium, its Chinese text read back with pdftotext (poppler-utils) page by page, every page rendered
+// to docs/screenshots with pdftoppm. The console is given its browser as `npm run bus` gives it
+// (#browser: CHROMIUM_PATH, Debian's, else @sparticuz/chromium's); given none, it finds one itself.
+// Under BUS_NODE_ONLY=1 (a machine with Node.js alone) that is @sparticuz/chromium's.
 
 const DAY = 24 * 3600_000;
 /** A section heading of the report (一、… 六、), as pdftotext writes it on its own line. */
@@ -70,7 +73,8 @@ describe('the yearly report of the joint meeting (第二十三条)', () => {
       databaseUrl: db.url,
       redisUrl: REDIS_URL,
       queuePrefix: `t-report-${process.pid}`,
-      extraEnv: { CHROMIUM_PATH: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', CHROMIUM_ARGS: process.env.CHROMIUM_ARGS ?? '[]' },
+      // As scripts/run-bus.mjs starts it.
+      extraEnv: browserEnv(await findBrowserFromEnv(process.env)),
     });
     await app.start();
     office = await ConsoleClient.signIn(app.baseUrl, 'office', 'office-password-1');
@@ -159,6 +163,19 @@ describe('the yearly report of the joint meeting (第二十三条)', () => {
     const images = readdirSync('docs/screenshots').filter((name) => /^yearly-report-page-\d+\.png$/.test(name));
     expect(images).toHaveLength(pages.length);
     for (const image of images) expect(readFileSync(join('docs/screenshots', image)).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('prints the PDF when started with no CHROMIUM_PATH at all (npm run start:console): it finds the browser itself', async () => {
+    const bare = new ConsoleProcess({ databaseUrl: db.url, redisUrl: REDIS_URL, queuePrefix: `t-report-${process.pid}` });
+    await bare.start();
+    try {
+      const client = await ConsoleClient.signIn(bare.baseUrl, 'office', 'office-password-1');
+      const response = await client.fetch(`/report/pdf?year=${year}`);
+      expect({ status: response.status, body: response.status === 200 ? '' : await response.text() }).toEqual({ status: 200, body: '' });
+      expect(Buffer.from(await response.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    } finally {
+      await bare.stop();
+    }
   });
 
   it('answers 503, saying why, when no browser is where CHROMIUM_PATH points', async () => {

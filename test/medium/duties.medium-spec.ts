@@ -108,7 +108,8 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     expect(await obligation(handoffId, 'procedure-started-after-receipt')).toMatchObject({ status: 'fulfilled', late: true });
     const feedback = await obligation(handoffId, 'feedback-after-conclusion');
     // From 11-20 (Fri), not counted: 11-23 Mon 1, 24 2, 25 3, 26 4, 27 Fri 5 → 2026-11-27 24:00 Beijing.
-    expect(feedback?.startAt.toISOString()).toBe('2026-11-20T04:00:00.000Z');
+    // A stated date starts the clock at its first instant, 00:00 Beijing.
+    expect(feedback?.startAt.toISOString()).toBe('2026-11-19T16:00:00.000Z');
     expect(feedback?.dueAt.toISOString()).toBe('2026-11-27T16:00:00.000Z');
     expect(feedback).toMatchObject({ responsibleAgency: 'civil-affairs', status: 'open' });
     // Already past due when reported: the next sweep escalates it at once.

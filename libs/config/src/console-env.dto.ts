@@ -28,10 +28,13 @@ export class ConsoleEnv extends BusProcessEnv {
   @IsIn(['true', 'false'])
   COOKIE_SECURE = 'false';
 
-  /** the headless Chromium that prints the yearly report as PDF (第二十三条); nothing downloads one */
+  /**
+   * the headless Chromium that prints the yearly report as PDF (第二十三条); unset: Debian's
+   * /usr/bin/chromium if installed, else the one npm's @sparticuz/chromium ships. Nothing downloads one.
+   */
   @IsOptional()
   @IsString()
-  CHROMIUM_PATH = '/usr/bin/chromium';
+  CHROMIUM_PATH?: string;
 
   /** extra Chromium flags, as a JSON array (e.g. those @sparticuz/chromium's build needs) */
   @IsOptional()

@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import { parseChromiumArgs } from '#browser';
 import { ConsoleEnv } from './console-env.dto.js';
 import type { LogLevel } from './log-level.js';
 import { type QueueSettings, queueSettingsFrom } from './queue-settings.js';
@@ -11,7 +12,8 @@ export interface ConsoleSettings extends QueueSettings {
   sessionTtlMinutes: number;
   loginAttemptsPerMinute: number;
   cookieSecure: boolean;
-  chromium: { path: string; args: string[] };
+  /** CHROMIUM_PATH (null: found as #browser finds it) and CHROMIUM_ARGS */
+  chromium: { path: string | null; args: string[] };
 }
 
 export function consoleSettingsFrom(env: Record<string, string | undefined>): ConsoleSettings {
@@ -24,15 +26,10 @@ export function consoleSettingsFrom(env: Record<string, string | undefined>): Co
     sessionTtlMinutes: raw.SESSION_TTL_MINUTES,
     loginAttemptsPerMinute: raw.LOGIN_ATTEMPTS_PER_MINUTE,
     cookieSecure: raw.COOKIE_SECURE === 'true',
-    chromium: { path: raw.CHROMIUM_PATH, args: chromiumArgs(raw.CHROMIUM_ARGS) },
+    chromium: { path: raw.CHROMIUM_PATH || null, args: parseChromiumArgs(raw.CHROMIUM_ARGS) },
   });
 }
 
-function chromiumArgs(json: string): string[] {
-  const parsed: unknown = JSON.parse(json);
-  if (!Array.isArray(parsed) || !parsed.every((arg) => typeof arg === 'string')) throw new Error('CHROMIUM_ARGS must be a JSON array of strings');
-  return parsed;
-}
 
 /** The one place the console reads process.env; inject with @Inject(consoleConfig.KEY). */
 export const consoleConfig = registerAs('console', (): ConsoleSettings => consoleSettingsFrom(process.env));

@@ -18,3 +18,10 @@ export const KIND_LABEL: Record<string, string> = {
   'social-lead': '线索移送（第二十条）',
   'urgent-medical-notice': '紧急救治告知（第二十条第二款）',
 };
+
+/** 第二十五条 回访: the situation after the help, as a visit records it (VISIT_SITUATIONS). */
+export const VISIT_SITUATION_LABEL: Record<string, string> = {
+  improved: '好转',
+  unchanged: '无变化',
+  worse: '变差',
+};

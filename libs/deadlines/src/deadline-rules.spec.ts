@@ -7,9 +7,9 @@ function bj(local: string): Date {
   return new Date(`${local.replace(' ', 'T')}:00+08:00`);
 }
 
-/** The scheduler starts a date-started rule (investigationEndedOn, discoveredOn) at noon Beijing time of that date. */
-function noonOf(date: string): Date {
-  return new Date(`${date}T12:00:00+08:00`);
+/** The scheduler starts a date-started rule (investigationEndedOn, discoveredOn) at the start of that Beijing day. */
+function startOfStatedDay(date: string): Date {
+  return new Date(`${date}T00:00:00+08:00`);
 }
 
 /** A deadline closes at 24:00 Beijing time, which is 16:00 UTC of the same date. */
@@ -134,14 +134,14 @@ describe('computeDue: the rules × the 2026 package calendar', () => {
       // investigation ended 09-30 → clock starts 09-30 12:00 Beijing; same count as above → 10-13
       'investigation ended on 09-30',
       'referral-after-investigation',
-      noonOf('2026-09-30'),
+      startOfStatedDay('2026-09-30'),
       closeOf('2026-10-13'),
     ],
     [
       // discovered 09-30 → 09-30 12:00 Beijing; same count → 10-13
       'lead discovered on 09-30',
       'lead-after-discovery',
-      noonOf('2026-09-30'),
+      startOfStatedDay('2026-09-30'),
       closeOf('2026-10-13'),
     ],
     [
@@ -163,7 +163,7 @@ describe('computeDue: the rules × the 2026 package calendar', () => {
       // 10-09 (Fri) → 10-09 12:00; 10-10 Sat make-up 1; 10-11 Sun off; 10-12 Mon 2, 13 3, 14 4, 15 Thu 5
       'lead discovered the day before the make-up Saturday 10-10',
       'lead-after-discovery',
-      noonOf('2026-10-09'),
+      startOfStatedDay('2026-10-09'),
       closeOf('2026-10-15'),
     ],
     [
@@ -192,7 +192,7 @@ describe('computeDue: the rules × the 2026 package calendar', () => {
       // 02-12 (Thu) → 02-12 12:00; 02-13 Fri 1, 02-14 Sat make-up 2; 02-15..23 off; 02-24 3, 25 4, 26 Thu 5
       'investigation ended on 02-12',
       'referral-after-investigation',
-      noonOf('2026-02-12'),
+      startOfStatedDay('2026-02-12'),
       closeOf('2026-02-26'),
     ],
     [
@@ -206,7 +206,7 @@ describe('computeDue: the rules × the 2026 package calendar', () => {
       // 02-23 (Mon), the last holiday day → 02-23 12:00; 02-24 1, 25 2, 26 3, 27 4, 02-28 Sat make-up 5
       'lead discovered on 02-23, the last day of Spring Festival',
       'lead-after-discovery',
-      noonOf('2026-02-23'),
+      startOfStatedDay('2026-02-23'),
       closeOf('2026-02-28'),
     ],
     [
@@ -235,7 +235,7 @@ describe('computeDue: the rules × the 2026 package calendar', () => {
       // 03-08 (Sun) → 03-08 12:00; 03-09 Mon 1 .. 03-13 Fri 5
       'investigation ended on a Sunday (03-08)',
       'referral-after-investigation',
-      noonOf('2026-03-08'),
+      startOfStatedDay('2026-03-08'),
       closeOf('2026-03-13'),
     ],
     [
@@ -337,7 +337,7 @@ describe('computeDue into 2027: provisional without its calendar, exact once it 
       // investigation ended 12-30 → 12-30 12:00 Beijing; same counts as the receipt above
       'investigation ended on 2026-12-30',
       'referral-after-investigation',
-      noonOf('2026-12-30'),
+      startOfStatedDay('2026-12-30'),
       closeOf('2027-01-06'),
       closeOf('2027-01-07'),
     ],
@@ -364,7 +364,7 @@ describe('computeDue into 2027: provisional without its calendar, exact once it 
       // 2027 loaded: 02-16 1, 17 2, 18 3, 19 4, 02-20 Sat make-up 5
       'lead discovered on 2027-02-15',
       'lead-after-discovery',
-      noonOf('2027-02-15'),
+      startOfStatedDay('2027-02-15'),
       closeOf('2027-02-22'),
       closeOf('2027-02-20'),
     ],

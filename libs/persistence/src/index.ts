@@ -25,7 +25,7 @@ export { DataKeyRing, DecryptionError, FieldProtection, type FieldEncryptionKeys
 export { connectDataKeyRotation, DataKeyRotation, type RotationProgress } from './data-key-rotation.js';
 export { AUDIT_CHECKPOINT_EVERY, AuditLogReader, AuditRepository } from './audit.repository.js';
 export { verifyEvidence, type EvidenceReport } from './evidence-verifier.js';
-export type { LedgerExportRow, LedgerHandoff, LedgerMeasure, NewMeasure, PersonLedger } from './ledger.repository.js';
+export type { LedgerExportRow, LedgerHandoff, LedgerMeasure, LedgerVisit, NewMeasure, PersonLedger } from './ledger.repository.js';
 export * from './evaluation.queries.js';
 export { CONSOLE_DATABASE_LOGIN, SCHEDULER_DATABASE_LOGIN, databaseUrlWithLogin, unitDatabaseLogin } from './database-logins.js';
 export { DatabaseLoginCheck, WrongDatabaseLoginError } from './database-login-check.js';

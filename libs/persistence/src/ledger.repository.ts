@@ -61,17 +61,42 @@ export interface NewMeasure {
   recordedAt: Date;
 }
 
-/** One row of a unit's ledger export: a handoff of the period with its person and measures. */
+/** A follow-up visit (第二十五条 回访) as the ledger export shows it: the day and the situation after the help, no note or visitor. */
+export interface LedgerVisit {
+  step: 'follow-up-visit-1' | 'follow-up-visit-2';
+  visitedOn: string;
+  /** improved | unchanged | worse (libs/contracts VISIT_SITUATIONS) */
+  situationAfter: string;
+}
+
+/** One row of a unit's ledger export: a handoff of the period with its person, measures and follow-up visits. */
 export interface LedgerExportRow {
   handoff: LedgerHandoff;
   person: { name?: string; idNumber?: string };
+  /** the visits made, in order */
+  visits: LedgerVisit[];
+  /** the deadline of the next visit still owed (the scheduler's open visit duty), if any */
+  nextVisitDueAt: Date | null;
 }
 
 type HandoffRow = Prisma.HandoffGetPayload<{ include: { steps: true; measures: true } }>;
 
 function statedOnOf(details: unknown): string | undefined {
   const stated = details as Record<string, unknown>;
-  return [stated.startedOn, stated.concludedOn, stated.decidedOn].find((value): value is string => typeof value === 'string');
+  return [stated.startedOn, stated.concludedOn, stated.decidedOn, stated.visitedOn].find((value): value is string => typeof value === 'string');
+}
+
+/** The visits recorded on a handoff, first to last; their day and situation are plain fields (the visitor and note are not read). */
+function visitsOf(row: HandoffRow): LedgerVisit[] {
+  return row.steps
+    .map((step) => ({ step: fromDb(step.step), details: step.details as Record<string, unknown> }))
+    .filter((step): step is typeof step & { step: LedgerVisit['step'] } => step.step === 'follow-up-visit-1' || step.step === 'follow-up-visit-2')
+    .sort((a, b) => a.step.localeCompare(b.step))
+    .map((step) => ({
+      step: step.step,
+      visitedOn: typeof step.details.visitedOn === 'string' ? step.details.visitedOn : '',
+      situationAfter: typeof step.details.situationAfter === 'string' ? step.details.situationAfter : '',
+    }));
 }
 
 function measureOf(row: HandoffRow['measures'][number]): LedgerMeasure {
@@ -219,10 +244,18 @@ export class UnitLedgerRepository {
       orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
       take: limit,
     });
+    // 第二十五条: the visit duties still open on these handoffs (row-level security shows a unit the duties of its handoffs).
+    const owed = await this.db.obligation.findMany({
+      where: { handoffId: { in: rows.map((row) => row.id) }, rule: { in: ['follow-up-visit-1', 'follow-up-visit-2'] }, status: 'open' },
+      select: { handoffId: true, dueAt: true },
+      orderBy: { dueAt: 'asc' },
+    });
+    const nextVisit = new Map<string, Date>();
+    for (const duty of owed) if (!nextVisit.has(duty.handoffId)) nextVisit.set(duty.handoffId, duty.dueAt);
     const result = await Promise.all(
       rows.map(async (row) => {
         const measures = await Promise.all(row.measures.filter((m) => m.agency === this.agency).map((m) => this.withNote(m)));
-        return { handoff: ledgerHandoff(row, measures), person: await this.personOf(row) };
+        return { handoff: ledgerHandoff(row, measures), person: await this.personOf(row), visits: visitsOf(row), nextVisitDueAt: nextVisit.get(row.id) ?? null };
       }),
     );
     await this.audit.append([

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { unitName } from '#agencies';
-import { KIND_LABEL, STEP_LABEL } from '#contracts';
+import { KIND_LABEL, STEP_LABEL, VISIT_SITUATION_LABEL } from '#contracts';
 import { beijingDateOf } from '#calendar';
 import { MEASURE_LABELS_ZH, MEASURE_STATUS_LABELS_ZH, yuanOf } from '#handoffs';
 import { toCsv } from '#http';
@@ -19,6 +19,10 @@ export const LEDGER_HEADER = [
   '启动日期',
   '办结日期',
   '反馈日期',
+  '回访次数',
+  '最近回访日期',
+  '回访后情况',
+  '下次回访期限',
   '当前环节',
   '救助措施',
   '救助金额（元）',
@@ -31,12 +35,33 @@ function stepDay(handoff: LedgerHandoff, step: string): string {
   return found ? (found.statedOn ?? beijingDateOf(found.at)) : '';
 }
 
+/**
+ * The last day of a deadline: it closes at 24:00 Beijing of that day (the instant stored is the next
+ * day's 00:00), so the day shown is the one the deadline ends with, never the day after.
+ */
+function lastDayOf(dueAt: Date): string {
+  return beijingDateOf(new Date(dueAt.getTime() - 1));
+}
+
+/**
+ * Where the handoff stands: its step in the chain of 第二十一条 — or, once the person has been
+ * visited again (第二十五条 回访, beside the chain), the visits made.
+ */
+function statusOf(row: LedgerExportRow): string {
+  const last = row.visits.at(-1);
+  if (!last) return STEP_LABEL[row.handoff.currentStep] ?? row.handoff.currentStep;
+  return `已回访 ${row.visits.length} 次（${last.visitedOn}）`;
+}
+
 /** The ID number with the birth date hidden: enough to tell people apart on paper, not to reuse it. */
 export function maskedIdNumber(idNumber: string | undefined): string {
   return idNumber && idNumber.length === 18 ? `${idNumber.slice(0, 6)}********${idNumber.slice(14)}` : '';
 }
 
-/** One ledger row per handoff; the measures in one cell (kind, status, date, amount, instalments). */
+/**
+ * One ledger row per handoff; the measures in one cell (kind, status, date, amount, instalments); the
+ * follow-up visits (第二十五条) as their count, the last one's day and situation, and the next one's deadline.
+ */
 export function ledgerCells(row: LedgerExportRow): (string | number)[] {
   const { handoff } = row;
   const measures = handoff.measures
@@ -46,6 +71,7 @@ export function ledgerCells(row: LedgerExportRow): (string | number)[] {
     })
     .join('；');
   const total = handoff.measures.filter((m) => m.status !== 'refused').reduce((sum, m) => sum + (m.amountFen ?? 0), 0);
+  const lastVisit = row.visits.at(-1);
   return [
     handoff.caseRef,
     KIND_LABEL[handoff.kind] ?? handoff.kind,
@@ -58,7 +84,11 @@ export function ledgerCells(row: LedgerExportRow): (string | number)[] {
     stepDay(handoff, 'procedure-started'),
     stepDay(handoff, 'concluded'),
     stepDay(handoff, 'feedback-given'),
-    STEP_LABEL[handoff.currentStep] ?? handoff.currentStep,
+    row.visits.length,
+    lastVisit?.visitedOn ?? '',
+    lastVisit ? (VISIT_SITUATION_LABEL[lastVisit.situationAfter] ?? lastVisit.situationAfter) : '',
+    row.nextVisitDueAt ? `${lastDayOf(row.nextVisitDueAt)} 当日` : '',
+    statusOf(row),
     measures,
     total > 0 ? yuanOf(total) : '',
     handoff.archived ? '是' : '否',

@@ -40,26 +40,31 @@ export class LedgerPagesController {
       if (error instanceof HandoffNotFoundError) throw new NotFoundException('没有这件移送');
       throw error;
     }
+    // Which measures a row shows: every unit's (the office), the unit's own, or none — another unit's
+    // handoff of a shared referral shows its steps only (第八条), and its measures are not the unit's to read.
+    let rows: (LedgerHandoff & { measuresShown: 'all' | 'own' | 'none' })[] = handoffs.map((h) => ({ ...h, measuresShown: 'all' }));
     if (user.role === 'unit') {
       const unit = user.agency;
       const mine = handoffs.filter((h) => h.from === unit || h.to === unit);
       // Someone else's person is simply not there for a unit's user.
       if (!mine.some((h) => h.handoffId === handoffId)) throw new NotFoundException('没有这件移送，或您无权查看');
       const shared = new Set(mine.map((h) => h.requestId));
-      handoffs = handoffs
+      rows = handoffs
         .filter((h) => mine.includes(h) || shared.has(h.requestId))
-        .map((h) => (mine.includes(h) ? { ...h, measures: h.measures.filter((m) => m.agency === unit) } : { ...h, measures: [] }));
+        .map((h) => (mine.includes(h) ? { ...h, measures: h.measures.filter((m) => m.agency === unit), measuresShown: 'own' } : { ...h, measures: [], measuresShown: 'none' }));
     }
-    const body = html`<p class="muted">同一当事人（按身份证号的密钥哈希关联，不存明文）在各单位的移送、办理环节与救助措施。${user.role === 'unit' ? '本单位参与的移送及本单位措施；同一移送中其他单位只显示办理环节。' : '联席会议办公室可见全部单位。'}</p>
-      <table id="ledger"><thead><tr><th>案件编号</th><th>移送</th><th>办理环节</th><th>救助措施</th></tr></thead><tbody>${handoffs.map(
+    const body = html`<p class="muted">同一当事人（按身份证号的密钥哈希关联，不存明文）在各单位的移送、办理环节与救助措施。${user.role === 'unit' ? '本单位参与的移送及本单位措施；同一移送中其他单位只显示办理环节，其救助措施不向本单位显示（并非未救助）。' : '联席会议办公室可见全部单位。'}</p>
+      <table id="ledger"><thead><tr><th>案件编号</th><th>移送</th><th>办理环节</th><th>救助措施</th></tr></thead><tbody>${rows.map(
         (h) => html`<tr data-handoff="${h.handoffId}"><td><a href="/handoffs/${h.handoffId}">${h.caseRef}</a>${h.archived ? html` <span class="muted">（已归档）</span>` : ''}</td>
           <td>${KIND_LABEL[h.kind] ?? h.kind}<br>${unitName(h.from)} → ${unitName(h.to)}</td>
           <td>${h.steps.map((s) => html`${STEP_LABEL[s.step] ?? s.step} ${s.statedOn ?? beijingTime(s.at)}<br>`)}</td>
-          <td>${h.measures.length === 0
-            ? '—'
-            : h.measures.map(
-                (m) => html`<div class="measure">${unitName(m.agency)}：${MEASURE_LABELS_ZH[m.kind] ?? m.kind}（${MEASURE_STATUS_LABELS_ZH[m.status] ?? m.status}，${m.decidedOn}${m.amountFen ? `，${yuan(m.amountFen)} 元${m.instalments ? `，分 ${m.instalments} 期` : ''}` : ''}）</div>`,
-              )}</td></tr>`,
+          <td>${h.measuresShown === 'none'
+            ? html`<span class="muted measures-hidden">不向本单位显示</span>`
+            : html`${h.measures.length === 0
+                ? html`<span class="muted">${h.measuresShown === 'own' ? '本单位尚未记录措施' : '尚未记录措施'}</span>`
+                : h.measures.map(
+                    (m) => html`<div class="measure">${unitName(m.agency)}：${MEASURE_LABELS_ZH[m.kind] ?? m.kind}（${MEASURE_STATUS_LABELS_ZH[m.status] ?? m.status}，${m.decidedOn}${m.amountFen ? `，${yuan(m.amountFen)} 元${m.instalments ? `，分 ${m.instalments} 期` : ''}` : ''}）</div>`,
+                  )}${h.measuresShown === 'own' ? html`<div class="muted measures-hidden">其他单位的措施不向本单位显示</div>` : ''}`}</td></tr>`,
       )}</tbody></table>`;
     res.type('html').send(page('台账', user, body));
   }

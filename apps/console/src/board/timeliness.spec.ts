@@ -27,6 +27,22 @@ describe('timeliness', () => {
     ]);
   });
 
+  it('counts a duty fulfilled before its recorded start as done the same day, on time, and never fails the page', () => {
+    // Concluded 11-04 as stated; its feedback given 11-04 09:00 Beijing. A start stored at noon of the
+    // stated date (as obligations were once planned) is later than the fulfilment.
+    const rows = timelinessByUnit(
+      [
+        duty('civil-affairs', '2026-11-04T04:00:00Z', '2026-11-04T01:00:00Z', false),
+        // the same duty planned from the start of the stated day
+        duty('civil-affairs', '2026-11-03T16:00:00Z', '2026-11-04T01:00:00Z', false),
+        // a fulfilment a working day after its stated date still counts 1
+        duty('civil-affairs', '2026-11-03T16:00:00Z', '2026-11-05T01:00:00Z', false),
+      ],
+      calendar,
+    );
+    expect(rows).toEqual([{ agency: 'civil-affairs', done: 3, onTime: 3, onTimeShare: 1, medianWorkingDays: 0 }]);
+  });
+
   it('starts this month and this year at 00:00 Beijing time', () => {
     // 2026-11-30 23:30 UTC is already 12-01 07:30 in Beijing
     expect(periodStart('month', new Date('2026-11-30T23:30:00Z')).toISOString()).toBe('2026-11-30T16:00:00.000Z');

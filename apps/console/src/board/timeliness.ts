@@ -18,6 +18,16 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/**
+ * Working days from a duty's start to its fulfilment, counted by Beijing dates as the deadlines are:
+ * the start's own day is not counted. A start is a stated date's first instant (00:00 Beijing), so
+ * a fulfilment is never before it; one that is (a clock started by an instant a unit stated, or a
+ * start stored at another hour of its day) was done before its clock ran: 0 days, as on the day itself.
+ */
+function workingDaysTaken(startAt: Date, fulfilledAt: Date, calendar: CalendarSource): number {
+  return fulfilledAt < startAt ? 0 : workingDaysBetween(startAt, fulfilledAt, calendar).workingDays;
+}
+
 /** Per unit: how many duties it fulfilled, the share on time, and the median working days taken. */
 export function timelinessByUnit(fulfilled: readonly Obligation[], calendar: CalendarSource): UnitTimeliness[] {
   const byUnit = new Map<string, Obligation[]>();
@@ -25,7 +35,7 @@ export function timelinessByUnit(fulfilled: readonly Obligation[], calendar: Cal
   return [...byUnit.entries()]
     .map(([agency, duties]) => {
       const onTime = duties.filter((duty) => duty.late === false).length;
-      const days = duties.map((duty) => (duty.fulfilledAt ? workingDaysBetween(duty.startAt, duty.fulfilledAt, calendar).workingDays : 0));
+      const days = duties.map((duty) => (duty.fulfilledAt ? workingDaysTaken(duty.startAt, duty.fulfilledAt, calendar) : 0));
       return { agency, done: duties.length, onTime, onTimeShare: onTime / duties.length, medianWorkingDays: median(days) };
     })
     .sort((a, b) => a.agency.localeCompare(b.agency));

@@ -1,15 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { chromium } from 'playwright-core';
+import { findBrowser } from '#browser';
 import { consoleConfig, type ConsoleSettings } from '#config';
 
-/** The PDF could not be made: no browser where CHROMIUM_PATH points, or it failed to start (503). */
+/** The PDF could not be made: no browser found (CHROMIUM_PATH, Debian's, @sparticuz/chromium's), or it failed to start (503). */
 export class PdfUnavailableError extends Error {
   override readonly name = 'PdfUnavailableError';
 }
 
 /**
- * Prints a page of the console to PDF with headless Chromium (playwright-core; the browser is the
- * machine's, CHROMIUM_PATH — nothing is downloaded). The page is handed over as HTML with a base
+ * Prints a page of the console to PDF with headless Chromium (playwright-core). The browser is found
+ * as everything of the bus that prints or draws finds it (#browser): CHROMIUM_PATH, else Debian's
+ * /usr/bin/chromium, else the one npm's @sparticuz/chromium ships — nothing is downloaded. The page is handed over as HTML with a base
  * URL of the console itself, so it loads the console's own Chinese web font (the PDF's text is
  * right without CJK fonts on the machine) and nothing from anywhere else.
  */
@@ -25,14 +27,21 @@ export class PdfPrinter {
 
   async print(pageHtml: string): Promise<Buffer> {
     const baseUrl = this.baseUrl;
+    let found;
+    try {
+      found = await findBrowser({ path: this.settings.chromium.path, args: this.settings.chromium.args });
+    } catch (error) {
+      throw new PdfUnavailableError((error as Error).message);
+    }
     let browser;
     try {
       browser = await chromium.launch({
-        executablePath: this.settings.chromium.path,
-        args: [...this.settings.chromium.args, '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        executablePath: found.executablePath,
+        args: [...found.args, '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       });
     } catch (error) {
-      throw new PdfUnavailableError(`no headless Chromium at ${this.settings.chromium.path} (CHROMIUM_PATH): ${(error as Error).message.split('\n')[0]}`);
+      const where = found.source === 'CHROMIUM_PATH' ? `${found.executablePath} (CHROMIUM_PATH)` : `${found.executablePath} (${found.source}; set CHROMIUM_PATH to choose another)`;
+      throw new PdfUnavailableError(`no headless Chromium at ${where}: ${(error as Error).message.split('\n')[0]}`);
     }
     try {
       const page = await browser.newPage();

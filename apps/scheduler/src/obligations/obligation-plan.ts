@@ -1,4 +1,4 @@
-import type { CalendarSource } from '#calendar';
+import { type CalendarSource, isIsoDate, startOfBeijingDay } from '#calendar';
 import { alertSchedule, computeDue, type DeadlineRule, type DeadlineComputation, type ScheduledAlert } from '#deadlines';
 import type { Handoff, HandoffStep } from '#persistence';
 
@@ -11,9 +11,15 @@ export interface ObligationPlan extends DeadlineComputation {
   fulfilledAt: Date | null;
 }
 
-/** A stated date (YYYY-MM-DD) starts its clock at noon Beijing time of that day: the day itself is not counted, whatever the hour. */
-function noonOf(date: unknown): Date | null {
-  return typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T12:00:00+08:00`) : null;
+/**
+ * A stated date (YYYY-MM-DD) is a whole Beijing day; as an instant it is that day's beginning, 00:00
+ * Beijing time. The day itself is never counted (第十九条–第二十一条), so the hour does not move a
+ * deadline; taking the day's first instant means that whatever the unit did on that day — a feedback
+ * given the morning it concluded — is never earlier than the start, and a duty's working days (start
+ * to fulfilment) are the stated dates' working days, as the evaluation counts them.
+ */
+function startOfStatedDay(date: unknown): Date | null {
+  return isIsoDate(date) ? startOfBeijingDay(date) : null;
 }
 
 /**
@@ -24,7 +30,7 @@ function noonOf(date: unknown): Date | null {
  */
 function startOf(rule: DeadlineRule, handoff: Handoff, steps: readonly HandoffStep[]): Date | null {
   const details = handoff.details as Record<string, unknown>;
-  if ('detailsDate' in rule.start) return noonOf(details[rule.start.detailsDate]);
+  if ('detailsDate' in rule.start) return startOfStatedDay(details[rule.start.detailsDate]);
   if ('detailsInstant' in rule.start) {
     const instant = details[rule.start.detailsInstant];
     const at = typeof instant === 'string' ? new Date(instant) : null;
@@ -35,7 +41,7 @@ function startOf(rule: DeadlineRule, handoff: Handoff, steps: readonly HandoffSt
   if (!recorded) return null;
   const stepDetails = recorded.details as Record<string, unknown>;
   if (rule.onlyWhen && stepDetails[rule.onlyWhen.field] !== rule.onlyWhen.equals) return null;
-  return (statedDate && noonOf(stepDetails[statedDate])) || recorded.occurredAt;
+  return (statedDate && startOfStatedDay(stepDetails[statedDate])) || recorded.occurredAt;
 }
 
 /**
