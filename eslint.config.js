@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { LIBS, forbiddenImportsOf } from './libs/dependency-graph.mjs';
 
 // ARCHITECTURE §9: a query that forgets the unit cannot be written outside libs/persistence, so the
 // apps reach the database only through the repositories of a scope, never through Prisma itself.
@@ -53,6 +54,26 @@ export default defineConfig(
       ],
     },
   },
+
+  // Each lib imports only the libs libs/dependency-graph.mjs allows it, and never an app.
+  ...LIBS.map((lib) => ({
+    files: [`libs/${lib}/src/**/*.ts`],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...forbiddenImportsOf(lib).map((other) => ({
+              regex: `^#${other}$`,
+              message: `libs/${lib} may not import #${other}: its allowed imports are in libs/dependency-graph.mjs (a lower layer never reaches up).`,
+            })),
+            { group: ['**/apps/**'], message: 'A lib never imports an app.' },
+          ],
+        },
+      ],
+    },
+  })),
 
   {
     // The e2e tests talk to the processes over HTTP: a response body is parsed JSON, `any` by

@@ -5,7 +5,7 @@
 //                                              the environment: <UNIT>_DB_PASSWORD (e.g. CIVIL_AFFAIRS_DB_PASSWORD),
 //                                              SCHEDULER_DB_PASSWORD, CONSOLE_DB_PASSWORD (what bus-keys.mjs prints)
 // Only a SCRAM-SHA-256 verifier is sent (scripts/lib/keys.mjs scramVerifier), never the password.
-// Each app then gets DATABASE_URL=postgresql://<login>:<password>@host/db (README, "Database logins").
+// Each app then gets DATABASE_URL=postgresql://<login>:<password>@host/db (docs/operations.md, "Database logins").
 import pg from 'pg';
 import { AGENCY_CODES } from '../dist/libs/contracts/src/index.js';
 import { CONSOLE_DATABASE_LOGIN, SCHEDULER_DATABASE_LOGIN, unitDatabaseLogin } from '../dist/libs/persistence/src/index.js';

@@ -1,11 +1,13 @@
 // `npm run bus`: the whole bus on this machine. Checks PostgreSQL and Redis (or starts them with
-// docker compose), builds, applies migrations, then runs the 13 adapters and the scheduler as
-// separate processes, plus a stand-in for the units' and the office's own systems that receives
+// docker compose), builds, applies migrations, then runs the 13 units' adapters, the scheduler and the
+// console, plus a stand-in for the units' and the office's own systems that receives
 // and checks their webhooks. UNIT_SYSTEM=example runs the sample unit system (examples/unit-system)
 // for each unit instead: webhook units get verified deliveries, pull units pull their inbox, and with
 // UNIT_SYSTEM_AUTO_REPORT=true (the default) each reports the steps of 第二十一条 by itself.
-// ADAPTER_PROCESSES=shared runs the 13 adapters in one process (a small site's memory; README
-// "Configuration (adapter)"), each still its own port, keys, queues and database login.
+// The 13 adapters share one Node process by default (ADAPTER_PROCESSES=shared): one machine's bus needs
+// one copy of Node, Nest, Prisma and BullMQ, not thirteen, while each unit keeps its own Nest
+// application, port, keys, queues and database login (docs/configuration.md). ADAPTER_PROCESSES=separate
+// runs one process per unit, as a deployment does with one container per unit (docker-compose.yml).
 // Whatever stops this script, crash included, stops its children too.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -20,9 +22,9 @@ if (!['stand-in', 'example'].includes(unitSystem)) {
   console.error(`UNIT_SYSTEM must be stand-in (default) or example, not ${unitSystem}`);
   process.exit(1);
 }
-const adapterProcesses = process.env.ADAPTER_PROCESSES ?? 'separate';
+const adapterProcesses = process.env.ADAPTER_PROCESSES ?? 'shared';
 if (!['separate', 'shared'].includes(adapterProcesses)) {
-  console.error(`ADAPTER_PROCESSES must be separate (default: one process per unit) or shared (all units' adapters in one), not ${adapterProcesses}`);
+  console.error(`ADAPTER_PROCESSES must be shared (default: all units' adapters in one process) or separate (one process per unit), not ${adapterProcesses}`);
   process.exit(1);
 }
 /** The sample unit system of a unit listens on 4000 + its adapter's port (4101–4113). */
@@ -51,7 +53,7 @@ const { unitEnvPrefix } = await import('../dist/libs/config/src/index.js');
 const { CONSOLE_DATABASE_LOGIN, SCHEDULER_DATABASE_LOGIN, databaseUrlWithLogin, unitDatabaseLogin } = await import('../dist/libs/persistence/src/index.js');
 // Each app under its own login (issue 9 point 3, 第二十四条), so row-level security limits it as in
 // production; migrations and the account CLI above keep the owner's. A local server trusts them
-// (the embedded one is set up so); with a server that asks passwords, see README "Database logins".
+// (the embedded one is set up so); with a server that asks passwords, see docs/operations.md, "Database logins".
 const appDatabaseUrl = (login) => databaseUrlWithLogin(databaseUrl, login);
 const keys = loadOrCreateKeys([...AGENCY_CODES, 'office', 'console-operator', 'console-office']);
 // Field encryption's master and hash keys (issue 9), the same for every adapter.
@@ -213,7 +215,7 @@ if (unitSystem === 'example') {
   for (const code of AGENCY_CODES) start(`unit-system ${code}`, 'dist/examples/unit-system/src/main.js', exampleEnv(code), ''); // it names itself
 }
 console.log(
-  `\nThe bus is starting. Each unit’s adapter (${adapterProcesses === 'shared' ? 'all in one process, ADAPTER_PROCESSES=shared' : 'one process each'}), with the API key its system uses (kept in .bus/keys.json):`,
+  `\nThe bus is starting. Each unit’s adapter (${adapterProcesses === 'shared' ? 'all in one process' : 'one process each, ADAPTER_PROCESSES=separate'}), with the API key its system uses (kept in .bus/keys.json):`,
 );
 for (const code of AGENCY_CODES) {
   const unit = AGENCIES[code];

@@ -14,9 +14,19 @@ import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync 
 import { chooseTopology } from './lib/topology.mjs';
 import { run } from './lib/run.mjs';
 
-const args = process.argv.slice(2);
+// `npm run test:unit -- libs/calendar` arrives as `--selectProjects unit libs/calendar`: only the
+// layers' names are projects, anything after them is a path, and jest gets the selection last (it
+// would take a path after --selectProjects for one more project name).
+const LAYERS = new Set(['unit', 'medium', 'e2e', 'faults']);
 const selected = new Set();
-for (let i = 0; i < args.length; i++) if (args[i] === '--selectProjects') for (let j = i + 1; j < args.length && !args[j].startsWith('-'); j++) selected.add(args[j]);
+const rest = [];
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === '--selectProjects') {
+    while (i + 1 < argv.length && LAYERS.has(argv[i + 1])) selected.add(argv[++i]);
+  } else rest.push(argv[i]);
+}
+const args = selected.size > 0 ? [...rest, '--selectProjects', ...selected] : rest;
 
 // The fault suite (jest project `faults`, `npm run test:faults`) runs on its own: each scenario starts
 // its own redis-server and PostgreSQL, so it needs the build but neither the shared servers nor the
@@ -30,7 +40,7 @@ if (selected.has('faults')) {
   process.exit(await runFaultSuite(args));
 }
 if (selected.size === 0) {
-  args.unshift('--selectProjects', 'unit', 'medium', 'e2e');
+  args.push('--selectProjects', 'unit', 'medium', 'e2e');
   for (const layer of ['unit', 'medium', 'e2e']) selected.add(layer);
 }
 const needs = (layer) => selected.has(layer);

@@ -9,7 +9,7 @@ import { seedConsole, seedUser } from './support/console-seed.js';
 import { TestDatabase } from './support/test-database.js';
 
 // The console in headless Chromium (Debian's package, driven by playwright-core; nothing downloads
-// a browser). The screenshots in README.md are taken here.
+// a browser). The screenshots in docs/console.md are taken here.
 
 const SCREENSHOTS = 'docs/screenshots';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

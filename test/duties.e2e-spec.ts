@@ -173,9 +173,12 @@ describe('the policy’s duties as the text writes them (real processes, injecte
     expect(attached.status).toBe(201);
     const { createHash } = await import('node:crypto');
     expect(attached.body).toMatchObject({ fileName: '收入证明.pdf', sizeBytes: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex'), uploadedBy: 'procuratorate', material: 'household-finances' });
-    // The judicial case file (the default type) is not civil-affairs' to read (第十一条 needs the household's documents, not the case file).
+    // The judicial case file (the default type) reaches every recipient of a referral (第九条); a school
+    // record is not civil-affairs' to read (第十一条 needs the household's documents, not the school's).
     const caseFile = await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: '审批表.pdf', contentType: 'application/pdf', contentBase64: Buffer.from('%PDF-1.7\n% 国家司法救助审批表\n%%EOF\n').toString('base64') });
     expect(caseFile.body).toMatchObject({ material: 'case-file' });
+    const schoolRecord = await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: '学籍证明.pdf', contentType: 'application/pdf', contentBase64: Buffer.from('%PDF-1.7\n% 学籍证明\n%%EOF\n').toString('base64'), material: 'school' });
+    expect(schoolRecord.status).toBe(201);
     // An executable called a PDF, and a type not on the list, are refused.
     expect((await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: 'x.pdf', contentType: 'application/pdf', contentBase64: Buffer.from('MZ\x90\x00').toString('base64') })).status).toBe(400);
     expect((await bus.adapter('procuratorate').post(`/handoffs/${id}/attachments`, { fileName: 'x.exe', contentType: 'application/x-msdownload', contentBase64: pdf.toString('base64') })).status).toBe(400);
@@ -183,18 +186,18 @@ describe('the policy’s duties as the text writes them (real processes, injecte
 
     const receiver = bus.adapter('civil-affairs');
     const listed = await receiver.get(`/handoffs/${id}/attachments`);
-    expect((listed.body as { id: string }[]).map((a) => a.id)).toEqual([attached.body.id]);
-    expect(((await bus.adapter('procuratorate').get(`/handoffs/${id}/attachments`)).body as unknown[]).length).toBe(2);
+    expect((listed.body as { id: string }[]).map((a) => a.id).sort()).toEqual([attached.body.id as string, caseFile.body.id as string].sort());
+    expect(((await bus.adapter('procuratorate').get(`/handoffs/${id}/attachments`)).body as unknown[]).length).toBe(3);
     const download = await fetch(`${receiver.baseUrl}/handoffs/${id}/attachments/${attached.body.id as string}`, { headers: { authorization: `Bearer ${receiver.apiKey}` } });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toContain('application/pdf');
     expect(download.headers.get('x-content-sha256')).toBe(attached.body.sha256);
     expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
-    const withheld = await fetch(`${receiver.baseUrl}/handoffs/${id}/attachments/${caseFile.body.id as string}`, { headers: { authorization: `Bearer ${receiver.apiKey}` } });
+    const withheld = await fetch(`${receiver.baseUrl}/handoffs/${id}/attachments/${schoolRecord.body.id as string}`, { headers: { authorization: `Bearer ${receiver.apiKey}` } });
     expect(withheld.status).toBe(404);
     // Encrypted at rest: the stored bytes are a ciphertext naming its key, not the PDF.
     const stored = await bus.db.query<{ content: Buffer; dataKeyId: string | null }>(`SELECT content, "dataKeyId" FROM "Attachment" WHERE "handoffId" = $1`, [id]);
-    expect(stored).toHaveLength(2);
+    expect(stored).toHaveLength(3);
     for (const row of stored) {
       expect(row.content.toString('utf8')).toMatch(new RegExp(`^enc1\\.${row.dataKeyId}\\.`));
       expect(row.content.includes(Buffer.from('%PDF'))).toBe(false);

@@ -5,8 +5,7 @@ import type { AgencyCode } from '#contracts';
 import { startAdapterApp } from './bootstrap.js';
 
 /**
- * Several units' adapters in one Node process, for a small site (ADAPTER_UNITS; README
- * "Configuration"): the Node, Nest, Prisma and BullMQ code is loaded once, while each unit keeps
+ * Several units' adapters in one Node process, for a small site (ADAPTER_UNITS; docs/configuration.md): the Node, Nest, Prisma and BullMQ code is loaded once, while each unit keeps
  * its own Nest application — its port, API keys, signing key, webhook, queues, Prisma client and
  * database login (row-level security binds each to its unit, 第二十四条). Nothing is shared between
  * the applications but the process, its log stream and, with QUEUE_BACKEND=postgres, the pool of

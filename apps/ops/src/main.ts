@@ -6,7 +6,7 @@ import { OpsCommands } from './ops-commands.js';
 import { OPS_USAGE, parseOpsArguments, UsageError } from './ops-arguments.js';
 import { OpsModule } from './ops.module.js';
 
-// The operator CLI: `npm run ops -- <command>` (see OPS_USAGE and README "Operations").
+// The operator CLI: `npm run ops -- <command>` (see OPS_USAGE and docs/operations.md).
 const argv = process.argv.slice(2);
 if (argv.length === 0 || argv[0] === 'help' || argv.includes('--help')) {
   console.log(OPS_USAGE);

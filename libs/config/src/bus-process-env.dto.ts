@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Min, ValidateIf } from 'class-validator';
 import { LOG_LEVELS, type LogLevel } from './log-level.js';
-import { QUEUE_BACKENDS, type QueueBackendKind } from './queue-settings.js';
+import { QUEUE_BACKENDS, type QueueBackendKind } from './queue-backend-kind.js';
 
 export const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 export const toList = ({ value }: { value: unknown }) =>

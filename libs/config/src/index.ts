@@ -9,6 +9,7 @@ export * from './console.config.js';
 export * from './console-env.dto.js';
 export * from './log-level.js';
 export * from './bus-process-env.dto.js';
+export * from './queue-backend-kind.js';
 export * from './queue-settings.js';
 export * from './ops.config.js';
 export * from './key-settings.js';

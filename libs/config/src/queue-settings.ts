@@ -1,8 +1,5 @@
 import type { BusProcessEnv } from './bus-process-env.dto.js';
-
-/** Where the bus's queues live: BullMQ on Redis (one server or a cluster), or on PostgreSQL. */
-export type QueueBackendKind = 'redis' | 'postgres';
-export const QUEUE_BACKENDS: readonly QueueBackendKind[] = ['redis', 'postgres'];
+import type { QueueBackendKind } from './queue-backend-kind.js';
 
 /** What every process needs to open the bus's queues (libs/bus `selectQueueBackend`). */
 export interface QueueSettings {

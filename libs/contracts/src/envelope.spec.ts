@@ -34,7 +34,7 @@ describe('payloads validated where they are consumed', () => {
     expect(validatePayload(MessageType.Feedback, 1, { summary: 'x', extra: 1 }).ok).toBe(false);
   });
 
-  // Versioning policy (README, *Versions*): a message stored or queued under any version listed in
+  // Versioning policy (docs/api.md, *Versions*): a message stored or queued under any version listed in
   // SCHEMA_VERSIONS stays readable where it is consumed. Today v1 is the only (and current) version;
   // when a v2 is added beside it, these stored v1 samples must still validate.
   const STORED_V1: Record<string, unknown> = {

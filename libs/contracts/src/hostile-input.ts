@@ -1,4 +1,4 @@
-import type { Problem } from './validation.js';
+import type { Problem } from './problem.js';
 
 /**
  * Input that class-transformer, class-validator or PostgreSQL cannot be trusted with, refused

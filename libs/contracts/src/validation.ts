@@ -1,12 +1,9 @@
 import { type ClassConstructor, plainToInstance } from 'class-transformer';
 import { type ValidationError, validateSync } from 'class-validator';
 import { hostileInputProblems } from './hostile-input.js';
+import type { Problem } from './problem.js';
 
-/** One thing wrong with an input, named by its path (e.g. `person.idNumber`). */
-export interface Problem {
-  field: string;
-  message: string;
-}
+export type { Problem } from './problem.js';
 
 export function flattenValidationErrors(errors: ValidationError[], parentPath = ''): Problem[] {
   return errors.flatMap((error) => {

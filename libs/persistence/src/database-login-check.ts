@@ -28,7 +28,7 @@ export class DatabaseLoginCheck {
              EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = 'public' AND t.tableowner = current_user) AS "ownsTables"
         FROM pg_roles r WHERE r.rolname = current_user`;
     const why = (problem: string): WrongDatabaseLoginError =>
-      new WrongDatabaseLoginError(`DATABASE_URL logs in as ${row.login}, ${problem}: use the login ${expected} (README, "Database logins")`);
+      new WrongDatabaseLoginError(`DATABASE_URL logs in as ${row.login}, ${problem}: use the login ${expected} (docs/operations.md, "Database logins")`);
     if (row.login !== expected) throw why(`not as ${expected}`);
     if (row.superuser || row.bypassRls) throw why('which row-level security does not bind (superuser or BYPASSRLS)');
     if (row.ownsTables) throw why('which owns the tables (an owner bypasses row-level security)');

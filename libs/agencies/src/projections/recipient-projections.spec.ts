@@ -88,21 +88,35 @@ describe('recipient projections (第二十四条)', () => {
     }
   });
 
-  it('lets every recipient that can receive a kind identify the person, and keeps each to less than the whole contract', () => {
+  it('lets every recipient that can receive a kind identify the person, and gives a referral’s recipient only its own reason', () => {
+    const reasons = AGENCY_CODES.filter((unit) => unit !== 'procuratorate').map((unit) => ({ unit, reason: `理由-${unit}` }));
     for (const unit of AGENCY_CODES) {
       for (const kind of HANDOFF_KINDS.filter((k) => receives(unit, k))) {
         const { fields } = RECIPIENT_PROJECTIONS[unit][kind];
         expect(fields).toEqual(expect.arrayContaining(['person.name', 'person.idNumber']));
-        if (unit !== 'procuratorate') expect(fields.length).toBeLessThan(CONTRACT[kind].size);
+        if (unit !== 'procuratorate') expect(projectPayload(unit, kind, { ...referral, recipientReasons: reasons }).recipientReasons).toEqual([{ unit, reason: `理由-${unit}` }]);
       }
     }
   });
 
-  it('never gives the crime narrative (findings) to education, nor its phone', () => {
+  it('gives every recipient of a referral the findings, the applicant’s statement, the materials list and the case-file documents (第九条, 第十九条 ¶1)', () => {
+    const missing: string[] = [];
+    for (const unit of AGENCY_CODES) {
+      for (const kind of ['judicial-referral', 'advance-referral'] as const) {
+        if (!receives(unit, kind)) continue;
+        const { fields, materials } = RECIPIENT_PROJECTIONS[unit][kind];
+        for (const field of ['findings', 'applicantStatement', 'caseMaterials']) if (!fields.includes(field)) missing.push(`${unit} ${kind}: ${field}`);
+        if (!materials.includes('case-file')) missing.push(`${unit} ${kind}: case-file documents`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('keeps what lies beyond the text’s materials to the duty: no phone for education or medical-security, no medical records for education', () => {
     for (const kind of ['judicial-referral', 'advance-referral'] as const) {
-      expect(RECIPIENT_PROJECTIONS.education[kind].fields).not.toContain('findings');
       expect(RECIPIENT_PROJECTIONS.education[kind].fields).not.toContain('person.phone');
-      expect(RECIPIENT_PROJECTIONS.education[kind].materials).not.toContain('case-file');
+      expect(RECIPIENT_PROJECTIONS['medical-security'][kind].fields).not.toContain('person.phone');
+      expect(RECIPIENT_PROJECTIONS.education[kind].materials).not.toContain('medical');
     }
   });
 
@@ -114,7 +128,7 @@ describe('recipient projections (第二十四条)', () => {
 });
 
 describe('projecting a payload', () => {
-  it('gives education the child, the school need and its own reason, not the narrative, the statement or the phone', () => {
+  it('gives education the child, the transferred materials and its own reason, not the phone nor another unit’s reason', () => {
     expect(projectPayload('education', 'judicial-referral', referral)).toEqual({
       person: { name: person.name, idNumber: person.idNumber },
       situation: 'deceased-victim-dependant',
@@ -123,15 +137,19 @@ describe('projecting a payload', () => {
       recipientReasons: [{ unit: 'education', reason: '子女在读' }],
       investigationEndedOn: '2026-11-20',
       suggestion: referral.suggestion,
+      findings: referral.findings,
+      applicantStatement: referral.applicantStatement,
+      caseMaterials: referral.caseMaterials,
     });
   });
 
-  it('gives civil-affairs the household’s statement and the phone, not the findings nor another unit’s reason', () => {
+  it('gives civil-affairs the findings, the statement, the materials and the phone, not another unit’s reason', () => {
     const projected = projectPayload('civil-affairs', 'judicial-referral', referral);
     expect(projected.person).toEqual(person);
     expect(projected.applicantStatement).toBe(referral.applicantStatement);
+    expect(projected.findings).toBe(referral.findings);
+    expect(projected.caseMaterials).toEqual(referral.caseMaterials);
     expect(projected.recipientReasons).toEqual([{ unit: 'civil-affairs', reason: '家庭困难' }]);
-    expect(projected).not.toHaveProperty('findings');
   });
 
   it('drops a field no projection lists, whatever its name', () => {
@@ -141,7 +159,8 @@ describe('projecting a payload', () => {
   it('projects opening envelopes for their recipient and leaves lifecycle messages to the sender whole', () => {
     const base = { id: 'm', schemaVersion: 1, from: 'procuratorate', to: 'education', handoffId: 'h', caseRef: 'c', correlationId: 'x', causationId: null, occurredAt: '2026-11-23T00:00:00Z', priority: 'normal' } as const;
     const opening = projectEnvelope({ ...base, type: 'handoff.judicial-referral', payload: referral as never });
-    expect(opening.payload).not.toHaveProperty('findings');
+    expect(opening.payload).toHaveProperty('findings', referral.findings);
+    expect(opening.payload).not.toHaveProperty('person.phone');
     const feedback = { ...base, from: 'education', to: 'procuratorate', type: 'handoff.feedback', payload: { note: '已资助' } as never } as const;
     expect(projectEnvelope(feedback)).toBe(feedback);
   });
@@ -149,7 +168,7 @@ describe('projecting a payload', () => {
   it('reads details whole for the sender, projected for the recipient, empty for anyone else', () => {
     const handoff = { kind: 'judicial-referral', fromAgency: 'procuratorate', toAgency: 'education' };
     expect(detailsFor('procuratorate', handoff, referral)).toBe(referral);
-    expect(detailsFor('education', handoff, referral)).not.toHaveProperty('findings');
+    expect(detailsFor('education', handoff, referral)).not.toHaveProperty('person.phone');
     expect(detailsFor('justice', handoff, referral)).toEqual({});
   });
 });
@@ -157,14 +176,14 @@ describe('projecting a payload', () => {
 describe('the recipient’s check of what it received', () => {
   const envelope = (payload: object) => ({ type: 'handoff.judicial-referral' as const, schemaVersion: 1, payload: payload as never });
 
-  it('accepts its projection though the contract requires fields it leaves out (findings)', () => {
+  it('accepts its projection though the contract requires fields it leaves out (the phone)', () => {
     expect(checkReceivedPayload('education', envelope(projectPayload('education', 'judicial-referral', referral)))).toEqual({ ok: true });
   });
 
   it('refuses a payload that carries more than its projection', () => {
     const checked = checkReceivedPayload('education', envelope(referral));
     expect(checked.ok).toBe(false);
-    if (!checked.ok) expect(checked.problems.map((p) => p.field).sort()).toEqual(['applicantStatement', 'caseMaterials', 'findings', 'person.phone']);
+    if (!checked.ok) expect(checked.problems.map((p) => p.field).sort()).toEqual(['person.phone']);
   });
 
   it('still applies the schema to what the projection carries', () => {
@@ -184,7 +203,8 @@ describe('attachments by material type', () => {
   const handoff = { kind: 'judicial-referral', fromAgency: 'procuratorate', toAgency: 'education' };
   it('lets the sender and the uploader read any, the recipient only its projection’s types', () => {
     expect(mayReadAttachment('procuratorate', handoff, { uploadedBy: 'procuratorate', material: 'case-file' })).toBe(true);
-    expect(mayReadAttachment('education', handoff, { uploadedBy: 'procuratorate', material: 'case-file' })).toBe(false);
+    expect(mayReadAttachment('education', handoff, { uploadedBy: 'procuratorate', material: 'case-file' })).toBe(true);
+    expect(mayReadAttachment('education', handoff, { uploadedBy: 'procuratorate', material: 'medical' })).toBe(false);
     expect(mayReadAttachment('education', handoff, { uploadedBy: 'procuratorate', material: 'school' })).toBe(true);
     expect(mayReadAttachment('education', handoff, { uploadedBy: 'education', material: 'case-file' })).toBe(true);
     expect(mayReadAttachment('education', handoff, { uploadedBy: 'procuratorate', material: 'unknown' })).toBe(false);

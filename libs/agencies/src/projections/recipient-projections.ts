@@ -23,20 +23,34 @@ export interface RecipientProjection {
 /** An unknown recipient or kind: nothing of the person, no document (第二十四条). */
 export const MINIMUM_PROJECTION: RecipientProjection = Object.freeze({ fields: [], materials: [], article: '第二十四条' });
 
-// Every recipient of a referral identifies the person by name and ID number (its own records are
-// keyed by them), sees the 第四条 situation, the 第五条 groups, the 第十条–第十八条 needs and the
-// sender's suggestion addressed to it (第十九条 ¶1 "提出救助建议"), only its own entry of
-// recipientReasons, and for an advance referral why it could not wait (第十九条 ¶2 "应当说明理由").
+// What every recipient of a referral holds, whatever its duty. 第十九条 ¶1 has the procuratorate
+// transfer its findings (调查核实情况) in writing, and 第九条 the applicant's statement
+// (救助申请人情况说明) and the case materials (国家司法救助案件材料), to the departments it refers to: a
+// department cannot assess a referral it cannot read. So each recipient identifies the person by
+// name and ID number (its own records are keyed by them), sees the 第四条 situation, the 第五条
+// groups, the 第十条–第十八条 needs, the sender's suggestion (第十九条 ¶1 "提出救助建议"), only its own
+// entry of recipientReasons, and for an advance referral why it could not wait (第十九条 ¶2).
+// Least data (第二十四条) still cuts what lies beyond the text's materials: contact details, other
+// units' reasons, measures and notes, and documents of a kind unrelated to the recipient's duty.
 const IDENTITY = ['person.name', 'person.idNumber'] as const;
-const REFERRAL_COMMON = [...IDENTITY, 'situation', 'priorityGroups', 'needs', 'recipientReasons', 'suggestion'] as const;
+/** 第十九条 ¶1 调查核实情况: the investigation, i.e. the crime narrative. */
+const FINDINGS = 'findings';
+/** 第九条 救助申请人情况说明: the applicant's own account of the household's situation. */
+const STATEMENT = 'applicantStatement';
+/** 第九条: the list of case materials (titles and file references). */
+const MATERIALS_LIST = 'caseMaterials';
+const TRANSFERRED_MATERIALS = [FINDINGS, STATEMENT, MATERIALS_LIST] as const;
+const REFERRAL_COMMON = [...IDENTITY, 'situation', 'priorityGroups', 'needs', 'recipientReasons', 'suggestion', ...TRANSFERRED_MATERIALS] as const;
 const JUDICIAL_COMMON = [...REFERRAL_COMMON, 'investigationEndedOn'] as const;
 const ADVANCE_COMMON = [...REFERRAL_COMMON, 'reason'] as const;
+/** 第九条 国家司法救助案件材料: the documents of the case materials reach every recipient of a referral. */
+const CASE_FILE: MaterialType = 'case-file';
 
 /** The two referral kinds (第十九条) to one social-assistance unit, with what its duty adds. */
 function referrals(article: string, extra: readonly ProjectedField[], materials: readonly MaterialType[]): Record<HandoffKind, RecipientProjection> {
   return {
-    'judicial-referral': { fields: [...JUDICIAL_COMMON, ...extra], materials, article },
-    'advance-referral': { fields: [...ADVANCE_COMMON, ...extra], materials, article },
+    'judicial-referral': { fields: [...JUDICIAL_COMMON, ...extra], materials: [CASE_FILE, ...materials], article },
+    'advance-referral': { fields: [...ADVANCE_COMMON, ...extra], materials: [CASE_FILE, ...materials], article },
     // 第二十条: leads and urgent notices go to the procuratorate only; a social unit never receives one.
     'social-lead': { fields: [], materials: [], article: '第二十条第一款' },
     'urgent-medical-notice': { fields: [], materials: [], article: '第二十条第二款' },
@@ -45,12 +59,6 @@ function referrals(article: string, extra: readonly ProjectedField[], materials:
 
 /** Reaching the person directly: units that visit, interview or arrange services with them. */
 const PHONE = 'person.phone';
-/** 第九条 救助申请人情况说明: the applicant's own account of the household's situation. */
-const STATEMENT = 'applicantStatement';
-/** 第十九条 ¶1 调查核实情况: the investigation, i.e. the crime narrative. */
-const FINDINGS = 'findings';
-/** 第九条: the list of case materials (titles and file references). */
-const MATERIALS_LIST = 'caseMaterials';
 
 export const RECIPIENT_PROJECTIONS: Readonly<Record<AgencyCode, Readonly<Record<HandoffKind, RecipientProjection>>>> = {
   // 第九条: the procuratorate accepts, investigates and decides judicial assistance: a lead or an
@@ -69,33 +77,32 @@ export const RECIPIENT_PROJECTIONS: Readonly<Record<AgencyCode, Readonly<Record<
       article: '第九条、第二十条第二款',
     },
   },
-  // 第十条: student aid, return to school, orphans' schooling — the child and the school need. Not the
-  // crime narrative, not the applicant's statement, not the phone: the school reaches the family
-  // through the referring unit's liaison (第二十二条 专人).
+  // 第十条: student aid, return to school, orphans' schooling — the child's school records. Not the
+  // phone: the school reaches the family through the referring unit's liaison (第二十二条 专人).
   education: referrals('第十条', [], ['identity', 'school', 'household-finances']),
-  // 第十一条: checks the family's situation (低保, 特困, 低保边缘, 临时救助): the applicant's statement, the
-  // materials list and the household's documents; visits, so the phone. Medical bills: 临时救助 for
-  // sudden illness. Not the investigation's findings.
-  'civil-affairs': referrals('第十一条', [PHONE, STATEMENT, MATERIALS_LIST], ['identity', 'household-finances', 'medical', 'disability']),
-  // 第十二条: legal aid in the case itself: the findings and the case file are the lawyer's brief.
-  justice: referrals('第十二条', [PHONE, STATEMENT, FINDINGS, MATERIALS_LIST], ['identity', 'household-finances', 'case-file']),
+  // 第十一条: checks the family's situation (低保, 特困, 低保边缘, 临时救助): the household's documents;
+  // visits, so the phone. Medical bills: 临时救助 for sudden illness.
+  'civil-affairs': referrals('第十一条', [PHONE], ['identity', 'household-finances', 'medical', 'disability']),
+  // 第十二条: legal aid in the case itself: the lawyer reaches the client, and the household's means
+  // decide the aid (法律援助法).
+  justice: referrals('第十二条', [PHONE], ['identity', 'household-finances']),
   // 第十三条: employment services and training: who, how to reach them, their situation.
-  hrss: referrals('第十三条', [PHONE, STATEMENT], ['identity', 'disability']),
+  hrss: referrals('第十三条', [PHONE], ['identity', 'disability']),
   // 第十四条: verifies the rural household's risk of (re)falling into poverty.
-  agriculture: referrals('第十四条', [PHONE, STATEMENT], ['identity', 'household-finances']),
-  // 第十五条 ¶1: medical assistance for the injury the case caused — whether a third party is liable
-  // is in the findings; pays through the insurance records (ID number), so no phone.
-  'medical-security': referrals('第十五条第一款', [FINDINGS, MATERIALS_LIST], ['identity', 'medical', 'household-finances']),
+  agriculture: referrals('第十四条', [PHONE], ['identity', 'household-finances']),
+  // 第十五条 ¶1: medical assistance for the injury the case caused; pays through the insurance records
+  // (ID number), so no phone.
+  'medical-security': referrals('第十五条第一款', [], ['identity', 'medical', 'household-finances']),
   // 第十五条 ¶2: practical help when the person seeks care: who, how to reach them, the medical records.
   health: referrals('第十五条第二款', [PHONE], ['identity', 'medical']),
   // 第十六条: veterans and entitled groups.
-  veterans: referrals('第十六条', [PHONE, STATEMENT], ['identity', 'household-finances']),
+  veterans: referrals('第十六条', [PHONE], ['identity', 'household-finances']),
   // 第十七条: counselling, legal help, family-education guidance for minors, women, elders.
-  'youth-league': referrals('第十七条', [PHONE, STATEMENT, 'elder'], ['identity', 'school']),
-  'womens-federation': referrals('第十七条', [PHONE, STATEMENT, 'elder'], ['identity']),
-  'next-generation': referrals('第十七条', [PHONE, STATEMENT, 'elder'], ['identity', 'school']),
+  'youth-league': referrals('第十七条', [PHONE, 'elder'], ['identity', 'school']),
+  'womens-federation': referrals('第十七条', [PHONE, 'elder'], ['identity']),
+  'next-generation': referrals('第十七条', [PHONE, 'elder'], ['identity', 'school']),
   // 第十八条: jobs and training for certified disabled people, rehabilitation of disabled children 0–6.
-  'disabled-federation': referrals('第十八条', [PHONE, STATEMENT], ['identity', 'disability', 'medical']),
+  'disabled-federation': referrals('第十八条', [PHONE], ['identity', 'disability', 'medical']),
 };
 
 /** What `recipient` receives of a `kind` handoff; the minimum for a combination not in the table. */

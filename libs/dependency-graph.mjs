@@ -1,0 +1,39 @@
+// The libraries' layers, as data: which lib may import which. eslint.config.js turns this into one
+// import rule per lib (a wrong-way import fails `npm run lint`), and `npm run docs:graph` draws the
+// module graph of docs/architecture.md from it. Apps sit above every lib and may import any; no lib
+// imports an app. `npm run check:cycles` (dpdm) refuses an import cycle between files.
+//
+// The domain (handoffs, contracts, calendar, agencies, security) imports no infrastructure; the
+// infrastructure (persistence, bus, config) imports the domain; http and observability are plumbing
+// for the apps.
+export const LIB_DEPENDENCIES = {
+  calendar: [],
+  contracts: ['calendar'],
+  security: ['contracts'],
+  handoffs: ['contracts'],
+  agencies: ['contracts', 'security'],
+  config: ['agencies', 'contracts', 'security'],
+  bus: ['config', 'contracts'],
+  client: ['bus'],
+  persistence: ['agencies', 'calendar', 'contracts', 'handoffs', 'security'],
+  // Known wrong-way edges, listed so that no new one appears: alert composing and the notices read
+  // persistence's row types, the API-key guard its repository, the health and metrics collectors its
+  // observation queries. Each goes when those types and ports move to the domain.
+  deadlines: ['agencies', 'calendar', 'contracts', 'handoffs', 'persistence'],
+  http: ['contracts', 'persistence'],
+  observability: ['bus', 'config', 'contracts', 'persistence'],
+};
+
+/** The edges kept above that point the wrong way (infrastructure or plumbing reached from a lower layer). */
+export const WRONG_WAY_EDGES = [
+  ['deadlines', 'persistence'],
+  ['http', 'persistence'],
+  ['observability', 'persistence'],
+];
+
+export const LIBS = Object.keys(LIB_DEPENDENCIES);
+
+/** The `#lib` specifiers a lib may not import. */
+export function forbiddenImportsOf(lib) {
+  return LIBS.filter((other) => other !== lib && !LIB_DEPENDENCIES[lib].includes(other));
+}
