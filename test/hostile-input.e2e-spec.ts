@@ -413,7 +413,8 @@ describe('hostile input to every POST and PUT', () => {
       }
     }
     const after = await rowCounts();
-    expect(Object.keys(after).filter((table) => after[table] !== before[table])).toEqual([]);
+    const written = Object.keys(after).filter((table) => after[table] !== before[table]).map((table) => `${table} ${before[table]} → ${after[table]}`);
+    if (written.length) problems.push(`rows written: ${written.join(', ')}`);
     expect(problems).toEqual([]);
   }, 120_000);
 
