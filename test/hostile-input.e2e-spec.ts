@@ -110,7 +110,7 @@ const INVALID_UTF8: [string, number[]][] = [
 /** Sums that are no exact amount of fen within the bound, as JSON text: lossy, huge, past the bound, sub-fen, zero, negative, a string. */
 const BAD_AMOUNTS = ['9007199254740993', '1.2e29', '20000000.01', '12.345', '1e-7', '0', '-1', '"100"'];
 const MARK = '\u0000MARK\u0000';
-/** A valid body's JSON text with the value at `path` replaced by raw text or bytes. */
+/** A valid body's JSON text with the value at `path` replaced by raw JSON text or bytes (a string brings its own quotes). */
 function withRaw(valid: Record<string, unknown>, path: Path, raw: Uint8Array): Uint8Array<ArrayBuffer> {
   const body = structuredClone(valid);
   setAt(body, path, MARK);
@@ -167,7 +167,7 @@ function bodyRequest(target: BodyTarget): fc.Arbitrary<HostileRequest> {
       label: `${path.join('.')} with ${label}`,
       contentType: 'application/json',
       body: '',
-      raw: withRaw(target.valid(), path, Buffer.from([0x61, ...bytes, 0x62])),
+      raw: withRaw(target.valid(), path, Buffer.from([0x22, 0x61, ...bytes, 0x62, 0x22])),
       status: 415,
     })),
   );
@@ -406,7 +406,7 @@ describe('hostile input to every POST and PUT', () => {
           body,
         });
       for (const [path] of target.text) {
-        for (const [label, bytes] of INVALID_UTF8) await expectRefused(target.name, send(withRaw(target.valid(), path, Buffer.from([0x61, ...bytes, 0x62]))), `${path.join('.')} with ${label}`, 415);
+        for (const [label, bytes] of INVALID_UTF8) await expectRefused(target.name, send(withRaw(target.valid(), path, Buffer.from([0x22, 0x61, ...bytes, 0x62, 0x22]))), `${path.join('.')} with ${label}`, 415);
       }
       for (const path of target.amounts ?? []) {
         for (const amount of BAD_AMOUNTS) await expectRefused(target.name, send(withRaw(target.valid(), path, Buffer.from(amount))), `${path.join('.')} = ${amount}`, 400);
