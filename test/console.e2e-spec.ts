@@ -139,6 +139,8 @@ describe('the console', () => {
     // 第二十五条: the follow-up visits of every unit, and the ledger of a person.
     await page.goto(`${app.baseUrl}/visits`);
     await expect(page.locator('#visits tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-state')))).resolves.toEqual(['overdue', 'due', 'done']);
+    // The overdue visit is due at the close of its own day: written as that day's 24:00, not the next day's 00:00.
+    await expect(page.locator('#visits tbody tr[data-state="overdue"] td:nth-child(4)').textContent()).resolves.toBe(`${seeded.missed.dueOn} 24:00`);
     await page.screenshot({ path: `${SCREENSHOTS}/visits.png`, fullPage: true });
     await page.goto(`${app.baseUrl}/ledger/${seeded.visited.id}`);
     await expect(page.locator('#ledger .measure').allTextContents()).resolves.toEqual([

@@ -103,6 +103,7 @@ describe('evaluation per unit and period (medium: real PostgreSQL, seeded rows, 
     const [civil] = await scheduler.office.evaluation.byUnit({ from: '2026-10-01', to: '2027-01-01' }, clock.now(), 'civil-affairs');
     const expected: UnitEvaluation = {
       unit: 'civil-affairs',
+      sentCases: 0,
       sent: 0,
       received: 2, // B and C; A was sent in September
       timeliness: [

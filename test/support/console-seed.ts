@@ -1,3 +1,4 @@
+import { beijingDateOf, endOfBeijingDay } from '#calendar';
 import { auditHash, GENESIS_HASH } from '#security';
 import { hashPassword } from '../../apps/console/src/auth/password.js';
 import { residentId } from './factories.js';
@@ -91,7 +92,9 @@ export async function seedConsole(db: TestDatabase, now: Date) {
   // 第二十五条: follow-up visits of closed cases — one done, one overdue, one due — and measures of the ledger.
   const [visited, missed, coming] = closed;
   await obligation(db, { handoffId: visited.id, rule: 'follow-up-visit-1', agency: visited.agency, startAt: new Date(now.getTime() - 100 * DAY), dueAt: new Date(now.getTime() - 8 * DAY), status: 'fulfilled', fulfilledAt: new Date(now.getTime() - 10 * DAY), late: false });
-  await obligation(db, { handoffId: missed.id, rule: 'follow-up-visit-1', agency: missed.agency, startAt: new Date(now.getTime() - 95 * DAY), dueAt: new Date(now.getTime() - 3 * DAY), status: 'open', nextLevel: 'overdue-leader' });
+  // Due at the close of a Beijing day, as the scheduler stores a deadline of days: 00:00 of the next.
+  const missedDueOn = beijingDateOf(new Date(now.getTime() - 3 * DAY));
+  await obligation(db, { handoffId: missed.id, rule: 'follow-up-visit-1', agency: missed.agency, startAt: new Date(now.getTime() - 95 * DAY), dueAt: endOfBeijingDay(missedDueOn), status: 'open', nextLevel: 'overdue-leader' });
   await obligation(db, { handoffId: coming.id, rule: 'follow-up-visit-2', agency: coming.agency, startAt: new Date(now.getTime() - 90 * DAY), dueAt: new Date(now.getTime() + 90 * DAY), status: 'open', nextLevel: 'reminder-1' });
   for (const [kind, status, amountFen] of [['living-allowance', 'granted', 98_000], ['temporary-assistance', 'completed', 200_000]] as const) {
     await db.query(
@@ -99,7 +102,7 @@ export async function seedConsole(db: TestDatabase, now: Date) {
       [visited.id, visited.agency, kind, status, new Date(now.getTime() - 20 * DAY + 8 * 3600_000).toISOString().slice(0, 10), amountFen],
     );
   }
-  return { overdue: { id: overdueId, caseRef: overdueRef, alertId }, green: { id: greenId, caseRef: greenRef }, visited };
+  return { overdue: { id: overdueId, caseRef: overdueRef, alertId }, green: { id: greenId, caseRef: greenRef }, visited, missed: { ...missed, dueOn: missedDueOn } };
 }
 
 export async function seedUser(db: TestDatabase, username: string, password: string, role: 'operator' | 'office' | 'unit', agency: string | null = null) {

@@ -40,6 +40,29 @@ export function beijingTime(instant: Date): string {
   return new Date(instant.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/**
+ * A deadline as the office and the units read it: the day it closes on. A deadline of working days
+ * ends at the close of its last day (第十九条–第二十一条), stored as the first instant after it —
+ * 00:00 Beijing of the next date — so it is written "YYYY-MM-DD 24:00" of its own day, never as
+ * the next day's 00:00 (one day late to a reader). A deadline counted in hours ends at its minute
+ * and is written as such. Every page, the PDF, the ledger exports and the alerts write deadlines
+ * through this function.
+ */
+export function beijingDeadline(dueAt: Date): string {
+  const wall = new Date(dueAt.getTime() + BEIJING_OFFSET_MS);
+  if (wall.getTime() % DAY_MS === 0) return `${previousDate(wall.toISOString().slice(0, 10))} 24:00`;
+  return beijingTime(dueAt);
+}
+
+/** The Beijing date a deadline closes on: the last day still inside it (24:00 belongs to the day it ends). */
+export function beijingDeadlineDate(dueAt: Date): IsoDate {
+  return beijingDateOf(new Date(dueAt.getTime() - 1));
+}
+
+export function previousDate(date: IsoDate): IsoDate {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
+}
+
 export function nextDate(date: IsoDate): IsoDate {
   return new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 }

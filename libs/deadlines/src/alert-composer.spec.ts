@@ -1,5 +1,5 @@
 import type { Obligation, RosterEntry } from '#persistence';
-import { alertRecipientsFor, calendarMissingAlert, obligationAlert, rosterChangedAlert } from './alert-composer.js';
+import { alertRecipientsFor, calendarMissingAlert, dutyDoneLateAlert, obligationAlert, rosterChangedAlert } from './alert-composer.js';
 import { deadlineRules } from './deadline-rules.js';
 
 const rule = deadlineRules({ urgentNoticeHours: 2, urgentAcknowledgementHours: 24, paperworkWorkingDays: 5 })[0];
@@ -28,7 +28,16 @@ describe('alert composer', () => {
     const alert = obligationAlert(obligation, rule, { caseRef: 'JJ-1' }, 'overdue', roster);
     expect(alert.dedupeKey).toBe(`${obligation.handoffId}.${rule.id}.overdue`);
     expect(alert.summary).toContain('晋江市民政局');
-    expect(alert.summary).toContain('2026-11-07 00:00');
+    // Due at the close of 2026-11-06 (stored as 2026-11-07 00:00 Beijing): written as that day's 24:00.
+    expect(alert.summary).toContain('未在2026-11-06 24:00前完成');
+    expect(alert.summary).not.toContain('2026-11-07');
+  });
+
+  it('writes every level’s deadline, and a duty done late, on the deadline’s own day', () => {
+    for (const level of ['reminder-1', 'reminder-2', 'overdue'] as const) expect(obligationAlert(obligation, rule, { caseRef: 'JJ-1' }, level, roster).summary).toContain('2026-11-06 24:00');
+    const late = dutyDoneLateAlert({ ...obligation, startAt: new Date('2026-10-30T02:00:00Z') }, rule, { caseRef: 'JJ-1' }, new Date('2026-11-07T01:30:00Z'));
+    expect(late.summary).toContain('于2026-11-07 09:30才完成');
+    expect(late.summary).toContain('应于2026-11-06 24:00前完成');
   });
 
   it('keys the calendar and roster alerts with dots too', () => {

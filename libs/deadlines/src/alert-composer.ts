@@ -1,5 +1,5 @@
 import { unitName } from '#agencies';
-import { beijingTime } from '#calendar';
+import { beijingDeadline, beijingTime } from '#calendar';
 import { type AgencyCode, isAgencyCode, NOTICE_KIND_LABELS_ZH, type NoticeKind } from '#contracts';
 import type { AlertLevel } from './alert-schedule.js';
 import type { DeadlineRule } from './deadline-rules.js';
@@ -51,7 +51,7 @@ export function obligationAlert(
   roster: RosterEntry | null,
 ): NewAlert {
   const unit = unitName(obligation.responsibleAgency);
-  const due = beijingTime(obligation.dueAt);
+  const due = beijingDeadline(obligation.dueAt);
   const duty = `「${rule.labelZh}」（${rule.article}）`;
   const provisional = obligation.provisional ? `（期限暂按周末计算，待载入${obligation.missingYears.join('、')}年日历）` : '';
   const who = roster ? '' : '（该单位尚未报送联络人，请补报）';
@@ -189,6 +189,6 @@ export function dutyDoneLateAlert(
     handoffId: obligation.handoffId,
     agency: obligation.responsibleAgency,
     recipients: alertRecipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
-    summary: `【逾期完成】${unitName(obligation.responsibleAgency)}于${beijingTime(fulfilledAt)}才完成「${rule.labelZh}」（${rule.article}），应于${beijingTime(obligation.dueAt)}前完成（自${beijingTime(obligation.startAt)}起${took}），案件${handoff.caseRef}。`,
+    summary: `【逾期完成】${unitName(obligation.responsibleAgency)}于${beijingTime(fulfilledAt)}才完成「${rule.labelZh}」（${rule.article}），应于${beijingDeadline(obligation.dueAt)}前完成（自${beijingTime(obligation.startAt)}起${took}），案件${handoff.caseRef}。`,
   };
 }

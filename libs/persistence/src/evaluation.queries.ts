@@ -30,7 +30,11 @@ export interface StageDuration {
 
 export interface UnitEvaluation {
   unit: string;
+  /** 案件 the unit sent: referrals and leads as sent, one per opening request whichever units it went to */
+  sentCases: number;
+  /** 移送 the unit sent: one per recipient unit (a case sent to three units is three) */
   sent: number;
+  /** 移送 the unit received (one per recipient, so also the cases it received) */
   received: number;
   timeliness: DutyTimeliness[];
   stages: StageDuration[];
@@ -40,10 +44,29 @@ export interface UnitEvaluation {
   firstHelp: { helped: number; medianWorkingDays: number | null };
   /** the measures the unit recorded in the period (decidedOn), by status, and the money granted or paid (fen) */
   measures: { byStatus: Record<string, number>; amountFen: number };
-  /** people helped in the period (distinct, by the keyed hash), by 第五条 priority group */
+  /** people the unit helped in the period (distinct, by the keyed hash), by 第五条 priority group */
   priorityGroupsHelped: Record<string, number>;
   /** 第二十五条 回访: the unit's follow-up visits made in the period (visitedOn), by the situation after the help */
   situationAfterVisits: Record<string, number>;
+}
+
+/** The period's figures for all units together, each case and each person counted once. */
+export interface PeriodTotals {
+  /** 案件: referrals and leads opened in the period, one per opening request whichever units it went to */
+  cases: number;
+  /** 移送: the handoffs those cases made, one per recipient unit */
+  handoffs: number;
+  /** the cases, and the handoffs, opened in the period on which a recipient took a measure of help (not refused) */
+  casesHelped: number;
+  handoffsHelped: number;
+  /**
+   * The on-time share per case: of the cases with a duty decided in the period (done, or open past
+   * its deadline, its deadline in the period), those with none done late or left overdue. The
+   * per-unit shares count each duty of each handoff instead.
+   */
+  casesOnTime: { decided: number; onTime: number; share: number | null };
+  /** people helped in the period by any unit (distinct by the keyed hash across units), by 第五条 priority group */
+  priorityGroupsHelped: Record<string, number>;
 }
 
 /** The stages of 第二十一条, each from one step to the next, measured on the stated dates where the text counts from them. */
@@ -55,10 +78,10 @@ const STAGES = `(VALUES ('receipt', 'sent', 'received'), ('start', 'received', '
  */
 function openedSides(where: string): string {
   return `opened AS (
-         SELECT "fromAgency", "toAgency", to_char(("openedAt" AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM') AS month FROM "Handoff" WHERE ${where}
+         SELECT "fromAgency", "toAgency", "requestId", to_char(("openedAt" AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM') AS month FROM "Handoff" WHERE ${where}
        ), sides AS (
-         SELECT "fromAgency" AS unit, month, 1 AS sent, 0 AS received FROM opened
-         UNION ALL SELECT "toAgency", month, 0, 1 FROM opened
+         SELECT "fromAgency" AS unit, month, "requestId", 1 AS sent, 0 AS received FROM opened
+         UNION ALL SELECT "toAgency", month, NULL, 0, 1 FROM opened
        )`;
 }
 
@@ -86,6 +109,7 @@ export class EvaluationQueries {
     const units = [...new Set([...counts.keys(), ...timeliness.keys(), ...stages.keys(), ...outcomes.keys(), ...firstHelp.keys(), ...measures.keys(), ...groups.keys(), ...visits.keys()])].sort();
     return units.map((code) => ({
       unit: code,
+      sentCases: counts.get(code)?.sentCases ?? 0,
       sent: counts.get(code)?.sent ?? 0,
       received: counts.get(code)?.received ?? 0,
       timeliness: timeliness.get(code) ?? [],
@@ -115,6 +139,63 @@ export class EvaluationQueries {
     return rows.map((row) => ({ unit: row.unit, rule: row.rule, level: row.level, count: Number(row.count), acknowledged: Number(row.acknowledged) }));
   }
 
+  /**
+   * 第二十三条: the period's figures for all units together, each counted once — a case sent to four
+   * units is one case and four handoffs; a person helped by four units is one person.
+   */
+  async totals(period: EvaluationPeriod, now: Date): Promise<PeriodTotals> {
+    const [row] = await this.db.$queryRawUnsafe<
+      { cases: bigint; handoffs: bigint; cases_helped: bigint; handoffs_helped: bigint; cases_decided: bigint; cases_on_time: bigint; groups: Record<string, number> | null }[]
+    >(
+      `WITH opened AS (
+         SELECT id, "requestId" FROM "Handoff"
+         WHERE ("openedAt" AT TIME ZONE 'Asia/Shanghai')::date >= $1::date AND ("openedAt" AT TIME ZONE 'Asia/Shanghai')::date < $2::date
+       ),
+       helped AS (
+         SELECT DISTINCT o.id, o."requestId" FROM opened o
+         JOIN "Handoff" h ON h.id = o.id
+         JOIN "AssistanceMeasure" m ON m."handoffId" = h.id AND m.agency = h."toAgency" AND m.status <> 'refused'
+       ),
+       duties AS (
+         SELECT coalesce(h."requestId", ob."handoffId") AS "case",
+                bool_or((ob.status = 'fulfilled' AND ob.late IS TRUE) OR (ob.status = 'open' AND ob."dueAt" <= $3)) AS missed,
+                bool_or(ob.status = 'fulfilled' OR ob."dueAt" <= $3) AS decided
+         FROM "Obligation" ob LEFT JOIN "Handoff" h ON h.id = ob."handoffId"
+         WHERE ((ob."dueAt" - interval '1 millisecond') AT TIME ZONE 'Asia/Shanghai')::date >= $1::date
+           AND ((ob."dueAt" - interval '1 millisecond') AT TIME ZONE 'Asia/Shanghai')::date < $2::date
+         GROUP BY 1
+       ),
+       people AS (
+         SELECT g.grp, count(DISTINCT coalesce(h."personIdHash", h.id::text)) AS n
+         FROM "AssistanceMeasure" m
+         JOIN "Handoff" h ON h.id = m."handoffId"
+         CROSS JOIN LATERAL jsonb_array_elements_text(coalesce(h.details->'priorityGroups', '[]'::jsonb)) AS g(grp)
+         WHERE m.status <> 'refused' AND m."decidedOn"::date >= $1::date AND m."decidedOn"::date < $2::date
+         GROUP BY g.grp
+       )
+       SELECT (SELECT count(DISTINCT "requestId") FROM opened) AS cases,
+              (SELECT count(*) FROM opened) AS handoffs,
+              (SELECT count(DISTINCT "requestId") FROM helped) AS cases_helped,
+              (SELECT count(*) FROM helped) AS handoffs_helped,
+              (SELECT count(*) FROM duties WHERE decided) AS cases_decided,
+              (SELECT count(*) FROM duties WHERE decided AND NOT missed) AS cases_on_time,
+              (SELECT jsonb_object_agg(grp, n ORDER BY grp) FROM people) AS groups`,
+      period.from,
+      period.to,
+      now,
+    );
+    const decided = Number(row.cases_decided);
+    const onTime = Number(row.cases_on_time);
+    return {
+      cases: Number(row.cases),
+      handoffs: Number(row.handoffs),
+      casesHelped: Number(row.cases_helped),
+      handoffsHelped: Number(row.handoffs_helped),
+      casesOnTime: { decided, onTime, share: decided === 0 ? null : onTime / decided },
+      priorityGroupsHelped: row.groups ?? {},
+    };
+  }
+
   /** 第二十三条 cases for the meeting to discuss: duties still open past their deadline at `now`, the longest overdue first. */
   async openPastDue(now: Date, limit: number): Promise<{ handoffId: string; caseRef: string; unit: string; rule: string; dueAt: Date }[]> {
     return this.db.$queryRawUnsafe(
@@ -140,14 +221,14 @@ export class EvaluationQueries {
   }
 
   private async counts(period: EvaluationPeriod, unit?: string) {
-    const rows = await this.db.$queryRawUnsafe<{ unit: string; sent: bigint; received: bigint }[]>(
+    const rows = await this.db.$queryRawUnsafe<{ unit: string; sent_cases: bigint; sent: bigint; received: bigint }[]>(
       `WITH ${openedSides(`("openedAt" AT TIME ZONE 'Asia/Shanghai')::date >= $1::date AND ("openedAt" AT TIME ZONE 'Asia/Shanghai')::date < $2::date`)}
-       SELECT unit, sum(sent) AS sent, sum(received) AS received FROM sides WHERE $3::text IS NULL OR unit = $3 GROUP BY unit`,
+       SELECT unit, count(DISTINCT "requestId") AS sent_cases, sum(sent) AS sent, sum(received) AS received FROM sides WHERE $3::text IS NULL OR unit = $3 GROUP BY unit`,
       period.from,
       period.to,
       unit ?? null,
     );
-    return new Map(rows.map((row) => [row.unit, { sent: Number(row.sent), received: Number(row.received) }]));
+    return new Map(rows.map((row) => [row.unit, { sentCases: Number(row.sent_cases), sent: Number(row.sent), received: Number(row.received) }]));
   }
 
   private async timeliness(period: EvaluationPeriod, now: Date, unit?: string) {

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject, NotFoundException, Param, ParseUUIDPip
 import { ApiCookieAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { unitName } from '#agencies';
-import { beijingTime } from '#calendar';
+import { beijingDeadline, beijingTime } from '#calendar';
 import { ApiProblems } from '#http';
 import { AGENCY_CODES, PRIORITIES, STEP_ORDER } from '#contracts';
 import { CLOCK, type Clock } from '#config';
@@ -75,7 +75,7 @@ export class BoardController {
       <td>${unitName(handoff.fromAgency)}</td>
       <td>${unitName(handoff.toAgency)}</td>
       <td>${STEP_LABEL[handoff.currentStep] ?? handoff.currentStep}</td>
-      <td>${due ? beijingTime(due.dueAt) : ''}${due?.provisional ? html` <span class="muted">（暂定）</span>` : ''}</td>
+      <td>${due ? beijingDeadline(due.dueAt) : ''}${due?.provisional ? html` <span class="muted">（暂定）</span>` : ''}</td>
       <td>${overdue ? html`<span class="badge late">${timeLeft}</span>` : timeLeft}</td>
       <td>${escalation ? html`<span class="badge level">${LEVEL_LABEL[escalation]}</span>` : ''}</td>
       <td>${beijingTime(handoff.openedAt)}</td>
@@ -92,7 +92,7 @@ export class BoardController {
   @ApiProduces('text/csv')
   @ApiOkResponse({
     description: 'UTF-8 CSV, one open handoff per row',
-    content: { 'text/csv': { schema: { type: 'string' }, example: '案件编号,类型,移送单位,接收单位,当前环节,优先级,期限,剩余时间,督办,移送时间,移送编号\r\n晋检救〔2026〕1号,书面移送,晋江市人民检察院,晋江市民政局,已接收,普通,2026-12-01 17:30,2个工作日,,2026-11-23 10:15,0f6e1c52-8f4d-4d0e-b1a4-6f3f1d2b9c77\r\n' } },
+    content: { 'text/csv': { schema: { type: 'string' }, example: '案件编号,类型,移送单位,接收单位,当前环节,优先级,期限,剩余时间,督办,移送时间,移送编号\r\n晋检救〔2026〕1号,书面移送,晋江市人民检察院,晋江市民政局,已接收,普通,2026-12-01 24:00,2个工作日,,2026-11-23 10:15,0f6e1c52-8f4d-4d0e-b1a4-6f3f1d2b9c77\r\n' } },
   })
   @ApiResponse({ status: 303, description: 'no session: redirected to /login (登录后再导出)', headers: { Location: { description: '/login?next=…', schema: { type: 'string' } } } })
   @ApiProblems(400)
@@ -110,7 +110,7 @@ export class BoardController {
         unitName(handoff.toAgency),
         STEP_LABEL[handoff.currentStep] ?? handoff.currentStep,
         PRIORITY_LABEL[handoff.priority] ?? handoff.priority,
-        due ? beijingTime(due.dueAt) : '',
+        due ? beijingDeadline(due.dueAt) : '',
         timeLeft,
         escalation ? LEVEL_LABEL[escalation] : '',
         beijingTime(handoff.openedAt),
@@ -139,7 +139,7 @@ export class BoardController {
       <h3>办理期限</h3>
       <table><thead><tr><th>义务</th><th>责任单位</th><th>起算</th><th>期限</th><th>状态</th></tr></thead><tbody>${obligations.map(
         (o) => html`<tr><td>${RULE_LABEL[o.rule] ?? o.rule}</td><td>${unitName(o.responsibleAgency)}</td><td>${beijingTime(o.startAt)}</td>
-          <td>${beijingTime(o.dueAt)}${o.provisional ? '（暂定）' : ''}</td>
+          <td>${beijingDeadline(o.dueAt)}${o.provisional ? '（暂定）' : ''}</td>
           <td>${o.status === 'open' ? '未完成' : o.late ? html`<span class="badge late">逾期完成</span>` : html`<span class="badge ok">按时完成</span>`}</td></tr>`,
       )}</tbody></table>
       <h3>督办与提醒</h3>

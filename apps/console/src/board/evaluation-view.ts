@@ -72,14 +72,32 @@ export const counted = (entries: Record<string, number>, labels: Record<string, 
     .map(([key, n]) => `${labels[key] ?? key} ${n}`)
     .join('，') || '—';
 
-/** The table of the figures, one row per unit. */
+/**
+ * The figures, one row per unit, as two tables of a few columns each (they print on A4 without a
+ * column narrower than its heading): how the unit handled its handoffs, and the help it gave.
+ */
 export function evaluationTable(rows: readonly UnitEvaluation[]): SafeHtml {
-  return html`<table id="evaluation"><thead><tr><th>单位</th><th>移送</th><th>接收</th><th>按时率</th><th>各环节用时（工作日）</th><th>办结结果</th><th>首次救助（中位数，工作日）</th><th>救助措施</th><th>救助金额（元）</th><th>重点群体（人）</th><th>回访后情况</th></tr></thead>
+  return html`<table id="evaluation" class="figures"><thead><tr><th>单位</th><th>移送案件（件）</th><th>移送（次）</th><th>接收（次）</th><th>按时率（按期限义务）</th><th>各环节用时（工作日）</th></tr></thead>
     <tbody>${rows.map(
-      (row) => html`<tr data-unit="${row.unit}"><td>${unitName(row.unit)}</td><td>${row.sent}</td><td>${row.received}</td><td>${percent(overallOnTimeShare(row))}</td>
-        <td>${stages(row)}</td><td>${counted(row.outcomes, OUTCOME_LABEL)}</td>
+      (row) => html`<tr data-unit="${row.unit}"><td>${unitName(row.unit)}</td><td>${row.sentCases}</td><td>${row.sent}</td><td>${row.received}</td><td>${percent(overallOnTimeShare(row))}</td>
+        <td>${stages(row)}</td></tr>`,
+    )}</tbody></table>
+    <table id="evaluation-help" class="figures"><thead><tr><th>单位</th><th>办结结果</th><th>首次救助</th><th>救助措施（项）</th><th>救助金额（元）</th><th>重点群体（人）</th><th>回访后情况</th></tr></thead>
+    <tbody>${rows.map(
+      (row) => html`<tr data-unit="${row.unit}"><td>${unitName(row.unit)}</td><td>${counted(row.outcomes, OUTCOME_LABEL)}</td>
         <td>${row.firstHelp.helped > 0 ? `${row.firstHelp.medianWorkingDays}（${row.firstHelp.helped} 件）` : '—'}</td>
         <td>${Object.values(row.measures.byStatus).reduce((a, b) => a + b, 0)}</td><td>${yuan(row.measures.amountFen)}</td>
         <td>${counted(row.priorityGroupsHelped, GROUP_LABEL)}</td><td>${counted(row.situationAfterVisits, SITUATION_LABEL)}</td></tr>`,
     )}</tbody></table>`;
+}
+
+/** What the columns of the two tables mean: the evaluation page and the yearly report print it under them. */
+export function evaluationLegend(): SafeHtml {
+  return html`<dl id="evaluation-legend" class="legend">
+    <dt>移送案件、移送、接收</dt><dd>案件：一名当事人的一次移送或线索，无论送往几个单位，计一件；移送：每个接收单位各计一次（一件案件送往三个单位为三次移送）；接收：本单位收到的移送。</dd>
+    <dt>按时率（按期限义务）</dt><dd>期限在本期到期的每件移送的每项期限义务（接收后启动、办结后反馈、跟踪回访等）各计一次：按时完成 ÷（按时完成 + 逾期完成 + 逾期未办）。一件案件送往几个单位，各单位的义务分别计算。</dd>
+    <dt>各环节用时（工作日）</dt><dd>“接收 1/1.8（3）”：接收环节用时的中位数 1 个工作日、P90 1.8 个工作日，共 3 件。接收：移送至接收；启动：接收至启动程序；办结：启动至办结；反馈：办结至反馈。工作日按法定节假日与调休计，从单位所述日期起算。</dd>
+    <dt>首次救助</dt><dd>本期收到的移送中采取了救助措施的件数，及从移送到首项救助措施的工作日中位数。</dd>
+    <dt>重点群体（人）</dt><dd>本单位救助的人数（第五条），同一人只计一次；同一人由几个单位救助，在各单位各计一人，全体合计时只计一人。</dd>
+  </dl>`;
 }

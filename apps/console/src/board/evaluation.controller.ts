@@ -7,7 +7,7 @@ import { evaluationPeriod, OfficeScope } from '#persistence';
 import { signedInUser } from '../auth/console-user.js';
 import { html } from '../views/html.js';
 import { page } from '../views/layout.js';
-import { evaluationTable, onTimeChart, trendChart } from './evaluation-view.js';
+import { evaluationLegend, evaluationTable, onTimeChart, trendChart } from './evaluation-view.js';
 
 /**
  * 第二十三条, 第二十五条: the evaluation per unit and period (year, quarter, month) — the office sees
@@ -35,11 +35,11 @@ export class EvaluationPageController {
     const body = html`<form class="filters" method="get" action="/evaluation">
         <label>期间（年 2026、季度 2026-Q4、月 2026-11）<input name="period" value="${label}" pattern="\\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?"></label>
         <button type="submit">查看</button></form>
-      <p class="muted">${period.from} 至 ${period.to}（不含）。按时率 = 按时完成 ÷（按时 + 逾期完成 + 逾期未办）；各环节用时为工作日（法定节假日与调休），中位数/P90（件数）。</p>
+      <p class="muted">${period.from} 至 ${period.to}（不含）。</p>
       ${rows.length === 0
         ? html`<p>本期尚无数据。</p>`
-        : html`${onTimeChart(rows)}
-          ${evaluationTable(rows)}`}
+        : html`<p class="muted">各单位按时率（按期限义务计）</p>${onTimeChart(rows)}
+          ${evaluationTable(rows)}${evaluationLegend()}`}
       <h3>${label.slice(0, 4)} 年各月接收移送</h3>
       ${trendChart(trend)}`;
     res.type('html').send(page('评估', user, body));

@@ -2,7 +2,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { unitName } from '#agencies';
-import { beijingTime } from '#calendar';
+import { beijingDeadline, beijingTime } from '#calendar';
 import { CLOCK, type Clock } from '#config';
 import { HandoffNotFoundError, MEASURE_LABELS_ZH, MEASURE_STATUS_LABELS_ZH } from '#handoffs';
 import { OfficeScope, type LedgerHandoff } from '#persistence';
@@ -75,7 +75,7 @@ export class LedgerPagesController {
     const body = html`<p id="visits-summary">待回访 ${count('due')} · 逾期未回访 ${count('overdue')} · 已回访 ${count('done') + count('done-late')}（第二十五条：救助后 3 个月、6 个月各回访一次，绿色通道 1 个月、3 个月）</p>
       <table id="visits"><thead><tr><th>案件编号</th><th>单位</th><th>回访</th><th>期限</th><th>状态</th><th>台账</th></tr></thead><tbody>${duties.map(
         (duty) => html`<tr data-state="${stateOf(duty)}"><td><a href="/handoffs/${duty.handoffId}">${duty.caseRef}</a></td><td>${unitName(duty.responsibleAgency)}</td>
-          <td>${RULE_LABEL[duty.rule] ?? duty.rule}</td><td>${beijingTime(duty.dueAt)}</td><td>${label[stateOf(duty)]}${duty.fulfilledAt ? html` <span class="muted">${beijingTime(duty.fulfilledAt)}</span>` : ''}</td>
+          <td>${RULE_LABEL[duty.rule] ?? duty.rule}</td><td>${beijingDeadline(duty.dueAt)}</td><td>${label[stateOf(duty)]}${duty.fulfilledAt ? html` <span class="muted">${beijingTime(duty.fulfilledAt)}</span>` : ''}</td>
           <td><a href="/ledger/${duty.handoffId}">查看</a></td></tr>`,
       )}</tbody></table>`;
     res.type('html').send(page('跟踪回访', user, body));

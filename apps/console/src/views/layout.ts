@@ -28,6 +28,22 @@ const STYLE = `
   .muted { color: #6b7785; font-size: 12px; }
   ol.timeline li { margin-bottom: 6px; }
   button { cursor: pointer; }
+  table.figures { margin-bottom: 12px; }
+  dl.legend { font-size: 12px; color: #3e4c59; margin: 8px 0 16px; }
+  dl.legend dt { font-weight: 700; margin-top: 4px; }
+  dl.legend dd { margin: 0 0 0 1em; }
+  /* Printed (the yearly report's PDF): white paper, smaller type, a heading never left alone at the
+     foot of a page, table rows never split, a table's header repeated on each page it spans. */
+  @media print {
+    body { background: #fff; }
+    main { padding: 0; }
+    table { font-size: 11px; }
+    th, td { padding: 4px 6px; }
+    h2, h3 { break-after: avoid-page; page-break-after: avoid; }
+    .keep { break-inside: avoid-page; page-break-inside: avoid; }
+    tr, dl.legend dd, svg { break-inside: avoid-page; page-break-inside: avoid; }
+    thead { display: table-header-group; }
+  }
 `;
 
 export function page(title: string, user: SignedInUser | null, body: SafeHtml): string {

@@ -57,14 +57,15 @@ class MeasureTotalsView {
 
 export class UnitEvaluationView {
   @ApiProperty() unit!: string;
-  @ApiProperty() sent!: number;
-  @ApiProperty() received!: number;
+  @ApiProperty({ description: 'cases the unit sent: referrals and leads as sent, one per opening request whichever units it went to' }) sentCases!: number;
+  @ApiProperty({ description: 'handoffs the unit sent: one per recipient unit (a case sent to three units is three)' }) sent!: number;
+  @ApiProperty({ description: 'handoffs the unit received' }) received!: number;
   @ApiProperty({ type: [DutyTimelinessView] }) timeliness!: DutyTimelinessView[];
   @ApiProperty({ type: [StageDurationView] }) stages!: StageDurationView[];
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: '办结 outcomes' }) outcomes!: Record<string, number>;
   @ApiProperty({ type: FirstHelpView }) firstHelp!: FirstHelpView;
   @ApiProperty({ type: MeasureTotalsView }) measures!: MeasureTotalsView;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'people helped, by 第五条 priority group' }) priorityGroupsHelped!: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'people the unit helped (each once), by 第五条 priority group; a person helped by several units is in each unit’s figure' }) priorityGroupsHelped!: Record<string, number>;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: '第二十五条 follow-up visits made in the period, by the situation after the help (improved, unchanged, worse); visits due and done are the follow-up-visit rules of timeliness' }) situationAfterVisits!: Record<string, number>;
 }
 
@@ -141,7 +142,7 @@ export class EvaluationController {
 
   @Get('evaluation')
   @ApiOperation({
-    summary: 'Per unit and period: handoffs sent and received, each duty’s share on time, working days per stage (median, p90), outcomes, time to first help, measures, priority groups helped (第二十三条, 第二十五条)',
+    summary: 'Per unit and period: cases and handoffs sent, handoffs received, each duty’s share on time (per handoff duty), working days per stage (median, p90), outcomes, time to first help, measures, priority groups helped (第二十三条, 第二十五条)',
   })
   @ApiOkResponse({ type: EvaluationView })
   @ApiProblems(400, 401)

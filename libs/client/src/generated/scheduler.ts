@@ -161,7 +161,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Per unit and period: handoffs sent and received, each duty’s share on time, working days per stage (median, p90), outcomes, time to first help, measures, priority groups helped (第二十三条, 第二十五条) */
+        /** Per unit and period: cases and handoffs sent, handoffs received, each duty’s share on time (per handoff duty), working days per stage (median, p90), outcomes, time to first help, measures, priority groups helped (第二十三条, 第二十五条) */
         get: operations["evaluationEvaluation"];
         put?: never;
         post?: never;
@@ -844,12 +844,16 @@ export interface components {
             outcomes: {
                 [key: string]: number;
             };
-            /** @description people helped, by 第五条 priority group */
+            /** @description people the unit helped (each once), by 第五条 priority group; a person helped by several units is in each unit’s figure */
             priorityGroupsHelped: {
                 [key: string]: number;
             };
+            /** @description handoffs the unit received */
             received: number;
+            /** @description handoffs the unit sent: one per recipient unit (a case sent to three units is three) */
             sent: number;
+            /** @description cases the unit sent: referrals and leads as sent, one per opening request whichever units it went to */
+            sentCases: number;
             /** @description 第二十五条 follow-up visits made in the period, by the situation after the help (improved, unchanged, worse); visits due and done are the follow-up-visit rules of timeliness */
             situationAfterVisits: {
                 [key: string]: number;
