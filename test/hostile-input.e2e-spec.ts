@@ -31,6 +31,8 @@ interface BodyTarget {
   dates?: Path[];
   instants?: Path[];
   idNumbers?: Path[];
+  /** sums of money (in yuan) */
+  amounts?: Path[];
   /** where an unknown key may be added (objects of the body) */
   objects: Path[];
 }
@@ -39,6 +41,10 @@ interface HostileRequest {
   label: string;
   contentType: string | null;
   body: string;
+  /** bytes to send instead of `body` (not UTF-8) */
+  raw?: Uint8Array<ArrayBuffer>;
+  /** the status it must be refused with, when one is certain */
+  status?: number;
 }
 
 const DEEP = '\u0000DEEP\u0000'; // replaced in the JSON text: JSON.stringify itself would overflow
@@ -91,6 +97,27 @@ const WRONG_CHECK_DIGIT = fc.nat(9).map((pick) => {
   const id = residentId();
   return id.slice(0, 17) + '0123456789X'.split('').filter((c) => c !== id[17])[pick];
 });
+/** Byte sequences RFC 3629 forbids; a lenient decoder stores each as U+FFFD. */
+const INVALID_UTF8: [string, number[]][] = [
+  ['overlong "/" (C0 AF)', [0xc0, 0xaf]],
+  ['overlong "/" in three bytes (E0 80 AF)', [0xe0, 0x80, 0xaf]],
+  ['lone continuation byte (80)', [0x80]],
+  ['truncated 林 (E6 9E)', [0xe6, 0x9e]],
+  ['encoded surrogate (ED A0 80)', [0xed, 0xa0, 0x80]],
+  ['past U+10FFFF (F4 90 80 80)', [0xf4, 0x90, 0x80, 0x80]],
+  ['byte FF', [0xff]],
+];
+/** Sums that are no exact amount of fen within the bound, as JSON text: lossy, huge, past the bound, sub-fen, zero, negative, a string. */
+const BAD_AMOUNTS = ['9007199254740993', '1.2e29', '20000000.01', '12.345', '1e-7', '0', '-1', '"100"'];
+const MARK = '\u0000MARK\u0000';
+/** A valid body's JSON text with the value at `path` replaced by raw JSON text or bytes (a string brings its own quotes). */
+function withRaw(valid: Record<string, unknown>, path: Path, raw: Uint8Array): Uint8Array<ArrayBuffer> {
+  const body = structuredClone(valid);
+  setAt(body, path, MARK);
+  const [before, after] = JSON.stringify(body).split(JSON.stringify(MARK));
+  return new Uint8Array(Buffer.concat([Buffer.from(before, 'utf8'), raw, Buffer.from(after, 'utf8')]));
+}
+
 const BAD_IDS = fc.oneof(WRONG_CHECK_DIGIT, fc.constantFrom('35058219900230123X', '3505821990010112', '35058219900101123456', 'ABCDEFGHIJKLMNOPQR'));
 
 function bodyRequest(target: BodyTarget): fc.Arbitrary<HostileRequest> {
@@ -134,6 +161,16 @@ function bodyRequest(target: BodyTarget): fc.Arbitrary<HostileRequest> {
   ];
   if (target.dates?.length) mutations.push(fc.tuple(one(target.dates), one(BAD_DATES)).chain(([path, date]) => json(`${path.join('.')} = ${date}`, (body) => setAt(body, path, date))));
   if (target.instants?.length) mutations.push(fc.tuple(one(target.instants), one(BAD_INSTANTS)).chain(([path, at]) => json(`${path.join('.')} = ${at}`, (body) => setAt(body, path, at))));
+  if (target.amounts?.length) mutations.push(fc.tuple(one(target.amounts), one(BAD_AMOUNTS)).chain(([path, amount]) => json(`${path.join('.')} = ${amount}`, (body) => setAt(body, path, DEEP), amount)));
+  mutations.push(
+    fc.tuple(one(target.text), one(INVALID_UTF8)).map(([[path], [label, bytes]]) => ({
+      label: `${path.join('.')} with ${label}`,
+      contentType: 'application/json',
+      body: '',
+      raw: withRaw(target.valid(), path, Buffer.from([0x22, 0x61, ...bytes, 0x62, 0x22])),
+      status: 415,
+    })),
+  );
   if (target.idNumbers?.length) mutations.push(fc.tuple(one(target.idNumbers), BAD_IDS).chain(([path, id]) => json(`${path.join('.')} = ${id}`, (body) => setAt(body, path, id))));
   return fc.oneof(...mutations);
 }
@@ -153,7 +190,7 @@ describe('hostile input to every POST and PUT', () => {
   }
 
   /** Every answer a 4xx JSON error; nothing written. */
-  async function expectRefused(name: string, send: () => Promise<Response>, label: string): Promise<boolean> {
+  async function expectRefused(name: string, send: () => Promise<Response>, label: string, status?: number): Promise<boolean> {
     let response: Response;
     try {
       response = await send();
@@ -169,7 +206,7 @@ describe('hostile input to every POST and PUT', () => {
     } catch {
       parsed = undefined;
     }
-    const ok = response.status >= 400 && response.status < 500 && json && parsed?.statusCode === response.status;
+    const ok = response.status >= 400 && response.status < 500 && json && parsed?.statusCode === response.status && (status === undefined || response.status === status);
     if (!ok) problems.push(`${name} ${label}: ${response.status} ${text.slice(0, 160)}`);
     return ok;
   }
@@ -177,7 +214,7 @@ describe('hostile input to every POST and PUT', () => {
   async function fuzz(name: string, arbitrary: fc.Arbitrary<HostileRequest>, send: (request: HostileRequest) => Promise<Response>, runs = RUNS): Promise<void> {
     const before = await rowCounts();
     await fc.assert(
-      fc.asyncProperty(arbitrary, (request) => expectRefused(name, () => send(request), request.label)),
+      fc.asyncProperty(arbitrary, (request) => expectRefused(name, () => send(request), request.label, request.status)),
       { numRuns: runs, endOnFailure: true },
     ).catch(() => undefined); // collected in `problems`, reported below with every failing request
     const after = await rowCounts();
@@ -185,20 +222,31 @@ describe('hostile input to every POST and PUT', () => {
     if (written.length) problems.push(`${name}: rows written: ${written.join(', ')}`);
   }
 
+  /** Chains of the evidence log with records after their last signed checkpoint (the adapters sign them on a timer). */
+  async function unsignedChains(): Promise<number> {
+    const [row] = await bus.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT chain, max(seq) AS head FROM "AuditRecord" GROUP BY chain) r
+         LEFT JOIN (SELECT chain, max(seq) AS signed FROM "AuditCheckpoint" GROUP BY chain) c USING (chain)
+        WHERE coalesce(c.signed, 0) < r.head`,
+    );
+    return row.n;
+  }
+
   async function quiet(): Promise<void> {
-    // The bus finishes what the setup started (receipt, step events, obligations) before counting.
+    // The bus finishes what the setup started (receipt, step events, obligations, the evidence
+    // log's checkpoints of it) before counting.
     let last = JSON.stringify(await rowCounts());
     await eventually(async () => {
       await new Promise((r) => setTimeout(r, 700));
       const now = JSON.stringify(await rowCounts());
       const same = now === last;
       last = now;
-      expect(same).toBe(true);
+      expect(same && (await unsignedChains()) === 0).toBe(true);
     }, 30_000, 10);
   }
 
   beforeAll(async () => {
-    bus = await startBus('hostile', { procuratorate: 'pull', 'civil-affairs': 'pull' }, { extraEnv: { MAX_BODY_BYTES: String(MAX_BODY_BYTES), LOG_LEVEL: 'fatal' } });
+    bus = await startBus('hostile', { procuratorate: 'pull', 'civil-affairs': 'pull' }, { extraEnv: { MAX_BODY_BYTES: String(MAX_BODY_BYTES), LOG_LEVEL: 'fatal', AUDIT_CHECKPOINT_INTERVAL_MS: '500' } });
     const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
     scheduler = new SchedulerProcess({ databaseUrl: bus.db.url, redisUrl, queuePrefix: bus.queuePrefix, clock: new TestClock(new Date('2026-11-25T02:00:00Z')), extraEnv: { LOG_LEVEL: 'fatal' } });
     consoleApp = new ConsoleProcess({ databaseUrl: bus.db.url, redisUrl, queuePrefix: bus.queuePrefix, extraEnv: { LOGIN_ATTEMPTS_PER_MINUTE: '100000', LOG_LEVEL: 'fatal' } });
@@ -268,6 +316,7 @@ describe('hostile input to every POST and PUT', () => {
         required: [[['caseRef'], 'string'], ...PERSON, [['situation'], 'string'], [['hospital'], 'string'], [['condition'], 'string'], [['noticedAt'], 'string']],
         text: [[['condition'], 2000], [['hospital'], 200]],
         instants: [['noticedAt']],
+        amounts: [['estimatedCostYuan']],
       },
       {
         name: 'adapter POST /handoffs/{id}/procedure-started', method: 'POST', path: () => `/handoffs/${handoffId}/procedure-started`, ...adapter(civil), objects: [[]],
@@ -297,7 +346,7 @@ describe('hostile input to every POST and PUT', () => {
       {
         name: 'adapter POST /handoffs/{id}/advance-payment-decision', method: 'POST', path: () => `/handoffs/${handoffId}/advance-payment-decision`, ...adapter(civil), objects: [[]],
         valid: () => ({ paidFirst: true, decidedOn: '2026-11-25', amountYuan: 100, note: '已先行救助' }),
-        required: [[['decidedOn'], 'string']], text: [[['note'], 2000]], dates: [['decidedOn']],
+        required: [[['decidedOn'], 'string']], text: [[['note'], 2000]], dates: [['decidedOn']], amounts: [['amountYuan']],
       },
       {
         name: 'adapter POST /handoffs/{id}/attachments', method: 'POST', path: () => `/handoffs/${handoffId}/attachments`, ...adapter(civil), objects: [[]],
@@ -309,6 +358,11 @@ describe('hostile input to every POST and PUT', () => {
         valid: () => ({ needs: ['living-allowance'], priorityGroups: ['minor'] }), required: [[['needs'], 'array']], text: [[['needs', 0], 40]],
       },
       rosterTarget('adapter PUT /roster', () => civil.baseUrl, '/roster', () => civil.apiKey, MAX_BODY_BYTES),
+      {
+        name: 'adapter POST /meeting-requests', method: 'POST', path: () => '/meeting-requests', ...adapter(civil), objects: [[]],
+        valid: () => ({ reason: '多部门联合研究救助方案', handoffIds: [handoffId], requestedBy: '民政局联络人陈某' }),
+        required: [[['reason'], 'string'], [['requestedBy'], 'string']], text: [[['reason'], 2000], [['requestedBy'], 60]],
+      },
       {
         name: 'scheduler POST /escalations/{id}/acknowledge', method: 'POST', baseUrl: () => scheduler.baseUrl, key: () => scheduler.apiKey, limit: 262_144, objects: [[]],
         path: () => `/escalations/${alertId}/acknowledge`, valid: () => ({ by: '联席办' }), required: [[['by'], 'string']], text: [[['by'], 50]],
@@ -334,12 +388,35 @@ describe('hostile input to every POST and PUT', () => {
         fetch(`${target.baseUrl()}${target.path()}`, {
           method: target.method,
           headers: { authorization: `Bearer ${target.key()}`, ...(request.contentType ? { 'content-type': request.contentType } : {}), 'idempotency-key': `fuzz-${Math.random()}` },
-          body: request.body,
+          body: request.raw ?? request.body,
         }),
       );
     }
     expect(problems).toEqual([]);
   }, 240_000);
+
+  it('refuses every body that is not strict UTF-8 with 415, and every sum that is not exact with 400, on every endpoint, writing nothing', async () => {
+    await quiet();
+    const before = await rowCounts();
+    for (const target of targets()) {
+      const send = (body: Uint8Array<ArrayBuffer>) => () =>
+        fetch(`${target.baseUrl()}${target.path()}`, {
+          method: target.method,
+          headers: { authorization: `Bearer ${target.key()}`, 'content-type': 'application/json', 'idempotency-key': `utf8-${Math.random()}` },
+          body,
+        });
+      for (const [path] of target.text) {
+        for (const [label, bytes] of INVALID_UTF8) await expectRefused(target.name, send(withRaw(target.valid(), path, Buffer.from([0x22, 0x61, ...bytes, 0x62, 0x22]))), `${path.join('.')} with ${label}`, 415);
+      }
+      for (const path of target.amounts ?? []) {
+        for (const amount of BAD_AMOUNTS) await expectRefused(target.name, send(withRaw(target.valid(), path, Buffer.from(amount))), `${path.join('.')} = ${amount}`, 400);
+      }
+    }
+    const after = await rowCounts();
+    const written = Object.keys(after).filter((table) => after[table] !== before[table]).map((table) => `${table} ${before[table]} → ${after[table]}`);
+    if (written.length) problems.push(`rows written: ${written.join(', ')}`);
+    expect(problems).toEqual([]);
+  }, 120_000);
 
   it('refuses hostile ids in paths', async () => {
     const ids = fc.oneof(fc.string({ minLength: 1, maxLength: 80 }), fc.constantFrom('------------------------------------', 'ffffffff-ffff-ffff-ffff-fffffffffffff', '%00', '..', '%2e%2e%2f', '\ud800'), withForbidden('0f9a3b0e-6c1d-4f0e-9a43-8c2b3f6f7a10'));

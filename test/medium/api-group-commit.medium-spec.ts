@@ -7,7 +7,7 @@ import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-han
 import { judicialReferral } from '../support/factories.js';
 import { testPublicKeys } from '../support/security-env.js';
 import { TestDatabase } from '../support/test-database.js';
-import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter } from './support/medium-adapter.js';
+import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
 
 /**
  * Issue 13: the units' API commits the writes that arrive while a transaction runs in the next
@@ -21,14 +21,17 @@ describe('API group commit (medium: real PostgreSQL)', () => {
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
   const registry = parseSigningRegistry(testPublicKeys(), AGENCY_CODES);
   let procuratorate: MediumAdapter;
+  let civilAffairs: MediumAdapter;
 
   beforeAll(async () => {
     db = await TestDatabase.create('medium_api_batch');
     procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
+    civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
   });
 
   afterAll(async () => {
     await procuratorate?.close();
+    await civilAffairs?.close();
     await db?.drop();
   });
 
@@ -84,5 +87,31 @@ describe('API group commit (medium: real PostgreSQL)', () => {
     expect(new Set(answers.map(handoffIdOf)).size).toBe(1);
     const [handoffs] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Handoff" WHERE "caseRef" = $1`, [body.caseRef]);
     expect(handoffs.n).toBe(1);
+  });
+
+  it('twenty concurrent retries of one step with one Idempotency-Key and body: one write, every answer the first one (201), nineteen replayed', async () => {
+    const handoffId = handoffIdOf(await open());
+    await settle(driver, [procuratorate, civilAffairs]);
+    const key = crypto.randomUUID();
+    const body = { startedOn: '2026-11-23' };
+    const report = () =>
+      civilAffairs.writes.run({ idempotencyKey: key, method: 'POST', path: `/handoffs/${handoffId}/procedure-started`, body }, (store) =>
+        civilAffairs.lifecycle.report(store, handoffId, 'procedure-started', body),
+      );
+    const answers = await Promise.allSettled(Array.from({ length: 20 }, report));
+    const statuses = answers.map((settled) => (settled.status === 'fulfilled' ? settled.value.status : (settled.reason as Error).name));
+    expect(statuses).toEqual(Array<number>(20).fill(201));
+    const fulfilled = answers.flatMap((settled) => (settled.status === 'fulfilled' ? [settled.value] : []));
+    expect(fulfilled.filter((answer) => !answer.replayed)).toHaveLength(1);
+    expect(new Set(fulfilled.map((answer) => answer.body.messageId)).size).toBe(1);
+    const [steps] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "HandoffStep" WHERE "handoffId" = $1 AND step = 'procedure-started'`, [handoffId]);
+    expect(steps.n).toBe(1);
+    // A retry after the fact is the same replay; the same key with another body is still refused.
+    expect(await report()).toMatchObject({ status: 201, replayed: true, body: fulfilled[0].body });
+    await expect(
+      civilAffairs.writes.run({ idempotencyKey: key, method: 'POST', path: `/handoffs/${handoffId}/procedure-started`, body: { startedOn: '2026-11-22' } }, (store) =>
+        civilAffairs.lifecycle.report(store, handoffId, 'procedure-started', { startedOn: '2026-11-22' }),
+      ),
+    ).rejects.toMatchObject({ name: 'IdempotencyConflictError' });
   });
 });

@@ -4,6 +4,8 @@ import { AUDIT_CHECKPOINT_EVERY, verifyEvidence } from '#persistence';
 import { parseSigningRegistry } from '#security';
 import { AGENCY_CODES } from '#contracts';
 import { HandoffsController } from '../../apps/adapter/src/api/handoffs.controller.js';
+import { EvidenceCheckpointer } from '../../apps/adapter/src/evidence/evidence-checkpointer.service.js';
+import { eventually } from '../support/eventually.js';
 import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { judicialReferral } from '../support/factories.js';
 import { testPublicKeys } from '../support/security-env.js';
@@ -24,8 +26,9 @@ describe('evidence log (medium: real PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await TestDatabase.create('medium_evidence');
-    procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
-    civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
+    // The procuratorate's checkpoint timer is left off (an hour): its tail is signed when a test says.
+    procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock, env: { AUDIT_CHECKPOINT_INTERVAL_MS: '3600000' } });
+    civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock, env: { AUDIT_CHECKPOINT_INTERVAL_MS: '200' } });
   });
 
   afterAll(async () => {
@@ -88,6 +91,41 @@ describe('evidence log (medium: real PostgreSQL)', () => {
     expect(checkpoints.length).toBeGreaterThanOrEqual(1);
     expect(checkpoints[0].signature).toMatch(/^ed25519\./);
     expect((await verifyEvidence(db.url, registry)).problem).toBeNull();
+  });
+
+  it('reports the records after the last signed checkpoint as the unsigned tail, and signs it by time, not only every 50 records', async () => {
+    const newest = async (table: 'AuditRecord' | 'AuditCheckpoint') =>
+      (await db.query<{ seq: number }>(`SELECT coalesce(max(seq), 0)::int AS seq FROM "${table}" WHERE chain = 'procuratorate'`))[0].seq;
+    const checkpointer = procuratorate.app.get(EvidenceCheckpointer);
+    await checkpointer.tick();
+    clock.set(new Date('2026-11-23T03:00:00Z'));
+    await refer();
+    const [head, signed] = [await newest('AuditRecord'), await newest('AuditCheckpoint')];
+    expect(head - signed).toBeGreaterThan(0);
+    expect(head - signed).toBeLessThan(AUDIT_CHECKPOINT_EVERY); // the count alone would leave them unsigned
+
+    const now = new Date('2026-11-23T03:00:07Z');
+    const before = await verifyEvidence(db.url, registry, now);
+    expect(before.problem).toBeNull();
+    const tail = before.chains.find((c) => c.chain === 'procuratorate')?.unsigned;
+    expect(tail).toMatchObject({ count: head - signed, firstSeq: signed + 1, lastSeq: head });
+    const [first] = await db.query<{ at: Date }>(`SELECT at FROM "AuditRecord" WHERE chain = 'procuratorate' AND seq = $1`, [signed + 1]);
+    expect(tail?.oldestAt).toBe(first.at.toISOString());
+    expect(tail?.ageMs).toBe(Math.max(0, now.getTime() - first.at.getTime()));
+
+    // The checkpointer signs the head at the clock's time; with nothing new it writes nothing.
+    expect(await checkpointer.tick()).toBe(head);
+    const [checkpoint] = await db.query<{ seq: number; hash: string; at: Date }>(`SELECT seq, hash, at FROM "AuditCheckpoint" WHERE chain = 'procuratorate' ORDER BY seq DESC LIMIT 1`);
+    const [record] = await db.query<{ hash: string }>(`SELECT hash FROM "AuditRecord" WHERE chain = 'procuratorate' AND seq = $1`, [head]);
+    expect(checkpoint).toEqual({ seq: head, hash: record.hash, at: clock.now() });
+    expect(await checkpointer.tick()).toBeNull();
+    const after = await verifyEvidence(db.url, registry, now);
+    expect(after.problem).toBeNull();
+    expect(after.chains.find((c) => c.chain === 'procuratorate')?.unsigned).toBeNull();
+
+    // On its own timer (civil-affairs: every 200 ms), with no test calling it: its tail is signed shortly after it is written.
+    await refer();
+    await eventually(async () => expect((await verifyEvidence(db.url, registry)).chains.find((c) => c.chain === 'civil-affairs')?.unsigned).toBeNull(), 10_000, 50);
   });
 
   it('finds the newest records removed, through the signed checkpoint', async () => {

@@ -146,6 +146,32 @@ describe('one database login per unit, row-level security (medium: real PostgreS
     await expect(civilAffairs.query('SELECT * FROM "ConsoleUser"')).rejects.toMatchObject({ code: '42501' });
   });
 
+  it('a message is written only by its sender, between the handoff’s two parties (第二十一条, 第二十四条)', async () => {
+    const insert = (client: pg.Client, from: string, to: string, type = 'handoff.feedback') =>
+      client.query(
+        `INSERT INTO "Message" (id, type, "schemaVersion", "fromAgency", "toAgency", "handoffId", "caseRef", "correlationId", "occurredAt", priority, payload)
+         VALUES (gen_random_uuid(), $1, 1, $2, $3, $4, 'forged', gen_random_uuid(), now(), 'normal', '{}')`,
+        [type, from, to, toCivilAffairs],
+      );
+    // A unit not party to procuratorate → civil-affairs, naming itself as sender, with its own login.
+    const justice = await as(unitDatabaseLogin('justice'));
+    await expect(insert(justice, 'justice', 'procuratorate')).rejects.toMatchObject({ code: '42501' });
+    await expect(insert(justice, 'justice', 'civil-affairs')).rejects.toMatchObject({ code: '42501' });
+    // A party naming a third unit as recipient, another unit as sender, or itself outside its step events.
+    const procuratorate = await as(unitDatabaseLogin('procuratorate'));
+    await expect(insert(procuratorate, 'procuratorate', 'justice')).rejects.toMatchObject({ code: '42501' });
+    await expect(insert(procuratorate, 'civil-affairs', 'procuratorate')).rejects.toMatchObject({ code: '42501' });
+    await expect(insert(procuratorate, 'procuratorate', 'procuratorate')).rejects.toMatchObject({ code: '42501' });
+    // The parties themselves may: the receiver to the sender, the sender's own step event (rolled back, to leave the data as it was).
+    const civilAffairs = await as(unitDatabaseLogin('civil-affairs'));
+    await civilAffairs.query('BEGIN');
+    await expect(insert(civilAffairs, 'civil-affairs', 'procuratorate')).resolves.toMatchObject({ rowCount: 1 });
+    await expect(insert(civilAffairs, 'civil-affairs', 'civil-affairs', 'handoff.step-recorded')).resolves.toMatchObject({ rowCount: 1 });
+    await civilAffairs.query('ROLLBACK');
+    const [forged] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Message" WHERE "caseRef" = 'forged'`);
+    expect(forged.n).toBe(0);
+  });
+
   it('the scheduler and the console, the office’s side, see every unit’s handoffs', async () => {
     for (const login of [SCHEDULER_DATABASE_LOGIN, CONSOLE_DATABASE_LOGIN]) {
       const office = await as(login);

@@ -15,16 +15,19 @@ describe('signed messages (medium: real PostgreSQL, in-process queues)', () => {
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
   let procuratorate: MediumAdapter;
   let civilAffairs: MediumAdapter;
+  let justice: MediumAdapter;
 
   beforeAll(async () => {
     db = await TestDatabase.create('medium_signatures');
     procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
     civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
+    justice = await mediumAdapter('justice', { databaseUrl: db.url, driver, clock });
   });
 
   afterAll(async () => {
     await procuratorate?.close();
     await civilAffairs?.close();
+    await justice?.close();
     await db?.drop();
   });
 
@@ -135,5 +138,37 @@ describe('signed messages (medium: real PostgreSQL, in-process queues)', () => {
     });
     await driver.runUntilIdle();
     expect(driver.deadLetters.at(-1)).toMatchObject({ messageId: unsignedId, reason: expect.stringMatching(/refused: unsigned/) });
+  });
+
+  it('refuses a message signed by a unit that is not party to the handoff: justice’s own valid signature on a feedback for procuratorate → civil-affairs', async () => {
+    const { id } = await open();
+    await settle(driver, [procuratorate, civilAffairs]);
+    const report = (step: 'procedure-started' | 'concluded' | 'feedback-given', payload: object) =>
+      civilAffairs.writes.run({ method: 'POST', path: `/${step}`, body: payload }, (store) => civilAffairs.lifecycle.report(store, id, step, payload));
+    await report('procedure-started', { startedOn: '2026-11-23' });
+    await report('concluded', { concludedOn: '2026-11-23', outcome: 'assisted', measures: '纳入临时救助' });
+    const given = await report('feedback-given', { summary: '已纳入临时救助' });
+    // civil-affairs's feedback waits in its outbox; justice writes its own copy first, signed with its
+    // own key, written with row-level security bypassed (this adapter runs as the tables' owner: the
+    // database's own refusal is row-level-security.medium-spec's), and relays it to the procuratorate.
+    const genuine = await civilAffairs.agency.store.messages.findVisible(given.body.messageId as string);
+    if (!genuine) throw new Error('the feedback was not written');
+    const forgedId = crypto.randomUUID();
+    await justice.agency.store.transaction((store) => store.messages.append([{ ...genuine, id: forgedId, from: 'justice' }]));
+    expect(await justice.relay.publishBatch(100)).toBe(1);
+    await driver.runUntilIdle();
+
+    expect(await inboxRows(forgedId)).toEqual([]);
+    expect((await procuratorate.agency.store.handoffs.findVisible(id)).currentStep).toBe('feedback-given');
+    expect(driver.deadLetters.at(-1)).toMatchObject({ messageId: forgedId, reason: expect.stringMatching(/refused: its sender justice is not the other party of handoff .*procuratorate → civil-affairs/) });
+    expect(await deadLetters(forgedId)).toEqual([{ agency: 'procuratorate', reason: expect.stringMatching(/justice is not the other party/) }]);
+    expect(await refusedAlerts(forgedId)).toEqual([{ agency: 'procuratorate', summary: expect.stringMatching(/消息被拒.*司法/) }]);
+    const evidence = await db.query<{ action: string; reason: string }>(`SELECT action, reason FROM "AuditRecord" WHERE chain = 'procuratorate' AND "handoffId" = $1 AND action = 'message.refused'`, [id]);
+    expect(evidence).toEqual([{ action: 'message.refused', reason: expect.stringMatching(new RegExp(`message ${forgedId} from justice: .*not the other party`)) }]);
+
+    // The genuine feedback is still taken when it arrives.
+    await settle(driver, [procuratorate, civilAffairs, justice]);
+    const received = (await procuratorate.agency.store.handoffs.findVisible(id)).steps.find((step) => step.step === 'feedback-received');
+    expect(received).toMatchObject({ messageId: given.body.messageId });
   });
 });

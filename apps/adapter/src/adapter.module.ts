@@ -24,6 +24,7 @@ import { DEFAULT_DELIVERY_GROUP_COMMIT, DELIVERY_GROUP_COMMIT, WebhookDeliverySe
 import { HandoffOpeningService } from './handoffs/handoff-opening.service.js';
 import { IdempotentWriteService } from './handoffs/idempotent-write.service.js';
 import { LifecycleService } from './handoffs/lifecycle.service.js';
+import { EvidenceCheckpointer } from './evidence/evidence-checkpointer.service.js';
 
 /** The queue driver of a unit's adapter, on BullMQ; medium tests replace it with the in-process one. */
 export const adapterQueueDriver = {
@@ -90,6 +91,7 @@ export type AdapterProcessUnits = readonly { agency: AgencyCode; port: number }[
     { provide: DELIVERY_GROUP_COMMIT, useValue: DEFAULT_DELIVERY_GROUP_COMMIT },
     AdapterConsumers,
     adapterReconcilerProvider,
+    EvidenceCheckpointer,
   ],
 })
 export class AdapterModule implements BeforeApplicationShutdown {

@@ -50,6 +50,15 @@ export class AdapterEnv extends BusProcessEnv {
   @Min(10)
   OUTBOX_POLL_MS = 500;
 
+  /**
+   * How often the evidence log's unsigned records (those after the chain's last signed checkpoint)
+   * are signed, at most: they are the ones whose removal would not show.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  AUDIT_CHECKPOINT_INTERVAL_MS = 5_000;
+
   /** how long a message that cannot be consumed is retried before it is dead-lettered */
   @Transform(toInt)
   @IsInt()

@@ -17,6 +17,8 @@ export interface AdapterSettings extends QueueSettings {
   delivery: { mode: 'pull' } | { mode: 'webhook'; url: string; secret: string };
   maxBodyBytes: number;
   outboxPollMs: number;
+  /** how often, at most, the evidence log's unsigned tail is signed (AUDIT_CHECKPOINT_INTERVAL_MS) */
+  auditCheckpointIntervalMs: number;
   inboxRetry: RetrySettings;
   deliveryRetry: RetrySettings;
   deliveryTimeoutMs: number;
@@ -65,6 +67,7 @@ export function adapterSettingsFrom(env: Record<string, string | undefined>): Ad
     delivery,
     maxBodyBytes: raw.MAX_BODY_BYTES,
     outboxPollMs: raw.OUTBOX_POLL_MS,
+    auditCheckpointIntervalMs: raw.AUDIT_CHECKPOINT_INTERVAL_MS,
     inboxRetry: { windowMs: raw.INBOX_RETRY_WINDOW_SECONDS * 1000, backoffMs: raw.INBOX_BACKOFF_MS, maxBackoffMs: raw.RETRY_MAX_BACKOFF_MS },
     deliveryRetry: { windowMs: raw.DELIVERY_RETRY_WINDOW_SECONDS * 1000, backoffMs: raw.DELIVERY_BACKOFF_MS, maxBackoffMs: raw.RETRY_MAX_BACKOFF_MS },
     deliveryTimeoutMs: raw.DELIVERY_TIMEOUT_MS,

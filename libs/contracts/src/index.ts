@@ -19,3 +19,4 @@ export * from './payloads/joint-meeting.dto.js';
 export * from './jobs.js';
 export * from './material-types.js';
 export * from './labels-zh.js';
+export * from './money.js';

@@ -21,6 +21,17 @@ export class NotTheSenderError extends Error {
   }
 }
 
+/**
+ * 第二十一条, 第二十四条: a message on a handoff passes between its two parties only. A unit that is
+ * not party to the handoff, or a message naming a third unit as recipient, is refused.
+ */
+export class NotAPartyError extends Error {
+  override readonly name = 'NotAPartyError';
+  constructor(readonly handoffId: string, reason: string) {
+    super(reason);
+  }
+}
+
 /** A date a unit states (startedOn, concludedOn, decidedOn) that cannot be true: in the future, or before the step it follows (第二十一条). */
 export class StatedDateError extends Error {
   override readonly name = 'StatedDateError';

@@ -1,6 +1,6 @@
 import { MessageType, SCHEDULER_QUEUE, queueOf } from '#contracts';
-import { NotTheReceiverError, NotTheSenderError, SenderNotAllowedError, StepOutOfOrderError } from './handoff.errors.js';
-import { applyInboxMessage, type HandoffState, openHandoffs, receive, receiveFeedback, reportStep, type TransitionContext } from './handoff.js';
+import { NotAPartyError, NotTheReceiverError, NotTheSenderError, SenderNotAllowedError, StepOutOfOrderError } from './handoff.errors.js';
+import { applyInboxMessage, type HandoffState, openHandoffs, partiesProblem, receive, receiveFeedback, reportStep, type TransitionContext } from './handoff.js';
 
 function context(): TransitionContext {
   let n = 0;
@@ -84,5 +84,19 @@ describe('a handoff as a state machine (第十九条–第二十一条)', () => 
     const handoff = sentHandoff();
     const receipt = receive(handoff, 'civil-affairs', { id: 'o' }, context()).messages[0];
     expect(applyInboxMessage({ ...handoff, currentStep: 'received' }, 'procuratorate', receipt, context())).toEqual({ steps: [], messages: [] });
+  });
+
+  it('takes a message only from the handoff’s other party: a signed feedback from a third unit is refused (第二十一条, 第二十四条)', () => {
+    const handoff: HandoffState = { ...sentHandoff(), currentStep: 'feedback-given' };
+    const genuine = reportStep({ ...handoff, currentStep: 'concluded' }, 'civil-affairs', 'feedback-given', { summary: '已救助' }, context()).messages[0];
+    expect(partiesProblem(handoff, 'procuratorate', genuine)).toBeNull();
+    expect(applyInboxMessage(handoff, 'procuratorate', genuine, context()).steps.map((s) => s.step)).toEqual(['feedback-received']);
+    const forged = { ...genuine, from: 'justice' as const };
+    expect(partiesProblem(handoff, 'procuratorate', forged)).toMatch(/sender justice is not the other party .*procuratorate → civil-affairs/);
+    expect(() => applyInboxMessage(handoff, 'procuratorate', forged, context())).toThrow(NotAPartyError);
+    // Its own message back to itself, or one addressed to another unit, or a receiver that is no party.
+    expect(partiesProblem(handoff, 'procuratorate', { ...genuine, from: 'procuratorate' })).toMatch(/not the other party/);
+    expect(partiesProblem(handoff, 'procuratorate', { ...genuine, to: 'education' })).toMatch(/addressed to education/);
+    expect(partiesProblem(handoff, 'justice', { ...genuine, to: 'justice' })).toMatch(/justice is not a party/);
   });
 });

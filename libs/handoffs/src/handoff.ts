@@ -19,7 +19,7 @@ import {
   HandoffKind,
   JUDICIAL_HUB,
 } from '#contracts';
-import { MaterialsMissingError, NeedsNotStatedError, NotTheReceiverError, NotTheSenderError, RecipientNotRoutedError, RefusalReasonError, SenderNotAllowedError, StatedDateError, StepNotApplicableError, StepOutOfOrderError } from './handoff.errors.js';
+import { MaterialsMissingError, NeedsNotStatedError, NotAPartyError, NotTheReceiverError, NotTheSenderError, RecipientNotRoutedError, RefusalReasonError, SenderNotAllowedError, StatedDateError, StepNotApplicableError, StepOutOfOrderError } from './handoff.errors.js';
 import { missingMaterials } from './materials.js';
 import { unroutedRecipients } from './need-routing.js';
 import { openingRecipients, priorityOf } from './routing-rules.js';
@@ -347,8 +347,24 @@ export function receiveFeedback(handoff: HandoffState, actor: AgencyCode, feedba
   return stepWithEvent(handoff, { step: 'feedback-received', actor, messageId: feedback.id, occurredAt: context.now, details: {} }, context);
 }
 
+/**
+ * Why a message that reached `receiver`'s inbox is not a message between the handoff's parties, or
+ * null when it is (第二十一条, 第二十四条): the receiver is a party, and the sender is the other one.
+ * A valid signature proves only who sent a message, not that the sender had any business on the handoff.
+ */
+export function partiesProblem(handoff: Pick<HandoffState, 'id' | 'from' | 'to'>, receiver: AgencyCode, message: Pick<Envelope, 'from' | 'to'>): string | null {
+  const parties = `${handoff.from} → ${handoff.to}`;
+  if (message.to !== receiver) return `it is addressed to ${message.to}, not to ${receiver}`;
+  if (receiver !== handoff.from && receiver !== handoff.to) return `${receiver} is not a party of handoff ${handoff.id} (${parties})`;
+  const other = receiver === handoff.from ? handoff.to : handoff.from;
+  if (message.from !== other) return `its sender ${message.from} is not the other party of handoff ${handoff.id} (${parties}): only ${other} sends to ${receiver} on it`;
+  return null;
+}
+
 /** What a message that reached `actor`'s inbox does to the handoff it belongs to. */
 export function applyInboxMessage(handoff: HandoffState, actor: AgencyCode, message: AnyEnvelope, context: TransitionContext): Decision {
+  const problem = partiesProblem(handoff, actor, message);
+  if (problem) throw new NotAPartyError(handoff.id, problem);
   switch (message.type) {
     case MessageType.JudicialReferral:
     case MessageType.AdvanceReferral:

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { refuseNonJsonBodies } from './json-body.js';
+import { BodyNotUtf8Error, refuseInvalidUtf8, refuseNonJsonBodies } from './json-body.js';
 
 /** What refuseNonJsonBodies answers for a request with these headers: 'next' or the status it sent. */
 function answer(headers: Record<string, string>): 'next' | number {
@@ -29,5 +29,28 @@ describe('refuseNonJsonBodies', () => {
     expect(answer({ 'content-length': '3' })).toBe(415);
     expect(answer({ 'content-length': '2', 'content-type': 'application/json; charset=utf-16' })).toBe(415);
     expect(answer({ 'transfer-encoding': 'chunked', 'content-length': '0', 'content-type': 'text/plain' })).toBe(415);
+  });
+});
+
+describe('refuseInvalidUtf8 (body-parser verify)', () => {
+  const body = (...parts: (string | number[])[]) => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.from(part))));
+  const verify = (bytes: Buffer) => () => refuseInvalidUtf8(undefined, undefined, bytes);
+
+  it('lets strict UTF-8 through: ASCII, CJK, a character outside the BMP', () => {
+    expect(verify(body('{"name":"林某某 𠮷"}'))).not.toThrow();
+  });
+
+  it.each([
+    ['an overlong "/" (C0 AF)', [0xc0, 0xaf]],
+    ['an overlong "/" in three bytes (E0 80 AF)', [0xe0, 0x80, 0xaf]],
+    ['an overlong "/" in four bytes (F0 80 80 AF)', [0xf0, 0x80, 0x80, 0xaf]],
+    ['a lone continuation byte (80)', [0x80]],
+    ['a truncated sequence (E6 9E)', [0xe6, 0x9e]],
+    ['an encoded surrogate (ED A0 80)', [0xed, 0xa0, 0x80]],
+    ['a code point past U+10FFFF (F4 90 80 80)', [0xf4, 0x90, 0x80, 0x80]],
+    ['a byte that never occurs (FF)', [0xff]],
+  ])('refuses %s with 415', (_label, bytes) => {
+    expect(verify(body('{"fileName":"a', bytes, 'b.pdf"}'))).toThrow(BodyNotUtf8Error);
+    expect(new BodyNotUtf8Error()).toMatchObject({ status: 415, expose: true });
   });
 });

@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { isUtf8 } from 'node:buffer';
 import express, { type NextFunction, type Request, type Response } from 'express';
 
 /**
@@ -21,6 +22,25 @@ export function refuseNonJsonBodies(req: Request, res: Response, next: NextFunct
   next();
 }
 
+/** The refusal of a JSON body whose bytes are not UTF-8; body-parser answers with the error's status. */
+export class BodyNotUtf8Error extends Error {
+  override readonly name = 'BodyNotUtf8Error';
+  readonly status = 415;
+  readonly expose = true;
+  constructor() {
+    super('JSON bodies are UTF-8: the body holds bytes that are not valid UTF-8 (an overlong or truncated sequence, an encoded surrogate, a stray byte)');
+  }
+}
+
+/**
+ * body-parser's `verify`: the raw bytes must be strict UTF-8 (RFC 8259 §8.1; RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF). Decoding leniently would store each bad sequence as
+ * U+FFFD, text the sender never wrote, in a field that accepts it.
+ */
+export function refuseInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) throw new BodyNotUtf8Error();
+}
+
 function unsupported(res: Response, message: string): void {
   res.status(415).json({ statusCode: 415, error: 'UNSUPPORTED_MEDIA_TYPE', message, problems: [{ field: '', message }] });
 }
@@ -36,17 +56,18 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /**
  * JSON bodies only, up to `limit` bytes (larger: 413), or a route's own larger limit; strict JSON
- * (an object or an array at the top); no server details.
+ * (an object or an array at the top) in strict UTF-8 (else 415); no server details.
  */
 export function useJsonBodies(app: NestExpressApplication, limit: number, largerFor: readonly LargerBodyRoute[] = []): void {
   hideServerDetails(app.getHttpAdapter().getInstance());
   app.use(refuseNonJsonBodies);
   for (const route of largerFor) {
-    const parse = express.json({ limit: route.limit, strict: true, type: JSON_TYPES });
+    const parse = express.json({ limit: route.limit, strict: true, type: JSON_TYPES, verify: refuseInvalidUtf8 });
     // body-parser marks what it parsed: the app-wide parser after this one leaves the body alone.
     app.use((req: Request, res: Response, next: NextFunction) => (req.method === route.method && route.path.test(req.path) ? parse(req, res, next) : next()));
   }
-  app.useBodyParser('json', { limit, strict: true, type: JSON_TYPES });
+  // express.json itself, not app.useBodyParser: Nest keeps `verify` to itself (for its rawBody option, unused here).
+  app.use(express.json({ limit, strict: true, type: JSON_TYPES, verify: refuseInvalidUtf8 }));
 }
 
 /**

@@ -13,6 +13,12 @@ import type { PrismaService } from './prisma.service.js';
 
 /** A signed checkpoint every this many records of a chain. */
 export const AUDIT_CHECKPOINT_EVERY = 50;
+/**
+ * And at least this often while records arrive (AUDIT_CHECKPOINT_INTERVAL_MS, the adapter's
+ * EvidenceCheckpointer): records after a chain's last checkpoint can be removed without a trace, so
+ * the unsigned tail is bounded by time as well as by count.
+ */
+export const DEFAULT_AUDIT_CHECKPOINT_INTERVAL_MS = 5_000;
 
 /**
  * One writer's chain of the evidence log (issue 9 part 5): appends records, each with the hash of
@@ -89,11 +95,23 @@ export class AuditRepository {
     if (crossed) await this.writeCheckpoint({ chain: this.chain, seq, hash: prevHash, at: rows[rows.length - 1].at });
   }
 
-  /** Signs the chain's head now (also done every AUDIT_CHECKPOINT_EVERY records). */
-  async checkpoint(): Promise<StoredCheckpoint | null> {
-    const head = await this.db.auditRecord.findFirst({ where: { chain: this.chain }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
-    if (!head) return null;
-    return this.writeCheckpoint({ chain: this.chain, seq: head.seq, hash: head.hash, at: new Date().toISOString() });
+  /**
+   * Signs the chain's head at `at` when records came after its last checkpoint (the time bound of
+   * the unsigned tail; AUDIT_CHECKPOINT_EVERY is the count bound); null when nothing is unsigned or
+   * there is no signer. Under the chain's lock, so it signs a head no append is changing.
+   */
+  async checkpointUnsigned(at: Date): Promise<StoredCheckpoint | null> {
+    if (!this.signer) return null;
+    if ((this.db as unknown) === (this.prisma as unknown)) {
+      return this.prisma.$transaction((tx) => new AuditRepository(this.prisma, tx, this.chain, this.signer).checkpointUnsigned(at));
+    }
+    await this.db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`bus.audit.${this.chain}`}))`;
+    const [row] = await this.db.$queryRaw<{ seq: number | null; hash: string | null; signed: number | null }[]>`
+      SELECT r.seq, r.hash, (SELECT max(c.seq) FROM "AuditCheckpoint" c WHERE c.chain = ${this.chain}) AS signed
+        FROM (SELECT 1) one LEFT JOIN LATERAL (
+          SELECT seq, hash FROM "AuditRecord" WHERE chain = ${this.chain} ORDER BY seq DESC LIMIT 1) r ON true`;
+    if (row?.seq == null || row.hash == null || (row.signed ?? 0) >= row.seq) return null;
+    return this.writeCheckpoint({ chain: this.chain, seq: row.seq, hash: row.hash, at: at.toISOString() });
   }
 
   private async writeCheckpoint(checkpoint: Omit<StoredCheckpoint, 'signature'>): Promise<StoredCheckpoint | null> {

@@ -169,6 +169,16 @@ export class HandoffRepository {
     return new Set(rows.map((row) => row.id));
   }
 
+  /** Who sends and who receives the handoff, or null when it is not one of this unit's (or does not exist). */
+  async parties(handoffId: string): Promise<{ id: string; from: AgencyCode; to: AgencyCode } | null> {
+    if (!isUuid(handoffId)) return null;
+    const row = await this.db.handoff.findFirst({
+      where: { id: handoffId, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] },
+      select: { id: true, fromAgency: true, toAgency: true },
+    });
+    return row ? { id: row.id, from: row.fromAgency as AgencyCode, to: row.toAgency as AgencyCode } : null;
+  }
+
   async findVisible(handoffId: string): Promise<HandoffWithSteps> {
     if (!isUuid(handoffId)) throw new HandoffNotFoundError(handoffId);
     const handoff = await this.db.handoff.findUnique({

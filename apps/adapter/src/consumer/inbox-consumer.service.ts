@@ -9,7 +9,7 @@ import {
 } from '#contracts';
 import { checkReceivedPayload } from '#agencies';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
-import { applyInboxMessage } from '#handoffs';
+import { applyInboxMessage, NotAPartyError } from '#handoffs';
 import { type ConsumeOutcome, deliveryJobId, GroupCommit, type GroupCommitOptions, type HandlerMap, OutboxRelay, PermanentMessageError, QUEUE_DRIVER, type QueueDriver } from '#bus';
 import type { UnitStore } from '#persistence';
 import { AgencyContext } from '../api/agency.context.js';
@@ -146,10 +146,14 @@ export class InboxConsumerService {
       }
       // Re-read under its lock for every message: an earlier message of the batch may have moved it on.
       const handoff = await store.handoffs.lockForUpdate(envelope.handoffId);
-      const decision = applyInboxMessage(handoff, agency, envelope, {
-        now: this.clock.now(),
-        newId: () => crypto.randomUUID(),
-      });
+      let decision;
+      try {
+        decision = applyInboxMessage(handoff, agency, envelope, { now: this.clock.now(), newId: () => crypto.randomUUID() });
+      } catch (error) {
+        // MessageAuthenticity refuses such a message first; this is the domain's own guard, and a retry would not change it.
+        if (error instanceof NotAPartyError) throw new PermanentMessageError(`message ${envelope.id} refused: ${error.message}`);
+        throw error;
+      }
       await store.handoffs.recordSteps(decision);
       answers.push(...decision.messages); // no message is read back in the batch: written together below
       received.set(job.messageId, { outcome: 'processed', priority: envelope.priority });

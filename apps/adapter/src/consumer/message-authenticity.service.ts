@@ -4,6 +4,7 @@ import type { AnyEnvelope, BusJobData } from '#contracts';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { alertRecipientsFor } from '#deadlines';
 import { PermanentMessageError } from '#bus';
+import { partiesProblem } from '#handoffs';
 import { DecryptionError, type NewAlert } from '#persistence';
 import { verifyEnvelope } from '#security';
 import { AgencyContext } from '../api/agency.context.js';
@@ -12,7 +13,8 @@ import { AgencyContext } from '../api/agency.context.js';
  * Issue 9 part 4: a message is recorded only when it is provably its sender's. Before the inbox
  * consumer records anything, the stored message must match its job (a replayed id with other
  * content does not), decrypt under its handoff, and carry a valid signature of a current key of the
- * unit it names as sender. Otherwise the office is alerted and the job is dead-lettered
+ * unit it names as sender, and that sender must be the handoff's other party. Otherwise the office
+ * is alerted, the refusal goes into the evidence log and the job is dead-lettered
  * (PermanentMessageError: the driver records it in DeadLetter and the dead-letter queue).
  */
 @Injectable()
@@ -43,6 +45,13 @@ export class MessageAuthenticity {
     if (differing.length > 0) return this.refuse(job, `the job does not match the stored message ${envelope.id} in ${differing.join(', ')} (a replayed id with other content)`);
     const result = verifyEnvelope(this.settings.signing.registry, envelope, signature, this.clock.now());
     if (!result.ok) return this.refuse(job, result.reason);
+    // 第二十一条, 第二十四条: the signature proves who sent it, not that the sender has any business on
+    // this handoff. Only the handoff's other party sends on it (the database refuses anything else
+    // from a unit's login; this holds when that was bypassed).
+    const handoff = await this.agency.store.handoffs.parties(envelope.handoffId);
+    if (!handoff) return this.refuse(job, `handoff ${envelope.handoffId} is not one of ${this.agency.code}'s: a message on it from ${envelope.from} is not between its parties`);
+    const problem = partiesProblem(handoff, this.agency.code, envelope);
+    if (problem) return this.refuse(job, problem);
     return envelope;
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { GroupCommit, OutboxRelay } from '#bus';
 import { IdempotencyConflictError } from '#handoffs';
-import { isUniqueViolation, type UnitStore } from '#persistence';
+import type { UnitStore } from '#persistence';
 import { AgencyContext } from '../api/agency.context.js';
 import type { ApiResult } from './api-result.js';
 
@@ -67,8 +67,11 @@ export class IdempotentWriteService {
       this.relay.kick();
       return { ...result, replayed: false };
     } catch (error) {
-      // A concurrent twin committed first under the same key: answer as it did.
-      if (key && isUniqueViolation(error)) {
+      // A concurrent twin committed first under the same key: answer as it did. Its write may make
+      // this one fail in any way, not only on the key's unique index: a step's twin finds the step
+      // already taken (409) once the first has committed, so any failure looks for the first answer
+      // (the handoff's row lock orders them: the twin's transaction reads after the first's commit).
+      if (key) {
         const replay = await this.replay(key, requestHash);
         if (replay) return replay;
       }

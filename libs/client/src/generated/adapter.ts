@@ -628,6 +628,7 @@ export interface components {
             material?: "case-file" | "identity" | "household-finances" | "medical" | "school" | "disability";
         };
         AdvancePaymentDecisionPayloadV1: {
+            /** @description in yuan (元), at most two decimals (whole fen), greater than 0 and at most 20,000,000 */
             amountYuan?: number;
             /** @description the day of the decision (and payment); the paperwork duty of 第二十条 ¶2 counts from it */
             decidedOn: string;
@@ -1185,6 +1186,7 @@ export interface components {
         OpenUrgentMedicalNoticeRequest: {
             caseRef: string;
             condition: string;
+            /** @description in yuan (元), at most two decimals (whole fen), greater than 0 and at most 20,000,000 */
             estimatedCostYuan?: number;
             hospital: string;
             noticedAt: string;
@@ -1464,6 +1466,7 @@ export interface components {
         UnitMessage: components["schemas"]["BusEnvelope"];
         UrgentMedicalNoticePayloadV1: {
             condition: string;
+            /** @description in yuan (元), at most two decimals (whole fen), greater than 0 and at most 20,000,000 */
             estimatedCostYuan?: number;
             hospital: string;
             noticedAt: string;

@@ -1,7 +1,8 @@
-import { ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsPositive, IsString, Length, ValidateIf } from 'class-validator';
+import { ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { IsCalendarDate } from '../calendar-date.js';
 import { IsInstant } from '../instant.js';
+import { IsYuanAmount } from '../money.js';
 import { type Step, TIMELINE_STEPS } from '../handoff.enums.js';
 import { DECLINE_REASONS, type DeclineReason, type Need, NEEDS, OUTCOMES, type Outcome, REFUSAL_REASONS, type RefusalReason } from '../policy.enums.js';
 
@@ -105,8 +106,8 @@ export class AdvancePaymentDecisionPayloadV1 {
 
   /** The amount paid first, in yuan: required when paidFirst, absent otherwise. */
   @ValidateIf((payload: AdvancePaymentDecisionPayloadV1) => payload.paidFirst === true || payload.amountYuan !== undefined)
-  @IsNumber({ maxDecimalPlaces: 2 }, { message: 'amountYuan is required when paidFirst is true (第二十条 ¶2)' })
-  @IsPositive()
+  @IsDefined({ message: 'amountYuan is required when paidFirst is true (第二十条 ¶2)' })
+  @IsYuanAmount()
   amountYuan?: number;
 
   @IsOptional()

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsPositive, IsString, Length, ValidateNested } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { AGENCY_CODES, type AgencyCode } from '../agency-codes.js';
 import { IsCalendarDate } from '../calendar-date.js';
 import { IsInstant } from '../instant.js';
+import { IsYuanAmount } from '../money.js';
 import { type Need, NEEDS, Situation } from '../policy.enums.js';
 import { CaseSubjectDto } from './case-subject.dto.js';
 
@@ -147,8 +148,8 @@ export class UrgentMedicalNoticePayloadV1 extends CaseSubjectDto {
   @IsInstant()
   noticedAt!: string;
 
+  /** The estimated cost of treatment, in yuan (元). */
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 })
-  @IsPositive()
+  @IsYuanAmount()
   estimatedCostYuan?: number;
 }
