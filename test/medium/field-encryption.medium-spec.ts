@@ -83,6 +83,19 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
     expect(driver.deadLetters).toEqual([]);
   });
 
+  it('keeps an Idempotency-Key’s answer encrypted, bound to its unit and key: a forwarded note is not in the database in plain text, the replay reads it', async () => {
+    const key = crypto.randomUUID();
+    const body = { forwarded: { summary: '回访发现欧阳回访甲仍需心理疏导，电话13912340000' }, status: 'recorded' };
+    await civilAffairs.agency.store.idempotency.save(key, { requestHash: 'h', status: 201, body });
+    const [row] = await db.query<{ body: string }>(`SELECT "responseBody"::text AS body FROM "IdempotencyRecord" WHERE agency = 'civil-affairs' AND key = $1`, [key]);
+    expect(row.body).toMatch(/"sealed": "enc1\./);
+    expect(row.body).not.toContain('欧阳回访甲');
+    expect(await civilAffairs.agency.store.idempotency.find(key)).toEqual({ requestHash: 'h', status: 201, body });
+    // Moved to another unit's record of the same key, it does not decrypt.
+    await db.query(`INSERT INTO "IdempotencyRecord" (agency, key, "requestHash", "responseStatus", "responseBody") SELECT 'procuratorate', key, "requestHash", "responseStatus", "responseBody" FROM "IdempotencyRecord" WHERE agency = 'civil-affairs' AND key = $1`, [key]);
+    await expect(procuratorate.agency.store.idempotency.find(key)).rejects.toBeInstanceOf(DecryptionError);
+  });
+
   it('a ciphertext moved to another handoff’s row does not decrypt', async () => {
     const a = await refer(person({ name: '甲某' }));
     const b = await refer(person({ name: '乙某' }));

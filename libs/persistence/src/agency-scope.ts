@@ -66,7 +66,7 @@ export class UnitStore {
     this.messages = new MessageRepository(db, agency, protection, signer?.agency === agency ? signer : null);
     this.outbox = new OutboxRepository(db, agency);
     this.inbox = new InboxRepository(db, agency, protection);
-    this.idempotency = new IdempotencyRepository(db, agency);
+    this.idempotency = new IdempotencyRepository(db, agency, protection);
     this.deadLetters = new DeadLetterRepository(db, agency);
     const roster = new RosterRepository(db);
     this.roster = { find: () => roster.find(agency), save: (people) => roster.save(agency, people) };

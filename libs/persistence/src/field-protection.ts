@@ -4,6 +4,8 @@ import {
   DecryptionError,
   type JsonRecord,
   attachmentCiphertext,
+  decryptValue,
+  encryptValue,
   keyIdOf,
   keyIdsIn,
   masterKeyFingerprint,
@@ -211,6 +213,22 @@ export class FieldProtection {
     await this.checkMasterKey();
     await this.ring.ensure([keyIdOf(token)]);
     return openAttachmentContent(this.ring, handoffId, attachmentId, stored);
+  }
+
+  /**
+   * A whole value encrypted, bound to `boundTo` (the identity of the row that holds it): for a record
+   * that is not a handoff's fields, such as a stored API answer that may quote a person's free text.
+   */
+  async sealValue(boundTo: string, value: unknown): Promise<string> {
+    await this.checkMasterKey();
+    return encryptValue(await this.ring.current(), boundTo, value);
+  }
+
+  /** A value sealed by sealValue; throws DecryptionError when it was moved to another row or altered. */
+  async openValue(boundTo: string, token: string): Promise<unknown> {
+    await this.checkMasterKey();
+    await this.ring.ensure([keyIdOf(token)]);
+    return decryptValue(this.ring, boundTo, token);
   }
 
   /** HMAC-SHA-256 of the person's resident ID number in `details`, or null when it has none. */
