@@ -18,13 +18,14 @@ export interface MediumScheduler {
 }
 
 /** The scheduler as a TestingModule: real services and database, in-process queues, manual clock. */
-export async function mediumScheduler(options: { databaseUrl: string; driver: InProcessQueueDriver; clock: Clock }): Promise<MediumScheduler> {
+export async function mediumScheduler(options: { databaseUrl: string; driver: InProcessQueueDriver; clock: Clock; env?: Record<string, string> }): Promise<MediumScheduler> {
   Object.assign(process.env, {
     DATABASE_URL: options.databaseUrl,
     REDIS_URL: 'redis://127.0.0.1:1', // never connected: the in-process driver replaces BullMQ
     OFFICE_API_KEY_SHA256: 'b'.repeat(64),
     SWEEP_INTERVAL_MS: '3600000', // the test sweeps by hand
     LOG_LEVEL: 'warn',
+    ...options.env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [SchedulerModule] })
     .overrideProvider(QUEUE_DRIVER)
