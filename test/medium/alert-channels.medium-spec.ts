@@ -1,5 +1,5 @@
-import { alertRecipientsFor, type NewAlert, operationsAlert } from '#deadlines';
-import { OperationsQueries } from '#persistence';
+import { alertRecipientsFor, operationsAlert } from '#deadlines';
+import { type NewAlert, OperationsQueries } from '#persistence';
 import { OperationsAlarms } from '../../apps/scheduler/src/alerts/operations-alarms.service.js';
 import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock } from './support/medium-adapter.js';
