@@ -58,7 +58,7 @@ faultScenario(atRunTime, {}, async (bus) => {
     // queue's wait list, the job's hash gone.
     const evicted = toPull[0];
     const [row] = await bus().query<{ claims: number; queue: string }>(
-      `UPDATE "OutboxEntry" SET "publishedAt" = now(), "claimedUntil" = NULL WHERE "messageId" = $1 RETURNING claims, queue`,
+      `UPDATE "OutboxEntry" SET "publishedAt" = now(), "claimedUntil" = NULL WHERE "messageId" = $1 RETURNING attempts AS claims, queue`,
       [evicted.messageId],
     );
     const jobId = publicationJobId({ baseJobId: evicted.messageId, claims: row.claims });

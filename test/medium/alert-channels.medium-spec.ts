@@ -1,4 +1,4 @@
-import { alertRecipientsFor, operationsAlert } from '#deadlines';
+import { operationsAlert } from '#deadlines';
 import { type NewAlert, OperationsQueries } from '#persistence';
 import { OperationsAlarms } from '../../apps/scheduler/src/alerts/operations-alarms.service.js';
 import { TestDatabase } from '../support/test-database.js';
@@ -29,7 +29,8 @@ describe('alerts with nowhere to go (medium: real PostgreSQL, in-process queues)
     kind: 'reminder',
     level: 'reminder-1',
     agency: 'education',
-    recipients: alertRecipientsFor('reminder-1', null) as unknown as NewAlert['recipients'],
+    // A unit's liaison the roster has no e-mail address for.
+    recipients: [{ role: 'liaison', name: null, phone: null, email: null }],
     summary: '【提醒】测试',
   });
 

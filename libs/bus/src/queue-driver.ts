@@ -81,7 +81,7 @@ export function assertHandlers(queue: string, kind: QueueKind, handlers: Partial
 /** The type of a dead letter whose job came with no name (its data gone from the queue). */
 export const UNKNOWN_JOB_TYPE = '(unknown: job data gone)';
 
-export function deadLetterRecord(queue: string, job: { id: string; name: string; data: unknown }, failure: Error, attempts: number): DeadLetterRecord {
+export function deadLetterRecord(queue: string, job: { id: string; name: string | undefined; data: unknown }, failure: Error, attempts: number): DeadLetterRecord {
   const data = { ...(job.data as Record<string, unknown>) };
   delete data.deadLetter;
   const subject = (data as { messageId?: unknown; alertId?: unknown }).messageId ?? (data as { alertId?: unknown }).alertId;
