@@ -15,7 +15,8 @@ faultScenario(
   { adapterEnv: { DELIVERY_RETRY_WINDOW_SECONDS: '10', DELIVERY_BACKOFF_MS: '50', RETRY_MAX_BACKOFF_MS: '2000' } },
   async (bus) => {
     bus().systems.behave({ mode: 'fail', status: 503 });
-    const load = bus().load();
+    // 30 requests (30 deliveries to the webhook unit): the CLI's work does not depend on how many.
+    const load = bus().load({ requests: 30 });
     await load.run();
     const toWebhook = load.accepted.filter((h) => h.to === WEBHOOK_UNIT);
     const deadLettered = () =>

@@ -73,7 +73,7 @@ describe('alerts with nowhere to go (medium: real PostgreSQL, in-process queues)
     } finally {
       await scheduler.close();
     }
-  });
+  }, 120_000);
 
   it('with SMTP set: an alert whose recipients have no address and which is not the office’s is not delivered either', async () => {
     const driver = inProcessDriver();
@@ -88,5 +88,5 @@ describe('alerts with nowhere to go (medium: real PostgreSQL, in-process queues)
       await scheduler.close();
       delete process.env.SMTP_URL;
     }
-  });
+  }, 120_000);
 });
