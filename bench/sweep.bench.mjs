@@ -235,7 +235,8 @@ class SchedulerProcess {
           return false;
         }
       },
-      { timeoutMs: 30_000, intervalMs: 100, onTimeout: () => this.logTail },
+      // A loaded machine boots it in more than 30 s.
+      { timeoutMs: 90_000, intervalMs: 100, onTimeout: () => this.logTail },
     );
     this.readyAt = performance.now();
     return this;
