@@ -24,10 +24,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -57,7 +58,9 @@ const LATENESS_SPREAD_MS = 20_000;
 const DRAIN_N = Number(process.env.BENCH_DRAIN ?? 100_000);
 const RULE = 'procedure-started-after-receipt';
 const AGENCY = 'civil-affairs';
-const SCHEDULER_QUEUE = '{scheduler.events}'; // libs/contracts/src/queue-names.ts
+// The queue names as the built scheduler uses them (the same dist/), never copied: a name that drifts
+// would make the bench read an empty queue and report nothing.
+const { OFFICE_ALERTS_QUEUE, SCHEDULER_QUEUE } = await import(pathToFileURL(join(ROOT, 'dist/libs/contracts/src/queue-names.js')).href);
 const STEP_RECORDED = 'handoff.step-recorded'; // MessageType.StepRecorded
 
 // Exactly the claim query of ObligationRepository.claimDue (libs/persistence/src/obligation.repository.ts).
@@ -146,6 +149,38 @@ function setClock(instant) {
 }
 
 const officeKey = `bench-office-key-${randomUUID()}`;
+const OFFICE_WEBHOOK_SECRET = `bench-office-webhook-${randomUUID()}`;
+
+/** The office's system: answers every alert 204 and counts what it was sent. */
+const officeSystem = { url: '', received: 0, server: null };
+async function startOfficeSystem() {
+  officeSystem.server = createHttpServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      officeSystem.received += 1;
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => officeSystem.server.listen(0, '127.0.0.1', resolve));
+  officeSystem.url = `http://127.0.0.1:${officeSystem.server.address().port}/alerts`;
+}
+
+/** Until every alert of `phase` is sent (its job done): only then may the bench delete its rows. */
+async function waitAlertsSent(phase, proc) {
+  await waitFor(`the ${phase} alerts sent`, async () => {
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM "Alert" a JOIN bench_scheduled s ON s.obligation_id = a."obligationId" WHERE s.phase = $1 AND a."deliveredAt" IS NULL`,
+      [phase],
+    );
+    return rows[0].n === 0;
+  }, { timeoutMs: 180_000, intervalMs: 100, onTimeout: () => proc.logTail });
+}
+
+/** What the bus gave up on during the run: a healthy run has none, and a bench must not make its own. */
+async function failures() {
+  const { rows } = await db.query(`SELECT count(*)::int AS n, string_agg(DISTINCT left(reason, 200), '; ') AS reasons FROM "DeadLetter"`);
+  return { deadLetters: rows[0].n, reasons: rows[0].reasons };
+}
 let scheduler = null; // the one running scheduler process, if any
 
 class SchedulerProcess {
@@ -172,6 +207,9 @@ class SchedulerProcess {
       PORT: String(this.port),
       HOST: '127.0.0.1',
       SWEEP_BATCH_SIZE: String(BATCH),
+      // The office's system: an alert with nowhere to go is a dead letter, which the bench must not make itself.
+      OFFICE_WEBHOOK_URL: officeSystem.url,
+      OFFICE_WEBHOOK_SECRET: OFFICE_WEBHOOK_SECRET,
       ...this.env,
     };
     this.startedAt = performance.now();
@@ -197,7 +235,8 @@ class SchedulerProcess {
           return false;
         }
       },
-      { timeoutMs: 30_000, intervalMs: 100, onTimeout: () => this.logTail },
+      // A loaded machine boots it in more than 30 s.
+      { timeoutMs: 90_000, intervalMs: 100, onTimeout: () => this.logTail },
     );
     this.readyAt = performance.now();
     return this;
@@ -538,6 +577,8 @@ async function volumeCase(notDue, now, clockBefore) {
     const { rows: remaining } = await db.query(`SELECT count(*)::int AS n FROM "Obligation" WHERE status = 'open' AND "nextActionAt" <= $1`, [now]);
     rounds.push({ fireMs, spanMs: Number(span[0].span_ms), alerts: span[0].n, remaining: remaining[0].n });
     step(`  round ${round}: fired ${fmt(span[0].n)} alerts in ${ms(fireMs)} after the clock moved; still due afterwards: ${remaining[0].n}`);
+    // The next round deletes these rows: a row deleted under its queued job would be a dead letter of the bench's making.
+    await waitAlertsSent(phase, proc);
   }
   await proc.stop();
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -567,6 +608,7 @@ async function main() {
   await db.connect();
   await db.query(`CREATE TABLE bench_scheduled (phase text NOT NULL, obligation_id uuid PRIMARY KEY, scheduled_at timestamptz(3) NOT NULL)`);
   const stale = await deletePrefixKeys(redis);
+  await startOfficeSystem();
   await machineFacts();
   if (stale > 0) log(`(removed ${stale} stale "${PREFIX}:*" keys of an earlier run)\n`);
   const redisEmpty = await redisUsage(redis);
@@ -666,7 +708,7 @@ async function main() {
     ['measured at', 'p50', 'p95', 'p99', 'max', 'min'],
     [
       ['Alert.createdAt (sweep wrote it)', fmt(created.p50), fmt(created.p95), fmt(created.p99), fmt(created.max), fmt(Math.min(...late.map((r) => Number(r.created))))],
-      ['Alert.publishedAt (on office.alerts)', fmt(published.p50), fmt(published.p95), fmt(published.p99), fmt(published.max), fmt(Math.min(...late.map((r) => Number(r.published))))],
+      [`Alert.publishedAt (on ${OFFICE_ALERTS_QUEUE})`, fmt(published.p50), fmt(published.p95), fmt(published.p99), fmt(published.max), fmt(Math.min(...late.map((r) => Number(r.published))))],
     ],
   );
   log();
@@ -718,7 +760,7 @@ async function main() {
      FROM "Alert" a JOIN bench_scheduled s ON s.obligation_id = a."obligationId" WHERE s.phase = 'drain'`,
   );
   const { rows: still } = await db.query(`SELECT count(*)::int AS n FROM "Obligation" WHERE status = 'open' AND "nextActionAt" <= now()`);
-  step(`  drained; waiting (max 3 min) for the relay to publish every alert to office.alerts`);
+  step(`  drained; waiting (max 3 min) for the relay to publish every alert to ${OFFICE_ALERTS_QUEUE}`);
   let publishedMs = NaN;
   await waitFor('every alert published', async () => {
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM "Alert" WHERE "publishedAt" IS NULL`);
@@ -726,7 +768,7 @@ async function main() {
   }, { timeoutMs: 180_000, intervalMs: 250 })
     .then(() => (publishedMs = performance.now() - drainStart))
     .catch(() => undefined);
-  const officeQueue = new Queue('office.alerts', { prefix: PREFIX, connection: queueConnection });
+  const officeQueue = new Queue(OFFICE_ALERTS_QUEUE, { prefix: PREFIX, connection: queueConnection });
   const officeCounts = await officeQueue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
   await officeQueue.close();
   const redisAfterDrain = await redisUsage(redis);
@@ -769,7 +811,7 @@ async function main() {
   );
   log(`  (step event = enqueue on ${PREFIX}:${SCHEDULER_QUEUE} -> scheduler worker reconciled it in PostgreSQL; ${fmt(probeObligations[0].n)} probe obligations created)`);
   log();
-  log(`Redis keys of prefix "${PREFIX}:" around the drain (alerts are messages, one office.alerts job each, kept 7 days):`);
+  log(`Redis keys of prefix "${PREFIX}:" around the drain (alerts are messages, one ${OFFICE_ALERTS_QUEUE} job each, kept 7 days):`);
   table(
     ['moment', 'keys', 'memory of keys', 'server used_memory (shared)'],
     [
@@ -777,7 +819,10 @@ async function main() {
       ['after the drain', redisAfterDrain.keys, kib(redisAfterDrain.bytes), kib(redisAfterDrain.usedMemory)],
     ],
   );
-  log(`  office.alerts job counts after the drain: ${JSON.stringify(officeCounts)}`);
+  log(`  ${OFFICE_ALERTS_QUEUE} job counts after the drain: ${JSON.stringify(officeCounts)}; the office's system received ${fmt(officeSystem.received)} alerts in all`);
+  const failed = await failures();
+  log(`  dead letters of the whole run: ${failed.deadLetters}${failed.reasons ? ` (${failed.reasons})` : ''}`);
+  if (failed.deadLetters > 0) throw new Error(`the bus gave up on ${failed.deadLetters} jobs during the run: its figures are not those of a healthy bus`);
   log();
   log(`total runtime ${fmt((performance.now() - overall) / 1000, 1)} s`);
 }
@@ -804,6 +849,7 @@ function cleanup() {
       await queueConnection.quit();
     });
     await attempt('close probe connection', async () => probeDb?.end());
+    await attempt('stop the office system', async () => new Promise((resolve) => (officeSystem.server ? officeSystem.server.close(resolve) : resolve())));
     await attempt('close bench connection', async () => db?.end());
     await attempt('delete prefix keys', async () => {
       if (!redis) return;

@@ -14,6 +14,7 @@ import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
 
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 200); // per endpoint: about 3,300 requests in all, 40–60 s
 const MAX_BODY_BYTES = 16_384;
+const OFFICE_WEBHOOK_SECRET = 'hostile-office-secret-0123456789';
 
 type Path = (string | number)[];
 type Kind = 'string' | 'array' | 'object';
@@ -248,7 +249,17 @@ describe('hostile input to every POST and PUT', () => {
   beforeAll(async () => {
     bus = await startBus('hostile', { procuratorate: 'pull', 'civil-affairs': 'pull' }, { extraEnv: { MAX_BODY_BYTES: String(MAX_BODY_BYTES), LOG_LEVEL: 'fatal', AUDIT_CHECKPOINT_INTERVAL_MS: '500' } });
     const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    scheduler = new SchedulerProcess({ databaseUrl: bus.db.url, redisUrl, queuePrefix: bus.queuePrefix, clock: new TestClock(new Date('2026-11-25T02:00:00Z')), extraEnv: { LOG_LEVEL: 'fatal' } });
+    // The office's system takes the scheduler's alerts: an alert with nowhere to go would be a dead
+    // letter, and the alarm it raises would write rows while the test counts what a refused body wrote.
+    bus.systems.trust('office', OFFICE_WEBHOOK_SECRET);
+    scheduler = new SchedulerProcess({
+      databaseUrl: bus.db.url,
+      redisUrl,
+      queuePrefix: bus.queuePrefix,
+      clock: new TestClock(new Date('2026-11-25T02:00:00Z')),
+      officeWebhook: { url: bus.systems.url('office'), secret: OFFICE_WEBHOOK_SECRET },
+      extraEnv: { LOG_LEVEL: 'fatal' },
+    });
     consoleApp = new ConsoleProcess({ databaseUrl: bus.db.url, redisUrl, queuePrefix: bus.queuePrefix, extraEnv: { LOGIN_ATTEMPTS_PER_MINUTE: '100000', LOG_LEVEL: 'fatal' } });
     await Promise.all([scheduler.start(), consoleApp.start()]);
     await seedUser(bus.db, 'office', 'office-password-1', 'office');

@@ -6,14 +6,15 @@ import { bootQueueBackend } from '#bus';
 import { AdapterModule, type AdapterProcessUnits } from './adapter.module.js';
 import { createValidationPipe, ProblemFilter, useJsonBodies } from '#http';
 import { useObservability } from '#observability';
-import { DatabaseLoginCheck, FieldProtection, unitDatabaseLogin } from '#persistence';
+import { assertDatabaseUrlLogin, DatabaseLoginCheck, FieldProtection, unitDatabaseLogin } from '#persistence';
 import { ATTACHMENT_UPLOAD_BODY_BYTES } from '#handoffs';
 import { ADAPTER_ERROR_STATUSES } from './api/error-statuses.js';
 import { serveOpenApi } from './openapi.js';
 
 /** Starts one unit's adapter: its HTTP API; its consumers start with the application (AdapterConsumers). */
 export async function bootstrapAdapter(): Promise<NestExpressApplication> {
-  await bootQueueBackend(adapterConfig, 'adapter'); // Redis or PostgreSQL, before any Queue or Worker is made
+  // Redis or PostgreSQL, before any Queue or Worker is made; the unit's login is checked before anything connects with it.
+  await bootQueueBackend(adapterConfig, 'adapter', (settings) => assertDatabaseUrlLogin(settings.databaseUrl, unitDatabaseLogin(settings.agency)));
   return startAdapterApp(process.env, { shutdownHooks: true });
 }
 

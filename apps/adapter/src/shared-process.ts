@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type AdapterSettings, adapterSettingsFrom, adapterUnitEnvs, assertUnitsSeparate, InvalidConfigurationError, type UnitEnv, unitEnvPrefix } from '#config';
 import { EvictingRedisError, QUEUE_POOL_PER_APP, selectQueueBackend } from '#bus';
 import type { AgencyCode } from '#contracts';
+import { assertDatabaseUrlLogin, unitDatabaseLogin } from '#persistence';
 import { startAdapterApp } from './bootstrap.js';
 
 /**
@@ -14,6 +15,14 @@ import { startAdapterApp } from './bootstrap.js';
 export async function startAdapterUnits(env: UnitEnv): Promise<NestExpressApplication[]> {
   const units = configuredUnits(env);
   const settings = [...units.values()].map((unit) => unit.settings);
+  // Each unit's login before anything connects with it (the queue backend connects first).
+  for (const unit of settings) {
+    try {
+      assertDatabaseUrlLogin(unit.databaseUrl, unitDatabaseLogin(unit.agency));
+    } catch (error) {
+      throw new Error(`${unit.agency}: ${error instanceof Error ? error.message : String(error)} (its own settings are ${unitEnvPrefix(unit.agency)}*)`, { cause: error });
+    }
+  }
   await selectSharedQueueBackend(settings);
   const sharedBy = settings.map((unit) => ({ agency: unit.agency, port: unit.port }));
 

@@ -9,7 +9,7 @@ import { consoleConfig, type ConsoleSettings } from '#config';
 import { createValidationPipe, hideServerDetails, ProblemFilter } from '#http';
 import { useObservability } from '#observability';
 import { bootQueueBackend } from '#bus';
-import { CONSOLE_DATABASE_LOGIN, DatabaseLoginCheck } from '#persistence';
+import { assertDatabaseUrlLogin, CONSOLE_DATABASE_LOGIN, DatabaseLoginCheck } from '#persistence';
 import { SessionMiddleware } from './auth/session.middleware.js';
 import { ConsoleModule } from './console.module.js';
 import { serveOpenApi } from './openapi.js';
@@ -17,7 +17,8 @@ import { serveWebFont } from './views/web-font.js';
 
 /** Starts the console: pages for the office and units, Bull Board for operators, behind sign-in. */
 export async function bootstrapConsole(): Promise<NestExpressApplication> {
-  await bootQueueBackend(consoleConfig, 'console'); // Redis or PostgreSQL, before any Queue is made
+  // Redis or PostgreSQL, before any Queue is made; the console's login is checked before anything connects with it.
+  await bootQueueBackend(consoleConfig, 'console', (settings) => assertDatabaseUrlLogin(settings.databaseUrl, CONSOLE_DATABASE_LOGIN));
   // Express matches paths case-insensitively and ignores a trailing slash unless told otherwise, and
   // its router is made with the first middleware: so the instance is configured before Nest sees it.
   // A route is reached only as it is written (/queues, not /QUEUES or /queues/), so what the

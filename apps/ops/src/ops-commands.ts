@@ -82,6 +82,9 @@ export class OpsCommands {
       throw new UsageError('replay needs a dead letter id, --all, or a filter (--unit, --type)');
     }
     const dryRun = args.flags.has('dry-run');
+    // The queues are opened before any dead letter is reopened: a queue that cannot be reached stops
+    // the command with nothing marked replayed.
+    const driver = dryRun ? null : await this.driver();
     const relays = new Set<string>();
     let replayed = 0;
     for (const row of rows) {
@@ -94,14 +97,13 @@ export class OpsCommands {
         continue;
       }
       const { reopened, delivery } = await this.operations.reopen(row, this.now());
-      if (delivery && isAgencyCode(delivery.agency)) {
-        const priority = (await this.units.for(delivery.agency).messages.findVisible(delivery.messageId))?.priority ?? 'normal';
-        await (await this.driver()).publish({
+      if (delivery && isAgencyCode(delivery.agency) && driver) {
+        await driver.publish({
           queue: deliveryQueueName(delivery.agency),
           name: DELIVER_TO_UNIT_SYSTEM,
           id: deliveryJobId(delivery.messageId, delivery.publications),
           data: { agency: delivery.agency, messageId: delivery.messageId },
-          priority,
+          priority: delivery.priority,
         });
       } else if (reopened > 0) {
         relays.add(senderOf(row));

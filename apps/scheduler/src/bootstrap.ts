@@ -5,7 +5,7 @@ import { schedulerConfig, type SchedulerSettings } from '#config';
 import { createValidationPipe, ProblemFilter, useJsonBodies } from '#http';
 import { useObservability } from '#observability';
 import { bootQueueBackend } from '#bus';
-import { DatabaseLoginCheck, SCHEDULER_DATABASE_LOGIN } from '#persistence';
+import { assertDatabaseUrlLogin, DatabaseLoginCheck, SCHEDULER_DATABASE_LOGIN } from '#persistence';
 import { InvalidCalendarUploadError } from './calendar/calendar.service.js';
 import { MeetingInFutureError } from '#deadlines';
 import { SchedulerModule } from './scheduler.module.js';
@@ -13,7 +13,8 @@ import { serveOpenApi } from './openapi.js';
 
 /** Starts the scheduler: the office's HTTP API, and consumers of step events and office alerts. */
 export async function bootstrapScheduler(): Promise<NestExpressApplication> {
-  await bootQueueBackend(schedulerConfig, 'scheduler'); // Redis or PostgreSQL, before any Queue or Worker is made
+  // Redis or PostgreSQL, before any Queue or Worker is made; the scheduler's login is checked before anything connects with it.
+  await bootQueueBackend(schedulerConfig, 'scheduler', (settings) => assertDatabaseUrlLogin(settings.databaseUrl, SCHEDULER_DATABASE_LOGIN));
   const app = await NestFactory.create<NestExpressApplication>(SchedulerModule, { bodyParser: false, bufferLogs: true });
   useObservability(app); // JSON logs through pino, HTTP latency
   const settings = app.get<SchedulerSettings>(schedulerConfig.KEY);

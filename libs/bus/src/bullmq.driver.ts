@@ -57,6 +57,17 @@ export class BullMqDriver implements QueueDriver {
   constructor(private readonly options: BullMqDriverOptions) {
     this.monitor = options.writeMonitor ?? new QueueWriteMonitor();
     this.now = options.now ?? Date.now;
+    // A Redis that may evict keys: no job is taken until it keeps them again (publishes are refused by the monitor).
+    this.monitor.onEvictionChange((evicting) => void (evicting ? this.pauseWorkers() : this.resumeWorkers()));
+  }
+
+  private async pauseWorkers(): Promise<void> {
+    // Not waiting for the jobs under way: they finish or are retried; no new one is taken.
+    await Promise.all(this.workers.map((worker) => worker.pause(true))).catch((error: unknown) => this.logger.error(`pausing the workers failed: ${String(error)}`));
+  }
+
+  private async resumeWorkers(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.resume())).catch((error: unknown) => this.logger.error(`resuming the workers failed: ${String(error)}`));
   }
 
   async publish(job: OutgoingJob): Promise<void> {
@@ -96,6 +107,7 @@ export class BullMqDriver implements QueueDriver {
     logConnectionErrors(worker, `worker of ${queue}`);
     this.workers.push(worker);
     await worker.waitUntilReady();
+    if (this.monitor.evicting) await worker.pause(true);
   }
 
   async counts(queue: string): Promise<QueueCounts> {
@@ -142,6 +154,10 @@ export class BullMqDriver implements QueueDriver {
     const policy = this.options.retry[queueKindOf(queue)];
     const last = isLastAttempt(policy, attempt, job.timestamp, this.now());
     try {
+      // A job whose hash is gone (an evicting Redis) comes with no name and no data: nothing to run.
+      // It ends as a dead letter naming its id and queue; the row it stood for is still in
+      // PostgreSQL, and the reconciler queues it again under a new id.
+      if (!job.name) throw new PermanentMessageError(`job ${job.id} of ${queue} has lost its name and data (evicted from Redis?); what it stood for is queued again from PostgreSQL by the reconciler`);
       const handler = handlers[job.name];
       if (!handler) throw new PermanentMessageError(`no consumer for job ${job.name} on ${queue}`);
       return await handler(job.data as never, { jobId: String(job.id), attempt, isLastAttempt: last });
@@ -170,7 +186,7 @@ export class BullMqDriver implements QueueDriver {
       }
       this.logger.error(`dead-lettered job ${record.jobId} (${record.type}) of ${queue}: ${record.reason}`);
       await this.queue(DEAD_LETTER_QUEUE)
-        .add(job.name, { ...(job.data as object), deadLetter: record }, { jobId: `${queue}.${record.jobId}` })
+        .add(record.type, { ...(job.data as object), deadLetter: record }, { jobId: `${queue}.${record.jobId}` })
         // The row in PostgreSQL is the lasting record; the queue copy is for dashboards.
         .catch((copyError: unknown) => this.logger.warn(`dead letter ${record.jobId} recorded, its queue copy not: ${String(copyError)}`));
       throw new UnrecoverableError(failure.message);

@@ -181,17 +181,24 @@ export async function closeQueueBackend(): Promise<void> {
 }
 
 /**
- * An app's first step: reads its settings (the same registerAs factory Nest loads) and selects the
- * queue backend. A bad setting is left for Nest's own boot to report as it always has; a Redis
+ * An app's first step: reads its settings (the same registerAs factory Nest loads), runs
+ * `beforeConnecting` on them and selects the queue backend. A bad setting is left for Nest's own boot to report as it always has; a Redis
  * that evicts keys stops the process with one line naming the setting.
  */
-export async function bootQueueBackend(settings: () => QueueSettings, applicationName: string): Promise<void> {
-  let loaded: QueueSettings;
+export async function bootQueueBackend<S extends QueueSettings>(
+  settings: () => S,
+  applicationName: string,
+  beforeConnecting?: (loaded: S) => void,
+): Promise<void> {
+  let loaded: S;
   try {
     loaded = settings();
   } catch {
     return;
   }
+  // The queue backend is the first to connect (with DATABASE_URL on PostgreSQL): what must refuse a
+  // setting without connecting with it (the app's database login) runs before.
+  beforeConnecting?.(loaded);
   try {
     await selectQueueBackend(loaded, applicationName);
   } catch (error) {

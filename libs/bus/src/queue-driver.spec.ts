@@ -1,7 +1,7 @@
 import { DEAD_LETTER_QUEUE, DELIVER_TO_UNIT_SYSTEM, MessageType, OFFICE_ALERTS_QUEUE, SCHEDULER_QUEUE, SEND_OFFICE_ALERT } from '#contracts';
 import { PermanentMessageError } from './consumer-outcome.js';
 import { InProcessQueueDriver } from './in-process.driver.js';
-import { assertJobId, type HandlerMap, MissingHandlerError } from './queue-driver.js';
+import { assertJobId, deadLetterRecord, type HandlerMap, MissingHandlerError, UNKNOWN_JOB_TYPE } from './queue-driver.js';
 import { isLastAttempt, queueKindOf, retryDelayMs } from './queue-policy.js';
 
 // 1 s between attempts; a 2.5 s window holds three attempts, a 1.5 s one two.
@@ -121,5 +121,21 @@ describe('the queue port', () => {
     expect(queueKindOf('delivery.civil-affairs')).toBe('delivery');
     expect(queueKindOf(SCHEDULER_QUEUE)).toBe('scheduler');
     expect(() => queueKindOf(DEAD_LETTER_QUEUE)).toThrow(/written by consumers only/);
+  });
+});
+
+describe('deadLetterRecord', () => {
+  it('records a job whose data is gone (no name, no data) with what is known: its id and queue', () => {
+    // What BullMQ hands a worker for a job whose hash was evicted from Redis.
+    const gone = { id: 'a1b2', name: undefined, data: undefined };
+    expect(deadLetterRecord('{inbox.education}', gone, new PermanentMessageError('lost'), 1)).toEqual({
+      queue: '{inbox.education}',
+      jobId: 'a1b2',
+      messageId: null,
+      type: UNKNOWN_JOB_TYPE,
+      reason: 'PermanentMessageError: lost',
+      attempts: 1,
+      data: {},
+    });
   });
 });

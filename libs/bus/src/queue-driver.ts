@@ -78,7 +78,10 @@ export function assertHandlers(queue: string, kind: QueueKind, handlers: Partial
 }
 
 /** The record of a job given up on, the same whichever driver gave up. */
-export function deadLetterRecord(queue: string, job: { id: string; name: string; data: unknown }, failure: Error, attempts: number): DeadLetterRecord {
+/** The type of a dead letter whose job came with no name (its data gone from the queue). */
+export const UNKNOWN_JOB_TYPE = '(unknown: job data gone)';
+
+export function deadLetterRecord(queue: string, job: { id: string; name: string | undefined; data: unknown }, failure: Error, attempts: number): DeadLetterRecord {
   const data = { ...(job.data as Record<string, unknown>) };
   delete data.deadLetter;
   const subject = (data as { messageId?: unknown; alertId?: unknown }).messageId ?? (data as { alertId?: unknown }).alertId;
@@ -86,7 +89,8 @@ export function deadLetterRecord(queue: string, job: { id: string; name: string;
     queue,
     jobId: job.id,
     messageId: typeof subject === 'string' ? subject : null,
-    type: job.name,
+    // A job whose data is gone has no name: the dead letter still records what is known.
+    type: job.name || UNKNOWN_JOB_TYPE,
     reason: `${failure.name}: ${failure.message}`.slice(0, 2_000),
     attempts,
     data,

@@ -8,8 +8,30 @@ export class QueueWriteMonitor {
   private refusingSinceMs: number | null = null;
   private lastErrorText: string | null = null;
   private failures = 0;
+  private evictingText: string | null = null;
+  private readonly evictionListeners: ((evicting: string | null) => void)[] = [];
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  /**
+   * Why Redis may drop keys now (its maxmemory-policy changed while the bus runs), or null while it
+   * keeps them. A process refuses work meanwhile as it refuses to start on such a Redis: its workers
+   * stop taking jobs, its publishes are refused (the outbox keeps them), readiness is down.
+   */
+  get evicting(): string | null {
+    return this.evictingText;
+  }
+
+  /** Set by the process's policy check (RedisPolicyWatch); each change is told to the listeners. */
+  setEvicting(evicting: string | null): void {
+    if (evicting === this.evictingText) return;
+    this.evictingText = evicting;
+    for (const listener of this.evictionListeners) listener(evicting);
+  }
+
+  onEvictionChange(listener: (evicting: string | null) => void): void {
+    this.evictionListeners.push(listener);
+  }
 
   succeeded(): void {
     this.refusingSinceMs = null;
@@ -39,6 +61,7 @@ export class QueueWriteMonitor {
   /** Runs a write through the monitor: its outcome is recorded, its error passed on. */
   async watch<T>(write: () => Promise<T>): Promise<T> {
     try {
+      if (this.evictingText) throw new Error(`refused while Redis may evict keys: ${this.evictingText}`);
       const result = await write();
       this.succeeded();
       return result;

@@ -12,6 +12,16 @@ export class EvictingRedisError extends Error {
  * the connections' own retries: readiness reports it, and the bus waits for it.
  */
 export async function assertRedisKeepsKeys(redisUrl: string, timeoutMs = 3_000): Promise<void> {
+  const evicting = await findEvictingRedis(redisUrl, timeoutMs);
+  if (evicting) throw new EvictingRedisError(evicting);
+}
+
+/**
+ * The check of assertRedisKeepsKeys as a value: what is wrong with the first Redis (or master) whose
+ * maxmemory-policy is not noeviction, or null. Run at boot, and while the bus runs (RedisPolicyWatch):
+ * the policy can be changed with CONFIG SET at any time.
+ */
+export async function findEvictingRedis(redisUrl: string, timeoutMs = 3_000): Promise<string | null> {
   const urls = redisUrl.split(',').map((url) => url.trim()).filter(Boolean);
   const seen = new Set<string>();
   const queue = [...urls];
@@ -31,9 +41,7 @@ export async function assertRedisKeepsKeys(redisUrl: string, timeoutMs = 3_000):
     try {
       const [, policy] = (await client.config('GET', 'maxmemory-policy')) as [string, string];
       if (policy && policy !== 'noeviction') {
-        throw new EvictingRedisError(
-          `Redis at ${key} has maxmemory-policy ${policy}: set maxmemory-policy noeviction (BullMQ loses jobs when Redis evicts keys)`,
-        );
+        return `Redis at ${key} has maxmemory-policy ${policy}: set maxmemory-policy noeviction (BullMQ loses jobs when Redis evicts keys)`;
       }
       if (urls.length > 1) {
         // A cluster: check the masters the seeds did not name, too.
@@ -48,11 +56,11 @@ export async function assertRedisKeepsKeys(redisUrl: string, timeoutMs = 3_000):
           queue.push(other.toString());
         }
       }
-    } catch (error) {
-      if (error instanceof EvictingRedisError) throw error;
+    } catch {
       // CONFIG may be renamed or refused by a managed Redis: nothing to check then.
     } finally {
       client.disconnect();
     }
   }
+  return null;
 }

@@ -141,12 +141,13 @@ export function meetingRequestedAlert(request: { id: string; agency: AgencyCode;
 }
 
 /** The conditions an operations alert reports (issue: nothing accepted is ever lost, and someone hears of it). */
-export type OperationsCondition = 'stuck-messages' | 'dead-letters' | 'queue-refusing' | 'reconciler-repaired';
+export type OperationsCondition = 'stuck-messages' | 'dead-letters' | 'queue-refusing' | 'redis-evicting' | 'reconciler-repaired';
 
 const OPERATIONS_TITLE: Record<OperationsCondition, string> = {
   'stuck-messages': '消息积压',
   'dead-letters': '死信',
   'queue-refusing': '队列拒绝写入',
+  'redis-evicting': 'Redis 可能丢弃数据',
   'reconciler-repaired': '对账补发',
 };
 

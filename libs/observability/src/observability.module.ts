@@ -8,6 +8,7 @@ import { PostgresHealthIndicator } from './health/postgres.health.js';
 import { PostgresQueuesHealthIndicator } from './health/postgres-queues.health.js';
 import { QueueWritesHealthIndicator } from './health/queue-writes.health.js';
 import { RedisHealthIndicator } from './health/redis.health.js';
+import { RedisPolicyWatch } from './health/redis-policy.watch.js';
 import { loggerParams } from './logging/logger-params.js';
 import { BusMetrics } from './metrics/bus-metrics.service.js';
 import { HandoffMetricsCollector } from './metrics/handoff-metrics.collector.js';
@@ -76,6 +77,7 @@ export class ObservabilityModule implements OnApplicationShutdown {
         PostgresHealthIndicator,
         RedisHealthIndicator,
         PostgresQueuesHealthIndicator,
+        RedisPolicyWatch,
       ],
       exports: [BusMetrics, QUEUE_WRITE_MONITOR],
     };

@@ -28,5 +28,5 @@ export { verifyEvidence, type EvidenceReport, type UnsignedTail, unsignedTail } 
 export type { LedgerExportRow, LedgerHandoff, LedgerMeasure, LedgerVisit, NewMeasure, PersonLedger } from './ledger.repository.js';
 export * from './evaluation.queries.js';
 export { CONSOLE_DATABASE_LOGIN, SCHEDULER_DATABASE_LOGIN, databaseUrlWithLogin, unitDatabaseLogin } from './database-logins.js';
-export { DatabaseLoginCheck, WrongDatabaseLoginError } from './database-login-check.js';
+export { assertDatabaseUrlLogin, DatabaseLoginCheck, WrongDatabaseLoginError } from './database-login-check.js';
 export * from './joint-meeting.repository.js';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { queueRoleOf, SCHEDULER_QUEUE } from '#contracts';
+import { type Priority, queueRoleOf, SCHEDULER_QUEUE } from '#contracts';
+import { fromDb } from './db-enums.js';
 import { PrismaService } from './prisma.service.js';
 
 /**
@@ -37,6 +38,14 @@ export interface DeadLetterRow {
   data: unknown;
   replayedAt: Date | null;
   replays: number;
+}
+
+/** A webhook delivery put back to pending by a replay: the job to queue for it. */
+export interface ReopenedDelivery {
+  agency: string;
+  messageId: string;
+  publications: number;
+  priority: Priority;
 }
 
 export interface DeadLetterFilter {
@@ -170,10 +179,10 @@ export class OperationsQueries {
    * again; the caller queues a delivery job itself (returned as `delivery`). The dead letter is
    * stamped replayed.
    */
-  async reopen(deadLetter: DeadLetterRow, at: Date): Promise<{ reopened: number; delivery: { agency: string; messageId: string; publications: number } | null }> {
+  async reopen(deadLetter: DeadLetterRow, at: Date): Promise<{ reopened: number; delivery: ReopenedDelivery | null }> {
     return this.prisma.$transaction(async (tx) => {
       let reopened = 0;
-      let delivery: { agency: string; messageId: string; publications: number } | null = null;
+      let delivery: ReopenedDelivery | null = null;
       const id = deadLetter.messageId;
       const role = queueRoleOf(deadLetter.queue);
       if (id && role === 'alerts') {
@@ -186,7 +195,9 @@ export class OperationsQueries {
         reopened = entry.count;
         if (reopened > 0) {
           const row = await tx.inboxEntry.findUniqueOrThrow({ where: { agency_messageId: { agency: deadLetter.agency, messageId: id } } });
-          delivery = { agency: deadLetter.agency, messageId: id, publications: row.deliveryPublications };
+          // The priority is a plain column: the operator CLI replays without the field-encryption key.
+          const message = await tx.message.findUnique({ where: { id }, select: { priority: true } });
+          delivery = { agency: deadLetter.agency, messageId: id, publications: row.deliveryPublications, priority: message ? fromDb(message.priority) : 'normal' };
         }
       } else if (id) {
         reopened = (

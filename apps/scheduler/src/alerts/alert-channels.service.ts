@@ -25,6 +25,11 @@ export class AlertChannels implements OnApplicationShutdown {
     this.mailer = settings.mail ? nodemailer.createTransport(settings.mail.smtpUrl) : null;
     if (settings.officeWebhook) metrics.declareDeliveryChannel('office-webhook');
     if (settings.mail) metrics.declareDeliveryChannel('email');
+    if (!settings.officeWebhook && !settings.mail) {
+      this.logger.warn(
+        'neither OFFICE_WEBHOOK_URL nor SMTP_URL is set: no alert can reach anyone; each is kept undelivered as a dead letter (npm run ops -- dead-letters --unit scheduler) until a channel is set and it is replayed',
+      );
+    }
   }
 
   onApplicationShutdown(): void {
@@ -72,10 +77,26 @@ export class AlertChannels implements OnApplicationShutdown {
     }
     // Retried with backoff; the channel that worked is stamped and not sent again.
     if (failures.length > 0) throw new Error(`alert ${alert.dedupeKey} not sent on ${failures.join('; ')}`);
+    const reachedBefore = alert.webhookDeliveredAt !== null || alert.emailSentAt !== null;
+    // An office notice is also the unit's copy, read through its adapter or the console (第二十二条):
+    // the e-mail is a courtesy. Any other alert that no channel reaches is not delivered: it stays
+    // undelivered, a dead letter (listed by ops, counted by the dead-letter alarm) to replay once a
+    // channel or an address is set.
+    if (!sent && !reachedBefore && alert.kind !== 'office-notice') {
+      throw new PermanentMessageError(`alert ${alert.dedupeKey} has nowhere to go: ${this.whyNowhere(recipients, addresses.length)}`);
+    }
     // Done: the reconciler stops watching it (an alert published and never done is queued again).
     await this.office.alerts.markDelivered(alert.id, this.clock.now());
-    this.logger.log(`alert ${alert.dedupeKey} ${sent ? 'sent' : 'had nothing left to send'}`);
+    this.logger.log(`alert ${alert.dedupeKey} ${sent ? 'sent' : reachedBefore ? 'had nothing left to send' : 'held as a notice by its unit'}`);
     return sent ? 'processed' : 'duplicate';
+  }
+
+  private whyNowhere(recipients: readonly Recipient[], addresses: number): string {
+    if (!this.settings.officeWebhook && !this.settings.mail) return 'neither OFFICE_WEBHOOK_URL nor SMTP_URL is set';
+    const office = recipients.some((r) => r.role === 'office');
+    const webhook = office && this.settings.officeWebhook ? '' : office ? 'OFFICE_WEBHOOK_URL is not set' : 'it has no office recipient';
+    const mail = !this.settings.mail ? 'SMTP_URL is not set' : addresses === 0 ? 'no recipient has an e-mail address' : '';
+    return [webhook, mail].filter(Boolean).join(' and ');
   }
 
   private async postToOffice(alert: Alert, webhook: { url: string; secret: string }): Promise<void> {

@@ -66,6 +66,10 @@ export class OperationsAlarms extends PollingRelay implements OnApplicationBoots
     for (const row of dead) {
       alerts.push(operationsAlert('dead-letters', row.agency, `${row.agency} 有 ${row.count} 条死信待处理，最近一条在 ${row.newest.toISOString()}（npm run ops -- dead-letters）。`, now));
     }
+    // At once: while Redis may evict keys the bus has stopped (sent when the alert relay may publish again).
+    if (this.writes.evicting) {
+      alerts.push(operationsAlert('redis-evicting', 'scheduler', `${this.writes.evicting}。各应用已暂停处理，已受理的消息保存在数据库中，改回 noeviction 后自动恢复。`, now));
+    }
     const refusingMs = this.writes.refusingForMs();
     if (refusingMs > this.settings.queueRefusalAlertMs) {
       alerts.push(operationsAlert('queue-refusing', 'scheduler', `队列已拒绝写入 ${Math.round(refusingMs / 1000)} 秒：${this.writes.lastError ?? ''}。已受理的消息保存在数据库中，恢复后将自动发出。`, now));

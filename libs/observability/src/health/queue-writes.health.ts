@@ -19,6 +19,8 @@ export class QueueWritesHealthIndicator {
   isHealthy<const Key extends string>(key: Key) {
     const refusingForMs = this.monitor.refusingForMs();
     const indicator = this.health.check(key);
+    // At once, not after QUEUE_REFUSAL_ALERT_MS: the process has stopped taking jobs.
+    if (this.monitor.evicting) return indicator.down({ evicting: this.monitor.evicting });
     if (refusingForMs > this.options.queueRefusalAlertMs) {
       return indicator.down({ refusingForSeconds: Math.round(refusingForMs / 1000), lastError: this.monitor.lastError ?? '' });
     }

@@ -8,6 +8,7 @@ export class QueueWritesCollector implements ScrapeCollector, OnModuleInit {
   readonly name = 'queue-writes';
   private readonly refusing;
   private readonly failures;
+  private readonly evicting;
 
   constructor(
     private readonly metrics: BusMetrics,
@@ -15,6 +16,7 @@ export class QueueWritesCollector implements ScrapeCollector, OnModuleInit {
   ) {
     this.refusing = metrics.gauge({ name: 'bus_queue_writes_refused_seconds', help: 'How long the queue layer has refused every write of this process (0 while writes succeed)' });
     this.failures = metrics.gauge({ name: 'bus_queue_write_failures', help: 'Writes to the queue layer refused since the process started' });
+    this.evicting = metrics.gauge({ name: 'bus_redis_evicting', help: '1 while Redis may evict keys (maxmemory-policy not noeviction): the process refuses work' });
   }
 
   onModuleInit(): void {
@@ -24,10 +26,12 @@ export class QueueWritesCollector implements ScrapeCollector, OnModuleInit {
   async collect(): Promise<void> {
     this.refusing.set(this.monitor.refusingForMs() / 1000);
     this.failures.set(this.monitor.failedWrites);
+    this.evicting.set(this.monitor.evicting ? 1 : 0);
   }
 
   clear(): void {
     this.refusing.reset();
     this.failures.reset();
+    this.evicting.reset();
   }
 }
