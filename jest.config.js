@@ -1,10 +1,10 @@
 // Native ESM jest: NestJS 12 ships ESM only, which jest's CommonJS mode cannot load on Node 20.
-// Three layers (ARCHITECTURE §13), each its own jest project and npm command:
+// Three layers, each its own jest project and npm command:
 //   unit    *.spec.ts beside pure code — nothing installed but node_modules (npm run test:unit)
 //   medium  *.medium-spec.ts — Nest TestingModules against a real PostgreSQL database, the
 //           in-process queue driver and an injected clock (npm run test:medium)
 //   e2e     test/*.e2e-spec.ts — the apps as separate processes, Redis, the browser (npm run test:e2e)
-// and, apart from them, the fault suite (issue 8):
+// and, apart from them, the fault suite:
 //   faults  test/faults/*.fault-spec.ts — each scenario its own redis-server and PostgreSQL, the apps
 //           as processes, a load generator; not part of `npm test` (npm run test:faults)
 /** @type {import('jest').Config} */

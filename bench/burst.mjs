@@ -118,13 +118,13 @@ const common = {
   QUEUE_PREFIX: `bench${process.pid}`,
   WORKER_LOCK_MS: '3000',
   RECONCILE_GRACE_MS: '10000',
-  // Issue 9: field encryption's keys, the same for every adapter, and the units' public signing keys.
+  // Field encryption's keys, the same for every adapter, and the units' public signing keys.
   DATA_MASTER_KEY: randomBytes(32).toString('base64'),
   PERSON_ID_HMAC_KEY: randomBytes(32).toString('base64'),
 };
 const signing = { procuratorate: newSigningKeyPair(), education: newSigningKeyPair() };
 const { AGENCY_CODES: allUnits } = await import('../dist/libs/contracts/src/index.js');
-// Each app under its own login (issue 9 point 3): row-level security applies as deployed.
+// Each app under its own login: row-level security applies as deployed.
 const { SCHEDULER_DATABASE_LOGIN, databaseUrlWithLogin, unitDatabaseLogin } = await import('../dist/libs/persistence/src/index.js');
 const loginUrl = (login) => databaseUrlWithLogin(dbUrl.toString(), login);
 const otherKey = newSigningKeyPair();

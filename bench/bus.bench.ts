@@ -1,4 +1,4 @@
-// End-to-end benchmark of the bus (issue 13). Not a timed test: it prints figures and writes them
+// End-to-end benchmark of the bus. Not a timed test: it prints figures and writes them
 // to a JSON file and a PNG chart; it asserts only that nothing was lost or doubled.
 //
 // Through the real apps as separate processes (the fault suite's FaultBus: its own redis-server and

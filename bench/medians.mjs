@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The median of each figure over several full runs of the bus benchmark (issue 13: "each figure's
+// The median of each figure over several full runs of the bus benchmark ("each figure's
 // median over 3 runs"). Usage: node bench/medians.mjs bench/results/bus-<a>.json <b>.json <c>.json
 // Prints, per queue backend, every figure of the runs side by side and their median.
 import { readFileSync } from 'node:fs';

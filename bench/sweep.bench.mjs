@@ -199,7 +199,7 @@ class SchedulerProcess {
       PATH: process.env.PATH ?? '',
       TZ: 'UTC',
       NODE_ENV: 'development',
-      // The scheduler's own login (issue 9 point 3), as deployed; the bench seeds and reads as the owner.
+      // The scheduler's own login, as deployed; the bench seeds and reads as the owner.
       DATABASE_URL: schedulerDatabaseUrl(),
       REDIS_URL,
       QUEUE_PREFIX: PREFIX,

@@ -1,4 +1,4 @@
-// npm run audit:verify — checks the evidence log (issue 9 part 5): every chain's records hash to
+// npm run audit:verify — checks the evidence log: every chain's records hash to
 // what they say, each follows the one before, none is missing, and every signed checkpoint is its
 // writer's and matches. Prints each chain and the first record changed, inserted or removed; exits 1
 // when one is found. Prints too each chain's unsigned tail: the records after its last signed

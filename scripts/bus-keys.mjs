@@ -16,7 +16,7 @@ const signing = loadOrCreateSigningKeys(AGENCY_CODES);
 for (const code of AGENCY_CODES) console.log(`${envPrefix(code)}_SIGNING_PRIVATE_KEY=${signing.privateKeys[code]}`);
 // Single quotes: compose takes the JSON literally.
 console.log(`UNIT_PUBLIC_KEYS='${signing.UNIT_PUBLIC_KEYS}'`);
-// Each app's database login's password (issue 9 point 3): the migrate service sets them (scripts/db-logins.mjs).
+// Each app's database login's password: the migrate service sets them (scripts/db-logins.mjs).
 const logins = [...AGENCY_CODES.map((code) => [envPrefix(code), unitDatabaseLogin(code)]), ['SCHEDULER', SCHEDULER_DATABASE_LOGIN], ['CONSOLE', CONSOLE_DATABASE_LOGIN]];
 const passwords = loadOrCreateDatabasePasswords(logins.map(([, login]) => login));
 for (const [prefix, login] of logins) console.log(`${prefix}_DB_PASSWORD=${passwords[login]}`);

@@ -1,4 +1,4 @@
-// Field encryption's data keys (issue 9 part 2), reached through npm run keys:
+// Field encryption's data keys, reached through npm run keys:
 //   npm run keys -- rotate-data-key [--batch-size N]
 //       re-encrypts every citizen field (Handoff.details, HandoffStep.details, Message.payload, Attachment.content) to
 //       one data key, in batches, each committed. Safe to interrupt (Ctrl-C, a crash): run it again

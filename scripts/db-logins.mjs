@@ -1,4 +1,4 @@
-// The apps' database logins (issue 9 point 3, 第二十四条): the migrations make them without passwords;
+// The apps' database logins (第二十四条): the migrations make them without passwords;
 // this sets them. Run as the owner (DATABASE_URL), after `node scripts/migrate.mjs deploy`:
 //   node scripts/db-logins.mjs list            each app and the login it must use
 //   node scripts/db-logins.mjs set-passwords   ALTER ROLE ... PASSWORD for every login whose password is in

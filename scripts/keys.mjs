@@ -25,7 +25,7 @@ function fail(message, code = 2) {
   process.exit(code);
 }
 
-// Issue 9: the other keys' commands live beside this script.
+// The other keys' commands live beside this script.
 if (['rotate-data-key', 'data-key-status'].includes(process.argv[2])) {
   await import('./data-keys.mjs');
   process.exit(process.exitCode ?? 0);

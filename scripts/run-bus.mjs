@@ -52,14 +52,14 @@ const { AGENCIES, AGENCY_CODES } = {
 const { verifyWebhook } = await import('../dist/libs/bus/src/index.js');
 const { unitEnvPrefix } = await import('../dist/libs/config/src/index.js');
 const { CONSOLE_DATABASE_LOGIN, SCHEDULER_DATABASE_LOGIN, databaseUrlWithLogin, unitDatabaseLogin } = await import('../dist/libs/persistence/src/index.js');
-// Each app under its own login (issue 9 point 3, 第二十四条), so row-level security limits it as in
+// Each app under its own login (第二十四条), so row-level security limits it as in
 // production; migrations and the account CLI above keep the owner's. A local server trusts them
 // (the embedded one is set up so); with a server that asks passwords, see docs/operations.md, "Database logins".
 const appDatabaseUrl = (login) => databaseUrlWithLogin(databaseUrl, login);
 const keys = loadOrCreateKeys([...AGENCY_CODES, 'office', 'console-operator', 'console-office']);
-// Field encryption's master and hash keys (issue 9), the same for every adapter.
+// Field encryption's master and hash keys, the same for every adapter.
 const busSecrets = loadOrCreateBusSecrets();
-// Each unit's Ed25519 key, and every unit's public keys (issue 9 part 4).
+// Each unit's Ed25519 key, and every unit's public keys.
 const signing = loadOrCreateSigningKeys(AGENCY_CODES);
 // The console prints the yearly report with headless Chromium: found here as everything of the bus
 // finds it (CHROMIUM_PATH, Debian's, else @sparticuz/chromium's) and handed to it. Without one the

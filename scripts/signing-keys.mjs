@@ -1,4 +1,4 @@
-// The units' Ed25519 message-signing keys of the local bus (issue 9 part 4), in .bus/keys.json:
+// The units' Ed25519 message-signing keys of the local bus, in .bus/keys.json:
 //   npm run keys -- rotate-signing-key <unit> [--overlap-days N]
 //       makes the unit a new key pair; its previous public key stays in the registry
 //       (UNIT_PUBLIC_KEYS) until the overlap ends (KEY_OVERLAP_DAYS, default 7), so messages it

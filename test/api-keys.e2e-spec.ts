@@ -5,7 +5,7 @@ import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';
 import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
 
-// Issue 9 (第二十四条), credentials: each unit's keys rotate with an overlap and are revoked at once
+// (第二十四条), credentials: each unit's keys rotate with an overlap and are revoked at once
 // with `npm run keys`; the boot-time API_KEY_SHA256 stays as a fallback and can be ended the same way.
 
 const run = promisify(execFile);

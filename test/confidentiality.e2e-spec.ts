@@ -10,7 +10,7 @@ import { advanceReferral, judicialReferral, person, socialLead, urgentMedicalNot
 import { QUEUE_BACKEND, REDIS_URL } from './support/queue-mode.js';
 import { testPublicKeys } from './support/security-env.js';
 
-// Issue 9 (parts 2 and 5), end to end: the four flows with fixture people, then the database
+// (parts 2 and 5), end to end: the four flows with fixture people, then the database
 // (pg_dump), every Redis key under the bus's prefix and the adapters' logs hold none of their names,
 // ID numbers or phones in plain text; the evidence log has their reads and is whole.
 
@@ -42,7 +42,7 @@ async function dumpRedis(prefix: string): Promise<string> {
   }
 }
 
-describe('confidentiality at rest, end to end (issue 9)', () => {
+describe('confidentiality at rest, end to end', () => {
   let bus: BusFixture;
   const client = (code: 'procuratorate' | 'civil-affairs' | 'education') => {
     const adapter = bus.adapter(code);

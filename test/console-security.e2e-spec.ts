@@ -4,7 +4,7 @@ import { seedConsole, seedUser } from './support/console-seed.js';
 import { TestDatabase } from './support/test-database.js';
 import { inboxQueueName } from '#contracts';
 
-// Issue 9 (第二十四条), the console: the queues are the operators' alone however the path is written;
+// (第二十四条), the console: the queues are the operators' alone however the path is written;
 // every POST carries its form's token; security headers; no stack trace in any answer.
 
 const STACK = /\bat .+\.(js|ts):\d+|node_modules|\/dist\//;

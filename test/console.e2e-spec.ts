@@ -116,7 +116,7 @@ describe('the console', () => {
       expect.stringContaining('已移送'),
       expect.stringContaining('已接收'),
     ]);
-    // The handoff's evidence log (issue 9 part 5), for the office.
+    // The handoff's evidence log, for the office.
     await expect(page.locator('#evidence tbody tr').first().textContent()).resolves.toContain('person-data.read');
     await expect(page.locator('#evidence').textContent()).resolves.toContain('核实救助申请');
     await page.locator(`tr[data-alert="${seeded.overdue.alertId}"] button`).click();

@@ -4,7 +4,7 @@ import { eventually } from './support/eventually.js';
 import { judicialReferral } from './support/factories.js';
 import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
 
-// Issue 9 point 3, 第二十四条: every app connects with its own login, which row-level security binds;
+// 第二十四条: every app connects with its own login, which row-level security binds;
 // an app handed the owner's login (or another unit's) refuses to start, naming DATABASE_URL.
 describe('database logins', () => {
   let bus: BusFixture;

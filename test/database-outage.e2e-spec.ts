@@ -5,7 +5,7 @@ import { judicialReferral } from './support/factories.js';
 import { describeOnRedisServer, ON_REDIS, REDIS_URL } from './support/queue-mode.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
-// Issue 8 "refuse rather than pretend": while PostgreSQL is unreachable the units' API answers
+// "refuse rather than pretend": while PostgreSQL is unreachable the units' API answers
 // 503 with Retry-After (not 500), readiness says so, nothing accepted is lost, and the same
 // request with its Idempotency-Key works once the database is back. PostgreSQL is taken away
 // through a TCP proxy, so the machine's server is never touched. (On the Redis pass only: on the

@@ -3,7 +3,7 @@ import { eventually } from './support/eventually.js';
 import { advanceReferral, beijingToday, caseRef, judicialReferral, urgentMedicalNotice } from './support/factories.js';
 import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
 
-// Issue 10, with real processes: the adapters of the procuratorate and civil affairs, and the
+// With real processes: the adapters of the procuratorate and civil affairs, and the
 // scheduler with a clock the test moves (CLOCK_FILE). The adapters run on the real clock.
 
 interface ObligationView {

@@ -5,7 +5,7 @@ import { eventually } from './support/eventually.js';
 import { beijingToday, advanceReferral, judicialReferral, socialLead, urgentMedicalNotice } from './support/factories.js';
 import { present } from './support/present.js';
 
-// Every flow of DOMAIN.md over real Redis and PostgreSQL, the adapters as separate processes:
+// Every flow of the policy (docs/policy.md) over real Redis and PostgreSQL, the adapters as separate processes:
 // procuratorate and civil-affairs take deliveries by webhook, education pulls from its inbox.
 // Each unit's system calls its adapter through the bus's typed client (libs/client), as a unit's
 // IT team would.

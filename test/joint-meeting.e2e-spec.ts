@@ -9,7 +9,7 @@ import { beijingToday, judicialReferral } from './support/factories.js';
 import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
 import { SmtpSink } from './support/smtp-sink.js';
 
-// Issue 12 part 5, 第二十二条–第二十三条, with real processes: the office sends a notice to every member
+// 第二十二条–第二十三条, with real processes: the office sends a notice to every member
 // unit's liaison (an alert per unit: queue, e-mail) and sees who has read it; a unit reads it through
 // its adapter or the console and says so; a unit asks for an ad hoc meeting marking a case of its own,
 // and the office hears at once (webhook, its inbox); the office files the meeting's minutes and

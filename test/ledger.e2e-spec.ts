@@ -9,7 +9,7 @@ import { eventually } from './support/eventually.js';
 import { beijingToday, judicialReferral, person } from './support/factories.js';
 import { SchedulerProcess, TestClock } from './support/scheduler-process.js';
 
-// Issue 12 part 1, 第二十五条 台账: one person across three units, with real processes. Each unit
+// 第二十五条 台账: one person across three units, with real processes. Each unit
 // records its measures through its adapter; each sees its own part in full and, for a referral it
 // shares, the other units' steps and dates only (第八条); the office sees every unit's part and no
 // citizen field; a unit exports its ledger as CSV and XLSX with Chinese headers.

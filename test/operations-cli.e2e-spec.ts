@@ -7,7 +7,7 @@ import { advanceReferral } from './support/factories.js';
 import { QUEUE_BACKEND, REDIS_URL } from './support/queue-mode.js';
 import { signedBy } from './support/security-env.js';
 
-// Issue 8 ¶6: the operator's tools exist and do what the README says. A poison message (its payload
+// The operator's tools exist and do what the README says. A poison message (its payload
 // fails its schema, as if a sender's bug wrote it) is dead-lettered; `npm run ops` lists it, shows
 // its history, replays it with --dry-run (nothing changes) and, after the fix, for real (delivered
 // once); reconcile and stuck answer.
@@ -46,7 +46,7 @@ describe('npm run ops: dead letters, replay, history, reconcile', () => {
     const messageId = crypto.randomUUID();
     const now = new Date();
     const correlationId = crypto.randomUUID();
-    // Signed by the procuratorate's key, as its adapter signs what it writes (issue 9): the receiver refuses anything else.
+    // Signed by the procuratorate's key, as its adapter signs what it writes: the receiver refuses anything else.
     const signature = (body: object) =>
       signedBy('procuratorate', {
         id: messageId, type: 'handoff.advance-referral', schemaVersion: 1, from: 'procuratorate', to: 'education', handoffId, caseRef,

@@ -31,7 +31,7 @@ describeOnRedisServer('an adapter on a Redis that may evict keys', () => {
   });
 });
 
-// Issue 8 "refuse rather than pretend": a Redis at its memory limit with noeviction refuses every
+// "refuse rather than pretend": a Redis at its memory limit with noeviction refuses every
 // write while it still answers PING. Accepted referrals wait in the outbox (PostgreSQL), readiness
 // turns 503 once the refusal outlasts QUEUE_REFUSAL_ALERT_MS, the metrics show it, and everything
 // goes out once the limit is lifted.

@@ -222,7 +222,7 @@ describe('the scheduler keeps the clocks and escalates', () => {
 
   it('counts a deadline into 2027 provisionally, alerts the office, and recomputes when 2027 is loaded', async () => {
     // A lead discovered on Mon 2026-12-28: 5 working days run into 2027, which no package year covers.
-    // The adapters refuse a discoveredOn in the future (第二十条 ¶1, issue 10) and run on the real clock,
+    // The adapters refuse a discoveredOn in the future (第二十条 ¶1) and run on the real clock,
     // so the discovery is registered in the database as the adapter would (第二十条 ¶1 registration);
     // the scheduler plans its obligation like any other.
     const handoffId = crypto.randomUUID();

@@ -5,7 +5,7 @@ import { SharedAdapterProcess } from './support/shared-adapter-process.js';
 import { TestDatabase } from './support/test-database.js';
 import { UnitSystems } from './support/unit-system.js';
 
-// Issue 13: several units' adapters in one process for a small site (ADAPTER_UNITS, multi-main.ts),
+// Several units' adapters in one process for a small site (ADAPTER_UNITS, multi-main.ts),
 // each still its own API port, API key, signing key, queues and database login (第二十四条).
 describe('several units’ adapters in one process', () => {
   let db: TestDatabase;

@@ -1,4 +1,4 @@
-// `npm run test:faults`: the fault suite of issue 8 (jest project `faults`, test/faults/*.fault-spec.ts).
+// `npm run test:faults`: the fault suite (jest project `faults`, test/faults/*.fault-spec.ts).
 // Each scenario starts its own redis-server and PostgreSQL on free ports (never the shared ones),
 // migrates it and runs the apps from dist/ as child processes; this script builds dist/, runs jest
 // and prints one table of what every scenario found (one JSON row per scenario, written by the
@@ -92,7 +92,7 @@ export async function runFaultSuite(args) {
     .map((name) => JSON.parse(readFileSync(join(resultsDir, name), 'utf8')))
     .sort((a, b) => a.scenario.localeCompare(b.scenario));
   rmSync(resultsDir, { recursive: true, force: true });
-  console.log(`\nFault suite (issue 8): ${rows.length} scenarios in ${Math.floor(seconds / 60)} min ${seconds % 60} s\n`);
+  console.log(`\nFault suite: ${rows.length} scenarios in ${Math.floor(seconds / 60)} min ${seconds % 60} s\n`);
   console.log(rows.length > 0 ? faultTable(rows) : '(no scenario wrote a row)');
   return jest.status ?? 1;
 }

@@ -26,7 +26,7 @@ export function loadOrCreateKeys(codes) {
 }
 
 /**
- * The bus-wide secrets of field encryption (issue 9 part 2), made once and kept in .bus/keys.json:
+ * The bus-wide secrets of field encryption, made once and kept in .bus/keys.json:
  * DATA_MASTER_KEY wraps the data keys, PERSON_ID_HMAC_KEY keys the hash of ID numbers. Every adapter
  * has the same two.
  */
@@ -51,7 +51,7 @@ export function newSigningKeyPair() {
 }
 
 /**
- * Each unit's Ed25519 key pair (issue 9 part 4), made once and kept in .bus/keys.json under
+ * Each unit's Ed25519 key pair, made once and kept in .bus/keys.json under
  * signing.<unit>: the current pair and previous public keys with the end of their overlap
  * (npm run keys -- rotate-signing-key). Returns the registry (UNIT_PUBLIC_KEYS) and each unit's private key.
  */
@@ -98,7 +98,7 @@ export function envPrefix(code) {
 }
 
 /**
- * A password for each app's database login (issue 9 point 3), made once and kept in .bus/keys.json
+ * A password for each app's database login, made once and kept in .bus/keys.json
  * under database-logins.<login>: for docker compose's PostgreSQL, which asks every login for one.
  */
 export function loadOrCreateDatabasePasswords(logins) {

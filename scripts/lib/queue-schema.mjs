@@ -1,6 +1,6 @@
 // BullMQ's tables for QUEUE_BACKEND=postgres, built by `node scripts/migrate.mjs deploy|reset` after the
 // Prisma migrations, as the database's owner, then handed to the role bus_queues (migration
-// 20261130110000_database_logins_rls). The apps log in as their own roles (issue 9 point 3), which
+// 20261130110000_database_logins_rls). The apps log in as their own roles, which
 // may not create schemas in the database; their queue pools act as bus_queues and only check the
 // tables are up to date (libs/bus queue-backend.ts). Built whatever QUEUE_BACKEND is, so switching
 // backends needs no migration. Idempotent, under BullMQ's own advisory lock.

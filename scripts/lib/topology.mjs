@@ -45,7 +45,7 @@ function letOthersPassThrough(path) {
 
 /**
  * The embedded server's initdb asks a password of every login, but the apps' own logins (made by the
- * migrations, issue 9 point 3) have none on a developer's machine. On this server, which listens on
+ * migrations) have none on a developer's machine. On this server, which listens on
  * the loopback only, they are trusted as the machine's own PostgreSQL trusts them; the owner
  * `postgres` keeps its password. The lines go first (pg_hba.conf's first match wins), once.
  */

@@ -12,7 +12,7 @@ import { faultScenario, waitFor } from './support/scenario.js';
 // no consumer knows (written around the API, which would never produce it). The receiver refuses it
 // for good: it is dead-lettered (a DeadLetter row the operator CLI lists), the rest of the burst is
 // not held up, and after the fix (the row corrected) `npm run ops -- replay <id>` delivers it, once
-// (issue 8 point 6). The relay's own redelivery is slowed down so that the replay is what delivers it.
+//. The relay's own redelivery is slowed down so that the replay is what delivers it.
 
 faultScenario('poison message dead-lettered, replayed by the CLI', { adapterEnv: { RECONCILE_INTERVAL_MS: '600000' } }, async (bus) => {
   const load = bus().load();
@@ -21,7 +21,7 @@ faultScenario('poison message dead-lettered, replayed by the CLI', { adapterEnv:
   const poison: AcceptedHandoff = { handoffId: randomUUID(), messageId: randomUUID(), to: PULL_UNIT };
   const requestId = randomUUID();
   // The message as a sender's bug could write it: a schema version no consumer knows, signed by the
-  // sender (issue 9: the receiver refuses an unsigned one before it looks at the version).
+  // sender (the receiver refuses an unsigned one before it looks at the version).
   const { caseRef, recipients: _recipients, ...details } = judicialReferral([PULL_UNIT]);
   // The sender's handoff row keeps the whole; the message carries the receiver's projection, as the sender writes it (第二十四条).
   const payload = projectPayload(PULL_UNIT, 'judicial-referral', details);

@@ -4,7 +4,7 @@ import { emptyOutcome, expectClean, PULL_UNIT } from './support/fault-bus.js';
 import { faultScenario, waitFor } from './support/scenario.js';
 
 // A Redis whose maxmemory-policy evicts keys would drop jobs (lost messages) or locks (doubled
-// ones). Every app refuses to start on it, exits, and names the setting in one line (issue 8 point 4).
+// ones). Every app refuses to start on it, exits, and names the setting in one line.
 
 const name = 'Redis evicting (allkeys-lru)';
 

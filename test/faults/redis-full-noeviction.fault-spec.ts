@@ -4,7 +4,7 @@ import { faultScenario, hold, waitFor } from './support/scenario.js';
 
 // Redis at its memory limit with noeviction refuses every write (OOM). The API must not pretend:
 // whatever it accepted (2xx) while Redis refused is delivered once the limit is lifted, and nothing
-// it accepted is dropped because a publish failed (issue 8 points 1 and 4).
+// it accepted is dropped because a publish failed.
 
 faultScenario('Redis at its memory limit (noeviction)', {}, async (bus) => {
   const admin = new Redis(bus().redis.url);

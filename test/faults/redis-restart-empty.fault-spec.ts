@@ -3,7 +3,7 @@ import { faultScenario, waitFor } from './support/scenario.js';
 
 // Redis killed (SIGKILL) in the middle of a burst and restarted empty (it keeps nothing on disk):
 // every queued job is gone — inbox jobs, webhook deliveries, step events. PostgreSQL knows what is
-// pending; the relays and the reconcilers must publish it again (issue 8 points 1 and 2).
+// pending; the relays and the reconcilers must publish it again.
 
 faultScenario('Redis killed and restarted empty', {}, async (bus) => {
   const load = bus().load();

@@ -5,7 +5,7 @@ import { faultScenario, hold, waitFor } from './support/scenario.js';
 // The sender frozen (SIGSTOP) for 45 s in the middle of its relay, then thawed (SIGCONT). A frozen
 // relay may hold back only its own claimed batch until its lease runs out: it holds no lock that
 // the receivers need, so the other units' consumers take everything already published while it is
-// frozen (issue 8 point 3; before, each receiver's confirmation waited on the relay's FOR UPDATE).
+// frozen (no receiver's confirmation waits on the relay's FOR UPDATE).
 
 const FROZEN_MS = 45_000;
 

@@ -4,7 +4,7 @@ import { faultScenario, waitFor } from './support/scenario.js';
 // A unit's system down for hours (answers 503), told with the adapters' injected clock (CLOCK_FILE):
 // six hours pass on the clock in about a minute of real time. Retries are bounded by time
 // (DELIVERY_RETRY_WINDOW_SECONDS, 24 h by default) with a capped backoff, not by a count that an
-// outage exhausts (issue 8 point 1): nothing is given up, and everything arrives once the system is
+// outage exhausts: nothing is given up, and everything arrives once the system is
 // back. With the attempt count of before (10 attempts from 50 ms, ~50 s) every delivery is failed
 // for good long before the system comes back.
 

@@ -10,7 +10,7 @@ import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
 
 /**
- * Issue 13: the units' API commits the writes that arrive while a transaction runs in the next
+ * The units' API commits the writes that arrive while a transaction runs in the next
  * transaction together (group commit). Requests made in one tick without an Idempotency-Key reach
  * the writer in order: the first starts a transaction alone, the rest wait for it and form the next
  * batch — so the counts of transactions below are exact, not timing-dependent.

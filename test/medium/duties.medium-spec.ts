@@ -9,7 +9,7 @@ import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle
 import { type MediumScheduler, mediumScheduler } from './support/medium-scheduler.js';
 
 /**
- * Issue 10: the duties as the text writes them, through the adapters' and the scheduler's services
+ * The duties as the text writes them, through the adapters' and the scheduler's services
  * (real PostgreSQL, in-process queues, a manual clock):
  * - 第二十一条: the feedback clock counts from the stated concludedOn, a step reported after its
  *   deadline is recorded late, stated dates are checked;

@@ -4,7 +4,7 @@ import { inProcessDriver, ManualClock } from './support/medium-adapter.js';
 import { type MediumScheduler, mediumScheduler } from './support/medium-scheduler.js';
 
 /**
- * Issue 12 part 3 (第二十三条, 第二十五条): the evaluation figures, computed in SQL, against figures
+ * (第二十三条, 第二十五条): the evaluation figures, computed in SQL, against figures
  * worked out by hand on a seeded quarter. The calendar of 2026 has the National Day holidays
  * (1–7 October) and two make-up working days (Sunday 27 September, Saturday 10 October); a stage's
  * working days are those after its first day up to and including its last (libs/calendar).

@@ -13,7 +13,7 @@ import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
 
 /**
- * Issue 9 part 5: every state change and every read of a person's data goes in a hash-chained,
+ * Every state change and every read of a person's data goes in a hash-chained,
  * append-only evidence log; the verifier finds a record changed, removed or inserted.
  */
 describe('evidence log (medium: real PostgreSQL)', () => {

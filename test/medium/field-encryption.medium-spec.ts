@@ -10,7 +10,7 @@ import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
 
 /**
- * Issue 9 part 2: citizens' fields are encrypted at rest, field by field, bound to their handoff;
+ * Citizens' fields are encrypted at rest, field by field, bound to their handoff;
  * units read what they always read; a rotation moves every row to a new key, and can be interrupted.
  */
 describe('field encryption at rest (medium: real PostgreSQL)', () => {

@@ -7,7 +7,7 @@ import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle
 import { besidesUndeliverableAlerts, type MediumScheduler, mediumScheduler } from './support/medium-scheduler.js';
 
 /**
- * Issue 12 part 2, 第二十五条 跟踪回访: a handoff concluded with help given gives its receiver two visit
+ * 第二十五条 跟踪回访: a handoff concluded with help given gives its receiver two visit
  * duties, 3 and 6 calendar months after the stated concludedOn (1 and 3 on the green channel, 第五条);
  * the scheduler reminds the liaison and escalates a missed visit like any overdue duty; the visit,
  * recorded through the adapter, fulfils it (late when after its due day).

@@ -11,7 +11,7 @@ import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter } from './support/medium-adapter.js';
 
 /**
- * Issue 13: the inbox consumer writes the jobs it takes concurrently in one transaction (group
+ * The inbox consumer writes the jobs it takes concurrently in one transaction (group
  * commit). The receiver's window is widened to a second here so that jobs handed to it together
  * form one batch whatever the machine's load; in production it is 2 ms.
  */

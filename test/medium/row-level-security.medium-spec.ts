@@ -23,7 +23,7 @@ const WITHOUT_ROW_LEVEL_SECURITY = [
 ];
 
 /**
- * Issue 9 point 3, 第二十四条: each unit's adapter connects with its own login and row-level
+ * 第二十四条: each unit's adapter connects with its own login and row-level
  * security lets it see only the handoffs it is party to. The adapters here are the real ones, each
  * under its unit's login; then a query that forgets the unit is made on purpose.
  */

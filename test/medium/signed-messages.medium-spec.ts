@@ -6,7 +6,7 @@ import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
 
 /**
- * Issue 9 part 4: the receiving adapter verifies the sender's signature before it records
+ * The receiving adapter verifies the sender's signature before it records
  * anything; an altered, replayed or forged message is refused, dead-lettered, and the office alerted.
  */
 describe('signed messages (medium: real PostgreSQL, in-process queues)', () => {

@@ -13,7 +13,7 @@ import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter } from './support/medium-adapter.js';
 
 /**
- * Issue 13: webhook deliveries accepted concurrently are recorded in one transaction, each with its
+ * Webhook deliveries accepted concurrently are recorded in one transaction, each with its
  * evidence record in the same transaction as its `delivered` status. The window is widened to a
  * second so that deliveries finishing together form one batch whatever the machine's load.
  */

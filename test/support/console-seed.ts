@@ -60,7 +60,7 @@ export async function seedConsole(db: TestDatabase, now: Date) {
     [alertId, `${overdueId}.procedure-started-after-receipt.overdue`, overdueId, `【逾期】晋江市民政局未在期限前完成「收到移送后5个工作日内启动程序」（第二十一条），案件${overdueRef}，已报联席会议办公室（第八检察部）。`],
   );
 
-  // Its evidence log (issue 9 part 5): civil-affairs's system read the person's data.
+  // Its evidence log: civil-affairs's system read the person's data.
   const evidence = { chain: 'civil-affairs', seq: 1, at: new Date(now.getTime() - 13 * DAY).toISOString(), actor: 'civil-affairs system (API key 1234abcd)', agency: 'civil-affairs', handoffId: overdueId, action: 'person-data.read', reason: 'GET /handoffs/:id — 核实救助申请', prevHash: GENESIS_HASH };
   await db.query(
     `INSERT INTO "AuditRecord" (chain, seq, at, actor, agency, "handoffId", action, reason, "prevHash", hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,

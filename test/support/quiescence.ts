@@ -4,7 +4,7 @@ import { metricValue, scrape } from './metrics.js';
 
 /**
  * Conditions that prove nothing more will happen, for tests that assert "once, never again":
- * waiting on these instead of a fixed sleep (ARCHITECTURE §13).
+ * waiting on these instead of a fixed sleep.
  */
 
 /** Resolves once the scheduler at `baseUrl` has completed `passes` more sweep passes than now. */

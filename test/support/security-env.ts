@@ -2,7 +2,7 @@ import { AGENCY_CODES, type AgencyCode } from '#contracts';
 import { messageSigner, newSigningKeyPair, type SignableEnvelope, signEnvelope } from '#security';
 
 /**
- * The key settings every adapter needs at boot (issue 9): the same field-encryption keys for the
+ * The key settings every adapter needs at boot: the same field-encryption keys for the
  * whole bus (fixed, so every process of a test reads what another wrote), and an Ed25519 key pair
  * per unit, made once per test process, with the registry of all their public keys.
  */

@@ -39,7 +39,7 @@ export async function startAdapterApp(env: UnitEnv, options: { shutdownHooks: bo
   try {
     // Boot stops unless the adapter runs under its unit's own login, which row-level security binds (第二十四条).
     await app.get(DatabaseLoginCheck).verify(unitDatabaseLogin(settings.agency));
-    // Boot stops when DATA_MASTER_KEY is not the key the stored data keys were wrapped with (issue 9).
+    // Boot stops when DATA_MASTER_KEY is not the key the stored data keys were wrapped with.
     await app.get(FieldProtection).checkMasterKey();
     await app.listen(settings.port, settings.host);
   } catch (error) {

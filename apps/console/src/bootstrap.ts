@@ -22,7 +22,7 @@ export async function bootstrapConsole(): Promise<NestExpressApplication> {
   // Express matches paths case-insensitively and ignores a trailing slash unless told otherwise, and
   // its router is made with the first middleware: so the instance is configured before Nest sees it.
   // A route is reached only as it is written (/queues, not /QUEUES or /queues/), so what the
-  // session middleware and the guards see is the route that answers (issue 9).
+  // session middleware and the guards see is the route that answers.
   const server = express();
   server.set('case sensitive routing', true);
   server.set('strict routing', true);
@@ -62,7 +62,7 @@ export async function bootstrapConsole(): Promise<NestExpressApplication> {
     next();
   });
   // The parser drops `__proto__` and the like without a word; a form naming one is refused instead
-  // (issue 9 ¶8: hostile keys refused as unknown fields, never silently ignored). Nest passes
+  // (hostile keys refused as unknown fields, never silently ignored). Nest passes
   // body-parser's `verify` through, though its option type leaves it out.
   const urlencoded = {
     extended: false,

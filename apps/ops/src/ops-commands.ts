@@ -16,7 +16,7 @@ import { type OpsArguments, parseDuration, UsageError } from './ops-arguments.js
 export type Print = (line: string) => void;
 
 /**
- * The operator's commands (issue 8 ¶6). Each reads PostgreSQL, the lasting record; those that
+ * The operator's commands. Each reads PostgreSQL, the lasting record; those that
  * change something (replay, reconcile) say what they would do with --dry-run and do nothing.
  */
 export class OpsCommands {

@@ -1,7 +1,7 @@
 import type { DeadLetterRecord } from '#contracts';
 
 /**
- * What a consumer did with a message (ARCHITECTURE §7): processed, skipped as a duplicate, or
+ * What a consumer did with a message: processed, skipped as a duplicate, or
  * it throws — a plain error to be retried with backoff, a PermanentMessageError to be recorded
  * and dead-lettered at once.
  */

@@ -1,5 +1,5 @@
 /**
- * Group commit for a consumer (issue 13): jobs handled concurrently by one worker are written in one
+ * Group commit for a consumer: jobs handled concurrently by one worker are written in one
  * transaction instead of one each. `submit` resolves once the transaction holding the item has
  * committed, so a job completes only after its write is durable, as before. A batch that fails is
  * run again item by item, each in its own transaction, so one bad message (a permanent failure, a

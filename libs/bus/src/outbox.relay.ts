@@ -18,7 +18,7 @@ export interface ClaimedPublication {
 }
 
 /**
- * A table-backed outbox as the relay sees it (ARCHITECTURE §14): claim a batch with a lease in
+ * A table-backed outbox as the relay sees it: claim a batch with a lease in
  * one short transaction, publish outside any transaction, stamp in another. A relay that dies
  * or freezes holds its batch only until the lease runs out; no row lock outlives a statement.
  */

@@ -36,7 +36,7 @@ export function postgresQueueSchema(): string {
  * The role the queue pool acts as (migration 20261130110000_database_logins_rls): it owns schema
  * `bullmq`, every app's login is a member, so what BullMQ creates there at run time (a queue's
  * sequence) belongs to no one unit and every process can use it. No handoff or citizen data lives
- * there (ARCHITECTURE §6), hence no row-level security.
+ * there, hence no row-level security.
  */
 export const POSTGRES_QUEUE_ROLE = 'bus_queues';
 
@@ -60,7 +60,7 @@ export interface QueueBackendOptions {
  * - postgres: BullMQ's PostgreSQL backend on DATABASE_URL. One pool per process instead of one per
  *   queue (an adapter touches ~15 queues; 15 pools × 13 adapters would exhaust max_connections).
  *   BullMQ's tables are built by the migrations (scripts/migrate.mjs, as the owner): an app's own
- *   login may not create a schema (issue 9 point 3), so it only checks they are up to date.
+ *   login may not create a schema, so it only checks they are up to date.
  */
 export async function selectQueueBackend(settings: QueueSettings, applicationName = 'bus', options: QueueBackendOptions = {}): Promise<QueueBackendKind> {
   if (settings.queueBackend === 'redis') {

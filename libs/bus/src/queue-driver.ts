@@ -23,7 +23,7 @@ export interface JobContext {
 export type JobHandler<N extends JobName> = (data: JobDataByName[N], context: JobContext) => Promise<ConsumeOutcome>;
 
 /**
- * One handler per job name of a queue kind (ARCHITECTURE §16): a consumer that forgets a name does
+ * One handler per job name of a queue kind: a consumer that forgets a name does
  * not compile, and `assertHandlers` refuses it again at boot for handler maps built at run time.
  */
 export type HandlerMap<K extends QueueKind> = { [N in JobNameOf<K>]: JobHandler<N> };

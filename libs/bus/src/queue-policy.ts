@@ -1,7 +1,7 @@
 import { DEAD_LETTER_QUEUE, type Priority, type QueueKind, queueRoleOf } from '#contracts';
 
 /**
- * Retry policy of a queue (ARCHITECTURE §15): retries are bounded by time, not by a count that a
+ * Retry policy of a queue: retries are bounded by time, not by a count that a
  * short outage exhausts. A job is retried with exponential backoff capped at `maxBackoffMs` until
  * its next attempt would start more than `windowMs` after its first; that attempt is its last,
  * and its failure is recorded and dead-lettered.

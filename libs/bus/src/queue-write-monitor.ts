@@ -1,6 +1,5 @@
 /**
- * Whether the queue layer takes this process's writes (ARCHITECTURE §15, issue "refuse rather than
- * pretend"). A Redis at its memory limit with `noeviction` answers every add with an OOM error
+ * Whether the queue layer takes this process's writes (refuse rather than pretend). A Redis at its memory limit with `noeviction` answers every add with an OOM error
  * while reads still work; the outbox keeps accepted messages safe in PostgreSQL meanwhile, but
  * health, metrics and the office must know that nothing is moving.
  */

@@ -21,7 +21,7 @@ function memoryOutbox(rows: { messageId: string; claims: number }[]) {
   };
 }
 
-describe('the reconciler (ARCHITECTURE §15)', () => {
+describe('the reconciler', () => {
   it('leaves a live job alone and requeues a row whose job is gone, finished without consuming it, or never was', async () => {
     const driver = new InProcessQueueDriver(retry);
     await driver.publish({ queue, name: MessageType.JudicialReferral, id: 'waiting', data: data('waiting'), priority: 'normal' });

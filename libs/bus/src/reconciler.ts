@@ -42,7 +42,7 @@ export interface ReconcilerOptions {
 
 /**
  * Compares PostgreSQL's state with the queues and queues again whatever should be waiting or
- * running and is not (ARCHITECTURE §15): Redis restarted empty, a job evicted, an old failed job
+ * running and is not: Redis restarted empty, a job evicted, an old failed job
  * holding the id, a process killed between its commit and its publish. A job that is waiting,
  * delayed (retrying) or active is left alone; everything else is republished under a new job id,
  * and the consumer's lasting key (the inbox's, a delivery's status, an alert's channels) makes a

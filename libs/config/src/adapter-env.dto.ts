@@ -96,7 +96,7 @@ export class AdapterEnv extends BusProcessEnv {
   DELIVERY_TIMEOUT_MS = 10_000;
 
   /**
-   * Master key of field encryption (issue 9 part 2): wraps the data keys (table DataKey) under
+   * Master key of field encryption: wraps the data keys (table DataKey) under
    * which citizens' fields are encrypted at rest. 32 bytes, base64 or hex; the same in every adapter.
    */
   @IsKey32()
@@ -106,7 +106,7 @@ export class AdapterEnv extends BusProcessEnv {
   @IsKey32()
   PERSON_ID_HMAC_KEY!: string;
 
-  /** This unit's Ed25519 private key (base64 of PKCS#8 DER): signs every message it writes (issue 9 part 4). */
+  /** This unit's Ed25519 private key (base64 of PKCS#8 DER): signs every message it writes. */
   @IsSigningPrivateKey()
   SIGNING_PRIVATE_KEY!: string;
 

@@ -17,7 +17,7 @@ describe('adapter configuration', () => {
     );
   });
 
-  it('stops boot naming a missing or malformed key of field encryption (issue 9)', () => {
+  it('stops boot naming a missing or malformed key of field encryption', () => {
     const { DATA_MASTER_KEY: _omitted, ...withoutMaster } = base;
     expect(() => adapterSettingsFrom(withoutMaster)).toThrow(/DATA_MASTER_KEY must be a 32-byte key/);
     expect(() => adapterSettingsFrom({ ...base, DATA_MASTER_KEY: 'short' })).toThrow(/DATA_MASTER_KEY/);
@@ -26,7 +26,7 @@ describe('adapter configuration', () => {
     expect(settings.fieldEncryption.masterKey).toEqual(Buffer.alloc(32, 7));
   });
 
-  it('stops boot naming a missing, malformed or unregistered signing key (issue 9 part 4)', () => {
+  it('stops boot naming a missing, malformed or unregistered signing key', () => {
     expect(() => adapterSettingsFrom({ ...base, SIGNING_PRIVATE_KEY: 'bm90IGEga2V5' })).toThrow(/SIGNING_PRIVATE_KEY must be an Ed25519 private key/);
     expect(() => adapterSettingsFrom({ ...base, UNIT_PUBLIC_KEYS: '{}' })).toThrow(/UNIT_PUBLIC_KEYS has no public key of procuratorate/);
     expect(() => adapterSettingsFrom({ ...base, UNIT_PUBLIC_KEYS: 'nope' })).toThrow(/UNIT_PUBLIC_KEYS is not JSON/);

@@ -24,9 +24,9 @@ export interface AdapterSettings extends QueueSettings {
   deliveryTimeoutMs: number;
   workerLockMs: number;
   logLevel: LogLevel;
-  /** field encryption at rest (issue 9 part 2) */
+  /** field encryption at rest */
   fieldEncryption: { masterKey: Buffer; idHashKey: Buffer };
-  /** signed messages (issue 9 part 4): this unit's key, and every unit's public keys */
+  /** signed messages: this unit's key, and every unit's public keys */
   signing: { signer: MessageSigner; registry: SigningKeyRegistry };
 }
 

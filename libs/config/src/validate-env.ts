@@ -2,7 +2,7 @@ import { type ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { flattenValidationErrors } from '#contracts';
 
-/** A setting is missing or wrong: boot stops with a message naming each one (ARCHITECTURE §8). */
+/** A setting is missing or wrong: boot stops with a message naming each one. */
 export class InvalidConfigurationError extends Error {
   override readonly name = 'InvalidConfigurationError';
 }

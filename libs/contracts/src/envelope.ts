@@ -18,7 +18,7 @@ import type { Priority } from './policy.enums.js';
 import { inboxQueueName, SCHEDULER_QUEUE } from './queue-names.js';
 import { type Validated, validatePlain } from './validation.js';
 
-/** One payload type per message type, shared by producer and consumer (ARCHITECTURE §4). */
+/** One payload type per message type, shared by producer and consumer. */
 export interface PayloadByType {
   [MessageType.JudicialReferral]: JudicialReferralPayloadV1;
   [MessageType.AdvanceReferral]: AdvanceReferralPayloadV1;
@@ -33,7 +33,7 @@ export interface PayloadByType {
 
 /**
  * Payload classes by type and schema version. A new version is added beside the old one, so
- * messages already stored or queued under the old version stay readable (ARCHITECTURE §5).
+ * messages already stored or queued under the old version stay readable.
  */
 const PAYLOAD_SCHEMAS: { [T in MessageType]: Record<number, ClassConstructor<PayloadByType[T]>> } = {
   [MessageType.JudicialReferral]: { 1: JudicialReferralPayloadV1 },
@@ -86,7 +86,7 @@ export function queueOf(envelope: Pick<Envelope, 'type' | 'to'>): string {
 
 /**
  * What a queue job carries: ids only. The consumer re-reads the message from PostgreSQL, so no
- * citizen's name, ID number or phone ever sits in Redis (ARCHITECTURE §6).
+ * citizen's name, ID number or phone ever sits in Redis.
  */
 export interface BusJobData {
   messageId: string;

@@ -14,7 +14,7 @@ export type HandoffKind = (typeof HandoffKind)[keyof typeof HandoffKind];
 export const HANDOFF_KINDS: readonly HandoffKind[] = Object.values(HandoffKind);
 
 /**
- * The chain of timed obligations of DOMAIN.md: sent → received → procedure started (第二十一条,
+ * The chain of timed obligations of a handoff: sent → received → procedure started (第二十一条,
  * within 5 working days) → concluded → feedback given (within 5 working days of closing)
  * → feedback received. The order of this array is the only legal order.
  */

@@ -2,7 +2,7 @@ import type { Problem } from './problem.js';
 
 /**
  * Input that class-transformer, class-validator or PostgreSQL cannot be trusted with, refused
- * before either sees it (issue 9, 第二十四条). Walked iteratively: a body nested 100,000 deep must
+ * before either sees it (第二十四条). Walked iteratively: a body nested 100,000 deep must
  * not overflow the stack of the check meant to refuse it.
  */
 

@@ -8,7 +8,7 @@ export interface OfficeAlertJobData {
 }
 
 /**
- * The data each job name carries, one entry per name (ARCHITECTURE §4): the producer and the
+ * The data each job name carries, one entry per name: the producer and the
  * consumer of a job share this type, so a consumer cannot read a field the producer never wrote.
  */
 export interface JobDataByName {

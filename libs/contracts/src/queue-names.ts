@@ -1,6 +1,6 @@
 import type { AgencyCode } from './agency-codes.js';
 
-// Queue names are frozen strings (ARCHITECTURE §3). BullMQ forbids ':' in queue names.
+// Queue names are frozen strings. BullMQ forbids ':' in queue names.
 // Each name is a Redis Cluster hash tag, `{inbox.education}`: BullMQ keeps a queue's keys
 // (`<prefix>:{inbox.education}:wait`, `...:meta`, ...) in one slot, as its Lua scripts need,
 // while different queues spread over the cluster's masters. Outbox rows written under the older
@@ -45,7 +45,7 @@ export interface DeadLetterRecord {
   type: string;
   reason: string;
   attempts: number;
-  /** the job's data (ids only, never a citizen's data: ARCHITECTURE §6), so an operator can replay it */
+  /** the job's data (ids only, never a citizen's data), so an operator can replay it */
   data: Record<string, unknown>;
 }
 

@@ -23,7 +23,7 @@ const obligation = {
 } as unknown as Obligation;
 
 describe('alert composer', () => {
-  // The dedupe key is the BullMQ job id: no ':' (ARCHITECTURE §10).
+  // The dedupe key is the BullMQ job id: no ':'.
   it('keys an obligation’s alert by handoff, rule and level, joined with dots', () => {
     const alert = obligationAlert(obligation, rule, { caseRef: 'JJ-1' }, 'overdue', roster);
     expect(alert.dedupeKey).toBe(`${obligation.handoffId}.${rule.id}.overdue`);

@@ -1,7 +1,7 @@
 import { RefusalReasonError, StatedDateError, StepNotApplicableError, StepOutOfOrderError } from './handoff.errors.js';
 import { decideAdvancePayment, type HandoffState, openHandoffs, reportStep, stepAfter, type TransitionContext } from './handoff.js';
 
-// Issue 10: the duties as the text writes them — stated dates (第二十一条), refusal reasons (第六条),
+// The duties as the text writes them — stated dates (第二十一条), refusal reasons (第六条),
 // paying first on an urgent medical notice (第二十条 ¶2).
 
 /** 2026-11-27 10:00 Beijing time. */

@@ -11,7 +11,7 @@ export const API_KEY_OWNER = Symbol('API_KEY_OWNER');
 
 /**
  * How long a key's row is trusted without reading it again. Revocation must bite on the next
- * request (issue 9, 第二十四条), so this stays about one second: one indexed read per key per second.
+ * request (第二十四条), so this stays about one second: one indexed read per key per second.
  */
 export const API_KEY_CACHE_MS = 1_000;
 const CACHE_LIMIT = 1_000;
@@ -46,7 +46,7 @@ export class ApiKeyGuard implements CanActivate {
       ? row.agency === this.owner && !row.revokedAt && (!row.expiresAt || row.expiresAt.getTime() > now)
       : this.digests.some((digest) => timingSafeEqual(digest, presented));
     if (!valid) throw new UnauthorizedException('the API key is not valid here');
-    // Who, for the evidence log (issue 9 part 5): the key's id, never the key.
+    // Who, for the evidence log: the key's id, never the key.
     (context.switchToHttp().getRequest<Request>() as Request & { apiKeyRef?: string }).apiKeyRef = row ? `API key ${row.id.slice(0, 8)}` : `boot API key ${presented.toString('hex').slice(0, 8)}`;
     return true;
   }

@@ -22,7 +22,7 @@ const UNAVAILABLE_MESSAGES = [
 /**
  * Whether an error (or one of its causes) says PostgreSQL is unreachable or overloaded. The API
  * then answers 503 with Retry-After instead of 500: nothing was written, and the same request
- * will work once the database is back (issue 8: refuse rather than pretend).
+ * will work once the database is back (refuse rather than pretend).
  */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (depth > 5 || typeof error !== 'object' || error === null) return false;

@@ -6,7 +6,7 @@ const invalid = (problems: { field: string; message: string }[]) =>
 
 /**
  * The API's validation: unknown fields refused, every problem named by its path, nothing written.
- * Before class-transformer sees a value, it is checked for what would crash or fool it (issue 9):
+ * Before class-transformer sees a value, it is checked for what would crash or fool it:
  * nesting deeper than a message can be (class-transformer recurses and overflows the stack at about
  * 10,000 levels), prototype keys (which it drops silently instead of refusing), and text that
  * PostgreSQL cannot store (NUL, lone surrogates) or that no field should hold (control characters).

@@ -18,7 +18,7 @@ import { OutboxRepository } from './outbox.repository.js';
 import { PrismaService } from './prisma.service.js';
 import { RosterRepository } from './roster.repository.js';
 
-/** The process's unit key that signs every message it writes (issue 9 part 4); the adapters provide it. */
+/** The process's unit key that signs every message it writes; the adapters provide it. */
 export const MESSAGE_SIGNER = Symbol('MESSAGE_SIGNER');
 
 /** The office's part a unit may write: the notice of its own roster change (第二十二条). */
@@ -47,7 +47,7 @@ export class UnitStore {
   readonly registrations: UnitDutyRegistrationRepository;
   /** 第九条, 第十九条: documents of the unit's handoffs */
   readonly attachments: AttachmentRepository;
-  /** the unit's chain of the evidence log (issue 9 part 5) */
+  /** the unit's chain of the evidence log */
   readonly audit: AuditRepository;
   /** 第二十五条 台账: the measures the unit takes, and a person's ledger as the unit may see it */
   readonly ledger: UnitLedgerRepository;
@@ -79,7 +79,7 @@ export class UnitStore {
 
   /**
    * One unit of work: the repositories handed to `work` write in one transaction. Its evidence is
-   * appended last, in one write (issue 13): the unit's chain lock, which every transaction of the
+   * appended last, in one write: the unit's chain lock, which every transaction of the
    * unit that writes evidence waits for, is taken after the work's row locks and held only for
    * that write and the commit.
    */
@@ -98,7 +98,7 @@ export class UnitStore {
 }
 
 /**
- * The only way an app reaches a unit's rows (ARCHITECTURE §9): `scope.for(unit)` returns
+ * The only way an app reaches a unit's rows: `scope.for(unit)` returns
  * repositories bound to that unit, so a query that forgets the unit cannot be written outside
  * libs/persistence.
  */

@@ -21,7 +21,7 @@ export const AUDIT_CHECKPOINT_EVERY = 50;
 export const DEFAULT_AUDIT_CHECKPOINT_INTERVAL_MS = 5_000;
 
 /**
- * One writer's chain of the evidence log (issue 9 part 5): appends records, each with the hash of
+ * One writer's chain of the evidence log: appends records, each with the hash of
  * the one before, under a per-chain advisory lock held to the end of the caller's transaction (so
  * a record commits with the change it tells of, or not at all), and signs a checkpoint every
  * AUDIT_CHECKPOINT_EVERY records.
@@ -36,7 +36,7 @@ export class AuditRepository {
 
   /**
    * Appends made while deferring wait here until `flush`, which writes them all with one lock, one
-   * read of the head and one insert (issue 13: a unit of work that appends several times, or a batch
+   * read of the head and one insert (a unit of work that appends several times, or a batch
    * of N inbox messages, took the lock and read the head each time).
    */
   private deferred: { entries: readonly AuditFields[]; at: Date }[] | null = null;

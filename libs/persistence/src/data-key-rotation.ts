@@ -20,7 +20,7 @@ const COLUMN: Record<Table, 'details' | 'payload'> = { Handoff: 'details', Hando
 const KEYED_TABLES = [...(Object.keys(COLUMN) as Table[]), 'Attachment'] as const;
 
 /**
- * Re-encrypts every row to the current data key (`npm run keys -- rotate-data-key`, issue 9 part 2).
+ * Re-encrypts every row to the current data key (`npm run keys -- rotate-data-key`).
  * Batches, each its own transaction: stopping between two (or inside one) loses nothing, and a new
  * run continues where the last one stopped. A run first finishes what an earlier run left (rows
  * under another key, or written before encryption); only when every row is under the current key

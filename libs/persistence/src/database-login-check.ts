@@ -33,7 +33,7 @@ interface LoginRow {
 }
 
 /**
- * Issue 9 point 3, 第二十四条: row-level security binds only a login that is neither a superuser,
+ * 第二十四条: row-level security binds only a login that is neither a superuser,
  * nor BYPASSRLS, nor the tables' owner. Each app's bootstrap calls `verify` before it listens, so an
  * app handed the owner's DATABASE_URL (or another unit's) stops at boot instead of running unbounded.
  */

@@ -1,7 +1,7 @@
 import type { AgencyCode } from '#contracts';
 
 /**
- * The PostgreSQL logins of the bus's apps (issue 9 point 3, 第二十四条), created by the migration
+ * The PostgreSQL logins of the bus's apps (第二十四条), created by the migration
  * 20261130110000_database_logins_rls. Row-level security keys a unit's rows to its login's name, so
  * these names are part of the schema, not settings. Passwords are never here: the operators set them
  * (docs/operations.md, "Database logins") and put them in each app's DATABASE_URL.

@@ -2,7 +2,7 @@ import type { Prisma } from './generated/prisma/client.js';
 
 /**
  * What a repository reads and writes through: the client, or the transaction a scope opened.
- * Internal to libs/persistence: apps get repositories from a scope, never a client (ARCHITECTURE §9).
+ * Internal to libs/persistence: apps get repositories from a scope, never a client.
  */
 export type Db = Prisma.TransactionClient;
 
@@ -14,7 +14,7 @@ export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
 
-/** A scope's transactions: short, and never around a network call (ARCHITECTURE §14). */
+/** A scope's transactions: short, and never around a network call. */
 export interface TransactionOptions {
   timeoutMs?: number;
 }

@@ -11,7 +11,7 @@ function subjectOf(queue: string): 'message' | 'step-event' | 'delivery' | 'aler
 }
 
 /**
- * A consumer's failures, as the state of the message it failed on (ARCHITECTURE §15): "retrying"
+ * A consumer's failures, as the state of the message it failed on: "retrying"
  * with its next attempt, or "failed" with a dead letter an operator can list and replay
  * (`npm run ops`). The owner is the consumer: a unit (its inbox and deliveries) or the scheduler
  * (step events and office alerts).

@@ -20,7 +20,7 @@ import {
 } from '#security';
 import { PrismaService } from './prisma.service.js';
 
-/** The keys of field encryption (issue 9 part 2), from the process's validated configuration. */
+/** The keys of field encryption, from the process's validated configuration. */
 export interface FieldEncryptionKeys {
   /** DATA_MASTER_KEY: wraps the data keys */
   masterKey: Buffer;
@@ -145,7 +145,7 @@ export class DataKeyRing {
 
 /**
  * Encrypts a row's citizen fields on the way in and decrypts them on the way out, so the
- * repositories' callers (API, inbox, webhooks) read what they always read (issue 9 part 2).
+ * repositories' callers (API, inbox, webhooks) read what they always read.
  */
 @Injectable()
 export class FieldProtection {

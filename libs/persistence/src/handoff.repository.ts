@@ -62,7 +62,7 @@ interface CaseProgressDbRow {
   statedOn: string | null;
 }
 
-/** The handoff rows a unit is party to; bound to the unit by AgencyScope (ARCHITECTURE §9). */
+/** The handoff rows a unit is party to; bound to the unit by AgencyScope. */
 export class HandoffRepository {
   constructor(
     private readonly db: Db,
@@ -105,7 +105,7 @@ export class HandoffRepository {
   /** New handoffs the unit sends. */
   async saveOpened(opened: readonly OpenedHandoff[]): Promise<void> {
     if (opened.some(({ state }) => state.from !== this.agency)) throw new Error(`${this.agency} can only open handoffs it sends`);
-    // Citizen fields encrypted one by one, bound to the handoff; the ID number kept only as a keyed hash (issue 9 part 2).
+    // Citizen fields encrypted one by one, bound to the handoff; the ID number kept only as a keyed hash.
     const sealed = await Promise.all(opened.map(({ state, details }) => this.protection.seal(state.id, details)));
     await this.db.handoff.createMany({
       data: opened.map(({ state, details, openedAt }, index) => ({
@@ -123,7 +123,7 @@ export class HandoffRepository {
         openedAt,
       })),
     });
-    // The evidence log (issue 9 part 5), in the same transaction.
+    // The evidence log, in the same transaction.
     await this.audit.append(
       opened.map(({ state }) => ({ actor: `${this.agency} (its system, through the API)`, agency: this.agency, handoffId: state.id, action: 'handoff.opened', reason: `${state.kind} to ${state.to}` })),
     );
@@ -249,7 +249,7 @@ export class HandoffRepository {
 
   /**
    * The unit's handoffs of one person, found by the keyed hash of the resident ID number (never the
-   * number itself: issue 9 part 2), newest first — for de-duplication and lookup.
+   * number itself), newest first — for de-duplication and lookup.
    */
   async listForPerson(idNumber: string, limit = 50): Promise<Handoff[]> {
     const rows = await this.db.handoff.findMany({

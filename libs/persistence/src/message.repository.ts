@@ -19,7 +19,7 @@ export class MessageRepository {
     if (envelopes.length === 0) return;
     const foreign = envelopes.find((envelope) => envelope.from !== this.agency);
     if (foreign) throw new Error(`${this.agency} cannot write a message from ${foreign.from}`);
-    // Citizen fields encrypted one by one, bound to the handoff (issue 9 part 2).
+    // Citizen fields encrypted one by one, bound to the handoff.
     const sealed = await Promise.all(envelopes.map((envelope) => this.protection.seal(envelope.handoffId, envelope.payload)));
     await this.db.message.createMany({
       data: envelopes.map((envelope, index) => ({
@@ -36,7 +36,7 @@ export class MessageRepository {
         priority: toDb(envelope.priority),
         payload: sealed[index].value as unknown as Prisma.InputJsonValue,
         dataKeyId: sealed[index].dataKeyId,
-        // The sender signs the envelope as written, its plain payload hashed (issue 9 part 4).
+        // The sender signs the envelope as written, its plain payload hashed.
         signature: this.signer ? signEnvelope(this.signer, envelope) : null,
       })),
     });

@@ -30,7 +30,7 @@ export class ObligationRepository {
 
   /**
    * Stops every further alert; a step done after the due time is recorded as late. One statement
-   * (issue 13: it was a read and an update); an obligation already fulfilled is left as it is.
+   * (it was a read and an update); an obligation already fulfilled is left as it is.
    */
   async fulfil(handoffId: string, rule: string, at: Date): Promise<void> {
     await this.db.$executeRaw`

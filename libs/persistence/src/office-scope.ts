@@ -28,7 +28,7 @@ export class OfficeStore {
   readonly registrations: OfficeDutyRegistrationRepository;
   /** the scheduler's own consumers' permanent failures */
   readonly deadLetters: DeadLetterRepository;
-  /** the evidence log, read-only (issue 9 part 5) */
+  /** the evidence log, read-only */
   readonly evidence: AuditLogReader;
   /** 第二十五条 台账: every unit's part, without citizen fields */
   readonly ledger: OfficeLedgerRepository;

@@ -4,7 +4,7 @@ import { fromDb } from './db-enums.js';
 import { PrismaService } from './prisma.service.js';
 
 /**
- * A message's state, derived in one place from the columns its owners write (ARCHITECTURE §15):
+ * A message's state, derived in one place from the columns its owners write:
  * - message / step-event (OutboxEntry; the sender writes pending/published, the consumer consumed,
  *   retrying with its next attempt, failed with its reason),
  * - delivery (InboxEntry; the receiving unit writes pending, retrying, delivered, failed),

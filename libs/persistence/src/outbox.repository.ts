@@ -14,7 +14,7 @@ export interface ClaimedMessage {
 
 /**
  * A unit's outbox as its relay sees it: claim with a lease in one statement, stamp in another;
- * never a row lock held while the relay talks to the queues (ARCHITECTURE §14). The receiver's
+ * never a row lock held while the relay talks to the queues. The receiver's
  * confirmation updates the row without waiting on the relay.
  */
 export class OutboxRepository {

@@ -9,16 +9,16 @@ import { ApiKeyRepository } from './api-key.repository.js';
 import { DatabaseLoginCheck } from './database-login-check.js';
 import { FIELD_ENCRYPTION_KEYS, type FieldEncryptionKeys, FieldProtection } from './field-protection.js';
 
-/** Provides the two scopes; the Prisma client stays inside (ARCHITECTURE §9). */
+/** Provides the two scopes; the Prisma client stays inside. */
 @Module({})
 export class PersistenceModule {
   static forRoot(options: {
     imports?: ModuleMetadata['imports'];
     inject?: InjectionToken[];
     databaseUrl: (...deps: never[]) => string;
-    /** the keys of field encryption (issue 9 part 2): required where citizen data is read or written (the adapters) */
+    /** the keys of field encryption: required where citizen data is read or written (the adapters) */
     fieldEncryption?: (...deps: never[]) => FieldEncryptionKeys | null;
-    /** the unit key that signs the messages the process writes (issue 9 part 4) */
+    /** the unit key that signs the messages the process writes */
     messageSigner?: (...deps: never[]) => MessageSigner | null;
   }): DynamicModule {
     return {

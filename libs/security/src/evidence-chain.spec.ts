@@ -15,7 +15,7 @@ function chainOf(n: number, chain = 'procuratorate'): StoredAuditRecord[] {
 
 const rehash = (record: StoredAuditRecord): StoredAuditRecord => ({ ...record, hash: auditHash(record) });
 
-describe('evidence chain (issue 9 part 5)', () => {
+describe('evidence chain', () => {
   it('accepts a whole chain', () => {
     expect(verifyChain('procuratorate', chainOf(6))).toBeNull();
   });

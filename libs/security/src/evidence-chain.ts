@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './message-signature.js';
 
-// The evidence log (issue 9 part 5): append-only chains of audit records, one chain per writer (a
+// The evidence log: append-only chains of audit records, one chain per writer (a
 // unit's adapter, the console…). Each record carries the hash of the one before it in its chain;
 // a signed checkpoint now and then fixes a chain's length and head, so removing its last records
 // shows too. verifyChain names the first record that was changed, inserted or removed.

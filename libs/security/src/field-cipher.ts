@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
-// Field-by-field encryption at rest (issue 9 part 2, 第二十四条): AES-256-GCM under a data key;
+// Field-by-field encryption at rest (第二十四条): AES-256-GCM under a data key;
 // each ciphertext names its key; the associated data binds it to its row (the handoff id) and its
 // field, so a ciphertext copied to another row or another field does not decrypt.
 

@@ -1,4 +1,4 @@
-// Pure node:crypto: encryption at rest, keyed hashes, message signatures, the evidence chain (issue 9).
+// Pure node:crypto: encryption at rest, keyed hashes, message signatures, the evidence chain.
 export * from './field-cipher.js';
 export * from './keyed-hash.js';
 export * from './citizen-fields.js';

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 
 /**
  * HMAC-SHA-256 of a resident ID number under a configured key: what the database keeps for lookup
- * and de-duplication, never the number (issue 9 part 2). The number is normalised first (the check
+ * and de-duplication, never the number. The number is normalised first (the check
  * character upper case, no spaces) so one person always gets one hash.
  */
 export function residentIdHash(key: Buffer, idNumber: string): string {

@@ -38,7 +38,7 @@ const envelope: SignableEnvelope = {
   payload: { person: { name: '张三', idNumber: '110101199003071234' }, findings: '…', situation: 'crime-victim' },
 };
 
-describe('message signatures (Ed25519, issue 9 part 4)', () => {
+describe('message signatures (Ed25519)', () => {
   const signer = messageSigner('procuratorate', procuratorate.privateKey);
 
   it('signs the canonical envelope; the sender’s public key verifies it', () => {

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 
-// Signed messages (issue 9 part 4): each unit signs, with its Ed25519 key, the canonical form of
+// Signed messages: each unit signs, with its Ed25519 key, the canonical form of
 // every envelope it writes — its header fields and the SHA-256 of its payload (attachments, were
 // there any, are in the payload and so in the hash). The receiver verifies against the sender's
 // public keys in the registry before it records anything.

@@ -425,7 +425,7 @@ export class FaultBus {
   }
 
   /**
-   * Lines the apps printed that are not JSON log records (issue 8 point 4: every error goes through
+   * Lines the apps printed that are not JSON log records (every error goes through
    * the JSON logger; ioredis' "Unhandled error event" traces did not).
    */
   nonJsonLines(): string[] {

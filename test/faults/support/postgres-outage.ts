@@ -6,8 +6,7 @@ import { faultScenario, hold, waitFor } from './scenario.js';
  * PostgreSQL killed (immediate shutdown) in the middle of a burst and started again after
  * `seconds`. While it is down the sender's API must refuse with 503 and Retry-After (the load
  * generator tries again later; a 503 is not accepted), and no job may spend its retries and vanish:
- * retries are bounded by time, and a dead letter is written once PostgreSQL is back (issue 8 points
- * 1 and 4). Everything accepted before or after arrives once.
+ * retries are bounded by time, and a dead letter is written once PostgreSQL is back. Everything accepted before or after arrives once.
  */
 export function postgresOutageScenario(name: string, seconds: number): void {
   faultScenario(

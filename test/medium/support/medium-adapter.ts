@@ -12,7 +12,7 @@ import { IdempotentWriteService } from '../../../apps/adapter/src/handoffs/idemp
 import { LifecycleService } from '../../../apps/adapter/src/handoffs/lifecycle.service.js';
 import { AgencyContext } from '../../../apps/adapter/src/api/agency.context.js';
 
-/** A clock the test moves by hand (ARCHITECTURE §13). */
+/** A clock the test moves by hand. */
 export class ManualClock implements Clock {
   constructor(private current: Date) {}
   now(): Date {

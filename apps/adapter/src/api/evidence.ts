@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 
-/** Who read, and why (issue 9 part 5): the unit's system by its API key id; the reason it gave in X-Access-Reason, and the route. */
+/** Who read, and why: the unit's system by its API key id; the reason it gave in X-Access-Reason, and the route. */
 export function readerOf(agency: string, req: Request): { actor: string; reason: string } {
   const key = (req as Request & { apiKeyRef?: string }).apiKeyRef ?? 'unknown key';
   const given = req.get('x-access-reason');

@@ -241,7 +241,7 @@ export class HandoffsController {
   @ApiProblems(401, 403, 404)
   async get(@Param('id', ParseUUIDPipe) id: string, @Req() req: Request) {
     const handoff = await this.agency.store.handoffs.findVisible(id);
-    // A read of a person's data goes in the evidence log (issue 9 part 5).
+    // A read of a person's data goes in the evidence log.
     await this.agency.store.audit.append([{ ...readerOf(this.agency.code, req), agency: this.agency.code, handoffId: id, action: 'person-data.read' }]);
     return presentHandoff(handoff);
   }

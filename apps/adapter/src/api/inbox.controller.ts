@@ -33,7 +33,7 @@ export class InboxController {
   @ApiProblems(400, 401)
   async list(@Query() query: InboxQuery, @Req() req: Request) {
     const entries = await this.agency.store.inbox.listUnacknowledged(query.limit ?? 50);
-    // Each message handed out is a read of a person's data (issue 9 part 5).
+    // Each message handed out is a read of a person's data.
     const reader = readerOf(this.agency.code, req);
     await this.agency.store.audit.append(
       entries.map(({ envelope }) => ({ ...reader, agency: this.agency.code, handoffId: envelope.handoffId, action: 'person-data.read', reason: `${reader.reason} (message ${envelope.id})` })),
@@ -56,7 +56,7 @@ export class InboxController {
   async acknowledge(@Param('messageId') messageId: string, @Req() req: Request) {
     const found = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(messageId) && (await this.agency.store.inbox.acknowledge(messageId, this.clock.now()));
     if (!found) throw new NotFoundException(`no message ${messageId} in ${this.agency.code}'s inbox`);
-    // A state change of the unit's inbox, in the evidence log (issue 9 part 5).
+    // A state change of the unit's inbox, in the evidence log.
     const entry = await this.agency.store.inbox.find(messageId);
     const { actor } = readerOf(this.agency.code, req);
     await this.agency.store.audit.append([{ actor, agency: this.agency.code, handoffId: entry?.handoffId ?? null, action: 'inbox.acknowledged', reason: `message ${messageId}` }]);

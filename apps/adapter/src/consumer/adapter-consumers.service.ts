@@ -9,7 +9,7 @@ import { INBOX_CONCURRENCY, InboxConsumerService } from './inbox-consumer.servic
 /**
  * Starts the adapter's consumers at boot: its inbox, and its deliveries when the unit takes
  * webhooks. A handler missing for a job name of its queue makes the driver refuse, and the
- * process does not start (ARCHITECTURE §16).
+ * process does not start.
  */
 @Injectable()
 export class AdapterConsumers implements OnApplicationBootstrap {
@@ -29,7 +29,7 @@ export class AdapterConsumers implements OnApplicationBootstrap {
       onDeadLetter: (record) => deadLetters.record(record, this.clock.now()),
       onRetry: (record, nextAttemptAt) => deadLetters.retrying(record, nextAttemptAt),
     };
-    // Enough jobs at once for the consumer's group commit to form batches (issue 13).
+    // Enough jobs at once for the consumer's group commit to form batches.
     await this.driver.consume(inboxQueueName(this.agency.code), 'inbox', this.inbox.handlers(), { ...options, concurrency: INBOX_CONCURRENCY });
     if (this.settings.delivery.mode === 'webhook') {
       await this.driver.consume(

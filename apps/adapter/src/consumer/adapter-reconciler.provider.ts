@@ -5,7 +5,7 @@ import { BusMetrics } from '#observability';
 import { AgencyContext } from '../api/agency.context.js';
 
 /**
- * The adapter's reconciler (ARCHITECTURE §15): its outbox (messages to other units, step events
+ * The adapter's reconciler: its outbox (messages to other units, step events
  * to the scheduler) and, for a webhook unit, its deliveries, compared with the queues at boot and
  * every RECONCILE_INTERVAL_MS. What it finds is counted, and the office hears of it (at most once
  * an hour per unit).

@@ -15,7 +15,7 @@ import type { UnitStore } from '#persistence';
 import { AgencyContext } from '../api/agency.context.js';
 import { MessageAuthenticity } from './message-authenticity.service.js';
 
-/** Inbox messages per transaction at most (issue 13: group commit, as the scheduler's step events). */
+/** Inbox messages per transaction at most (group commit, as the scheduler's step events). */
 export const INBOX_BATCH = 16;
 /** The inbox worker's concurrency: jobs waiting on one batch's commit, and those forming the next. */
 export const INBOX_CONCURRENCY = 2 * INBOX_BATCH;
@@ -25,7 +25,7 @@ export const INBOX_GROUP_COMMIT = Symbol('INBOX_GROUP_COMMIT');
  * Up to INBOX_BATCH messages, with no wait for company: the messages that arrive while a batch's
  * transaction runs form the next batch, so a backlog is still written in batches, while a message
  * arriving alone is written at once (a 2 ms window added 2–3 ms to every message on the way to
- * the webhook, issue 13's latency target).
+ * the webhook, the latency target).
  */
 export const DEFAULT_INBOX_GROUP_COMMIT: GroupCommitOptions = { maxBatch: INBOX_BATCH, windowMs: 0 };
 
@@ -43,7 +43,7 @@ type Received = { outcome: 'duplicate' } | { outcome: 'processed'; priority: Pri
  * row, the step it records and the answer it writes commit together, so a redelivered job finds
  * the row and changes nothing.
  *
- * Jobs taken concurrently are written in one transaction (group commit, issue 13): one insert of
+ * Jobs taken concurrently are written in one transaction (group commit): one insert of
  * the inbox rows, one confirmation of the senders' outbox rows, one append to the evidence log,
  * one insert of the answers and one commit for up to INBOX_BATCH messages. A batch that fails is
  * written again one message per transaction, so a poison message fails only its own job.
@@ -88,11 +88,11 @@ export class InboxConsumerService {
   async consume(job: BusJobData): Promise<ConsumeOutcome> {
     const agency = this.agency.code;
     if (job.to !== agency) throw new PermanentMessageError(`message ${job.messageId} for ${job.to} reached ${agency}'s inbox`);
-    // issue 9: signed by its sender, matching its job, or refused before anything is recorded
+    // Signed by its sender, matching its job, or refused before anything is recorded
     const envelope = await this.authenticity.verify(job);
     const result = await this.batches.submit({ job, envelope }); // resolves once the batch holding the message has committed
     if (result.outcome === 'processed') {
-      // The delivery first: it is on the way to the unit's system (issue 13's latency), the relay's
+      // The delivery first: it is on the way to the unit's system (a message's latency), the relay's
       // receipt and step event are not. The relay runs after the commit, so it sees what the batch wrote.
       try {
         if (this.settings.delivery.mode === 'webhook') await this.enqueueDelivery(job.messageId, result.priority);
@@ -137,7 +137,7 @@ export class InboxConsumerService {
     for (const job of [...firstOfEach].sort((a, b) => (a.handoffId < b.handoffId ? -1 : a.handoffId > b.handoffId ? 1 : 0))) {
       const envelope = envelopes.get(job.messageId);
       if (!envelope) throw new PermanentMessageError(`message ${job.messageId} is not in the database`);
-      // Validated where consumed, not only where produced (ARCHITECTURE §5): the schema for what the
+      // Validated where consumed, not only where produced: the schema for what the
       // unit's projection carries, and nothing beyond it (第二十四条: a sender that did not project is refused).
       const checked = checkReceivedPayload(agency, envelope);
       if (!checked.ok) {

@@ -10,7 +10,7 @@ import { verifyEnvelope } from '#security';
 import { AgencyContext } from '../api/agency.context.js';
 
 /**
- * Issue 9 part 4: a message is recorded only when it is provably its sender's. Before the inbox
+ * A message is recorded only when it is provably its sender's. Before the inbox
  * consumer records anything, the stored message must match its job (a replayed id with other
  * content does not), decrypt under its handoff, and carry a valid signature of a current key of the
  * unit it names as sender, and that sender must be the handoff's other party. Otherwise the office

@@ -24,9 +24,9 @@ interface Delivered {
  * attempt marks the entry failed and dead-letters the job. Pull-mode entries are never queued here.
  *
  * A delivery accepted by the unit's system is recorded with its evidence in one transaction, and
- * deliveries accepted concurrently share it (group commit, issue 13): one update of their inbox
- * rows, one append to the evidence log, one commit. Before, each was an update and an append of
- * its own (two commits), and a crash between them left a delivery without its evidence.
+ * deliveries accepted concurrently share it (group commit): one update of their inbox
+ * rows, one append to the evidence log, one commit; never a delivery recorded without its
+ * evidence, which two commits would allow a crash between.
  */
 @Injectable()
 export class WebhookDeliveryService {
@@ -99,7 +99,7 @@ export class WebhookDeliveryService {
         items.map((item) => item.messageId),
         this.clock.now(),
       );
-      // The person's data left the bus for the unit's system: the evidence log has it (issue 9 part 5).
+      // The person's data left the bus for the unit's system: the evidence log has it.
       await store.audit.append(
         items.map((item) => ({ actor: `${agency} adapter`, agency, handoffId: item.handoffId, action: 'person-data.delivered', reason: `webhook to ${agency}'s system (message ${item.messageId})` })),
       );

@@ -28,7 +28,7 @@ interface PendingWrite {
  * request gets the first response and writes nothing; the same key for another request is refused.
  * The outbox relay is nudged after the commit so the messages leave at once.
  *
- * Group commit (issue 13), as the inbox consumer does: writes that arrive while a transaction runs
+ * Group commit, as the inbox consumer does: writes that arrive while a transaction runs
  * are committed together in the next one (up to API_WRITE_BATCH; no waiting for company, so a lone
  * request pays nothing). A burst of requests from one unit then costs one transaction, one
  * evidence-chain lock and one commit per batch instead of one per request, and holds one pool

@@ -23,8 +23,8 @@ function matches(presented: unknown, expected: string): boolean {
 }
 
 /**
- * Every state-changing request to the console's own routes carries the token of its form (issue 9,
- * 第二十四条). SameSite=Strict cookies already keep other sites' forms out; this also holds against
+ * Every state-changing request to the console's own routes carries the token of its form
+ * (第二十四条). SameSite=Strict cookies already keep other sites' forms out; this also holds against
  * a browser or proxy that ignores SameSite. Bull Board's API, which cannot carry a form token, is
  * held to same-origin requests by its own middleware (queue-access.ts).
  */

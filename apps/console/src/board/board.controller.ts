@@ -127,7 +127,7 @@ export class BoardController {
     if (!found) throw new NotFoundException('没有这件移送，或您无权查看');
     const { handoff, obligations, alerts } = found;
     const canAcknowledge = signedInUser(req).role === 'office';
-    // The evidence log of the handoff (issue 9 part 5): the office's, not a unit user's.
+    // The evidence log of the handoff: the office's, not a unit user's.
     const evidence = signedInUser(req).role === 'office' ? await this.office.evidence.forHandoff(handoff.id) : null;
     const body = html`
       <p>${KIND_LABEL[handoff.kind]} · ${unitName(handoff.fromAgency)} → ${unitName(handoff.toAgency)} · 案件编号 ${handoff.caseRef}

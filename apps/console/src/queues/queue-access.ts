@@ -6,7 +6,7 @@ const refuse = (res: Response, status: number, message: string) =>
 /**
  * Bull Board's own guard, mounted with its router (BullBoardModule's `middleware`), so it runs for
  * exactly the requests Bull Board answers, however their path was written — not for a path prefix
- * compared elsewhere (issue 9: `PUT /QUEUES/...` used to pass a case-sensitive prefix check while
+ * compared elsewhere (`PUT /QUEUES/...` used to pass a case-sensitive prefix check while
  * Express routed it case-insensitively). Operators only: the queues are a technical page, for
  * looking and for changing. A change must come from the console's own pages (same origin): Bull
  * Board's browser code cannot carry the console's form tokens.

@@ -22,7 +22,7 @@ export const alertRelayProvider = {
 };
 
 /**
- * The scheduler's reconciler (ARCHITECTURE §15): alerts published but never sent, compared with
+ * The scheduler's reconciler: alerts published but never sent, compared with
  * the office-alerts queue at boot and every RECONCILE_INTERVAL_MS; orphans go back to the alert
  * relay under a new job id. (Step events are the sending adapters' outbox rows: their reconcilers.)
  */

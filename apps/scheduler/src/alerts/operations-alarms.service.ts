@@ -7,7 +7,7 @@ import { ALERT_RELAY } from './alert-relay.provider.js';
 import { OutboxRelay, PollingRelay, QUEUE_WRITE_MONITOR, type QueueWriteMonitor } from '#bus';
 
 /**
- * The bus watching itself (issue 8 ¶5): every pass, messages not taken up or deliveries not done
+ * The bus watching itself: every pass, messages not taken up or deliveries not done
  * after STUCK_MESSAGE_ALERT_SECONDS, dead letters nobody replayed, and the queue layer refusing
  * writes become metrics and an operations alert to the office — at most one per condition, scope
  * and hour (the dedupe key), so a standing condition is not repeated every pass.

@@ -31,7 +31,7 @@ export class ObligationReconciler {
   ) {}
 
   /**
-   * Step events taken concurrently are reconciled in one transaction (issue 13: each event was its
+   * Step events taken concurrently are reconciled in one transaction (each event was its
    * own ~10-statement transaction, the most of a handoff's cost). A failed batch is retried one
    * event per transaction, so a bad event fails alone.
    */

@@ -81,7 +81,7 @@ export function detailsFor(reader: string, handoff: HandoffParties, details: Jso
 }
 
 /**
- * The recipient's check of an opening payload where it is consumed (ARCHITECTURE §5): the schema's
+ * The recipient's check of an opening payload where it is consumed: the schema's
  * rules for what its projection carries (a required field the projection leaves out may be absent),
  * and no field beyond its projection — a sender that forgot to project is refused (第二十四条).
  */
