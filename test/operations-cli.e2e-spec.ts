@@ -74,10 +74,14 @@ describe('npm run ops: dead letters, replay, history, reconcile', () => {
       expect(rows).toHaveLength(1);
       return rows;
     }, 30_000);
-    // The message's own state says failed, with the reason: the reconciler leaves it alone.
-    const [state] = await bus.db.query<{ failedAt: Date | null; failureReason: string }>(`SELECT "failedAt", "failureReason" FROM "OutboxEntry" WHERE "messageId" = $1`, [messageId]);
-    expect(state.failedAt).not.toBeNull();
-    expect(state.failureReason).toMatch(/reason/);
+    // The message's own state says failed, with the reason: the reconciler leaves it alone. The
+    // consumer writes it right after the dead letter (a crash between the two leaves the message
+    // unfailed, so the reconciler publishes it again and the consumer fails it again): wait for it.
+    await eventually(async () => {
+      const [state] = await bus.db.query<{ failedAt: Date | null; failureReason: string | null }>(`SELECT "failedAt", "failureReason" FROM "OutboxEntry" WHERE "messageId" = $1`, [messageId]);
+      expect(state.failedAt).not.toBeNull();
+      expect(state.failureReason).toMatch(/reason/);
+    }, 10_000);
 
     const listed = await ops(bus, 'dead-letters', '--unit', 'education', '--json');
     expect(listed.code).toBe(0);
