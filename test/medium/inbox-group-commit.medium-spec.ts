@@ -61,7 +61,10 @@ describe('inbox group commit (medium: real PostgreSQL)', () => {
   it('writes messages taken together in one transaction: each received once, a copy in the same batch a duplicate, the evidence chain unbroken', async () => {
     const jobs = [await referral(), await referral(), await referral(), await referral()];
     const outcomes = await Promise.all([...jobs, { ...jobs[1] }].map((job) => consumer.consume(job)));
-    expect(outcomes).toEqual(['processed', 'processed', 'processed', 'processed', 'duplicate']);
+    // The three others processed; of jobs[1] and its copy, exactly one (whichever its authenticity
+    // check let into the batch first) processed and the other a duplicate.
+    expect([outcomes[0], outcomes[2], outcomes[3]]).toEqual(['processed', 'processed', 'processed']);
+    expect([outcomes[1], outcomes[4]].sort()).toEqual(['duplicate', 'processed']);
 
     const messageIds = jobs.map((job) => job.messageId);
     const handoffIds = jobs.map((job) => job.handoffId);
