@@ -1,6 +1,7 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+import { OfficeScope, PersistenceModule } from '#persistence';
 import { TestDatabase } from '../support/test-database.js';
-import { inProcessDriver, ManualClock } from './support/medium-adapter.js';
-import { type MediumScheduler, mediumScheduler } from './support/medium-scheduler.js';
+import { ManualClock } from './support/medium-adapter.js';
 
 /**
  * 第二十三条: the yearly report's totals for all units together. A case (one person's referral or
@@ -9,7 +10,9 @@ import { type MediumScheduler, mediumScheduler } from './support/medium-schedule
  */
 describe('the period totals across units (medium: real PostgreSQL, seeded rows, hand-computed figures)', () => {
   let db: TestDatabase;
-  let scheduler: MediumScheduler;
+  // The office's queries alone: the figures are read, nothing is swept or sent, so no scheduler runs.
+  let moduleRef: TestingModule;
+  let office: OfficeScope;
   const clock = new ManualClock(new Date('2026-12-01T02:00:00Z'));
   const year = { from: '2026-01-01', to: '2027-01-01' };
 
@@ -66,16 +69,18 @@ describe('the period totals across units (medium: real PostgreSQL, seeded rows, 
     await obligation(r2, 'civil-affairs', 'feedback-after-conclusion', '2026-12-20', 'open');
     await obligation(r3, 'procuratorate', 'procedure-started-after-receipt', '2026-11-17', 'open');
 
-    scheduler = await mediumScheduler({ databaseUrl: db.url, driver: inProcessDriver(), clock });
+    moduleRef = await Test.createTestingModule({ imports: [PersistenceModule.forRoot({ databaseUrl: () => db.url })] }).compile();
+    await moduleRef.init();
+    office = moduleRef.get(OfficeScope);
   });
 
   afterAll(async () => {
-    await scheduler?.close();
+    await moduleRef?.close();
     await db?.drop();
   });
 
   it('counts cases once whatever units they went to, handoffs once per recipient, and people once across units', async () => {
-    const totals = await scheduler.office.evaluation.totals(year, clock.now());
+    const totals = await office.evaluation.totals(year, clock.now());
     expect(totals).toEqual({
       cases: 3, // R1, R2, R3
       handoffs: 6, // R1 × 4, R2, R3
@@ -89,7 +94,7 @@ describe('the period totals across units (medium: real PostgreSQL, seeded rows, 
   });
 
   it('keeps each unit’s own count of people, which the totals do not add up', async () => {
-    const rows = await scheduler.office.evaluation.byUnit(year, clock.now());
+    const rows = await office.evaluation.byUnit(year, clock.now());
     const minors = rows.map((row) => [row.unit, row.priorityGroupsHelped.minor ?? 0]);
     expect(minors).toEqual([
       ['civil-affairs', 1],
