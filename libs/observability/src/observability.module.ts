@@ -83,7 +83,7 @@ export class ObservabilityModule implements OnApplicationShutdown {
         PostgresQueuesHealthIndicator,
         RedisPolicyWatch,
       ],
-      exports: [BusMetrics, QUEUE_WRITE_MONITOR],
+      exports: [BusMetrics, QUEUE_WRITE_MONITOR, ObservationSource],
     };
   }
 }
