@@ -20,7 +20,7 @@ export const LIB_DEPENDENCIES = {
   // The joint meeting's notices, requests and minutes (第二十二条, 第二十三条): each written with its alert
   // in one of the stores' transactions, so it sits above persistence.
   'joint-meeting': ['calendar', 'contracts', 'deadlines', 'handoffs', 'persistence'],
-  http: ['contracts'],
+  http: ['contracts', 'handoffs'],
   observability: ['bus', 'config', 'contracts'],
 };
 
