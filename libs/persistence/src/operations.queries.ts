@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Priority, queueRoleOf, SCHEDULER_QUEUE } from '#contracts';
+import { type DeadLetterRecord, type Priority, queueRoleOf, SCHEDULER_QUEUE } from '#contracts';
 import { fromDb } from './db-enums.js';
 import { PrismaService } from './prisma.service.js';
 
@@ -25,16 +25,12 @@ export interface MessageStateRow {
   reason: string | null;
 }
 
-export interface DeadLetterRow {
+/** A dead letter as stored: the record a consumer wrote, with whose it is, when, and its replays. */
+export interface DeadLetterRow extends Omit<DeadLetterRecord, 'data'> {
   id: string;
   agency: string;
-  queue: string;
-  jobId: string;
-  messageId: string | null;
-  type: string;
-  reason: string;
-  attempts: number;
   failedAt: Date;
+  /** the job's data as stored (JSON) */
   data: unknown;
   replayedAt: Date | null;
   replays: number;
