@@ -1,3 +1,5 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { unitDatabaseLogin, databaseUrlWithLogin } from '#persistence';
 import { ContinuousArchive } from './support/continuous-archive.js';
@@ -29,8 +31,16 @@ interface SecuritySnapshot {
 }
 
 describe('fault: backup and restore drill', () => {
-  let bus: FaultBus | undefined;
-  let archive: ContinuousArchive | undefined;
+  let started: FaultBus | undefined;
+  let archived: ContinuousArchive | undefined;
+  const bus = (): FaultBus => {
+    if (!started) throw new Error('the bus did not start');
+    return started;
+  };
+  const archive = (): ContinuousArchive => {
+    if (!archived) throw new Error('continuous archiving was not set up');
+    return archived;
+  };
   let before: LoadGenerator;
   let after: LoadGenerator;
   let pointInTime: string | undefined;
@@ -38,7 +48,7 @@ describe('fault: backup and restore drill', () => {
   const timings: string[] = [];
 
   const snapshot = async (): Promise<SecuritySnapshot> => {
-    const [row] = await bus!.query<{ roles: string; rls_tables: string; policies: string }>(
+    const [row] = await bus().query<{ roles: string; rls_tables: string; policies: string }>(
       `SELECT (SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles WHERE rolname LIKE 'bus\\_%') AS roles,
               (SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relrowsecurity AND relkind = 'r') AS rls_tables,
               (SELECT count(*) FROM pg_policies) AS policies`,
@@ -48,12 +58,12 @@ describe('fault: backup and restore drill', () => {
 
   /** Row-level security at work after a restore: the pull unit's login sees its own handoffs, no other. */
   const unitSees = async (): Promise<{ visible: number; its: number; all: number }> => {
-    const client = new pg.Client({ connectionString: databaseUrlWithLogin(bus!.postgres.url, unitDatabaseLogin(PULL_UNIT)) });
+    const client = new pg.Client({ connectionString: databaseUrlWithLogin(bus().postgres.url, unitDatabaseLogin(PULL_UNIT)) });
     await client.connect();
     try {
       const [{ n }] = (await client.query<{ n: string }>(`SELECT count(*) AS n FROM "Handoff"`)).rows;
-      const its = await bus!.count(`SELECT count(*) AS n FROM "Handoff" WHERE "fromAgency" = $1 OR "toAgency" = $1`, [PULL_UNIT]);
-      const all = await bus!.count(`SELECT count(*) AS n FROM "Handoff"`);
+      const its = await bus().count(`SELECT count(*) AS n FROM "Handoff" WHERE "fromAgency" = $1 OR "toAgency" = $1`, [PULL_UNIT]);
+      const all = await bus().count(`SELECT count(*) AS n FROM "Handoff"`);
       return { visible: Number(n), its, all };
     } finally {
       await client.end();
@@ -69,15 +79,15 @@ describe('fault: backup and restore drill', () => {
 
   const recorded = new Set<string>();
   const record = (outcome: Outcome) => {
-    bus!.record(outcome);
+    bus().record(outcome);
     recorded.add(outcome.scenario);
   };
 
   beforeAll(async () => {
     try {
-      bus = await FaultBus.start('restore drill', { start: false, postgres: { settings: { archive_mode: 'on' } } });
-      archive = await ContinuousArchive.setUp(bus.postgres);
-      await bus.startAll();
+      started = await FaultBus.start('restore drill', { start: false, postgres: { settings: { archive_mode: 'on' } } });
+      archived = await ContinuousArchive.setUp(started.postgres);
+      await started.startAll();
     } catch (error) {
       for (const name of [LATEST, POINT_IN_TIME]) {
         recordFailure(name, error);
@@ -88,21 +98,27 @@ describe('fault: backup and restore drill', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await archive?.stopStreaming();
-    await bus?.stop();
+    const logDir = process.env.FAULT_LOG_DIR;
+    if (logDir && archived) {
+      const dir = join(logDir, 'restore-drill');
+      mkdirSync(dir, { recursive: true });
+      for (const log of archived.logs()) copyFileSync(log.path, join(dir, `pgbackrest-${log.name}`));
+    }
+    await archived?.stopStreaming();
+    await started?.stop();
   }, 120_000);
 
   it(LATEST, async () => {
     try {
-      const drill = bus!;
+      const drill = bus();
       // A populated bus, backed up under load: a full backup while the first burst flows.
       before = drill.load({ requests: REQUESTS });
       const first = before.run();
       await waitFor('a third of the first burst accepted', () => before.progress >= REQUESTS / 3, 120_000, 20);
-      await timed('full backup under load', () => archive!.backup('full'));
+      await timed('full backup under load', () => archive().backup('full'));
       await first;
       await waitFor('the first burst delivered', () => before.accepted.every((handoff) => drill.reached(handoff)), SETTLE_MS, 100);
-      await timed('incremental backup', () => archive!.backup('incr'));
+      await timed('incremental backup', () => archive().backup('incr'));
       security = await snapshot();
 
       // The operator's point for (b): after the first burst, before the second.
@@ -116,11 +132,11 @@ describe('fault: backup and restore drill', () => {
       await waitFor('half of the second burst accepted', () => after.progress >= REQUESTS / 2, 120_000, 10);
       const acceptedBeforeLoss = after.progress;
       await drill.postgres.loseData();
-      await archive!.stopStreaming();
-      await timed('restore to the latest point', () => archive!.restore());
+      await archive().stopStreaming();
+      await timed('restore to the latest point', () => archive().restore());
       // Clients are refused until recovery is over and the server is a primary again.
       await drill.postgres.start({ hot_standby: 'off' });
-      await archive!.startStreaming();
+      await archive().startStreaming();
       drill.faultEnded();
       await second;
 
@@ -148,15 +164,15 @@ describe('fault: backup and restore drill', () => {
   it(POINT_IN_TIME, async () => {
     try {
       if (!pointInTime) throw new Error('(a) did not get as far as choosing the point in time');
-      const drill = bus!;
+      const drill = bus();
       // The operator stops the bus, restores to the chosen point, and looks before anything runs.
       await drill.stopPulling();
       await Promise.all(drill.apps.map((app) => app.stop()));
       await drill.postgres.loseData();
-      await archive!.stopStreaming();
-      await timed('restore to the point in time', () => archive!.restore({ time: pointInTime }));
+      await archive().stopStreaming();
+      await timed('restore to the point in time', () => archive().restore({ time: pointInTime }));
       await drill.postgres.start({ hot_standby: 'off' });
-      await archive!.startStreaming();
+      await archive().startStreaming();
       expect(await snapshot()).toEqual(security);
       const forgotten = new Set(after.accepted.map((handoff) => handoff.handoffId));
       const kept = await drill.count(`SELECT count(*) AS n FROM "Handoff" WHERE id = ANY($1::uuid[])`, [[...forgotten]]);
@@ -164,7 +180,7 @@ describe('fault: backup and restore drill', () => {
 
       const listing = await drill.ops(['orphans', '--json']);
       if (listing.code !== 0) throw new Error(`npm run ops -- orphans failed: ${listing.stderr}`);
-      const report = JSON.parse(listing.stdout.trim().split('\n').pop()!) as { orphans: { handoffId: string | null; reachedUnitSystem: boolean }[]; toResend: Record<string, string[]> };
+      const report = JSON.parse(listing.stdout.trim().split('\n').pop() ?? '{}') as { orphans: { handoffId: string | null; reachedUnitSystem: boolean }[]; toResend: Record<string, string[]> };
       const listed = new Set(report.toResend[SENDER] ?? []);
       const listedAfter = [...listed].filter((id) => forgotten.has(id));
       const reachedBeforeLoss = new Set(report.orphans.filter((orphan) => orphan.reachedUnitSystem).map((orphan) => orphan.handoffId));
@@ -176,12 +192,17 @@ describe('fault: backup and restore drill', () => {
       // The sender sends again everything it sent since the restore point (here: everything), each
       // request with its Idempotency-Key: a key the database still has is answered from its record.
       const resent = await resend(drill, [...before.requests, ...after.requests]);
-      const unknownAfter = after.requests.filter((request) => !resent.get(request.idempotencyKey)!.replayed).length;
+      const answerTo = (key: string) => {
+        const answer = resent.get(key);
+        if (!answer) throw new Error(`no answer to the resend of ${key}`);
+        return answer;
+      };
+      const unknownAfter = after.requests.filter((request) => !answerTo(request.idempotencyKey).replayed).length;
       const replayedBefore = before.requests.filter((request) => {
-        const answer = resent.get(request.idempotencyKey)!;
+        const answer = answerTo(request.idempotencyKey);
         return answer.replayed && answer.handoffs.map((h) => h.handoffId).join() === request.handoffs.map((h) => h.handoffId).join();
       }).length;
-      const reopened = after.requests.flatMap((request) => resent.get(request.idempotencyKey)!.handoffs);
+      const reopened = after.requests.flatMap((request) => answerTo(request.idempotencyKey).handoffs);
 
       const settled = await drill.settle({ accepted: [...before.accepted, ...reopened], abandoned: 0 }, { escalations: false, settleMs: SETTLE_MS });
       const reconcile = await drill.ops(['reconcile', '--dry-run']);

@@ -40,13 +40,13 @@ describe('orphanReport: what the queues name and the database no longer has', ()
 
   it('names each unknown message once, with where its jobs stand, and the handoffs each sender must send again', async () => {
     const jobs = await queues();
-    const stepEvent = jobs.find((job) => job.queue === SCHEDULER_QUEUE)!.data.messageId as string;
+    const stepEvent = String(jobs.find((job) => job.queue === SCHEDULER_QUEUE)?.data.messageId);
     const report = orphanReport(jobs, [], new Set([forgotten, pending, stepEvent, alert]));
 
     expect(report.orphans.map((orphan) => orphan.id).sort()).toEqual([forgotten, pending, stepEvent, alert].sort());
-    const first = report.orphans.find((orphan) => orphan.id === forgotten)!;
+    const first = report.orphans.find((orphan) => orphan.id === forgotten);
     expect(first).toMatchObject({ kind: 'message', from: 'procuratorate', to: 'civil-affairs', handoffId: forgottenHandoff, opensHandoff: true, reachedUnitSystem: true });
-    expect(first.traces.map((trace) => `${trace.queue} ${trace.state}: ${trace.meaning}`).sort()).toEqual([
+    expect(first?.traces.map((trace) => `${trace.queue} ${trace.state}: ${trace.meaning}`).sort()).toEqual([
       "{delivery.civil-affairs} completed: delivered to civil-affairs's system",
       "{inbox.civil-affairs} completed: taken into civil-affairs's inbox",
     ]);
@@ -63,7 +63,7 @@ describe('orphanReport: what the queues name and the database no longer has', ()
       id: randomUUID(), agency: 'education', queue: inboxQueueName('education'), jobId: 'j1', messageId: randomUUID(), type: 'handoff.judicial-referral',
       reason: 'PermanentMessageError: message is not in the database', attempts: 1, failedAt: new Date(), data: { ...referral('x', 'h'), to: 'education' }, replayedAt: null, replays: 0,
     };
-    const report = orphanReport(jobs, [deadLetter], new Set([deadLetter.messageId!]));
+    const report = orphanReport(jobs, [deadLetter], new Set([String(deadLetter.messageId)]));
     expect(report.orphans).toHaveLength(1);
     expect(report.orphans[0]).toMatchObject({ id: deadLetter.messageId, to: 'education', traces: [expect.objectContaining({ state: 'dead letter' })] });
     expect(orphanReport(jobs, [], new Set()).orphans).toEqual([]);

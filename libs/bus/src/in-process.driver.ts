@@ -95,7 +95,7 @@ export class InProcessQueueDriver implements QueueDriver {
 
   async list(queue: string, limit: number): Promise<ListedJob[]> {
     const listed = (job: OutgoingJob, state: ListedJob['state'], addedAt: Date): ListedJob => ({
-      queue, id: job.id, name: job.name, state, data: { ...job.data } as Record<string, unknown>, addedAt,
+      queue, id: job.id, name: job.name, state, data: { ...job.data }, addedAt,
     });
     return [
       ...(this.waiting.get(queue) ?? []).map((pending) => listed(pending.job, 'live', this.addedAt.get(pending.job) ?? new Date(0))),
@@ -124,7 +124,7 @@ export class InProcessQueueDriver implements QueueDriver {
     const attempt = pending.attemptsMade + 1;
     const last = isLastAttempt(policy, attempt, 0, pending.backedOffMs);
     const finish = (state: 'completed' | 'failed') => {
-      const finished = this.done.get(queue) ?? new Map();
+      const finished = this.done.get(queue) ?? new Map<string, { job: OutgoingJob; state: 'completed' | 'failed'; addedAt: Date }>();
       finished.set(pending.job.id, { job: pending.job, state, addedAt: this.addedAt.get(pending.job) ?? new Date(0) });
       this.done.set(queue, finished);
       this.addedAt.delete(pending.job);

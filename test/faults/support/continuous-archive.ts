@@ -61,7 +61,8 @@ export class ContinuousArchive {
         `log-path=${join(folder, 'log')}`,
         `lock-path=${join(folder, 'lock')}`,
         'log-level-console=warn',
-        'log-level-file=off',
+        // pgBackRest's own log (archive-push included) beside the repository, for a failing drill's diagnosis
+        'log-level-file=info',
         'compress-type=lz4',
         // the backup starts at once, with an immediate checkpoint, rather than at the next scheduled one
         'start-fast=y',
@@ -157,6 +158,12 @@ export class ContinuousArchive {
       }
     }
     return Date.now() - started;
+  }
+
+  /** pgBackRest's log files (one per command and stanza). */
+  logs(): { name: string; path: string }[] {
+    const dir = join(this.folder, 'log');
+    return existsSync(dir) ? readdirSync(dir).map((name) => ({ name, path: join(dir, name) })) : [];
   }
 
   /** The repository's backups, as `pgbackrest info` prints them. */

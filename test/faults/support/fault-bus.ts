@@ -463,6 +463,7 @@ export class FaultBus {
       const dir = join(logDir, this.scenario.replace(/[^\w-]+/g, '-'));
       mkdirSync(dir, { recursive: true });
       for (const app of this.apps.filter(Boolean)) writeFileSync(join(dir, `${app.name.replace(/[^\w-]+/g, '-')}.log`), app.log);
+      writeFileSync(join(dir, 'postgres.log'), this.postgres.log);
     }
     for (const app of this.apps.filter(Boolean)) {
       app.send('SIGCONT');
