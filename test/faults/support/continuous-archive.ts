@@ -64,6 +64,9 @@ export class ContinuousArchive {
         // pgBackRest's own log (archive-push included) beside the repository, for a failing drill's diagnosis
         'log-level-file=info',
         'compress-type=lz4',
+        // a cluster is mostly small files: bundled, the repository writes (and syncs) a few large ones
+        'repo-bundle=y',
+        'process-max=2',
         // the backup starts at once, with an immediate checkpoint, rather than at the next scheduled one
         'start-fast=y',
         '',
