@@ -65,7 +65,7 @@ export class ContinuousArchive {
         'log-level-file=info',
         'compress-type=lz4',
         // a cluster is mostly small files: bundled, the repository writes (and syncs) a few large ones
-        'repo-bundle=y',
+        'repo1-bundle=y',
         'process-max=2',
         // the backup starts at once, with an immediate checkpoint, rather than at the next scheduled one
         'start-fast=y',
