@@ -1,5 +1,5 @@
-import { MessageType, SCHEDULER_QUEUE } from '#contracts';
-import { MissingHandlerError } from '#bus';
+import { inboxQueueName, MessageType, SCHEDULER_QUEUE } from '#contracts';
+import { MissingHandlerError, QUEUE_DRIVER, type QueueDriver, QueueTransport } from '#bus';
 import { StepOutOfOrderError } from '#handoffs';
 import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { InboxConsumerService } from '../../apps/adapter/src/consumer/inbox-consumer.service.js';
@@ -76,19 +76,21 @@ describe('handoff services (medium: real PostgreSQL, in-process queues, manual c
     expect(steps.map((s) => s.step).sort()).toEqual(['received', 'sent']);
   });
 
-  it('refuses to start a consumer that lacks a handler for a type its queue carries', async () => {
+  it('refuses to start consuming a queue whose job names it has no handler for', async () => {
     const incomplete = await mediumAdapter('education', {
       databaseUrl: db.url,
       driver: inProcessDriver(),
       clock,
       override: (builder) => {
-        builder.overrideProvider(InboxConsumerService).useValue({
-          // every inbox type but the feedback
-          handlers: () => ({ 'handoff.judicial-referral': async () => 'processed' }),
+        // The adapter's handlers are its inbox's and its deliveries'; step events are the scheduler's.
+        builder.overrideProvider(QueueTransport).useFactory({
+          inject: [QUEUE_DRIVER],
+          factory: (queues: QueueDriver) => new QueueTransport(queues, [{ queue: inboxQueueName('education'), kind: 'inbox' }, { queue: SCHEDULER_QUEUE, kind: 'scheduler' }], { onDeadLetter: async () => undefined }),
         });
       },
     }).catch((error: unknown) => error);
     expect(incomplete).toBeInstanceOf(MissingHandlerError);
-    expect((incomplete as MissingHandlerError).missing).toContain(MessageType.Feedback);
+    expect((incomplete as MissingHandlerError).missing).toEqual([MessageType.StepRecorded]);
+    expect((incomplete as Error).message).toContain(MessageType.StepRecorded);
   });
 });

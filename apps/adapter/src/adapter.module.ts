@@ -5,8 +5,13 @@ import { adapterConfig, adapterConfigFrom, type AdapterSettings, CLOCK, type Clo
 import type { AgencyCode } from '#contracts';
 import { deliveryQueueName, inboxQueueName } from '#contracts';
 import { ObservabilityModule } from '#observability';
+<<<<<<< HEAD
 import { ApiKeyRepository, ObservationQueries, PersistenceModule } from '#persistence';
 import { BullMqDriver, DEFAULT_ALERT_RETRY, OutboxRelay, QUEUE_DRIVER, QUEUE_WRITE_MONITOR, type QueueDriver, type QueueWriteMonitor } from '#bus';
+=======
+import { PersistenceModule } from '#persistence';
+import { BullMqDriver, DEFAULT_ALERT_RETRY, OutboxRelay, QUEUE_DRIVER, QueueClient, QUEUE_WRITE_MONITOR, type QueueDriver, type QueueWriteMonitor } from '#bus';
+>>>>>>> transport
 import { AgencyContext } from './api/agency.context.js';
 import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard, ApiKeyLookup, HttpDrain } from '#http';
 import { RegistrationsController } from './api/registrations.controller.js';
@@ -16,7 +21,9 @@ import { AttachmentsController } from './api/attachments.controller.js';
 import { HandoffsController } from './api/handoffs.controller.js';
 import { InboxController } from './api/inbox.controller.js';
 import { UnitRosterController } from './api/roster.controller.js';
-import { AdapterConsumers } from './consumer/adapter-consumers.service.js';
+import { adapterQueueTransport } from './consumer/adapter-queues.js';
+import { InboxJobsController } from './consumer/inbox-jobs.controller.js';
+import { DeliveryJobsController } from './delivery/delivery-jobs.controller.js';
 import { adapterReconcilerProvider } from './consumer/adapter-reconciler.provider.js';
 import { DEFAULT_INBOX_GROUP_COMMIT, INBOX_GROUP_COMMIT, InboxConsumerService } from './consumer/inbox-consumer.service.js';
 import { MessageAuthenticity } from './consumer/message-authenticity.service.js';
@@ -58,7 +65,19 @@ export type AdapterProcessUnits = readonly { agency: AgencyCode; port: number }[
       messageSigner: (settings: AdapterSettings) => settings.signing.signer,
     }),
   ],
-  controllers: [HandoffsController, InboxController, UnitRosterController, RegistrationsController, RoutingController, AttachmentsController, LedgerController, JointMeetingController],
+  controllers: [
+    HandoffsController,
+    InboxController,
+    UnitRosterController,
+    RegistrationsController,
+    RoutingController,
+    AttachmentsController,
+    LedgerController,
+    JointMeetingController,
+    // The queues' handlers (@OnQueueJob), served by the queue transport (startAdapterQueues).
+    InboxJobsController,
+    DeliveryJobsController,
+  ],
   providers: [
     // Keep-alive clients do not hold the app past its SIGTERM (libs/http).
     HttpDrain,
@@ -68,6 +87,8 @@ export type AdapterProcessUnits = readonly { agency: AgencyCode; port: number }[
       useFactory: (settings: AdapterSettings) => (settings.clockFile ? new FileClock(settings.clockFile) : systemClock),
     },
     adapterQueueDriver,
+    { provide: QueueClient, inject: [QUEUE_DRIVER], useFactory: (driver: QueueDriver) => new QueueClient(driver) },
+    adapterQueueTransport,
     {
       provide: OutboxRelay,
       inject: [AgencyContext, QUEUE_DRIVER, adapterConfig.KEY],
@@ -90,7 +111,6 @@ export type AdapterProcessUnits = readonly { agency: AgencyCode; port: number }[
     MessageAuthenticity,
     WebhookDeliveryService,
     { provide: DELIVERY_GROUP_COMMIT, useValue: DEFAULT_DELIVERY_GROUP_COMMIT },
-    AdapterConsumers,
     adapterReconcilerProvider,
     EvidenceCheckpointer,
   ],

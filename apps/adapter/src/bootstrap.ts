@@ -10,8 +10,9 @@ import { assertDatabaseUrlLogin, DatabaseLoginCheck, FieldProtection, unitDataba
 import { ATTACHMENT_UPLOAD_BODY_BYTES } from '#handoffs';
 import { ADAPTER_ERROR_STATUSES } from './api/error-statuses.js';
 import { serveOpenApi } from './openapi.js';
+import { startAdapterQueues } from './consumer/adapter-queues.js';
 
-/** Starts one unit's adapter: its HTTP API; its consumers start with the application (AdapterConsumers). */
+/** Starts one unit's adapter: its HTTP API and its queues' consumers (the queue transport). */
 export async function bootstrapAdapter(): Promise<NestExpressApplication> {
   // Redis or PostgreSQL, before any Queue or Worker is made; the unit's login is checked before anything connects with it.
   await bootQueueBackend(adapterConfig, 'adapter', (settings) => assertDatabaseUrlLogin(settings.databaseUrl, unitDatabaseLogin(settings.agency)));
@@ -41,6 +42,9 @@ export async function startAdapterApp(env: UnitEnv, options: { shutdownHooks: bo
     await app.get(DatabaseLoginCheck).verify(unitDatabaseLogin(settings.agency));
     // Boot stops when DATA_MASTER_KEY is not the key the stored data keys were wrapped with.
     await app.get(FieldProtection).checkMasterKey();
+    // The modules' hooks first (relay, reconciler), then the jobs, then requests.
+    await app.init();
+    await startAdapterQueues(app);
     await app.listen(settings.port, settings.host);
   } catch (error) {
     // In a shared process the others keep running until it stops: this app's loops and pools must not.

@@ -5,6 +5,7 @@ import {
   deliverySource,
   OutboxRelay,
   outboxSource,
+  QueueClient,
   type QueueDriver,
   Reconciler,
   type ReconcileReport,
@@ -90,7 +91,7 @@ export class OpsCommands {
     const dryRun = args.flags.has('dry-run');
     // The queues are opened before any dead letter is reopened: a queue that cannot be reached stops
     // the command with nothing marked replayed.
-    const driver = dryRun ? null : await this.driver();
+    const queues = dryRun ? null : new QueueClient(await this.driver());
     const relays = new Set<string>();
     let replayed = 0;
     for (const row of rows) {
@@ -103,8 +104,8 @@ export class OpsCommands {
         continue;
       }
       const { reopened, delivery } = await this.operations.reopen(row, this.now());
-      if (delivery && isAgencyCode(delivery.agency) && driver) {
-        await driver.publish({
+      if (delivery && isAgencyCode(delivery.agency) && queues) {
+        await queues.publish({
           queue: deliveryQueueName(delivery.agency),
           name: DELIVER_TO_UNIT_SYSTEM,
           id: deliveryJobId(delivery.messageId, delivery.publications),

@@ -10,6 +10,7 @@ import { InvalidCalendarUploadError } from './calendar/calendar.service.js';
 import { MeetingInFutureError } from '#joint-meeting';
 import { SchedulerModule } from './scheduler.module.js';
 import { serveOpenApi } from './openapi.js';
+import { startSchedulerQueues } from './scheduler-queues.js';
 
 /** Starts the scheduler: the office's HTTP API, and consumers of step events and office alerts. */
 export async function bootstrapScheduler(): Promise<NestExpressApplication> {
@@ -26,6 +27,9 @@ export async function bootstrapScheduler(): Promise<NestExpressApplication> {
   serveOpenApi(app);
   // Boot stops unless the scheduler runs under its own login, not the tables' owner (第二十四条).
   await app.get(DatabaseLoginCheck).verify(SCHEDULER_DATABASE_LOGIN);
+  // The modules' hooks first (relays, sweep, reconciler), then the jobs, then requests.
+  await app.init();
+  await startSchedulerQueues(app);
   await app.listen(settings.port, settings.host);
   new Logger('Scheduler').log(`scheduler listening on http://${settings.host}:${settings.port}`);
   return app;

@@ -18,7 +18,8 @@ import { CalendarService } from './calendar/calendar.service.js';
 import { CalendarUploadService } from './calendar/calendar-upload.service.js';
 import { deadlineRulesProvider } from './obligations/deadline-rules.provider.js';
 import { ObligationReconciler } from './obligations/obligation-reconciler.service.js';
-import { SchedulerConsumers } from './scheduler-consumers.service.js';
+import { SchedulerJobsController } from './scheduler-jobs.controller.js';
+import { schedulerQueueTransport } from './scheduler-queues.js';
 import { DeadlineSweeper } from './sweep/deadline-sweeper.service.js';
 
 /** The scheduler's queue driver, on BullMQ; medium tests replace it with the in-process one. */
@@ -58,7 +59,16 @@ export const schedulerQueueDriver = {
       }),
     }),
   ],
-  controllers: [EscalationsController, CalendarController, RosterController, ObligationsController, EvaluationController, JointMeetingController],
+  controllers: [
+    EscalationsController,
+    CalendarController,
+    RosterController,
+    ObligationsController,
+    EvaluationController,
+    JointMeetingController,
+    // The queues' handlers (@OnQueueJob), served by the queue transport (startSchedulerQueues).
+    SchedulerJobsController,
+  ],
   providers: [
     // Keep-alive clients do not hold the app past its SIGTERM (libs/http).
     HttpDrain,
@@ -80,7 +90,7 @@ export const schedulerQueueDriver = {
     alertRelayProvider,
     schedulerReconcilerProvider,
     OperationsAlarms,
-    SchedulerConsumers,
+    schedulerQueueTransport,
     AlertChannels,
     OverdueObligationsCollector,
   ],

@@ -14,3 +14,4 @@ export * from './reconciler.js';
 export * from './reconcile-sources.js';
 export * from './reconcile-loop.js';
 export * from './group-commit.js';
+export * from './transport/index.js';

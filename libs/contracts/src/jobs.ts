@@ -28,7 +28,8 @@ export type JobName = keyof JobDataByName;
 
 /**
  * The kinds of queue of the bus and the job names each one carries. A consumer of a queue must
- * handle every name listed for its kind: checked by the compiler (HandlerMap) and again at boot.
+ * handle every name listed for its kind: the queue transport refuses to boot without an `@OnQueueJob`
+ * handler for each, and the compiler refuses a HandlerMap written without one.
  */
 export const JOBS_BY_QUEUE_KIND = {
   /** each unit's inbox: every message addressed to the unit */

@@ -9,6 +9,7 @@ export * from './metrics/http-metrics.middleware.js';
 export * from './metrics/overdue-obligations.collector.js';
 export * from './metrics/queue-figures.js';
 export * from './metrics/queue-metrics.collector.js';
+export * from './metrics/queue-job.interceptor.js';
 export * from './observability.module.js';
 export * from './observability.options.js';
 export * from './use-observability.js';

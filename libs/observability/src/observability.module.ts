@@ -13,6 +13,7 @@ import { loggerParams } from './logging/logger-params.js';
 import { BusMetrics } from './metrics/bus-metrics.service.js';
 import { HandoffMetricsCollector } from './metrics/handoff-metrics.collector.js';
 import { MetricsController } from './metrics/metrics.controller.js';
+import { QueueJobInterceptor } from './metrics/queue-job.interceptor.js';
 import { QueueMetricsCollector } from './metrics/queue-metrics.collector.js';
 import { QueueWritesCollector } from './metrics/queue-writes.collector.js';
 import { OBSERVABILITY_OPTIONS, OBSERVABILITY_REDIS, type ObservabilityOptions } from './observability.options.js';
@@ -74,6 +75,7 @@ export class ObservabilityModule implements OnApplicationShutdown {
         // The process's one monitor: its queue driver reports every write to it (apps inject it there).
         { provide: QUEUE_WRITE_MONITOR, useFactory: () => new QueueWriteMonitor() },
         BusMetrics,
+        QueueJobInterceptor,
         QueueMetricsCollector,
         QueueWritesCollector,
         QueueWritesHealthIndicator,
@@ -83,7 +85,7 @@ export class ObservabilityModule implements OnApplicationShutdown {
         PostgresQueuesHealthIndicator,
         RedisPolicyWatch,
       ],
-      exports: [BusMetrics, QUEUE_WRITE_MONITOR, ObservationSource],
+      exports: [BusMetrics, QueueJobInterceptor, QUEUE_WRITE_MONITOR, ObservationSource],
     };
   }
 }

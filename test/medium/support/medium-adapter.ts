@@ -11,6 +11,7 @@ import { HandoffOpeningService } from '../../../apps/adapter/src/handoffs/handof
 import { IdempotentWriteService } from '../../../apps/adapter/src/handoffs/idempotent-write.service.js';
 import { LifecycleService } from '../../../apps/adapter/src/handoffs/lifecycle.service.js';
 import { AgencyContext } from '../../../apps/adapter/src/api/agency.context.js';
+import { startAdapterQueues } from '../../../apps/adapter/src/consumer/adapter-queues.js';
 
 /** A clock the test moves by hand. */
 export class ManualClock implements Clock {
@@ -71,6 +72,8 @@ export async function mediumAdapter(
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   try {
     await app.init();
+    // The queue transport on the in-process driver, as bootstrap starts it on BullMQ.
+    await startAdapterQueues(app);
   } catch (error) {
     // A module refused at boot still started what booted before it (the relay, the pool): stop those.
     await app.close().catch(() => undefined);

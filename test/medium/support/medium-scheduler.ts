@@ -8,6 +8,7 @@ import { type DeadLetterRecord, OFFICE_ALERTS_QUEUE } from '#contracts';
 import { OfficeScope } from '#persistence';
 import { ALERT_RELAY } from '../../../apps/scheduler/src/alerts/alert-relay.provider.js';
 import { SchedulerModule } from '../../../apps/scheduler/src/scheduler.module.js';
+import { startSchedulerQueues } from '../../../apps/scheduler/src/scheduler-queues.js';
 import { DeadlineSweeper } from '../../../apps/scheduler/src/sweep/deadline-sweeper.service.js';
 
 export interface MediumScheduler {
@@ -48,6 +49,8 @@ export async function mediumScheduler(options: { databaseUrl: string; driver: In
     .compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   await app.init();
+  // The queue transport on the in-process driver, as bootstrap starts it on BullMQ.
+  await startSchedulerQueues(app);
   return {
     app,
     office: app.get(OfficeScope),

@@ -1,16 +1,15 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   type AnyEnvelope,
   type BusJobData,
   DELIVER_TO_UNIT_SYSTEM,
   deliveryQueueName,
   type Priority,
-  MessageType,
 } from '#contracts';
 import { checkReceivedPayload } from '#agencies';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { applyInboxMessage, NotAPartyError } from '#handoffs';
-import { type ConsumeOutcome, deliveryJobId, GroupCommit, type GroupCommitOptions, type HandlerMap, OutboxRelay, PermanentMessageError, QUEUE_DRIVER, type QueueDriver } from '#bus';
+import { type ConsumeOutcome, deliveryJobId, GroupCommit, type GroupCommitOptions, OutboxRelay, PermanentMessageError, QueueClient } from '#bus';
 import type { UnitStore } from '#persistence';
 import { AgencyContext } from '../api/agency.context.js';
 import { MessageAuthenticity } from './message-authenticity.service.js';
@@ -50,14 +49,12 @@ type Received = { outcome: 'duplicate' } | { outcome: 'processed'; priority: Pri
  */
 @Injectable()
 export class InboxConsumerService {
-  private readonly logger = new Logger(InboxConsumerService.name);
-
   private readonly batches: GroupCommit<Arrival, Received>;
 
   constructor(
     private readonly agency: AgencyContext,
     private readonly relay: OutboxRelay,
-    @Inject(QUEUE_DRIVER) private readonly driver: QueueDriver,
+    private readonly queues: QueueClient,
     @Inject(adapterConfig.KEY) private readonly settings: AdapterSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly authenticity: MessageAuthenticity,
@@ -70,21 +67,7 @@ export class InboxConsumerService {
     );
   }
 
-  /** One handler per message type of the inbox; every type lands here and is told apart by the domain. */
-  handlers(): HandlerMap<'inbox'> {
-    const consume = (job: BusJobData) => this.consume(job);
-    return {
-      [MessageType.JudicialReferral]: consume,
-      [MessageType.AdvanceReferral]: consume,
-      [MessageType.SocialLead]: consume,
-      [MessageType.UrgentMedicalNotice]: consume,
-      [MessageType.Receipt]: consume,
-      [MessageType.ProcedureStarted]: consume,
-      [MessageType.Concluded]: consume,
-      [MessageType.Feedback]: consume,
-    };
-  }
-
+  /** Receives one message (InboxJobsController is its queue handler). */
   async consume(job: BusJobData): Promise<ConsumeOutcome> {
     const agency = this.agency.code;
     if (job.to !== agency) throw new PermanentMessageError(`message ${job.messageId} for ${job.to} reached ${agency}'s inbox`);
@@ -102,7 +85,6 @@ export class InboxConsumerService {
     }
     // A duplicate whose first run died between its commit and queueing the delivery is left to the
     // reconciler, which queues the delivery under a new job id once it finds no live job.
-    this.logger.debug(`${result.outcome} ${job.type} message=${job.messageId} handoff=${job.handoffId} agency=${agency}`);
     return result.outcome;
   }
 
@@ -171,6 +153,6 @@ export class InboxConsumerService {
   /** The first delivery job of a message (job id = message id; a reconciler's republication is <id>.r<n>). */
   private async enqueueDelivery(messageId: string, priority: Priority): Promise<void> {
     const agency = this.agency.code;
-    await this.driver.publish({ queue: deliveryQueueName(agency), name: DELIVER_TO_UNIT_SYSTEM, id: deliveryJobId(messageId, 0), data: { agency, messageId }, priority });
+    await this.queues.publish({ queue: deliveryQueueName(agency), name: DELIVER_TO_UNIT_SYSTEM, id: deliveryJobId(messageId, 0), data: { agency, messageId }, priority });
   }
 }

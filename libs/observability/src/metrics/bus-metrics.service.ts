@@ -15,6 +15,8 @@ export interface ScrapeCollector {
 /** Where a message left the bus for someone's system: a unit's webhook, the office's webhook, e-mail. */
 export type DeliveryChannel = 'unit-webhook' | 'office-webhook' | 'email';
 export type DeliveryOutcome = 'delivered' | 'failed';
+/** How a queue job's attempt ended: done, a duplicate skipped, or thrown (retried or dead-lettered, as the driver decides). */
+export type JobOutcome = 'processed' | 'duplicate' | 'failed';
 
 /** A scrape waits this long for one collector; Prometheus' own scrape timeout is 10 s by default. */
 const COLLECT_TIMEOUT_MS = 3_000;
@@ -29,6 +31,7 @@ export class BusMetrics {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   private readonly deliveryAttempts: Counter<'channel' | 'outcome'>;
+  private readonly jobDuration: Histogram<'queue' | 'outcome'>;
   private readonly collectorUp: Gauge<'collector'>;
   private readonly sweepPasses: Counter;
   private readonly reconcilerRequeued: Counter<'source'>;
@@ -49,6 +52,14 @@ export class BusMetrics {
       name: 'bus_delivery_attempts_total',
       help: 'Attempts to deliver to a unit system (webhook) or to the office (webhook, e-mail), by outcome',
       labelNames: ['channel', 'outcome'],
+      registers: [this.registry],
+    });
+    this.jobDuration = new Histogram({
+      name: 'bus_job_duration_seconds',
+      help: 'Attempts at queue jobs by queue kind (inbox, delivery, scheduler, alerts) and outcome, and how long each took',
+      labelNames: ['queue', 'outcome'],
+      // A message written alone takes a few ms; one waiting out a batch's commit, or a webhook, far longer.
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [this.registry],
     });
     this.sweepPasses = new Counter({
@@ -86,6 +97,11 @@ export class BusMetrics {
 
   deliveryAttempt(channel: DeliveryChannel, outcome: DeliveryOutcome): void {
     this.deliveryAttempts.inc({ channel, outcome });
+  }
+
+  /** One attempt at a job of a queue of kind `queue` ended so, after `seconds`. */
+  jobAttempt(queue: string, outcome: JobOutcome, seconds: number): void {
+    this.jobDuration.observe({ queue, outcome }, seconds);
   }
 
   /** The scheduler finished a pass of its sweep (whatever it found due). */
