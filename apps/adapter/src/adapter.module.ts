@@ -5,13 +5,8 @@ import { adapterConfig, adapterConfigFrom, type AdapterSettings, CLOCK, type Clo
 import type { AgencyCode } from '#contracts';
 import { deliveryQueueName, inboxQueueName } from '#contracts';
 import { ObservabilityModule } from '#observability';
-<<<<<<< HEAD
 import { ApiKeyRepository, ObservationQueries, PersistenceModule } from '#persistence';
-import { BullMqDriver, DEFAULT_ALERT_RETRY, OutboxRelay, QUEUE_DRIVER, QUEUE_WRITE_MONITOR, type QueueDriver, type QueueWriteMonitor } from '#bus';
-=======
-import { PersistenceModule } from '#persistence';
 import { BullMqDriver, DEFAULT_ALERT_RETRY, OutboxRelay, QUEUE_DRIVER, QueueClient, QUEUE_WRITE_MONITOR, type QueueDriver, type QueueWriteMonitor } from '#bus';
->>>>>>> transport
 import { AgencyContext } from './api/agency.context.js';
 import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard, ApiKeyLookup, HttpDrain } from '#http';
 import { RegistrationsController } from './api/registrations.controller.js';
