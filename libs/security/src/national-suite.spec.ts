@@ -116,7 +116,7 @@ describe('the national field cipher: SM4-CTR + HMAC-SM3, encrypt-then-MAC', () =
     expect(encryptionKey.equals(sm4Keys(key.key).encryption)).toBe(true);
 
     // the MAC over the length-prefixed header, AAD, IV and body
-    const prefixed = ['enc2.sm4-ctr-hmac-sm3.' + key.id, 'h1:person.name'].map((t) => Buffer.from(t)).concat([ivBytes, bodyBytes]).flatMap((part) => {
+    const prefixed = ([Buffer.from('enc2.sm4-ctr-hmac-sm3.' + key.id), Buffer.from('h1:person.name'), ivBytes, bodyBytes] as Buffer[]).flatMap((part) => {
       const length = Buffer.alloc(4);
       length.writeUInt32BE(part.length);
       return [length, part];
