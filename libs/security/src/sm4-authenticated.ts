@@ -1,8 +1,8 @@
 import { createCipheriv, hkdfSync, randomBytes, timingSafeEqual, createHmac } from 'node:crypto';
 
 // SM4 with integrity, for the national suite's field and attachment encryption. Node's OpenSSL has
-// SM4 (sm4-ctr, its outputs checked against GB/T 32907's example) but no SM4-GCM; the pure-JS
-// SM4-GCM of the libraries is some hundred times slower. So: encrypt-then-MAC (ISO/IEC 19772's
+// SM4 (sm4-ctr, its outputs checked against GB/T 32907's example) but no SM4-GCM; sm-crypto-v2's
+// pure-JS SM4-GCM took about five times as long on a 200 KB document (docs/crypto.md). So: encrypt-then-MAC (ISO/IEC 19772's
 // mechanism, GB/T 36624's 加密后MAC) with SM4-CTR and HMAC-SM3, both native, under two keys derived
 // from the 256-bit data key with HKDF-SM3 (one key for one job). The MAC covers the ciphertext's
 // header (its version, algorithm and key id), the associated data, the IV and the body, each
