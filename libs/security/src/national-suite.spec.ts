@@ -129,7 +129,7 @@ describe('the national field cipher: SM4-CTR + HMAC-SM3, encrypt-then-MAC', () =
     for (let offset = 0; offset < bodyBytes.length; offset += 16) {
       const block = Buffer.from(counter.toString(16).padStart(32, '0'), 'hex');
       const stream = Buffer.from(gmCrypto.SM4.encrypt(block, encryptionKey.toString('hex'), { outputEncoding: 'hex' }).slice(0, 32), 'hex');
-      for (let i = 0; i < 16 && offset + i < bodyBytes.length; i += 1) plain[offset + i] = bodyBytes[offset + i]! ^ stream[i]!;
+      for (let i = 0; i < 16 && offset + i < bodyBytes.length; i += 1) plain[offset + i] = (bodyBytes[offset + i] ?? 0) ^ (stream[i] ?? 0);
       counter = (counter + 1n) % (1n << 128n);
     }
     expect(JSON.parse(plain.toString('utf8'))).toBe('林某某');
@@ -146,7 +146,7 @@ describe('the national field cipher: SM4-CTR + HMAC-SM3, encrypt-then-MAC', () =
         return Buffer.from(smCrypto.sm4.encrypt([...block], keys.encryption.toString('hex'), { padding: 'none' }) as string, 'hex');
       }),
     );
-    const body = Buffer.from(plain.map((byte, i) => byte ^ stream[i]!));
+    const body = Buffer.from(plain.map((byte, i) => byte ^ (stream[i] ?? 0)));
     const header = `enc2.sm4-ctr-hmac-sm3.${key.id}`;
     const parts = [Buffer.from(header), Buffer.from('h2:contact'), iv, body].flatMap((part) => {
       const length = Buffer.alloc(4);
