@@ -8,7 +8,7 @@
 //   faults  test/faults/*.fault-spec.ts — each scenario its own redis-server and PostgreSQL, the apps
 //           as processes, a load generator; not part of `npm test` (npm run test:faults)
 /** @type {import('jest').Config} */
-const libs = ['contracts', 'agencies', 'bus', 'persistence', 'config', 'calendar', 'deadlines', 'http', 'observability', 'handoffs', 'client', 'security'];
+const libs = ['contracts', 'agencies', 'bus', 'persistence', 'config', 'calendar', 'deadlines', 'http', 'observability', 'handoffs', 'client', 'security', 'joint-meeting'];
 
 const common = {
   testEnvironment: 'node',

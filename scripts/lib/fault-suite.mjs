@@ -43,6 +43,7 @@ const COLUMNS = [
   ['recovery seconds', (r) => (r.recoverySeconds === null || r.recoverySeconds === undefined ? '—' : r.recoverySeconds)],
   ['untracked deadlines', (r) => r.untrackedDeadlines],
   ['escalations missed/doubled', (r) => `${r.escalationsMissed}/${r.escalationsDoubled}`],
+  ['listed for resend', (r) => (r.listedForResend === undefined || r.listedForResend === null ? '—' : r.listedForResend)],
   ['test', (r) => (r.passed === undefined ? '?' : r.passed ? 'pass' : 'FAIL')],
 ];
 
@@ -56,7 +57,26 @@ export function faultTable(rows) {
   return [...out, ...(notes.length > 0 ? ['', 'notes:', ...notes] : [])].join('\n');
 }
 
+/**
+ * The restore drill needs pgBackRest (Debian's `pgbackrest`): installed here when missing and the
+ * suite runs as root with apt-get, as on CI's machines; elsewhere the drill fails naming it.
+ */
+function ensurePgBackRest() {
+  if (hasBinary('pgbackrest')) return;
+  if (process.getuid?.() !== 0 || !hasBinary('apt-get')) {
+    console.error('pgbackrest is not installed (apt-get install pgbackrest): the restore drill will fail.');
+    return;
+  }
+  console.log('installing pgbackrest (the restore drill) with apt-get');
+  const install = () => spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'pgbackrest'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+  if (!install()) {
+    spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
+    install();
+  }
+}
+
 export async function runFaultSuite(args) {
+  ensurePgBackRest();
   if (!hasBinary('redis-server')) {
     console.error('The fault suite needs a redis-server binary (apt-get install redis-server).');
     return 1;

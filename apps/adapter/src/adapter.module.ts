@@ -5,10 +5,10 @@ import { adapterConfig, adapterConfigFrom, type AdapterSettings, CLOCK, type Clo
 import type { AgencyCode } from '#contracts';
 import { deliveryQueueName, inboxQueueName } from '#contracts';
 import { ObservabilityModule } from '#observability';
-import { PersistenceModule } from '#persistence';
+import { ApiKeyRepository, ObservationQueries, PersistenceModule } from '#persistence';
 import { BullMqDriver, DEFAULT_ALERT_RETRY, OutboxRelay, QUEUE_DRIVER, QUEUE_WRITE_MONITOR, type QueueDriver, type QueueWriteMonitor } from '#bus';
 import { AgencyContext } from './api/agency.context.js';
-import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard, HttpDrain } from '#http';
+import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard, ApiKeyLookup, HttpDrain } from '#http';
 import { RegistrationsController } from './api/registrations.controller.js';
 import { RoutingController } from './api/routing.controller.js';
 import { LedgerController } from './api/ledger.controller.js';
@@ -81,6 +81,7 @@ export type AdapterProcessUnits = readonly { agency: AgencyCode; port: number }[
     { provide: API_KEY_DIGESTS, inject: [adapterConfig.KEY], useFactory: (settings: AdapterSettings) => settings.apiKeySha256 },
     { provide: API_KEY_OWNER, inject: [adapterConfig.KEY], useFactory: (settings: AdapterSettings) => settings.agency },
     ApiKeyGuard,
+    { provide: ApiKeyLookup, useExisting: ApiKeyRepository },
     HandoffOpeningService,
     LifecycleService,
     IdempotentWriteService,
@@ -108,6 +109,7 @@ export class AdapterModule implements BeforeApplicationShutdown {
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [adapterConfigFrom(env)] }),
         ObservabilityModule.forRoot({
+          observations: ObservationQueries,
           inject: [adapterConfig.KEY],
           useFactory: (settings: AdapterSettings) => ({
             app: 'adapter',

@@ -8,7 +8,7 @@ import { BullBoardModule } from '@bull-board/nestjs';
 import { CLOCK, consoleConfig, type ConsoleSettings, systemClock } from '#config';
 import { HttpDrain } from '#http';
 import { ObservabilityModule } from '#observability';
-import { PersistenceModule } from '#persistence';
+import { ObservationQueries, PersistenceModule } from '#persistence';
 import { CsrfGuard } from './auth/csrf.js';
 import { LoginController } from './auth/login.controller.js';
 import { RolesGuard } from './auth/roles.guard.js';
@@ -40,6 +40,7 @@ class QuietExpressAdapter extends ExpressAdapter {
     ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [consoleConfig] }),
     PersistenceModule.forRoot({ inject: [consoleConfig.KEY], databaseUrl: (settings: ConsoleSettings) => settings.databaseUrl }),
     ObservabilityModule.forRoot({
+      observations: ObservationQueries,
       inject: [consoleConfig.KEY],
       // HTTP and process figures; the queue and handoff figures are the scheduler's and the adapters'.
       useFactory: (settings: ConsoleSettings) => ({

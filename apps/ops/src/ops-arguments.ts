@@ -51,4 +51,7 @@ export const OPS_USAGE = `npm run ops -- <command>   (DATABASE_URL, REDIS_URL / 
   reconcile [--unit <code> | --scheduler] [--dry-run] [--json]
         compares PostgreSQL's state with the queues now and queues again what has no live job (default: every unit and the scheduler)
   history <message or alert id>
-        the message's whole story on both ends: written, published, taken up, delivered, failed, replayed`;
+        the message's whole story on both ends: written, published, taken up, delivered, failed, replayed
+  orphans [--json]
+        after a restore to an earlier point: jobs (live or finished) naming messages the database no longer has,
+        and per sender the handoffs to send again`;

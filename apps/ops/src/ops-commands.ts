@@ -1,4 +1,4 @@
-import { AGENCY_CODES, type AgencyCode, type BusJobData, DELIVER_TO_UNIT_SYSTEM, deliveryQueueName, isAgencyCode, queueRoleOf } from '#contracts';
+import { AGENCY_CODES, allBusQueueNames, type AgencyCode, type BusJobData, DELIVER_TO_UNIT_SYSTEM, deliveryQueueName, isAgencyCode, queueRoleOf } from '#contracts';
 import {
   alertSource,
   deliveryJobId,
@@ -11,6 +11,10 @@ import {
 } from '#bus';
 import { AgencyScope, type DeadLetterRow, type MessageKind, OfficeScope, OperationsQueries } from '#persistence';
 import { type OpsArguments, parseDuration, UsageError } from './ops-arguments.js';
+import { orphanReport } from './orphan-report.js';
+
+/** Jobs read per queue at most by `orphans` (completed jobs are kept up to 50 000 per queue). */
+const ORPHAN_SCAN_LIMIT = 100_000;
 
 /** How the commands print: lines for a person, or one JSON document for a script. */
 export type Print = (line: string) => void;
@@ -41,6 +45,8 @@ export class OpsCommands {
         return this.reconcile(args);
       case 'history':
         return this.history(args);
+      case 'orphans':
+        return this.orphans(args);
       default:
         throw new UsageError(`unknown command ${args.command}`);
     }
@@ -153,6 +159,32 @@ export class OpsCommands {
     if (events.length === 0 && states.length === 0) throw new UsageError(`no message or alert ${id}`);
     for (const state of states) this.print(`state\t${state.kind}\t${state.status} since ${state.since.toISOString()}\t(${state.owner}'s turn)${state.reason ? `\t${state.reason}` : ''}`);
     for (const event of events) this.print(`${event.at.toISOString()}\t${event.who}\t${event.what}`);
+  }
+
+  /**
+   * After PostgreSQL was restored to an earlier point: the messages the queues still name and the
+   * database no longer has (accepted after that point), and per sender the handoffs to send again.
+   * Reads only; what it cannot see (a message never queued, or whose jobs outlived their retention)
+   * the senders learn from their Idempotency-Keys (docs/operations.md, "Backup and restore").
+   */
+  private async orphans(args: OpsArguments): Promise<void> {
+    const driver = await this.driver();
+    const jobs = [];
+    for (const queue of allBusQueueNames(AGENCY_CODES)) jobs.push(...(await driver.list(queue, ORPHAN_SCAN_LIMIT)));
+    const deadLetters = await this.operations.deadLettersOfUnknownMessages(10_000);
+    const named = [...jobs.map((job) => job.data.messageId ?? job.data.alertId), ...deadLetters.map((row) => row.messageId)];
+    const unknown = await this.operations.unknownIds(named.filter((id): id is string => typeof id === 'string'));
+    const report = orphanReport(jobs, deadLetters, unknown);
+    if (args.flags.has('json')) return this.print(JSON.stringify(report));
+    this.print(`${report.orphans.length} messages or alerts named in the queues (${jobs.length} jobs read) are not in the database`);
+    for (const orphan of report.orphans) {
+      const route = orphan.kind === 'alert' ? 'alert' : `${orphan.type ?? '?'}\t${orphan.from ?? '?'} → ${orphan.to ?? '?'}\thandoff ${orphan.handoffId ?? '?'}`;
+      this.print(`${orphan.id}\t${route}\tfirst queued ${orphan.firstQueuedAt.toISOString()}`);
+      for (const trace of orphan.traces) this.print(`\t${trace.queue}\t${trace.state}\t${trace.meaning}`);
+    }
+    const senders = Object.entries(report.toResend);
+    if (senders.length > 0) this.print('To send again (each sender, with the same Idempotency-Key as the first time):');
+    for (const [sender, handoffs] of senders) this.print(`${sender}\t${handoffs.length} handoffs\t${handoffs.join(' ')}`);
   }
 
   private listDeadLetters(args: OpsArguments): Promise<DeadLetterRow[]> {

@@ -7,7 +7,7 @@ import { useObservability } from '#observability';
 import { bootQueueBackend } from '#bus';
 import { assertDatabaseUrlLogin, DatabaseLoginCheck, SCHEDULER_DATABASE_LOGIN } from '#persistence';
 import { InvalidCalendarUploadError } from './calendar/calendar.service.js';
-import { MeetingInFutureError } from '#deadlines';
+import { MeetingInFutureError } from '#joint-meeting';
 import { SchedulerModule } from './scheduler.module.js';
 import { serveOpenApi } from './openapi.js';
 

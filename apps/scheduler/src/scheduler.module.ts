@@ -1,9 +1,9 @@
 import { type BeforeApplicationShutdown, Inject, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CLOCK, FileClock, schedulerConfig, type SchedulerSettings, systemClock } from '#config';
-import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard, HttpDrain } from '#http';
+import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard, ApiKeyLookup, HttpDrain } from '#http';
 import { everyBusQueue, ObservabilityModule, OverdueObligationsCollector } from '#observability';
-import { PersistenceModule } from '#persistence';
+import { ApiKeyRepository, ObservationQueries, PersistenceModule } from '#persistence';
 import { BullMqDriver, DEFAULT_DELIVERY_RETRY, DEFAULT_INBOX_RETRY, QUEUE_DRIVER, QUEUE_WRITE_MONITOR, type QueueDriver, type QueueWriteMonitor } from '#bus';
 import { AlertChannels } from './alerts/alert-channels.service.js';
 import { alertRelayProvider, schedulerReconcilerProvider } from './alerts/alert-relay.provider.js';
@@ -45,6 +45,7 @@ export const schedulerQueueDriver = {
     ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [schedulerConfig] }),
     PersistenceModule.forRoot({ inject: [schedulerConfig.KEY], databaseUrl: (settings: SchedulerSettings) => settings.databaseUrl }),
     ObservabilityModule.forRoot({
+      observations: ObservationQueries,
       inject: [schedulerConfig.KEY],
       useFactory: (settings: SchedulerSettings) => ({
         app: 'scheduler',
@@ -69,6 +70,7 @@ export const schedulerQueueDriver = {
     { provide: API_KEY_DIGESTS, inject: [schedulerConfig.KEY], useFactory: (settings: SchedulerSettings) => settings.officeApiKeySha256 },
     { provide: API_KEY_OWNER, useValue: 'office' },
     ApiKeyGuard,
+    { provide: ApiKeyLookup, useExisting: ApiKeyRepository },
     deadlineRulesProvider,
     CalendarService,
     CalendarUploadService,

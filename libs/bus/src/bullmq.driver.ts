@@ -4,6 +4,7 @@ import { DEAD_LETTER_QUEUE, type QueueKind } from '#contracts';
 import { PermanentMessageError } from './consumer-outcome.js';
 import {
   type JobPresence,
+  type ListedJob,
   assertHandlers,
   assertJobId,
   deadLetterRecord,
@@ -90,6 +91,28 @@ export class BullMqDriver implements QueueDriver {
     const state = await this.queue(queue).getJobState(jobId);
     if (state === 'unknown') return 'missing';
     return LIVE_STATES.has(state) ? 'live' : 'finished';
+  }
+
+  async list(queue: string, limit: number): Promise<ListedJob[]> {
+    const listed: ListedJob[] = [];
+    const groups: [ListedJob['state'], ('waiting' | 'prioritized' | 'delayed' | 'active' | 'waiting-children' | 'completed' | 'failed')[]][] = [
+      ['live', ['waiting', 'prioritized', 'delayed', 'active', 'waiting-children']],
+      ['completed', ['completed']],
+      ['failed', ['failed']],
+    ];
+    const page = 500;
+    for (const [state, types] of groups) {
+      for (let start = 0; listed.length < limit; start += page) {
+        const jobs = await this.queue(queue).getJobs(types, start, start + page - 1, true);
+        for (const job of jobs) {
+          // A job removed between the listing of its id and the reading of its hash comes back empty.
+          if (!job?.id || listed.length >= limit) continue;
+          listed.push({ queue, id: String(job.id), name: job.name, state, data: (job.data ?? {}) as Record<string, unknown>, addedAt: new Date(job.timestamp) });
+        }
+        if (jobs.length < page) break;
+      }
+    }
+    return listed;
   }
 
   async consume<K extends QueueKind>(queue: string, kind: K, handlers: HandlerMap<K>, options: ConsumeOptions): Promise<void> {

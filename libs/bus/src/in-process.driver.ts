@@ -2,6 +2,7 @@ import type { DeadLetterRecord, QueueKind } from '#contracts';
 import { PermanentMessageError } from './consumer-outcome.js';
 import {
   type JobPresence,
+  type ListedJob,
   assertHandlers,
   assertJobId,
   deadLetterRecord,
@@ -37,7 +38,9 @@ export class InProcessQueueDriver implements QueueDriver {
   private readonly seen = new Map<string, Set<string>>();
   private readonly consumers = new Map<string, Consumer>();
   private readonly finished = new Map<string, { completed: number; failed: number }>();
-  private readonly done = new Map<string, Set<string>>();
+  /** finished jobs by queue and id, with how they ended (BullMQ keeps them for their retention) */
+  private readonly done = new Map<string, Map<string, { job: OutgoingJob; state: 'completed' | 'failed'; addedAt: Date }>>();
+  private readonly addedAt = new Map<OutgoingJob, Date>();
   readonly deadLetters: DeadLetterRecord[] = [];
 
   constructor(private readonly retry: RetryPolicies) {}
@@ -48,6 +51,7 @@ export class InProcessQueueDriver implements QueueDriver {
     this.seen.set(job.queue, ids);
     if (ids.has(job.id)) return; // like BullMQ: a job id is added once
     ids.add(job.id);
+    this.addedAt.set(job, new Date());
     const queue = this.waiting.get(job.queue) ?? [];
     queue.push({ job, attemptsMade: 0, backedOffMs: 0 });
     queue.sort((a, b) => JOB_PRIORITY[a.job.priority] - JOB_PRIORITY[b.job.priority]);
@@ -89,6 +93,16 @@ export class InProcessQueueDriver implements QueueDriver {
     return this.done.get(queue)?.has(jobId) ? 'finished' : 'missing';
   }
 
+  async list(queue: string, limit: number): Promise<ListedJob[]> {
+    const listed = (job: OutgoingJob, state: ListedJob['state'], addedAt: Date): ListedJob => ({
+      queue, id: job.id, name: job.name, state, data: { ...job.data }, addedAt,
+    });
+    return [
+      ...(this.waiting.get(queue) ?? []).map((pending) => listed(pending.job, 'live', this.addedAt.get(pending.job) ?? new Date(0))),
+      ...[...(this.done.get(queue)?.values() ?? [])].map((finished) => listed(finished.job, finished.state, finished.addedAt)),
+    ].slice(0, limit);
+  }
+
   /** As when Redis restarts empty: every job of `queue`, waiting or finished, is gone. */
   lose(queue: string): void {
     this.waiting.delete(queue);
@@ -109,17 +123,18 @@ export class InProcessQueueDriver implements QueueDriver {
     const policy = this.retry[queueKindOf(queue)];
     const attempt = pending.attemptsMade + 1;
     const last = isLastAttempt(policy, attempt, 0, pending.backedOffMs);
-    const finish = () => {
-      const ids = this.done.get(queue) ?? new Set<string>();
-      ids.add(pending.job.id);
-      this.done.set(queue, ids);
+    const finish = (state: 'completed' | 'failed') => {
+      const finished = this.done.get(queue) ?? new Map<string, { job: OutgoingJob; state: 'completed' | 'failed'; addedAt: Date }>();
+      finished.set(pending.job.id, { job: pending.job, state, addedAt: this.addedAt.get(pending.job) ?? new Date(0) });
+      this.done.set(queue, finished);
+      this.addedAt.delete(pending.job);
     };
     try {
       const handler = consumer.handlers[pending.job.name];
       if (!handler) throw new PermanentMessageError(`no consumer for job ${pending.job.name} on ${queue}`);
       await handler(pending.job.data as never, { jobId: pending.job.id, attempt, isLastAttempt: last });
       done.completed++;
-      finish();
+      finish('completed');
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       const record = deadLetterRecord(queue, pending.job, failure, attempt);
@@ -132,7 +147,7 @@ export class InProcessQueueDriver implements QueueDriver {
       await consumer.options.onDeadLetter(record);
       this.deadLetters.push(record);
       done.failed++;
-      finish();
+      finish('failed');
     }
   }
 }

@@ -42,6 +42,18 @@ export interface ConsumeOptions {
 /** Where a job stands in its queue: still to run (or running), finished, or not there at all. */
 export type JobPresence = 'live' | 'finished' | 'missing';
 
+/** One job as it stands in its queue, for an operator's listing: ids only, as every job carries. */
+export interface ListedJob {
+  queue: string;
+  id: string;
+  name: string;
+  /** live: waiting, delayed or running; completed; failed (dead-lettered, or still kept after its last attempt) */
+  state: 'live' | 'completed' | 'failed';
+  data: Record<string, unknown>;
+  /** when the job was added */
+  addedAt: Date;
+}
+
 export interface QueueCounts {
   waiting: number;
   active: number;
@@ -59,6 +71,11 @@ export interface QueueDriver {
   counts(queue: string): Promise<QueueCounts>;
   /** For the reconciler: whether the job with this id will still run (waiting, delayed, active). */
   presence(queue: string, jobId: string): Promise<JobPresence>;
+  /**
+   * Every job the queue still holds, live or finished (finished jobs are kept for the retention of
+   * queue-policy.ts), at most `limit`: what `npm run ops -- orphans` compares with PostgreSQL.
+   */
+  list(queue: string, limit: number): Promise<ListedJob[]>;
   close(): Promise<void>;
 }
 

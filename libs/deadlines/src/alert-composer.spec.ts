@@ -1,26 +1,25 @@
-import type { Obligation, RosterEntry } from '#persistence';
-import { alertRecipientsFor, calendarMissingAlert, dutyDoneLateAlert, obligationAlert, rosterChangedAlert } from './alert-composer.js';
+import { alertRecipientsFor, type DutyDeadline, type RosterContacts, calendarMissingAlert, dutyDoneLateAlert, obligationAlert, rosterChangedAlert } from './alert-composer.js';
 import { deadlineRules } from './deadline-rules.js';
 
 const rule = deadlineRules({ urgentNoticeHours: 2, urgentAcknowledgementHours: 24, paperworkWorkingDays: 5 })[0];
-const roster = {
-  agency: 'civil-affairs',
+const roster: RosterContacts = {
   leaderName: '王某',
   leaderPhone: '13800000001',
   leaderEmail: 'leader@example.org',
   liaisonName: '李某',
   liaisonPhone: '13800000002',
   liaisonEmail: 'liaison@example.org',
-} as RosterEntry;
-const obligation = {
+};
+const obligation: DutyDeadline = {
   id: '00000000-0000-4000-8000-000000000002',
   handoffId: '00000000-0000-4000-8000-000000000001',
   rule: rule.id,
   responsibleAgency: 'civil-affairs',
+  startAt: new Date('2026-10-30T02:00:00Z'),
   dueAt: new Date('2026-11-06T16:00:00Z'),
   provisional: false,
   missingYears: [],
-} as unknown as Obligation;
+};
 
 describe('alert composer', () => {
   // The dedupe key is the BullMQ job id: no ':'.

@@ -3,19 +3,59 @@ import { beijingDeadline, beijingTime } from '#calendar';
 import { type AgencyCode, isAgencyCode, NOTICE_KIND_LABELS_ZH, type NoticeKind } from '#contracts';
 import type { AlertLevel } from './alert-schedule.js';
 import type { DeadlineRule } from './deadline-rules.js';
-import type { Handoff, NewAlert, Obligation, RosterEntry } from '#persistence';
+import type { AlertKind } from './alert-kinds.js';
 
-export interface Recipient {
+/** One person an alert goes to. A type, not an interface: it is stored as JSON as it is. */
+export type Recipient = {
   role: 'liaison' | 'leader' | 'office';
   name: string | null;
   phone: string | null;
   email: string | null;
-}
+};
+
+/** A unit's people as the office's roster holds them (第二十二条: each unit names a leader and a liaison). */
+export type RosterContacts = {
+  leaderName: string;
+  leaderPhone: string;
+  leaderEmail: string | null;
+  liaisonName: string;
+  liaisonPhone: string;
+  liaisonEmail: string | null;
+};
+
+/** A duty with its deadline, as the alerts name it. */
+export type DutyDeadline = {
+  id: string;
+  handoffId: string;
+  rule: string;
+  responsibleAgency: AgencyCode;
+  startAt: Date;
+  dueAt: Date;
+  provisional: boolean;
+  missingYears: readonly number[];
+};
+
+/** An alert to write: the store gives it its id and keeps one per dedupeKey. */
+export type AlertDraft = {
+  dedupeKey: string;
+  kind: AlertKind;
+  level: string;
+  obligationId: string | null;
+  handoffId: string | null;
+  agency: AgencyCode | null;
+  recipients: Recipient[];
+  summary: string;
+  /** given when a row elsewhere names the alert (a notice's copy); else a new one */
+  id?: string;
+};
+
+/** The case an alert names: its case number only, never a citizen. */
+type CaseRef = { caseRef: string };
 
 const OFFICE_NAME = '联席会议办公室（第八检察部）';
 
-// A dedupe key is also the alert's BullMQ job id, so it is joined with '.', never ':' (ARCHITECTURE
-// §10): BullMQ accepts a ':' in a custom id only while the id has exactly three parts, a rule its
+// A dedupe key is also the alert's BullMQ job id, so it is joined with '.', never ':':
+// BullMQ accepts a ':' in a custom id only while the id has exactly three parts, a rule its
 // source marks for removal in the next major version.
 
 /** One alert per obligation (its handoff and rule) and level: a retried sweep never doubles it. */
@@ -32,7 +72,7 @@ export function calendarMissingKey(year: number): string {
  * Who hears of each level: reminders go to the responsible unit's liaison; at the due time the
  * liaison and the joint-meeting office; later the unit's leader as well (第二十二条).
  */
-export function alertRecipientsFor(level: AlertLevel, roster: RosterEntry | null): Recipient[] {
+export function alertRecipientsFor(level: AlertLevel, roster: RosterContacts | null): Recipient[] {
   const liaison: Recipient = { role: 'liaison', name: roster?.liaisonName ?? null, phone: roster?.liaisonPhone ?? null, email: roster?.liaisonEmail ?? null };
   // The office's mailbox is a setting of the scheduler, filled in when the alert is sent.
   const office: Recipient = { role: 'office', name: OFFICE_NAME, phone: null, email: null };
@@ -42,14 +82,35 @@ export function alertRecipientsFor(level: AlertLevel, roster: RosterEntry | null
   return [liaison];
 }
 
+const textOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** An alert's stored recipients read back: entries that are no recipient are dropped, not guessed at. */
+export function readRecipients(stored: unknown): Recipient[] {
+  if (!Array.isArray(stored)) return [];
+  const recipients: Recipient[] = [];
+  for (const entry of stored as unknown[]) {
+    if (entry === null || typeof entry !== 'object') continue;
+    const fields = entry as Record<string, unknown>;
+    const role = fields.role;
+    if (role !== 'liaison' && role !== 'leader' && role !== 'office') continue;
+    recipients.push({ role, name: textOrNull(fields.name), phone: textOrNull(fields.phone), email: textOrNull(fields.email) });
+  }
+  return recipients;
+}
+
+/** The joint-meeting office alone: its own alerts and the bus's alarms go to no unit's people. */
+export function officeRecipients(): Recipient[] {
+  return alertRecipientsFor('overdue', null).filter((recipient) => recipient.role === 'office');
+}
+
 /** The alert of one obligation at one level. Names units, rules, times and the case number — no citizen. */
 export function obligationAlert(
-  obligation: Obligation,
+  obligation: DutyDeadline,
   rule: DeadlineRule,
-  handoff: Pick<Handoff, 'caseRef'>,
+  handoff: CaseRef,
   level: AlertLevel,
-  roster: RosterEntry | null,
-): NewAlert {
+  roster: RosterContacts | null,
+): AlertDraft {
   const unit = unitName(obligation.responsibleAgency);
   const due = beijingDeadline(obligation.dueAt);
   const duty = `「${rule.labelZh}」（${rule.article}）`;
@@ -68,13 +129,13 @@ export function obligationAlert(
     obligationId: obligation.id,
     handoffId: obligation.handoffId,
     agency: obligation.responsibleAgency,
-    recipients: alertRecipientsFor(level, roster) as unknown as NewAlert['recipients'],
+    recipients: alertRecipientsFor(level, roster),
     summary,
   };
 }
 
 /** A deadline counted into a year with no loaded calendar: the office must load it (never silent). */
-export function calendarMissingAlert(year: number): NewAlert {
+export function calendarMissingAlert(year: number): AlertDraft {
   return {
     dedupeKey: calendarMissingKey(year),
     kind: 'calendar-missing',
@@ -82,13 +143,13 @@ export function calendarMissingAlert(year: number): NewAlert {
     obligationId: null,
     handoffId: null,
     agency: null,
-    recipients: alertRecipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+    recipients: officeRecipients(),
     summary: `【日历】${year}年法定节假日安排尚未载入，涉及该年的期限暂按周末计算。请载入${year}年安排（PUT /calendar/years/${year}）。`,
   };
 }
 
 /** 第二十二条: a unit whose people change tells the office. */
-export function rosterChangedAlert(agency: AgencyCode, roster: RosterEntry, at: Date): NewAlert {
+export function rosterChangedAlert(agency: AgencyCode, roster: RosterContacts, at: Date): AlertDraft {
   return {
     // One alert per change: the time alone is no identity (a drill's frozen CLOCK_FILE, or two
     // changes of one unit in one millisecond, would share it and the later change be dropped).
@@ -98,7 +159,7 @@ export function rosterChangedAlert(agency: AgencyCode, roster: RosterEntry, at: 
     obligationId: null,
     handoffId: null,
     agency,
-    recipients: alertRecipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+    recipients: officeRecipients(),
     summary: `【人员变更】${unitName(agency)}：分管领导${roster.leaderName}（${roster.leaderPhone}），联络人${roster.liaisonName}（${roster.liaisonPhone}）。`,
   };
 }
@@ -110,8 +171,8 @@ export function rosterChangedAlert(agency: AgencyCode, roster: RosterEntry, at: 
 export function officeNoticeAlert(
   notice: { id: string; kind: NoticeKind; title: string; body: string; meetingOn: string | null },
   agency: AgencyCode,
-  roster: RosterEntry | null,
-): NewAlert {
+  roster: RosterContacts | null,
+): AlertDraft {
   const meeting = notice.meetingOn ? `会议日期：${notice.meetingOn}。` : '';
   return {
     dedupeKey: `notice.${notice.id}.${agency}`,
@@ -120,13 +181,13 @@ export function officeNoticeAlert(
     obligationId: null,
     handoffId: null,
     agency,
-    recipients: alertRecipientsFor('reminder-1', roster) as unknown as NewAlert['recipients'],
+    recipients: alertRecipientsFor('reminder-1', roster),
     summary: `【${NOTICE_KIND_LABELS_ZH[notice.kind]}】${OFFICE_NAME}致${unitName(agency)}：${notice.title}。${meeting}${notice.body}（阅知后请在本单位系统或工作台确认已阅，通知编号 ${notice.id}）`,
   };
 }
 
 /** 第二十二条 临时会议: a unit asks the office for an ad hoc meeting; the office hears of it at once. */
-export function meetingRequestedAlert(request: { id: string; agency: AgencyCode; reason: string; handoffIds: readonly string[]; requestedBy: string }): NewAlert {
+export function meetingRequestedAlert(request: { id: string; agency: AgencyCode; reason: string; handoffIds: readonly string[]; requestedBy: string }): AlertDraft {
   const cases = request.handoffIds.length > 0 ? `提请研究的移送 ${request.handoffIds.length} 件。` : '';
   return {
     dedupeKey: `meeting-request.${request.id}`,
@@ -135,7 +196,7 @@ export function meetingRequestedAlert(request: { id: string; agency: AgencyCode;
     obligationId: null,
     handoffId: request.handoffIds[0] ?? null,
     agency: request.agency,
-    recipients: alertRecipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+    recipients: officeRecipients(),
     summary: `【提请召开临时会议】${unitName(request.agency)}（${request.requestedBy}）：${request.reason.slice(0, 500)}。${cases}`,
   };
 }
@@ -156,7 +217,7 @@ const OPERATIONS_TITLE: Record<OperationsCondition, string> = {
  * condition, scope and hour: a standing condition is not repeated every pass. The text names
  * units, counts and message types, never a citizen.
  */
-export function operationsAlert(condition: OperationsCondition, scope: string, detail: string, at: Date): NewAlert {
+export function operationsAlert(condition: OperationsCondition, scope: string, detail: string, at: Date): AlertDraft {
   const hour = at.toISOString().slice(0, 13).replace(/[-T]/g, '');
   return {
     dedupeKey: `ops.${condition}.${scope}.${hour}`,
@@ -165,7 +226,7 @@ export function operationsAlert(condition: OperationsCondition, scope: string, d
     obligationId: null,
     handoffId: null,
     agency: isAgencyCode(scope) ? scope : null,
-    recipients: alertRecipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+    recipients: officeRecipients(),
     summary: `【运行告警·${OPERATIONS_TITLE[condition]}】${detail}`,
   };
 }
@@ -175,11 +236,11 @@ export function operationsAlert(condition: OperationsCondition, scope: string, d
  * notice is itself the step that fulfils 立即告知): the office hears of it once, with the lateness.
  */
 export function dutyDoneLateAlert(
-  obligation: Pick<Obligation, 'id' | 'handoffId' | 'rule' | 'responsibleAgency' | 'startAt' | 'dueAt'>,
+  obligation: Pick<DutyDeadline, 'id' | 'handoffId' | 'rule' | 'responsibleAgency' | 'startAt' | 'dueAt'>,
   rule: DeadlineRule,
-  handoff: Pick<Handoff, 'caseRef'>,
+  handoff: CaseRef,
   fulfilledAt: Date,
-): NewAlert {
+): AlertDraft {
   const minutes = Math.round((fulfilledAt.getTime() - obligation.startAt.getTime()) / 60_000);
   const took = minutes >= 60 ? `${Math.floor(minutes / 60)}小时${minutes % 60}分钟` : `${minutes}分钟`;
   return {
@@ -189,7 +250,7 @@ export function dutyDoneLateAlert(
     obligationId: obligation.id,
     handoffId: obligation.handoffId,
     agency: obligation.responsibleAgency,
-    recipients: alertRecipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+    recipients: officeRecipients(),
     summary: `【逾期完成】${unitName(obligation.responsibleAgency)}于${beijingTime(fulfilledAt)}才完成「${rule.labelZh}」（${rule.article}），应于${beijingDeadline(obligation.dueAt)}前完成（自${beijingTime(obligation.startAt)}起${took}），案件${handoff.caseRef}。`,
   };
 }

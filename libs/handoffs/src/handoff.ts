@@ -9,7 +9,6 @@ import {
   type FollowUpVisitPayloadV1,
   isChainStep,
   MessageType,
-  type Need,
   OPENING_MESSAGE,
   type PayloadByType,
   type Priority,
@@ -151,9 +150,9 @@ export interface OpenCommand<K extends HandoffKind = HandoffKind> {
  */
 export function openHandoffs(command: OpenCommand, context: TransitionContext): { requestId: string; opened: OpenedHandoff[] } & Decision {
   const recipients = openingRecipients(command.kind, command.sender, command.requested);
-  checkOpeningDates(command.content as unknown as Record<string, unknown>, context.now);
+  checkOpeningDates(fieldsOf(command.content), context.now);
   // 第九条, 第十九条, 第二十条: the handoff carries every item of its checklist, or is refused with the list.
-  const missing = missingMaterials(command.kind, command.content as unknown as Record<string, unknown>);
+  const missing = missingMaterials(command.kind, fieldsOf(command.content));
   if (missing.length > 0) throw new MaterialsMissingError(missing);
   checkRouting(recipients, command);
   const priority = priorityOf(command.kind, command.priorityGroups);
@@ -206,8 +205,8 @@ export function reportStep<S extends ReportedStep>(
   if (handoff.to !== actor) throw new NotTheReceiverError(handoff.id);
   const required = requiredPredecessor(step);
   if (handoff.currentStep !== required) throw new StepOutOfOrderError(step, handoff.currentStep, required);
-  checkStatedDates(handoff, step, payload as unknown as Record<string, unknown>, context.now);
-  if (step === 'concluded') checkRefusal(actor, payload as unknown as Record<string, unknown>);
+  checkStatedDates(handoff, step, fieldsOf(payload), context.now);
+  if (step === 'concluded') checkRefusal(actor, fieldsOf(payload));
   const causation = required ? handoff.stepMessages[required] ?? null : null;
   const message = envelope(REPORTED_STEPS[step], handoff, { from: actor, to: handoff.from }, causation, payload, context);
   return merge(
@@ -235,10 +234,19 @@ export function beijingDate(at: Date): string {
  * recipient needs its reason (recipientReasons). A new referral states at least one need (refused
  * here, not by the payload's schema, which still accepts referrals stored before the rule).
  */
+function isReferral(command: OpenCommand): command is OpenCommand<typeof HandoffKind.JudicialReferral> | OpenCommand<typeof HandoffKind.AdvanceReferral> {
+  return command.kind === HandoffKind.JudicialReferral || command.kind === HandoffKind.AdvanceReferral;
+}
+
+/** A validated payload's fields by name: the rules below read a field whichever payload class carries it. */
+function fieldsOf(payload: object): Readonly<Record<string, unknown>> {
+  return payload as Readonly<Record<string, unknown>>;
+}
+
 function checkRouting(recipients: readonly AgencyCode[], command: OpenCommand): void {
   // Leads and urgent notices go to the procuratorate by 第二十条, whatever the person needs.
-  if (command.kind !== HandoffKind.JudicialReferral && command.kind !== HandoffKind.AdvanceReferral) return;
-  const content = command.content as unknown as { needs?: Need[]; elder?: boolean; recipientReasons?: { unit: string; reason: string }[] };
+  if (!isReferral(command)) return;
+  const content = command.content;
   if (!content.needs || content.needs.length === 0) throw new NeedsNotStatedError();
   const reasons = Object.fromEntries((content.recipientReasons ?? []).map(({ unit, reason }) => [unit, reason]));
   const refused = unroutedRecipients(recipients, { needs: content.needs, priorityGroups: command.priorityGroups, elder: content.elder }, reasons);
@@ -319,7 +327,7 @@ export function decideAdvancePayment(handoff: HandoffState, actor: AgencyCode, p
   if (handoff.currentStep !== 'received' && handoff.currentStep !== 'procedure-started') {
     throw new StepOutOfOrderError('advance-payment-decided', handoff.currentStep, 'received');
   }
-  checkStatedDates(handoff, 'advance-payment-decided', payload as unknown as Record<string, unknown>, context.now);
+  checkStatedDates(handoff, 'advance-payment-decided', fieldsOf(payload), context.now);
   const stepId = context.newId();
   return stepWithEvent(handoff, { step: 'advance-payment-decided', actor, messageId: stepId, occurredAt: context.now, details: { ...payload } }, context);
 }
@@ -336,7 +344,7 @@ export function recordFollowUpVisit(handoff: HandoffState, actor: AgencyCode, pa
   }
   const step = FOLLOW_UP_VISIT_STEPS.find((visit) => !handoff.stepMessages[visit]);
   if (!step) throw new StepOutOfOrderError('follow-up-visit-2', 'follow-up-visit-2', 'concluded');
-  checkStatedDates(handoff, step, payload as unknown as Record<string, unknown>, context.now);
+  checkStatedDates(handoff, step, fieldsOf(payload), context.now);
   return stepWithEvent(handoff, { step, actor, messageId: context.newId(), occurredAt: context.now, details: { ...payload } }, context);
 }
 

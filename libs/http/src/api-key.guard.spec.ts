@@ -1,18 +1,17 @@
 import { jest } from '@jest/globals';
 import type { ExecutionContext } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type { ApiKey, ApiKeyRepository } from '#persistence';
-import { API_KEY_CACHE_MS, ApiKeyGuard } from './api-key.guard.js';
+import { API_KEY_CACHE_MS, ApiKeyGuard, type ApiKeyLookup, type ApiKeyRecord } from './api-key.guard.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const request = (key: string) =>
   ({ switchToHttp: () => ({ getRequest: () => ({ headers: { authorization: `Bearer ${key}` } }) }) }) as unknown as ExecutionContext;
 
 describe('ApiKeyGuard', () => {
-  const rows = new Map<string, ApiKey>();
+  const rows = new Map<string, ApiKeyRecord>();
   let reads = 0;
-  const repository = { findByHash: async (hash: string) => (reads++, rows.get(hash) ?? null) } as unknown as ApiKeyRepository;
-  const row = (key: string, agency: string, fields: Partial<ApiKey> = {}): ApiKey => ({ id: crypto.randomUUID(), agency, hash: sha256(key), createdAt: new Date(), expiresAt: null, revokedAt: null, ...fields });
+  const repository: ApiKeyLookup = { findByHash: async (hash: string) => (reads++, rows.get(hash) ?? null) };
+  const row = (key: string, agency: string, fields: Partial<ApiKeyRecord> = {}): ApiKeyRecord & { hash: string } => ({ id: crypto.randomUUID(), agency, hash: sha256(key), expiresAt: null, revokedAt: null, ...fields });
   let now = 1_000_000;
 
   beforeEach(() => {
@@ -50,7 +49,7 @@ describe('ApiKeyGuard', () => {
     const guard = new ApiKeyGuard([], 'justice', repository);
     rows.set(sha256('k'), row('k', 'justice'));
     expect(await allowed(guard, 'k')).toBe(true);
-    rows.set(sha256('k'), { ...(rows.get(sha256('k')) as ApiKey), revokedAt: new Date(now) }); // `npm run keys -- revoke`
+    rows.set(sha256('k'), { ...(rows.get(sha256('k')) as ApiKeyRecord), revokedAt: new Date(now) }); // `npm run keys -- revoke`
     now += API_KEY_CACHE_MS - 1;
     expect(await allowed(guard, 'k')).toBe(true); // still cached
     expect(reads).toBe(1);

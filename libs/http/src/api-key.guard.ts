@@ -1,7 +1,19 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
-import { type ApiKey, ApiKeyRepository } from '#persistence';
+
+/** A stored API key as the guard judges it: whose it is, and whether it still holds. */
+export interface ApiKeyRecord {
+  id: string;
+  agency: string;
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+}
+
+/** Where the guard finds a key by its SHA-256 (hex); the app binds its store's key table to it. */
+export abstract class ApiKeyLookup {
+  abstract findByHash(hash: string): Promise<ApiKeyRecord | null>;
+}
 
 /** SHA-256 digests (hex) of the boot-time API keys an app accepts; each app provides it from its settings. */
 export const API_KEY_DIGESTS = Symbol('API_KEY_DIGESTS');
@@ -25,12 +37,12 @@ const CACHE_LIMIT = 1_000;
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly digests: Buffer[];
-  private readonly cache = new Map<string, { row: ApiKey | null; readAt: number }>();
+  private readonly cache = new Map<string, { row: ApiKeyRecord | null; readAt: number }>();
 
   constructor(
     @Inject(API_KEY_DIGESTS) digests: readonly string[],
     @Inject(API_KEY_OWNER) private readonly owner: string,
-    private readonly keys: ApiKeyRepository,
+    private readonly keys: ApiKeyLookup,
   ) {
     this.digests = digests.map((hex) => Buffer.from(hex, 'hex'));
   }
@@ -51,7 +63,7 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 
-  private async row(hash: string): Promise<ApiKey | null> {
+  private async row(hash: string): Promise<ApiKeyRecord | null> {
     const now = Date.now();
     const cached = this.cache.get(hash);
     if (cached && now - cached.readAt < API_KEY_CACHE_MS) return cached.row;

@@ -9,3 +9,4 @@ export * from './openapi/joint-meeting.response.js';
 export * from './database-unavailable.js';
 export * from './csv.js';
 export * from './http-drain.js';
+export * from './openapi/ledger.response.js';

@@ -12,3 +12,4 @@ export * from './metrics/queue-metrics.collector.js';
 export * from './observability.module.js';
 export * from './observability.options.js';
 export * from './use-observability.js';
+export * from './observation-source.js';

@@ -1,4 +1,4 @@
-import { type DynamicModule, Inject, type InjectionToken, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, type InjectionToken, Module, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import type { Cluster, Redis } from 'ioredis';
@@ -16,8 +16,11 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { QueueMetricsCollector } from './metrics/queue-metrics.collector.js';
 import { QueueWritesCollector } from './metrics/queue-writes.collector.js';
 import { OBSERVABILITY_OPTIONS, OBSERVABILITY_REDIS, type ObservabilityOptions } from './observability.options.js';
+import { ObservationSource } from './observation-source.js';
 
 export interface ObservabilityModuleOptions {
+  /** the app's store of the health and metrics reads (persistence's ObservationQueries) */
+  observations: Type<ObservationSource>;
   inject?: InjectionToken[];
   useFactory: (...deps: never[]) => ObservabilityOptions;
 }
@@ -25,7 +28,7 @@ export interface ObservabilityModuleOptions {
 /**
  * Metrics (GET /metrics), health (GET /health/live, /health/ready) and JSON logs for one app of
  * the bus. Global, so an app's services can count what they do through BusMetrics. Needs the
- * app's PersistenceModule (PrismaService); bootstrap calls useObservability(app) after create.
+ * app's store of observation reads (`observations`); bootstrap calls useObservability(app) after create.
  */
 @Module({})
 export class ObservabilityModule implements OnApplicationShutdown {
@@ -54,6 +57,7 @@ export class ObservabilityModule implements OnApplicationShutdown {
       controllers: [MetricsController, HealthController],
       providers: [
         { provide: OBSERVABILITY_OPTIONS, inject, useFactory: options.useFactory },
+        { provide: ObservationSource, useExisting: options.observations },
         {
           provide: OBSERVABILITY_REDIS,
           inject: [OBSERVABILITY_OPTIONS],
@@ -79,7 +83,7 @@ export class ObservabilityModule implements OnApplicationShutdown {
         PostgresQueuesHealthIndicator,
         RedisPolicyWatch,
       ],
-      exports: [BusMetrics, QUEUE_WRITE_MONITOR],
+      exports: [BusMetrics, QUEUE_WRITE_MONITOR, ObservationSource],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { OFFICE_ALERTS_QUEUE, type OfficeAlertJobData, type Priority, SEND_OFFICE_ALERT } from '#contracts';
+import type { AlertDraft } from '#deadlines';
 import type { Db } from './db.js';
-import type { Alert, AlertNote, Prisma } from './generated/prisma/client.js';
+import type { Alert, AlertNote } from './generated/prisma/client.js';
 
 /** A claimed alert as the relay publishes it (structurally libs/bus's ClaimedPublication). */
 export interface ClaimedAlert {
@@ -13,11 +14,8 @@ export interface ClaimedAlert {
   baseJobId: string;
 }
 
-export type NewAlert = Pick<Alert, 'dedupeKey' | 'kind' | 'level' | 'obligationId' | 'handoffId' | 'agency' | 'summary'> & {
-  recipients: Prisma.InputJsonValue;
-  /** given when a row elsewhere names the alert (a notice's copy); else a new one */
-  id?: string;
-};
+/** An alert to write, as the domain composes it (libs/deadlines). */
+export type NewAlert = AlertDraft;
 
 export interface AlertFilter {
   kinds?: string[];

@@ -69,6 +69,18 @@ export interface PeriodTotals {
   priorityGroupsHelped: Record<string, number>;
 }
 
+/** The Beijing calendar day of a timestamptz expression: the office's periods are Beijing days. */
+const beijingDay = (instant: string): string => `(${instant} AT TIME ZONE 'Asia/Shanghai')::date`;
+
+/** A deadline's own day: a due time of 24:00 (the next day's 00:00) closes the day before. */
+const dueDay = (dueAt: string): string => beijingDay(`(${dueAt} - interval '1 millisecond')`);
+
+/** The day a step's details state (第二十一条 counts from the units' stated dates), else the Beijing day it was recorded. */
+const statedDay = (field: string): string => `coalesce(details->>'${field}', to_char(("occurredAt" AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD'))::date`;
+
+/** The day lies in the period, its first day $1 included and $2 not. */
+const inPeriod = (day: string): string => `${day} >= $1::date AND ${day} < $2::date`;
+
 /** The stages of 第二十一条, each from one step to the next, measured on the stated dates where the text counts from them. */
 const STAGES = `(VALUES ('receipt', 'sent', 'received'), ('start', 'received', 'procedure-started'), ('conclusion', 'procedure-started', 'concluded'), ('feedback', 'concluded', 'feedback-given')) AS st(stage, from_step, to_step)`;
 
@@ -131,7 +143,7 @@ export class EvaluationQueries {
       `SELECT a.agency AS unit, o.rule, a.level, count(*) AS count, count(*) FILTER (WHERE a."acknowledgedAt" IS NOT NULL) AS acknowledged
        FROM "Alert" a JOIN "Obligation" o ON o.id = a."obligationId"
        WHERE a.kind = 'escalation'
-         AND (a."createdAt" AT TIME ZONE 'Asia/Shanghai')::date >= $1::date AND (a."createdAt" AT TIME ZONE 'Asia/Shanghai')::date < $2::date
+         AND ${inPeriod(beijingDay('a."createdAt"'))}
        GROUP BY a.agency, o.rule, a.level ORDER BY count(*) DESC, a.agency, o.rule`,
       period.from,
       period.to,
@@ -149,7 +161,7 @@ export class EvaluationQueries {
     >(
       `WITH opened AS (
          SELECT id, "requestId" FROM "Handoff"
-         WHERE ("openedAt" AT TIME ZONE 'Asia/Shanghai')::date >= $1::date AND ("openedAt" AT TIME ZONE 'Asia/Shanghai')::date < $2::date
+         WHERE ${inPeriod(beijingDay('"openedAt"'))}
        ),
        helped AS (
          SELECT DISTINCT o.id, o."requestId" FROM opened o
@@ -161,8 +173,7 @@ export class EvaluationQueries {
                 bool_or((ob.status = 'fulfilled' AND ob.late IS TRUE) OR (ob.status = 'open' AND ob."dueAt" <= $3)) AS missed,
                 bool_or(ob.status = 'fulfilled' OR ob."dueAt" <= $3) AS decided
          FROM "Obligation" ob LEFT JOIN "Handoff" h ON h.id = ob."handoffId"
-         WHERE ((ob."dueAt" - interval '1 millisecond') AT TIME ZONE 'Asia/Shanghai')::date >= $1::date
-           AND ((ob."dueAt" - interval '1 millisecond') AT TIME ZONE 'Asia/Shanghai')::date < $2::date
+         WHERE ${inPeriod(dueDay('ob."dueAt"'))}
          GROUP BY 1
        ),
        people AS (
@@ -222,7 +233,7 @@ export class EvaluationQueries {
 
   private async counts(period: EvaluationPeriod, unit?: string) {
     const rows = await this.db.$queryRawUnsafe<{ unit: string; sent_cases: bigint; sent: bigint; received: bigint }[]>(
-      `WITH ${openedSides(`("openedAt" AT TIME ZONE 'Asia/Shanghai')::date >= $1::date AND ("openedAt" AT TIME ZONE 'Asia/Shanghai')::date < $2::date`)}
+      `WITH ${openedSides(`${inPeriod(beijingDay('"openedAt"'))}`)}
        SELECT unit, count(DISTINCT "requestId") AS sent_cases, sum(sent) AS sent, sum(received) AS received FROM sides WHERE $3::text IS NULL OR unit = $3 GROUP BY unit`,
       period.from,
       period.to,
@@ -239,8 +250,7 @@ export class EvaluationQueries {
               count(*) FILTER (WHERE status = 'open' AND "dueAt" <= $3) AS overdue,
               count(*) FILTER (WHERE status = 'open' AND "dueAt" > $3) AS pending
        FROM "Obligation"
-       WHERE (("dueAt" - interval '1 millisecond') AT TIME ZONE 'Asia/Shanghai')::date >= $1::date
-         AND (("dueAt" - interval '1 millisecond') AT TIME ZONE 'Asia/Shanghai')::date < $2::date
+       WHERE ${inPeriod(dueDay('"dueAt"'))}
          AND ($4::text IS NULL OR "responsibleAgency" = $4)
        GROUP BY "responsibleAgency", rule ORDER BY "responsibleAgency", rule`,
       period.from,
@@ -311,8 +321,7 @@ export class EvaluationQueries {
       `SELECT "actorAgency" AS unit, coalesce(details->>'outcome', 'unstated') AS outcome, count(*) AS n
        FROM "HandoffStep"
        WHERE step::text = 'concluded'
-         AND coalesce(details->>'concludedOn', to_char(("occurredAt" AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD'))::date >= $1::date
-         AND coalesce(details->>'concludedOn', to_char(("occurredAt" AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD'))::date < $2::date
+         AND ${inPeriod(statedDay('concludedOn'))}
          AND ($3::text IS NULL OR "actorAgency" = $3)
        GROUP BY 1, 2`,
       period.from,
@@ -328,9 +337,9 @@ export class EvaluationQueries {
     const rows = await this.db.$queryRawUnsafe<{ unit: string; helped: bigint; median: number | null }[]>(
       `WITH ${this.calendarCte()},
        received AS (
-         SELECT h.id, h."toAgency" AS unit, (h."openedAt" AT TIME ZONE 'Asia/Shanghai')::date AS sent_day
+         SELECT h.id, h."toAgency" AS unit, ${beijingDay('h."openedAt"')} AS sent_day
          FROM "Handoff" h
-         WHERE (h."openedAt" AT TIME ZONE 'Asia/Shanghai')::date >= $1::date AND (h."openedAt" AT TIME ZONE 'Asia/Shanghai')::date < $2::date
+         WHERE ${inPeriod(beijingDay('h."openedAt"'))}
            AND ($3::text IS NULL OR h."toAgency" = $3)
        ),
        first_help AS (
@@ -373,8 +382,7 @@ export class EvaluationQueries {
       `SELECT "actorAgency" AS unit, coalesce(details->>'situationAfter', 'unstated') AS situation, count(*) AS n
        FROM "HandoffStep"
        WHERE step::text LIKE 'follow-up-visit-%'
-         AND coalesce(details->>'visitedOn', to_char(("occurredAt" AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD'))::date >= $1::date
-         AND coalesce(details->>'visitedOn', to_char(("occurredAt" AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD'))::date < $2::date
+         AND ${inPeriod(statedDay('visitedOn'))}
          AND ($3::text IS NULL OR "actorAgency" = $3)
        GROUP BY 1, 2`,
       period.from,

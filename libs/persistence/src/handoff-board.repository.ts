@@ -1,7 +1,8 @@
 import type { AgencyCode, Priority, Step } from '#contracts';
 import type { Db } from './db.js';
 import { fromDb, type Handoff, type HandoffStep, toDb } from './db-enums.js';
-import type { Alert, Handoff as HandoffRow, Obligation, Prisma } from './generated/prisma/client.js';
+import type { Alert, Handoff as HandoffRow, Prisma } from './generated/prisma/client.js';
+import { type Obligation, typedObligation } from './obligation.repository.js';
 
 /** Who is looking: the office and operators see every unit; a unit's user sees only its own handoffs. */
 export type Viewer = { role: 'office' | 'operator' } | { role: 'unit'; agency: AgencyCode };
@@ -62,7 +63,7 @@ export class HandoffBoardRepository {
     const handoffs = rows.map(boardHandoff);
     const ids = handoffs.map((handoff) => handoff.id);
     const [openObligations, openEscalations] = await Promise.all([
-      this.db.obligation.findMany({ where: { handoffId: { in: ids }, status: 'open' }, orderBy: { dueAt: 'asc' } }),
+      this.db.obligation.findMany({ where: { handoffId: { in: ids }, status: 'open' }, orderBy: { dueAt: 'asc' } }).then((found) => found.map(typedObligation)),
       this.db.alert.findMany({ where: { handoffId: { in: ids }, kind: 'escalation', acknowledgedAt: null }, orderBy: { createdAt: 'asc' } }),
     ]);
     return { handoffs, openObligations, openEscalations };
@@ -78,7 +79,7 @@ export class HandoffBoardRepository {
     if (!row) return null;
     const handoff = { ...boardHandoff(row), steps: row.steps.map((step): BoardStep => ({ ...step, step: fromDb(step.step) })) };
     const [obligations, alerts] = await Promise.all([
-      this.db.obligation.findMany({ where: { handoffId }, orderBy: { dueAt: 'asc' } }),
+      this.db.obligation.findMany({ where: { handoffId }, orderBy: { dueAt: 'asc' } }).then((found) => found.map(typedObligation)),
       this.db.alert.findMany({ where: { handoffId }, orderBy: { createdAt: 'asc' }, include: { notes: { orderBy: { createdAt: 'asc' } } } }),
     ]);
     return { handoff, obligations, alerts };
@@ -86,12 +87,13 @@ export class HandoffBoardRepository {
 
   /** Duties fulfilled since `since`, for the timeliness table (a unit's user sees its own). */
   async fulfilledSince(viewer: Viewer, since: Date): Promise<Obligation[]> {
-    return this.db.obligation.findMany({
+    const rows = await this.db.obligation.findMany({
       where: {
         status: 'fulfilled',
         fulfilledAt: { gte: since },
         ...(viewer.role === 'unit' ? { responsibleAgency: viewer.agency } : {}),
       },
     });
+    return rows.map(typedObligation);
   }
 }

@@ -1,7 +1,18 @@
+import { type AgencyCode, isAgencyCode } from '#contracts';
 import type { Db } from './db.js';
-import type { Obligation } from './generated/prisma/client.js';
+import type { Obligation as ObligationRow } from './generated/prisma/client.js';
+
+/** An obligation row, its responsible unit typed: the column is text, its values the unit codes. */
+export type Obligation = Omit<ObligationRow, 'responsibleAgency'> & { responsibleAgency: AgencyCode };
 
 export type NewObligation = Omit<Obligation, 'createdAt' | 'updatedAt'>;
+
+/** A row read back: a responsible unit that is no member unit is a broken row, refused loudly. */
+export function typedObligation<Row extends { responsibleAgency: string }>(row: Row): Omit<Row, 'responsibleAgency'> & { responsibleAgency: AgencyCode } {
+  const agency = row.responsibleAgency;
+  if (!isAgencyCode(agency)) throw new Error(`obligation names no member unit: ${agency}`);
+  return { ...row, responsibleAgency: agency };
+}
 
 /**
  * The scheduler's obligations. It acts for the joint-meeting office, which watches every unit
@@ -15,11 +26,12 @@ export class ObligationRepository {
    * number: open ones by due time first, then the fulfilled ones, newest first.
    */
   async followUpVisits(agency: string | null, limit: number): Promise<(Obligation & { caseRef: string })[]> {
-    return this.db.$queryRaw`
+    const rows = await this.db.$queryRaw<(ObligationRow & { caseRef: string })[]>`
       SELECT o.*, h."caseRef" FROM "Obligation" o JOIN "Handoff" h ON h.id = o."handoffId"
       WHERE o.rule LIKE 'follow-up-visit-%' AND (${agency}::text IS NULL OR o."responsibleAgency" = ${agency})
       ORDER BY (o.status = 'open') DESC, CASE WHEN o.status = 'open' THEN o."dueAt" END ASC, o."fulfilledAt" DESC NULLS LAST, o.id
       LIMIT ${limit}`;
+    return rows.map(typedObligation);
   }
 
   /** Creates each obligation unless (handoff, rule) has one, in one statement: replaying a step event changes nothing. */
@@ -52,7 +64,8 @@ export class ObligationRepository {
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED`;
     if (ids.length === 0) return [];
-    return this.db.obligation.findMany({ where: { id: { in: ids.map((row) => row.id) } }, orderBy: { nextActionAt: 'asc' } });
+    const rows = await this.db.obligation.findMany({ where: { id: { in: ids.map((row) => row.id) } }, orderBy: { nextActionAt: 'asc' } });
+    return rows.map(typedObligation);
   }
 
   /** Moves a batch to their next levels in one statement. */
@@ -68,7 +81,7 @@ export class ObligationRepository {
 
   /** Obligations whose due time was counted without the calendar of `year`. */
   async provisionalFor(year: number): Promise<Obligation[]> {
-    return this.db.obligation.findMany({ where: { provisional: true, missingYears: { has: year } } });
+    return (await this.db.obligation.findMany({ where: { provisional: true, missingYears: { has: year } } })).map(typedObligation);
   }
 
   async recompute(
@@ -84,7 +97,7 @@ export class ObligationRepository {
   }
 
   async forHandoff(handoffId: string): Promise<Obligation[]> {
-    return this.db.obligation.findMany({ where: { handoffId }, orderBy: { dueAt: 'asc' } });
+    return (await this.db.obligation.findMany({ where: { handoffId }, orderBy: { dueAt: 'asc' } })).map(typedObligation);
   }
 
 }

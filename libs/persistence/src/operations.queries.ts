@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Priority, queueRoleOf, SCHEDULER_QUEUE } from '#contracts';
+import { type DeadLetterRecord, type Priority, queueRoleOf, SCHEDULER_QUEUE } from '#contracts';
 import { fromDb } from './db-enums.js';
 import { PrismaService } from './prisma.service.js';
 
@@ -25,16 +25,12 @@ export interface MessageStateRow {
   reason: string | null;
 }
 
-export interface DeadLetterRow {
+/** A dead letter as stored: the record a consumer wrote, with whose it is, when, and its replays. */
+export interface DeadLetterRow extends Omit<DeadLetterRecord, 'data'> {
   id: string;
   agency: string;
-  queue: string;
-  jobId: string;
-  messageId: string | null;
-  type: string;
-  reason: string;
-  attempts: number;
   failedAt: Date;
+  /** the job's data as stored (JSON) */
   data: unknown;
   replayedAt: Date | null;
   replays: number;
@@ -57,6 +53,8 @@ export interface DeadLetterFilter {
   includeReplayed?: boolean;
   limit: number;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // The states as SQL, one SELECT per kind. Pull-mode inbox entries count as delivered once the
 // unit's system acknowledged them; until then they wait on the unit, not on the bus.
@@ -211,4 +209,32 @@ export class OperationsQueries {
       return { reopened, delivery };
     });
   }
+  /**
+   * Of these ids (named by queued jobs), those that are neither a message nor an alert in the
+   * database: after a restore to an earlier point, what was accepted after it (npm run ops -- orphans).
+   */
+  async unknownIds(ids: readonly string[]): Promise<Set<string>> {
+    const uuids = [...new Set(ids)].filter((id) => UUID.test(id));
+    if (uuids.length === 0) return new Set();
+    const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT u.id::text AS id FROM unnest($1::uuid[]) AS u(id)
+       WHERE NOT EXISTS (SELECT 1 FROM "Message" m WHERE m.id = u.id) AND NOT EXISTS (SELECT 1 FROM "Alert" a WHERE a.id = u.id)`,
+      uuids,
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** Dead letters naming a message (or alert) the database does not have (its job may be gone from the queues). */
+  async deadLettersOfUnknownMessages(limit: number): Promise<DeadLetterRow[]> {
+    return this.prisma.$queryRawUnsafe<DeadLetterRow[]>(
+      `SELECT d.id::text AS id, d.agency, d.queue, d."jobId", d."messageId"::text AS "messageId", d.type, d.reason, d.attempts, d."failedAt", d.data, d."replayedAt", d.replays
+       FROM "DeadLetter" d
+       WHERE d."messageId" IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM "Message" m WHERE m.id = d."messageId")
+         AND NOT EXISTS (SELECT 1 FROM "Alert" a WHERE a.id = d."messageId")
+       ORDER BY d."failedAt" LIMIT $1`,
+      limit,
+    );
+  }
 }
+

@@ -84,6 +84,8 @@ export interface Outcome {
   untrackedDeadlines: number;
   escalationsMissed: number;
   escalationsDoubled: number;
+  /** a restore drill: the handoffs `npm run ops -- orphans` listed for their senders to send again */
+  listedForResend?: number;
   notes: string[];
   /** the scenario's test passed (set once it has run) */
   passed?: boolean;
@@ -315,7 +317,7 @@ export class FaultBus {
    * due date, escalations. Never throws for a finding: the row says it, the test asserts it.
    */
   async settle(
-    load: LoadGenerator,
+    load: Pick<LoadGenerator, 'accepted' | 'abandoned'>,
     options: { escalations?: boolean; settleMs?: number; duringEscalations?: () => Promise<void>; extra?: AcceptedHandoff[] } = {},
   ): Promise<Outcome> {
     const accepted = [...load.accepted, ...(options.extra ?? [])];
@@ -449,7 +451,7 @@ export class FaultBus {
     const dir = process.env.FAULT_RESULTS_DIR;
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${this.scenario}.json`), JSON.stringify(outcome, null, 2));
+    writeFileSync(join(dir, `${outcome.scenario}.json`), JSON.stringify(outcome, null, 2));
   }
 
   /** Stops everything this bus started and removes its folders; safe to call twice. */
@@ -461,6 +463,7 @@ export class FaultBus {
       const dir = join(logDir, this.scenario.replace(/[^\w-]+/g, '-'));
       mkdirSync(dir, { recursive: true });
       for (const app of this.apps.filter(Boolean)) writeFileSync(join(dir, `${app.name.replace(/[^\w-]+/g, '-')}.log`), app.log);
+      writeFileSync(join(dir, 'postgres.log'), this.postgres.log);
     }
     for (const app of this.apps.filter(Boolean)) {
       app.send('SIGCONT');

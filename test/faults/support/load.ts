@@ -9,6 +9,14 @@ export interface AcceptedHandoff {
   to: string;
 }
 
+/** One request the sender's API accepted, as the sender keeps it: what it would send again. */
+export interface AcceptedRequest {
+  idempotencyKey: string;
+  body: unknown;
+  handoffs: AcceptedHandoff[];
+  acceptedAt: Date;
+}
+
 export interface LoadOptions {
   /** referrals to send; each names every recipient, so it opens one handoff per recipient */
   requests: number;
@@ -26,6 +34,8 @@ export interface LoadOptions {
  */
 export class LoadGenerator {
   readonly accepted: AcceptedHandoff[] = [];
+  /** the accepted requests, with their Idempotency-Key and body */
+  readonly requests: AcceptedRequest[] = [];
   acceptedRequests = 0;
   /** answers that were not 2xx, by status ("network" for no answer at all) */
   readonly refusals = new Map<string, number>();
@@ -82,7 +92,9 @@ export class LoadGenerator {
         const text = await response.text();
         if (response.ok) {
           const opened = JSON.parse(text) as { handoffs: { id: string; messageId: string; to: string }[] };
-          for (const handoff of opened.handoffs) this.accepted.push({ handoffId: handoff.id, messageId: handoff.messageId, to: handoff.to });
+          const handoffs = opened.handoffs.map((handoff) => ({ handoffId: handoff.id, messageId: handoff.messageId, to: handoff.to }));
+          this.accepted.push(...handoffs);
+          this.requests.push({ idempotencyKey: key, body, handoffs, acceptedAt: new Date() });
           this.acceptedRequests++;
           return;
         }

@@ -92,7 +92,8 @@ export class PostgresServer {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  async start(): Promise<void> {
+  /** `once`: settings for this start only (a restored cluster: { hot_standby: 'off' } refuses clients until recovery is over). */
+  async start(once: Record<string, string> = {}): Promise<void> {
     if (this.running) throw new Error(`postgres on ${this.port} is already running`);
     const child = spawn(
       join(this.bin, 'postgres'),
@@ -104,7 +105,7 @@ export class PostgresServer {
         // a commit it acknowledged — with it off, a message the relay already published could vanish
         // from the database, which no production PostgreSQL does (and the bus then rightly dead-letters it).
         ...(this.options.durable ? [] : ['-c', 'fsync=off', '-c', 'full_page_writes=off']),
-        ...Object.entries(this.options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+        ...Object.entries({ ...this.options.settings, ...once }).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], ...this.asOwner() },
     );
@@ -134,6 +135,25 @@ export class PostgresServer {
     await this.signal('SIGINT');
   }
 
+  /**
+   * The primary lost: an immediate shutdown, as when its machine dies, and its data directory
+   * destroyed. Only a restore from the backups brings it back (continuous-archive.ts).
+   */
+  async loseData(): Promise<void> {
+    await this.kill();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** One of the server's binaries (pg_receivewal, …), from the same installation. */
+  binary(name: string): string {
+    return join(this.bin, name);
+  }
+
+  /** Makes `path` the cluster owner's (a no-op unless the tests run as root). */
+  own(path: string): void {
+    if (this.owner) chownSync(path, this.owner.uid, this.owner.gid);
+  }
+
   async destroy(): Promise<void> {
     await this.stop();
     rmSync(this.folder, { recursive: true, force: true });
@@ -148,7 +168,8 @@ export class PostgresServer {
     await exited;
   }
 
-  private asOwner(): Pick<SpawnOptions, 'uid' | 'gid' | 'cwd'> {
+  /** How to run a program as the cluster's owner (PostgreSQL refuses root; what pgBackRest and pg_receivewal write, the server reads). */
+  asOwner(): Pick<SpawnOptions, 'uid' | 'gid' | 'cwd'> {
     // cwd: the postgres user may not be allowed into the checkout.
     return this.owner ? { uid: this.owner.uid, gid: this.owner.gid, cwd: this.folder } : { cwd: this.folder };
   }

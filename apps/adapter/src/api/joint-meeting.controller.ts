@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { IsIn, IsOptional } from 'class-validator';
 import { AskForMeetingRequest, ReadNoticeRequest } from '#contracts';
 import { CLOCK, type Clock } from '#config';
-import { askForMeeting } from '#deadlines';
+import { askForMeeting } from '#joint-meeting';
 import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, MeetingRequestView, ReceivedNoticeView } from '#http';
 import { answerWith } from '../handoffs/api-result.js';
 import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';

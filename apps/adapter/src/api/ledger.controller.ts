@@ -3,14 +3,14 @@ import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, A
 import type { Request, Response } from 'express';
 import { CLOCK, type Clock } from '#config';
 import { beijingDate, checkMeasure, MeasureRefusedError } from '#handoffs';
-import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
+import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, MeasureView } from '#http';
 import type { LedgerHandoff, LedgerMeasure, PersonLedger } from '#persistence';
 import { answerWith } from '../handoffs/api-result.js';
 import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';
 import { ledgerCsv, ledgerXlsx } from '../ledger/ledger-export.js';
 import { AgencyContext } from './agency.context.js';
 import { readerOf } from './evidence.js';
-import { LedgerExportQuery, LedgerLookupRequest, MeasureView, PersonLedgerView, RecordMeasureRequest } from './ledger.dto.js';
+import { LedgerExportQuery, LedgerLookupRequest, PersonLedgerView, RecordMeasureRequest } from './ledger.dto.js';
 
 const ID = { name: 'id', description: 'the handoff (移送) id', schema: { type: 'string', format: 'uuid' } } as const;
 /** A unit's export is at most a year of a city's handoffs; more is refused rather than cut short. */

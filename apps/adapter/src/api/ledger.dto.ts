@@ -3,6 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-valid
 import { JSONSchema } from 'class-validator-jsonschema';
 import { IsCalendarDate, IsResidentId } from '#contracts';
 import { MEASURE_KINDS, MEASURE_STATUSES, type MeasureKind, type MeasureStatus } from '#handoffs';
+import { LedgerHandoffView } from '#http';
 
 /** 第二十五条 台账: a measure of help the unit took on a handoff it is party to. */
 export class RecordMeasureRequest {
@@ -44,38 +45,6 @@ export class LedgerLookupRequest {
   @JSONSchema({ description: 'the person’s resident ID number (GB 11643); the bus compares only its keyed hash' })
   @IsResidentId()
   idNumber!: string;
-}
-
-export class MeasureView {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) handoffId!: string;
-  @ApiProperty({ description: 'the unit that took it' }) agency!: string;
-  @ApiProperty({ enum: MEASURE_KINDS }) kind!: string;
-  @ApiProperty({ enum: MEASURE_STATUSES }) status!: string;
-  @ApiProperty({ format: 'date' }) decidedOn!: string;
-  @ApiProperty({ type: Number, nullable: true }) amountFen!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) instalments!: number | null;
-  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
-  @ApiPropertyOptional({ description: 'the note, to the unit that took the measure only' }) note?: string;
-}
-
-export class LedgerStepView {
-  @ApiProperty() step!: string;
-  @ApiProperty({ format: 'date-time' }) at!: string;
-  @ApiPropertyOptional({ format: 'date', description: 'the date the unit stated for the step (第二十一条)' }) statedOn?: string;
-}
-
-export class LedgerHandoffView {
-  @ApiProperty({ format: 'uuid' }) handoffId!: string;
-  @ApiProperty() kind!: string;
-  @ApiProperty() from!: string;
-  @ApiProperty() to!: string;
-  @ApiProperty() caseRef!: string;
-  @ApiProperty({ format: 'date-time' }) openedAt!: string;
-  @ApiProperty() currentStep!: string;
-  @ApiProperty() archived!: boolean;
-  @ApiProperty({ type: [LedgerStepView] }) steps!: LedgerStepView[];
-  @ApiProperty({ type: [MeasureView], description: 'on the reader’s own handoffs: the measures it took; on others: none' }) measures!: MeasureView[];
 }
 
 export class LedgerPersonView {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { unitName } from '#agencies';
 import type { AnyEnvelope, BusJobData } from '#contracts';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
-import { alertRecipientsFor } from '#deadlines';
+import { officeRecipients } from '#deadlines';
 import { PermanentMessageError } from '#bus';
 import { partiesProblem } from '#handoffs';
 import { DecryptionError, type NewAlert } from '#persistence';
@@ -64,7 +64,7 @@ export class MessageAuthenticity {
       obligationId: null,
       handoffId: job.handoffId,
       agency,
-      recipients: alertRecipientsFor('overdue', null).filter((r) => r.role === 'office') as unknown as NewAlert['recipients'],
+      recipients: officeRecipients(),
       // Names units, ids and the reason; never a citizen.
       summary: `【消息被拒】${unitName(agency)}拒收消息 ${job.messageId}（称来自${unitName(job.from)}，handoff ${job.handoffId}）：${reason}`,
     };

@@ -7,7 +7,7 @@ import { unitName } from '#agencies';
 import { beijingDateOf, beijingTime } from '#calendar';
 import { AGENCY_CODES, IssueNoticeRequest, MEETING_KIND_LABELS_ZH, MEETING_KINDS, NOTICE_KIND_LABELS_ZH, NOTICE_KINDS, RecordMeetingRequest } from '#contracts';
 import { CLOCK, type Clock } from '#config';
-import { issueNotice, MeetingInFutureError, recordMeeting } from '#deadlines';
+import { issueNotice, MeetingInFutureError, recordMeeting } from '#joint-meeting';
 import { OfficeScope } from '#persistence';
 import { signedInUser, type SignedInUser } from '../auth/console-user.js';
 import { csrfInput } from '../auth/csrf.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
-import type { Recipient } from '#deadlines';
+import { readRecipients, type Recipient } from '#deadlines';
 import { BusMetrics } from '#observability';
 import { type Alert, OfficeScope } from '#persistence';
 import { activeCryptoSuite } from '#security';
@@ -40,7 +40,7 @@ export class AlertChannels implements OnApplicationShutdown {
   async send(alertId: string): Promise<ConsumeOutcome> {
     const alert = await this.office.alerts.find(alertId);
     if (!alert) throw new PermanentMessageError(`alert ${alertId} is not in the database`);
-    const recipients = alert.recipients as unknown as Recipient[];
+    const recipients = readRecipients(alert.recipients);
     // Each channel on its own: an office system that is down must not keep the liaison's e-mail back.
     const failures: string[] = [];
     let sent = false;

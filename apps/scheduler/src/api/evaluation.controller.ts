@@ -1,11 +1,11 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { AGENCY_CODES, type AgencyCode } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { HandoffNotFoundError } from '#handoffs';
-import { ApiKeyGuard, ApiProblems } from '#http';
+import { ApiKeyGuard, ApiProblems, LedgerHandoffView } from '#http';
 import { evaluationPeriod, OfficeScope, type LedgerHandoff } from '#persistence';
 
 export class EvaluationQuery {
@@ -83,39 +83,8 @@ export class TrendPointView {
   @ApiProperty() received!: number;
 }
 
-class OfficeLedgerMeasureView {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) handoffId!: string;
-  @ApiProperty() agency!: string;
-  @ApiProperty() kind!: string;
-  @ApiProperty() status!: string;
-  @ApiProperty({ format: 'date' }) decidedOn!: string;
-  @ApiProperty({ type: Number, nullable: true }) amountFen!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) instalments!: number | null;
-  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
-}
-
-class OfficeLedgerStepView {
-  @ApiProperty() step!: string;
-  @ApiProperty({ format: 'date-time' }) at!: string;
-  @ApiPropertyOptional({ format: 'date' }) statedOn?: string;
-}
-
-class OfficeLedgerHandoffView {
-  @ApiProperty({ format: 'uuid' }) handoffId!: string;
-  @ApiProperty() kind!: string;
-  @ApiProperty() from!: string;
-  @ApiProperty() to!: string;
-  @ApiProperty() caseRef!: string;
-  @ApiProperty({ format: 'date-time' }) openedAt!: string;
-  @ApiProperty() currentStep!: string;
-  @ApiProperty() archived!: boolean;
-  @ApiProperty({ type: [OfficeLedgerStepView] }) steps!: OfficeLedgerStepView[];
-  @ApiProperty({ type: [OfficeLedgerMeasureView] }) measures!: OfficeLedgerMeasureView[];
-}
-
 export class OfficeLedgerView {
-  @ApiProperty({ type: [OfficeLedgerHandoffView], description: 'every handoff of the person, in every unit, with every unit’s measures' }) handoffs!: OfficeLedgerHandoffView[];
+  @ApiProperty({ type: [LedgerHandoffView], description: 'every handoff of the person, in every unit, with every unit’s measures' }) handoffs!: LedgerHandoffView[];
 }
 
 const present = ({ requestId: _request, ...handoff }: LedgerHandoff) => ({

@@ -4,7 +4,7 @@ import { IsOptional, Matches } from 'class-validator';
 import { beijingDateOf } from '#calendar';
 import { IssueNoticeRequest, RecordMeetingRequest } from '#contracts';
 import { CLOCK, type Clock } from '#config';
-import { issueNotice, recordMeeting } from '#deadlines';
+import { issueNotice, recordMeeting } from '#joint-meeting';
 import { ApiKeyGuard, ApiProblems, IssuedNoticeView, MeetingRecordView, MeetingRequestView, RecordedMeetingView } from '#http';
 import { OfficeScope } from '#persistence';
 

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
-import { calendarMissingAlert, dutyDoneLateAlert } from '#deadlines';
-import { type DutyRegistration, type Handoff, OfficeScope, type OfficeStore, REGISTRATION_KINDS, type RegistrationKind } from '#persistence';
+import { calendarMissingAlert, dutyDoneLateAlert, type PlannedHandoff, planObligations, REGISTRATION_KINDS, type RecordedStep, type RegistrationKind } from '#deadlines';
+import { type DutyRegistration, OfficeScope, type OfficeStore } from '#persistence';
 import { type ConsumeOutcome, GroupCommit, PermanentMessageError } from '#bus';
 import type { BusJobData } from '#contracts';
 import { CalendarService } from '../calendar/calendar.service.js';
 import { DeadlineRuleBook } from './deadline-rules.provider.js';
-import { planObligations } from './obligation-plan.js';
 
 /** Step events per transaction at most (the worker takes up to this many at once: STEP_EVENT_CONCURRENCY). */
 export const STEP_EVENT_BATCH = 16;
@@ -96,7 +95,7 @@ export class ObligationReconciler {
       caseRef: registration.caseRef,
       priority: 'normal',
       details: { [spec.statedDate]: registration.statedOn },
-    } as unknown as Handoff;
+    };
     await this.ensurePlans(office, announced, []);
     const sent = await office.registrations.sentHandoffFor(registration);
     if (sent) await this.fulfilRegistration(office, registration, sent.sentAt, sent.handoffId);
@@ -121,7 +120,7 @@ export class ObligationReconciler {
     }
   }
 
-  private async ensurePlans(office: OfficeStore, handoff: Handoff, steps: Parameters<typeof planObligations>[2]): Promise<void> {
+  private async ensurePlans(office: OfficeStore, handoff: PlannedHandoff & { id: string; caseRef: string }, steps: readonly RecordedStep[]): Promise<void> {
     const handoffId = handoff.id;
     const plans = planObligations(this.rules.all, handoff, steps, await this.calendar.current(), this.settings.leaderAfterWorkingDays);
     // Every plan's obligation in one insert (an existing one is kept), then what the steps fulfilled.

@@ -4,7 +4,6 @@ import { type AlertLevel, alertSchedule, dueAlerts, obligationAlert } from '#dea
 import { BusMetrics } from '#observability';
 import { OfficeScope } from '#persistence';
 import { OutboxRelay } from '#bus';
-import type { AgencyCode } from '#contracts';
 import { CalendarService } from '../calendar/calendar.service.js';
 import { DeadlineRuleBook } from '../obligations/deadline-rules.provider.js';
 import { ObligationReconciler } from '../obligations/obligation-reconciler.service.js';
@@ -72,7 +71,7 @@ export class DeadlineSweeper implements OnApplicationBootstrap, BeforeApplicatio
         const handoffs = await office.handoffs.caseRefs(due.map((o) => o.handoffId));
         // One query each for the rosters, the alerts and the moves of the whole batch: the claim is
         // cheap, per-row round trips were what made a backlog drain slowly.
-        const rosters = await office.roster.forAgencies([...new Set(due.map((o) => o.responsibleAgency as AgencyCode))]);
+        const rosters = await office.roster.forAgencies([...new Set(due.map((o) => o.responsibleAgency))]);
         const alerts = [];
         const moves = [];
         for (const obligation of due) {

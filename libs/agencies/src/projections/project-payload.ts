@@ -12,6 +12,11 @@ import { projectionFor } from './recipient-projections.js';
 
 type JsonRecord = Record<string, unknown>;
 
+/** A validated payload's fields by name (each payload class is a JSON object). */
+function recordOf(payload: object): JsonRecord {
+  return payload as JsonRecord;
+}
+
 const KIND_OF_OPENING = Object.fromEntries(Object.entries(OPENING_MESSAGE).map(([kind, type]) => [type, kind])) as Record<string, HandoffKind>;
 
 /** The kind of handoff an opening message opens; null for any other message. */
@@ -60,7 +65,7 @@ export function projectPayload(recipient: string, kind: string, payload: JsonRec
 export function projectEnvelope<E extends AnyEnvelope>(envelope: E): E {
   const kind = kindOfOpening(envelope.type);
   if (!kind) return envelope;
-  return { ...envelope, payload: projectPayload(envelope.to, kind, envelope.payload as unknown as JsonRecord) };
+  return { ...envelope, payload: projectPayload(envelope.to, kind, recordOf(envelope.payload)) };
 }
 
 /** The parties of a handoff, as a read path knows them. */
@@ -86,7 +91,7 @@ export function detailsFor(reader: string, handoff: HandoffParties, details: Jso
  * and no field beyond its projection — a sender that forgot to project is refused (第二十四条).
  */
 export function checkReceivedPayload(recipient: string, envelope: Pick<AnyEnvelope, 'type' | 'schemaVersion' | 'payload'>): { ok: true } | { ok: false; problems: Problem[] } {
-  const payload = envelope.payload as unknown as JsonRecord;
+  const payload = recordOf(envelope.payload);
   const kind = kindOfOpening(envelope.type);
   const checked = validatePayload(envelope.type, envelope.schemaVersion, payload);
   if (!kind) return checked.ok ? { ok: true } : checked;

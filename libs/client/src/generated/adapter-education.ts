@@ -1047,7 +1047,7 @@ export interface components {
             /** Format: uuid */
             handoffId: string;
             kind: string;
-            /** @description on the reader’s own handoffs: the measures it took; on others: none */
+            /** @description the measures recorded on the handoff that the reader may see: a unit its own on its own handoffs (none on others); the office every unit’s */
             measures: components["schemas"]["MeasureView"][];
             /** Format: date-time */
             openedAt: string;

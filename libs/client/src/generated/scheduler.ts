@@ -559,12 +559,57 @@ export interface components {
             meetingOn?: string;
             title: string;
         };
+        LedgerHandoffView: {
+            archived: boolean;
+            caseRef: string;
+            currentStep: string;
+            from: string;
+            /** Format: uuid */
+            handoffId: string;
+            kind: string;
+            /** @description the measures recorded on the handoff that the reader may see: a unit its own on its own handoffs (none on others); the office every unit’s */
+            measures: components["schemas"]["MeasureView"][];
+            /** Format: date-time */
+            openedAt: string;
+            steps: components["schemas"]["LedgerStepView"][];
+            to: string;
+        };
+        LedgerStepView: {
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: date
+             * @description the date the unit stated for the step (第二十一条)
+             */
+            statedOn?: string;
+            step: string;
+        };
         MeasureTotalsView: {
             /** @description money granted or paid, in fen */
             amountFen: number;
             byStatus: {
                 [key: string]: number;
             };
+        };
+        MeasureView: {
+            /** @description the unit that took it */
+            agency: string;
+            amountFen: number | null;
+            /** Format: date */
+            decidedOn: string;
+            /** Format: uuid */
+            handoffId: string;
+            /** Format: uuid */
+            id: string;
+            instalments: number | null;
+            /** @enum {string} */
+            kind: "judicial-assistance" | "education-support" | "student-aid" | "dropout-return" | "orphaned-child" | "living-allowance" | "temporary-assistance" | "legal-aid" | "employment-services" | "vocational-training" | "rural-poverty-risk" | "medical-assistance" | "care-access" | "veteran-support" | "psychological-counselling" | "legal-help" | "family-education-guidance" | "employment-guidance" | "minor-in-distress" | "disability-employment" | "child-rehabilitation";
+            /** @description the note, to the unit that took the measure only */
+            note?: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /** @enum {string} */
+            status: "granted" | "in-progress" | "completed" | "refused";
         };
         MeetingRecordView: {
             decisions: string[];
@@ -686,45 +731,9 @@ export interface components {
             /** @example 晋江市教育局逾期未启动救助程序（第二十一条），请督办。 */
             summary: string;
         };
-        OfficeLedgerHandoffView: {
-            archived: boolean;
-            caseRef: string;
-            currentStep: string;
-            from: string;
-            /** Format: uuid */
-            handoffId: string;
-            kind: string;
-            measures: components["schemas"]["OfficeLedgerMeasureView"][];
-            /** Format: date-time */
-            openedAt: string;
-            steps: components["schemas"]["OfficeLedgerStepView"][];
-            to: string;
-        };
-        OfficeLedgerMeasureView: {
-            agency: string;
-            amountFen: number | null;
-            /** Format: date */
-            decidedOn: string;
-            /** Format: uuid */
-            handoffId: string;
-            /** Format: uuid */
-            id: string;
-            instalments: number | null;
-            kind: string;
-            /** Format: date-time */
-            recordedAt: string;
-            status: string;
-        };
-        OfficeLedgerStepView: {
-            /** Format: date-time */
-            at: string;
-            /** Format: date */
-            statedOn?: string;
-            step: string;
-        };
         OfficeLedgerView: {
             /** @description every handoff of the person, in every unit, with every unit’s measures */
-            handoffs: components["schemas"]["OfficeLedgerHandoffView"][];
+            handoffs: components["schemas"]["LedgerHandoffView"][];
         };
         Problem: {
             /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { ObservationQueries } from '#persistence';
+import { ObservationSource } from '../observation-source.js';
 
 /**
  * `SELECT 1` through the app's database pool (Terminus' PrismaHealthIndicator cannot check a
@@ -10,7 +10,7 @@ import { ObservationQueries } from '#persistence';
 export class PostgresHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
-    private readonly queries: ObservationQueries,
+    private readonly queries: ObservationSource,
   ) {}
 
   isHealthy<const Key extends string>(key: Key, timeoutMs = 2_000) {

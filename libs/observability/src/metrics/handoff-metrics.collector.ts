@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { STEP_ORDER } from '#contracts';
-import { ObservationQueries } from '#persistence';
+import { ObservationSource } from '../observation-source.js';
 import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from '../observability.options.js';
 import { BusMetrics, type ScrapeCollector } from './bus-metrics.service.js';
 
@@ -17,7 +17,7 @@ export class HandoffMetricsCollector implements ScrapeCollector, OnModuleInit {
 
   constructor(
     private readonly metrics: BusMetrics,
-    private readonly queries: ObservationQueries,
+    private readonly queries: ObservationSource,
     @Inject(OBSERVABILITY_OPTIONS) private readonly options: ObservabilityOptions,
   ) {
     this.byStep = metrics.gauge({ name: 'bus_handoffs', help: 'Handoffs by the step they reached last', labelNames: ['step'] });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CLOCK, type Clock } from '#config';
 import { AGENCY_CODES } from '#contracts';
-import { ObservationQueries } from '#persistence';
+import { ObservationSource } from '../observation-source.js';
 import { BusMetrics, type ScrapeCollector } from './bus-metrics.service.js';
 
 /**
@@ -16,7 +16,7 @@ export class OverdueObligationsCollector implements ScrapeCollector, OnModuleIni
 
   constructor(
     private readonly metrics: BusMetrics,
-    private readonly queries: ObservationQueries,
+    private readonly queries: ObservationSource,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.overdue = metrics.gauge({

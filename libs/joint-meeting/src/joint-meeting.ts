@@ -2,7 +2,7 @@ import { AGENCY_CODES, type AskForMeetingRequest, type IssueNoticeRequest, type 
 import { beijingDateOf } from '#calendar';
 import { HandoffNotFoundError } from '#handoffs';
 import type { IssuedNotice, MeetingRequestView, MeetingView, OfficeStore, UnitStore } from '#persistence';
-import { meetingRequestedAlert, officeNoticeAlert } from './alert-composer.js';
+import { meetingRequestedAlert, officeNoticeAlert } from '#deadlines';
 
 // 第二十二条 (联席会议: 每年召开一次全体会议, 根据工作需要召开临时会议; 办公室负责日常工作) and 第二十三条
 // (会议通报工作、研究重点案件): the office's notices, the units' requests, the meetings' records. Each is
