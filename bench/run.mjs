@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm run bench [-- --quick]`: builds dist/ (the apps and this folder's TypeScript), then runs the
-// end-to-end bus benchmark (bench/bus.bench.ts) and the scheduler's sweep benchmark
-// (bench/sweep.bench.mjs) one after the other. Options:
+// per-message cost of each cryptography suite (bench/crypto.bench.ts, under a minute), the end-to-end
+// bus benchmark (bench/bus.bench.ts) and the scheduler's sweep benchmark (bench/sweep.bench.mjs) one
+// after the other. Options:
 //   --quick               short windows and bursts (development; figures not comparable)
-//   --only=bus|sweep      one of the two
+//   --only=crypto|bus|sweep   one of the three
 //   --backends=redis,postgres   the bus benchmark's queue backends (default both)
 //   --adapters=shared     the bus benchmark's adapters in one process (ADAPTER_UNITS) instead of one each
 //   --units=13            the other ten units' adapters too, idle (memory of a whole city's adapters)
@@ -27,6 +28,7 @@ function sh(command, commandArgs, env = {}) {
 const t0 = Date.now();
 sh(tsc, ['-p', 'tsconfig.build.json']);
 sh(tsc, ['-p', 'tsconfig.bench.json']);
+if (!only || only === 'crypto') sh(process.execPath, ['dist/bench/crypto.bench.js']);
 if (!only || only === 'bus') sh(process.execPath, ['dist/bench/bus.bench.js', ...args.filter((a) => a !== '--only=bus')]);
 if (!only || only === 'sweep') {
   sh(process.execPath, ['dist/bench/private-servers.js', 'bench/sweep.bench.mjs'], quick ? { BENCH_LARGE: process.env.BENCH_LARGE ?? '50000', BENCH_DRAIN: process.env.BENCH_DRAIN ?? '5000' } : {});

@@ -8,7 +8,7 @@ import { dumpDatabase } from './support/db-dump.js';
 import { eventually } from './support/eventually.js';
 import { advanceReferral, judicialReferral, person, socialLead, urgentMedicalNotice } from './support/factories.js';
 import { QUEUE_BACKEND, REDIS_URL } from './support/queue-mode.js';
-import { testPublicKeys } from './support/security-env.js';
+import { testPublicKeys, TEST_CIPHERTEXT_PREFIX } from './support/security-env.js';
 
 // (parts 2 and 5), end to end: the four flows with fixture people, then the database
 // (pg_dump), every Redis key under the bus's prefix and the adapters' logs hold none of their names,
@@ -89,7 +89,7 @@ describe('confidentiality at rest, end to end', () => {
     const secrets = people.flatMap((p) => [p.name, p.idNumber, p.phone]);
     const { text: dump } = await dumpDatabase(bus.db);
     expect(dump).toContain(referral.handoffs[0].id);
-    expect(dump).toContain('enc1.'); // the fields are there, encrypted
+    expect(dump).toContain(TEST_CIPHERTEXT_PREFIX); // the fields are there, encrypted
     const redis = QUEUE_BACKEND === 'redis' ? await dumpRedis(bus.queuePrefix) : '';
     const logs = (['procuratorate', 'civil-affairs', 'education'] as const).map((code) => bus.adapter(code).log).join('\n');
     for (const [where, text] of [['pg_dump', dump], ['redis', redis], ['logs', logs]] as const) {

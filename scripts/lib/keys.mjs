@@ -2,6 +2,7 @@
 // (git-ignored). Adapters only ever see the SHA-256 of a key.
 import { createHash, createHmac, generateKeyPairSync, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { sm2 } from 'sm-crypto-v2';
 
 const FILE = '.bus/keys.json';
 
@@ -41,27 +42,62 @@ export function loadOrCreateBusSecrets() {
   return { DATA_MASTER_KEY: dataMasterKey, PERSON_ID_HMAC_KEY: personIdHmacKey };
 }
 
-/** A new Ed25519 key pair as the adapters take it: private key base64 PKCS#8 DER, public key raw base64. */
-export function newSigningKeyPair() {
+/** The signature algorithm of a cryptography suite (CRYPTO_SUITE): Ed25519 (international) or SM2 (national). */
+export function signatureAlgorithmOf(suite = process.env.CRYPTO_SUITE || 'international') {
+  if (suite !== 'international' && suite !== 'national') throw new Error('CRYPTO_SUITE must be international or national');
+  return suite === 'national' ? 'sm2' : 'ed25519';
+}
+
+/**
+ * A new key pair as the adapters take it, of `alg`: Ed25519 (private key base64 PKCS#8 DER, public
+ * key raw base64) or SM2 (private key sm2:<64 hex>, public key base64 of 04‖x‖y), as
+ * libs/security newSigningKeyPair makes them.
+ */
+export function newSigningKeyPair(alg = 'ed25519') {
+  if (alg === 'sm2') {
+    const pair = sm2.generateKeyPairHex();
+    return { alg, privateKey: `sm2:${pair.privateKey.padStart(64, '0')}`, publicKey: Buffer.from(sm2.getPublicKeyFromPrivateKey(pair.privateKey), 'hex').toString('base64') };
+  }
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   return {
+    alg,
     privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
     publicKey: Buffer.from(publicKey.export({ format: 'jwk' }).x, 'base64url').toString('base64'),
   };
 }
 
+/** A public key's id as libs/security signingKeyId computes it: SHA-256 (Ed25519) or SM3 (SM2) of its raw bytes, 16 hex. */
+export function signingKeyId(publicKey, alg = 'ed25519') {
+  return createHash(alg === 'sm2' ? 'sm3' : 'sha256').update(Buffer.from(publicKey, 'base64')).digest('hex').slice(0, 16);
+}
+
+/** Moves a unit to a new pair of `alg`; the current public key verifies until `notAfter` (ISO). */
+export function rotateSigningKey(entry, alg, notAfter) {
+  entry.previous = [
+    { publicKey: entry.current.publicKey, alg: entry.current.alg ?? 'ed25519', notAfter },
+    ...(entry.previous ?? []).filter((p) => Date.parse(p.notAfter) > Date.now()),
+  ];
+  entry.current = newSigningKeyPair(alg);
+}
+
 /**
- * Each unit's Ed25519 key pair, made once and kept in .bus/keys.json under
- * signing.<unit>: the current pair and previous public keys with the end of their overlap
- * (npm run keys -- rotate-signing-key). Returns the registry (UNIT_PUBLIC_KEYS) and each unit's private key.
+ * Each unit's key pair of the deployment's suite (CRYPTO_SUITE), made once and kept in .bus/keys.json
+ * under signing.<unit>: the current pair and previous public keys with the end of their overlap
+ * (npm run keys -- rotate-signing-key). A unit whose key is of the other suite gets a new pair, its
+ * old key verifying for KEY_OVERLAP_DAYS (7): the local bus changes suites at its next start.
+ * Returns the registry (UNIT_PUBLIC_KEYS, each key with its alg) and each unit's private key.
  */
-export function loadOrCreateSigningKeys(codes) {
+export function loadOrCreateSigningKeys(codes, alg = signatureAlgorithmOf()) {
   const keys = existsSync(FILE) ? JSON.parse(readFileSync(FILE, 'utf8')) : {};
   keys.signing ??= {};
   let changed = false;
+  const overlapEnd = new Date(Date.now() + Number(process.env.KEY_OVERLAP_DAYS ?? 7) * 86_400_000).toISOString();
   for (const code of codes) {
     if (!keys.signing[code]) {
-      keys.signing[code] = { current: newSigningKeyPair(), previous: [] };
+      keys.signing[code] = { current: newSigningKeyPair(alg), previous: [] };
+      changed = true;
+    } else if ((keys.signing[code].current.alg ?? 'ed25519') !== alg) {
+      rotateSigningKey(keys.signing[code], alg, overlapEnd);
       changed = true;
     }
   }
@@ -74,7 +110,13 @@ export function signingSettings(keys, codes) {
   const registry = Object.fromEntries(
     codes.map((code) => {
       const { current, previous = [] } = keys.signing[code];
-      return [code, [{ key: current.publicKey }, ...previous.filter((p) => Date.parse(p.notAfter) > now).map((p) => ({ key: p.publicKey, notAfter: p.notAfter }))]];
+      return [
+        code,
+        [
+          { key: current.publicKey, alg: current.alg ?? 'ed25519' },
+          ...previous.filter((p) => Date.parse(p.notAfter) > now).map((p) => ({ key: p.publicKey, alg: p.alg ?? 'ed25519', notAfter: p.notAfter })),
+        ],
+      ];
     }),
   );
   return {

@@ -7,6 +7,7 @@ import { caseRef as newCaseRef, judicialReferral, socialLead, urgentMedicalNotic
 import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
 import { type MediumScheduler, mediumScheduler } from './support/medium-scheduler.js';
+import { TEST_CIPHERTEXT_PREFIX } from '../support/security-env.js';
 
 /**
  * The duties as the text writes them, through the adapters' and the scheduler's services
@@ -139,7 +140,7 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     const [concluded] = await db.query<{ details: Record<string, unknown> }>(`SELECT details FROM "HandoffStep" WHERE "handoffId" = $1 AND step = 'concluded'`, [handoffId]);
     // The reason code stays plain (the office counts it); the free text is a citizen's data, encrypted at rest (第二十四条)…
     expect(concluded.details).toMatchObject({ outcome: 'refused', declineReason: 'not-eligible' });
-    expect(String(concluded.details.declineDetails)).toMatch(/^enc1\./);
+    expect(String(concluded.details.declineDetails).startsWith(TEST_CIPHERTEXT_PREFIX)).toBe(true);
     // …and the units read it as written.
     const read = await civilAffairs.agency.store.handoffs.findVisible(handoffId);
     expect(read.steps.find((step) => step.step === 'concluded')?.details).toMatchObject({ declineReason: 'not-eligible', declineDetails: '家庭人均收入高于低保标准' });

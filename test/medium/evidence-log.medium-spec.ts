@@ -8,7 +8,7 @@ import { EvidenceCheckpointer } from '../../apps/adapter/src/evidence/evidence-c
 import { eventually } from '../support/eventually.js';
 import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { judicialReferral } from '../support/factories.js';
-import { testPublicKeys } from '../support/security-env.js';
+import { testPublicKeys, TEST_SIGNATURE_ALGORITHM } from '../support/security-env.js';
 import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
 
@@ -89,7 +89,7 @@ describe('evidence log (medium: real PostgreSQL)', () => {
     while (((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditRecord" WHERE chain = 'procuratorate'`))[0].n) < AUDIT_CHECKPOINT_EVERY) await refer();
     const checkpoints = await db.query<{ seq: number; signature: string }>(`SELECT seq, signature FROM "AuditCheckpoint" WHERE chain = 'procuratorate'`);
     expect(checkpoints.length).toBeGreaterThanOrEqual(1);
-    expect(checkpoints[0].signature).toMatch(/^ed25519\./);
+    expect(checkpoints[0].signature).toMatch(new RegExp(`^${TEST_SIGNATURE_ALGORITHM}\\.`));
     expect((await verifyEvidence(db.url, registry)).problem).toBeNull();
   });
 

@@ -4,7 +4,7 @@ import { key32 } from '#config';
 import { residentIdHash } from '#security';
 import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { judicialReferral, person } from '../support/factories.js';
-import { TEST_DATA_MASTER_KEY, TEST_PERSON_ID_HMAC_KEY } from '../support/security-env.js';
+import { TEST_DATA_MASTER_KEY, TEST_PERSON_ID_HMAC_KEY, TEST_CIPHERTEXT_PREFIX } from '../support/security-env.js';
 import { dumpDatabase } from '../support/db-dump.js';
 import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
@@ -57,7 +57,7 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
     const dump = (await dumpDatabase(db)).text;
     expect(dump).toContain(toCivil.id); // the dump has the rows
     for (const secret of [fixture.name, fixture.idNumber, fixture.phone, findings, '晋江市测试路8号', '已联系']) expect(dump).not.toContain(secret);
-    expect(dump).toContain('enc1.');
+    expect(dump).toContain(TEST_CIPHERTEXT_PREFIX);
 
     // The keyed hash, not the number, is what a lookup compares.
     const rows = await db.query<{ personIdHash: string; dataKeyId: string }>(`SELECT "personIdHash", "dataKeyId" FROM "Handoff" WHERE id = $1`, [toCivil.id]);
@@ -88,7 +88,7 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
     const body = { forwarded: { summary: '回访发现欧阳回访甲仍需心理疏导，电话13912340000' }, status: 'recorded' };
     await civilAffairs.agency.store.idempotency.save(key, { requestHash: 'h', status: 201, body });
     const [row] = await db.query<{ body: string }>(`SELECT "responseBody"::text AS body FROM "IdempotencyRecord" WHERE agency = 'civil-affairs' AND key = $1`, [key]);
-    expect(row.body).toMatch(/"sealed": "enc1\./);
+    expect(row.body).toContain(`"sealed": "${TEST_CIPHERTEXT_PREFIX}`);
     expect(row.body).not.toContain('欧阳回访甲');
     expect(await civilAffairs.agency.store.idempotency.find(key)).toEqual({ requestHash: 'h', status: 201, body });
     // Moved to another unit's record of the same key, it does not decrypt.
@@ -185,7 +185,7 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
       for (const [doc, text] of [[sealedDoc, '收入证明甲'], [legacyDoc, '收入证明乙'], [newDoc, '收入证明丙']] as const) {
         expect((await readDoc(doc)).equals(pdf(text))).toBe(true);
         const [{ content }] = await db.query<{ content: Buffer }>(`SELECT content FROM "Attachment" WHERE id = $1`, [doc.id]);
-        expect(content.toString('utf8').startsWith(`enc1.${interrupted.keyId}.`)).toBe(true);
+        expect(content.toString('utf8').startsWith(`${TEST_CIPHERTEXT_PREFIX}${interrupted.keyId}.`)).toBe(true);
       }
       const atRecipient = await education.agency.store.attachments.get(legacyDoc.handoffId, legacyDoc.id);
       expect(Buffer.from(atRecipient?.content ?? []).equals(pdf('收入证明乙'))).toBe(true);

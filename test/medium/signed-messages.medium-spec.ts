@@ -4,6 +4,7 @@ import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-han
 import { judicialReferral } from '../support/factories.js';
 import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
+import { TEST_SIGNATURE_ALGORITHM } from '../support/security-env.js';
 
 /**
  * The receiving adapter verifies the sender's signature before it records
@@ -46,7 +47,7 @@ describe('signed messages (medium: real PostgreSQL, in-process queues)', () => {
   it('stores every message with its sender’s signature, and delivers a genuine one', async () => {
     const { id, messageId } = await open();
     const [row] = await db.query<{ signature: string }>(`SELECT signature FROM "Message" WHERE id = $1`, [messageId]);
-    expect(row.signature).toMatch(/^ed25519\.[0-9a-f]{16}\./);
+    expect(row.signature).toMatch(new RegExp(`^${TEST_SIGNATURE_ALGORITHM}\\.[0-9a-f]{16}\\.`));
     await settle(driver, [procuratorate, civilAffairs]);
     expect((await civilAffairs.agency.store.handoffs.findVisible(id)).currentStep).toBe('received');
     expect(driver.deadLetters).toEqual([]);

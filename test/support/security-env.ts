@@ -1,19 +1,31 @@
 import { AGENCY_CODES, type AgencyCode } from '#contracts';
-import { messageSigner, newSigningKeyPair, type SignableEnvelope, signEnvelope } from '#security';
+import { cryptoSuite, type CryptoSuiteName, isCryptoSuiteName, messageSigner, newSigningKeyPair, type SignableEnvelope, signEnvelope, useCryptoSuite } from '#security';
+
+/**
+ * The run's cryptography suite: CRYPTO_SUITE of the test process (international when unset). The
+ * apps a test starts get it (service-process.ts), and the test process writes in it too.
+ */
+export const TEST_CRYPTO_SUITE: CryptoSuiteName = isCryptoSuiteName(process.env.CRYPTO_SUITE) ? process.env.CRYPTO_SUITE : 'international';
+useCryptoSuite(TEST_CRYPTO_SUITE);
 
 /**
  * The key settings every adapter needs at boot: the same field-encryption keys for the
- * whole bus (fixed, so every process of a test reads what another wrote), and an Ed25519 key pair
- * per unit, made once per test process, with the registry of all their public keys.
+ * whole bus (fixed, so every process of a test reads what another wrote), and a key pair of the
+ * run's suite (Ed25519 or SM2) per unit, made once per test process, with the registry of all their public keys.
  */
 export const TEST_DATA_MASTER_KEY = '6d61737465722d6b65792d6f662d7468652d746573742d6275732d3031323334';
 export const TEST_PERSON_ID_HMAC_KEY = '686d61632d6b65792d6f662d7468652d746573742d6275732d30313233343536';
 
-export const TEST_SIGNING_KEYS = Object.fromEntries(AGENCY_CODES.map((code) => [code, newSigningKeyPair()])) as Record<AgencyCode, ReturnType<typeof newSigningKeyPair>>;
+export const TEST_SIGNING_KEYS = Object.fromEntries(AGENCY_CODES.map((code) => [code, newSigningKeyPair(cryptoSuite(TEST_CRYPTO_SUITE))])) as Record<
+  AgencyCode,
+  ReturnType<typeof newSigningKeyPair>
+>;
 
 /** UNIT_PUBLIC_KEYS for the test keys; `extra` adds keys (e.g. a previous one with its overlap end). */
-export function testPublicKeys(extra: Partial<Record<AgencyCode, { key: string; notAfter?: string }[]>> = {}): string {
-  return JSON.stringify(Object.fromEntries(AGENCY_CODES.map((code) => [code, [{ key: TEST_SIGNING_KEYS[code].publicKey }, ...(extra[code] ?? [])]])));
+export function testPublicKeys(extra: Partial<Record<AgencyCode, { key: string; alg?: string; notAfter?: string }[]>> = {}): string {
+  return JSON.stringify(
+    Object.fromEntries(AGENCY_CODES.map((code) => [code, [{ key: TEST_SIGNING_KEYS[code].publicKey, alg: TEST_SIGNING_KEYS[code].alg }, ...(extra[code] ?? [])]])),
+  );
 }
 
 export function securityEnv(agency: AgencyCode): Record<string, string> {
@@ -29,3 +41,8 @@ export function securityEnv(agency: AgencyCode): Record<string, string> {
 export function signedBy(agency: AgencyCode, envelope: SignableEnvelope): string {
   return signEnvelope(messageSigner(agency, TEST_SIGNING_KEYS[agency].privateKey), envelope);
 }
+
+/** How a ciphertext of the run's suite begins, before its key id: `enc1.` (AES-256-GCM) or `enc2.sm4-ctr-hmac-sm3.`. */
+export const TEST_CIPHERTEXT_PREFIX = TEST_CRYPTO_SUITE === 'national' ? 'enc2.sm4-ctr-hmac-sm3.' : 'enc1.';
+/** The signature algorithm of the run's suite, as a signature names it. */
+export const TEST_SIGNATURE_ALGORITHM = cryptoSuite(TEST_CRYPTO_SUITE).signature;

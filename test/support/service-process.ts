@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { TEST_CRYPTO_SUITE } from './security-env.js';
 import { resolve } from 'node:path';
 import { freePort } from './free-port.js';
 
@@ -48,7 +49,8 @@ export class ServiceProcess {
     this.port ||= await freePort();
     // The run's queue backend (scripts/test.mjs runs the e2e suite once per backend); a test's own env wins.
     const backend = process.env.QUEUE_BACKEND ? { QUEUE_BACKEND: process.env.QUEUE_BACKEND } : {};
-    const env = { PATH: process.env.PATH ?? '', TZ: 'UTC', PORT: String(this.port), ...backend, ...this.env() };
+    // The run's cryptography suite (.ci/run's national pass sets CRYPTO_SUITE): every app of the test in it, with keys of its kind.
+    const env = { PATH: process.env.PATH ?? '', TZ: 'UTC', PORT: String(this.port), ...backend, CRYPTO_SUITE: TEST_CRYPTO_SUITE, ...this.env() };
     const child = spawn(process.execPath, [...this.execArgv, resolve(this.main)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     live.add(child);

@@ -9,7 +9,8 @@ import { buildOpenApiDocument, serveOpenApiDocument } from '#http';
 export const UNIT_MESSAGE_MODELS = [BusEnvelope, CivilAffairsMessage, EducationMessage];
 
 const SIGNATURE_SCHEME =
-  'Every delivery is signed: `X-Bus-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` ' +
+  'Every delivery is signed: `X-Bus-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, or ' +
+  '`t=<unix seconds>,hmac-sm3=<hex HMAC-SM3(…)>` on a bus with `CRYPTO_SUITE=national` (docs/crypto.md), ' +
   'with the unit’s `WEBHOOK_SECRET`. Verify it over the raw bytes of the body (before any JSON parsing), compare in constant ' +
   'time, and refuse a timestamp more than 5 minutes from your clock (`verifyWebhook` in `libs/client` does all of this). ' +
   'Answer any 2xx for success; anything else, or no answer within `DELIVERY_TIMEOUT_MS`, is retried with exponential backoff. ' +
@@ -34,8 +35,8 @@ function webhooks(agency: AgencyCode): Record<string, Record<string, unknown>> {
             name: 'X-Bus-Signature',
             in: 'header',
             required: true,
-            description: '`t=<unix seconds>,v1=<hex HMAC-SHA256(WEBHOOK_SECRET, "<t>.<raw body>")>`',
-            schema: { type: 'string', pattern: '^t=\\d+,v1=[0-9a-f]{64}$' },
+            description: '`t=<unix seconds>,v1=<hex HMAC-SHA256(WEBHOOK_SECRET, "<t>.<raw body>")>`, or `hmac-sm3=<hex HMAC-SM3>` in the national suite',
+            schema: { type: 'string', pattern: '^t=\\d+,(v1|hmac-sm3)=[0-9a-f]{64}$' },
             example: 't=1795666500,v1=5d41402abc4b2a76b9719d911017c592ae1b4e5f6a7c8d9e0f1a2b3c4d5e6f7a',
           },
         ],

@@ -9,14 +9,15 @@ const officeWebhook = {
       operationId: 'receiveOfficeAlert',
       summary: 'An escalation or notice POSTed to the office’s system (OFFICE_WEBHOOK_URL)',
       description:
-        'Signed like the units’ webhooks: `X-Bus-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(OFFICE_WEBHOOK_SECRET, "<t>.<raw body>")>`; ' +
+        'Signed like the units’ webhooks: `X-Bus-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(OFFICE_WEBHOOK_SECRET, "<t>.<raw body>")>`, ' +
+        'or `hmac-sm3=<hex HMAC-SM3>` with `CRYPTO_SUITE=national`; ' +
         'verify over the raw body and refuse timestamps more than 5 minutes off (`verifyWebhook` in `libs/client`). Any 2xx is success; ' +
         'anything else is retried with backoff for `ALERT_RETRY_WINDOW_SECONDS` (a day). Ignore a repeated `X-Bus-Alert-Id`.',
       tags: ['webhooks'],
       security: [],
       parameters: [
         { name: 'X-Bus-Alert-Id', in: 'header', required: true, description: 'the alert id, the same on every retry', schema: { type: 'string', format: 'uuid' } },
-        { name: 'X-Bus-Signature', in: 'header', required: true, description: '`t=<unix seconds>,v1=<hex HMAC-SHA256>`', schema: { type: 'string', pattern: '^t=\\d+,v1=[0-9a-f]{64}$' } },
+        { name: 'X-Bus-Signature', in: 'header', required: true, description: '`t=<unix seconds>,v1=<hex HMAC-SHA256>` or `t=<unix seconds>,hmac-sm3=<hex HMAC-SM3>`', schema: { type: 'string', pattern: '^t=\\d+,(v1|hmac-sm3)=[0-9a-f]{64}$' } },
       ],
       requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/OfficeAlertDelivery' } } } },
       responses: {

@@ -15,4 +15,14 @@ describe('webhook signature', () => {
     expect(verifyWebhook(secret, body, header, 1000 + 301)).toBe(false);
     expect(verifyWebhook(secret, body, undefined, 1000)).toBe(false);
   });
+
+  it('signs with HMAC-SM3 in the national suite, names it, and verifies either MAC', () => {
+    const national = signWebhook(secret, body, 1000, 'hmac-sm3');
+    expect(national).toMatch(/^t=1000,hmac-sm3=[0-9a-f]{64}$/);
+    expect(signWebhook(secret, body, 1000)).toMatch(/^t=1000,v1=[0-9a-f]{64}$/);
+    expect(verifyWebhook(secret, body, national, 1000)).toBe(true);
+    expect(verifyWebhook(secret, '{}', national, 1000)).toBe(false);
+    // the MAC is the header's: an HMAC-SM3 value under the v1 name does not verify
+    expect(verifyWebhook(secret, body, national.replace('hmac-sm3=', 'v1='), 1000)).toBe(false);
+  });
 });

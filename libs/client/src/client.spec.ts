@@ -101,6 +101,16 @@ describe('verifyWebhook', () => {
     expect(signWebhookBody(secret, Buffer.from(raw), now)).toBe(signWebhook(secret, raw, now));
   });
 
+  it('accepts the national suite\'s HMAC-SM3 signature as the bus makes it, and refuses it when told to accept only HMAC-SHA-256', () => {
+    const header = signWebhook(secret, raw, now, 'hmac-sm3');
+    expect(header).toMatch(/^t=\d+,hmac-sm3=[0-9a-f]{64}$/);
+    expect(signWebhookBody(secret, Buffer.from(raw), now, 'hmac-sm3')).toBe(header);
+    expect(verifyWebhook(raw, { 'x-bus-signature': header }, secret, { nowSeconds: now })).toMatchObject({ valid: true, timestamp: now });
+    expect(verifyWebhook(raw + ' ', { 'x-bus-signature': header }, secret, { nowSeconds: now }).valid).toBe(false);
+    expect(verifyWebhook(raw, { 'x-bus-signature': header }, secret, { nowSeconds: now, accept: ['hmac-sha256'] })).toMatchObject({ valid: false });
+    expect(verifyWebhook(raw, { 'x-bus-signature': signWebhook(secret, raw, now) }, secret, { nowSeconds: now, accept: ['hmac-sm3'] })).toMatchObject({ valid: false });
+  });
+
   it('refuses another body, another secret, an old timestamp and a missing header', () => {
     const signature = signWebhook(secret, raw, now);
     expect(verifyWebhook(raw + ' ', { 'x-bus-signature': signature }, secret, { nowSeconds: now }).valid).toBe(false);

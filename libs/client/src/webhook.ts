@@ -1,13 +1,22 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 
-// The bus signs each webhook: `X-Bus-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`.
-// Verify over the raw bytes (re-serialised JSON would not match), in constant time, and refuse old
-// timestamps so a captured delivery cannot be replayed later.
+// The bus signs each webhook: `X-Bus-Signature: t=<unix seconds>,<mac>=<hex MAC(secret, "<t>.<raw body>")>`,
+// the MAC of the deployment's cryptography suite: `v1` HMAC-SHA-256 (international), `hmac-sm3`
+// HMAC-SM3 (national; node:crypto has SM3 through OpenSSL). Verify over the raw bytes
+// (re-serialised JSON would not match), in constant time, and refuse old timestamps so a captured
+// delivery cannot be replayed later.
 
 export type WebhookHeaders = Headers | IncomingHttpHeaders | Record<string, string | string[] | undefined>;
 
+/** A webhook's MAC, as the header names it: `v1` (HMAC-SHA-256) or `hmac-sm3` (HMAC-SM3). */
+export type WebhookMac = 'hmac-sha256' | 'hmac-sm3';
+const FIELD: Record<WebhookMac, string> = { 'hmac-sha256': 'v1', 'hmac-sm3': 'hmac-sm3' };
+const HASH: Record<WebhookMac, 'sha256' | 'sm3'> = { 'hmac-sha256': 'sha256', 'hmac-sm3': 'sm3' };
+
 export interface VerifyOptions {
+  /** the MACs accepted (default both: a bus moving between suites signs with either) */
+  accept?: readonly WebhookMac[];
   /** how far the signature's time may be from now (default 300 s) */
   toleranceSeconds?: number;
   /** for tests: "now" in unix seconds */
@@ -25,10 +34,13 @@ function header(headers: WebhookHeaders, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+function macOf(mac: WebhookMac, secret: string, rawBody: string | Buffer, timestampSeconds: number): Buffer {
+  return createHmac(HASH[mac], secret).update(`${timestampSeconds}.`).update(rawBody).digest();
+}
+
 /** The signature header for a body: what the bus sends (for tests of a unit's receiver). */
-export function signWebhookBody(secret: string, rawBody: string | Buffer, timestampSeconds = Math.floor(Date.now() / 1000)): string {
-  const digest = createHmac('sha256', secret).update(`${timestampSeconds}.`).update(rawBody).digest('hex');
-  return `t=${timestampSeconds},v1=${digest}`;
+export function signWebhookBody(secret: string, rawBody: string | Buffer, timestampSeconds = Math.floor(Date.now() / 1000), mac: WebhookMac = 'hmac-sha256'): string {
+  return `t=${timestampSeconds},${FIELD[mac]}=${macOf(mac, secret, rawBody, timestampSeconds).toString('hex')}`;
 }
 
 /**
@@ -38,13 +50,14 @@ export function signWebhookBody(secret: string, rawBody: string | Buffer, timest
  */
 export function verifyWebhook(rawBody: string | Buffer, headers: WebhookHeaders, secret: string, options: VerifyOptions = {}): WebhookVerification {
   const signature = header(headers, 'x-bus-signature');
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature ?? '');
-  if (!match) return { valid: false, reason: 'no X-Bus-Signature of the form t=<unix>,v1=<hex>' };
+  const match = /^t=(\d+),(v1|hmac-sm3)=([0-9a-f]{64})$/.exec(signature ?? '');
+  if (!match) return { valid: false, reason: 'no X-Bus-Signature of the form t=<unix>,v1=<hex> or t=<unix>,hmac-sm3=<hex>' };
+  const mac: WebhookMac = match[2] === 'v1' ? 'hmac-sha256' : 'hmac-sm3';
+  if (!(options.accept ?? ['hmac-sha256', 'hmac-sm3']).includes(mac)) return { valid: false, reason: `the signature's MAC ${mac} is not accepted here` };
   const timestamp = Number(match[1]);
   const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
   if (Math.abs(now - timestamp) > (options.toleranceSeconds ?? 300)) return { valid: false, reason: 'the signature is too old (or from the future)' };
-  const expected = Buffer.from(signWebhookBody(secret, rawBody, timestamp).slice(`t=${timestamp},v1=`.length), 'hex');
-  if (!timingSafeEqual(expected, Buffer.from(match[2], 'hex'))) return { valid: false, reason: 'the signature does not match the body' };
+  if (!timingSafeEqual(macOf(mac, secret, rawBody, timestamp), Buffer.from(match[3], 'hex'))) return { valid: false, reason: 'the signature does not match the body' };
   let body: unknown;
   try {
     body = JSON.parse(Buffer.isBuffer(rawBody) ? rawBody.toString('utf8') : rawBody);

@@ -106,12 +106,12 @@ export class AdapterEnv extends BusProcessEnv {
   @IsKey32()
   PERSON_ID_HMAC_KEY!: string;
 
-  /** This unit's Ed25519 private key (base64 of PKCS#8 DER): signs every message it writes. */
+  /** This unit's private key, of CRYPTO_SUITE's kind: Ed25519 (base64 of PKCS#8 DER) or SM2 (sm2:<64 hex>); signs every message it writes. */
   @IsSigningPrivateKey()
   SIGNING_PRIVATE_KEY!: string;
 
   /**
-   * The unit registry's public keys, every unit's (JSON `{"<unit>": [{"key": "<base64>", "notAfter"?: "<ISO>"}]}`):
+   * The unit registry's public keys, every unit's (JSON `{"<unit>": [{"key": "<base64>", "alg"?: "ed25519"|"sm2", "notAfter"?: "<ISO>"}]}`):
    * a received message is verified against its sender's; a previous key carries the end of its overlap.
    */
   @IsSigningRegistry()

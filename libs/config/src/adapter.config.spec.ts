@@ -1,3 +1,4 @@
+import { activeCryptoSuite, cryptoSuite, newSigningKeyPair, useCryptoSuite } from '#security';
 import { adapterSettingsFrom } from './adapter.config.js';
 import { signingEnv } from './signing-env.fixture.js';
 
@@ -35,6 +36,26 @@ describe('adapter configuration', () => {
     registry.education = [{ key: Buffer.alloc(32, 1).toString('base64') }];
     expect(() => adapterSettingsFrom({ ...base, UNIT_PUBLIC_KEYS: JSON.stringify(registry) })).toThrow(/education's key \w+ is not a valid key of education/);
     expect(adapterSettingsFrom(base).signing.registry.size).toBe(13);
+  });
+
+  it('takes CRYPTO_SUITE (default international), makes it the process\'s, and refuses a signing key of the other suite', () => {
+    try {
+      expect(adapterSettingsFrom(base).cryptoSuite).toBe('international');
+      expect(() => adapterSettingsFrom({ ...base, CRYPTO_SUITE: 'gost' })).toThrow(/CRYPTO_SUITE must be one of international, national/);
+      expect(() => adapterSettingsFrom({ ...base, CRYPTO_SUITE: 'national' })).toThrow(/education's key is ed25519, the national suite signs with sm2/);
+      const sm2 = newSigningKeyPair(cryptoSuite('national'));
+      const registry = JSON.parse(base.UNIT_PUBLIC_KEYS) as Record<string, { key: string; alg?: string; notAfter?: string }[]>;
+      registry.education = [{ key: sm2.publicKey, alg: 'sm2' }, { ...registry.education[0], notAfter: '2099-01-01T00:00:00Z' }];
+      const national = adapterSettingsFrom({ ...base, CRYPTO_SUITE: 'national', SIGNING_PRIVATE_KEY: sm2.privateKey, UNIT_PUBLIC_KEYS: JSON.stringify(registry) });
+      expect(national).toMatchObject({ cryptoSuite: 'national', signing: { signer: { algorithm: 'sm2', keyId: sm2.keyId } } });
+      expect(activeCryptoSuite().name).toBe('national');
+      expect(national.signing.registry.get('education')?.map((key) => key.algorithm)).toEqual(['sm2', 'ed25519']);
+      expect(() => adapterSettingsFrom({ ...base, SIGNING_PRIVATE_KEY: 'sm2:' + 'z'.repeat(64) })).toThrow(/SIGNING_PRIVATE_KEY must be an Ed25519 private key, base64 of its PKCS#8 DER, or an SM2 private key/);
+      registry.education = [{ key: sm2.publicKey }];
+      expect(() => adapterSettingsFrom({ ...base, UNIT_PUBLIC_KEYS: JSON.stringify(registry) })).toThrow(/education\[0\]\.key must be a base64 Ed25519 public key/);
+    } finally {
+      useCryptoSuite('international');
+    }
   });
 
   it('takes an empty variable as not set', () => {

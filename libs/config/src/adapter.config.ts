@@ -3,7 +3,7 @@ import { agencyDefinition, type DeliveryMode } from '#agencies';
 import type { AgencyCode } from '#contracts';
 import { AdapterEnv } from './adapter-env.dto.js';
 import { key32 } from './key-settings.js';
-import { messageSigner, type MessageSigner, parseSigningRegistry, type SigningKeyRegistry, signingKeyId } from '#security';
+import { type CryptoSuiteName, messageSigner, type MessageSigner, parseSigningRegistry, type SigningKeyRegistry, signingKeyId, useCryptoSuite } from '#security';
 import { AGENCY_CODES } from '#contracts';
 import type { LogLevel } from './log-level.js';
 import { type QueueSettings, queueSettingsFrom, type RetrySettings } from './queue-settings.js';
@@ -28,12 +28,20 @@ export interface AdapterSettings extends QueueSettings {
   fieldEncryption: { masterKey: Buffer; idHashKey: Buffer };
   /** signed messages: this unit's key, and every unit's public keys */
   signing: { signer: MessageSigner; registry: SigningKeyRegistry };
+  /** CRYPTO_SUITE: what this adapter signs, MACs and makes new data keys with */
+  cryptoSuite: CryptoSuiteName;
 }
 
 function signingOf(raw: AdapterEnv): AdapterSettings['signing'] {
   const signer = messageSigner(raw.AGENCY, raw.SIGNING_PRIVATE_KEY);
   const registry = parseSigningRegistry(raw.UNIT_PUBLIC_KEYS, AGENCY_CODES);
-  const own = registry.get(raw.AGENCY)?.find((key) => key.keyId === signingKeyId(key.key) && key.keyId === signer.keyId);
+  const suite = useCryptoSuite(raw.CRYPTO_SUITE);
+  if (signer.algorithm !== suite.signature) {
+    throw new InvalidConfigurationError(
+      `invalid configuration:\n  SIGNING_PRIVATE_KEY, CRYPTO_SUITE: ${raw.AGENCY}'s key is ${signer.algorithm}, the ${suite.name} suite signs with ${suite.signature} (npm run keys -- rotate-signing-key ${raw.AGENCY} --suite ${suite.name})`,
+    );
+  }
+  const own = registry.get(raw.AGENCY)?.find((key) => key.keyId === signingKeyId(key) && key.keyId === signer.keyId);
   if (!own || (own.notAfter && own.notAfter.getTime() <= Date.now())) {
     throw new InvalidConfigurationError(
       `invalid configuration:\n  SIGNING_PRIVATE_KEY, UNIT_PUBLIC_KEYS: ${raw.AGENCY}'s key ${signer.keyId} is not a valid key of ${raw.AGENCY} in the registry`,
@@ -75,6 +83,7 @@ export function adapterSettingsFrom(env: Record<string, string | undefined>): Ad
     logLevel: raw.LOG_LEVEL,
     fieldEncryption: { masterKey: key32(raw.DATA_MASTER_KEY), idHashKey: key32(raw.PERSON_ID_HMAC_KEY) },
     signing: signingOf(raw),
+    cryptoSuite: raw.CRYPTO_SUITE,
   });
 }
 

@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Min, ValidateIf } from 'class-validator';
 import { LOG_LEVELS, type LogLevel } from './log-level.js';
 import { QUEUE_BACKENDS, type QueueBackendKind } from './queue-backend-kind.js';
+import { CRYPTO_SUITES, type CryptoSuiteName } from '#security';
 
 export const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 export const toList = ({ value }: { value: unknown }) =>
@@ -32,6 +33,15 @@ export abstract class BusProcessEnv {
   @IsOptional()
   @IsString()
   HOST = '127.0.0.1';
+
+  /**
+   * The deployment's cryptography suite: `international` (Ed25519, HMAC-SHA-256, AES-256-GCM) or
+   * `national` (SM2, HMAC-SM3, SM4; GB/T 39786-2021). What the process signs, MACs and encrypts
+   * with; it reads and verifies both (docs/crypto.md).
+   */
+  @IsOptional()
+  @IsIn(CRYPTO_SUITES, { message: `CRYPTO_SUITE must be one of ${CRYPTO_SUITES.join(', ')}` })
+  CRYPTO_SUITE: CryptoSuiteName = 'international';
 
   @IsOptional()
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })

@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import { useCryptoSuite } from '#security';
 import { parseChromiumArgs } from '#browser';
 import { ConsoleEnv } from './console-env.dto.js';
 import type { LogLevel } from './log-level.js';
@@ -18,6 +19,7 @@ export interface ConsoleSettings extends QueueSettings {
 
 export function consoleSettingsFrom(env: Record<string, string | undefined>): ConsoleSettings {
   const raw = validateEnv(ConsoleEnv, env);
+  useCryptoSuite(raw.CRYPTO_SUITE);
   return Object.freeze({
     logLevel: raw.LOG_LEVEL,
     ...queueSettingsFrom(raw),

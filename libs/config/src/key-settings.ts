@@ -1,6 +1,6 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { AGENCY_CODES } from '#contracts';
-import { parseKey32, parseSigningRegistry, privateKeyFromBase64 } from '#security';
+import { parseKey32, parseSigningRegistry, signingPrivateKey } from '#security';
 
 /** A 32-byte key given as base64 or 64 hex characters (make one: `openssl rand -base64 32`). */
 export function IsKey32(options?: ValidationOptions): PropertyDecorator {
@@ -21,18 +21,18 @@ export function key32(text: string): Buffer {
   return key;
 }
 
-/** An Ed25519 private key as base64 of its PKCS#8 DER (`npm run keys -- new-signing-key`). */
+/** An Ed25519 private key as base64 of its PKCS#8 DER, or an SM2 one as sm2:<64 hex> (`npm run keys`). */
 export function IsSigningPrivateKey(options?: ValidationOptions): PropertyDecorator {
   return (target, property) =>
     registerDecorator({
       name: 'isSigningPrivateKey',
       target: target.constructor,
       propertyName: String(property),
-      options: { message: `${String(property)} must be an Ed25519 private key, base64 of its PKCS#8 DER`, ...options },
+      options: { message: `${String(property)} must be an Ed25519 private key, base64 of its PKCS#8 DER, or an SM2 private key, sm2:<64 hex>`, ...options },
       validator: {
         validate: (value: unknown) => {
           try {
-            return typeof value === 'string' && privateKeyFromBase64(value) !== null;
+            return typeof value === 'string' && signingPrivateKey(value) !== null;
           } catch {
             return false;
           }
@@ -49,7 +49,7 @@ export function IsSigningRegistry(options?: ValidationOptions): PropertyDecorato
       name: 'isSigningRegistry',
       target: target.constructor,
       propertyName: String(property),
-      options: { message: () => `${String(property)} ${problem} (JSON {"<unit>": [{"key": "<base64 Ed25519 public key>", "notAfter"?: "<ISO time>"}]})`, ...options },
+      options: { message: () => `${String(property)} ${problem} (JSON {"<unit>": [{"key": "<base64 public key>", "alg"?: "ed25519"|"sm2", "notAfter"?: "<ISO time>"}]})`, ...options },
       validator: {
         validate: (value: unknown) => {
           try {

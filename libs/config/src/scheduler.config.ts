@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import { useCryptoSuite } from '#security';
 import type { LogLevel } from './log-level.js';
 import { type QueueSettings, queueSettingsFrom, type RetrySettings } from './queue-settings.js';
 import { SchedulerEnv } from './scheduler-env.dto.js';
@@ -27,6 +28,7 @@ export interface SchedulerSettings extends QueueSettings {
 export function schedulerSettingsFrom(env: Record<string, string | undefined>): SchedulerSettings {
   const raw = validateEnv(SchedulerEnv, env);
   refuseTestClockInProduction(raw, env);
+  useCryptoSuite(raw.CRYPTO_SUITE);
   return Object.freeze({
     ...queueSettingsFrom(raw),
     port: raw.PORT,

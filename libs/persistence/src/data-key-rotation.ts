@@ -1,4 +1,4 @@
-import type { DataKey } from '#security';
+import { activeCryptoSuite, type CryptoSuiteName, type DataKey } from '#security';
 import { FieldProtection } from './field-protection.js';
 import type { PrismaService } from './prisma.service.js';
 
@@ -12,6 +12,19 @@ export interface RotationProgress {
   batches: number;
   /** rows still under another key (0: done) */
   remaining: number;
+  /** the suite of the key, and so of every row's ciphertexts once done */
+  suite: CryptoSuiteName;
+}
+
+/** What a run would do (--dry-run): continue to the current key, or make a new one; rows to re-encrypt per table. */
+export interface RotationPlan {
+  currentKeyId: string;
+  currentSuite: CryptoSuiteName;
+  /** the suite the rows are moved to: the process's CRYPTO_SUITE */
+  targetSuite: CryptoSuiteName;
+  /** true: a new data key (of targetSuite), every row moved to it; false: the rows not yet under the current key are */
+  newKey: boolean;
+  rows: Record<string, number>;
 }
 
 type Table = 'Handoff' | 'HandoffStep' | 'Message' | 'AssistanceMeasure';
@@ -25,6 +38,9 @@ const KEYED_TABLES = [...(Object.keys(COLUMN) as Table[]), 'Attachment'] as cons
  * run continues where the last one stopped. A run first finishes what an earlier run left (rows
  * under another key, or written before encryption); only when every row is under the current key
  * does it make a new key and move the rows to it. Old keys stay (retired) and still decrypt.
+ * A data key belongs to one cryptography suite; a run whose CRYPTO_SUITE differs from the current
+ * key's makes a new key of its suite and moves every row to it: a running bus changes suites so,
+ * its adapters taking up the new key within 30 s and reading either suite meanwhile.
  */
 export class DataKeyRotation {
   constructor(
@@ -41,15 +57,35 @@ export class DataKeyRotation {
     return counts.reduce((sum, rows) => sum + Number(rows[0]?.n ?? 0), 0);
   }
 
+  /** What `run` would do now, changing nothing. */
+  async plan(): Promise<RotationPlan> {
+    const key = await this.protection.ring.current(Number.MAX_SAFE_INTEGER);
+    const rows: Record<string, number> = {};
+    for (const table of KEYED_TABLES) rows[table] = await this.countOutside(table, key.id);
+    const targetSuite = activeCryptoSuite().name;
+    const currentSuite = key.suite ?? 'international';
+    const newKey = currentSuite !== targetSuite || Object.values(rows).every((n) => n === 0);
+    if (newKey) for (const table of KEYED_TABLES) rows[table] = await this.countOutside(table, null);
+    return { currentKeyId: key.id, currentSuite, targetSuite, newKey, rows };
+  }
+
+  private async countOutside(table: (typeof KEYED_TABLES)[number], keyId: string | null): Promise<number> {
+    const rows =
+      keyId === null
+        ? await this.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}"`)
+        : await this.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}" WHERE "dataKeyId" IS DISTINCT FROM $1`, keyId);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async run(options: { batchSize?: number; maxBatches?: number; onBatch?: (progress: RotationProgress) => void } = {}): Promise<RotationProgress> {
     const batchSize = options.batchSize ?? 200;
     let key = await this.protection.ring.current(Number.MAX_SAFE_INTEGER); // never the cached one
     let newKey = false;
-    if ((await this.remaining(key.id)) === 0) {
+    if ((key.suite ?? 'international') !== activeCryptoSuite().name || (await this.remaining(key.id)) === 0) {
       key = await this.protection.ring.rotate();
       newKey = true;
     }
-    const progress: RotationProgress = { keyId: key.id, newKey, rows: 0, batches: 0, remaining: 0 };
+    const progress: RotationProgress = { keyId: key.id, newKey, rows: 0, batches: 0, remaining: 0, suite: key.suite ?? 'international' };
     for (const table of KEYED_TABLES) {
       for (;;) {
         if (options.maxBatches !== undefined && progress.batches >= options.maxBatches) {
@@ -82,7 +118,8 @@ export class DataKeyRotation {
       for (const row of rows) {
         const plain = await this.protection.open(row.handoffId, row.value);
         const sealed = await this.protection.seal(row.handoffId, plain, key);
-        const hash = table === 'Handoff' ? (row.personIdHash ?? this.protection.personIdHash(plain)) : null;
+        // re-hashed in the key's suite (HMAC-SM3 after a move to the national suite); kept when the row holds no number
+        const hash = table === 'Handoff' ? (this.protection.personIdHash(plain) ?? row.personIdHash) : null;
         await tx.$executeRawUnsafe(
           `UPDATE "${table}" SET ${column} = $2::jsonb, "dataKeyId" = $3${table === 'Handoff' ? ', "personIdHash" = $4' : ''} WHERE id = $1::uuid`,
           row.id,

@@ -13,10 +13,12 @@ import {
   openAttachmentContent,
   openCitizenFields,
   residentIdHash,
+  residentIdHashes,
   sealAttachmentContent,
   sealCitizenFields,
   unwrapDataKey,
   wrapDataKey,
+  wrappedKeySuite,
 } from '#security';
 import { PrismaService } from './prisma.service.js';
 
@@ -114,7 +116,7 @@ export class DataKeyRing {
     await this.ensure([row.id]);
     const bytes = this.keys.get(row.id);
     if (!bytes) throw new Error(`data key ${row.id} is not loaded`);
-    const key = { id: row.id, key: bytes };
+    const key: DataKey = { id: row.id, key: bytes, suite: wrappedKeySuite(row.wrapped) };
     this.currentKey = { key, at: Date.now() };
     return key;
   }
@@ -240,6 +242,11 @@ export class FieldProtection {
   /** The keyed hash a lookup by ID number compares with. */
   lookupHash(idNumber: string): string {
     return residentIdHash(this.required().idHashKey, idNumber);
+  }
+
+  /** The keyed hashes of both cryptography suites: what a lookup compares with while a suite migration has rows of either. */
+  lookupHashes(idNumber: string): string[] {
+    return residentIdHashes(this.required().idHashKey, idNumber);
   }
 }
 

@@ -253,7 +253,7 @@ export class HandoffRepository {
    */
   async listForPerson(idNumber: string, limit = 50): Promise<Handoff[]> {
     const rows = await this.db.handoff.findMany({
-      where: { personIdHash: this.protection.lookupHash(idNumber), OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] },
+      where: { personIdHash: { in: this.protection.lookupHashes(idNumber) }, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] },
       orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });

@@ -196,7 +196,7 @@ export class UnitLedgerRepository {
    * it does not serve.
    */
   async forPerson(idNumber: string): Promise<PersonLedger> {
-    const personIdHash = this.protection.lookupHash(idNumber);
+    const personIdHash = { in: this.protection.lookupHashes(idNumber) };
     const mine = await this.db.handoff.findMany({
       where: { personIdHash, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] },
       include: WITH_STEPS_AND_MEASURES,

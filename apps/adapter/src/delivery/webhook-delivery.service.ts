@@ -3,6 +3,7 @@ import { unitSystemBody } from '#agencies';
 import type { DeliveryJobData } from '#contracts';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { BusMetrics } from '#observability';
+import { activeCryptoSuite } from '#security';
 import { type ConsumeOutcome, GroupCommit, type GroupCommitOptions, type JobContext, PermanentMessageError, SIGNATURE_HEADER, signWebhook } from '#bus';
 import { AgencyContext } from '../api/agency.context.js';
 
@@ -71,7 +72,7 @@ export class WebhookDeliveryService {
           'content-type': 'application/json',
           'x-bus-message-id': envelope.id,
           'x-bus-message-type': envelope.type,
-          [SIGNATURE_HEADER]: signWebhook(delivery.secret, body, timestamp),
+          [SIGNATURE_HEADER]: signWebhook(delivery.secret, body, timestamp, activeCryptoSuite().mac),
         },
         body,
         signal: AbortSignal.timeout(this.settings.deliveryTimeoutMs),

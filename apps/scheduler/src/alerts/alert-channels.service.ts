@@ -4,6 +4,7 @@ import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#con
 import { readRecipients, type Recipient } from '#deadlines';
 import { BusMetrics } from '#observability';
 import { type Alert, OfficeScope } from '#persistence';
+import { activeCryptoSuite } from '#security';
 import { type ConsumeOutcome, PermanentMessageError, SIGNATURE_HEADER, signWebhook } from '#bus';
 
 /**
@@ -117,7 +118,7 @@ export class AlertChannels implements OnApplicationShutdown {
         'content-type': 'application/json',
         'x-bus-alert-id': alert.id,
         // Wall-clock time, not the business clock: the receiver checks freshness against its own clock.
-        [SIGNATURE_HEADER]: signWebhook(webhook.secret, body, Math.floor(Date.now() / 1000)),
+        [SIGNATURE_HEADER]: signWebhook(webhook.secret, body, Math.floor(Date.now() / 1000), activeCryptoSuite().mac),
       },
       body,
       signal: AbortSignal.timeout(10_000),

@@ -596,7 +596,7 @@ export interface webhooks {
         put?: never;
         /**
          * A message for 晋江市人民检察院, POSTed to its system's WEBHOOK_URL (webhook delivery)
-         * @description Sent when 晋江市人民检察院's adapter runs with `DELIVERY_MODE=webhook` (its default: webhook). Every delivery is signed: `X-Bus-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` with the unit’s `WEBHOOK_SECRET`. Verify it over the raw bytes of the body (before any JSON parsing), compare in constant time, and refuse a timestamp more than 5 minutes from your clock (`verifyWebhook` in `libs/client` does all of this). Answer any 2xx for success; anything else, or no answer within `DELIVERY_TIMEOUT_MS`, is retried with exponential backoff. Delivery is at least once: ignore a repeated `X-Bus-Message-Id`. Until delivered, the message is also listed by `GET /inbox`.
+         * @description Sent when 晋江市人民检察院's adapter runs with `DELIVERY_MODE=webhook` (its default: webhook). Every delivery is signed: `X-Bus-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, or `t=<unix seconds>,hmac-sm3=<hex HMAC-SM3(…)>` on a bus with `CRYPTO_SUITE=national` (docs/crypto.md), with the unit’s `WEBHOOK_SECRET`. Verify it over the raw bytes of the body (before any JSON parsing), compare in constant time, and refuse a timestamp more than 5 minutes from your clock (`verifyWebhook` in `libs/client` does all of this). Answer any 2xx for success; anything else, or no answer within `DELIVERY_TIMEOUT_MS`, is retried with exponential backoff. Delivery is at least once: ignore a repeated `X-Bus-Message-Id`. Until delivered, the message is also listed by `GET /inbox`.
          */
         post: operations["receiveBusMessage"];
         delete?: never;
@@ -6183,7 +6183,7 @@ export interface operations {
                 /** @description the message type */
                 "X-Bus-Message-Type": "handoff.judicial-referral" | "handoff.advance-referral" | "handoff.social-lead" | "handoff.urgent-medical-notice" | "handoff.receipt" | "handoff.procedure-started" | "handoff.concluded" | "handoff.feedback";
                 /**
-                 * @description `t=<unix seconds>,v1=<hex HMAC-SHA256(WEBHOOK_SECRET, "<t>.<raw body>")>`
+                 * @description `t=<unix seconds>,v1=<hex HMAC-SHA256(WEBHOOK_SECRET, "<t>.<raw body>")>`, or `hmac-sm3=<hex HMAC-SM3>` in the national suite
                  * @example t=1795666500,v1=5d41402abc4b2a76b9719d911017c592ae1b4e5f6a7c8d9e0f1a2b3c4d5e6f7a
                  */
                 "X-Bus-Signature": string;

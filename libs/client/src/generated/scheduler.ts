@@ -339,7 +339,7 @@ export interface webhooks {
         put?: never;
         /**
          * An escalation or notice POSTed to the office’s system (OFFICE_WEBHOOK_URL)
-         * @description Signed like the units’ webhooks: `X-Bus-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(OFFICE_WEBHOOK_SECRET, "<t>.<raw body>")>`; verify over the raw body and refuse timestamps more than 5 minutes off (`verifyWebhook` in `libs/client`). Any 2xx is success; anything else is retried with backoff for `ALERT_RETRY_WINDOW_SECONDS` (a day). Ignore a repeated `X-Bus-Alert-Id`.
+         * @description Signed like the units’ webhooks: `X-Bus-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(OFFICE_WEBHOOK_SECRET, "<t>.<raw body>")>`, or `hmac-sm3=<hex HMAC-SM3>` with `CRYPTO_SUITE=national`; verify over the raw body and refuse timestamps more than 5 minutes off (`verifyWebhook` in `libs/client`). Any 2xx is success; anything else is retried with backoff for `ALERT_RETRY_WINDOW_SECONDS` (a day). Ignore a repeated `X-Bus-Alert-Id`.
          */
         post: operations["receiveOfficeAlert"];
         delete?: never;
@@ -2883,7 +2883,7 @@ export interface operations {
             header: {
                 /** @description the alert id, the same on every retry */
                 "X-Bus-Alert-Id": string;
-                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256>` */
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256>` or `t=<unix seconds>,hmac-sm3=<hex HMAC-SM3>` */
                 "X-Bus-Signature": string;
             };
             path?: never;
