@@ -77,7 +77,7 @@ export class ComposeProject {
       return `${stdout}${stderr}`;
     } catch (error) {
       const failed = error as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`${command} ${args.join(' ')} failed: ${failed.message}\n${failed.stdout ?? ''}\n${(failed.stderr ?? '').slice(-8000)}`);
+      throw new Error(`${command} ${args.join(' ')} failed: ${failed.message}\n${failed.stdout ?? ''}\n${(failed.stderr ?? '').slice(-8000)}`, { cause: error });
     }
   }
 
