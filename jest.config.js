@@ -7,6 +7,8 @@
 // and, apart from them, the fault suite:
 //   faults  test/faults/*.fault-spec.ts — each scenario its own redis-server and PostgreSQL, the apps
 //           as processes, a load generator; not part of `npm test` (npm run test:faults)
+//   compose test/compose/*.compose-spec.ts — docker-compose.yml's three profiles on a Docker engine, one
+//           after the other; not part of `npm test` (npm run test:compose)
 /** @type {import('jest').Config} */
 const libs = ['contracts', 'agencies', 'bus', 'persistence', 'config', 'calendar', 'deadlines', 'http', 'observability', 'handoffs', 'client', 'security', 'joint-meeting'];
 
@@ -30,5 +32,6 @@ export default {
     { ...common, displayName: 'medium', testMatch: ['<rootDir>/libs/**/*.medium-spec.ts', '<rootDir>/apps/**/*.medium-spec.ts', '<rootDir>/test/medium/**/*.medium-spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
     { ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/*.fault-spec.ts'] },
+    { ...common, displayName: 'compose', testMatch: ['<rootDir>/test/compose/*.compose-spec.ts'] },
   ],
 };

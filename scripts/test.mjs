@@ -18,7 +18,7 @@ import { run } from './lib/run.mjs';
 // `npm run test:unit -- libs/calendar` arrives as `--selectProjects unit libs/calendar`: only the
 // layers' names are projects, anything after them is a path, and jest gets the selection last (it
 // would take a path after --selectProjects for one more project name).
-const LAYERS = new Set(['unit', 'medium', 'e2e', 'faults']);
+const LAYERS = new Set(['unit', 'medium', 'e2e', 'faults', 'compose']);
 const selected = new Set();
 const rest = [];
 const argv = process.argv.slice(2);
@@ -39,6 +39,16 @@ if (selected.has('faults')) {
   }
   const { runFaultSuite } = await import('./lib/fault-suite.mjs');
   process.exit(await runFaultSuite(args));
+}
+// The compose suite (jest project `compose`, `npm run test:compose`) runs on its own too: it needs a
+// Docker engine and the images (scripts/lib/compose-suite.mjs prepares both), never the shared servers.
+if (selected.has('compose')) {
+  if (selected.size > 1) {
+    console.error('The compose suite runs on its own: npm run test:compose');
+    process.exit(2);
+  }
+  const { runComposeSuite } = await import('./lib/compose-suite.mjs');
+  process.exit(await runComposeSuite(args));
 }
 if (selected.size === 0) {
   args.push('--selectProjects', 'unit', 'medium', 'e2e');

@@ -48,7 +48,8 @@ export class LoadGenerator {
   finished = false;
 
   constructor(
-    private readonly sender: () => AdapterProcess,
+    /** the sender's adapter as it is now (a process restarted, or a container's published port) */
+    private readonly sender: () => Pick<AdapterProcess, 'baseUrl' | 'apiKey'>,
     private readonly options: LoadOptions,
   ) {}
 
