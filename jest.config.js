@@ -27,6 +27,9 @@ const common = {
 
 export default {
   testTimeout: 60_000,
+  // Each checkout its own transform cache: jest's default (/tmp/jest_<uid>) is shared by every clone
+  // on the machine, and a stale entry there once served a lib's index without an export it had gained.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
     { ...common, displayName: 'medium', testMatch: ['<rootDir>/libs/**/*.medium-spec.ts', '<rootDir>/apps/**/*.medium-spec.ts', '<rootDir>/test/medium/**/*.medium-spec.ts'] },
