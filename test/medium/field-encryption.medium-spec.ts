@@ -60,9 +60,14 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
     expect(dump).toContain('enc1.');
 
     // The keyed hash, not the number, is what a lookup compares.
-    const rows = await db.query<{ personIdHash: string; dataKeyId: string }>(`SELECT "personIdHash", "dataKeyId" FROM "Handoff" WHERE id = $1`, [toCivil.id]);
+    const rows = await db.query<{ personIdHash: string }>(`SELECT "personIdHash" FROM "Handoff" WHERE id = $1`, [toCivil.id]);
     expect(rows[0].personIdHash).toBe(residentIdHash(keys.idHashKey, fixture.idNumber));
-    expect(rows[0].dataKeyId).toMatch(/^dk/);
+    // 第二十四条: each party's copy under a data key; the handoff row keeps the plain fields alone.
+    const copies = await db.query<{ agency: string; dataKeyId: string }>(`SELECT agency, "dataKeyId" FROM "HandoffCopy" WHERE "handoffId" = $1 ORDER BY agency`, [toCivil.id]);
+    expect(copies).toEqual([{ agency: 'civil-affairs', dataKeyId: expect.stringMatching(/^dk/) }, { agency: 'procuratorate', dataKeyId: expect.stringMatching(/^dk/) }]);
+    const [plain] = await db.query<{ details: Record<string, unknown> }>(`SELECT details FROM "Handoff" WHERE id = $1`, [toCivil.id]);
+    expect(plain.details).toMatchObject({ situation: 'serious-injury-victim', priorityGroups: ['minor'] });
+    expect(plain.details).not.toHaveProperty('findings');
 
     // Lookup by ID number goes through the hash: the unit finds the person's handoffs, another unit none of them.
     const found = await civilAffairs.agency.store.handoffs.listForPerson(fixture.idNumber.toLowerCase());
@@ -100,17 +105,19 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
     const a = await refer(person({ name: '甲某' }));
     const b = await refer(person({ name: '乙某' }));
     const [from, to] = [a.handoffs[0], b.handoffs[0]];
-    await db.query(`UPDATE "Handoff" SET details = jsonb_set(details, '{person,name}', (SELECT details->'person'->'name' FROM "Handoff" WHERE id = $1)) WHERE id = $2`, [from.id, to.id]);
+    const SENDER = `agency = 'procuratorate'`;
+    await db.query(`UPDATE "HandoffCopy" SET details = jsonb_set(details, '{person,name}', (SELECT details->'person'->'name' FROM "HandoffCopy" WHERE "handoffId" = $1 AND ${SENDER})) WHERE "handoffId" = $2 AND ${SENDER}`, [from.id, to.id]);
     await expect(procuratorate.agency.store.handoffs.findVisible(to.id)).rejects.toBeInstanceOf(DecryptionError);
     // The same value in its own row still reads.
     expect((await procuratorate.agency.store.handoffs.findVisible(from.id)).details).toMatchObject({ person: { name: '甲某' } });
     // A field moved within one row (name ← phone) does not decrypt either.
-    await db.query(`UPDATE "Handoff" SET details = jsonb_set(details, '{person,name}', details->'person'->'phone') WHERE id = $1`, [from.id]);
+    await db.query(`UPDATE "HandoffCopy" SET details = jsonb_set(details, '{person,name}', details->'person'->'phone') WHERE "handoffId" = $1 AND ${SENDER}`, [from.id]);
     await expect(procuratorate.agency.store.handoffs.findVisible(from.id)).rejects.toBeInstanceOf(DecryptionError);
     await db.query(`DELETE FROM "HandoffStep" WHERE "handoffId" = ANY($1::uuid[])`, [[from.id, to.id]]);
     await db.query(`DELETE FROM "InboxEntry" WHERE "handoffId" = ANY($1::uuid[])`, [[from.id, to.id]]);
     await db.query(`DELETE FROM "OutboxEntry" WHERE "messageId" IN (SELECT id FROM "Message" WHERE "handoffId" = ANY($1::uuid[]))`, [[from.id, to.id]]);
     await db.query(`DELETE FROM "Message" WHERE "handoffId" = ANY($1::uuid[])`, [[from.id, to.id]]);
+    await db.query(`DELETE FROM "HandoffCopy" WHERE "handoffId" = ANY($1::uuid[])`, [[from.id, to.id]]);
     await db.query(`DELETE FROM "Handoff" WHERE id = ANY($1::uuid[])`, [[from.id, to.id]]);
   });
 
@@ -119,7 +126,8 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
     // A row written before encryption existed (plain JSON, no key): rotation encrypts it too.
     const legacy = before.handoffs[1];
     const plainDetails = (await procuratorate.agency.store.handoffs.findVisible(legacy.id)).details;
-    await db.query(`UPDATE "Handoff" SET details = $2::jsonb, "dataKeyId" = NULL, "personIdHash" = NULL WHERE id = $1`, [legacy.id, JSON.stringify(plainDetails)]);
+    await db.query(`UPDATE "HandoffCopy" SET details = $2::jsonb, "dataKeyId" = NULL WHERE "handoffId" = $1 AND agency = 'procuratorate'`, [legacy.id, JSON.stringify(plainDetails)]);
+    await db.query(`UPDATE "Handoff" SET "personIdHash" = NULL WHERE id = $1`, [legacy.id]);
 
     // Two documents (第九条): one encrypted under the current key, one stored in plain bytes before encryption existed.
     const pdf = (text: string) => Buffer.from(`%PDF-1.7\n% ${text}\n%%EOF\n`);
@@ -148,7 +156,7 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
       expect(interrupted).toMatchObject({ newKey: true, rows: 2, batches: 1 });
       expect(interrupted.remaining).toBeGreaterThan(0);
       expect(interrupted.keyId).not.toBe(oldKey);
-      const underOld = await db.query<{ id: string }>(`SELECT id FROM "Handoff" WHERE "dataKeyId" = $1`, [oldKey]);
+      const underOld = await db.query<{ id: string }>(`SELECT "handoffId" FROM "HandoffCopy" WHERE "dataKeyId" = $1`, [oldKey]);
       expect(underOld.length).toBeGreaterThan(0);
       // Old and new rows both read; the documents are still under the old key (the last table a run reaches) and read.
       for (const { id } of await db.query<{ id: string }>(`SELECT id FROM "Handoff"`)) {
@@ -160,7 +168,7 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
       // Adapters take up the new key (within 30 s; here at once): a new referral is under it.
       procuratorate.app.get(FieldProtection).ring.refresh();
       const after = await refer(person({ name: '旋转后' }));
-      const fresh = await db.query<{ dataKeyId: string }>(`SELECT "dataKeyId" FROM "Handoff" WHERE id = $1`, [after.handoffs[0].id]);
+      const fresh = await db.query<{ dataKeyId: string }>(`SELECT "dataKeyId" FROM "HandoffCopy" WHERE "handoffId" = $1 AND agency = 'procuratorate'`, [after.handoffs[0].id]);
       expect(fresh[0].dataKeyId).toBe(interrupted.keyId);
       const freshMessage = await db.query<{ dataKeyId: string }>(`SELECT "dataKeyId" FROM "Message" WHERE id = $1`, [after.handoffs[0].messageId]);
       expect(freshMessage[0].dataKeyId).toBe(interrupted.keyId);
@@ -170,8 +178,8 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
       expect(resumed).toMatchObject({ keyId: interrupted.keyId, newKey: false, remaining: 0 });
       const newDoc = await attach(after.handoffs[0].id, '收入证明丙');
       expect(await db.query(`SELECT "dataKeyId" FROM "Attachment" WHERE id = $1`, [newDoc.id])).toEqual([{ dataKeyId: interrupted.keyId }]);
-      for (const table of ['Handoff', 'HandoffStep', 'Message', 'Attachment']) {
-        expect(await db.query(`SELECT id FROM "${table}" WHERE "dataKeyId" IS DISTINCT FROM $1`, [interrupted.keyId])).toEqual([]);
+      for (const table of ['HandoffCopy', 'HandoffStep', 'Message', 'Attachment']) {
+        expect(await db.query(`SELECT "handoffId" FROM "${table}" WHERE "dataKeyId" IS DISTINCT FROM $1`, [interrupted.keyId])).toEqual([]);
       }
       const keysNow = await db.query<{ id: string; retired: boolean }>(`SELECT id, "retiredAt" IS NOT NULL AS retired FROM "DataKey" ORDER BY "createdAt"`);
       expect(keysNow).toEqual([{ id: oldKey, retired: true }, { id: interrupted.keyId, retired: false }]);

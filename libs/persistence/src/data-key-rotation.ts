@@ -14,9 +14,16 @@ export interface RotationProgress {
   remaining: number;
 }
 
-type Table = 'Handoff' | 'HandoffStep' | 'Message' | 'AssistanceMeasure';
-const COLUMN: Record<Table, 'details' | 'payload'> = { Handoff: 'details', HandoffStep: 'details', Message: 'payload', AssistanceMeasure: 'details' };
-/** Every table under a data key: the JSON columns above, and attachments' bytes (第二十四条). */
+type Table = 'HandoffCopy' | 'HandoffStep' | 'Message' | 'AssistanceMeasure';
+const COLUMN: Record<Table, 'details' | 'payload'> = { HandoffCopy: 'details', HandoffStep: 'details', Message: 'payload', AssistanceMeasure: 'details' };
+/** A row's identity: a party's copy is keyed by its handoff and its unit, the others by their id. */
+const ROW_ID: Record<Table, { select: string; match: string; order: string }> = {
+  HandoffCopy: { select: 'agency AS id', match: '"handoffId" = $4::uuid AND agency = $1', order: '"handoffId", agency' },
+  HandoffStep: { select: 'id::text AS id', match: 'id = $1::uuid AND "handoffId" = $4::uuid', order: 'id' },
+  Message: { select: 'id::text AS id', match: 'id = $1::uuid AND "handoffId" = $4::uuid', order: 'id' },
+  AssistanceMeasure: { select: 'id::text AS id', match: 'id = $1::uuid AND "handoffId" = $4::uuid', order: 'id' },
+};
+/** Every table under a data key: the JSON columns above (each party's copy of a handoff included), and attachments' bytes (第二十四条). */
 const KEYED_TABLES = [...(Object.keys(COLUMN) as Table[]), 'Attachment'] as const;
 
 /**
@@ -71,25 +78,22 @@ export class DataKeyRotation {
   /** One batch of one table, in one transaction: rows locked, decrypted, encrypted under `key`, written. */
   private async batch(table: Table, key: DataKey, size: number): Promise<number> {
     const column = COLUMN[table];
-    const handoffColumn = table === 'Handoff' ? 'id' : '"handoffId"';
+    const row = ROW_ID[table];
     return this.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRawUnsafe<{ id: string; handoffId: string; value: object; personIdHash: string | null }[]>(
-        `SELECT id, ${handoffColumn} AS "handoffId", ${column} AS value, ${table === 'Handoff' ? '"personIdHash"' : 'NULL AS "personIdHash"'}
-         FROM "${table}" WHERE "dataKeyId" IS DISTINCT FROM $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      const rows = await tx.$queryRawUnsafe<{ id: string; handoffId: string; value: object }[]>(
+        `SELECT ${row.select}, "handoffId", ${column} AS value FROM "${table}" WHERE "dataKeyId" IS DISTINCT FROM $1 ORDER BY ${row.order} LIMIT $2 FOR UPDATE SKIP LOCKED`,
         key.id,
         size,
       );
-      for (const row of rows) {
-        const plain = await this.protection.open(row.handoffId, row.value);
-        const sealed = await this.protection.seal(row.handoffId, plain, key);
-        const hash = table === 'Handoff' ? (row.personIdHash ?? this.protection.personIdHash(plain)) : null;
-        await tx.$executeRawUnsafe(
-          `UPDATE "${table}" SET ${column} = $2::jsonb, "dataKeyId" = $3${table === 'Handoff' ? ', "personIdHash" = $4' : ''} WHERE id = $1::uuid`,
-          row.id,
-          JSON.stringify(sealed.value),
-          key.id,
-          ...(table === 'Handoff' ? [hash] : []),
-        );
+      for (const found of rows) {
+        const plain = await this.protection.open(found.handoffId, found.value);
+        const sealed = await this.protection.seal(found.handoffId, plain, key);
+        await tx.$executeRawUnsafe(`UPDATE "${table}" SET ${column} = $2::jsonb, "dataKeyId" = $3 WHERE ${row.match}`, found.id, JSON.stringify(sealed.value), key.id, found.handoffId);
+        // A sender's record written before encryption gets its keyed hash of the ID number on the way.
+        if (table === 'HandoffCopy') {
+          await tx.$executeRaw`UPDATE "Handoff" SET "personIdHash" = ${this.protection.personIdHash(plain)}
+                               WHERE id = ${found.handoffId}::uuid AND "fromAgency" = ${found.id} AND "personIdHash" IS NULL`;
+        }
       }
       return rows.length;
     }, { timeout: 60_000 });

@@ -6,6 +6,7 @@ import {
   attachmentCiphertext,
   decryptValue,
   encryptValue,
+  isCiphertext,
   keyIdOf,
   keyIdsIn,
   masterKeyFingerprint,
@@ -241,6 +242,18 @@ export class FieldProtection {
   lookupHash(idNumber: string): string {
     return residentIdHash(this.required().idHashKey, idNumber);
   }
+}
+
+/**
+ * The plain part of a sealed record: every ciphertext removed. What the scheduler and the office
+ * count (dates, categories, groups) and nothing of the person (第二十四条), for "Handoff".details.
+ */
+export function plainPart(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((item) => !isCiphertext(item)).map(plainPart);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, item]) => !isCiphertext(item)).map(([key, item]) => [key, plainPart(item)]));
+  }
+  return value;
 }
 
 export { DecryptionError };

@@ -7,7 +7,7 @@ import {
   type Priority,
   MessageType,
 } from '#contracts';
-import { checkReceivedPayload } from '#agencies';
+import { checkReceivedPayload, kindOfOpening } from '#agencies';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { applyInboxMessage, NotAPartyError } from '#handoffs';
 import { type ConsumeOutcome, deliveryJobId, GroupCommit, type GroupCommitOptions, type HandlerMap, OutboxRelay, PermanentMessageError, QUEUE_DRIVER, type QueueDriver } from '#bus';
@@ -155,6 +155,8 @@ export class InboxConsumerService {
         throw error;
       }
       await store.handoffs.recordSteps(decision);
+      // 第二十四条: the recipient keeps its own copy of what it received, under its own key.
+      if (kindOfOpening(envelope.type) && handoff.to === agency) await store.handoffs.keepReceivedCopy(handoff, envelope.payload);
       answers.push(...decision.messages); // no message is read back in the batch: written together below
       received.set(job.messageId, { outcome: 'processed', priority: envelope.priority });
     }
