@@ -87,7 +87,8 @@ describe('a unit’s copy at rest (medium: real PostgreSQL, each unit’s login 
     const client = new pg.Client({ connectionString: loginUrl(unit) });
     await client.connect();
     const keys = securityEnv(unit);
-    const { protection, close } = await connectDataKeyRotation(loginUrl(unit), { masterKey: parseKey32(keys.DATA_MASTER_KEY) as Buffer, idHashKey: parseKey32(keys.PERSON_ID_HMAC_KEY) as Buffer });
+    const connected = await connectDataKeyRotation(loginUrl(unit), { masterKey: parseKey32(keys.DATA_MASTER_KEY) as Buffer, idHashKey: parseKey32(keys.PERSON_ID_HMAC_KEY) as Buffer });
+    const protection = connected.protection;
     const found: string[] = [];
     try {
       const tables = await db.query<{ table: string }>(`SELECT c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'`);
@@ -112,7 +113,7 @@ describe('a unit’s copy at rest (medium: real PostgreSQL, each unit’s login 
       }
     } finally {
       await client.end();
-      await close();
+      await connected.close();
     }
     return found.join('\n');
   }
