@@ -18,7 +18,6 @@ const WITHOUT_ROW_LEVEL_SECURITY = [
   'CalendarYear', // the statutory calendar, the same for everyone
   'ConsoleSession', // the console's own; no unit login has a grant
   'ConsoleUser', // the console's own; no unit login has a grant
-  'DataKey', // wrapped under the master key; every adapter needs every key
   'Meeting', // the office's record of the joint meeting's minutes; no unit login has a grant (20261130150000_notices_meetings)
 ];
 

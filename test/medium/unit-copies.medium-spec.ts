@@ -87,7 +87,7 @@ describe('a unit’s copy at rest (medium: real PostgreSQL, each unit’s login 
     const client = new pg.Client({ connectionString: loginUrl(unit) });
     await client.connect();
     const keys = securityEnv(unit);
-    const connected = await connectDataKeyRotation(loginUrl(unit), { masterKey: parseKey32(keys.DATA_MASTER_KEY) as Buffer, idHashKey: parseKey32(keys.PERSON_ID_HMAC_KEY) as Buffer });
+    const connected = await connectDataKeyRotation(loginUrl(unit), { unit, masterKey: parseKey32(keys.DATA_MASTER_KEY) as Buffer, idHashKey: parseKey32(keys.PERSON_ID_HMAC_KEY) as Buffer });
     const protection = connected.protection;
     const found: string[] = [];
     try {
@@ -102,11 +102,11 @@ describe('a unit’s copy at rest (medium: real PostgreSQL, each unit’s login 
           for (const value of Object.values(row)) {
             if (value instanceof Uint8Array) {
               found.push(Buffer.from(value).toString('utf8'));
-              if (table === 'Attachment' && handoffId) found.push((await protection.openContent(row.handoffId as string, row.id as string, value).catch(() => Buffer.alloc(0))).toString('utf8'));
+              if (table === 'Attachment' && handoffId) found.push((await protection.openContent(row.handoffId as string, row.id as string, value, row.keyWraps).catch(() => Buffer.alloc(0))).toString('utf8'));
             } else if (value && typeof value === 'object' && !(value instanceof Date)) {
               found.push(JSON.stringify(value));
               // Each field on its own: one that does not decrypt under this unit's keys leaves the others readable.
-              if (handoffId) for (const [field, item] of Object.entries(value)) found.push(JSON.stringify(await protection.open(handoffId, { [field]: item }).catch(() => null)));
+              if (handoffId) for (const [field, item] of Object.entries(value)) found.push(JSON.stringify(await protection.open(handoffId, { [field]: item }, row.keyWraps).catch(() => null)));
             } else if (typeof value === 'string') found.push(value);
           }
         }
@@ -137,6 +137,44 @@ describe('a unit’s copy at rest (medium: real PostgreSQL, each unit’s login 
     } finally {
       await education.end();
     }
+  });
+
+  /** A unit's keys, over the owner's connection: what they open, whatever row-level security would show. */
+  async function keysOf(unit: AgencyCode) {
+    const env = securityEnv(unit);
+    return connectDataKeyRotation(db.url, { unit, masterKey: parseKey32(env.DATA_MASTER_KEY) as Buffer, idHashKey: parseKey32(env.PERSON_ID_HMAC_KEY) as Buffer });
+  }
+
+  it('a key of one unit never opens another unit’s copy, nor a message, step or document not sealed to it', async () => {
+    const copies = await db.query<{ handoffId: string; agency: AgencyCode; details: Json }>(`SELECT "handoffId", agency, details FROM "HandoffCopy"`);
+    const shared = await db.query<{ table: string; handoffId: string; value: Json; keyWraps: Json }>(
+      `SELECT 'Message' AS table, "handoffId", payload AS value, "keyWraps" FROM "Message" UNION ALL SELECT 'HandoffStep', "handoffId", details, "keyWraps" FROM "HandoffStep"`,
+    );
+    const parties = await db.query<{ id: string; fromAgency: string; toAgency: string }>(`SELECT id, "fromAgency", "toAgency" FROM "Handoff"`);
+    const partiesOf = new Map(parties.map((row) => [row.id, [row.fromAgency, row.toAgency]]));
+    for (const unit of [sender, ...recipients, 'justice'] as AgencyCode[]) {
+      const keys = await keysOf(unit);
+      try {
+        for (const copy of copies) {
+          const opened = keys.protection.open(copy.handoffId, copy.details);
+          if (copy.agency === unit) await expect(opened).resolves.toBeDefined();
+          else await expect(opened).rejects.toThrow(/unknown data key|does not decrypt/);
+        }
+        for (const row of shared.filter((candidate) => Object.keys(candidate.keyWraps).length > 0 && JSON.stringify(candidate.value).includes('enc1.'))) {
+          const opened = keys.protection.open(row.handoffId, row.value, row.keyWraps);
+          if (unit in row.keyWraps) await expect(opened).resolves.toBeDefined();
+          else await expect(opened).rejects.toThrow(/not sealed to/);
+          // Sealed only to the row's handoff's parties.
+          expect(Object.keys(row.keyWraps).every((party) => partiesOf.get(row.handoffId)?.includes(party))).toBe(true);
+        }
+      } finally {
+        await keys.close();
+      }
+    }
+    // Every unit's data keys are its own: named by it, wrapped under its master key (never one for two units).
+    const keys = await db.query<{ agency: string; fingerprint: string }>(`SELECT agency, "masterKeyFingerprint" AS fingerprint FROM "DataKey"`);
+    expect(keys.every((key) => key.agency !== null)).toBe(true);
+    expect(new Set(keys.map((key) => key.fingerprint)).size).toBe(new Set(keys.map((key) => key.agency)).size);
   });
 
   it.each(AGENCY_CODES)('%s: its login and key read nothing of the person outside its projection', async (unit) => {

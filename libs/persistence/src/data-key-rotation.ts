@@ -1,37 +1,62 @@
 import type { DataKey } from '#security';
-import { FieldProtection } from './field-protection.js';
+import { FieldProtection, type FieldEncryptionKeys, type KeyWraps } from './field-protection.js';
 import type { PrismaService } from './prisma.service.js';
 
 export interface RotationProgress {
-  /** the data key the rows are re-encrypted to */
+  /** the unit whose keys rotate */
+  unit: string;
+  /** the data key the rows are re-encrypted (or their content keys re-sealed) to */
   keyId: string;
   /** true when this run made that key; false when it continued an earlier, unfinished run */
   newKey: boolean;
-  /** rows re-encrypted by this run */
+  /** rows re-encrypted or re-sealed by this run */
   rows: number;
   batches: number;
-  /** rows still under another key (0: done) */
+  /** rows still under another key of the unit, or under no unit's key (0: done) */
   remaining: number;
 }
 
-type Table = 'HandoffCopy' | 'HandoffStep' | 'Message' | 'AssistanceMeasure';
-const COLUMN: Record<Table, 'details' | 'payload'> = { HandoffCopy: 'details', HandoffStep: 'details', Message: 'payload', AssistanceMeasure: 'details' };
-/** A row's identity: a party's copy is keyed by its handoff and its unit, the others by their id. */
-const ROW_ID: Record<Table, { select: string; match: string; order: string }> = {
-  HandoffCopy: { select: 'agency AS id', match: '"handoffId" = $4::uuid AND agency = $1', order: '"handoffId", agency' },
-  HandoffStep: { select: 'id::text AS id', match: 'id = $1::uuid AND "handoffId" = $4::uuid', order: 'id' },
-  Message: { select: 'id::text AS id', match: 'id = $1::uuid AND "handoffId" = $4::uuid', order: 'id' },
-  AssistanceMeasure: { select: 'id::text AS id', match: 'id = $1::uuid AND "handoffId" = $4::uuid', order: 'id' },
+/** The tables of rows only their unit reads: re-encrypted under the unit's current key. */
+type OwnTable = 'HandoffCopy' | 'AssistanceMeasure';
+/** The tables of rows both parties read: each party's seal of the row's content key. */
+type SharedTable = 'Message' | 'HandoffStep' | 'Attachment';
+
+const OWN: Record<OwnTable, { id: string; match: string; order: string }> = {
+  HandoffCopy: { id: 'agency', match: '"handoffId" = $4::uuid AND agency = $1', order: '"handoffId"' },
+  AssistanceMeasure: { id: 'id::text', match: 'id = $1::uuid AND "handoffId" = $4::uuid', order: 'id' },
 };
-/** Every table under a data key: the JSON columns above (each party's copy of a handoff included), and attachments' bytes (第二十四条). */
-const KEYED_TABLES = [...(Object.keys(COLUMN) as Table[]), 'Attachment'] as const;
+
+/** Who reads a row of a shared table: the SQL for "the unit ($1) is one of them", and the parties of the row. */
+const SHARED: Record<SharedTable, { party: string; parties: string; column: 'payload' | 'details' | 'content' }> = {
+  Message: { party: `$1 IN (t."fromAgency", t."toAgency")`, parties: `ARRAY[t."fromAgency", t."toAgency"]`, column: 'payload' },
+  HandoffStep: {
+    party: `EXISTS (SELECT 1 FROM "Handoff" h WHERE h.id = t."handoffId" AND $1 IN (h."fromAgency", h."toAgency"))`,
+    parties: `(SELECT ARRAY[h."fromAgency", h."toAgency"] FROM "Handoff" h WHERE h.id = t."handoffId")`,
+    column: 'details',
+  },
+  Attachment: {
+    party: `(t."uploadedBy" = $1 OR (t."sharedWithParty" AND EXISTS (SELECT 1 FROM "Handoff" h WHERE h.id = t."handoffId" AND $1 IN (h."fromAgency", h."toAgency"))))`,
+    parties: `(SELECT CASE WHEN t."sharedWithParty" THEN ARRAY[h."fromAgency", h."toAgency"] ELSE ARRAY[t."uploadedBy"] END FROM "Handoff" h WHERE h.id = t."handoffId")`,
+    column: 'content',
+  },
+};
+
+/** The rows of a shared table the unit must act on: its seal under an older key, or no seal at all (written under one key for every unit). */
+function sharedPending(table: SharedTable): string {
+  const legacy = table === 'HandoffStep' ? `t."actorAgency" = $1` : table === 'Attachment' ? `t."uploadedBy" = $1` : `t."fromAgency" = $1`;
+  return `${SHARED[table].party} AND ((t."keyWraps" ? $1 AND t."keyWraps"->$1->>'key' IS DISTINCT FROM $2) OR (t."keyWraps" IS NULL AND ${legacy}))`;
+}
 
 /**
- * Re-encrypts every row to the current data key (`npm run keys -- rotate-data-key`).
+ * Moves one unit's rows to its current data key (`npm run keys -- rotate-data-key --unit <code>`,
+ * with that unit's DATA_MASTER_KEY): its own copies and measures re-encrypted; on each message,
+ * step and document it reads, its seal of the content key made again under the new key (the other
+ * party's seal and the ciphertexts stay); a row written under the single key of before (no seals)
+ * re-encrypted under a content key sealed to its parties, by the party that wrote it.
  * Batches, each its own transaction: stopping between two (or inside one) loses nothing, and a new
- * run continues where the last one stopped. A run first finishes what an earlier run left (rows
- * under another key, or written before encryption); only when every row is under the current key
- * does it make a new key and move the rows to it. Old keys stay (retired) and still decrypt.
+ * run continues where the last one stopped. A run first finishes what an earlier run left; only
+ * when nothing of the unit is under another key does it make a new key and move the rows to it.
+ * Old keys stay (retired) and still decrypt until `revoke-data-keys` removes those no row needs.
  */
 export class DataKeyRotation {
   constructor(
@@ -39,12 +64,18 @@ export class DataKeyRotation {
     private readonly protection: FieldProtection,
   ) {}
 
+  private get unit(): string {
+    return this.protection.ring.unit;
+  }
+
   async remaining(keyId: string): Promise<number> {
-    const counts = await Promise.all(
-      KEYED_TABLES.map((table) =>
-        this.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}" WHERE "dataKeyId" IS DISTINCT FROM $1`, keyId),
-      ),
+    const own = (Object.keys(OWN) as OwnTable[]).map((table) =>
+      this.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}" WHERE agency = $1 AND "dataKeyId" IS DISTINCT FROM $2`, this.unit, keyId),
     );
+    const shared = (Object.keys(SHARED) as SharedTable[]).map((table) =>
+      this.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}" t WHERE ${sharedPending(table)}`, this.unit, keyId),
+    );
+    const counts = await Promise.all([...own, ...shared]);
     return counts.reduce((sum, rows) => sum + Number(rows[0]?.n ?? 0), 0);
   }
 
@@ -56,15 +87,19 @@ export class DataKeyRotation {
       key = await this.protection.ring.rotate();
       newKey = true;
     }
-    const progress: RotationProgress = { keyId: key.id, newKey, rows: 0, batches: 0, remaining: 0 };
-    for (const table of KEYED_TABLES) {
+    const progress: RotationProgress = { unit: this.unit, keyId: key.id, newKey, rows: 0, batches: 0, remaining: 0 };
+    const steps: (() => Promise<number>)[] = [
+      ...(Object.keys(OWN) as OwnTable[]).map((table) => () => this.ownBatch(table, key, batchSize)),
+      // Attachments are up to 10 MB each: smaller batches keep a transaction's memory bounded.
+      ...(Object.keys(SHARED) as SharedTable[]).map((table) => () => this.sharedBatch(table, key, table === 'Attachment' ? Math.max(1, Math.min(batchSize, 20)) : batchSize)),
+    ];
+    for (const step of steps) {
       for (;;) {
         if (options.maxBatches !== undefined && progress.batches >= options.maxBatches) {
           progress.remaining = await this.remaining(key.id);
           return progress;
         }
-        // Attachments are up to 10 MB each: smaller batches keep a transaction's memory bounded.
-        const done = table === 'Attachment' ? await this.attachmentBatch(key, Math.max(1, Math.min(batchSize, 20))) : await this.batch(table, key, batchSize);
+        const done = await step();
         if (done === 0) break;
         progress.rows += done;
         progress.batches += 1;
@@ -75,20 +110,28 @@ export class DataKeyRotation {
     return progress;
   }
 
-  /** One batch of one table, in one transaction: rows locked, decrypted, encrypted under `key`, written. */
-  private async batch(table: Table, key: DataKey, size: number): Promise<number> {
-    const column = COLUMN[table];
-    const row = ROW_ID[table];
+  /** Removes the unit's retired data keys once no row of the unit needs them; refuses while a rotation is unfinished. */
+  async revokeRetired(): Promise<string[]> {
+    const current = await this.protection.ring.current(Number.MAX_SAFE_INTEGER);
+    const left = await this.remaining(current.id);
+    if (left > 0) throw new Error(`${left} rows of ${this.unit} are still under a retired key: run rotate-data-key --unit ${this.unit} to the end first`);
+    return this.protection.ring.revokeRetired(new Set([current.id]));
+  }
+
+  /** One batch of one of the unit's own tables, in one transaction: rows locked, decrypted, encrypted under `key`, written. */
+  private async ownBatch(table: OwnTable, key: DataKey, size: number): Promise<number> {
+    const row = OWN[table];
     return this.prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRawUnsafe<{ id: string; handoffId: string; value: object }[]>(
-        `SELECT ${row.select}, "handoffId", ${column} AS value FROM "${table}" WHERE "dataKeyId" IS DISTINCT FROM $1 ORDER BY ${row.order} LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        `SELECT ${row.id} AS id, "handoffId", details AS value FROM "${table}" WHERE agency = $1 AND "dataKeyId" IS DISTINCT FROM $2 ORDER BY ${row.order} LIMIT $3 FOR UPDATE SKIP LOCKED`,
+        this.unit,
         key.id,
         size,
       );
       for (const found of rows) {
         const plain = await this.protection.open(found.handoffId, found.value);
         const sealed = await this.protection.seal(found.handoffId, plain, key);
-        await tx.$executeRawUnsafe(`UPDATE "${table}" SET ${column} = $2::jsonb, "dataKeyId" = $3 WHERE ${row.match}`, found.id, JSON.stringify(sealed.value), key.id, found.handoffId);
+        await tx.$executeRawUnsafe(`UPDATE "${table}" SET details = $2::jsonb, "dataKeyId" = $3 WHERE ${row.match}`, found.id, JSON.stringify(sealed.value), key.id, found.handoffId);
         // A sender's record written before encryption gets its keyed hash of the ID number on the way.
         if (table === 'HandoffCopy') {
           await tx.$executeRaw`UPDATE "Handoff" SET "personIdHash" = ${this.protection.personIdHash(plain)}
@@ -99,26 +142,45 @@ export class DataKeyRotation {
     }, { timeout: 60_000 });
   }
 
-  /** One batch of attachments, as `batch`: their bytes decrypted (or read plain, before encryption) and encrypted under `key`. */
-  private async attachmentBatch(key: DataKey, size: number): Promise<number> {
+  /**
+   * One batch of a shared table: the unit's seal of each row's content key made again under `key`;
+   * a row without seals (under the single key of before, or plain) encrypted under a new content key
+   * sealed to its parties.
+   */
+  private async sharedBatch(table: SharedTable, key: DataKey, size: number): Promise<number> {
+    const { column, parties } = SHARED[table];
     return this.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string; handoffId: string; content: Uint8Array }[]>`
-        SELECT id, "handoffId", content FROM "Attachment" WHERE "dataKeyId" IS DISTINCT FROM ${key.id}
-        ORDER BY id LIMIT ${size} FOR UPDATE SKIP LOCKED`;
+      const rows = await tx.$queryRawUnsafe<{ id: string; handoffId: string; value: unknown; keyWraps: KeyWraps | null; dataKeyId: string | null; parties: string[] }[]>(
+        `SELECT t.id::text AS id, t."handoffId", t.${column} AS value, t."keyWraps", t."dataKeyId", ${parties} AS parties
+           FROM "${table}" t WHERE ${sharedPending(table)} ORDER BY t.id LIMIT $3 FOR UPDATE OF t SKIP LOCKED`,
+        this.unit,
+        key.id,
+        size,
+      );
       for (const row of rows) {
-        const plain = await this.protection.openContent(row.handoffId, row.id, row.content);
-        const sealed = await this.protection.sealContent(row.handoffId, row.id, plain, key);
-        await tx.attachment.update({ where: { id: row.id }, data: { content: new Uint8Array(sealed.content), dataKeyId: key.id } });
+        if (row.keyWraps) {
+          const contentKey = await this.protection.openContentKey(row.handoffId, row.dataKeyId ?? '', row.keyWraps);
+          const { keyWraps } = await this.protection.contentKey(row.handoffId, [this.unit], { id: row.dataKeyId ?? '', key: contentKey });
+          await tx.$executeRawUnsafe(`UPDATE "${table}" SET "keyWraps" = "keyWraps" || $2::jsonb WHERE id = $1::uuid`, row.id, JSON.stringify(keyWraps));
+        } else if (table === 'Attachment') {
+          const plain = await this.protection.openContent(row.handoffId, row.id, row.value as Uint8Array);
+          const sealed = await this.protection.sealContent(row.handoffId, row.id, plain, row.parties);
+          await tx.$executeRawUnsafe(`UPDATE "Attachment" SET content = $2, "dataKeyId" = $3, "keyWraps" = $4::jsonb WHERE id = $1::uuid`, row.id, Buffer.from(sealed.content), sealed.dataKeyId, JSON.stringify(sealed.keyWraps));
+        } else {
+          const plain = await this.protection.open(row.handoffId, row.value);
+          const sealed = await this.protection.sealShared(row.handoffId, plain as object, row.parties);
+          await tx.$executeRawUnsafe(`UPDATE "${table}" SET ${column} = $2::jsonb, "dataKeyId" = $3, "keyWraps" = $4::jsonb WHERE id = $1::uuid`, row.id, JSON.stringify(sealed.value), sealed.dataKeyId, JSON.stringify(sealed.keyWraps));
+        }
       }
       return rows.length;
     }, { timeout: 60_000 });
   }
 }
 
-/** The rotation outside Nest (scripts/keys.mjs, tests): its own connection, keys from the caller's configuration. */
+/** The rotation outside Nest (scripts/keys.mjs, tests): its own connection, the unit's keys from the caller's configuration. */
 export async function connectDataKeyRotation(
   databaseUrl: string,
-  keys: import('./field-protection.js').FieldEncryptionKeys,
+  keys: FieldEncryptionKeys,
 ): Promise<{ rotation: DataKeyRotation; protection: FieldProtection; close(): Promise<void> }> {
   const { PrismaService } = await import('./prisma.service.js');
   const prisma = new PrismaService(databaseUrl);

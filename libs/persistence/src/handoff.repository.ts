@@ -156,7 +156,9 @@ export class HandoffRepository {
   async recordSteps(decision: Decision): Promise<void> {
     if (decision.steps.length === 0) return;
     if (decision.steps.some((step) => step.actor !== this.agency)) throw new Error(`${this.agency} can only record its own steps`);
-    const sealed = await Promise.all(decision.steps.map((step) => this.protection.seal(step.handoffId, step.details)));
+    // A step is read by both parties of its handoff: under a content key sealed to the two of them.
+    const parties = await this.partiesOf(decision.steps.map((step) => step.handoffId));
+    const sealed = await Promise.all(decision.steps.map((step) => this.protection.sealShared(step.handoffId, step.details, parties.get(step.handoffId) ?? [this.agency])));
     await this.db.handoffStep.createMany({
       data: decision.steps.map((step, index) => ({
         id: crypto.randomUUID(),
@@ -167,6 +169,7 @@ export class HandoffRepository {
         occurredAt: step.occurredAt,
         details: sealed[index].value as Prisma.InputJsonValue,
         dataKeyId: sealed[index].dataKeyId,
+        keyWraps: sealed[index].keyWraps,
       })),
     });
     await this.audit.append(
@@ -179,6 +182,12 @@ export class HandoffRepository {
     for (const [id, step] of latest) {
       await this.db.handoff.updateMany({ where: { id, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] }, data: { currentStep: toDb(step) } });
     }
+  }
+
+  /** The two parties of each handoff named that the unit is party to. */
+  private async partiesOf(handoffIds: readonly string[]): Promise<Map<string, [string, string]>> {
+    const rows = await this.db.handoff.findMany({ where: { id: { in: [...new Set(handoffIds)] } }, select: { id: true, fromAgency: true, toAgency: true } });
+    return new Map(rows.map((row) => [row.id, [row.fromAgency, row.toAgency]]));
   }
 
   /** Of the handoffs named, those the unit is party to (their sender or recipient), in one query; reads no details. */
@@ -213,7 +222,7 @@ export class HandoffRepository {
     this.assertParty(handoff);
     const { copies, ...row } = handoff;
     const details = await this.readDetails(row, copies);
-    const steps = await Promise.all(handoff.steps.map(async (step) => ({ ...stepFromDb(step), details: await this.protection.open(handoff.id, step.details) })));
+    const steps = await Promise.all(handoff.steps.map(async (step) => ({ ...stepFromDb(step), details: await this.protection.open(handoff.id, step.details, step.keyWraps) })));
     return { ...handoffFromDb(row), details, steps };
   }
 

@@ -5,3 +5,4 @@ export * from './citizen-fields.js';
 export * from './message-signature.js';
 export * from './evidence-chain.js';
 export * from './attachment-content.js';
+export * from './unit-key-seal.js';

@@ -43,6 +43,7 @@ function step(name: Step, occurredAt: string, details: HandoffStep['details'] = 
     recordedAt: new Date(occurredAt),
     details,
     dataKeyId: null,
+    keyWraps: null,
   };
 }
 
