@@ -33,6 +33,8 @@ export interface FieldEncryptionKeys {
   masterKey?: Buffer;
   /** a KeyProvider (an HSM, a key service) in place of masterKey */
   provider?: KeyProvider;
+  /** DATA_MASTER_KEY_PREVIOUS: the single master key of before, for the data keys of no unit still wrapped under it */
+  previousMasterKey?: Buffer;
   /** PERSON_ID_HMAC_KEY: the keyed hash of resident ID numbers (common to the units: the ledger joins a person by it) */
   idHashKey: Buffer;
 }
@@ -76,6 +78,7 @@ export class DataKeyRing {
   constructor(
     private readonly prisma: PrismaService,
     private readonly provider: KeyProvider,
+    private readonly previous: KeyProvider | null = null,
   ) {
     this.fingerprint = provider.fingerprint;
     this.unit = provider.unit;
@@ -86,8 +89,13 @@ export class DataKeyRing {
     const rows = await this.prisma.dataKey.findMany({ where: { OR: [{ agency: this.unit }, { agency: null }] }, orderBy: { createdAt: 'asc' } });
     for (const row of rows) {
       if (this.keys.has(row.id)) continue;
+      if (row.agency === null && this.previous && row.masterKeyFingerprint === this.previous.fingerprint) {
+        // The single master key of before (DATA_MASTER_KEY_PREVIOUS): its data keys open what rotation has not moved yet.
+        this.keys.set(row.id, await this.previous.unwrap(row.id, row.wrapped));
+        continue;
+      }
       if (row.masterKeyFingerprint !== this.fingerprint) {
-        if (row.agency === null) continue; // the single key of before, wrapped under another unit's master key now
+        if (row.agency === null) continue; // the single key of before, and this unit has no DATA_MASTER_KEY_PREVIOUS
         throw new MasterKeyMismatchError(
           `invalid configuration:\n  DATA_MASTER_KEY: data key ${row.id} of ${this.unit} was wrapped under master key ${row.masterKeyFingerprint}, this one is ${this.fingerprint}`,
         );
@@ -229,7 +237,7 @@ export class FieldProtection implements OnModuleInit {
     prisma: PrismaService,
     @Optional() @Inject(FIELD_ENCRYPTION_KEYS) private readonly keys: FieldEncryptionKeys | null,
   ) {
-    this.ring = new DataKeyRing(prisma, providerOf(keys));
+    this.ring = new DataKeyRing(prisma, providerOf(keys), keys?.previousMasterKey ? new ConfiguredKeyProvider(keys.unit, keys.previousMasterKey) : null);
   }
 
   get enabled(): boolean {
