@@ -13,6 +13,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { markdownTable } from './markdown-table.mjs';
 import { run } from './run.mjs';
 
 const COLUMNS = [
@@ -32,11 +33,7 @@ const COLUMNS = [
 
 /** The profiles' rows as a Markdown table (it reads as well in a CI log). */
 export function composeTable(rows) {
-  const cells = rows.map((row) => COLUMNS.map(([, cell]) => String(cell(row))));
-  const widths = COLUMNS.map(([title], i) => Math.max(title.length, ...cells.map((line) => line[i].length)));
-  const line = (values) => `| ${values.map((value, i) => value.padEnd(widths[i])).join(' | ')} |`;
-  const notes = rows.flatMap((row) => row.notes.map((note) => `  ${row.profile}: ${note}`));
-  return [line(COLUMNS.map(([title]) => title)), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line), ...(notes.length ? ['', 'notes:', ...notes] : [])].join('\n');
+  return markdownTable(COLUMNS, rows, rows.flatMap((row) => row.notes.map((note) => `  ${row.profile}: ${note}`)));
 }
 
 const minutes = (ms) => `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;

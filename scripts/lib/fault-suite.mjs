@@ -12,6 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { markdownTable } from './markdown-table.mjs';
 import { run } from './run.mjs';
 
 function hasBinary(name) {
@@ -49,12 +50,8 @@ const COLUMNS = [
 
 /** The table of the scenarios' rows, as Markdown (it reads as well in a CI log). */
 export function faultTable(rows) {
-  const cells = rows.map((row) => COLUMNS.map(([, cell]) => String(cell(row))));
-  const widths = COLUMNS.map(([title], i) => Math.max(title.length, ...cells.map((line) => line[i].length)));
-  const line = (values) => `| ${values.map((value, i) => value.padEnd(widths[i])).join(' | ')} |`;
-  const out = [line(COLUMNS.map(([title]) => title)), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)];
   const notes = rows.flatMap((row) => [...(row.failure ? [`failed: ${row.failure}`] : []), ...(row.notes ?? [])].map((note) => `  ${row.scenario}: ${note}`));
-  return [...out, ...(notes.length > 0 ? ['', 'notes:', ...notes] : [])].join('\n');
+  return markdownTable(COLUMNS, rows, notes);
 }
 
 /**
