@@ -10,7 +10,7 @@
 //   npm run keys -- list <unit|office>
 //       the unit's keys: id, made, overlap end, revocation — never a key.
 // DATABASE_URL selects the database (default postgresql://postgres@127.0.0.1:5432/bus, as npm run bus).
-//   npm run keys -- rotate-data-key | data-key-status      field encryption's data keys (scripts/data-keys.mjs)
+//   npm run keys -- rotate-data-key | revoke-data-keys | data-key-status --unit <code>   a unit's data keys (scripts/data-keys.mjs)
 //   npm run keys -- rotate-signing-key <unit> | signing-keys  units' message-signing keys (scripts/signing-keys.mjs)
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -26,7 +26,7 @@ function fail(message, code = 2) {
 }
 
 // The other keys' commands live beside this script.
-if (['rotate-data-key', 'data-key-status'].includes(process.argv[2])) {
+if (['rotate-data-key', 'revoke-data-keys', 'data-key-status'].includes(process.argv[2])) {
   await import('./data-keys.mjs');
   process.exit(process.exitCode ?? 0);
 }

@@ -14,7 +14,7 @@ import { createServer } from 'node:http';
 import { DEFAULT_DATABASE_URL } from './lib/services.mjs';
 import { chooseTopology } from './lib/topology.mjs';
 import { browserEnv, findBrowserFromEnv } from './lib/browser.mjs';
-import { loadOrCreateBusSecrets, loadOrCreateKeys, loadOrCreateSigningKeys, sha256 } from './lib/keys.mjs';
+import { loadOrCreateBusSecrets, loadOrCreateDataMasterKeys, loadOrCreateKeys, loadOrCreateSigningKeys, sha256 } from './lib/keys.mjs';
 import { run } from './lib/run.mjs';
 
 const sinkPort = Number(process.env.UNIT_SYSTEMS_PORT ?? 3100);
@@ -59,6 +59,8 @@ const appDatabaseUrl = (login) => databaseUrlWithLogin(databaseUrl, login);
 const keys = loadOrCreateKeys([...AGENCY_CODES, 'office', 'console-operator', 'console-office']);
 // Field encryption's master and hash keys, the same for every adapter.
 const busSecrets = loadOrCreateBusSecrets();
+// 第二十四条: each unit its own master key, never shared.
+const dataMasterKeys = loadOrCreateDataMasterKeys(AGENCY_CODES);
 // Each unit's Ed25519 key, and every unit's public keys.
 const signing = loadOrCreateSigningKeys(AGENCY_CODES);
 // The console prints the yearly report with headless Chromium: found here as everything of the bus
@@ -127,11 +129,12 @@ function unitOwnEnv(code) {
     DATABASE_URL: appDatabaseUrl(unitDatabaseLogin(code)),
     API_KEY_SHA256: sha256(keys[code].apiKey),
     SIGNING_PRIVATE_KEY: signing.privateKeys[code],
+    DATA_MASTER_KEY: dataMasterKeys[code],
     ...(unit.defaultDeliveryMode === 'webhook' ? { WEBHOOK_URL: webhookUrl, WEBHOOK_SECRET: keys[code].webhookSecret } : {}),
   };
 }
 
-/** What every adapter has in common: field encryption's keys and the units' public keys. */
+/** What every adapter has in common: the keyed hash's key and the units' public keys. */
 const adaptersCommonEnv = () => ({ ...busSecrets, UNIT_PUBLIC_KEYS: signing.UNIT_PUBLIC_KEYS });
 
 function adapterEnv(code) {

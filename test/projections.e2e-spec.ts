@@ -97,7 +97,7 @@ describe('least data per recipient (第二十四条), end to end', () => {
     }
   });
 
-  it('the recipients’ stored messages hold only their projection; the sender’s handoff row keeps the whole', async () => {
+  it('the recipients’ stored messages and copies hold only their projection; the sender’s copy keeps the whole', async () => {
     const keysOf = async (where: string, values: unknown[]) =>
       (await bus.db.query<{ keys: string[]; person: string[] }>(
         `SELECT ARRAY(SELECT jsonb_object_keys(payload) ORDER BY 1) AS keys, ARRAY(SELECT jsonb_object_keys(payload->'person') ORDER BY 1) AS person FROM "Message" WHERE ${where}`,
@@ -110,8 +110,20 @@ describe('least data per recipient (第二十四条), end to end', () => {
     const civil = await keysOf(`"toAgency" = 'civil-affairs' AND "handoffId" = $1`, [ids['civil-affairs']]);
     expect(civil.keys).toEqual(expect.arrayContaining(['applicantStatement', 'caseMaterials', 'findings', 'person']));
     expect(civil.person).toEqual(['idNumber', 'name', 'phone']);
-    const [sender] = await bus.db.query<{ keys: string[] }>(`SELECT ARRAY(SELECT jsonb_object_keys(details)) AS keys FROM "Handoff" WHERE id = $1`, [ids.education]);
+    // 第二十四条: each party's own copy at rest — the sender's whole record, the recipient's projection.
+    const copyOf = async (agency: string) =>
+      (await bus.db.query<{ keys: string[]; person: string[] }>(
+        `SELECT ARRAY(SELECT jsonb_object_keys(details) ORDER BY 1) AS keys, ARRAY(SELECT jsonb_object_keys(details->'person') ORDER BY 1) AS person FROM "HandoffCopy" WHERE "handoffId" = $1 AND agency = $2`,
+        [ids.education, agency],
+      ))[0];
+    const sender = await copyOf('procuratorate');
     expect(sender.keys).toEqual(expect.arrayContaining(['findings', 'applicantStatement']));
+    expect(sender.person).toEqual(expect.arrayContaining(['phone']));
+    expect(await copyOf('education')).toEqual(await keysOf(`"toAgency" = 'education' AND "handoffId" = $1`, [ids.education]));
+    // The handoff row keeps the plain fields only (what the scheduler and the office count).
+    const [row] = await bus.db.query<{ keys: string[] }>(`SELECT ARRAY(SELECT jsonb_object_keys(details)) AS keys FROM "Handoff" WHERE id = $1`, [ids.education]);
+    expect(row.keys).not.toContain('findings');
+    expect(row.keys).not.toContain('applicantStatement');
   });
 
   it('education receives the case file (第九条) and the school record, not the medical records; the sender sees all three', async () => {

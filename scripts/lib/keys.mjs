@@ -27,19 +27,38 @@ export function loadOrCreateKeys(codes) {
 }
 
 /**
- * The bus-wide secrets of field encryption, made once and kept in .bus/keys.json:
- * DATA_MASTER_KEY wraps the data keys, PERSON_ID_HMAC_KEY keys the hash of ID numbers. Every adapter
- * has the same two.
+ * The bus-wide secret of field encryption, made once and kept in .bus/keys.json: PERSON_ID_HMAC_KEY
+ * keys the hash of ID numbers (every adapter has it: the ledger joins a person across units by it).
+ * A .bus made when every adapter shared one master key also gives that key as
+ * DATA_MASTER_KEY_PREVIOUS, so what was written under it still opens until each unit's rotation.
  */
 export function loadOrCreateBusSecrets() {
   const keys = existsSync(FILE) ? JSON.parse(readFileSync(FILE, 'utf8')) : {};
   if (!keys['field-encryption']) {
-    keys['field-encryption'] = { dataMasterKey: randomBytes(32).toString('base64'), personIdHmacKey: randomBytes(32).toString('base64') };
-    mkdirSync('.bus', { recursive: true });
-    writeFileSync(FILE, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+    keys['field-encryption'] = { personIdHmacKey: randomBytes(32).toString('base64') };
+    saveKeys(keys);
   }
   const { dataMasterKey, personIdHmacKey } = keys['field-encryption'];
-  return { DATA_MASTER_KEY: dataMasterKey, PERSON_ID_HMAC_KEY: personIdHmacKey };
+  return { PERSON_ID_HMAC_KEY: personIdHmacKey, ...(dataMasterKey ? { DATA_MASTER_KEY_PREVIOUS: dataMasterKey } : {}) };
+}
+
+/**
+ * Each unit's own DATA_MASTER_KEY (第二十四条: it wraps that unit's data keys only), made once and kept
+ * in .bus/keys.json under field-encryption.masterKeys.<unit>.
+ */
+export function loadOrCreateDataMasterKeys(codes) {
+  const keys = existsSync(FILE) ? JSON.parse(readFileSync(FILE, 'utf8')) : {};
+  keys['field-encryption'] ??= { personIdHmacKey: randomBytes(32).toString('base64') };
+  const masterKeys = (keys['field-encryption'].masterKeys ??= {});
+  let changed = false;
+  for (const code of codes) {
+    if (!masterKeys[code]) {
+      masterKeys[code] = randomBytes(32).toString('base64');
+      changed = true;
+    }
+  }
+  if (changed) saveKeys(keys);
+  return Object.fromEntries(codes.map((code) => [code, masterKeys[code]]));
 }
 
 /** The signature algorithm of a cryptography suite (CRYPTO_SUITE): Ed25519 (international) or SM2 (national). */

@@ -8,6 +8,7 @@ import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
 import { type MediumScheduler, mediumScheduler } from './support/medium-scheduler.js';
 import { TEST_CIPHERTEXT_PREFIX } from '../support/security-env.js';
+import { provisionUnitKeys } from '../support/unit-keys.js';
 
 /**
  * The duties as the text writes them, through the adapters' and the scheduler's services
@@ -48,6 +49,8 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
 
   beforeAll(async () => {
     db = await TestDatabase.create('medium_duties');
+    // justice, a recipient a referral names without an adapter here: it has its key, as if its adapter had started once.
+    await provisionUnitKeys(db.url, ['justice']);
     procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
     civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
     education = await mediumAdapter('education', { databaseUrl: db.url, driver, clock });

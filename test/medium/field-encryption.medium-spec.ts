@@ -4,7 +4,7 @@ import { key32 } from '#config';
 import { residentIdHash } from '#security';
 import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { judicialReferral, person } from '../support/factories.js';
-import { TEST_DATA_MASTER_KEY, TEST_PERSON_ID_HMAC_KEY, TEST_CIPHERTEXT_PREFIX } from '../support/security-env.js';
+import { TEST_CIPHERTEXT_PREFIX, TEST_PERSON_ID_HMAC_KEY, testDataMasterKey } from '../support/security-env.js';
 import { dumpDatabase } from '../support/db-dump.js';
 import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
@@ -20,7 +20,8 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
   let procuratorate: MediumAdapter;
   let civilAffairs: MediumAdapter;
   let education: MediumAdapter;
-  const keys = { masterKey: key32(TEST_DATA_MASTER_KEY), idHashKey: key32(TEST_PERSON_ID_HMAC_KEY) };
+  // The procuratorate's keys: its rotation is the one run here.
+  const keys = { unit: 'procuratorate', masterKey: key32(testDataMasterKey('procuratorate')), idHashKey: key32(TEST_PERSON_ID_HMAC_KEY) };
 
   beforeAll(async () => {
     db = await TestDatabase.create('medium_encryption');
@@ -60,9 +61,14 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
     expect(dump).toContain(TEST_CIPHERTEXT_PREFIX);
 
     // The keyed hash, not the number, is what a lookup compares.
-    const rows = await db.query<{ personIdHash: string; dataKeyId: string }>(`SELECT "personIdHash", "dataKeyId" FROM "Handoff" WHERE id = $1`, [toCivil.id]);
+    const rows = await db.query<{ personIdHash: string }>(`SELECT "personIdHash" FROM "Handoff" WHERE id = $1`, [toCivil.id]);
     expect(rows[0].personIdHash).toBe(residentIdHash(keys.idHashKey, fixture.idNumber));
-    expect(rows[0].dataKeyId).toMatch(/^dk/);
+    // 第二十四条: each party's copy under a data key; the handoff row keeps the plain fields alone.
+    const copies = await db.query<{ agency: string; dataKeyId: string }>(`SELECT agency, "dataKeyId" FROM "HandoffCopy" WHERE "handoffId" = $1 ORDER BY agency`, [toCivil.id]);
+    expect(copies).toEqual([{ agency: 'civil-affairs', dataKeyId: expect.stringMatching(/^civil-affairs_dk/) }, { agency: 'procuratorate', dataKeyId: expect.stringMatching(/^procuratorate_dk/) }]);
+    const [plain] = await db.query<{ details: Record<string, unknown> }>(`SELECT details FROM "Handoff" WHERE id = $1`, [toCivil.id]);
+    expect(plain.details).toMatchObject({ situation: 'serious-injury-victim', priorityGroups: ['minor'] });
+    expect(plain.details).not.toHaveProperty('findings');
 
     // Lookup by ID number goes through the hash: the unit finds the person's handoffs, another unit none of them.
     const found = await civilAffairs.agency.store.handoffs.listForPerson(fixture.idNumber.toLowerCase());
@@ -100,95 +106,108 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
     const a = await refer(person({ name: '甲某' }));
     const b = await refer(person({ name: '乙某' }));
     const [from, to] = [a.handoffs[0], b.handoffs[0]];
-    await db.query(`UPDATE "Handoff" SET details = jsonb_set(details, '{person,name}', (SELECT details->'person'->'name' FROM "Handoff" WHERE id = $1)) WHERE id = $2`, [from.id, to.id]);
+    const SENDER = `agency = 'procuratorate'`;
+    await db.query(`UPDATE "HandoffCopy" SET details = jsonb_set(details, '{person,name}', (SELECT details->'person'->'name' FROM "HandoffCopy" WHERE "handoffId" = $1 AND ${SENDER})) WHERE "handoffId" = $2 AND ${SENDER}`, [from.id, to.id]);
     await expect(procuratorate.agency.store.handoffs.findVisible(to.id)).rejects.toBeInstanceOf(DecryptionError);
     // The same value in its own row still reads.
     expect((await procuratorate.agency.store.handoffs.findVisible(from.id)).details).toMatchObject({ person: { name: '甲某' } });
     // A field moved within one row (name ← phone) does not decrypt either.
-    await db.query(`UPDATE "Handoff" SET details = jsonb_set(details, '{person,name}', details->'person'->'phone') WHERE id = $1`, [from.id]);
+    await db.query(`UPDATE "HandoffCopy" SET details = jsonb_set(details, '{person,name}', details->'person'->'phone') WHERE "handoffId" = $1 AND ${SENDER}`, [from.id]);
     await expect(procuratorate.agency.store.handoffs.findVisible(from.id)).rejects.toBeInstanceOf(DecryptionError);
     await db.query(`DELETE FROM "HandoffStep" WHERE "handoffId" = ANY($1::uuid[])`, [[from.id, to.id]]);
     await db.query(`DELETE FROM "InboxEntry" WHERE "handoffId" = ANY($1::uuid[])`, [[from.id, to.id]]);
     await db.query(`DELETE FROM "OutboxEntry" WHERE "messageId" IN (SELECT id FROM "Message" WHERE "handoffId" = ANY($1::uuid[]))`, [[from.id, to.id]]);
     await db.query(`DELETE FROM "Message" WHERE "handoffId" = ANY($1::uuid[])`, [[from.id, to.id]]);
+    await db.query(`DELETE FROM "HandoffCopy" WHERE "handoffId" = ANY($1::uuid[])`, [[from.id, to.id]]);
     await db.query(`DELETE FROM "Handoff" WHERE id = ANY($1::uuid[])`, [[from.id, to.id]]);
   });
 
-  it('rotates to a new data key: interrupted, old rows still read; run again, it continues; new rows use the new key', async () => {
+  it('rotates one unit’s data key: interrupted, old rows still read; run again, it continues; new rows use the new key; the old key revoked', async () => {
     const before = await refer(person({ name: '旋转前' }));
-    // A row written before encryption existed (plain JSON, no key): rotation encrypts it too.
+    // The sender's copy written before encryption existed (plain JSON, no key): rotation encrypts it too.
     const legacy = before.handoffs[1];
     const plainDetails = (await procuratorate.agency.store.handoffs.findVisible(legacy.id)).details;
-    await db.query(`UPDATE "Handoff" SET details = $2::jsonb, "dataKeyId" = NULL, "personIdHash" = NULL WHERE id = $1`, [legacy.id, JSON.stringify(plainDetails)]);
+    await db.query(`UPDATE "HandoffCopy" SET details = $2::jsonb, "dataKeyId" = NULL WHERE "handoffId" = $1 AND agency = 'procuratorate'`, [legacy.id, JSON.stringify(plainDetails)]);
+    await db.query(`UPDATE "Handoff" SET "personIdHash" = NULL WHERE id = $1`, [legacy.id]);
 
-    // Two documents (第九条): one encrypted under the current key, one stored in plain bytes before encryption existed.
+    // Two documents (第九条): one sealed to both parties, one stored in plain bytes before encryption existed.
     const pdf = (text: string) => Buffer.from(`%PDF-1.7\n% ${text}\n%%EOF\n`);
     const attach = (handoffId: string, text: string) =>
       procuratorate.agency.store.attachments.add({ id: crypto.randomUUID(), handoffId, fileName: `${text}.pdf`, contentType: 'application/pdf', sizeBytes: pdf(text).length, sha256: 'x', content: pdf(text), material: 'household-finances' });
     const sealedDoc = await attach(before.handoffs[0].id, '收入证明甲');
     const legacyDoc = await attach(legacy.id, '收入证明乙');
-    await db.query(`UPDATE "Attachment" SET content = $2, "dataKeyId" = NULL WHERE id = $1`, [legacyDoc.id, pdf('收入证明乙')]);
-    const readDoc = async (doc: { id: string; handoffId: string }) => Buffer.from((await procuratorate.agency.store.attachments.get(doc.handoffId, doc.id))?.content ?? []);
+    await db.query(`UPDATE "Attachment" SET content = $2, "dataKeyId" = NULL, "keyWraps" = NULL WHERE id = $1`, [legacyDoc.id, pdf('收入证明乙')]);
+    const readDoc = async (doc: { id: string; handoffId: string }, at = procuratorate) => Buffer.from((await at.agency.store.attachments.get(doc.handoffId, doc.id))?.content ?? []);
     expect((await readDoc(legacyDoc)).equals(pdf('收入证明乙'))).toBe(true);
+    const sealedTo = async (table: string, id: string) => (await db.query<{ key: string | null }>(`SELECT "keyWraps"->'procuratorate'->>'key' AS key FROM "${table}" WHERE id = $1`, [id]))[0]?.key;
+    const civilKeys = await db.query(`SELECT id, "retiredAt" FROM "DataKey" WHERE agency = 'civil-affairs'`);
 
     const admin = await connectDataKeyRotation(db.url, keys);
     try {
-      const [{ oldKey }] = await db.query<{ oldKey: string }>(`SELECT id AS "oldKey" FROM "DataKey" WHERE "retiredAt" IS NULL`);
-      expect(await db.query(`SELECT "dataKeyId" FROM "Attachment" WHERE id = $1`, [sealedDoc.id])).toEqual([{ dataKeyId: oldKey }]);
-      // Every row is under the current key but the legacy one: the first run encrypts that one, and makes no key.
+      const [{ oldKey }] = await db.query<{ oldKey: string }>(`SELECT id AS "oldKey" FROM "DataKey" WHERE agency = 'procuratorate' AND "retiredAt" IS NULL`);
+      expect(oldKey).toMatch(/^procuratorate_dk/);
+      expect(await sealedTo('Attachment', sealedDoc.id)).toBe(oldKey);
+      // Everything of the procuratorate is under its current key but the two legacy rows: the first run takes them, and makes no key.
       const first = await admin.rotation.run({ batchSize: 50 });
-      expect(first).toMatchObject({ keyId: oldKey, newKey: false, remaining: 0 });
+      expect(first).toMatchObject({ unit: 'procuratorate', keyId: oldKey, newKey: false, remaining: 0 });
       expect((await db.query(`SELECT "personIdHash" FROM "Handoff" WHERE id = $1`, [legacy.id]))[0]).toEqual({ personIdHash: residentIdHash(keys.idHashKey, before.fixture.idNumber) });
-      // The plain document is encrypted too, under the current key, and reads the same.
-      expect(await db.query(`SELECT "dataKeyId" FROM "Attachment" WHERE id = $1`, [legacyDoc.id])).toEqual([{ dataKeyId: oldKey }]);
+      // The plain document is encrypted too, under a content key sealed to both parties, and reads the same at each.
+      expect(await sealedTo('Attachment', legacyDoc.id)).toBe(oldKey);
       expect((await readDoc(legacyDoc)).equals(pdf('收入证明乙'))).toBe(true);
+      expect((await readDoc(legacyDoc, education)).equals(pdf('收入证明乙'))).toBe(true);
 
       // Now a rotation, stopped after one batch of two rows.
       const interrupted = await admin.rotation.run({ batchSize: 2, maxBatches: 1 });
       expect(interrupted).toMatchObject({ newKey: true, rows: 2, batches: 1 });
       expect(interrupted.remaining).toBeGreaterThan(0);
       expect(interrupted.keyId).not.toBe(oldKey);
-      const underOld = await db.query<{ id: string }>(`SELECT id FROM "Handoff" WHERE "dataKeyId" = $1`, [oldKey]);
+      const underOld = await db.query(`SELECT "handoffId" FROM "HandoffCopy" WHERE agency = 'procuratorate' AND "dataKeyId" = $1`, [oldKey]);
       expect(underOld.length).toBeGreaterThan(0);
-      // Old and new rows both read; the documents are still under the old key (the last table a run reaches) and read.
+      // Old and new rows both read; the documents are still sealed under the old key (the last table a run reaches) and read.
       for (const { id } of await db.query<{ id: string }>(`SELECT id FROM "Handoff"`)) {
         await expect(procuratorate.agency.store.handoffs.findVisible(id)).resolves.toMatchObject({ id });
       }
-      expect(await db.query(`SELECT "dataKeyId" FROM "Attachment" WHERE id = $1`, [sealedDoc.id])).toEqual([{ dataKeyId: oldKey }]);
+      expect(await sealedTo('Attachment', sealedDoc.id)).toBe(oldKey);
       expect((await readDoc(sealedDoc)).equals(pdf('收入证明甲'))).toBe(true);
 
       // Adapters take up the new key (within 30 s; here at once): a new referral is under it.
       procuratorate.app.get(FieldProtection).ring.refresh();
       const after = await refer(person({ name: '旋转后' }));
-      const fresh = await db.query<{ dataKeyId: string }>(`SELECT "dataKeyId" FROM "Handoff" WHERE id = $1`, [after.handoffs[0].id]);
+      const fresh = await db.query<{ dataKeyId: string }>(`SELECT "dataKeyId" FROM "HandoffCopy" WHERE "handoffId" = $1 AND agency = 'procuratorate'`, [after.handoffs[0].id]);
       expect(fresh[0].dataKeyId).toBe(interrupted.keyId);
-      const freshMessage = await db.query<{ dataKeyId: string }>(`SELECT "dataKeyId" FROM "Message" WHERE id = $1`, [after.handoffs[0].messageId]);
-      expect(freshMessage[0].dataKeyId).toBe(interrupted.keyId);
+      expect(await sealedTo('Message', after.handoffs[0].messageId)).toBe(interrupted.keyId);
 
-      // Run again: it continues to the same key, makes none, and leaves nothing under the old one.
+      // Run again: it continues to the same key, makes none, and leaves nothing of the procuratorate under the old one.
       const resumed = await admin.rotation.run({ batchSize: 3 });
       expect(resumed).toMatchObject({ keyId: interrupted.keyId, newKey: false, remaining: 0 });
       const newDoc = await attach(after.handoffs[0].id, '收入证明丙');
-      expect(await db.query(`SELECT "dataKeyId" FROM "Attachment" WHERE id = $1`, [newDoc.id])).toEqual([{ dataKeyId: interrupted.keyId }]);
-      for (const table of ['Handoff', 'HandoffStep', 'Message', 'Attachment']) {
-        expect(await db.query(`SELECT id FROM "${table}" WHERE "dataKeyId" IS DISTINCT FROM $1`, [interrupted.keyId])).toEqual([]);
+      expect(await sealedTo('Attachment', newDoc.id)).toBe(interrupted.keyId);
+      expect(await db.query(`SELECT "handoffId" FROM "HandoffCopy" WHERE agency = 'procuratorate' AND "dataKeyId" IS DISTINCT FROM $1`, [interrupted.keyId])).toEqual([]);
+      for (const table of ['HandoffStep', 'Message', 'Attachment']) {
+        expect(await db.query(`SELECT id FROM "${table}" WHERE "keyWraps" ? 'procuratorate' AND "keyWraps"->'procuratorate'->>'key' IS DISTINCT FROM $1`, [interrupted.keyId])).toEqual([]);
       }
-      const keysNow = await db.query<{ id: string; retired: boolean }>(`SELECT id, "retiredAt" IS NOT NULL AS retired FROM "DataKey" ORDER BY "createdAt"`);
+      const keysNow = await db.query<{ id: string; retired: boolean }>(`SELECT id, "retiredAt" IS NOT NULL AS retired FROM "DataKey" WHERE agency = 'procuratorate' ORDER BY "createdAt"`);
       expect(keysNow).toEqual([{ id: oldKey, retired: true }, { id: interrupted.keyId, retired: false }]);
+      // Another unit's keys are not touched by the procuratorate's rotation.
+      expect(await db.query(`SELECT id, "retiredAt" FROM "DataKey" WHERE agency = 'civil-affairs'`)).toEqual(civilKeys);
+
+      // Revocation: the retired key, which no row needs any more, is removed.
+      expect(await admin.rotation.revokeRetired()).toEqual([oldKey]);
+      expect(await db.query(`SELECT id FROM "DataKey" WHERE agency = 'procuratorate'`)).toEqual([{ id: interrupted.keyId }]);
+
       // Everything still reads, the legacy row included, with its plain values.
       expect((await civilAffairs.agency.store.handoffs.findVisible(before.handoffs[0].id)).details).toMatchObject({ person: before.fixture });
       expect((await procuratorate.agency.store.handoffs.findVisible(legacy.id)).details).toEqual(plainDetails);
       const atEducation = (await education.agency.store.handoffs.findVisible(legacy.id)).details;
       expect(atEducation).toMatchObject({ person: { name: '旋转前' }, situation: 'serious-injury-victim' });
       expect(atEducation).not.toHaveProperty('person.phone');
-      // The documents: under the new key, the bytes as they were (the recipient reads its type too), no plain text left.
+      // The documents: the bytes as they were at both parties, no plain text left.
       for (const [doc, text] of [[sealedDoc, '收入证明甲'], [legacyDoc, '收入证明乙'], [newDoc, '收入证明丙']] as const) {
         expect((await readDoc(doc)).equals(pdf(text))).toBe(true);
         const [{ content }] = await db.query<{ content: Buffer }>(`SELECT content FROM "Attachment" WHERE id = $1`, [doc.id]);
-        expect(content.toString('utf8').startsWith(`${TEST_CIPHERTEXT_PREFIX}${interrupted.keyId}.`)).toBe(true);
+        expect(content.toString('utf8').startsWith(`${TEST_CIPHERTEXT_PREFIX}ck`)).toBe(true);
       }
-      const atRecipient = await education.agency.store.attachments.get(legacyDoc.handoffId, legacyDoc.id);
-      expect(Buffer.from(atRecipient?.content ?? []).equals(pdf('收入证明乙'))).toBe(true);
+      expect((await readDoc(legacyDoc, education)).equals(pdf('收入证明乙'))).toBe(true);
       expect((await dumpDatabase(db)).text).not.toContain(before.fixture.idNumber);
     } finally {
       await admin.close();
@@ -196,12 +215,9 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
   });
 
   it('refuses a master key other than the one that wrapped the data keys, naming the setting (the adapter checks it before it listens)', async () => {
-    const wrong = await mediumAdapter('justice', { databaseUrl: db.url, driver, clock, env: { DATA_MASTER_KEY: 'ff'.repeat(32) } });
-    try {
-      await expect(wrong.app.get(FieldProtection).checkMasterKey()).rejects.toThrow(/DATA_MASTER_KEY: data key dk\w+ was wrapped under master key/);
-      await expect(wrong.agency.store.handoffs.list({ limit: 5 })).resolves.toEqual([]);
-    } finally {
-      await wrong.close();
-    }
+    // A second procuratorate process given another master key than the one that wrapped its data keys.
+    await expect(mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock, env: { DATA_MASTER_KEY: 'ff'.repeat(32) } })).rejects.toThrow(
+      /DATA_MASTER_KEY: data key procuratorate_dk\w+ of procuratorate was wrapped under master key/,
+    );
   });
 });

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { OpenJudicialReferralRequest, OpenSocialLeadRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { NotTheReceiverError, StepOutOfOrderError } from '#handoffs';
 import { judicialReferral, socialLead } from '../support/factories.js';
+import { provisionUnitKeys } from '../support/unit-keys.js';
 import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
 import { besidesUndeliverableAlerts, type MediumScheduler, mediumScheduler } from './support/medium-scheduler.js';
@@ -25,6 +26,8 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
 
   beforeAll(async () => {
     db = await TestDatabase.create('medium_visits');
+    // The units a visit refers on to without an adapter here: each has its key, as if its adapter had started once.
+    await provisionUnitKeys(db.url, ['womens-federation', 'next-generation']);
     procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
     civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
     youthLeague = await mediumAdapter('youth-league', { databaseUrl: db.url, driver, clock });

@@ -18,7 +18,6 @@ const WITHOUT_ROW_LEVEL_SECURITY = [
   'CalendarYear', // the statutory calendar, the same for everyone
   'ConsoleSession', // the console's own; no unit login has a grant
   'ConsoleUser', // the console's own; no unit login has a grant
-  'DataKey', // wrapped under the master key; every adapter needs every key
   'Meeting', // the office's record of the joint meeting's minutes; no unit login has a grant (20261130150000_notices_meetings)
 ];
 
@@ -100,10 +99,13 @@ describe('one database login per unit, row-level security (medium: real PostgreS
 
   it('a raw SELECT without the unit returns only the handoffs the unit is party to', async () => {
     const civilAffairs = await as(unitDatabaseLogin('civil-affairs'));
-    const handoffs = await civilAffairs.query<{ id: string }>('SELECT * FROM "Handoff"');
+    const handoffs = await civilAffairs.query<{ id: string }>('SELECT id, "fromAgency", "toAgency", "caseRef", "currentStep" FROM "Handoff"');
     expect(handoffs.rows.map((row) => row.id)).toEqual([toCivilAffairs]);
+    // 第二十四条: not even the plain part of the sender's record (a column privilege); each party reads its own copy.
+    await expect(civilAffairs.query('SELECT * FROM "Handoff"')).rejects.toMatchObject({ code: '42501' });
+    expect((await civilAffairs.query<{ agency: string }>('SELECT agency FROM "HandoffCopy"')).rows).toEqual([{ agency: 'civil-affairs' }]);
     // Nothing of the other handoff, whichever table is asked.
-    for (const [table, column] of [['Message', '"handoffId"'], ['HandoffStep', '"handoffId"'], ['InboxEntry', '"handoffId"'], ['AuditRecord', '"handoffId"'], ['Attachment', '"handoffId"'], ['Obligation', '"handoffId"']]) {
+    for (const [table, column] of [['Message', '"handoffId"'], ['HandoffStep', '"handoffId"'], ['HandoffCopy', '"handoffId"'], ['InboxEntry', '"handoffId"'], ['AuditRecord', '"handoffId"'], ['Attachment', '"handoffId"'], ['Obligation', '"handoffId"']]) {
       const leaked = await civilAffairs.query(`SELECT * FROM "${table}" WHERE ${column} = $1`, [toEducation]);
       expect({ table, rows: leaked.rowCount }).toEqual({ table, rows: 0 });
     }
@@ -116,13 +118,14 @@ describe('one database login per unit, row-level security (medium: real PostgreS
     expect((await education.query<{ id: string }>('SELECT id FROM "Handoff"')).rows).toEqual([{ id: toEducation }]);
     // A unit party to nothing sees nothing.
     const health = await as(unitDatabaseLogin('health'));
-    expect((await health.query('SELECT * FROM "Handoff"')).rowCount).toBe(0);
+    expect((await health.query('SELECT id FROM "Handoff"')).rowCount).toBe(0);
     expect((await health.query('SELECT * FROM "Message"')).rowCount).toBe(0);
   });
 
   it('a Prisma findMany with no where returns only the unit’s rows', async () => {
     const prisma = prismaAs(unitDatabaseLogin('civil-affairs'));
-    expect((await prisma.handoff.findMany()).map((handoff) => handoff.id)).toEqual([toCivilAffairs]);
+    expect((await prisma.handoff.findMany({ omit: { details: true } })).map((handoff) => handoff.id)).toEqual([toCivilAffairs]);
+    expect((await prisma.handoffCopy.findMany()).map((copy) => [copy.handoffId, copy.agency])).toEqual([[toCivilAffairs, 'civil-affairs']]);
     expect(new Set((await prisma.message.findMany()).map((message) => message.handoffId))).toEqual(new Set([toCivilAffairs]));
     expect((await prisma.inboxEntry.findMany()).every((entry) => entry.agency === 'civil-affairs')).toBe(true);
     expect((await prisma.auditRecord.findMany()).every((record) => record.chain === 'civil-affairs')).toBe(true);

@@ -108,8 +108,8 @@ describe('signed messages (medium: real PostgreSQL, in-process queues)', () => {
     const [receipt] = await db.query<{ signature: string }>(`SELECT signature FROM "Message" WHERE "handoffId" = $1 AND "fromAgency" = 'civil-affairs' AND type = $2`, [id, MessageType.Receipt]);
     const forgedId = crypto.randomUUID();
     await db.query(
-      `INSERT INTO "Message" (id, type, "schemaVersion", "fromAgency", "toAgency", "handoffId", "caseRef", "correlationId", "occurredAt", priority, payload, signature)
-       SELECT $1, type, "schemaVersion", 'procuratorate', 'civil-affairs', "handoffId", "caseRef", "correlationId", "occurredAt", priority, payload, $2 FROM "Message" WHERE "handoffId" = $3 AND type = $4`,
+      `INSERT INTO "Message" (id, type, "schemaVersion", "fromAgency", "toAgency", "handoffId", "caseRef", "correlationId", "occurredAt", priority, payload, "dataKeyId", "keyWraps", signature)
+       SELECT $1, type, "schemaVersion", 'procuratorate', 'civil-affairs', "handoffId", "caseRef", "correlationId", "occurredAt", priority, payload, "dataKeyId", "keyWraps", $2 FROM "Message" WHERE "handoffId" = $3 AND type = $4`,
       [forgedId, receipt.signature, id, MessageType.JudicialReferral],
     );
     await driver.publish({
@@ -126,8 +126,8 @@ describe('signed messages (medium: real PostgreSQL, in-process queues)', () => {
     // An unsigned one (signature removed) is refused too.
     const unsignedId = crypto.randomUUID();
     await db.query(
-      `INSERT INTO "Message" (id, type, "schemaVersion", "fromAgency", "toAgency", "handoffId", "caseRef", "correlationId", "occurredAt", priority, payload)
-       SELECT $1, type, "schemaVersion", "fromAgency", "toAgency", "handoffId", "caseRef", "correlationId", "occurredAt", priority, payload FROM "Message" WHERE id = $2`,
+      `INSERT INTO "Message" (id, type, "schemaVersion", "fromAgency", "toAgency", "handoffId", "caseRef", "correlationId", "occurredAt", priority, payload, "dataKeyId", "keyWraps")
+       SELECT $1, type, "schemaVersion", "fromAgency", "toAgency", "handoffId", "caseRef", "correlationId", "occurredAt", priority, payload, "dataKeyId", "keyWraps" FROM "Message" WHERE id = $2`,
       [unsignedId, forgedId],
     );
     await driver.publish({

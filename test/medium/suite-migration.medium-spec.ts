@@ -1,10 +1,11 @@
 import { plainToInstance } from 'class-transformer';
 import { connectDataKeyRotation, FieldProtection } from '#persistence';
 import { key32 } from '#config';
+import type { AgencyCode } from '#contracts';
 import { cryptoSuite, type CryptoSuiteName, residentIdHash, useCryptoSuite } from '#security';
 import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { judicialReferral, person } from '../support/factories.js';
-import { TEST_CRYPTO_SUITE, TEST_DATA_MASTER_KEY, TEST_PERSON_ID_HMAC_KEY } from '../support/security-env.js';
+import { TEST_CRYPTO_SUITE, TEST_PERSON_ID_HMAC_KEY, testDataMasterKey } from '../support/security-env.js';
 import { dumpDatabase } from '../support/db-dump.js';
 import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
@@ -12,10 +13,13 @@ import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle
 const PREFIX: Record<CryptoSuiteName, string> = { international: 'enc1.', national: 'enc2.sm4-ctr-hmac-sm3.' };
 
 /**
- * A populated bus moves from its cryptography suite to the other one while it runs (docs/crypto.md):
- * the rotation (npm run keys -- rotate-data-key with the other CRYPTO_SUITE) makes a data key of the
- * new suite and re-encrypts every row to it in batches; interrupted, every row of either suite still
- * reads and lookups by ID number find both; resumed, it finishes, and nothing is lost.
+ * A populated bus moves from its cryptography suite to the other one while it runs (docs/crypto.md),
+ * unit by unit: each unit's rotation (npm run keys -- rotate-data-key --unit <code> with the other
+ * CRYPTO_SUITE) makes a data key of the new suite for the unit and moves its rows to it in batches
+ * (its copies re-encrypted, the messages, steps and documents it reads re-encrypted under content
+ * keys of the new suite); interrupted, every row of either suite still reads and lookups by ID number
+ * find both; resumed, it finishes; once every unit that holds rows has run, nothing is of the old suite
+ * and nothing is lost.
  */
 describe('moving a running bus between cryptography suites (medium: real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -24,7 +28,9 @@ describe('moving a running bus between cryptography suites (medium: real Postgre
   let procuratorate: MediumAdapter;
   let civilAffairs: MediumAdapter;
   let education: MediumAdapter;
-  const keys = { masterKey: key32(TEST_DATA_MASTER_KEY), idHashKey: key32(TEST_PERSON_ID_HMAC_KEY) };
+  const idHashKey = key32(TEST_PERSON_ID_HMAC_KEY);
+  const keysOf = (unit: AgencyCode) => ({ unit, masterKey: key32(testDataMasterKey(unit)), idHashKey });
+  const UNITS = ['procuratorate', 'civil-affairs', 'education'] as const;
   const from = TEST_CRYPTO_SUITE;
   const to: CryptoSuiteName = from === 'national' ? 'international' : 'national';
 
@@ -80,27 +86,34 @@ describe('moving a running bus between cryptography suites (medium: real Postgre
     return read;
   }
 
-  it(`moves every row from ${from} to ${to}: a dry run changes nothing; interrupted, both suites read; resumed, nothing is lost`, async () => {
+  async function currentKeyOf(unit: AgencyCode): Promise<string> {
+    const [{ id }] = await db.query<{ id: string }>(`SELECT id FROM "DataKey" WHERE agency = $1 AND "retiredAt" IS NULL`, [unit]);
+    return id;
+  }
+
+  it(`moves every row from ${from} to ${to}, unit by unit: a dry run changes nothing; interrupted, both suites read; resumed, nothing is lost`, async () => {
     const people = [];
     for (let i = 0; i < 5; i += 1) people.push(await refer(`迁移测试${'甲乙丙丁戊'[i]}`, `35058219900101${String(100 + i)}X`));
     const before = await everythingRead();
     expect(Object.keys(before).length).toBeGreaterThan(15);
-    const [{ oldKey }] = await db.query<{ oldKey: string }>(`SELECT id AS "oldKey" FROM "DataKey" WHERE "retiredAt" IS NULL`);
+    const oldKey = await currentKeyOf('procuratorate');
+    const keysBefore = await db.query<{ id: string }>(`SELECT id FROM "DataKey" ORDER BY id`);
     expect((await dumpDatabase(db)).text).toContain(PREFIX[from]);
 
     useCryptoSuite(to); // the rotation CLI's CRYPTO_SUITE
-    const admin = await connectDataKeyRotation(db.url, keys);
+    const admin = await connectDataKeyRotation(db.url, keysOf('procuratorate'));
     try {
       const plan = await admin.rotation.plan();
-      expect(plan).toMatchObject({ currentKeyId: oldKey, currentSuite: from, targetSuite: to, newKey: true });
-      expect(plan.rows.Handoff).toBe(10);
+      expect(plan).toMatchObject({ unit: 'procuratorate', currentKeyId: oldKey, currentSuite: from, targetSuite: to, newKey: true });
+      expect(plan.rows.HandoffCopy).toBe(10); // the sender's copy of each of the 10 handoffs
       expect(plan.rows.Attachment).toBe(5);
-      expect(await db.query(`SELECT id FROM "DataKey"`)).toEqual([{ id: oldKey }]);
+      expect(await db.query(`SELECT id FROM "DataKey" ORDER BY id`)).toEqual(keysBefore);
 
       const interrupted = await admin.rotation.run({ batchSize: 3, maxBatches: 2 });
-      expect(interrupted).toMatchObject({ newKey: true, rows: 6, batches: 2, suite: to });
+      expect(interrupted).toMatchObject({ unit: 'procuratorate', newKey: true, rows: 6, batches: 2, suite: to });
+      expect(interrupted.keyId).toMatch(/^procuratorate_dk/);
       expect(interrupted.remaining).toBeGreaterThan(0);
-      const migrated = await db.query<{ id: string; details: { person: { name: string } } }>(`SELECT id, details FROM "Handoff" WHERE "dataKeyId" = $1`, [interrupted.keyId]);
+      const migrated = await db.query<{ details: { person: { name: string } } }>(`SELECT details FROM "HandoffCopy" WHERE "dataKeyId" = $1`, [interrupted.keyId]);
       expect(migrated.length).toBe(6);
       for (const row of migrated) expect(row.details.person.name.startsWith(PREFIX[to])).toBe(true);
       const [{ wrapped }] = await db.query<{ wrapped: string }>(`SELECT wrapped FROM "DataKey" WHERE id = $1`, [interrupted.keyId]);
@@ -113,7 +126,10 @@ describe('moving a running bus between cryptography suites (medium: real Postgre
       // The bus keeps running: adapters take up the new key (within 30 s; here at once) and write in the new suite.
       for (const unit of [procuratorate, civilAffairs, education]) unit.app.get(FieldProtection).ring.refresh();
       const during = await refer('迁移测试己', '350582199001011050');
-      const [fresh] = await db.query<{ dataKeyId: string; details: { person: { name: string } } }>(`SELECT "dataKeyId", details FROM "Handoff" WHERE id = $1`, [during.handoffs[0].id]);
+      const [fresh] = await db.query<{ dataKeyId: string; details: { person: { name: string } } }>(
+        `SELECT "dataKeyId", details FROM "HandoffCopy" WHERE "handoffId" = $1 AND agency = 'procuratorate'`,
+        [during.handoffs[0].id],
+      );
       expect(fresh.dataKeyId).toBe(interrupted.keyId);
       expect(fresh.details.person.name.startsWith(PREFIX[to])).toBe(true);
       const withNew = await everythingRead();
@@ -121,15 +137,48 @@ describe('moving a running bus between cryptography suites (medium: real Postgre
       const resumed = await admin.rotation.run({ batchSize: 4 });
       expect(resumed).toMatchObject({ keyId: interrupted.keyId, newKey: false, remaining: 0, suite: to });
       expect((await admin.rotation.plan()).newKey).toBe(true); // a further run would rotate again, within the suite
-
-      // Nothing lost: every party reads what it read; every row and document is in the new suite; ID hashes are the new suite's.
       expect(await everythingRead()).toEqual(withNew);
-      for (const table of ['Handoff', 'HandoffStep', 'Message', 'AssistanceMeasure', 'Attachment']) {
-        expect(await db.query(`SELECT id FROM "${table}" WHERE "dataKeyId" IS DISTINCT FROM $1`, [interrupted.keyId])).toEqual([]);
+
+      // The recipients' rotations: a new key of the new suite each, every row of theirs moved to it.
+      for (const unit of ['civil-affairs', 'education'] as const) {
+        const recipient = await connectDataKeyRotation(db.url, keysOf(unit));
+        try {
+          expect(await recipient.rotation.plan()).toMatchObject({ unit, currentSuite: from, targetSuite: to, newKey: true });
+          const done = await recipient.rotation.run({ batchSize: 5 });
+          expect(done).toMatchObject({ unit, newKey: true, remaining: 0, suite: to });
+          expect(done.rows).toBeGreaterThan(0);
+        } finally {
+          await recipient.close();
+        }
       }
-      for (const { content } of await db.query<{ content: Buffer }>(`SELECT content FROM "Attachment"`)) expect(content.toString('utf8').startsWith(PREFIX[to])).toBe(true);
+      for (const unit of [procuratorate, civilAffairs, education]) unit.app.get(FieldProtection).ring.refresh();
+
+      // Nothing lost: every party reads what it read; every row and document is in the new suite, under
+      // its units' new keys; ID hashes are the new suite's.
+      expect(await everythingRead()).toEqual(withNew);
+      const current = Object.fromEntries(await Promise.all(UNITS.map(async (unit) => [unit, await currentKeyOf(unit)] as const)));
+      expect(current.procuratorate).toBe(interrupted.keyId);
+      for (const unit of UNITS) {
+        const [{ wrapped: ownWrapped }] = await db.query<{ wrapped: string }>(`SELECT wrapped FROM "DataKey" WHERE id = $1`, [current[unit]]);
+        expect(ownWrapped.startsWith(PREFIX[to])).toBe(true);
+      }
+      for (const table of ['HandoffCopy', 'AssistanceMeasure']) {
+        for (const row of await db.query<{ agency: AgencyCode; dataKeyId: string; details: unknown }>(`SELECT agency, "dataKeyId", details FROM "${table}"`)) {
+          expect(row.dataKeyId).toBe(current[row.agency as (typeof UNITS)[number]]);
+          expect(JSON.stringify(row.details)).not.toContain(PREFIX[from]);
+        }
+      }
+      const shared = await db.query<{ value: unknown; keyWraps: Record<string, { key: string }> }>(
+        `SELECT payload AS value, "keyWraps" FROM "Message" UNION ALL SELECT details, "keyWraps" FROM "HandoffStep"`,
+      );
+      expect(shared.length).toBeGreaterThan(0);
+      for (const row of shared) {
+        expect(JSON.stringify(row.value)).not.toContain(PREFIX[from]);
+        for (const [party, wrap] of Object.entries(row.keyWraps ?? {})) expect(wrap.key).toBe(current[party as (typeof UNITS)[number]]);
+      }
+      for (const { content } of await db.query<{ content: Buffer }>(`SELECT content FROM "Attachment"`)) expect(content.toString('utf8').startsWith(`${PREFIX[to]}ck`)).toBe(true);
       const hashes = await db.query<{ personIdHash: string }>(`SELECT DISTINCT "personIdHash" FROM "Handoff"`);
-      const expected = [...people, during].map(({ fixture }) => residentIdHash(keys.idHashKey, fixture.idNumber, cryptoSuite(to)));
+      const expected = [...people, during].map(({ fixture }) => residentIdHash(idHashKey, fixture.idNumber, cryptoSuite(to)));
       expect(hashes.map((row) => row.personIdHash).sort()).toEqual(expected.sort());
       for (const { fixture } of [...people, during]) expect((await education.agency.store.handoffs.listForPerson(fixture.idNumber)).length).toBe(1);
       const dump = (await dumpDatabase(db)).text;

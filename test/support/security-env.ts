@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AGENCY_CODES, type AgencyCode } from '#contracts';
 import { cryptoSuite, type CryptoSuiteName, isCryptoSuiteName, messageSigner, newSigningKeyPair, type SignableEnvelope, signEnvelope, useCryptoSuite } from '#security';
 
@@ -9,11 +10,18 @@ export const TEST_CRYPTO_SUITE: CryptoSuiteName = isCryptoSuiteName(process.env.
 useCryptoSuite(TEST_CRYPTO_SUITE);
 
 /**
- * The key settings every adapter needs at boot: the same field-encryption keys for the
- * whole bus (fixed, so every process of a test reads what another wrote), and a key pair of the
- * run's suite (Ed25519 or SM2) per unit, made once per test process, with the registry of all their public keys.
+ * The key settings every adapter needs at boot: each unit's own master key (fixed per unit, so every
+ * process of a test that plays a unit opens what another process of that unit wrote; never one for
+ * two units, 第二十四条), the keyed hash's key common to the bus, and a key pair of the run's suite
+ * (Ed25519 or SM2) per unit, made once per test process, with the registry of all their public keys.
  */
-export const TEST_DATA_MASTER_KEY = '6d61737465722d6b65792d6f662d7468652d746573742d6275732d3031323334';
+const TEST_MASTER_SEED = '6d61737465722d6b65792d6f662d7468652d746573742d6275732d3031323334';
+
+/** The unit's DATA_MASTER_KEY in tests (64 hex characters). */
+export function testDataMasterKey(agency: AgencyCode): string {
+  return createHash('sha256').update(TEST_MASTER_SEED).update(agency).digest('hex');
+}
+
 export const TEST_PERSON_ID_HMAC_KEY = '686d61632d6b65792d6f662d7468652d746573742d6275732d30313233343536';
 
 export const TEST_SIGNING_KEYS = Object.fromEntries(AGENCY_CODES.map((code) => [code, newSigningKeyPair(cryptoSuite(TEST_CRYPTO_SUITE))])) as Record<
@@ -30,7 +38,7 @@ export function testPublicKeys(extra: Partial<Record<AgencyCode, { key: string; 
 
 export function securityEnv(agency: AgencyCode): Record<string, string> {
   return {
-    DATA_MASTER_KEY: TEST_DATA_MASTER_KEY,
+    DATA_MASTER_KEY: testDataMasterKey(agency),
     PERSON_ID_HMAC_KEY: TEST_PERSON_ID_HMAC_KEY,
     SIGNING_PRIVATE_KEY: TEST_SIGNING_KEYS[agency].privateKey,
     UNIT_PUBLIC_KEYS: testPublicKeys(),

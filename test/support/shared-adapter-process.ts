@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AgencyCode } from '#contracts';
 import { databaseUrlWithLogin, unitDatabaseLogin } from '#persistence';
-import { TEST_DATA_MASTER_KEY, TEST_PERSON_ID_HMAC_KEY, TEST_SIGNING_KEYS, testPublicKeys } from './security-env.js';
+import { TEST_PERSON_ID_HMAC_KEY, TEST_SIGNING_KEYS, testDataMasterKey, testPublicKeys } from './security-env.js';
 import { freePort } from './free-port.js';
 import { ServiceProcess } from './service-process.js';
 
@@ -92,7 +92,6 @@ export class SharedAdapterProcess extends ServiceProcess {
       OUTBOX_POLL_MS: '100',
       INBOX_BACKOFF_MS: '100',
       DELIVERY_BACKOFF_MS: '100',
-      DATA_MASTER_KEY: TEST_DATA_MASTER_KEY,
       PERSON_ID_HMAC_KEY: TEST_PERSON_ID_HMAC_KEY,
       UNIT_PUBLIC_KEYS: testPublicKeys(),
     };
@@ -105,6 +104,8 @@ export class SharedAdapterProcess extends ServiceProcess {
         [`${prefix}DATABASE_URL`]: databaseUrlWithLogin(options.databaseUrl, unit.databaseLogin ?? unitDatabaseLogin(code)),
         [`${prefix}API_KEY_SHA256`]: createHash('sha256').update(own.apiKey).digest('hex'),
         [`${prefix}SIGNING_PRIVATE_KEY`]: TEST_SIGNING_KEYS[code].privateKey,
+        // Each unit its own master key, under its own prefix (第二十四条).
+        [`${prefix}DATA_MASTER_KEY`]: testDataMasterKey(code),
         [`${prefix}DELIVERY_MODE`]: unit.delivery.mode,
         ...(unit.delivery.mode === 'webhook' ? { [`${prefix}WEBHOOK_URL`]: unit.delivery.url, [`${prefix}WEBHOOK_SECRET`]: unit.delivery.secret } : {}),
       });

@@ -96,11 +96,20 @@ export class AdapterEnv extends BusProcessEnv {
   DELIVERY_TIMEOUT_MS = 10_000;
 
   /**
-   * Master key of field encryption: wraps the data keys (table DataKey) under
-   * which citizens' fields are encrypted at rest. 32 bytes, base64 or hex; the same in every adapter.
+   * This unit's master key of field encryption: wraps its own data keys (table DataKey) under which
+   * its copies of citizens' fields are encrypted at rest. 32 bytes, base64 or hex; each unit its own
+   * (第二十四条), never shared with another.
    */
   @IsKey32()
   DATA_MASTER_KEY!: string;
+
+  /**
+   * The single master key every adapter had before each unit got its own: opens the data keys of no
+   * unit still wrapped under it, until this unit's rotation moved its rows (npm run keys -- rotate-data-key --unit).
+   */
+  @IsOptional()
+  @IsKey32()
+  DATA_MASTER_KEY_PREVIOUS?: string;
 
   /** Key of the HMAC-SHA-256 kept of each resident ID number (lookup, de-duplication). 32 bytes, base64 or hex; the same in every adapter. */
   @IsKey32()

@@ -11,7 +11,7 @@ export type UnitEnv = Readonly<Record<string, string | undefined>>;
  * given only with the unit's prefix, so no two units can end up with the same credentials by
  * inheriting one unprefixed value (第二十四条: each unit's login binds row-level security).
  */
-export const UNIT_OWN_SETTINGS = ['AGENCY', 'PORT', 'DATABASE_URL', 'API_KEY_SHA256', 'SIGNING_PRIVATE_KEY', 'DELIVERY_MODE', 'WEBHOOK_URL', 'WEBHOOK_SECRET'] as const;
+export const UNIT_OWN_SETTINGS = ['AGENCY', 'PORT', 'DATABASE_URL', 'API_KEY_SHA256', 'SIGNING_PRIVATE_KEY', 'DATA_MASTER_KEY', 'DELIVERY_MODE', 'WEBHOOK_URL', 'WEBHOOK_SECRET'] as const;
 
 /** `civil-affairs` → `CIVIL_AFFAIRS__`: the prefix of a unit's own variables in a shared process. */
 export function unitEnvPrefix(code: AgencyCode): string {
@@ -63,7 +63,7 @@ export function adapterUnitEnvs(env: UnitEnv): ReadonlyMap<AgencyCode, UnitEnv> 
  * login, an API key. (Signing keys are checked per unit against the registry.)
  */
 export function assertUnitsSeparate(settings: readonly AdapterSettings[]): void {
-  const seen = { port: new Map<string, AgencyCode>(), login: new Map<string, AgencyCode>(), key: new Map<string, AgencyCode>() };
+  const seen = { port: new Map<string, AgencyCode>(), login: new Map<string, AgencyCode>(), key: new Map<string, AgencyCode>(), 'master key': new Map<string, AgencyCode>() };
   const check = (kind: keyof typeof seen, value: string, agency: AgencyCode, setting: string) => {
     const other = seen[kind].get(value);
     if (other) fail(`${unitEnvPrefix(agency)}${setting}: the same as ${other}'s; each unit has its own ${kind === 'key' ? 'API keys' : kind}`);
@@ -73,6 +73,8 @@ export function assertUnitsSeparate(settings: readonly AdapterSettings[]): void 
     check('port', `${unit.host}:${unit.port}`, unit.agency, 'PORT');
     check('login', new URL(unit.databaseUrl).username, unit.agency, 'DATABASE_URL');
     for (const digest of unit.apiKeySha256) check('key', digest, unit.agency, 'API_KEY_SHA256');
+    // 第二十四条: a unit's master key opens its data only; one shared by two units would open both.
+    check('master key', unit.fieldEncryption.masterKey.toString('hex'), unit.agency, 'DATA_MASTER_KEY');
   }
 }
 

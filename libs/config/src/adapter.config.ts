@@ -25,7 +25,7 @@ export interface AdapterSettings extends QueueSettings {
   workerLockMs: number;
   logLevel: LogLevel;
   /** field encryption at rest */
-  fieldEncryption: { masterKey: Buffer; idHashKey: Buffer };
+  fieldEncryption: { unit: AgencyCode; masterKey: Buffer; previousMasterKey?: Buffer; idHashKey: Buffer };
   /** signed messages: this unit's key, and every unit's public keys */
   signing: { signer: MessageSigner; registry: SigningKeyRegistry };
   /** CRYPTO_SUITE: what this adapter signs, MACs and makes new data keys with */
@@ -81,7 +81,13 @@ export function adapterSettingsFrom(env: Record<string, string | undefined>): Ad
     deliveryTimeoutMs: raw.DELIVERY_TIMEOUT_MS,
     workerLockMs: raw.WORKER_LOCK_MS,
     logLevel: raw.LOG_LEVEL,
-    fieldEncryption: { masterKey: key32(raw.DATA_MASTER_KEY), idHashKey: key32(raw.PERSON_ID_HMAC_KEY) },
+    // 第二十四条: the unit's own master key, which wraps its data keys only.
+    fieldEncryption: {
+      unit: raw.AGENCY,
+      masterKey: key32(raw.DATA_MASTER_KEY),
+      ...(raw.DATA_MASTER_KEY_PREVIOUS ? { previousMasterKey: key32(raw.DATA_MASTER_KEY_PREVIOUS) } : {}),
+      idHashKey: key32(raw.PERSON_ID_HMAC_KEY),
+    },
     signing: signingOf(raw),
     cryptoSuite: raw.CRYPTO_SUITE,
   });

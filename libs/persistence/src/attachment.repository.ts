@@ -5,7 +5,7 @@ import type { Attachment } from './generated/prisma/client.js';
 import type { FieldProtection } from './field-protection.js';
 import type { HandoffRepository, HandoffWithSteps } from './handoff.repository.js';
 
-export type AttachmentMeta = Omit<Attachment, 'content' | 'dataKeyId'>;
+export type AttachmentMeta = Omit<Attachment, 'content' | 'dataKeyId' | 'sharedWithParty' | 'keyWraps'>;
 export type NewAttachment = Pick<Attachment, 'id' | 'handoffId' | 'fileName' | 'contentType' | 'sizeBytes' | 'sha256' | 'content'> & { material?: MaterialType };
 
 const META = { id: true, handoffId: true, uploadedBy: true, fileName: true, contentType: true, sizeBytes: true, material: true, sha256: true, createdAt: true } as const;
@@ -24,11 +24,16 @@ export class AttachmentRepository {
   ) {}
 
   async add(attachment: NewAttachment): Promise<AttachmentMeta> {
-    await this.handoffs.findVisible(attachment.handoffId);
+    const handoff = await this.handoffs.findVisible(attachment.handoffId);
+    const material = attachment.material ?? DEFAULT_MATERIAL_TYPE;
+    // 第二十四条: the recipient's login reads only the material types of its projection (row-level
+    // security on sharedWithParty); the sender reads every document.
+    const other = handoff.fromAgency === this.agency ? handoff.toAgency : handoff.fromAgency;
+    const sharedWithParty = mayReadAttachment(other, handoff, { uploadedBy: this.agency, material });
     // 第二十四条: the bytes encrypted like the handoff's citizen fields, bound to the handoff and this attachment.
-    const sealed = await this.protection.sealContent(attachment.handoffId, attachment.id, attachment.content);
+    const sealed = await this.protection.sealContent(attachment.handoffId, attachment.id, attachment.content, sharedWithParty ? [this.agency, other] : [this.agency]);
     return this.db.attachment.create({
-      data: { ...attachment, material: attachment.material ?? DEFAULT_MATERIAL_TYPE, content: new Uint8Array(sealed.content), dataKeyId: sealed.dataKeyId, uploadedBy: this.agency },
+      data: { ...attachment, material, sharedWithParty, content: new Uint8Array(sealed.content), dataKeyId: sealed.dataKeyId, keyWraps: sealed.keyWraps, uploadedBy: this.agency },
       select: META,
     });
   }
@@ -45,7 +50,7 @@ export class AttachmentRepository {
     const handoff = await this.handoffs.findVisible(handoffId);
     const row = await this.db.attachment.findFirst({ where: { id: attachmentId, handoffId } });
     if (!row || !this.mayRead(handoff, row)) return null;
-    return { ...row, content: new Uint8Array(await this.protection.openContent(handoffId, row.id, row.content)) };
+    return { ...row, content: new Uint8Array(await this.protection.openContent(handoffId, row.id, row.content, row.keyWraps)) };
   }
 
   private mayRead(handoff: HandoffWithSteps, row: { uploadedBy: string; material: string }): boolean {

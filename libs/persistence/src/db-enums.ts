@@ -28,7 +28,9 @@ export function fromDb<S extends string>(value: S): Hyphenated<S> {
 export type Handoff = Omit<HandoffRow, 'kind' | 'currentStep' | 'priority'> & { kind: HandoffKind; currentStep: Step; priority: Priority };
 export type HandoffStep = Omit<HandoffStepRow, 'step'> & { step: Step };
 
-export function handoffFromDb<R extends HandoffRow>(row: R): Omit<R, 'kind' | 'currentStep' | 'priority'> & Handoff {
+export function handoffFromDb<R extends HandoffRow>(row: R): Omit<R, 'kind' | 'currentStep' | 'priority'> & Handoff;
+export function handoffFromDb<R extends Omit<HandoffRow, 'details'>>(row: R): Omit<R, 'kind' | 'currentStep' | 'priority'> & Omit<Handoff, 'details'>;
+export function handoffFromDb<R extends Omit<HandoffRow, 'details'>>(row: R): Omit<R, 'kind' | 'currentStep' | 'priority'> & Omit<Handoff, 'details'> {
   return { ...row, kind: fromDb(row.kind), currentStep: fromDb(row.currentStep), priority: fromDb(row.priority) };
 }
 

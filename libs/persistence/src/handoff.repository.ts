@@ -12,7 +12,7 @@ import type { Db } from './db.js';
 import { isUuid } from './db.js';
 import { fromDb, type Handoff, handoffFromDb, type HandoffStep, stepFromDb, toDb } from './db-enums.js';
 import type { Prisma } from './generated/prisma/client.js';
-import type { FieldProtection } from './field-protection.js';
+import { type FieldProtection, plainPart } from './field-protection.js';
 import type { AuditRepository } from './audit.repository.js';
 
 export interface HandoffFilter {
@@ -27,6 +27,12 @@ export interface HandoffFilter {
 }
 
 export type HandoffWithSteps = Handoff & { steps: HandoffStep[] };
+
+/**
+ * 第二十四条: a unit's login may not read "Handoff".details (the plain part of the sender's record):
+ * every read of a handoff row omits it, and takes the details from the unit's own copy.
+ */
+const WITHOUT_DETAILS = { details: true } as const;
 
 /** One unit's progress on a shared case (第八条): steps and dates only. */
 export interface CaseProgressRow {
@@ -117,11 +123,14 @@ export class HandoffRepository {
         currentStep: toDb(state.currentStep),
         priority: toDb(state.priority),
         requestId: state.requestId,
-        details: sealed[index].value as Prisma.InputJsonValue,
-        dataKeyId: sealed[index].dataKeyId,
+        details: plainPart(sealed[index].value) as Prisma.InputJsonValue,
         personIdHash: this.protection.personIdHash(details),
         openedAt,
       })),
+    });
+    // The sender's own copy: its full record, under its key.
+    await this.db.handoffCopy.createMany({
+      data: opened.map(({ state }, index) => ({ handoffId: state.id, agency: this.agency, details: sealed[index].value as Prisma.InputJsonValue, dataKeyId: sealed[index].dataKeyId })),
     });
     // The evidence log, in the same transaction.
     await this.audit.append(
@@ -129,11 +138,27 @@ export class HandoffRepository {
     );
   }
 
+  /**
+   * The recipient's own copy of a handoff it received (第二十四条): the opening message's payload cut
+   * to its projection, under its own key. Taken once: a copy already there is kept.
+   */
+  async keepReceivedCopy(handoff: { id: string; kind: HandoffKind; from: AgencyCode; to: AgencyCode }, payload: object): Promise<void> {
+    if (handoff.to !== this.agency) throw new Error(`${this.agency} keeps copies only of handoffs it receives`);
+    const projected = detailsFor(this.agency, { kind: handoff.kind, fromAgency: handoff.from, toAgency: handoff.to }, payload as Record<string, unknown>);
+    const sealed = await this.protection.seal(handoff.id, projected);
+    await this.db.handoffCopy.createMany({
+      data: [{ handoffId: handoff.id, agency: this.agency, details: sealed.value as Prisma.InputJsonValue, dataKeyId: sealed.dataKeyId }],
+      skipDuplicates: true,
+    });
+  }
+
   /** The steps a transition decided, and each handoff's latest step. */
   async recordSteps(decision: Decision): Promise<void> {
     if (decision.steps.length === 0) return;
     if (decision.steps.some((step) => step.actor !== this.agency)) throw new Error(`${this.agency} can only record its own steps`);
-    const sealed = await Promise.all(decision.steps.map((step) => this.protection.seal(step.handoffId, step.details)));
+    // A step is read by both parties of its handoff: under a content key sealed to the two of them.
+    const parties = await this.partiesOf(decision.steps.map((step) => step.handoffId));
+    const sealed = await Promise.all(decision.steps.map((step) => this.protection.sealShared(step.handoffId, step.details, parties.get(step.handoffId) ?? [this.agency])));
     await this.db.handoffStep.createMany({
       data: decision.steps.map((step, index) => ({
         id: crypto.randomUUID(),
@@ -144,6 +169,7 @@ export class HandoffRepository {
         occurredAt: step.occurredAt,
         details: sealed[index].value as Prisma.InputJsonValue,
         dataKeyId: sealed[index].dataKeyId,
+        keyWraps: sealed[index].keyWraps,
       })),
     });
     await this.audit.append(
@@ -156,6 +182,12 @@ export class HandoffRepository {
     for (const [id, step] of latest) {
       await this.db.handoff.updateMany({ where: { id, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] }, data: { currentStep: toDb(step) } });
     }
+  }
+
+  /** The two parties of each handoff named that the unit is party to. */
+  private async partiesOf(handoffIds: readonly string[]): Promise<Map<string, [string, string]>> {
+    const rows = await this.db.handoff.findMany({ where: { id: { in: [...new Set(handoffIds)] } }, select: { id: true, fromAgency: true, toAgency: true } });
+    return new Map(rows.map((row) => [row.id, [row.fromAgency, row.toAgency]]));
   }
 
   /** Of the handoffs named, those the unit is party to (their sender or recipient), in one query; reads no details. */
@@ -183,13 +215,15 @@ export class HandoffRepository {
     if (!isUuid(handoffId)) throw new HandoffNotFoundError(handoffId);
     const handoff = await this.db.handoff.findUnique({
       where: { id: handoffId },
-      include: { steps: { orderBy: [{ occurredAt: 'asc' }, { recordedAt: 'asc' }] } },
+      omit: WITHOUT_DETAILS,
+      include: { steps: { orderBy: [{ occurredAt: 'asc' }, { recordedAt: 'asc' }] }, copies: { where: { agency: this.agency } } },
     });
     if (!handoff) throw new HandoffNotFoundError(handoffId);
     this.assertParty(handoff);
-    const details = await this.readDetails(handoff);
-    const steps = await Promise.all(handoff.steps.map(async (step) => ({ ...stepFromDb(step), details: await this.protection.open(handoff.id, step.details) })));
-    return { ...handoffFromDb(handoff), details, steps };
+    const { copies, ...row } = handoff;
+    const details = await this.readDetails(row, copies);
+    const steps = await Promise.all(handoff.steps.map(async (step) => ({ ...stepFromDb(step), details: await this.protection.open(handoff.id, step.details, step.keyWraps) })));
+    return { ...handoffFromDb(row), details, steps };
   }
 
   /**
@@ -241,10 +275,12 @@ export class HandoffRepository {
     const rows = await this.db.handoff.findMany({
       where: { ...party, currentStep: filter.step && toDb(filter.step), kind: filter.kind && toDb(filter.kind), archivedAt: filter.archived ? { not: null } : null },
       orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+      omit: WITHOUT_DETAILS,
+      include: { copies: { where: { agency } } },
       take: filter.limit,
       ...(filter.after ? { cursor: { id: filter.after }, skip: 1 } : {}),
     });
-    return Promise.all(rows.map(async (row) => ({ ...handoffFromDb(row), details: await this.readDetails(row) })));
+    return Promise.all(rows.map(async ({ copies, ...row }) => ({ ...handoffFromDb(row), details: await this.readDetails(row, copies) })));
   }
 
   /**
@@ -255,21 +291,24 @@ export class HandoffRepository {
     const rows = await this.db.handoff.findMany({
       where: { personIdHash: { in: this.protection.lookupHashes(idNumber) }, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] },
       orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+      omit: WITHOUT_DETAILS,
+      include: { copies: { where: { agency: this.agency } } },
       take: limit,
     });
-    return Promise.all(rows.map(async (row) => ({ ...handoffFromDb(row), details: await this.readDetails(row) })));
+    return Promise.all(rows.map(async ({ copies, ...row }) => ({ ...handoffFromDb(row), details: await this.readDetails(row, copies) })));
   }
 
   /**
-   * 第二十四条: `details` is the sender's full record; the recipient reads only its projection
-   * (libs/agencies recipient-projections.ts), the same fields its opening message carried.
+   * 第二十四条: the unit's own copy — the sender's full record, the recipient's projection (libs/agencies
+   * recipient-projections.ts, what its opening message carried) — decrypted under the unit's key;
+   * nothing before the recipient took its copy. Cut to the projection again after decryption (a list
+   * encrypted whole, recipientReasons, is cut to its own item).
    */
-  private async readDetails(row: { id: string; kind: string; fromAgency: string; toAgency: string; details: unknown }): Promise<Prisma.JsonObject> {
+  private async readDetails(row: { id: string; kind: string; fromAgency: string; toAgency: string }, copies: readonly { agency: string; details: unknown }[]): Promise<Prisma.JsonObject> {
+    const copy = copies.find((candidate) => candidate.agency === this.agency);
+    if (!copy) return {};
     const parties = { kind: fromDb(row.kind), fromAgency: row.fromAgency, toAgency: row.toAgency };
-    // Projected before decryption, so the recipient's process never decrypts a field outside its
-    // projection, and again after (a list encrypted whole, recipientReasons, is cut to its own item).
-    const visible = detailsFor(this.agency, parties, row.details as Record<string, unknown>);
-    return detailsFor(this.agency, parties, await this.protection.open(row.id, visible)) as Prisma.JsonObject;
+    return detailsFor(this.agency, parties, (await this.protection.open(row.id, copy.details)) as Record<string, unknown>) as Prisma.JsonObject;
   }
 
   /**

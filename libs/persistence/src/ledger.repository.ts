@@ -79,7 +79,7 @@ export interface LedgerExportRow {
   nextVisitDueAt: Date | null;
 }
 
-type HandoffRow = Prisma.HandoffGetPayload<{ include: { steps: true; measures: true } }>;
+type HandoffRow = Omit<Prisma.HandoffGetPayload<{ include: { steps: true; measures: true } }>, 'details'>;
 
 function statedOnOf(details: unknown): string | undefined {
   const stated = details as Record<string, unknown>;
@@ -135,6 +135,8 @@ function ledgerHandoff(row: HandoffRow, measures: LedgerMeasure[]): LedgerHandof
 }
 
 const WITH_STEPS_AND_MEASURES = { steps: true, measures: { orderBy: [{ decidedOn: 'asc' as const }, { recordedAt: 'asc' as const }] } };
+/** 第二十四条: a unit's login reads no "Handoff".details; the person comes from the unit's own copy. */
+const WITHOUT_DETAILS = { details: true } as const;
 
 /**
  * One unit's part of the ledger (第二十五条), bound to the unit by AgencyScope: the measures it
@@ -199,7 +201,8 @@ export class UnitLedgerRepository {
     const personIdHash = { in: this.protection.lookupHashes(idNumber) };
     const mine = await this.db.handoff.findMany({
       where: { personIdHash, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] },
-      include: WITH_STEPS_AND_MEASURES,
+      omit: WITHOUT_DETAILS,
+      include: { ...WITH_STEPS_AND_MEASURES, copies: { where: { agency: this.agency } } },
       orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
     });
     if (mine.length === 0) throw new HandoffNotFoundError('a person with that ID number in this unit’s ledger');
@@ -240,7 +243,8 @@ export class UnitLedgerRepository {
   async exportRows(from: Date, to: Date, limit: number, actor: string): Promise<LedgerExportRow[]> {
     const rows = await this.db.handoff.findMany({
       where: { OR: [{ fromAgency: this.agency }, { toAgency: this.agency }], openedAt: { gte: from, lt: to } },
-      include: WITH_STEPS_AND_MEASURES,
+      omit: WITHOUT_DETAILS,
+      include: { ...WITH_STEPS_AND_MEASURES, copies: { where: { agency: this.agency } } },
       orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
       take: limit,
     });
@@ -266,10 +270,13 @@ export class UnitLedgerRepository {
 
   /**
    * The person's name and ID number as this unit may read them: the sender from its record, the
-   * recipient from its projection (第二十四条) — cut before anything is decrypted, and only the person.
+   * recipient from its projection (第二十四条), each from its own copy — cut before anything is decrypted,
+   * and only the person.
    */
-  private async personOf(row: { id: string; kind: string; fromAgency: string; toAgency: string; details: unknown }): Promise<{ name?: string; idNumber?: string }> {
-    const visible = detailsFor(this.agency, { kind: fromDb(row.kind), fromAgency: row.fromAgency, toAgency: row.toAgency }, row.details as Record<string, unknown>);
+  private async personOf(row: { id: string; kind: string; fromAgency: string; toAgency: string; copies: readonly { agency: string; details: unknown }[] }): Promise<{ name?: string; idNumber?: string }> {
+    const copy = row.copies.find((candidate) => candidate.agency === this.agency);
+    if (!copy) return {};
+    const visible = detailsFor(this.agency, { kind: fromDb(row.kind), fromAgency: row.fromAgency, toAgency: row.toAgency }, copy.details as Record<string, unknown>);
     const { person } = (await this.protection.open(row.id, { person: visible.person })) as { person?: { name?: string; idNumber?: string } };
     return { name: person?.name, idNumber: person?.idNumber };
   }

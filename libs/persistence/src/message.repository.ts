@@ -19,8 +19,9 @@ export class MessageRepository {
     if (envelopes.length === 0) return;
     const foreign = envelopes.find((envelope) => envelope.from !== this.agency);
     if (foreign) throw new Error(`${this.agency} cannot write a message from ${foreign.from}`);
-    // Citizen fields encrypted one by one, bound to the handoff.
-    const sealed = await Promise.all(envelopes.map((envelope) => this.protection.seal(envelope.handoffId, envelope.payload)));
+    // Citizen fields encrypted one by one, bound to the handoff, under a content key sealed to the
+    // sender and the recipient only (第二十四条): no other unit's key opens it.
+    const sealed = await Promise.all(envelopes.map((envelope) => this.protection.sealShared(envelope.handoffId, envelope.payload, [envelope.from, envelope.to])));
     await this.db.message.createMany({
       data: envelopes.map((envelope, index) => ({
         id: envelope.id,
@@ -36,6 +37,7 @@ export class MessageRepository {
         priority: toDb(envelope.priority),
         payload: sealed[index].value as unknown as Prisma.InputJsonValue,
         dataKeyId: sealed[index].dataKeyId,
+        keyWraps: sealed[index].keyWraps,
         // The sender signs the envelope as written, its plain payload hashed.
         signature: this.signer ? signEnvelope(this.signer, envelope) : null,
       })),
@@ -65,7 +67,7 @@ export class MessageRepository {
 
 /** A stored message as its envelope, its citizen fields decrypted. */
 export async function openEnvelope(protection: FieldProtection, row: Message): Promise<AnyEnvelope> {
-  return toEnvelope({ ...row, payload: await protection.open(row.handoffId, row.payload) });
+  return toEnvelope({ ...row, payload: await protection.open(row.handoffId, row.payload, row.keyWraps) });
 }
 
 export function toEnvelope(row: Message): AnyEnvelope {

@@ -7,3 +7,4 @@ export * from './citizen-fields.js';
 export * from './message-signature.js';
 export * from './evidence-chain.js';
 export * from './attachment-content.js';
+export * from './unit-key-seal.js';

@@ -6,7 +6,7 @@ import {
   deliveryQueueName,
   type Priority,
 } from '#contracts';
-import { checkReceivedPayload } from '#agencies';
+import { checkReceivedPayload, kindOfOpening } from '#agencies';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { applyInboxMessage, NotAPartyError } from '#handoffs';
 import { type ConsumeOutcome, deliveryJobId, GroupCommit, type GroupCommitOptions, OutboxRelay, PermanentMessageError, QueueClient } from '#bus';
@@ -137,6 +137,8 @@ export class InboxConsumerService {
         throw error;
       }
       await store.handoffs.recordSteps(decision);
+      // 第二十四条: the recipient keeps its own copy of what it received, under its own key.
+      if (kindOfOpening(envelope.type) && handoff.to === agency) await store.handoffs.keepReceivedCopy(handoff, envelope.payload);
       answers.push(...decision.messages); // no message is read back in the batch: written together below
       received.set(job.messageId, { outcome: 'processed', priority: envelope.priority });
     }
