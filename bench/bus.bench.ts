@@ -30,6 +30,7 @@ import { FaultBus, PULL_UNIT, RECEIVER_RULE, RECIPIENTS, SENDER, WEBHOOK_UNIT } 
 import type { AcceptedHandoff } from '../test/faults/support/load.js';
 import { judicialReferral } from '../test/support/factories.js';
 import { renderChart, type ChartSeries } from './chart.js';
+import { durableReference } from './durable-reference.js';
 
 const run = promisify(execFile);
 const QUICK = process.argv.includes('--quick');
@@ -41,6 +42,8 @@ const CHART = resolve(process.env.BENCH_CHART ?? (QUICK ? join(OUT_DIR, 'latency
 const BUS_REQUESTS = Number(process.env.BENCH_REQUESTS ?? (QUICK ? 150 : 200));
 /** BullMQ's PostgreSQL backend is ~10 times slower than Redis: fewer jobs keep its trials as long. */
 const rawJobs = (backend: Backend) => Number(process.env.BENCH_RAW_JOBS ?? (backend === 'redis' ? (QUICK ? 3_000 : 10_000) : QUICK ? 1_000 : 2_000));
+/** Messages per trial of the durable reference (bench/durable-reference.ts). */
+const referenceMessages = (backend: Backend) => Number(process.env.BENCH_REFERENCE_MESSAGES ?? (backend === 'redis' ? (QUICK ? 1_000 : 3_000) : QUICK ? 300 : 1_000));
 const TRIALS = 3;
 /** Open-loop window per load level (the issue: at least 2 minutes). */
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_SECONDS ?? (QUICK ? 15 : 120)) * 1000;
@@ -110,10 +113,16 @@ interface BackendResult {
   backend: Backend;
   payloadBytes: number;
   raw: number[];
+  /** the durable reference's messages/s (first POST → last webhook), one per trial */
+  reference: number[];
   bus: number[];
   rawMedian: number;
+  referenceMedian: number;
   busMedian: number;
+  /** bus ÷ raw BullMQ */
   ratio: number;
+  /** bus ÷ the durable reference: how close the bus is to what its guarantees cost */
+  referenceRatio: number;
   statementsPerMessage: number;
   commitsPerMessage: number;
   topStatements: { calls: number; perMessage: number; query: string }[];
@@ -128,6 +137,8 @@ interface BackendResult {
   max: Latency;
   lost: number;
   doubled: number;
+  /** the durable reference's own count, kept apart from the bus's */
+  referenceLostOrDoubled: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -425,6 +436,8 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
     const rss = sampleRss(bus);
 
     const raw: number[] = [];
+    const reference: number[] = [];
+    let referenceFaults = 0;
     const busRates: number[] = [];
     let statementsPerMessage = NaN;
     let commitsPerMessage = NaN;
@@ -432,6 +445,18 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
     for (let trial = 1; trial <= TRIALS; trial++) {
       raw.push(await rawBullMq(rawConnection, payloadBytes, rawJobs(backend), trial));
       step(`${backend}: trial ${trial}: raw BullMQ ${f0(raw.at(-1) ?? NaN)} jobs/s (${rawJobs(backend)} jobs of ${payloadBytes} B)`);
+      await sleep(1_000);
+      const ref = await durableReference({
+        databaseUrl: bus.postgres.url,
+        redisUrl: bus.redis.url,
+        backend,
+        count: referenceMessages(backend),
+        concurrency: CONCURRENCY,
+        body: () => judicialReferral(RECIPIENTS, { priorityGroups: [] }),
+      });
+      reference.push(ref.perSecond);
+      referenceFaults += ref.lost + ref.doubled;
+      step(`${backend}: trial ${trial}: durable reference ${f0(ref.perSecond)} messages/s (${ref.messages} messages, lost ${ref.lost}, doubled ${ref.doubled})`);
       await sleep(1_000);
       const measureStatements = trial === 1;
       if (measureStatements) {
@@ -466,6 +491,7 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
       }
     }
     const rawMedian = median(raw);
+    const referenceMedian = median(reference);
     const busMedian = median(busRates);
 
     step(`${backend}: open loop at half the maximum (${f1(busMedian / 2)} messages/s) for ${WINDOW_MS / 1000} s`);
@@ -487,10 +513,13 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
       backend,
       payloadBytes,
       raw,
+      reference,
       bus: busRates,
       rawMedian,
+      referenceMedian,
       busMedian,
       ratio: busMedian / rawMedian,
+      referenceRatio: busMedian / referenceMedian,
       statementsPerMessage,
       commitsPerMessage,
       topStatements,
@@ -503,6 +532,7 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
       max: stripHandoffs(max),
       lost,
       doubled: doubled + Number(dup[0].n),
+      referenceLostOrDoubled: referenceFaults,
     };
   } finally {
     unwatch();
@@ -553,8 +583,9 @@ function report(results: BackendResult[]): void {
   for (const r of results) {
     console.log(`\n== ${r.backend} ==`);
     console.log(`raw BullMQ add → process (${r.payloadBytes} B payload): ${r.raw.map(f0).join(' / ')} jobs/s, median ${f0(r.rawMedian)}`);
+    console.log(`durable reference (pg + BullMQ), POST → webhook: ${r.reference.map(f0).join(' / ')} messages/s, median ${f0(r.referenceMedian)}`);
     console.log(`bus, first POST → last delivered:        ${r.bus.map(f1).join(' / ')} messages/s, median ${f1(r.busMedian)}`);
-    console.log(`ratio: ${r.ratio.toFixed(2)}`);
+    console.log(`bus / raw BullMQ: ${r.ratio.toFixed(4)}   bus / durable reference: ${r.referenceRatio.toFixed(3)}`);
     console.log(`statements per message: ${f1(r.statementsPerMessage)}   commits per message: ${f1(r.commitsPerMessage)}`);
     for (const s of r.topStatements) console.log(`  ${s.perMessage.toFixed(2).padStart(6)}  ${s.query}`);
     console.log('latency from 2xx to webhook (ms)   offered msg/s    p50     p95     p99     max   (median of thirds: p50/p95/p99)  sent/accepted/delivered');
@@ -571,7 +602,7 @@ function report(results: BackendResult[]): void {
     console.log(
       `adapters (${m.units} units, ${m.layout === 'shared' ? 'one process' : 'one process each; under load: the sum of each one’s peak'}): RSS idle ${f1(m.idleMiB)} MiB, under load ${f1(m.loadMiB)} MiB; per unit ${f1(m.idlePerUnitMiB)} / ${f1(m.loadPerUnitMiB)} MiB`,
     );
-    console.log(`lost: ${r.lost}   doubled: ${r.doubled}`);
+    console.log(`lost: ${r.lost}   doubled: ${r.doubled}   (durable reference: lost or doubled ${r.referenceLostOrDoubled})`);
   }
 }
 
@@ -610,7 +641,7 @@ async function main(): Promise<void> {
     (error: unknown) => step(`chart not drawn: ${error instanceof Error ? error.message : String(error)}`),
   );
   step(`figures: ${file}; load average now ${loadAfter.map((n) => n.toFixed(2)).join(' ')}`);
-  if (results.some((r) => r.lost > 0 || r.doubled > 0)) {
+  if (results.some((r) => r.lost > 0 || r.doubled > 0 || r.referenceLostOrDoubled > 0)) {
     console.error('messages were lost or doubled');
     process.exitCode = 1;
   }

@@ -29,7 +29,8 @@ describe('the policy’s duties as the text writes them (real processes, injecte
   let scheduler: SchedulerProcess;
 
   beforeAll(async () => {
-    bus = await startBus('duties', { procuratorate: 'pull', 'civil-affairs': 'pull', education: 'pull' });
+    // disabled-federation has not joined the bus: its adapter has never started, so it has no key yet.
+    bus = await startBus('duties', { procuratorate: 'pull', 'civil-affairs': 'pull', education: 'pull' }, { unjoined: ['disabled-federation'] });
     clock = new TestClock(new Date());
     bus.systems.trust('office', 'office-secret-0123456789');
     scheduler = new SchedulerProcess({
@@ -141,6 +142,19 @@ describe('the policy’s duties as the text writes them (real processes, injecte
       judicialReferral(['civil-affairs', 'justice'], { needs: ['living-allowance'], recipientReasons: [{ unit: 'justice', reason: '当事人另有民事纠纷需法律咨询' }] }),
     );
     expect(reasoned.status).toBe(201);
+  });
+
+  it('第二十四条: a referral to a unit that has not joined the bus yet (no key of its own) is refused, naming it, and nothing is written', async () => {
+    const procuratorate = bus.adapter('procuratorate');
+    const reference = caseRef();
+    const refused = await procuratorate.post(
+      '/handoffs/judicial-referrals',
+      judicialReferral(['civil-affairs', 'disabled-federation'], { caseRef: reference, needs: ['living-allowance'], recipientReasons: [{ unit: 'disabled-federation', reason: '申请人肢体残疾，需残联评估康复救助。' }] }),
+    );
+    expect(refused.status).toBe(503);
+    expect(String(refused.body.message)).toContain('disabled-federation has not joined the bus yet');
+    const written = await bus.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM "Handoff" WHERE "caseRef" = $1`, [reference]);
+    expect(written).toEqual([{ n: '0' }]);
   });
 
   it('第六条: a department declining cites its own reason, not 第六条; 第十条–第十八条: routing proposals name the article', async () => {

@@ -1,5 +1,6 @@
-import type { AgencyCode } from '#contracts';
+import { AGENCY_CODES, type AgencyCode } from '#contracts';
 import { AdapterProcess } from './adapter-process.js';
+import { provisionUnitKeys } from './unit-keys.js';
 import { TestDatabase } from './test-database.js';
 import { UnitSystems } from './unit-system.js';
 
@@ -26,9 +27,15 @@ export async function startBus(
     start?: boolean;
     /** a webhook unit's system elsewhere than the stand-in (e.g. the sample unit system) */
     webhookUrls?: Partial<Record<AgencyCode, string>>;
+    /**
+     * Units that have not joined the bus: no key of their own yet. Every other unit the fixture does
+     * not run has joined, as in a deployment whose adapters have all started once: it has its key.
+     */
+    unjoined?: readonly AgencyCode[];
   } = {},
 ): Promise<BusFixture> {
   const db = await TestDatabase.create(label);
+  await provisionUnitKeys(db.url, AGENCY_CODES.filter((code) => !(code in units) && !options.unjoined?.includes(code)));
   const secrets = Object.fromEntries(Object.keys(units).map((code) => [code, `secret-of-${code}-0123456789`]));
   const systems = new UnitSystems(secrets);
   await systems.start();

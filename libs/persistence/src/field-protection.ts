@@ -44,6 +44,18 @@ export interface FieldEncryptionKeys {
 export const FIELD_ENCRYPTION_KEYS = Symbol('FIELD_ENCRYPTION_KEYS');
 
 /** Thrown at boot when the master key is not the one the stored data keys were wrapped with. */
+/**
+ * A handoff names a unit that has no key on the bus yet: what is sent to it is sealed to its own key
+ * (第二十四条), and a unit's first key is made by its own adapter, with its own master key, when it
+ * first starts. Nothing is written; the same request succeeds once that unit's adapter has started.
+ */
+export class UnitKeyMissingError extends Error {
+  override readonly name = 'UnitKeyMissingError';
+  constructor(readonly unit: string) {
+    super(`${unit} has not joined the bus yet: it has no key to seal to; its adapter makes its first key when it first starts (nothing was written, send again once it has)`);
+  }
+}
+
 export class MasterKeyMismatchError extends Error {
   override readonly name = 'MasterKeyMismatchError';
 }
@@ -200,7 +212,7 @@ export class DataKeyRing {
     const cached = this.publicKeys.get(unit);
     if (cached && Date.now() - cached.at < PUBLIC_KEY_TTL_MS) return cached.key;
     const row = await this.prisma.dataKey.findFirst({ where: { agency: unit, retiredAt: null, publicKey: { not: null } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
-    if (!row?.publicKey) throw new Error(`${unit} has no data key yet: its adapter makes one when it starts`);
+    if (!row?.publicKey) throw new UnitKeyMissingError(unit);
     const key = { keyId: row.id, publicKey: row.publicKey };
     this.publicKeys.set(unit, { key, at: Date.now() });
     return key;

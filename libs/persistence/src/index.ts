@@ -21,7 +21,7 @@ export type { StoredResponse } from './idempotency.repository.js';
 export type { NewDutyRegistration } from './duty-registration.repository.js';
 export type { DutyRegistration } from './generated/prisma/client.js';
 export type { AttachmentMeta, NewAttachment } from './attachment.repository.js';
-export { DataKeyRing, DecryptionError, FieldProtection, type FieldEncryptionKeys, type KeyWraps, MasterKeyMismatchError } from './field-protection.js';
+export { DataKeyRing, DecryptionError, FieldProtection, type FieldEncryptionKeys, type KeyWraps, MasterKeyMismatchError, UnitKeyMissingError } from './field-protection.js';
 export { ConfiguredKeyProvider, type KeyProvider } from './key-provider.js';
 export { connectDataKeyRotation, DataKeyRotation, type RotationProgress } from './data-key-rotation.js';
 export { AUDIT_CHECKPOINT_EVERY, AuditLogReader, AuditRepository, DEFAULT_AUDIT_CHECKPOINT_INTERVAL_MS } from './audit.repository.js';

@@ -18,6 +18,7 @@ import {
   StepNotApplicableError,
   StepOutOfOrderError,
 } from '#handoffs';
+import { UnitKeyMissingError } from '#persistence';
 
 /** The adapter's domain errors as HTTP answers. */
 export const ADAPTER_ERROR_STATUSES: DomainErrorStatuses = [
@@ -42,4 +43,6 @@ export const ADAPTER_ERROR_STATUSES: DomainErrorStatuses = [
   [AttachmentTooLargeError, HttpStatus.PAYLOAD_TOO_LARGE],
   [AttachmentRefusedError, HttpStatus.BAD_REQUEST],
   [IdempotencyConflictError, HttpStatus.UNPROCESSABLE_ENTITY],
+  // 第二十四条: a recipient without a key of its own yet; the same request works once its adapter has started
+  [UnitKeyMissingError, HttpStatus.SERVICE_UNAVAILABLE],
 ];
