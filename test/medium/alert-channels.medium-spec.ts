@@ -1,5 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { jest } from '@jest/globals';
 import { operationsAlert } from '#deadlines';
 import { type NewAlert, OperationsQueries } from '#persistence';
+import { AlertChannels } from '../../apps/scheduler/src/alerts/alert-channels.service.js';
 import { OperationsAlarms } from '../../apps/scheduler/src/alerts/operations-alarms.service.js';
 import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock } from './support/medium-adapter.js';
@@ -87,6 +91,52 @@ describe('alerts with nowhere to go (medium: real PostgreSQL, in-process queues)
     } finally {
       await scheduler.close();
       delete process.env.SMTP_URL;
+    }
+  }, 120_000);
+
+  it('with the office webhook set: alerts sent together are stamped together — each once, in fewer statements than alerts; one the office refuses keeps no stamp and fails alone', async () => {
+    const received: string[] = [];
+    const refusedKey = 'ops.batch.refused';
+    const office = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const { key } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { key: string };
+        received.push(key);
+        response.writeHead(key === refusedKey ? 503 : 204).end();
+      });
+    });
+    await new Promise<void>((resolve) => office.listen(0, '127.0.0.1', resolve));
+    const driver = inProcessDriver();
+    const url = `http://127.0.0.1:${(office.address() as AddressInfo).port}/alerts`;
+    const scheduler = await mediumScheduler({ databaseUrl: db.url, driver, clock, env: { OFFICE_WEBHOOK_URL: url, OFFICE_WEBHOOK_SECRET: 'office-secret-0123456789' } });
+    try {
+      const alerts = Array.from({ length: 24 }, (_, i) => ({ ...operationsAlert('queue-refusing', 'scheduler', `批量 ${i}`, clock.now()), dedupeKey: i === 0 ? refusedKey : `ops.batch.${i}` }));
+      await scheduler.office.alerts.createMany(alerts);
+      const ids = await db.query<{ id: string; dedupeKey: string }>(`SELECT id, "dedupeKey" FROM "Alert" WHERE "dedupeKey" LIKE 'ops.batch.%'`);
+      const statements = jest.spyOn(scheduler.office.alerts, 'recordSending');
+      const channels = scheduler.app.get(AlertChannels);
+      // As the office-alerts queue's worker runs them: several at once.
+      const outcomes = await Promise.allSettled(ids.map((row) => channels.send(row.id)));
+
+      expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(1);
+      const rows = await db.query<{ dedupeKey: string; webhookDeliveredAt: Date | null; deliveredAt: Date | null }>(
+        `SELECT "dedupeKey", "webhookDeliveredAt", "deliveredAt" FROM "Alert" WHERE "dedupeKey" LIKE 'ops.batch.%'`,
+      );
+      for (const row of rows) {
+        const done = row.dedupeKey !== refusedKey;
+        expect({ key: row.dedupeKey, webhook: row.webhookDeliveredAt !== null, delivered: row.deliveredAt !== null }).toEqual({ key: row.dedupeKey, webhook: done, delivered: done });
+      }
+      expect(received.sort()).toEqual(alerts.map((alert) => alert.dedupeKey).sort());
+      const written = statements.mock.calls.flatMap(([batch]) => batch.map((outcome) => outcome.id));
+      expect(new Set(written).size).toBe(written.length);
+      expect(written).toHaveLength(alerts.length - 1);
+      expect(statements.mock.calls.length).toBeLessThan(alerts.length - 1);
+    } finally {
+      await scheduler.close();
+      office.close();
+      delete process.env.OFFICE_WEBHOOK_URL;
+      delete process.env.OFFICE_WEBHOOK_SECRET;
     }
   }, 120_000);
 });

@@ -17,6 +17,15 @@ export interface ClaimedAlert {
 /** An alert to write, as the domain composes it (libs/deadlines). */
 export type NewAlert = AlertDraft;
 
+/** One alert's sending: the channels that worked, and whether it is done. */
+export interface AlertSendingOutcome {
+  id: string;
+  webhookAt?: Date;
+  emailAt?: Date;
+  /** every channel done, or nothing to send */
+  deliveredAt?: Date;
+}
+
 export interface AlertFilter {
   kinds?: string[];
   level?: string;
@@ -84,9 +93,26 @@ export class AlertRepository {
       UPDATE "Alert" SET "publishedAt" = NULL WHERE id = ANY(${[...ids]}::uuid[]) AND "deliveredAt" IS NULL`;
   }
 
-  /** Every channel of the alert is done (or had nothing to send). */
-  async markDelivered(id: string, at: Date): Promise<void> {
-    await this.db.alert.updateMany({ where: { id, deliveredAt: null }, data: { deliveredAt: at, nextAttemptAt: null, failedAt: null, failureReason: null } });
+  /**
+   * What sending did to many alerts, in one statement: each channel that worked is stamped (a retry
+   * sends only what is missing), and an alert whose every channel is done is delivered (the reconciler
+   * stops watching it). A stamp already there is kept.
+   */
+  async recordSending(outcomes: readonly AlertSendingOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    const iso = (at: Date | undefined) => at?.toISOString() ?? null;
+    await this.db.$executeRaw`
+      UPDATE "Alert" a SET
+        "webhookDeliveredAt" = COALESCE(a."webhookDeliveredAt", o.webhook),
+        "emailSentAt" = COALESCE(a."emailSentAt", o.email),
+        "deliveredAt" = COALESCE(a."deliveredAt", o.delivered),
+        "nextAttemptAt" = CASE WHEN a."deliveredAt" IS NULL AND o.delivered IS NOT NULL THEN NULL ELSE a."nextAttemptAt" END,
+        "failedAt" = CASE WHEN a."deliveredAt" IS NULL AND o.delivered IS NOT NULL THEN NULL ELSE a."failedAt" END,
+        "failureReason" = CASE WHEN a."deliveredAt" IS NULL AND o.delivered IS NOT NULL THEN NULL ELSE a."failureReason" END
+      FROM unnest(${outcomes.map((o) => o.id)}::uuid[], ${outcomes.map((o) => iso(o.webhookAt))}::timestamptz[],
+                  ${outcomes.map((o) => iso(o.emailAt))}::timestamptz[], ${outcomes.map((o) => iso(o.deliveredAt))}::timestamptz[])
+        AS o(id, webhook, email, delivered)
+      WHERE a.id = o.id`;
   }
 
   async markRetrying(id: string, error: string, at: Date): Promise<void> {
@@ -119,8 +145,9 @@ export class AlertRepository {
     });
   }
 
-  async markChannel(id: string, channel: 'webhook' | 'email', at: Date): Promise<void> {
-    await this.db.alert.update({ where: { id }, data: channel === 'webhook' ? { webhookDeliveredAt: at } : { emailSentAt: at } });
+  /** The alert as its channels send it (its notes are the office's, not sent). */
+  async forSending(id: string): Promise<Alert | null> {
+    return this.db.alert.findUnique({ where: { id } });
   }
 
   /** Acknowledging twice keeps the first acknowledgement. */

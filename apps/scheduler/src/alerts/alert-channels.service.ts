@@ -3,19 +3,29 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
 import { readRecipients, type Recipient } from '#deadlines';
 import { BusMetrics } from '#observability';
-import { type Alert, OfficeScope } from '#persistence';
+import { type Alert, type AlertSendingOutcome, OfficeScope } from '#persistence';
 import { activeCryptoSuite } from '#security';
-import { type ConsumeOutcome, PermanentMessageError, SIGNATURE_HEADER, signWebhook } from '#bus';
+import { type ConsumeOutcome, GroupCommit, PermanentMessageError, SIGNATURE_HEADER, signWebhook } from '#bus';
+
+/**
+ * Alerts sent at once (the office-alerts queue's concurrency): the sends overlap their HTTP round
+ * trips, and their stamps are written together, one statement for those that finish together.
+ */
+export const ALERT_SEND_CONCURRENCY = 8;
 
 /**
  * Sends one alert through the office's channels: a signed webhook POST to the office system for
  * what concerns the office, and e-mail to every recipient with an address when SMTP is set. Each
- * channel is stamped when done, so a retry after a failure sends only what is missing.
+ * channel that worked is stamped before the job ends, so a retry after a failure sends only what is
+ * missing; the stamps of alerts sent together are written in one statement (a group commit: the job
+ * completes only once its stamp is written). A process that dies between a channel's answer and the
+ * stamp sends that channel again on the retry: the office's system tells it by `x-bus-alert-id`.
  */
 @Injectable()
 export class AlertChannels implements OnApplicationShutdown {
   private readonly logger = new Logger(AlertChannels.name);
   private readonly mailer: Transporter | null;
+  private readonly stamps: GroupCommit<AlertSendingOutcome>;
 
   constructor(
     private readonly office: OfficeScope,
@@ -24,6 +34,11 @@ export class AlertChannels implements OnApplicationShutdown {
     private readonly metrics: BusMetrics,
   ) {
     this.mailer = settings.mail ? nodemailer.createTransport(settings.mail.smtpUrl) : null;
+    this.stamps = new GroupCommit<AlertSendingOutcome>(
+      (outcomes) => office.alerts.recordSending(outcomes),
+      (outcome) => office.alerts.recordSending([outcome]),
+      { maxBatch: ALERT_SEND_CONCURRENCY * 4, windowMs: 0 },
+    );
     if (settings.officeWebhook) metrics.declareDeliveryChannel('office-webhook');
     if (settings.mail) metrics.declareDeliveryChannel('email');
     if (!settings.officeWebhook && !settings.mail) {
@@ -38,17 +53,19 @@ export class AlertChannels implements OnApplicationShutdown {
   }
 
   async send(alertId: string): Promise<ConsumeOutcome> {
-    const alert = await this.office.alerts.find(alertId);
+    const alert = await this.office.alerts.forSending(alertId);
     if (!alert) throw new PermanentMessageError(`alert ${alertId} is not in the database`);
     const recipients = readRecipients(alert.recipients);
     // Each channel on its own: an office system that is down must not keep the liaison's e-mail back.
     const failures: string[] = [];
+    const stamped: AlertSendingOutcome = { id: alert.id };
     let sent = false;
-    const attempt = async (channel: string, send: () => Promise<void>) => {
+    const attempt = async (channel: 'webhook' | 'e-mail', send: () => Promise<void>) => {
       const counted = channel === 'webhook' ? 'office-webhook' : 'email';
       try {
         await send();
         sent = true;
+        stamped[channel === 'webhook' ? 'webhookAt' : 'emailAt'] = this.clock.now();
         this.metrics.deliveryAttempt(counted, 'delivered');
       } catch (error) {
         this.metrics.deliveryAttempt(counted, 'failed');
@@ -73,11 +90,13 @@ export class AlertChannels implements OnApplicationShutdown {
           text: `${alert.summary}\n\n告警编号 ${alert.dedupeKey}`,
           headers: { 'X-Bus-Alert-Id': alert.id },
         });
-        await this.office.alerts.markChannel(alert.id, 'email', this.clock.now());
       });
     }
     // Retried with backoff; the channel that worked is stamped and not sent again.
-    if (failures.length > 0) throw new Error(`alert ${alert.dedupeKey} not sent on ${failures.join('; ')}`);
+    if (failures.length > 0) {
+      if (sent) await this.stamps.submit(stamped);
+      throw new Error(`alert ${alert.dedupeKey} not sent on ${failures.join('; ')}`);
+    }
     const reachedBefore = alert.webhookDeliveredAt !== null || alert.emailSentAt !== null;
     // An office notice is also the unit's copy, read through its adapter or the console (第二十二条):
     // the e-mail is a courtesy. Any other alert that no channel reaches is not delivered: it stays
@@ -87,7 +106,7 @@ export class AlertChannels implements OnApplicationShutdown {
       throw new PermanentMessageError(`alert ${alert.dedupeKey} has nowhere to go: ${this.whyNowhere(recipients, addresses.length)}`);
     }
     // Done: the reconciler stops watching it (an alert published and never done is queued again).
-    await this.office.alerts.markDelivered(alert.id, this.clock.now());
+    await this.stamps.submit({ ...stamped, deliveredAt: this.clock.now() });
     this.logger.log(`alert ${alert.dedupeKey} ${sent ? 'sent' : reachedBefore ? 'had nothing left to send' : 'held as a notice by its unit'}`);
     return sent ? 'processed' : 'duplicate';
   }
@@ -124,6 +143,5 @@ export class AlertChannels implements OnApplicationShutdown {
       signal: AbortSignal.timeout(10_000),
     });
     if (!response.ok) throw new Error(`office webhook answered HTTP ${response.status}`);
-    await this.office.alerts.markChannel(alert.id, 'webhook', this.clock.now());
   }
 }
