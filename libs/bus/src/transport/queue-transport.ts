@@ -6,10 +6,10 @@ import { type ConsumeOptions, type HandlerMap, type JobHandler, MissingHandlerEr
 import { QUEUE_TRANSPORT } from './on-queue-job.decorator.js';
 import { QueueJobContext, subjectOf } from './queue-job.context.js';
 
-/** A queue this process consumes, and how many of its jobs run at once. */
 /** The job names each kind of queue carries: JOBS_BY_QUEUE_KIND, or those derived from another message registry. */
 export type JobsByQueueKind = { readonly [K in QueueKind]: readonly string[] };
 
+/** A queue this process consumes, and how many of its jobs run at once. */
 export interface QueueSubscription {
   queue: string;
   kind: QueueKind;
@@ -37,7 +37,7 @@ export class NotAnEventHandlerError extends Error {
  * Nest found (`@OnQueueJob`, an `@EventPattern` per job name) are handed to the QueueDriver, so
  * every driver — BullMQ on Redis, on a Redis Cluster or on PostgreSQL, the in-process one of the
  * medium tests — runs them with its own retries and dead letters. Boot stops when a queue's job name
- * has no handler or more than one.
+ * (JOBS_BY_QUEUE_KIND's, unless given another registry's) has no handler or more than one.
  */
 export class QueueTransport extends Server implements CustomTransportStrategy {
   override readonly transportId = QUEUE_TRANSPORT;
