@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { agencyDefinition, BusEnvelope, CivilAffairsMessage, EducationMessage, RECIPIENT_PROJECTIONS, unitMessageSchemaName } from '#agencies';
-import { type AgencyCode, CURRENT_SCHEMA_VERSION, SCHEMA_VERSIONS, schemaVersionsOf, UNIT_MESSAGE_TYPES } from '#contracts';
+import { agencyDefinition, BusEnvelope, CivilAffairsMessage, EducationMessage, RECIPIENT_PROJECTIONS, UNIT_MESSAGES, unitMessageSchemaName } from '#agencies';
+import { type AgencyCode, CURRENT_SCHEMA_VERSION, SCHEMA_VERSIONS } from '#contracts';
 import { buildOpenApiDocument, serveOpenApiDocument } from '#http';
 
 // The schemas of what units' systems receive are not request or response bodies of any route:
@@ -30,7 +30,7 @@ function webhooks(agency: AgencyCode): Record<string, Record<string, unknown>> {
         security: [],
         parameters: [
           { name: 'X-Bus-Message-Id', in: 'header', required: true, description: 'the message id, the same on every redelivery', schema: { type: 'string', format: 'uuid' } },
-          { name: 'X-Bus-Message-Type', in: 'header', required: true, description: 'the message type', schema: { type: 'string', enum: UNIT_MESSAGE_TYPES } },
+          { name: 'X-Bus-Message-Type', in: 'header', required: true, description: 'the message type', schema: { type: 'string', enum: UNIT_MESSAGES.types } },
           {
             name: 'X-Bus-Signature',
             in: 'header',
@@ -96,7 +96,7 @@ export function adapterOpenApiDocument(app: INestApplication, agency: AgencyCode
       'x-agency': agency,
       // 第二十四条: the payload fields and document types the unit receives, by kind of handoff (libs/agencies recipient-projections.ts)
       'x-projection': RECIPIENT_PROJECTIONS[agency],
-      'x-schema-versions': Object.fromEntries(UNIT_MESSAGE_TYPES.map((type) => [type, schemaVersionsOf(type)])),
+      'x-schema-versions': UNIT_MESSAGES.schemaVersions,
     },
   });
 }

@@ -3,33 +3,44 @@ import {
   AGENCY_CODES,
   type AgencyCode,
   CURRENT_SCHEMA_VERSION,
-  MESSAGE_TYPES,
+  type MessageCatalog,
+  type MessageRegistry,
+  MESSAGES,
   type MessageType,
+  type MessageTypeOnQueue,
   type Priority,
   PRIORITIES,
   SCHEMA_VERSIONS,
 } from '#contracts';
 
-/** Payload schemas (class-validator-jsonschema names them after the classes) a unit's system can receive. */
-export const UNIT_PAYLOAD_SCHEMAS = [
-  'JudicialReferralPayloadV1',
-  'AdvanceReferralPayloadV1',
-  'SocialLeadPayloadV1',
-  'UrgentMedicalNoticePayloadV1',
-  'ReceiptPayloadV1',
-  'ProcedureStartedPayloadV1',
-  'ConcludedPayloadV1',
-  'FeedbackPayloadV1',
-] as const;
+/**
+ * What the OpenAPI documents say of the messages a unit's system receives (webhook body, `GET /inbox`
+ * item), derived from a message catalog: the types of the inbox, the payload schemas an envelope may
+ * carry (every version of each; class-validator-jsonschema names each schema after its class), and
+ * the schema versions each type is accepted in.
+ */
+export function unitMessageDocumentation<const R extends MessageRegistry>(catalog: MessageCatalog<R>): {
+  types: readonly MessageTypeOnQueue<R, 'inbox'>[];
+  payloadSchemas: readonly string[];
+  schemaVersions: Readonly<Record<string, number[]>>;
+} {
+  const types = catalog.typesOn('inbox');
+  return {
+    types,
+    payloadSchemas: catalog.payloadSchemaNames('inbox'),
+    schemaVersions: Object.fromEntries(types.map((type) => [type, catalog.schemaVersionsOf(type)])),
+  };
+}
 
-const UNIT_TYPES = MESSAGE_TYPES.filter((type) => type !== 'handoff.step-recorded');
+/** The bus's own: what its adapters' documents list. */
+export const UNIT_MESSAGES = unitMessageDocumentation(MESSAGES);
 
 /** The canonical envelope, as a unit's system receives it (webhook body or `GET /inbox` item). */
 export class BusEnvelope {
   @ApiProperty({ format: 'uuid', description: 'message id: the same on every redelivery (X-Bus-Message-Id); use it to ignore a repeat', examples: ['5b0c2f7e-3f0a-4c47-9d2e-3b8c1b0f4a11'] })
   id!: string;
 
-  @ApiProperty({ enum: UNIT_TYPES, description: 'message type (X-Bus-Message-Type)', examples: ['handoff.judicial-referral'] })
+  @ApiProperty({ enum: UNIT_MESSAGES.types, description: 'message type (X-Bus-Message-Type)', examples: ['handoff.judicial-referral'] })
   type!: MessageType;
 
   @ApiProperty({
@@ -63,7 +74,7 @@ export class BusEnvelope {
   @ApiProperty({ enum: PRIORITIES, description: 'urgent (第二十条 ¶2), green-channel (第五条) or normal', examples: ['green-channel'] })
   priority!: Priority;
 
-  @ApiProperty({ description: 'the payload of `type` at `schemaVersion`; an opening message’s payload holds only the receiving unit’s projection (第二十四条): a field the schema requires may be absent when the projection leaves it out', oneOf: UNIT_PAYLOAD_SCHEMAS.map((name) => ({ $ref: getSchemaPath(name) })) })
+  @ApiProperty({ description: 'the payload of `type` at `schemaVersion`; an opening message’s payload holds only the receiving unit’s projection (第二十四条): a field the schema requires may be absent when the projection leaves it out', oneOf: UNIT_MESSAGES.payloadSchemas.map((name) => ({ $ref: getSchemaPath(name) })) })
   payload!: Record<string, unknown>;
 }
 

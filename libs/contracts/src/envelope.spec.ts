@@ -1,5 +1,6 @@
 import { MessageType } from './message-types.js';
-import { CURRENT_SCHEMA_VERSION, SCHEMA_VERSIONS, schemaVersionsOf, validatePayload } from './envelope.js';
+import { SCHEMA_VERSIONS, schemaVersionsOf, validatePayload } from './envelope.js';
+import { CURRENT_SCHEMA_VERSION } from './message-catalog.js';
 import { requiredPredecessor } from './handoff.enums.js';
 
 const person = { name: '林某某', idNumber: '11010519491231002X' };

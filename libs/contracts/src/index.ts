@@ -4,6 +4,8 @@ export * from './envelope.js';
 export * from './handoff.enums.js';
 export * from './hostile-input.js';
 export * from './instant.js';
+export * from './message-catalog.js';
+export * from './message-registry.js';
 export * from './message-types.js';
 export * from './payloads/case-subject.dto.js';
 export * from './payloads/lifecycle.payloads.js';

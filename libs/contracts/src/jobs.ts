@@ -1,5 +1,6 @@
 import type { BusJobData } from './envelope.js';
-import { MessageType, UNIT_MESSAGE_TYPES } from './message-types.js';
+import { MESSAGES } from './message-registry.js';
+import type { MessageType } from './message-types.js';
 import { DELIVER_TO_UNIT_SYSTEM, type DeliveryJobData, SEND_OFFICE_ALERT } from './queue-names.js';
 
 /** What an office-alert job carries: the alert's id, never its text. */
@@ -8,22 +9,13 @@ export interface OfficeAlertJobData {
 }
 
 /**
- * The data each job name carries, one entry per name: the producer and the
- * consumer of a job share this type, so a consumer cannot read a field the producer never wrote.
+ * The data each job name carries, one entry per name (every message type of MESSAGE_REGISTRY carries
+ * its ids): the producer and the consumer of a job share this type, so a consumer cannot read a field the producer never wrote.
  */
-export interface JobDataByName {
-  [MessageType.JudicialReferral]: BusJobData;
-  [MessageType.AdvanceReferral]: BusJobData;
-  [MessageType.SocialLead]: BusJobData;
-  [MessageType.UrgentMedicalNotice]: BusJobData;
-  [MessageType.Receipt]: BusJobData;
-  [MessageType.ProcedureStarted]: BusJobData;
-  [MessageType.Concluded]: BusJobData;
-  [MessageType.Feedback]: BusJobData;
-  [MessageType.StepRecorded]: BusJobData;
+export type JobDataByName = { [T in MessageType]: BusJobData } & {
   [DELIVER_TO_UNIT_SYSTEM]: DeliveryJobData;
   [SEND_OFFICE_ALERT]: OfficeAlertJobData;
-}
+};
 export type JobName = keyof JobDataByName;
 
 /**
@@ -32,12 +24,12 @@ export type JobName = keyof JobDataByName;
  * handler for each, and the compiler refuses a HandlerMap written without one.
  */
 export const JOBS_BY_QUEUE_KIND = {
-  /** each unit's inbox: every message addressed to the unit */
-  inbox: UNIT_MESSAGE_TYPES,
+  /** each unit's inbox: every message addressed to the unit (MESSAGE_REGISTRY's inbox types) */
+  inbox: MESSAGES.typesOn('inbox'),
   /** each webhook unit's deliveries to its own system */
   delivery: [DELIVER_TO_UNIT_SYSTEM],
-  /** step events for the scheduler */
-  scheduler: [MessageType.StepRecorded],
+  /** step events for the scheduler (MESSAGE_REGISTRY's scheduler types) */
+  scheduler: MESSAGES.typesOn('scheduler'),
   /** reminders and escalations for the office and the units' people */
   alerts: [SEND_OFFICE_ALERT],
 } as const satisfies Record<string, readonly JobName[]>;

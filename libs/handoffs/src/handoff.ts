@@ -211,7 +211,7 @@ export function reportStep<S extends ReportedStep>(
   const message = envelope(REPORTED_STEPS[step], handoff, { from: actor, to: handoff.from }, causation, payload, context);
   return merge(
     { steps: [], messages: [message as AnyEnvelope] },
-    stepWithEvent(handoff, { step, actor, messageId: message.id, occurredAt: context.now, details: { ...payload } }, context),
+    stepWithEvent(handoff, { step, actor, messageId: message.id, occurredAt: context.now, details: { ...fieldsOf(payload) } }, context),
   );
 }
 

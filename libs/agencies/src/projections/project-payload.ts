@@ -2,9 +2,8 @@ import {
   type AnyEnvelope,
   type HandoffKind,
   isMaterialType,
-  isOpeningMessageType,
   type MessageType,
-  OPENING_MESSAGE,
+  MESSAGES,
   type Problem,
   validatePayload,
 } from '#contracts';
@@ -17,11 +16,10 @@ function recordOf(payload: object): JsonRecord {
   return payload as JsonRecord;
 }
 
-const KIND_OF_OPENING = Object.fromEntries(Object.entries(OPENING_MESSAGE).map(([kind, type]) => [type, kind])) as Record<string, HandoffKind>;
-
-/** The kind of handoff an opening message opens; null for any other message. */
+/** The kind of handoff an opening message opens (its MESSAGE_REGISTRY entry); null for any other message. */
 export function kindOfOpening(type: MessageType): HandoffKind | null {
-  return isOpeningMessageType(type) ? KIND_OF_OPENING[type] : null;
+  const handling = MESSAGES.handlingOf(type);
+  return handling.kind === 'opening' ? handling.opens : null;
 }
 
 function isRecord(value: unknown): value is JsonRecord {

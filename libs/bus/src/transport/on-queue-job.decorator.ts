@@ -6,7 +6,7 @@ import type { QueueJobContext } from './queue-job.context.js';
 /** The transport id the queue handlers are bound to: no other transport of the app takes them. */
 export const QUEUE_TRANSPORT = Symbol('bus-queues');
 
-/** What a handler of job `N` may be: its data first, the job's context (`@Ctx()`) optionally second. */
+/** What a handler of job `N` (or of each of the jobs `N`) may be: its data first, the job's context (`@Ctx()`) optionally second. */
 export type QueueJobHandler<N extends JobName> = (data: JobDataByName[N], context: QueueJobContext) => Promise<ConsumeOutcome>;
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -28,7 +28,17 @@ type ExactData<M, N extends JobName> = M extends () => unknown
  * dead-lettered at once (PermanentMessageError).
  */
 export function OnQueueJob<N extends JobName>(name: N) {
-  const pattern: MethodDecorator = EventPattern<JobName>(name, QUEUE_TRANSPORT);
+  return OnQueueJobs<N>([name]);
+}
+
+/**
+ * Makes one controller method the handler of every job in `names` (Nest's `@EventPattern` takes a
+ * list of patterns and registers the method once per pattern): for a queue whose jobs are all
+ * received the same way, such as a unit's inbox (`JOBS_BY_QUEUE_KIND.inbox`, derived from the
+ * message registry). Its first parameter must be exactly the union of those jobs' data types.
+ */
+export function OnQueueJobs<const N extends JobName>(names: readonly N[]) {
+  const pattern: MethodDecorator = EventPattern<readonly JobName[]>(names, QUEUE_TRANSPORT);
   return <M extends QueueJobHandler<N>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M> & ExactData<M, N>): void => {
     pattern(target, key, descriptor);
   };

@@ -1,12 +1,13 @@
 import { BaseRpcContext } from '@nestjs/microservices';
-import type { JobName, QueueKind } from '#contracts';
+import type { QueueKind } from '#contracts';
 import type { JobContext } from '../queue-driver.js';
 
 /** Where a job was taken from and which attempt this is: what `@Ctx()` gives a queue handler. */
 export interface QueueJobArrival extends JobContext {
   queue: string;
   kind: QueueKind;
-  name: JobName;
+  /** the job's name (a JobName of JOBS_BY_QUEUE_KIND) */
+  name: string;
   /** the message (or alert) the job is about, for logs: its data's messageId or alertId */
   subject: string | null;
 }

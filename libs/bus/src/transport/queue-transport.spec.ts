@@ -6,7 +6,7 @@ import { type BusJobData, type DeadLetterRecord, MessageType, OFFICE_ALERTS_QUEU
 import { type ConsumeOutcome, PermanentMessageError } from '../consumer-outcome.js';
 import { InProcessQueueDriver } from '../in-process.driver.js';
 import { MissingHandlerError } from '../queue-driver.js';
-import { OnQueueJob } from './on-queue-job.decorator.js';
+import { OnQueueJob, OnQueueJobs } from './on-queue-job.decorator.js';
 import { QueueClient } from './queue-client.js';
 import { QueueJobContext } from './queue-job.context.js';
 import { DuplicateHandlerError, type QueueSubscription, QueueTransport } from './queue-transport.js';
@@ -46,6 +46,16 @@ class OfficeAlertsAgain {
   }
 }
 
+/** One method for the jobs of both queues: its parameter is the union of their data. */
+@Controller()
+class EitherJob {
+  @OnQueueJobs([MessageType.StepRecorded, SEND_OFFICE_ALERT])
+  async either(@Payload() job: BusJobData | OfficeAlertJobData, @Ctx() context: QueueJobContext): Promise<ConsumeOutcome> {
+    seen.intercepted.push(`either ${context.arrival.name} ${'alertId' in job ? job.alertId : job.messageId}`);
+    return 'processed';
+  }
+}
+
 @Controller()
 class WronglyTyped {
   // @ts-expect-error — an office alert carries OfficeAlertJobData: a handler taking a step event's data does not compile
@@ -57,9 +67,19 @@ class WronglyTyped {
   @OnQueueJob(MessageType.StepRecorded) async anything(@Payload() job: unknown): Promise<ConsumeOutcome> {
     return job ? 'processed' : 'duplicate';
   }
+
+  // @ts-expect-error — a handler of several jobs takes the union of their data: one job's data alone does not compile
+  @OnQueueJobs([MessageType.StepRecorded, SEND_OFFICE_ALERT]) async some(@Payload() job: BusJobData): Promise<ConsumeOutcome> {
+    return job.messageId ? 'processed' : 'duplicate';
+  }
+
+  // @ts-expect-error — nor does a name that is no job of the bus
+  @OnQueueJobs([MessageType.StepRecorded, 'handoff.no-such-type']) async unknownName(@Payload() job: BusJobData): Promise<ConsumeOutcome> {
+    return job.messageId ? 'processed' : 'duplicate';
+  }
 }
 
-// Never booted: `npm run typecheck` fails if either handler above ever compiles (its @ts-expect-error goes unused).
+// Never booted: `npm run typecheck` fails if any handler above ever compiles (its @ts-expect-error goes unused).
 void WronglyTyped;
 
 /** A job interceptor, as the apps register theirs (logging, metrics): it sees each job's context. */
@@ -132,6 +152,21 @@ describe('the queue transport', () => {
     const refused = await boot([StepEvents, OfficeAlerts, OfficeAlertsAgain]).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(DuplicateHandlerError);
     expect((refused as Error).message).toBe(`more than one handler for ${SEND_OFFICE_ALERT}: refusing to consume`);
+  });
+
+  it('hands the jobs of every name in an @OnQueueJobs list to its one method', async () => {
+    await boot([EitherJob]);
+    const queues = new QueueClient(driver);
+    await queues.publish({ queue: SCHEDULER_QUEUE, name: MessageType.StepRecorded, id: 'm1', data: step, priority: 'normal' });
+    await queues.publish({ queue: OFFICE_ALERTS_QUEUE, name: SEND_OFFICE_ALERT, id: 'a1', data: { alertId: 'a1' }, priority: 'normal' });
+    expect(await driver.runUntilIdle()).toBe(2);
+    expect(seen.intercepted.filter((line) => line.startsWith('either')).sort()).toEqual(['either handoff.step-recorded m1', 'either office.alert a1']);
+  });
+
+  it('counts each name of an @OnQueueJobs list as a handler: another handler of one of them is refused, naming it', async () => {
+    const refused = await boot([EitherJob, StepEvents]).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(DuplicateHandlerError);
+    expect((refused as Error).message).toBe(`more than one handler for ${MessageType.StepRecorded}: refusing to consume`);
   });
 
   it('dead-letters a poison message on its first attempt, with its own reason (not Nest\'s "Internal server error")', async () => {

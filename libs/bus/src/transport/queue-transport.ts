@@ -1,10 +1,13 @@
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { JOBS_BY_QUEUE_KIND, type JobName, type QueueKind } from '#contracts';
+import { JOBS_BY_QUEUE_KIND, type QueueKind } from '#contracts';
 import type { ConsumeOutcome } from '../consumer-outcome.js';
 import { type ConsumeOptions, type HandlerMap, type JobHandler, MissingHandlerError, type QueueDriver } from '../queue-driver.js';
 import { QUEUE_TRANSPORT } from './on-queue-job.decorator.js';
 import { QueueJobContext, subjectOf } from './queue-job.context.js';
+
+/** The job names each kind of queue carries: JOBS_BY_QUEUE_KIND, or those derived from another message registry. */
+export type JobsByQueueKind = { readonly [K in QueueKind]: readonly string[] };
 
 /** A queue this process consumes, and how many of its jobs run at once. */
 export interface QueueSubscription {
@@ -34,7 +37,7 @@ export class NotAnEventHandlerError extends Error {
  * Nest found (`@OnQueueJob`, an `@EventPattern` per job name) are handed to the QueueDriver, so
  * every driver — BullMQ on Redis, on a Redis Cluster or on PostgreSQL, the in-process one of the
  * medium tests — runs them with its own retries and dead letters. Boot stops when a queue's job name
- * has no handler or more than one.
+ * (JOBS_BY_QUEUE_KIND's, unless given another registry's) has no handler or more than one.
  */
 export class QueueTransport extends Server implements CustomTransportStrategy {
   override readonly transportId = QUEUE_TRANSPORT;
@@ -46,6 +49,7 @@ export class QueueTransport extends Server implements CustomTransportStrategy {
     private readonly driver: QueueDriver,
     private readonly subscriptions: readonly QueueSubscription[],
     private readonly options: Omit<ConsumeOptions, 'concurrency'>,
+    private readonly jobs: JobsByQueueKind = JOBS_BY_QUEUE_KIND,
   ) {
     super();
   }
@@ -74,7 +78,7 @@ export class QueueTransport extends Server implements CustomTransportStrategy {
 
   private async consumeAll(): Promise<void> {
     if (this.requestHandlers.size > 0) throw new NotAnEventHandlerError([...this.requestHandlers]);
-    const served = this.subscriptions.flatMap((subscription) => JOBS_BY_QUEUE_KIND[subscription.kind] as readonly string[]);
+    const served = this.subscriptions.flatMap((subscription) => this.jobs[subscription.kind]);
     const duplicated = served.filter((name) => this.duplicates.has(name));
     if (duplicated.length > 0) throw new DuplicateHandlerError([...new Set(duplicated)]);
     // Every handler map is checked before any queue is consumed: a refused boot takes no job.
@@ -85,11 +89,10 @@ export class QueueTransport extends Server implements CustomTransportStrategy {
   }
 
   private handlersOf<K extends QueueKind>({ queue, kind }: QueueSubscription & { kind: K }): HandlerMap<K> {
-    const names = JOBS_BY_QUEUE_KIND[kind] as readonly JobName[];
-    const found = names.map((name) => [name, this.messageHandlers.get(name)] as const);
+    const found = this.jobs[kind].map((name) => [name, this.messageHandlers.get(name)] as const);
     const missing = found.filter(([, handler]) => !handler).map(([name]) => name);
     if (missing.length > 0) throw new MissingHandlerError(queue, missing);
-    const handlers: Partial<Record<JobName, JobHandler<never>>> = {};
+    const handlers: Partial<Record<string, JobHandler<never>>> = {};
     for (const [name, handler] of found) {
       if (!handler) continue;
       handlers[name] = async (data, job) => {
