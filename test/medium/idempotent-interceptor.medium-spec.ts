@@ -13,7 +13,8 @@ import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter } from 
 /** The part of an Express request and response the interceptor reads and sets. */
 function exchange(path: string, body: unknown, idempotencyKey?: string) {
   const headers: Record<string, string> = {};
-  const request = { method: 'POST', path, body, header: (name: string) => (name.toLowerCase() === 'idempotency-key' ? idempotencyKey : undefined) };
+  // The body's bytes as the JSON parser keeps them (verifyJsonBody), beside the parsed body.
+  const request = { method: 'POST', path, body, rawBody: Buffer.from(JSON.stringify(body)), header: (name: string) => (name.toLowerCase() === 'idempotency-key' ? idempotencyKey : undefined) };
   const response = {
     statusCode: 201, // what Nest sets from the route's @HttpCode before the interceptors run
     headers,

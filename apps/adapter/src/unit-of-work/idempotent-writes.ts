@@ -9,7 +9,7 @@ export interface WriteRequest {
   idempotencyKey?: string;
   method: string;
   path: string;
-  /** the body as the client sent it */
+  /** the body as the client sent it: its bytes (the HTTP API), or a value written as JSON (a caller in the process) */
   body: unknown;
 }
 
@@ -34,7 +34,8 @@ export class IdempotentWrites {
 
   async run(request: WriteRequest, work: () => Promise<StoredAnswer>): Promise<StoredAnswer & { replayed: boolean }> {
     const key = request.idempotencyKey;
-    const requestHash = createHash('sha256').update(`${request.method} ${request.path} ${JSON.stringify(request.body)}`).digest('hex');
+    const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.from(JSON.stringify(request.body) ?? '');
+    const requestHash = createHash('sha256').update(`${request.method} ${request.path} `).update(bytes).digest('hex');
     if (key) {
       const replay = await this.replay(key, requestHash);
       if (replay) return replay;

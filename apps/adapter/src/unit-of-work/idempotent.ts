@@ -1,4 +1,4 @@
-import { applyDecorators, type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, type RawBodyRequest, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { defer, lastValueFrom, map, type Observable } from 'rxjs';
 import { HttpAnswerInterceptor } from '#http';
@@ -20,9 +20,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler<unknown>): Observable<unknown> {
     const http = context.switchToHttp();
-    const request = http.getRequest<Request>();
+    const request = http.getRequest<RawBodyRequest<Request>>();
     const response = http.getResponse<Response>();
-    const write = { idempotencyKey: request.header('idempotency-key'), method: request.method, path: request.path, body: request.body as unknown };
+    // The body's bytes as sent (verifyJsonBody, libs/http); a request without a body has none.
+    const write = { idempotencyKey: request.header('idempotency-key'), method: request.method, path: request.path, body: request.rawBody ?? Buffer.alloc(0) };
     return defer(() =>
       // next.handle() is called inside the unit of work, so the handler runs in its async context
       // (Nest binds the handler's async scope where handle() is called).
