@@ -47,7 +47,7 @@ describe('deadlines and escalation (medium: real PostgreSQL, in-process queues, 
   it('reminds, escalates once per level, and stops when the procedure starts', async () => {
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs'], { priorityGroups: [] }));
     const opened = await procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', request));
-    const [{ id: handoffId }] = opened.handoffs as { id: string }[];
+    const [{ id: handoffId }] = opened.handoffs;
     await settle(driver, all());
 
     const obligations = await db.query<{ rule: string; responsibleAgency: string; dueAt: Date; status: string }>(

@@ -84,14 +84,14 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs'], { priorityGroups: [], investigationEndedOn: '2026-10-30' }));
     const opened = await procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', request));
     await quiet();
-    return (opened.handoffs as { id: string }[])[0].id;
+    return opened.handoffs[0].id;
   }
 
   async function notice(noticedAt: string): Promise<string> {
     const request = plainToInstance(OpenUrgentMedicalNoticeRequest, urgentMedicalNotice({ noticedAt }));
     const opened = await civilAffairs.unitOfWork.run(() => civilAffairs.opening.open('urgent-medical-notice', request));
     await quiet();
-    return (opened.handoffs as { id: string }[])[0].id;
+    return opened.handoffs[0].id;
   }
 
   const report = (unit: MediumAdapter, handoffId: string, step: 'procedure-started' | 'concluded' | 'feedback-given', payload: object) =>
@@ -371,7 +371,7 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
       procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', request));
     await expect(open(body({}))).rejects.toThrow(RecipientNotRoutedError);
     const opened = await open(body({ recipientReasons: [{ unit: 'justice', reason: '当事人另有民事纠纷需法律咨询' }] }));
-    const ids = (opened.handoffs as { id: string }[]).map((h) => h.id);
+    const ids = opened.handoffs.map((h) => h.id);
     const stored = await db.query<{ details: { needs: string[] } }>(`SELECT details FROM "Handoff" WHERE id = ANY($1::uuid[])`, [ids]);
     expect(stored.map((row) => row.details.needs)).toEqual([['living-allowance'], ['living-allowance']]);
   });
@@ -381,7 +381,7 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs', 'education'], { priorityGroups: [], investigationEndedOn: '2026-11-20' }));
     const opened = await procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', request));
     await quiet();
-    const [toCivil, toEducation] = opened.handoffs as { id: string; to: string }[];
+    const [toCivil, toEducation] = opened.handoffs;
     await report(civilAffairs, toCivil.id, 'procedure-started', { startedOn: '2026-11-24' });
     await report(civilAffairs, toCivil.id, 'concluded', { concludedOn: '2026-11-24', outcome: 'assisted', measures: '纳入低保，每月发放800元' });
     await quiet();
@@ -405,7 +405,7 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     // A unit that is no party to the referral sees nothing of it.
     const other = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['education'], { priorityGroups: [], investigationEndedOn: '2026-11-20' }));
     const elsewhere = await procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', other));
-    await expect(civilAffairs.agency.store.handoffs.caseProgress((elsewhere.handoffs as { id: string }[])[0].id)).rejects.toThrow(HandoffNotFoundError);
+    await expect(civilAffairs.agency.store.handoffs.caseProgress(elsewhere.handoffs[0].id)).rejects.toThrow(HandoffNotFoundError);
   });
 
   it('第二十四条: a handoff whose feedback was received is closed, and archived ARCHIVE_AFTER_DAYS (90) later — out of the working list, still readable and counted', async () => {

@@ -43,7 +43,7 @@ describe('evidence log (medium: real PostgreSQL)', () => {
       procuratorate.opening.open('judicial-referral', request),
     );
     await settle(driver, [procuratorate, civilAffairs]);
-    return (opened.handoffs as { id: string }[])[0].id;
+    return opened.handoffs[0].id;
   }
 
   /** As the tables' owner with the append-only trigger off: what an intruder with the database's keys could do. */

@@ -46,7 +46,7 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
     clock.set(new Date('2026-11-23T02:00:00Z'));
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs'], { priorityGroups }));
     const opened = await procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', request));
-    const [{ id }] = opened.handoffs as { id: string }[];
+    const [{ id }] = opened.handoffs;
     await settle(driver, all());
     clock.set(new Date('2026-11-25T02:00:00Z'));
     await civilAffairs.unitOfWork.run(() => civilAffairs.lifecycle.report(id, 'procedure-started', { startedOn: '2026-11-24' }));
@@ -130,7 +130,7 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
     clock.set(new Date('2026-11-23T02:00:00Z'));
     const request = plainToInstance(OpenSocialLeadRequest, socialLead({ priorityGroups, discoveredOn: '2026-11-23' }));
     const opened = await civilAffairs.unitOfWork.run(() => civilAffairs.opening.open('social-lead', request));
-    const [{ id }] = opened.handoffs as { id: string }[];
+    const [{ id }] = opened.handoffs;
     await settle(driver, all());
     clock.set(new Date('2026-11-25T02:00:00Z'));
     await procuratorate.unitOfWork.run(() => procuratorate.lifecycle.report(id, 'procedure-started', { startedOn: '2026-11-24' }));
@@ -168,7 +168,7 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
       judicialReferral(['youth-league'], { priorityGroups: [], elder: true, needs: ['psychological-counselling'] }),
     );
     const opened = await procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', request));
-    const [{ id }] = opened.handoffs as { id: string }[];
+    const [{ id }] = opened.handoffs;
     await settle(driver, all());
     clock.set(new Date('2026-11-25T02:00:00Z'));
     await youthLeague.unitOfWork.run(() => youthLeague.lifecycle.report(id, 'procedure-started', { startedOn: '2026-11-24' }));

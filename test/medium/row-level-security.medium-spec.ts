@@ -55,7 +55,7 @@ describe('one database login per unit, row-level security (medium: real PostgreS
     const opened = await from.unitOfWork.run(() =>
       from.opening.open('judicial-referral', request),
     );
-    return (opened.handoffs as { id: string }[])[0].id;
+    return opened.handoffs[0].id;
   }
 
   beforeAll(async () => {

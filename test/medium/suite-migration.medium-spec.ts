@@ -56,7 +56,7 @@ describe('moving a running bus between cryptography suites (medium: real Postgre
       procuratorate.opening.open('judicial-referral', request),
     );
     await settle(driver, [procuratorate, civilAffairs, education]);
-    const handoffs = opened.handoffs as { id: string; to: string }[];
+    const handoffs = opened.handoffs;
     const content = Buffer.from(`%PDF-1.7\n% 收入证明 ${name}\n%%EOF\n`);
     await procuratorate.agency.store.attachments.add({
       id: crypto.randomUUID(),
