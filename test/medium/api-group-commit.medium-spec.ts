@@ -4,6 +4,8 @@ import { AGENCY_CODES } from '#contracts';
 import { verifyEvidence } from '#persistence';
 import { parseSigningRegistry } from '#security';
 import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
+import type { OpenedHandoffs } from '../../apps/adapter/src/handoffs/handoff-opening.service.js';
+import type { StepRecorded } from '../../apps/adapter/src/handoffs/lifecycle.service.js';
 import { judicialReferral } from '../support/factories.js';
 import { testPublicKeys } from '../support/security-env.js';
 import { TestDatabase } from '../support/test-database.js';
@@ -36,12 +38,13 @@ describe('API group commit (medium: real PostgreSQL)', () => {
   });
 
   function open(idempotencyKey?: string, body = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs']))) {
-    return procuratorate.writes.run({ idempotencyKey, method: 'POST', path: '/handoffs/judicial-referrals', body }, (store) =>
-      procuratorate.opening.open(store, 'judicial-referral', body),
-    );
+    return procuratorate.writes.run({ idempotencyKey, method: 'POST', path: '/handoffs/judicial-referrals', body }, async () => ({
+      status: 201,
+      body: await procuratorate.opening.open('judicial-referral', body),
+    }));
   }
 
-  const handoffIdOf = (answer: { body: Record<string, unknown> }) => (answer.body.handoffs as { id: string }[])[0].id;
+  const handoffIdOf = (answer: { body: unknown }) => (answer.body as OpenedHandoffs).handoffs[0].id;
 
   /** How many transactions wrote these handoffs (rows written by one transaction share its xmin). */
   async function transactionsOf(handoffIds: readonly string[]): Promise<number> {
@@ -69,12 +72,12 @@ describe('API group commit (medium: real PostgreSQL)', () => {
     const [first, good1, bad, good2] = await Promise.allSettled([
       open(),
       open(),
-      procuratorate.writes.run({ method: 'POST', path: `/handoffs/${unknown}/procedure-started`, body: {} }, (store) => procuratorate.lifecycle.report(store, unknown, 'procedure-started', {})),
+      procuratorate.writes.run({ method: 'POST', path: `/handoffs/${unknown}/procedure-started`, body: {} }, async () => ({ status: 201, body: await procuratorate.lifecycle.report(unknown, 'procedure-started', {}) })),
       open(),
     ]);
     expect(bad).toMatchObject({ status: 'rejected', reason: expect.any(HandoffNotFoundError) });
     for (const settled of [first, good1, good2]) expect(settled).toMatchObject({ status: 'fulfilled', value: { status: 201 } });
-    const ids = [good1, good2].map((settled) => handoffIdOf((settled as PromiseFulfilledResult<{ body: Record<string, unknown> }>).value));
+    const ids = [good1, good2].map((settled) => handoffIdOf((settled as PromiseFulfilledResult<{ body: unknown }>).value));
     expect(await transactionsOf(ids)).toBe(2); // the batch [good1, bad, good2] rolled back and was written one by one
     expect((await verifyEvidence(db.url, registry)).problem).toBeNull();
   });
@@ -95,23 +98,25 @@ describe('API group commit (medium: real PostgreSQL)', () => {
     const key = crypto.randomUUID();
     const body = { startedOn: '2026-11-23' };
     const report = () =>
-      civilAffairs.writes.run({ idempotencyKey: key, method: 'POST', path: `/handoffs/${handoffId}/procedure-started`, body }, (store) =>
-        civilAffairs.lifecycle.report(store, handoffId, 'procedure-started', body),
-      );
+      civilAffairs.writes.run({ idempotencyKey: key, method: 'POST', path: `/handoffs/${handoffId}/procedure-started`, body }, async () => ({
+        status: 201,
+        body: await civilAffairs.lifecycle.report(handoffId, 'procedure-started', body),
+      }));
     const answers = await Promise.allSettled(Array.from({ length: 20 }, report));
     const statuses = answers.map((settled) => (settled.status === 'fulfilled' ? settled.value.status : (settled.reason as Error).name));
     expect(statuses).toEqual(Array<number>(20).fill(201));
     const fulfilled = answers.flatMap((settled) => (settled.status === 'fulfilled' ? [settled.value] : []));
     expect(fulfilled.filter((answer) => !answer.replayed)).toHaveLength(1);
-    expect(new Set(fulfilled.map((answer) => answer.body.messageId)).size).toBe(1);
+    expect(new Set(fulfilled.map((answer) => (answer.body as StepRecorded).messageId)).size).toBe(1);
     const [steps] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "HandoffStep" WHERE "handoffId" = $1 AND step = 'procedure-started'`, [handoffId]);
     expect(steps.n).toBe(1);
     // A retry after the fact is the same replay; the same key with another body is still refused.
     expect(await report()).toMatchObject({ status: 201, replayed: true, body: fulfilled[0].body });
     await expect(
-      civilAffairs.writes.run({ idempotencyKey: key, method: 'POST', path: `/handoffs/${handoffId}/procedure-started`, body: { startedOn: '2026-11-22' } }, (store) =>
-        civilAffairs.lifecycle.report(store, handoffId, 'procedure-started', { startedOn: '2026-11-22' }),
-      ),
+      civilAffairs.writes.run({ idempotencyKey: key, method: 'POST', path: `/handoffs/${handoffId}/procedure-started`, body: { startedOn: '2026-11-22' } }, async () => ({
+        status: 201,
+        body: await civilAffairs.lifecycle.report(handoffId, 'procedure-started', { startedOn: '2026-11-22' }),
+      })),
     ).rejects.toMatchObject({ name: 'IdempotencyConflictError' });
   });
 });

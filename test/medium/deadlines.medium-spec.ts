@@ -46,8 +46,8 @@ describe('deadlines and escalation (medium: real PostgreSQL, in-process queues, 
 
   it('reminds, escalates once per level, and stops when the procedure starts', async () => {
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs'], { priorityGroups: [] }));
-    const opened = await procuratorate.writes.run({ method: 'POST', path: '/p', body: request }, (store) => procuratorate.opening.open(store, 'judicial-referral', request));
-    const [{ id: handoffId }] = opened.body.handoffs as { id: string }[];
+    const opened = await procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', request));
+    const [{ id: handoffId }] = opened.handoffs;
     await settle(driver, all());
 
     const obligations = await db.query<{ rule: string; responsibleAgency: string; dueAt: Date; status: string }>(
@@ -74,8 +74,8 @@ describe('deadlines and escalation (medium: real PostgreSQL, in-process queues, 
     expect(await sweepAt('2026-12-01T01:00:00Z')).toEqual(afterDue);
 
     clock.set(new Date('2026-12-01T02:00:00Z'));
-    await civilAffairs.writes.run({ method: 'POST', path: '/s', body: {} }, (store) =>
-      civilAffairs.lifecycle.report(store, handoffId, 'procedure-started', { startedOn: '2026-12-01' }),
+    await civilAffairs.unitOfWork.run(() =>
+      civilAffairs.lifecycle.report(handoffId, 'procedure-started', { startedOn: '2026-12-01' }),
     );
     await settle(driver, all());
     const [fulfilled] = await db.query<{ status: string; late: boolean }>(

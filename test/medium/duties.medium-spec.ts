@@ -2,7 +2,6 @@ import { plainToInstance } from 'class-transformer';
 import { HandoffNotFoundError, MaterialsMissingError, RecipientNotRoutedError, RefusalReasonError, SenderNotAllowedError, StatedDateError } from '#handoffs';
 import { AdvancePaymentDecisionPayloadV1 } from '#contracts';
 import { OpenJudicialReferralRequest, OpenSocialLeadRequest, OpenUrgentMedicalNoticeRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
-import { RegistrationsController } from '../../apps/adapter/src/api/registrations.controller.js';
 import { caseRef as newCaseRef, judicialReferral, socialLead, urgentMedicalNotice } from '../support/factories.js';
 import { TestDatabase } from '../support/test-database.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
@@ -83,20 +82,20 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
 
   async function referral(): Promise<string> {
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs'], { priorityGroups: [], investigationEndedOn: '2026-10-30' }));
-    const opened = await procuratorate.writes.run({ method: 'POST', path: '/p', body: request }, (store) => procuratorate.opening.open(store, 'judicial-referral', request));
+    const opened = await procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', request));
     await quiet();
-    return (opened.body.handoffs as { id: string }[])[0].id;
+    return opened.handoffs[0].id;
   }
 
   async function notice(noticedAt: string): Promise<string> {
     const request = plainToInstance(OpenUrgentMedicalNoticeRequest, urgentMedicalNotice({ noticedAt }));
-    const opened = await civilAffairs.writes.run({ method: 'POST', path: '/n', body: request }, (store) => civilAffairs.opening.open(store, 'urgent-medical-notice', request));
+    const opened = await civilAffairs.unitOfWork.run(() => civilAffairs.opening.open('urgent-medical-notice', request));
     await quiet();
-    return (opened.body.handoffs as { id: string }[])[0].id;
+    return opened.handoffs[0].id;
   }
 
   const report = (unit: MediumAdapter, handoffId: string, step: 'procedure-started' | 'concluded' | 'feedback-given', payload: object) =>
-    unit.writes.run({ method: 'POST', path: `/${step}`, body: payload }, (store) => unit.lifecycle.report(store, handoffId, step, payload));
+    unit.unitOfWork.run(() => unit.lifecycle.report(handoffId, step, payload));
 
   it('第二十一条: concludedOn stated ten days before it is reported — the feedback deadline counts from concludedOn, and the late start is recorded late', async () => {
     clock.set(new Date('2026-11-02T02:00:00Z')); // Monday 2026-11-02, 10:00 Beijing: received
@@ -177,7 +176,7 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
 
   const decide = (handoffId: string, payload: object) => {
     const body = plainToInstance(AdvancePaymentDecisionPayloadV1, payload);
-    return procuratorate.writes.run({ method: 'POST', path: '/a', body }, (store) => procuratorate.lifecycle.decideAdvancePayment(store, handoffId, body));
+    return procuratorate.unitOfWork.run(() => procuratorate.lifecycle.decideAdvancePayment(handoffId, body));
   };
 
   it('第二十条 ¶2: paid first — the paperwork duty (补办手续) starts from decidedOn, is reminded, escalates, and stops at 办结', async () => {
@@ -288,16 +287,16 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
   });
 
   const register = (unit: MediumAdapter, kind: 'investigation-ended' | 'lead-discovered', caseRef: string, statedOn: string) =>
-    unit.writes.run({ method: 'POST', path: `/registrations/${kind}`, body: { caseRef, statedOn } }, (store) =>
-      unit.app.get(RegistrationsController).register(store, kind, caseRef, statedOn),
+    unit.unitOfWork.run(() =>
+      unit.registrations.register(kind, caseRef, statedOn),
     );
 
   it('第十九条 ¶1: a registered investigation is reminded and escalated before any referral is sent; sending the referral fulfils it', async () => {
     clock.set(new Date('2026-11-20T09:00:00Z')); // Friday 11-20, 17:00 Beijing
     const caseRef = newCaseRef();
     const registered = await register(procuratorate, 'investigation-ended', caseRef, '2026-11-20');
-    expect(registered.status).toBe(201);
-    const id = registered.body.id as string;
+    expect(registered.created).toBe(true);
+    const id = registered.registration.id;
     // Nothing sent yet; the scheduler plans the duty from the registration.
     const keys = (all: string[]) => all.filter((key) => key.startsWith('referral-after-investigation'));
     expect(keys(await sweepAt('2026-11-20T09:01:00Z', id))).toEqual([]);
@@ -322,7 +321,7 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     // The referral goes out (late) with the same case number: the registered duty is fulfilled, late, and stops.
     clock.set(new Date('2026-11-30T02:00:00Z'));
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs'], { caseRef, priorityGroups: [], investigationEndedOn: '2026-11-20' }));
-    await procuratorate.writes.run({ method: 'POST', path: '/p', body: request }, (store) => procuratorate.opening.open(store, 'judicial-referral', request));
+    await procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', request));
     await quiet();
     expect(await obligation(id, 'referral-after-investigation')).toMatchObject({ status: 'fulfilled', late: true });
     const [stored] = await db.query<{ fulfilledAt: Date | null }>(`SELECT "fulfilledAt" FROM "DutyRegistration" WHERE id = $1`, [id]);
@@ -334,14 +333,14 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     clock.set(new Date('2026-11-23T02:00:00Z'));
     const caseRef = `民政线索-${newCaseRef()}`.slice(0, 60);
     const registered = await register(civilAffairs, 'lead-discovered', caseRef, '2026-11-23');
-    const id = registered.body.id as string;
-    expect((await register(civilAffairs, 'lead-discovered', caseRef, '2026-11-23')).body.id).toBe(id); // once per case number
+    const id = registered.registration.id;
+    expect((await register(civilAffairs, 'lead-discovered', caseRef, '2026-11-23')).registration.id).toBe(id); // once per case number
     await sweepAt('2026-11-23T02:01:00Z', id);
     expect(await obligation(id, 'lead-after-discovery')).toMatchObject({ responsibleAgency: 'civil-affairs', status: 'open' });
 
     clock.set(new Date('2026-11-24T02:00:00Z'));
     const lead = plainToInstance(OpenSocialLeadRequest, socialLead({ caseRef, discoveredOn: '2026-11-23' }));
-    await civilAffairs.writes.run({ method: 'POST', path: '/l', body: lead }, (store) => civilAffairs.opening.open(store, 'social-lead', lead));
+    await civilAffairs.unitOfWork.run(() => civilAffairs.opening.open('social-lead', lead));
     await quiet();
     expect(await obligation(id, 'lead-after-discovery')).toMatchObject({ status: 'fulfilled', late: false });
 
@@ -357,8 +356,7 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
       OpenJudicialReferralRequest,
       judicialReferral(['civil-affairs'], { priorityGroups: [], investigationEndedOn: '2026-11-20', applicantStatement: undefined, caseMaterials: [] }),
     );
-    const refusal = await procuratorate.writes
-      .run({ method: 'POST', path: '/p', body: request }, (store) => procuratorate.opening.open(store, 'judicial-referral', request))
+    const refusal = await procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', request))
       .then(() => null, (error: unknown) => error);
     expect(refusal).toBeInstanceOf(MaterialsMissingError);
     expect((refusal as MaterialsMissingError).problems.map((p) => p.field)).toEqual(['applicantStatement', 'caseMaterials']);
@@ -370,10 +368,10 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     const body = (extra: object) =>
       plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs', 'justice'], { priorityGroups: [], investigationEndedOn: '2026-11-20', needs: ['living-allowance'], ...extra }));
     const open = (request: OpenJudicialReferralRequest) =>
-      procuratorate.writes.run({ method: 'POST', path: '/p', body: request }, (store) => procuratorate.opening.open(store, 'judicial-referral', request));
+      procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', request));
     await expect(open(body({}))).rejects.toThrow(RecipientNotRoutedError);
     const opened = await open(body({ recipientReasons: [{ unit: 'justice', reason: '当事人另有民事纠纷需法律咨询' }] }));
-    const ids = (opened.body.handoffs as { id: string }[]).map((h) => h.id);
+    const ids = opened.handoffs.map((h) => h.id);
     const stored = await db.query<{ details: { needs: string[] } }>(`SELECT details FROM "Handoff" WHERE id = ANY($1::uuid[])`, [ids]);
     expect(stored.map((row) => row.details.needs)).toEqual([['living-allowance'], ['living-allowance']]);
   });
@@ -381,9 +379,9 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
   it('第八条: units working one referral see who else works it and how far each got — steps and dates, not details', async () => {
     clock.set(new Date('2026-11-24T02:00:00Z'));
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs', 'education'], { priorityGroups: [], investigationEndedOn: '2026-11-20' }));
-    const opened = await procuratorate.writes.run({ method: 'POST', path: '/p', body: request }, (store) => procuratorate.opening.open(store, 'judicial-referral', request));
+    const opened = await procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', request));
     await quiet();
-    const [toCivil, toEducation] = opened.body.handoffs as { id: string; to: string }[];
+    const [toCivil, toEducation] = opened.handoffs;
     await report(civilAffairs, toCivil.id, 'procedure-started', { startedOn: '2026-11-24' });
     await report(civilAffairs, toCivil.id, 'concluded', { concludedOn: '2026-11-24', outcome: 'assisted', measures: '纳入低保，每月发放800元' });
     await quiet();
@@ -406,8 +404,8 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
 
     // A unit that is no party to the referral sees nothing of it.
     const other = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['education'], { priorityGroups: [], investigationEndedOn: '2026-11-20' }));
-    const elsewhere = await procuratorate.writes.run({ method: 'POST', path: '/p', body: other }, (store) => procuratorate.opening.open(store, 'judicial-referral', other));
-    await expect(civilAffairs.agency.store.handoffs.caseProgress((elsewhere.body.handoffs as { id: string }[])[0].id)).rejects.toThrow(HandoffNotFoundError);
+    const elsewhere = await procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', other));
+    await expect(civilAffairs.agency.store.handoffs.caseProgress(elsewhere.handoffs[0].id)).rejects.toThrow(HandoffNotFoundError);
   });
 
   it('第二十四条: a handoff whose feedback was received is closed, and archived ARCHIVE_AFTER_DAYS (90) later — out of the working list, still readable and counted', async () => {
@@ -426,8 +424,8 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
     expect((await working()).map((h) => h.id)).toContain(handoffId);
     clock.set(new Date('2027-02-24T03:00:00Z'));
     for (const visitedOn of ['2027-02-23', '2027-02-24']) {
-      await civilAffairs.writes.run({ method: 'POST', path: `/v/${visitedOn}`, body: { visitedOn } }, (store) =>
-        civilAffairs.lifecycle.recordFollowUpVisit(store, handoffId, { visitedOn, visitedBy: '民政局王某', situationAfter: 'improved' }),
+      await civilAffairs.unitOfWork.run(() =>
+        civilAffairs.lifecycle.recordFollowUpVisit(handoffId, { visitedOn, visitedBy: '民政局王某', situationAfter: 'improved' }),
       );
     }
     await quiet();

@@ -39,11 +39,11 @@ describe('evidence log (medium: real PostgreSQL)', () => {
 
   async function refer(): Promise<string> {
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs']));
-    const opened = await procuratorate.writes.run({ method: 'POST', path: '/handoffs/judicial-referrals', body: request }, (store) =>
-      procuratorate.opening.open(store, 'judicial-referral', request),
+    const opened = await procuratorate.unitOfWork.run(() =>
+      procuratorate.opening.open('judicial-referral', request),
     );
     await settle(driver, [procuratorate, civilAffairs]);
-    return (opened.body.handoffs as { id: string }[])[0].id;
+    return opened.handoffs[0].id;
   }
 
   /** As the tables' owner with the append-only trigger off: what an intruder with the database's keys could do. */

@@ -39,19 +39,19 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
 
   async function refer(fixture = person({ name: '欧阳测试甲', phone: '13912345678' }), findings = '被害人欧阳测试甲受重伤，家住晋江市测试路8号。') {
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs', 'education'], { person: fixture, findings }));
-    const opened = await procuratorate.writes.run({ method: 'POST', path: '/handoffs/judicial-referrals', body: request }, (store) =>
-      procuratorate.opening.open(store, 'judicial-referral', request),
+    const opened = await procuratorate.unitOfWork.run(() =>
+      procuratorate.opening.open('judicial-referral', request),
     );
     await settle(driver, [procuratorate, civilAffairs, education]);
-    return { fixture, findings, handoffs: opened.body.handoffs as { id: string; to: string; messageId: string }[] };
+    return { fixture, findings, handoffs: opened.handoffs as { id: string; to: string; messageId: string }[] };
   }
 
   it('after a referral to two units, no name, ID number, phone or narrative is in the database in plain text; units read them as before', async () => {
     const { fixture, findings, handoffs } = await refer();
     const toCivil = handoffs.find((h) => h.to === 'civil-affairs') ?? handoffs[0];
     expect(driver.deadLetters).toEqual([]);
-    await civilAffairs.writes.run({ method: 'POST', path: '/x', body: {} }, (store) =>
-      civilAffairs.lifecycle.report(store, toCivil.id, 'procedure-started', { startedOn: '2026-11-23', note: '已联系欧阳测试甲本人，电话13912345678' }),
+    await civilAffairs.unitOfWork.run(() =>
+      civilAffairs.lifecycle.report(toCivil.id, 'procedure-started', { startedOn: '2026-11-23', note: '已联系欧阳测试甲本人，电话13912345678' }),
     );
     await settle(driver, [procuratorate, civilAffairs, education]);
 

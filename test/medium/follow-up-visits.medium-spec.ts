@@ -45,13 +45,13 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
   async function concludedWithHelp(priorityGroups: string[], outcome = 'assisted'): Promise<string> {
     clock.set(new Date('2026-11-23T02:00:00Z'));
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs'], { priorityGroups }));
-    const opened = await procuratorate.writes.run({ method: 'POST', path: '/p', body: request }, (store) => procuratorate.opening.open(store, 'judicial-referral', request));
-    const [{ id }] = opened.body.handoffs as { id: string }[];
+    const opened = await procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', request));
+    const [{ id }] = opened.handoffs;
     await settle(driver, all());
     clock.set(new Date('2026-11-25T02:00:00Z'));
-    await civilAffairs.writes.run({ method: 'POST', path: '/s', body: { id } }, (store) => civilAffairs.lifecycle.report(store, id, 'procedure-started', { startedOn: '2026-11-24' }));
+    await civilAffairs.unitOfWork.run(() => civilAffairs.lifecycle.report(id, 'procedure-started', { startedOn: '2026-11-24' }));
     const concluded = outcome === 'assisted' ? { concludedOn: '2026-11-25', outcome, measures: '纳入临时救助' } : { concludedOn: '2026-11-25', outcome, declineReason: 'not-eligible', declineDetails: '收入高于标准' };
-    await civilAffairs.writes.run({ method: 'POST', path: '/c', body: { id } }, (store) => civilAffairs.lifecycle.report(store, id, 'concluded', concluded));
+    await civilAffairs.unitOfWork.run(() => civilAffairs.lifecycle.report(id, 'concluded', concluded));
     await settle(driver, all());
     return id;
   }
@@ -72,8 +72,8 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
   }
 
   const visit = (handoffId: string, by: MediumAdapter, visitedOn: string, furtherNeeds?: string[]) =>
-    by.writes.run({ method: 'POST', path: `/v/${visitedOn}`, body: { handoffId, visitedOn } }, (store) =>
-      by.lifecycle.recordFollowUpVisit(store, handoffId, { visitedOn, visitedBy: '民政局王某', situationAfter: 'improved', furtherNeeds: furtherNeeds as never, note: '生活基本稳定' }),
+    by.unitOfWork.run(() =>
+      by.lifecycle.recordFollowUpVisit(handoffId, { visitedOn, visitedBy: '民政局王某', situationAfter: 'improved', furtherNeeds: furtherNeeds as never, note: '生活基本稳定' }),
     );
 
   it('gives the receiver two visits, 3 and 6 months after concludedOn; reminds, escalates a missed one, and the visit fulfils it', async () => {
@@ -91,8 +91,7 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
     // The visit, two days late, with a need left: recorded, fulfils the first duty (late), proposes the unit it points to.
     clock.set(new Date('2027-02-27T03:00:00Z'));
     const recorded = await visit(id, civilAffairs, '2027-02-27', ['vocational-training']);
-    expect(recorded.status).toBe(201);
-    expect(recorded.body).toMatchObject({ step: 'follow-up-visit-1', proposedRecipients: [{ unit: 'hrss', articles: ['第十三条'], needs: ['vocational-training'] }] });
+    expect(recorded).toMatchObject({ step: 'follow-up-visit-1', proposedRecipients: [{ unit: 'hrss', articles: ['第十三条'], needs: ['vocational-training'] }] });
     await settle(driver, all());
     expect((await visitDuties(id)).map((duty) => [duty.rule, duty.status, duty.late])).toEqual([
       ['follow-up-visit-1', 'fulfilled', true],
@@ -100,7 +99,7 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
     ]);
     // Nothing more for the first; the second comes on time.
     clock.set(new Date('2027-05-20T03:00:00Z'));
-    expect((await visit(id, civilAffairs, '2027-05-20')).body.step).toBe('follow-up-visit-2');
+    expect((await visit(id, civilAffairs, '2027-05-20')).step).toBe('follow-up-visit-2');
     await settle(driver, all());
     expect((await visitDuties(id)).map((duty) => [duty.rule, duty.status, duty.late])).toEqual([
       ['follow-up-visit-1', 'fulfilled', true],
@@ -130,20 +129,20 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
   async function leadConcludedByProcuratorate(priorityGroups: string[]): Promise<string> {
     clock.set(new Date('2026-11-23T02:00:00Z'));
     const request = plainToInstance(OpenSocialLeadRequest, socialLead({ priorityGroups, discoveredOn: '2026-11-23' }));
-    const opened = await civilAffairs.writes.run({ method: 'POST', path: '/l', body: request }, (store) => civilAffairs.opening.open(store, 'social-lead', request));
-    const [{ id }] = opened.body.handoffs as { id: string }[];
+    const opened = await civilAffairs.unitOfWork.run(() => civilAffairs.opening.open('social-lead', request));
+    const [{ id }] = opened.handoffs;
     await settle(driver, all());
     clock.set(new Date('2026-11-25T02:00:00Z'));
-    await procuratorate.writes.run({ method: 'POST', path: '/s', body: { id } }, (store) => procuratorate.lifecycle.report(store, id, 'procedure-started', { startedOn: '2026-11-24' }));
-    await procuratorate.writes.run({ method: 'POST', path: '/c', body: { id } }, (store) =>
-      procuratorate.lifecycle.report(store, id, 'concluded', { concludedOn: '2026-11-25', outcome: 'assisted', measures: '国家司法救助' }),
+    await procuratorate.unitOfWork.run(() => procuratorate.lifecycle.report(id, 'procedure-started', { startedOn: '2026-11-24' }));
+    await procuratorate.unitOfWork.run(() =>
+      procuratorate.lifecycle.report(id, 'concluded', { concludedOn: '2026-11-25', outcome: 'assisted', measures: '国家司法救助' }),
     );
     await settle(driver, all());
     return id;
   }
 
   const record = (handoffId: string, by: MediumAdapter, payload: Record<string, unknown>) =>
-    by.writes.run({ method: 'POST', path: `/v/${handoffId}`, body: payload }, (store) => by.lifecycle.recordFollowUpVisit(store, handoffId, payload as never));
+    by.unitOfWork.run(() => by.lifecycle.recordFollowUpVisit(handoffId, payload as never));
 
   const ARTICLE_17 = ['youth-league', 'womens-federation', 'next-generation'];
 
@@ -151,8 +150,7 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
     const minor = await concludedWithHelp(['minor']);
     clock.set(new Date('2026-12-10T03:00:00Z'));
     const visited = await record(minor, civilAffairs, { visitedOn: '2026-12-10', visitedBy: '民政局王某', situationAfter: 'unchanged', furtherNeeds: ['psychological-counselling'] });
-    expect(visited.status).toBe(201);
-    const proposed = visited.body.proposedRecipients as { unit: string; articles: string[]; needs: string[] }[];
+    const proposed = visited.proposedRecipients as { unit: string; articles: string[]; needs: string[] }[];
     expect(proposed.map((recipient) => recipient.unit)).toEqual(ARTICLE_17);
     for (const recipient of proposed) expect(recipient).toMatchObject({ articles: ['第十七条第一款'], needs: ['psychological-counselling'] });
 
@@ -160,7 +158,7 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
     const adult = await concludedWithHelp([]);
     clock.set(new Date('2026-12-10T03:00:00Z'));
     const other = await record(adult, civilAffairs, { visitedOn: '2026-12-10', visitedBy: '民政局王某', situationAfter: 'unchanged', furtherNeeds: ['psychological-counselling'] });
-    expect(other.body.proposedRecipients).toEqual([]);
+    expect(other.proposedRecipients).toEqual([]);
   });
 
   it('第二十五条 → 第十七条: an elder (五老人) the youth league helped, visited and still needing legal help, is proposed to the three organisations', async () => {
@@ -169,18 +167,18 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
       OpenJudicialReferralRequest,
       judicialReferral(['youth-league'], { priorityGroups: [], elder: true, needs: ['psychological-counselling'] }),
     );
-    const opened = await procuratorate.writes.run({ method: 'POST', path: '/p', body: request }, (store) => procuratorate.opening.open(store, 'judicial-referral', request));
-    const [{ id }] = opened.body.handoffs as { id: string }[];
+    const opened = await procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', request));
+    const [{ id }] = opened.handoffs;
     await settle(driver, all());
     clock.set(new Date('2026-11-25T02:00:00Z'));
-    await youthLeague.writes.run({ method: 'POST', path: '/s', body: { id } }, (store) => youthLeague.lifecycle.report(store, id, 'procedure-started', { startedOn: '2026-11-24' }));
-    await youthLeague.writes.run({ method: 'POST', path: '/c', body: { id } }, (store) =>
-      youthLeague.lifecycle.report(store, id, 'concluded', { concludedOn: '2026-11-25', outcome: 'assisted', measures: '心理疏导' }),
+    await youthLeague.unitOfWork.run(() => youthLeague.lifecycle.report(id, 'procedure-started', { startedOn: '2026-11-24' }));
+    await youthLeague.unitOfWork.run(() =>
+      youthLeague.lifecycle.report(id, 'concluded', { concludedOn: '2026-11-25', outcome: 'assisted', measures: '心理疏导' }),
     );
     await settle(driver, all());
     clock.set(new Date('2027-02-20T03:00:00Z'));
     const visited = await record(id, youthLeague, { visitedOn: '2027-02-20', visitedBy: '团市委林某', situationAfter: 'improved', furtherNeeds: ['legal-help'] });
-    expect((visited.body.proposedRecipients as { unit: string }[]).map((recipient) => recipient.unit)).toEqual(ARTICLE_17);
+    expect((visited.proposedRecipients as { unit: string }[]).map((recipient) => recipient.unit)).toEqual(ARTICLE_17);
   });
 
   it('第二十五条 → 第十九条 / 第十七条: the procuratorate’s visit to a minor opens its referral to the three organisations in the same call', async () => {
@@ -200,8 +198,7 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
       furtherNeeds: ['psychological-counselling'],
       followOn,
     });
-    expect(visited.status).toBe(201);
-    const opened = visited.body.followOn as { caseRef: string; handoffs: { kind: string; to: string }[] };
+    const opened = visited.followOn as { caseRef: string; handoffs: { kind: string; to: string }[] };
     expect(opened.caseRef).toBe(followOn.caseRef);
     expect(opened.handoffs.map((handoff) => [handoff.kind, handoff.to])).toEqual(ARTICLE_17.map((unit) => ['judicial-referral', unit]));
     const stored = await db.query<{ toAgency: string; priority: string }>(`SELECT "toAgency", priority FROM "Handoff" WHERE "caseRef" = $1 ORDER BY "toAgency"`, [followOn.caseRef]);
@@ -220,8 +217,7 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
       note: own,
       followOn: { caseRef: '晋民回访〔2026〕21号' },
     });
-    expect(first.status).toBe(201);
-    const firstLead = first.body.followOn as { handoffs: { id: string }[]; forwarded: { summary: string } };
+    const firstLead = first.followOn as { handoffs: { id: string }[]; forwarded: { summary: string } };
     await settle(driver, all());
     const readByProcuratorate = async (leadId: string) => (await procuratorate.agency.store.handoffs.findVisible(leadId)).details as { summary: string };
     const firstSummary = (await readByProcuratorate(firstLead.handoffs[0].id)).summary;
@@ -240,7 +236,7 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
       note: own,
       followOn: { caseRef: '晋民回访〔2026〕22号', noteForRecipient: forwarded },
     });
-    const secondLead = second.body.followOn as { handoffs: { id: string }[]; forwarded: { summary: string } };
+    const secondLead = second.followOn as { handoffs: { id: string }[]; forwarded: { summary: string } };
     await settle(driver, all());
     const secondSummary = (await readByProcuratorate(secondLead.handoffs[0].id)).summary;
     expect(secondSummary.endsWith(`发现当事人仍需：法律援助。${forwarded}`)).toBe(true);

@@ -33,17 +33,17 @@ describe('handoff services (medium: real PostgreSQL, in-process queues, manual c
 
   it('opens, receives, starts, concludes and feeds back, each step once, with a step event per step', async () => {
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs']));
-    const opened = await procuratorate.writes.run({ method: 'POST', path: '/handoffs/judicial-referrals', body: request }, (store) =>
-      procuratorate.opening.open(store, 'judicial-referral', request),
+    const opened = await procuratorate.unitOfWork.run(() =>
+      procuratorate.opening.open('judicial-referral', request),
     );
-    const [{ id: handoffId }] = opened.body.handoffs as { id: string }[];
+    const [{ id: handoffId }] = opened.handoffs as { id: string }[];
     await settle(driver, [procuratorate, civilAffairs]);
     expect((await civilAffairs.agency.store.handoffs.findVisible(handoffId)).currentStep).toBe('received');
 
     clock.set(new Date('2026-11-24T02:00:00Z'));
     const report = (step: 'procedure-started' | 'concluded' | 'feedback-given', payload: object) =>
-      civilAffairs.writes.run({ method: 'POST', path: `/handoffs/${handoffId}/${step}`, body: payload }, (store) =>
-        civilAffairs.lifecycle.report(store, handoffId, step, payload),
+      civilAffairs.unitOfWork.run(() =>
+        civilAffairs.lifecycle.report(handoffId, step, payload),
       );
     await expect(report('feedback-given', { summary: '已纳入临时救助' })).rejects.toBeInstanceOf(StepOutOfOrderError);
     await report('procedure-started', { startedOn: '2026-11-24' });
@@ -66,8 +66,8 @@ describe('handoff services (medium: real PostgreSQL, in-process queues, manual c
 
   it('takes a redelivered message once: the inbox key absorbs the double', async () => {
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs']));
-    const opened = await procuratorate.writes.run({ method: 'POST', path: '/x', body: request }, (store) => procuratorate.opening.open(store, 'judicial-referral', request));
-    const [{ id: handoffId, messageId }] = opened.body.handoffs as { id: string; messageId: string }[];
+    const opened = await procuratorate.unitOfWork.run(() => procuratorate.opening.open('judicial-referral', request));
+    const [{ id: handoffId, messageId }] = opened.handoffs as { id: string; messageId: string }[];
     await settle(driver, [procuratorate, civilAffairs]);
     const consumer = civilAffairs.app.get(InboxConsumerService);
     const job = { messageId, type: MessageType.JudicialReferral, schemaVersion: 1, handoffId, from: 'procuratorate', to: 'civil-affairs' } as const;

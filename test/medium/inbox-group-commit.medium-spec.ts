@@ -45,10 +45,10 @@ describe('inbox group commit (medium: real PostgreSQL)', () => {
   /** A referral opened at the procuratorate, as the job its relay would put in civil-affairs' inbox. */
   async function referral(): Promise<BusJobData> {
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs']));
-    const opened = await procuratorate.writes.run({ method: 'POST', path: '/handoffs/judicial-referrals', body: request }, (store) =>
-      procuratorate.opening.open(store, 'judicial-referral', request),
+    const opened = await procuratorate.unitOfWork.run(() =>
+      procuratorate.opening.open('judicial-referral', request),
     );
-    const [{ id: handoffId, messageId }] = opened.body.handoffs as { id: string; messageId: string }[];
+    const [{ id: handoffId, messageId }] = opened.handoffs as { id: string; messageId: string }[];
     return { messageId, type: MessageType.JudicialReferral, schemaVersion: 1, handoffId, from: 'procuratorate', to: 'civil-affairs' };
   }
 

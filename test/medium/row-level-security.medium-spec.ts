@@ -52,10 +52,10 @@ describe('one database login per unit, row-level security (medium: real PostgreS
 
   async function refer(from: MediumAdapter, to: AgencyCode): Promise<string> {
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral([to]));
-    const opened = await from.writes.run({ method: 'POST', path: '/handoffs/judicial-referrals', body: request }, (store) =>
-      from.opening.open(store, 'judicial-referral', request),
+    const opened = await from.unitOfWork.run(() =>
+      from.opening.open('judicial-referral', request),
     );
-    return (opened.body.handoffs as { id: string }[])[0].id;
+    return opened.handoffs[0].id;
   }
 
   beforeAll(async () => {

@@ -34,10 +34,10 @@ describe('signed messages (medium: real PostgreSQL, in-process queues)', () => {
 
   async function open() {
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs']));
-    const opened = await procuratorate.writes.run({ method: 'POST', path: '/handoffs/judicial-referrals', body: request }, (store) =>
-      procuratorate.opening.open(store, 'judicial-referral', request),
+    const opened = await procuratorate.unitOfWork.run(() =>
+      procuratorate.opening.open('judicial-referral', request),
     );
-    return (opened.body.handoffs as { id: string; messageId: string }[])[0];
+    return (opened.handoffs as { id: string; messageId: string }[])[0];
   }
 
   const inboxRows = (messageId: string) => db.query(`SELECT 1 FROM "InboxEntry" WHERE "messageId" = $1`, [messageId]);
@@ -145,14 +145,14 @@ describe('signed messages (medium: real PostgreSQL, in-process queues)', () => {
     const { id } = await open();
     await settle(driver, [procuratorate, civilAffairs]);
     const report = (step: 'procedure-started' | 'concluded' | 'feedback-given', payload: object) =>
-      civilAffairs.writes.run({ method: 'POST', path: `/${step}`, body: payload }, (store) => civilAffairs.lifecycle.report(store, id, step, payload));
+      civilAffairs.unitOfWork.run(() => civilAffairs.lifecycle.report(id, step, payload));
     await report('procedure-started', { startedOn: '2026-11-23' });
     await report('concluded', { concludedOn: '2026-11-23', outcome: 'assisted', measures: '纳入临时救助' });
     const given = await report('feedback-given', { summary: '已纳入临时救助' });
     // civil-affairs's feedback waits in its outbox; justice writes its own copy first, signed with its
     // own key, written with row-level security bypassed (this adapter runs as the tables' owner: the
     // database's own refusal is row-level-security.medium-spec's), and relays it to the procuratorate.
-    const genuine = await civilAffairs.agency.store.messages.findVisible(given.body.messageId as string);
+    const genuine = await civilAffairs.agency.store.messages.findVisible(given.messageId as string);
     if (!genuine) throw new Error('the feedback was not written');
     const forgedId = crypto.randomUUID();
     await justice.agency.store.transaction((store) => store.messages.append([{ ...genuine, id: forgedId, from: 'justice' }]));
@@ -170,6 +170,6 @@ describe('signed messages (medium: real PostgreSQL, in-process queues)', () => {
     // The genuine feedback is still taken when it arrives.
     await settle(driver, [procuratorate, civilAffairs, justice]);
     const received = (await procuratorate.agency.store.handoffs.findVisible(id)).steps.find((step) => step.step === 'feedback-received');
-    expect(received).toMatchObject({ messageId: given.body.messageId });
+    expect(received).toMatchObject({ messageId: given.messageId });
   });
 });

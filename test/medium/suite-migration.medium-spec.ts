@@ -52,11 +52,11 @@ describe('moving a running bus between cryptography suites (medium: real Postgre
   async function refer(name: string, idNumber: string) {
     const fixture = person({ name, idNumber, phone: '13955550000' });
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs', 'education'], { person: fixture, findings: `${name}受重伤，家住晋江市迁移路1号。` }));
-    const opened = await procuratorate.writes.run({ method: 'POST', path: '/handoffs/judicial-referrals', body: request }, (store) =>
-      procuratorate.opening.open(store, 'judicial-referral', request),
+    const opened = await procuratorate.unitOfWork.run(() =>
+      procuratorate.opening.open('judicial-referral', request),
     );
     await settle(driver, [procuratorate, civilAffairs, education]);
-    const handoffs = opened.body.handoffs as { id: string; to: string }[];
+    const handoffs = opened.handoffs;
     const content = Buffer.from(`%PDF-1.7\n% 收入证明 ${name}\n%%EOF\n`);
     await procuratorate.agency.store.attachments.add({
       id: crypto.randomUUID(),

@@ -48,8 +48,8 @@ describe('a unit’s copy at rest (medium: real PostgreSQL, each unit’s login 
     db = await TestDatabase.create('medium_unit_copies');
     for (const code of [sender, ...recipients]) adapters.push(await mediumAdapter(code, { databaseUrl: loginUrl(code), driver, clock }));
     const request = plainToInstance(OpenJudicialReferralRequest, record);
-    const opened = await adapters[0].writes.run({ method: 'POST', path: '/handoffs/judicial-referrals', body: request }, (store) => adapters[0].opening.open(store, 'judicial-referral', request));
-    for (const handoff of opened.body.handoffs as { id: string; to: AgencyCode }[]) handoffs.set(handoff.to, handoff.id);
+    const opened = await adapters[0].unitOfWork.run(() => adapters[0].opening.open('judicial-referral', request));
+    for (const handoff of opened.handoffs) handoffs.set(handoff.to, handoff.id);
     const scope = adapters[0].app.get(AgencyScope).for(sender);
     for (const handoffId of handoffs.values()) {
       for (const [material, text] of Object.entries(documents)) {

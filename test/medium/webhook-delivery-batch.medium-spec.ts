@@ -58,10 +58,10 @@ describe('webhook delivery recorded by group commit (medium: real PostgreSQL)', 
   /** A referral opened at the procuratorate and received by civil-affairs, its delivery pending. */
   async function receivedReferral(): Promise<BusJobData> {
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs']));
-    const opened = await procuratorate.writes.run({ method: 'POST', path: '/handoffs/judicial-referrals', body: request }, (store) =>
-      procuratorate.opening.open(store, 'judicial-referral', request),
+    const opened = await procuratorate.unitOfWork.run(() =>
+      procuratorate.opening.open('judicial-referral', request),
     );
-    const [{ id: handoffId, messageId }] = opened.body.handoffs as { id: string; messageId: string }[];
+    const [{ id: handoffId, messageId }] = opened.handoffs as { id: string; messageId: string }[];
     const job = { messageId, type: MessageType.JudicialReferral, schemaVersion: 1, handoffId, from: 'procuratorate', to: 'civil-affairs' } as const;
     expect(await civilAffairs.app.get(InboxConsumerService).consume(job)).toBe('processed');
     return job;

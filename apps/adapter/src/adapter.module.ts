@@ -24,7 +24,10 @@ import { DEFAULT_INBOX_GROUP_COMMIT, INBOX_GROUP_COMMIT, InboxConsumerService } 
 import { MessageAuthenticity } from './consumer/message-authenticity.service.js';
 import { DEFAULT_DELIVERY_GROUP_COMMIT, DELIVERY_GROUP_COMMIT, WebhookDeliveryService } from './delivery/webhook-delivery.service.js';
 import { HandoffOpeningService } from './handoffs/handoff-opening.service.js';
-import { IdempotentWriteService } from './handoffs/idempotent-write.service.js';
+import { RegistrationService } from './handoffs/registration.service.js';
+import { IdempotencyInterceptor } from './unit-of-work/idempotent.js';
+import { IdempotentWrites } from './unit-of-work/idempotent-writes.js';
+import { UnitOfWork } from './unit-of-work/unit-of-work.js';
 import { LifecycleService } from './handoffs/lifecycle.service.js';
 import { EvidenceCheckpointer } from './evidence/evidence-checkpointer.service.js';
 
@@ -100,7 +103,10 @@ export type AdapterProcessUnits = readonly { agency: AgencyCode; port: number }[
     { provide: ApiKeyLookup, useExisting: ApiKeyRepository },
     HandoffOpeningService,
     LifecycleService,
-    IdempotentWriteService,
+    RegistrationService,
+    UnitOfWork,
+    IdempotentWrites,
+    IdempotencyInterceptor,
     InboxConsumerService,
     { provide: INBOX_GROUP_COMMIT, useValue: DEFAULT_INBOX_GROUP_COMMIT },
     MessageAuthenticity,

@@ -10,3 +10,4 @@ export * from './database-unavailable.js';
 export * from './csv.js';
 export * from './http-drain.js';
 export * from './openapi/ledger.response.js';
+export * from './http-answer.js';

@@ -1,5 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
-import { BodyNotUtf8Error, refuseInvalidUtf8, refuseNonJsonBodies } from './json-body.js';
+import type { RawBodyRequest } from '@nestjs/common';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { BodyNotUtf8Error, refuseInvalidUtf8, refuseNonJsonBodies, verifyJsonBody } from './json-body.js';
 
 /** What refuseNonJsonBodies answers for a request with these headers: 'next' or the status it sent. */
 function answer(headers: Record<string, string>): 'next' | number {
@@ -52,5 +55,25 @@ describe('refuseInvalidUtf8 (body-parser verify)', () => {
   ])('refuses %s with 415', (_label, bytes) => {
     expect(verify(body('{"fileName":"a', bytes, 'b.pdf"}'))).toThrow(BodyNotUtf8Error);
     expect(new BodyNotUtf8Error()).toMatchObject({ status: 415, expose: true });
+  });
+});
+
+describe('verifyJsonBody (the apps’ body-parser verify)', () => {
+  const exchange = () => {
+    const req: RawBodyRequest<IncomingMessage> = new IncomingMessage(new Socket());
+    return { req, res: new ServerResponse(req) };
+  };
+
+  it('keeps the bytes as sent for the Idempotency-Key, once they are strict UTF-8', () => {
+    const { req, res } = exchange();
+    const bytes = Buffer.from('{"caseRef":"晋检救〔2026〕1号"}', 'utf8');
+    verifyJsonBody(req, res, bytes);
+    expect(req.rawBody).toBe(bytes);
+  });
+
+  it('keeps nothing of a body it refuses', () => {
+    const { req, res } = exchange();
+    expect(() => verifyJsonBody(req, res, Buffer.from([0x7b, 0xff, 0x7d]))).toThrow(BodyNotUtf8Error);
+    expect(req.rawBody).toBeUndefined();
   });
 });

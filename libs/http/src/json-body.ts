@@ -1,5 +1,7 @@
+import type { RawBodyRequest } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 
 /**
@@ -41,6 +43,17 @@ export function refuseInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): v
   if (!isUtf8(body)) throw new BodyNotUtf8Error();
 }
 
+/**
+ * body-parser's `verify` for the apps' JSON bodies: strict UTF-8 (above), and the bytes kept as
+ * `rawBody`: an Idempotency-Key binds the request as sent, and hashing the bytes needs no
+ * re-serialisation of a parsed body (which overflows the stack on the deep nesting the validation
+ * pipe refuses, and would cost a second pass over an attachment's megabytes).
+ */
+export function verifyJsonBody(req: RawBodyRequest<IncomingMessage>, res: ServerResponse, body: Buffer): void {
+  refuseInvalidUtf8(req, res, body);
+  req.rawBody = body;
+}
+
 function unsupported(res: Response, message: string): void {
   res.status(415).json({ statusCode: 415, error: 'UNSUPPORTED_MEDIA_TYPE', message, problems: [{ field: '', message }] });
 }
@@ -62,12 +75,12 @@ export function useJsonBodies(app: NestExpressApplication, limit: number, larger
   hideServerDetails(app.getHttpAdapter().getInstance());
   app.use(refuseNonJsonBodies);
   for (const route of largerFor) {
-    const parse = express.json({ limit: route.limit, strict: true, type: JSON_TYPES, verify: refuseInvalidUtf8 });
+    const parse = express.json({ limit: route.limit, strict: true, type: JSON_TYPES, verify: verifyJsonBody });
     // body-parser marks what it parsed: the app-wide parser after this one leaves the body alone.
     app.use((req: Request, res: Response, next: NextFunction) => (req.method === route.method && route.path.test(req.path) ? parse(req, res, next) : next()));
   }
   // express.json itself, not app.useBodyParser: Nest keeps `verify` to itself (for its rawBody option, unused here).
-  app.use(express.json({ limit, strict: true, type: JSON_TYPES, verify: refuseInvalidUtf8 }));
+  app.use(express.json({ limit, strict: true, type: JSON_TYPES, verify: verifyJsonBody }));
 }
 
 /**

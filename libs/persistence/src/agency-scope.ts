@@ -1,6 +1,8 @@
 import { UnitJointMeetingRepository } from './joint-meeting.repository.js';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { MessageSigner } from '#security';
+import { projectEnvelope } from '#agencies';
+import type { Decision, OpenedHandoff } from '#handoffs';
 import type { AgencyCode } from '#contracts';
 import type { Db, TransactionOptions } from './db.js';
 import { AlertRepository } from './alert.repository.js';
@@ -75,6 +77,20 @@ export class UnitStore {
     this.attachments = new AttachmentRepository(db, agency, this.handoffs, protection);
     this.ledger = new UnitLedgerRepository(db, agency, protection, this.handoffs, this.audit);
     this.jointMeeting = new UnitJointMeetingRepository(db, agency);
+  }
+
+  /**
+   * A decision of libs/handoffs, written: the handoffs it opens, the steps it records and the
+   * messages they cause. The one way an app writes a decision, so that nothing it writes can skip
+   * what goes with it: citizen fields encrypted (FieldProtection, in the handoff and message
+   * repositories), each opening message cut to its recipient's projection before it is signed and
+   * stored (第二十四条), each envelope signed with the unit's key, one outbox row per message, and the
+   * evidence of each opening and step (appended to the unit's chain at the end of the transaction).
+   */
+  async save(decision: Decision & { opened?: readonly OpenedHandoff[] }): Promise<void> {
+    if (decision.opened) await this.handoffs.saveOpened(decision.opened);
+    await this.handoffs.recordSteps(decision);
+    await this.messages.append(decision.messages.map(projectEnvelope));
   }
 
   /**

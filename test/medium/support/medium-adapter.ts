@@ -8,7 +8,9 @@ import { securityEnv } from '../../support/security-env.js';
 import { InProcessQueueDriver, OutboxRelay, QUEUE_DRIVER, DEFAULT_INBOX_RETRY, DEFAULT_ALERT_RETRY } from '#bus';
 import { AdapterModule } from '../../../apps/adapter/src/adapter.module.js';
 import { HandoffOpeningService } from '../../../apps/adapter/src/handoffs/handoff-opening.service.js';
-import { IdempotentWriteService } from '../../../apps/adapter/src/handoffs/idempotent-write.service.js';
+import { RegistrationService } from '../../../apps/adapter/src/handoffs/registration.service.js';
+import { IdempotentWrites } from '../../../apps/adapter/src/unit-of-work/idempotent-writes.js';
+import { UnitOfWork } from '../../../apps/adapter/src/unit-of-work/unit-of-work.js';
 import { LifecycleService } from '../../../apps/adapter/src/handoffs/lifecycle.service.js';
 import { AgencyContext } from '../../../apps/adapter/src/api/agency.context.js';
 import { startAdapterQueues } from '../../../apps/adapter/src/consumer/adapter-queues.js';
@@ -31,7 +33,11 @@ export function inProcessDriver(): InProcessQueueDriver {
 export interface MediumAdapter {
   app: INestApplication;
   agency: AgencyContext;
-  writes: IdempotentWriteService;
+  /** the unit of work of the API's writes (what @Idempotent opens for a route) */
+  unitOfWork: UnitOfWork;
+  /** an API write with its Idempotency-Key (what @Idempotent runs) */
+  writes: IdempotentWrites;
+  registrations: RegistrationService;
   opening: HandoffOpeningService;
   lifecycle: LifecycleService;
   relay: OutboxRelay;
@@ -87,7 +93,9 @@ export async function mediumAdapter(
   return {
     app,
     agency: app.get(AgencyContext),
-    writes: app.get(IdempotentWriteService),
+    unitOfWork: app.get(UnitOfWork),
+    writes: app.get(IdempotentWrites),
+    registrations: app.get(RegistrationService),
     opening: app.get(HandoffOpeningService),
     lifecycle: app.get(LifecycleService),
     relay: app.get(OutboxRelay),

@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, StreamableFile, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { IsBase64, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
-import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
+import { ApiKeyGuard, ApiProblems, HttpAnswer, HttpAnswerInterceptor, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
 import { DEFAULT_MATERIAL_TYPE, MATERIAL_TYPES, type MaterialType } from '#contracts';
 import { ATTACHMENT_CONTENT_TYPES, ATTACHMENT_MAX_BYTES, checkAttachment, HandoffNotFoundError } from '#handoffs';
 import type { AttachmentMeta } from '#persistence';
-import { answerWith } from '../handoffs/api-result.js';
-import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';
+import { Idempotent } from '../unit-of-work/idempotent.js';
+import { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { AgencyContext } from './agency.context.js';
 
 /** A document for a handoff: its name, its type and its bytes in base64. */
@@ -80,11 +79,13 @@ const present = (meta: AttachmentMeta) => ({ ...meta, createdAt: meta.createdAt.
 @Controller('handoffs/:id/attachments')
 export class AttachmentsController {
   constructor(
-    private readonly writes: IdempotentWriteService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly agency: AgencyContext,
   ) {}
 
   @Post()
+  @Idempotent()
+  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Attach a document to a handoff (第九条, 第十九条): PDF, image or office document, by either party',
     description:
@@ -96,15 +97,12 @@ export class AttachmentsController {
   @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiCreatedResponse({ type: AttachmentView, headers: IDEMPOTENT_REPLAYED_HEADER })
   @ApiProblems(400, 401, 403, 404, 413, 422)
-  async add(@Param('id', ParseUUIDPipe) id: string, @Body() body: AddAttachmentRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async add(@Param('id', ParseUUIDPipe) id: string, @Body() body: AddAttachmentRequest) {
     const content = Buffer.from(body.contentBase64, 'base64');
     checkAttachment(body.contentType, content);
     const sha256 = createHash('sha256').update(content).digest('hex');
-    const result = await this.writes.run({ idempotencyKey: req.header('idempotency-key'), method: req.method, path: req.path, body }, async (store) => {
-      const meta = await store.attachments.add({ id: crypto.randomUUID(), handoffId: id, fileName: body.fileName, contentType: body.contentType, sizeBytes: content.length, sha256, content, material: body.material });
-      return { status: 201, body: present(meta) };
-    });
-    return answerWith(res, result);
+    const meta = await this.unitOfWork.store.attachments.add({ id: crypto.randomUUID(), handoffId: id, fileName: body.fileName, contentType: body.contentType, sizeBytes: content.length, sha256, content, material: body.material });
+    return present(meta);
   }
 
   @Get()
@@ -120,6 +118,7 @@ export class AttachmentsController {
   }
 
   @Get(':attachmentId')
+  @UseInterceptors(HttpAnswerInterceptor)
   @ApiOperation({
     summary: 'One document’s bytes, with its type and hash (X-Content-SHA256), for the handoff’s two parties only',
     description: '404 for a document outside the recipient’s projection (第二十四条), as for one that does not exist.',
@@ -128,13 +127,16 @@ export class AttachmentsController {
   @ApiParam({ name: 'attachmentId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ description: 'the document', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
   @ApiProblems(401, 403, 404)
-  async download(@Param('id', ParseUUIDPipe) id: string, @Param('attachmentId', ParseUUIDPipe) attachmentId: string, @Res({ passthrough: true }) res: Response) {
+  async download(@Param('id', ParseUUIDPipe) id: string, @Param('attachmentId', ParseUUIDPipe) attachmentId: string) {
     const attachment = await this.agency.store.attachments.get(id, attachmentId);
     if (!attachment) throw new HandoffNotFoundError(`${id}/attachments/${attachmentId}`);
     const content = Buffer.from(attachment.content);
     if (createHash('sha256').update(content).digest('hex') !== attachment.sha256) throw new Error(`attachment ${attachmentId} fails its SHA-256`);
-    res.setHeader('X-Content-SHA256', attachment.sha256);
-    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(attachment.fileName)}`);
-    return new StreamableFile(content, { type: attachment.contentType, length: content.length });
+    const file = new StreamableFile(content, {
+      type: attachment.contentType,
+      length: content.length,
+      disposition: `attachment; filename*=UTF-8''${encodeURIComponent(attachment.fileName)}`,
+    });
+    return new HttpAnswer(file, { headers: { 'X-Content-SHA256': attachment.sha256 } });
   }
 }

@@ -1,21 +1,17 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import {
   AdvancePaymentDecisionPayloadV1,
   ConcludedPayloadV1,
   FeedbackPayloadV1,
   HANDOFF_KINDS,
   STEP_ORDER,
-  type HandoffKind,
   ProcedureStartedPayloadV1,
 } from '#contracts';
-import type { ReportedStep } from '#handoffs';
-import type { UnitStore } from '#persistence';
-import { type ApiResult, answerWith } from '../handoffs/api-result.js';
 import { HandoffOpeningService } from '../handoffs/handoff-opening.service.js';
-import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';
 import { LifecycleService } from '../handoffs/lifecycle.service.js';
+import { Idempotent } from '../unit-of-work/idempotent.js';
 import { AgencyContext } from './agency.context.js';
 import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
 import { CaseProgress, FollowUpVisitRecorded, HandoffPage, HandoffView, OpenedHandoffs, StepReported } from './api.responses.js';
@@ -25,7 +21,6 @@ import { presentHandoff, presentHandoffSummary } from './handoff.presenter.js';
 import { ListHandoffsQuery } from './list-handoffs.query.js';
 import {
   OpenAdvanceReferralRequest,
-  type OpenHandoffRequest,
   OpenJudicialReferralRequest,
   OpenSocialLeadRequest,
   OpenUrgentMedicalNoticeRequest,
@@ -47,53 +42,62 @@ const REPORTED = { type: StepReported, description: 'the step is recorded and on
 @Controller('handoffs')
 export class HandoffsController {
   constructor(
-    private readonly writes: IdempotentWriteService,
     private readonly opening: HandoffOpeningService,
     private readonly lifecycle: LifecycleService,
     private readonly agency: AgencyContext,
   ) {}
 
   @Post('judicial-referrals')
+  @Idempotent()
+  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: 'Refer a case to one or more social-assistance units (procuratorate only, 第十九条 ¶1)' })
   @ApiBody(schemaRef(OpenJudicialReferralRequest.name, OPENING_EXAMPLES.judicialReferral))
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse(OPENED)
   @ApiProblems(400, 401, 403, 413, 422)
-  openJudicialReferral(@Body() body: OpenJudicialReferralRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return this.open('judicial-referral', body, req, res);
+  openJudicialReferral(@Body() body: OpenJudicialReferralRequest) {
+    return this.opening.open('judicial-referral', body);
   }
 
   @Post('advance-referrals')
+  @Idempotent()
+  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: 'Advance referral while the judicial case is open; reason required (第十九条 ¶2)' })
   @ApiBody(schemaRef(OpenAdvanceReferralRequest.name, OPENING_EXAMPLES.advanceReferral))
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse(OPENED)
   @ApiProblems(400, 401, 403, 413, 422)
-  openAdvanceReferral(@Body() body: OpenAdvanceReferralRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return this.open('advance-referral', body, req, res);
+  openAdvanceReferral(@Body() body: OpenAdvanceReferralRequest) {
+    return this.opening.open('advance-referral', body);
   }
 
   @Post('leads')
+  @Idempotent()
+  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: 'Send a judicial-assistance lead to the procuratorate (第二十条 ¶1)' })
   @ApiBody(schemaRef(OpenSocialLeadRequest.name, OPENING_EXAMPLES.lead))
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse(OPENED)
   @ApiProblems(400, 401, 403, 413, 422)
-  openLead(@Body() body: OpenSocialLeadRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return this.open('social-lead', body, req, res);
+  openLead(@Body() body: OpenSocialLeadRequest) {
+    return this.opening.open('social-lead', body);
   }
 
   @Post('urgent-medical-notices')
+  @Idempotent()
+  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: 'Tell the procuratorate at once of a person who needs treatment and cannot pay (第二十条 ¶2)' })
   @ApiBody(schemaRef(OpenUrgentMedicalNoticeRequest.name, OPENING_EXAMPLES.urgentMedicalNotice))
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse(OPENED)
   @ApiProblems(400, 401, 403, 413, 422)
-  openUrgentMedicalNotice(@Body() body: OpenUrgentMedicalNoticeRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return this.open('urgent-medical-notice', body, req, res);
+  openUrgentMedicalNotice(@Body() body: OpenUrgentMedicalNoticeRequest) {
+    return this.opening.open('urgent-medical-notice', body);
   }
 
   @Post(':id/procedure-started')
+  @Idempotent()
+  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'The receiving unit has started its procedure (第二十一条, within 5 working days of receipt)',
     description:
@@ -105,11 +109,13 @@ export class HandoffsController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse(REPORTED)
   @ApiProblems(400, 401, 403, 404, 409, 413, 422)
-  procedureStarted(@Param('id', ParseUUIDPipe) id: string, @Body() body: ProcedureStartedPayloadV1, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return this.report(id, 'procedure-started', body, req, res);
+  procedureStarted(@Param('id', ParseUUIDPipe) id: string, @Body() body: ProcedureStartedPayloadV1) {
+    return this.lifecycle.report(id, 'procedure-started', body);
   }
 
   @Post(':id/concluded')
+  @Idempotent()
+  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'The receiving unit has closed the case (办结, 第二十一条)',
     description:
@@ -123,11 +129,13 @@ export class HandoffsController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse(REPORTED)
   @ApiProblems(400, 401, 403, 404, 409, 413, 422)
-  concluded(@Param('id', ParseUUIDPipe) id: string, @Body() body: ConcludedPayloadV1, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return this.report(id, 'concluded', body, req, res);
+  concluded(@Param('id', ParseUUIDPipe) id: string, @Body() body: ConcludedPayloadV1) {
+    return this.lifecycle.report(id, 'concluded', body);
   }
 
   @Post(':id/advance-payment-decision')
+  @Idempotent()
+  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'The procuratorate decides whether it paid first on an urgent medical notice (先行救助, 第二十条 ¶2)',
     description:
@@ -148,13 +156,13 @@ export class HandoffsController {
   advancePaymentDecision(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: AdvancePaymentDecisionPayloadV1,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
   ) {
-    return this.write(req, res, body, (store) => this.lifecycle.decideAdvancePayment(store, id, body));
+    return this.lifecycle.decideAdvancePayment(id, body);
   }
 
   @Post(':id/follow-up-visits')
+  @Idempotent()
+  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Record a follow-up visit (跟踪回访, 第二十五条) of a person the unit helped: when, by whom, how they are doing, what they still need',
     description:
@@ -174,19 +182,21 @@ export class HandoffsController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse({ ...REPORTED, type: FollowUpVisitRecorded, example: undefined })
   @ApiProblems(400, 401, 403, 404, 409, 413, 422)
-  followUpVisit(@Param('id', ParseUUIDPipe) id: string, @Body() body: RecordFollowUpVisitRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return this.write(req, res, body, (store) => this.lifecycle.recordFollowUpVisit(store, id, body));
+  followUpVisit(@Param('id', ParseUUIDPipe) id: string, @Body() body: RecordFollowUpVisitRequest) {
+    return this.lifecycle.recordFollowUpVisit(id, body);
   }
 
   @Post(':id/feedback')
+  @Idempotent()
+  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: 'Feedback to the sender on the outcome (第二十一条, within 5 working days of closing)' })
   @ApiParam(HANDOFF_ID)
   @ApiBody(schemaRef(FeedbackPayloadV1.name, LIFECYCLE_EXAMPLES.feedback))
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse(REPORTED)
   @ApiProblems(400, 401, 403, 404, 409, 413, 422)
-  feedback(@Param('id', ParseUUIDPipe) id: string, @Body() body: FeedbackPayloadV1, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return this.report(id, 'feedback-given', body, req, res);
+  feedback(@Param('id', ParseUUIDPipe) id: string, @Body() body: FeedbackPayloadV1) {
+    return this.lifecycle.report(id, 'feedback-given', body);
   }
 
   @Get()
@@ -244,21 +254,5 @@ export class HandoffsController {
     // A read of a person's data goes in the evidence log.
     await this.agency.store.audit.append([{ ...readerOf(this.agency.code, req), agency: this.agency.code, handoffId: id, action: 'person-data.read' }]);
     return presentHandoff(handoff);
-  }
-
-  private open(kind: HandoffKind, body: OpenHandoffRequest, req: Request, res: Response) {
-    return this.write(req, res, body, (store) => this.opening.open(store, kind, body));
-  }
-
-  private report(id: string, step: ReportedStep, body: object, req: Request, res: Response) {
-    return this.write(req, res, body, (store) => this.lifecycle.report(store, id, step, body));
-  }
-
-  private async write(req: Request, res: Response, body: unknown, work: (store: UnitStore) => Promise<ApiResult>) {
-    const result = await this.writes.run(
-      { idempotencyKey: req.header('idempotency-key'), method: req.method, path: req.path, body },
-      work,
-    );
-    return answerWith(res, result);
   }
 }

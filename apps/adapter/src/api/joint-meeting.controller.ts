@@ -1,13 +1,13 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { IsIn, IsOptional } from 'class-validator';
 import { AskForMeetingRequest, ReadNoticeRequest } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { askForMeeting } from '#joint-meeting';
 import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, MeetingRequestView, ReceivedNoticeView } from '#http';
-import { answerWith } from '../handoffs/api-result.js';
-import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';
+import { Idempotent } from '../unit-of-work/idempotent.js';
+import { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { AgencyContext } from './agency.context.js';
 import { readerOf } from './evidence.js';
 
@@ -31,7 +31,7 @@ const NOTICE_ID = { name: 'id', description: 'the notice id', schema: { type: 's
 export class JointMeetingController {
   constructor(
     private readonly agency: AgencyContext,
-    private readonly writes: IdempotentWriteService,
+    private readonly unitOfWork: UnitOfWork,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -77,6 +77,8 @@ export class JointMeetingController {
   }
 
   @Post('meeting-requests')
+  @Idempotent()
+  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Ask the office for an ad hoc meeting (第二十二条 临时会议), with a reason and the unit’s own handoffs to discuss',
     description: 'The office is told at once (its escalation inbox, webhook and e-mail). A handoff the unit is not party to is 404. Repeat with the same Idempotency-Key: the first answer again.',
@@ -88,13 +90,10 @@ export class JointMeetingController {
   @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiCreatedResponse({ type: MeetingRequestView, headers: IDEMPOTENT_REPLAYED_HEADER })
   @ApiProblems(400, 401, 404, 413, 422)
-  async ask(@Body() body: AskForMeetingRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async ask(@Body() body: AskForMeetingRequest, @Req() req: Request) {
     const { actor } = readerOf(this.agency.code, req);
-    const result = await this.writes.run({ idempotencyKey: req.header('idempotency-key'), method: req.method, path: req.path, body }, async (store) => {
-      const asked = await askForMeeting(store, body, this.clock.now(), actor);
-      return { status: 201, body: { ...asked, requestedAt: asked.requestedAt.toISOString() } };
-    });
-    return answerWith(res, result);
+    const asked = await askForMeeting(this.unitOfWork.store, body, this.clock.now(), actor);
+    return { ...asked, requestedAt: asked.requestedAt.toISOString() };
   }
 
   @Get('meeting-requests')

@@ -1,13 +1,13 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, ParseUUIDPipe, Post, Query, Req, StreamableFile, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { CLOCK, type Clock } from '#config';
 import { beijingDate, checkMeasure, MeasureRefusedError } from '#handoffs';
 import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, MeasureView } from '#http';
 import type { LedgerHandoff, LedgerMeasure, PersonLedger } from '#persistence';
-import { answerWith } from '../handoffs/api-result.js';
-import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';
 import { ledgerCsv, ledgerXlsx } from '../ledger/ledger-export.js';
+import { Idempotent } from '../unit-of-work/idempotent.js';
+import { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { AgencyContext } from './agency.context.js';
 import { readerOf } from './evidence.js';
 import { LedgerExportQuery, LedgerLookupRequest, PersonLedgerView, RecordMeasureRequest } from './ledger.dto.js';
@@ -37,12 +37,14 @@ export const presentLedger = (ledger: PersonLedger) => ({ person: ledger.person,
 @Controller()
 export class LedgerController {
   constructor(
-    private readonly writes: IdempotentWriteService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly agency: AgencyContext,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post('handoffs/:id/measures')
+  @Idempotent()
+  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Record a measure of help taken on a handoff (第二十五条 台账): 低保 granted, legal aid assigned, judicial assistance paid…',
     description:
@@ -61,25 +63,23 @@ export class LedgerController {
   @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiCreatedResponse({ type: MeasureView, headers: IDEMPOTENT_REPLAYED_HEADER })
   @ApiProblems(400, 401, 403, 404, 413, 422)
-  async record(@Param('id', ParseUUIDPipe) id: string, @Body() body: RecordMeasureRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const result = await this.writes.run({ idempotencyKey: req.header('idempotency-key'), method: req.method, path: req.path, body }, async (store) => {
-      const handoff = await store.handoffs.findVisible(id);
-      const now = this.clock.now();
-      checkMeasure(store.agency, body, { today: beijingDate(now), openedOn: beijingDate(handoff.openedAt) });
-      const measure = await store.ledger.record({
-        id: crypto.randomUUID(),
-        handoffId: id,
-        kind: body.kind,
-        status: body.status,
-        decidedOn: body.decidedOn,
-        amountFen: body.amountFen ?? null,
-        instalments: body.instalments ?? null,
-        note: body.note ?? null,
-        recordedAt: now,
-      });
-      return { status: 201, body: presentMeasure(measure) };
+  async record(@Param('id', ParseUUIDPipe) id: string, @Body() body: RecordMeasureRequest) {
+    const store = this.unitOfWork.store;
+    const handoff = await store.handoffs.findVisible(id);
+    const now = this.clock.now();
+    checkMeasure(store.agency, body, { today: beijingDate(now), openedOn: beijingDate(handoff.openedAt) });
+    const measure = await store.ledger.record({
+      id: crypto.randomUUID(),
+      handoffId: id,
+      kind: body.kind,
+      status: body.status,
+      decidedOn: body.decidedOn,
+      amountFen: body.amountFen ?? null,
+      instalments: body.instalments ?? null,
+      note: body.note ?? null,
+      recordedAt: now,
     });
-    return answerWith(res, result);
+    return presentMeasure(measure);
   }
 
   @Get('handoffs/:id/measures')
@@ -120,7 +120,7 @@ export class LedgerController {
     },
   })
   @ApiProblems(400, 401)
-  async export(@Query() query: LedgerExportQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async export(@Query() query: LedgerExportQuery, @Req() req: Request) {
     if (query.to <= query.from) throw new MeasureRefusedError('to', 'to must be after from');
     const from = new Date(`${query.from}T00:00:00+08:00`);
     const to = new Date(`${query.to}T00:00:00+08:00`);
@@ -129,10 +129,11 @@ export class LedgerController {
     if (rows.length > EXPORT_MAX_ROWS) throw new MeasureRefusedError('from', `more than ${EXPORT_MAX_ROWS} handoffs in the period: export a shorter one`);
     const name = `台账-${store.agency}-${query.from}-${query.to}`;
     if ((query.format ?? 'csv') === 'xlsx') {
-      res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}.xlsx`);
-      return new StreamableFile(await ledgerXlsx(rows, name), { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+      return new StreamableFile(await ledgerXlsx(rows, name), {
+        type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        disposition: `attachment; filename*=UTF-8''${encodeURIComponent(name)}.xlsx`,
+      });
     }
-    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}.csv`);
-    return new StreamableFile(Buffer.from(ledgerCsv(rows)), { type: 'text/csv; charset=utf-8' });
+    return new StreamableFile(Buffer.from(ledgerCsv(rows)), { type: 'text/csv; charset=utf-8', disposition: `attachment; filename*=UTF-8''${encodeURIComponent(name)}.csv` });
   }
 }

@@ -8,6 +8,7 @@ import {
   type AgencyCode,
   CaseMaterialDto,
   FollowUpVisitPayloadV1,
+  type HandoffKind,
   JudicialReferralPayloadV1,
   SocialLeadPayloadV1,
   UrgentMedicalNoticePayloadV1,
@@ -61,6 +62,17 @@ export type OpenHandoffRequest =
   | OpenAdvanceReferralRequest
   | OpenSocialLeadRequest
   | OpenUrgentMedicalNoticeRequest;
+
+/** The request that opens each kind of handoff. */
+export interface OpeningRequests {
+  'judicial-referral': OpenJudicialReferralRequest;
+  'advance-referral': OpenAdvanceReferralRequest;
+  'social-lead': OpenSocialLeadRequest;
+  'urgent-medical-notice': OpenUrgentMedicalNoticeRequest;
+}
+
+/** A request to open handoffs with its kind, which decides the request's class. */
+export type OpeningRequest<K extends HandoffKind = HandoffKind> = { [k in K]: { kind: k; request: OpeningRequests[k] } }[K];
 
 /**
  * 第二十五条 → 第二十条 ¶1 / 第十九条: the handoff a follow-up visit opens for the needs it found, in the

@@ -1,12 +1,9 @@
-import { Body, Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
-import { CLOCK, type Clock } from '#config';
-import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
-import { checkRegistration } from '#handoffs';
-import type { DutyRegistration, UnitStore } from '#persistence';
-import { type ApiResult, answerWith } from '../handoffs/api-result.js';
-import { IdempotentWriteService } from '../handoffs/idempotent-write.service.js';
+import { ApiKeyGuard, ApiProblems, HttpAnswer, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
+import type { DutyRegistration } from '#persistence';
+import { RegistrationService } from '../handoffs/registration.service.js';
+import { Idempotent } from '../unit-of-work/idempotent.js';
 import { AgencyContext } from './agency.context.js';
 import { RegisterInvestigationEndedRequest, RegisterLeadDiscoveredRequest, RegistrationView } from './registration.dto.js';
 
@@ -23,6 +20,11 @@ function present(registration: DutyRegistration) {
   };
 }
 
+/** A new registration is 201 (the route's status); the same caseRef again answers the first one, 200. */
+function answer({ registration, created }: { registration: DutyRegistration; created: boolean }) {
+  return created ? present(registration) : new HttpAnswer(present(registration), { status: HttpStatus.OK });
+}
+
 /**
  * 第十九条 ¶1, 第二十条 ¶1: duties that start before anything is sent. The unit registers the day its
  * investigation ended (procuratorate) or it discovered a lead (a department); the scheduler reminds and
@@ -34,12 +36,13 @@ function present(registration: DutyRegistration) {
 @Controller('registrations')
 export class RegistrationsController {
   constructor(
-    private readonly writes: IdempotentWriteService,
+    private readonly registrations: RegistrationService,
     private readonly agency: AgencyContext,
-    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post('investigations-ended')
+  @Idempotent()
+  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Register that an investigation ended: the written referral is due within 5 working days (procuratorate only, 第十九条 ¶1)',
     description:
@@ -54,11 +57,13 @@ export class RegistrationsController {
   @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiCreatedResponse(REGISTERED)
   @ApiProblems(400, 401, 403, 413, 422)
-  investigationEnded(@Body() body: RegisterInvestigationEndedRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return this.write(req, res, body, (store) => this.register(store, 'investigation-ended', body.caseRef, body.investigationEndedOn));
+  async investigationEnded(@Body() body: RegisterInvestigationEndedRequest) {
+    return answer(await this.registrations.register('investigation-ended', body.caseRef, body.investigationEndedOn));
   }
 
   @Post('leads-discovered')
+  @Idempotent()
+  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Register that a lead was discovered: it is due at the procuratorate within 5 working days (a social-assistance unit, 第二十条 ¶1)',
     description:
@@ -72,8 +77,8 @@ export class RegistrationsController {
   @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiCreatedResponse(REGISTERED)
   @ApiProblems(400, 401, 403, 413, 422)
-  leadDiscovered(@Body() body: RegisterLeadDiscoveredRequest, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return this.write(req, res, body, (store) => this.register(store, 'lead-discovered', body.caseRef, body.discoveredOn));
+  async leadDiscovered(@Body() body: RegisterLeadDiscoveredRequest) {
+    return answer(await this.registrations.register('lead-discovered', body.caseRef, body.discoveredOn));
   }
 
   @Get()
@@ -82,17 +87,5 @@ export class RegistrationsController {
   @ApiProblems(401)
   async list() {
     return (await this.agency.store.registrations.list(200)).map(present);
-  }
-
-  async register(store: UnitStore, kind: 'investigation-ended' | 'lead-discovered', caseRef: string, statedOn: string): Promise<ApiResult> {
-    const now = this.clock.now();
-    checkRegistration(kind, store.agency, statedOn, now);
-    const { registration, created } = await store.registrations.register({ id: crypto.randomUUID(), kind, caseRef, statedOn, registeredAt: now });
-    return { status: created ? 201 : 200, body: present(registration) };
-  }
-
-  private async write(req: Request, res: Response, body: unknown, work: (store: UnitStore) => Promise<ApiResult>) {
-    const result = await this.writes.run({ idempotencyKey: req.header('idempotency-key'), method: req.method, path: req.path, body }, work);
-    return answerWith(res, result);
   }
 }

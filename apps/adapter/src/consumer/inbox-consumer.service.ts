@@ -136,13 +136,14 @@ export class InboxConsumerService {
         if (error instanceof NotAPartyError) throw new PermanentMessageError(`message ${envelope.id} refused: ${error.message}`);
         throw error;
       }
-      await store.handoffs.recordSteps(decision);
+      // Its steps now, so that a later message of the batch reads the handoff moved on; its messages below.
+      await store.save({ steps: decision.steps, messages: [] });
       // 第二十四条: the recipient keeps its own copy of what it received, under its own key.
       if (kindOfOpening(envelope.type) && handoff.to === agency) await store.handoffs.keepReceivedCopy(handoff, envelope.payload);
       answers.push(...decision.messages); // no message is read back in the batch: written together below
       received.set(job.messageId, { outcome: 'processed', priority: envelope.priority });
     }
-    await store.messages.append(answers);
+    await store.save({ steps: [], messages: answers });
     // Only the first job of a message takes its result; any other copy is a duplicate.
     const taken = new Set<string>();
     return jobs.map((job) => {

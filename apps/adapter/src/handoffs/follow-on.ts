@@ -4,7 +4,7 @@ import { detailsFor } from '#agencies';
 import { type AgencyCode, type FollowUpVisitPayloadV1, HandoffKind, JUDICIAL_HUB, type Need, PRIORITY_GROUPS, type PriorityGroup } from '#contracts';
 import { MEASURE_LABELS_ZH, type ProposedRecipient, proposeRecipients } from '#handoffs';
 import type { HandoffWithSteps } from '#persistence';
-import { type FollowOnHandoffDto, OpenJudicialReferralRequest, OpenSocialLeadRequest } from '../api/open-handoff.dto.js';
+import { type FollowOnHandoffDto, OpenJudicialReferralRequest, type OpeningRequest, OpenSocialLeadRequest } from '../api/open-handoff.dto.js';
 
 /** The follow-on handoff a visit asked for cannot be opened as stated (400, each problem under followOn.). */
 export class FollowOnRefusedError extends Error {
@@ -83,7 +83,7 @@ export async function followOnRequest(
   visit: FollowUpVisitPayloadV1,
   followOn: FollowOnHandoffDto,
   proposed: readonly ProposedRecipient[],
-): Promise<{ kind: HandoffKind; request: OpenJudicialReferralRequest | OpenSocialLeadRequest; forwarded: ForwardedTexts }> {
+): Promise<{ opening: OpeningRequest<'judicial-referral' | 'social-lead'>; forwarded: ForwardedTexts }> {
   const needs = visit.furtherNeeds ?? [];
   if (needs.length === 0) throw new FollowOnRefusedError([{ field: 'furtherNeeds', message: 'a follow-on handoff answers the needs the visit found: state furtherNeeds' }]);
   const referral = visitor === JUDICIAL_HUB;
@@ -97,28 +97,26 @@ export async function followOnRequest(
   // The procuratorate visits leads and notices, which carry no elder flag: the subject is who, situation and groups.
   const { person, situation, priorityGroups } = visitedSubject(visitor, visited);
   const subject = { person, situation, ...(priorityGroups ? { priorityGroups } : {}) };
-  let kind: HandoffKind;
-  let request: OpenJudicialReferralRequest | OpenSocialLeadRequest;
+  let opening: OpeningRequest<'judicial-referral' | 'social-lead'>;
   let forwarded: ForwardedTexts;
   if (referral) {
-    kind = HandoffKind.JudicialReferral;
-    request = plainToInstance(OpenJudicialReferralRequest, {
+    const request = plainToInstance(OpenJudicialReferralRequest, {
       ...subject,
       ...followOn,
       recipients: proposed.map((recipient) => recipient.unit),
       needs,
       investigationEndedOn: visit.visitedOn,
     });
+    opening = { kind: HandoffKind.JudicialReferral, request };
     const { findings, suggestion, applicantStatement } = followOn;
     forwarded = { ...(findings ? { findings } : {}), ...(suggestion ? { suggestion } : {}), ...(applicantStatement ? { applicantStatement } : {}) };
   } else {
-    kind = HandoffKind.SocialLead;
     const found = needs.map((need) => MEASURE_LABELS_ZH[need]).join('、');
     const summary = `${visit.visitedOn}跟踪回访（原案件${visited.caseRef}）发现当事人仍需：${found}。${followOn.noteForRecipient ?? ''}`;
-    request = plainToInstance(OpenSocialLeadRequest, { ...subject, caseRef: followOn.caseRef, discoveredOn: visit.visitedOn, summary });
+    opening = { kind: HandoffKind.SocialLead, request: plainToInstance(OpenSocialLeadRequest, { ...subject, caseRef: followOn.caseRef, discoveredOn: visit.visitedOn, summary }) };
     forwarded = { summary };
   }
-  const problems = flatten(await validate(request, { whitelist: true, forbidNonWhitelisted: true }), 'followOn.');
+  const problems = flatten(await validate(opening.request, { whitelist: true, forbidNonWhitelisted: true }), 'followOn.');
   if (problems.length > 0) throw new FollowOnRefusedError(problems);
-  return { kind, request, forwarded };
+  return { opening, forwarded };
 }
