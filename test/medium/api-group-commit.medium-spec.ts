@@ -9,7 +9,8 @@ import type { StepRecorded } from '../../apps/adapter/src/handoffs/lifecycle.ser
 import { judicialReferral } from '../support/factories.js';
 import { testPublicKeys } from '../support/security-env.js';
 import { TestDatabase } from '../support/test-database.js';
-import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
+import { type MediumBus, startMediumBus } from './support/medium-bus.js';
+import { inProcessDriver, ManualClock, type MediumAdapter, settle } from './support/medium-adapter.js';
 
 /**
  * The units' API commits the writes that arrive while a transaction runs in the next
@@ -18,6 +19,7 @@ import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle
  * batch — so the counts of transactions below are exact, not timing-dependent.
  */
 describe('API group commit (medium: real PostgreSQL)', () => {
+  let bus: MediumBus;
   let db: TestDatabase;
   const driver = inProcessDriver();
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
@@ -26,15 +28,13 @@ describe('API group commit (medium: real PostgreSQL)', () => {
   let civilAffairs: MediumAdapter;
 
   beforeAll(async () => {
-    db = await TestDatabase.create('medium_api_batch');
-    procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
-    civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
+    bus = await startMediumBus('medium_api_batch', { units: ['procuratorate', 'civil-affairs'], driver, clock });
+    ({ db } = bus);
+    [procuratorate, civilAffairs] = bus.adapters;
   });
 
   afterAll(async () => {
-    await procuratorate?.close();
-    await civilAffairs?.close();
-    await db?.drop();
+    await bus?.close();
   });
 
   function open(idempotencyKey?: string, body = plainToInstance(OpenJudicialReferralRequest, judicialReferral(['civil-affairs']))) {

@@ -2,8 +2,9 @@ import { plainToInstance } from 'class-transformer';
 import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { judicialReferral } from '../support/factories.js';
 import { TestDatabase } from '../support/test-database.js';
-import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
-import { besidesUndeliverableAlerts, type MediumScheduler, mediumScheduler } from './support/medium-scheduler.js';
+import { type MediumBus, startMediumBus } from './support/medium-bus.js';
+import { inProcessDriver, ManualClock, type MediumAdapter, settle } from './support/medium-adapter.js';
+import { besidesUndeliverableAlerts, type MediumScheduler } from './support/medium-scheduler.js';
 
 /**
  * 第二十一条 through the scheduler's services: a receipt starts the 5-working-day clock on the
@@ -11,6 +12,7 @@ import { besidesUndeliverableAlerts, type MediumScheduler, mediumScheduler } fro
  * and the step that fulfils the duty stops it.
  */
 describe('deadlines and escalation (medium: real PostgreSQL, in-process queues, manual clock)', () => {
+  let bus: MediumBus;
   let db: TestDatabase;
   const driver = inProcessDriver();
   // Monday 2026-11-23, 10:00 Beijing time
@@ -21,17 +23,14 @@ describe('deadlines and escalation (medium: real PostgreSQL, in-process queues, 
   const all = () => [procuratorate, civilAffairs];
 
   beforeAll(async () => {
-    db = await TestDatabase.create('medium_deadlines');
-    procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
-    civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
-    scheduler = await mediumScheduler({ databaseUrl: db.url, driver, clock });
+    bus = await startMediumBus('medium_deadlines', { units: ['procuratorate', 'civil-affairs'], scheduler: true, driver, clock });
+    ({ db } = bus);
+    [procuratorate, civilAffairs] = bus.adapters;
+    scheduler = bus.scheduler();
   });
 
   afterAll(async () => {
-    await scheduler?.close();
-    await procuratorate?.close();
-    await civilAffairs?.close();
-    await db?.drop();
+    await bus?.close();
   });
 
   async function sweepAt(iso: string): Promise<string[]> {

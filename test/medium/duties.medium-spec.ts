@@ -4,10 +4,10 @@ import { AdvancePaymentDecisionPayloadV1 } from '#contracts';
 import { OpenJudicialReferralRequest, OpenSocialLeadRequest, OpenUrgentMedicalNoticeRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { caseRef as newCaseRef, judicialReferral, socialLead, urgentMedicalNotice } from '../support/factories.js';
 import { TestDatabase } from '../support/test-database.js';
-import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
-import { type MediumScheduler, mediumScheduler } from './support/medium-scheduler.js';
+import { type MediumBus, startMediumBus } from './support/medium-bus.js';
+import { inProcessDriver, ManualClock, type MediumAdapter, settle } from './support/medium-adapter.js';
+import type { MediumScheduler } from './support/medium-scheduler.js';
 import { TEST_CIPHERTEXT_PREFIX } from '../support/security-env.js';
-import { provisionUnitKeys } from '../support/unit-keys.js';
 
 /**
  * The duties as the text writes them, through the adapters' and the scheduler's services
@@ -22,6 +22,7 @@ import { provisionUnitKeys } from '../support/unit-keys.js';
  *   decision to pay first is that start, a decision not to is not.
  */
 describe('the policy’s duties as the text writes them (medium: real PostgreSQL, in-process queues, manual clock)', () => {
+  let bus: MediumBus;
   let db: TestDatabase;
   const driver = inProcessDriver();
   // Monday 2026-11-23, 10:00 Beijing time
@@ -47,21 +48,15 @@ describe('the policy’s duties as the text writes them (medium: real PostgreSQL
   }
 
   beforeAll(async () => {
-    db = await TestDatabase.create('medium_duties');
     // justice, a recipient a referral names without an adapter here: it has its key, as if its adapter had started once.
-    await provisionUnitKeys(db.url, ['justice']);
-    procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
-    civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
-    education = await mediumAdapter('education', { databaseUrl: db.url, driver, clock });
-    scheduler = await mediumScheduler({ databaseUrl: db.url, driver, clock });
+    bus = await startMediumBus('medium_duties', { units: ['procuratorate', 'civil-affairs', 'education'], scheduler: true, joined: ['justice'], driver, clock });
+    ({ db } = bus);
+    [procuratorate, civilAffairs, education] = bus.adapters;
+    scheduler = bus.scheduler();
   });
 
   afterAll(async () => {
-    await scheduler?.close();
-    await procuratorate?.close();
-    await civilAffairs?.close();
-    await education?.close();
-    await db?.drop();
+    await bus?.close();
   });
 
   type ObligationRow = { rule: string; responsibleAgency: string; startAt: Date; dueAt: Date; status: string; late: boolean | null };

@@ -10,13 +10,15 @@ import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-han
 import { judicialReferral } from '../support/factories.js';
 import { testPublicKeys, TEST_SIGNATURE_ALGORITHM } from '../support/security-env.js';
 import { TestDatabase } from '../support/test-database.js';
-import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
+import { type MediumBus, startMediumBus } from './support/medium-bus.js';
+import { inProcessDriver, ManualClock, type MediumAdapter, settle } from './support/medium-adapter.js';
 
 /**
  * Every state change and every read of a person's data goes in a hash-chained,
  * append-only evidence log; the verifier finds a record changed, removed or inserted.
  */
 describe('evidence log (medium: real PostgreSQL)', () => {
+  let bus: MediumBus;
   let db: TestDatabase;
   const driver = inProcessDriver();
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
@@ -25,16 +27,14 @@ describe('evidence log (medium: real PostgreSQL)', () => {
   const registry = parseSigningRegistry(testPublicKeys(), AGENCY_CODES);
 
   beforeAll(async () => {
-    db = await TestDatabase.create('medium_evidence');
     // The procuratorate's checkpoint timer is left off (an hour): its tail is signed when a test says.
-    procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock, env: { AUDIT_CHECKPOINT_INTERVAL_MS: '3600000' } });
-    civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock, env: { AUDIT_CHECKPOINT_INTERVAL_MS: '200' } });
+    bus = await startMediumBus('medium_evidence', { units: ['procuratorate', 'civil-affairs'], adapterOptions: { 'procuratorate': { env: { AUDIT_CHECKPOINT_INTERVAL_MS: '3600000' } }, 'civil-affairs': { env: { AUDIT_CHECKPOINT_INTERVAL_MS: '200' } } }, driver, clock });
+    ({ db } = bus);
+    [procuratorate, civilAffairs] = bus.adapters;
   });
 
   afterAll(async () => {
-    await procuratorate?.close();
-    await civilAffairs?.close();
-    await db?.drop();
+    await bus?.close();
   });
 
   async function refer(): Promise<string> {

@@ -7,6 +7,7 @@ import { judicialReferral, person } from '../support/factories.js';
 import { TEST_CIPHERTEXT_PREFIX, TEST_PERSON_ID_HMAC_KEY, testDataMasterKey } from '../support/security-env.js';
 import { dumpDatabase } from '../support/db-dump.js';
 import { TestDatabase } from '../support/test-database.js';
+import { type MediumBus, startMediumBus } from './support/medium-bus.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
 
 /**
@@ -14,6 +15,7 @@ import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle
  * units read what they always read; a rotation moves every row to a new key, and can be interrupted.
  */
 describe('field encryption at rest (medium: real PostgreSQL)', () => {
+  let bus: MediumBus;
   let db: TestDatabase;
   const driver = inProcessDriver();
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
@@ -24,17 +26,13 @@ describe('field encryption at rest (medium: real PostgreSQL)', () => {
   const keys = { unit: 'procuratorate', masterKey: key32(testDataMasterKey('procuratorate')), idHashKey: key32(TEST_PERSON_ID_HMAC_KEY) };
 
   beforeAll(async () => {
-    db = await TestDatabase.create('medium_encryption');
-    procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
-    civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
-    education = await mediumAdapter('education', { databaseUrl: db.url, driver, clock });
+    bus = await startMediumBus('medium_encryption', { units: ['procuratorate', 'civil-affairs', 'education'], driver, clock });
+    ({ db } = bus);
+    [procuratorate, civilAffairs, education] = bus.adapters;
   });
 
   afterAll(async () => {
-    await procuratorate?.close();
-    await civilAffairs?.close();
-    await education?.close();
-    await db?.drop();
+    await bus?.close();
   });
 
   async function refer(fixture = person({ name: '欧阳测试甲', phone: '13912345678' }), findings = '被害人欧阳测试甲受重伤，家住晋江市测试路8号。') {

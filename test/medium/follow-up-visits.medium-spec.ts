@@ -2,10 +2,10 @@ import { plainToInstance } from 'class-transformer';
 import { OpenJudicialReferralRequest, OpenSocialLeadRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { NotTheReceiverError, StepOutOfOrderError } from '#handoffs';
 import { judicialReferral, socialLead } from '../support/factories.js';
-import { provisionUnitKeys } from '../support/unit-keys.js';
 import { TestDatabase } from '../support/test-database.js';
-import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
-import { besidesUndeliverableAlerts, type MediumScheduler, mediumScheduler } from './support/medium-scheduler.js';
+import { type MediumBus, startMediumBus } from './support/medium-bus.js';
+import { inProcessDriver, ManualClock, type MediumAdapter, settle } from './support/medium-adapter.js';
+import { besidesUndeliverableAlerts, type MediumScheduler } from './support/medium-scheduler.js';
 
 /**
  * 第二十五条 跟踪回访: a handoff concluded with help given gives its receiver two visit
@@ -14,6 +14,7 @@ import { besidesUndeliverableAlerts, type MediumScheduler, mediumScheduler } fro
  * recorded through the adapter, fulfils it (late when after its due day).
  */
 describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual clock)', () => {
+  let bus: MediumBus;
   let db: TestDatabase;
   const driver = inProcessDriver();
   // Monday 2026-11-23, 10:00 Beijing time
@@ -25,21 +26,15 @@ describe('follow-up visits (medium: real PostgreSQL, in-process queues, manual c
   const all = () => [procuratorate, civilAffairs, youthLeague];
 
   beforeAll(async () => {
-    db = await TestDatabase.create('medium_visits');
     // The units a visit refers on to without an adapter here: each has its key, as if its adapter had started once.
-    await provisionUnitKeys(db.url, ['womens-federation', 'next-generation']);
-    procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
-    civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
-    youthLeague = await mediumAdapter('youth-league', { databaseUrl: db.url, driver, clock });
-    scheduler = await mediumScheduler({ databaseUrl: db.url, driver, clock });
+    bus = await startMediumBus('medium_visits', { units: ['procuratorate', 'civil-affairs', 'youth-league'], scheduler: true, joined: ['womens-federation', 'next-generation'], driver, clock });
+    ({ db } = bus);
+    [procuratorate, civilAffairs, youthLeague] = bus.adapters;
+    scheduler = bus.scheduler();
   });
 
   afterAll(async () => {
-    await scheduler?.close();
-    await procuratorate?.close();
-    await civilAffairs?.close();
-    await youthLeague?.close();
-    await db?.drop();
+    await bus?.close();
   });
 
   async function concludedWithHelp(priorityGroups: string[], outcome = 'assisted'): Promise<string> {

@@ -5,6 +5,7 @@ import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-han
 import { InboxConsumerService } from '../../apps/adapter/src/consumer/inbox-consumer.service.js';
 import { judicialReferral } from '../support/factories.js';
 import { TestDatabase } from '../support/test-database.js';
+import { type MediumBus, startMediumBus } from './support/medium-bus.js';
 import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
 import { plainToInstance } from 'class-transformer';
 
@@ -13,6 +14,7 @@ import { plainToInstance } from 'class-transformer';
  * queue driver and a manual clock: the four-step chain of 第十九条–第二十一条 between two units.
  */
 describe('handoff services (medium: real PostgreSQL, in-process queues, manual clock)', () => {
+  let bus: MediumBus;
   let db: TestDatabase;
   const driver = inProcessDriver();
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
@@ -20,15 +22,13 @@ describe('handoff services (medium: real PostgreSQL, in-process queues, manual c
   let civilAffairs: MediumAdapter;
 
   beforeAll(async () => {
-    db = await TestDatabase.create('medium_lifecycle');
-    procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
-    civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
+    bus = await startMediumBus('medium_lifecycle', { units: ['procuratorate', 'civil-affairs'], driver, clock });
+    ({ db } = bus);
+    [procuratorate, civilAffairs] = bus.adapters;
   });
 
   afterAll(async () => {
-    await procuratorate?.close();
-    await civilAffairs?.close();
-    await db?.drop();
+    await bus?.close();
   });
 
   it('opens, receives, starts, concludes and feeds back, each step once, with a step event per step', async () => {

@@ -3,7 +3,8 @@ import { inboxQueueName, MessageType } from '#contracts';
 import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { judicialReferral } from '../support/factories.js';
 import { TestDatabase } from '../support/test-database.js';
-import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
+import { type MediumBus, startMediumBus } from './support/medium-bus.js';
+import { inProcessDriver, ManualClock, type MediumAdapter, settle } from './support/medium-adapter.js';
 import { TEST_SIGNATURE_ALGORITHM } from '../support/security-env.js';
 
 /**
@@ -11,6 +12,7 @@ import { TEST_SIGNATURE_ALGORITHM } from '../support/security-env.js';
  * anything; an altered, replayed or forged message is refused, dead-lettered, and the office alerted.
  */
 describe('signed messages (medium: real PostgreSQL, in-process queues)', () => {
+  let bus: MediumBus;
   let db: TestDatabase;
   const driver = inProcessDriver();
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
@@ -19,17 +21,13 @@ describe('signed messages (medium: real PostgreSQL, in-process queues)', () => {
   let justice: MediumAdapter;
 
   beforeAll(async () => {
-    db = await TestDatabase.create('medium_signatures');
-    procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
-    civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
-    justice = await mediumAdapter('justice', { databaseUrl: db.url, driver, clock });
+    bus = await startMediumBus('medium_signatures', { units: ['procuratorate', 'civil-affairs', 'justice'], driver, clock });
+    ({ db } = bus);
+    [procuratorate, civilAffairs, justice] = bus.adapters;
   });
 
   afterAll(async () => {
-    await procuratorate?.close();
-    await civilAffairs?.close();
-    await justice?.close();
-    await db?.drop();
+    await bus?.close();
   });
 
   async function open() {

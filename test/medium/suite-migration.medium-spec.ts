@@ -8,7 +8,8 @@ import { judicialReferral, person } from '../support/factories.js';
 import { TEST_CRYPTO_SUITE, TEST_PERSON_ID_HMAC_KEY, testDataMasterKey } from '../support/security-env.js';
 import { dumpDatabase } from '../support/db-dump.js';
 import { TestDatabase } from '../support/test-database.js';
-import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
+import { type MediumBus, startMediumBus } from './support/medium-bus.js';
+import { inProcessDriver, ManualClock, type MediumAdapter, settle } from './support/medium-adapter.js';
 
 const PREFIX: Record<CryptoSuiteName, string> = { international: 'enc1.', national: 'enc2.sm4-ctr-hmac-sm3.' };
 
@@ -22,6 +23,7 @@ const PREFIX: Record<CryptoSuiteName, string> = { international: 'enc1.', nation
  * and nothing is lost.
  */
 describe('moving a running bus between cryptography suites (medium: real PostgreSQL)', () => {
+  let bus: MediumBus;
   let db: TestDatabase;
   const driver = inProcessDriver();
   const clock = new ManualClock(new Date('2026-12-01T02:00:00Z'));
@@ -35,18 +37,14 @@ describe('moving a running bus between cryptography suites (medium: real Postgre
   const to: CryptoSuiteName = from === 'national' ? 'international' : 'national';
 
   beforeAll(async () => {
-    db = await TestDatabase.create('medium_suite_migration');
-    procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
-    civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
-    education = await mediumAdapter('education', { databaseUrl: db.url, driver, clock });
+    bus = await startMediumBus('medium_suite_migration', { units: ['procuratorate', 'civil-affairs', 'education'], driver, clock });
+    ({ db } = bus);
+    [procuratorate, civilAffairs, education] = bus.adapters;
   });
 
   afterAll(async () => {
     useCryptoSuite(TEST_CRYPTO_SUITE);
-    await procuratorate?.close();
-    await civilAffairs?.close();
-    await education?.close();
-    await db?.drop();
+    await bus?.close();
   });
 
   async function refer(name: string, idNumber: string) {

@@ -9,7 +9,8 @@ import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-han
 import { judicialReferral, person } from '../support/factories.js';
 import { securityEnv, TEST_CIPHERTEXT_PREFIX } from '../support/security-env.js';
 import { TestDatabase } from '../support/test-database.js';
-import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter, settle } from './support/medium-adapter.js';
+import { type MediumBus, startMediumBus } from './support/medium-bus.js';
+import { inProcessDriver, ManualClock, type MediumAdapter, settle } from './support/medium-adapter.js';
 
 type Json = Record<string, unknown>;
 
@@ -28,6 +29,7 @@ function leaves(value: unknown, path = ''): [string, string][] {
  * sender reads its full record, each recipient its projection, every other unit nothing.
  */
 describe('a unit’s copy at rest (medium: real PostgreSQL, each unit’s login and key)', () => {
+  let bus: MediumBus;
   let db: TestDatabase;
   const driver = inProcessDriver();
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
@@ -45,8 +47,9 @@ describe('a unit’s copy at rest (medium: real PostgreSQL, each unit’s login 
   const loginUrl = (code: AgencyCode): string => databaseUrlWithLogin(db.url, unitDatabaseLogin(code));
 
   beforeAll(async () => {
-    db = await TestDatabase.create('medium_unit_copies');
-    for (const code of [sender, ...recipients]) adapters.push(await mediumAdapter(code, { databaseUrl: loginUrl(code), driver, clock }));
+    bus = await startMediumBus('medium_unit_copies', { units: [sender, ...recipients], unitLogins: true, driver, clock });
+    ({ db } = bus);
+    adapters.push(...bus.adapters);
     const request = plainToInstance(OpenJudicialReferralRequest, record);
     const opened = await adapters[0].unitOfWork.run(() => adapters[0].opening.open('judicial-referral', request));
     for (const handoff of opened.handoffs) handoffs.set(handoff.to, handoff.id);
@@ -64,8 +67,7 @@ describe('a unit’s copy at rest (medium: real PostgreSQL, each unit’s login 
 
   const templateUrl = process.env.DATABASE_URL;
   afterAll(async () => {
-    for (const adapter of adapters) await adapter.close();
-    await db?.drop();
+    await bus?.close();
     process.env.DATABASE_URL = templateUrl;
   });
 

@@ -34,8 +34,10 @@ export interface MediumBusOptions {
   joined?: readonly AgencyCode[];
   /** each adapter connects with its unit's own database login (row-level security), not the owner's */
   unitLogins?: boolean;
-  /** the manual clock's start (default 2026-11-23T02:00:00Z, a Monday 10:00 in Beijing) */
-  startAt?: Date;
+  /** the queues the units share; a new in-process driver by default */
+  driver?: ReturnType<typeof inProcessDriver>;
+  /** the test's clock; by default a manual clock at 2026-11-23T02:00:00Z (a Monday, 10:00 in Beijing) */
+  clock?: ManualClock;
   /** extra settings or overrides of one unit's adapter */
   adapterOptions?: Partial<Record<AgencyCode, Pick<Parameters<typeof mediumAdapter>[1], 'env' | 'override'>>>;
   /** extra settings of the scheduler */
@@ -50,8 +52,8 @@ export interface MediumBusOptions {
  */
 export async function startMediumBus(label: string, options: MediumBusOptions): Promise<MediumBus> {
   const db = await TestDatabase.create(label);
-  const driver = inProcessDriver();
-  const clock = new ManualClock(options.startAt ?? new Date('2026-11-23T02:00:00Z'));
+  const driver = options.driver ?? inProcessDriver();
+  const clock = options.clock ?? new ManualClock(new Date('2026-11-23T02:00:00Z'));
   const adapters: MediumAdapter[] = [];
   const byUnit = new Map<AgencyCode, MediumAdapter>();
   let scheduler: MediumScheduler | undefined;
