@@ -8,7 +8,7 @@ import { LIBS, forbiddenImportsOf } from './libs/dependency-graph.mjs';
 // A query that forgets the unit cannot be written outside libs/persistence, so the
 // apps reach the database only through the repositories of a scope, never through Prisma itself.
 const PRISMA_STAYS_IN_PERSISTENCE =
-  'Prisma stays inside libs/persistence: use a repository from #persistence (AgencyScope / OfficeScope), or add one there.';
+  'Prisma stays inside libs/persistence: use a repository from #persistence (UnitScope / OfficeScope), or add one there.';
 
 export default defineConfig(
   { ignores: ['**/dist/**', '**/node_modules/**', 'libs/persistence/src/generated/**', '**/coverage/**', '.bus/**'] },

@@ -10,7 +10,7 @@
 //   compose test/compose/*.compose-spec.ts — docker-compose.yml's three profiles on a Docker engine, one
 //           after the other; not part of `npm test` (npm run test:compose)
 /** @type {import('jest').Config} */
-const libs = ['contracts', 'agencies', 'bus', 'persistence', 'config', 'calendar', 'deadlines', 'http', 'observability', 'handoffs', 'client', 'security', 'joint-meeting'];
+const libs = ['contracts', 'units', 'bus', 'persistence', 'config', 'calendar', 'deadlines', 'http', 'observability', 'handoffs', 'client', 'security', 'joint-meeting'];
 
 const common = {
   testEnvironment: 'node',

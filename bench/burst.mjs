@@ -123,7 +123,7 @@ const common = {
   PERSON_ID_HMAC_KEY: randomBytes(32).toString('base64'),
 };
 const signing = { procuratorate: newSigningKeyPair(), education: newSigningKeyPair() };
-const { AGENCY_CODES: allUnits } = await import('../dist/libs/contracts/src/index.js');
+const { UNIT_CODES: allUnits } = await import('../dist/libs/contracts/src/index.js');
 // Each app under its own login: row-level security applies as deployed.
 const { SCHEDULER_DATABASE_LOGIN, databaseUrlWithLogin, unitDatabaseLogin } = await import('../dist/libs/persistence/src/index.js');
 const loginUrl = (login) => databaseUrlWithLogin(dbUrl.toString(), login);

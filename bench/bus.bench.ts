@@ -25,7 +25,7 @@ import { promisify } from 'node:util';
 import { createPostgresBackend, Queue, setDefaultBackendFactory, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { AGENCY_CODES } from '#contracts';
+import { UNIT_CODES } from '#contracts';
 import { FaultBus, PULL_UNIT, RECEIVER_RULE, RECIPIENTS, SENDER, WEBHOOK_UNIT } from '../test/faults/support/fault-bus.js';
 import type { AcceptedHandoff } from '../test/faults/support/load.js';
 import { judicialReferral } from '../test/support/factories.js';
@@ -55,9 +55,9 @@ type Backend = 'redis' | 'postgres';
 /** The adapters in one shared process, or one process per unit (the default, as deployed so far). */
 const SHARED = process.argv.includes('--adapters=shared');
 const ACTIVE_UNITS = [SENDER, WEBHOOK_UNIT, PULL_UNIT];
-const UNITS = Math.min(AGENCY_CODES.length, Math.max(ACTIVE_UNITS.length, Number(process.argv.find((a) => a.startsWith('--units='))?.slice(8) ?? ACTIVE_UNITS.length)));
+const UNITS = Math.min(UNIT_CODES.length, Math.max(ACTIVE_UNITS.length, Number(process.argv.find((a) => a.startsWith('--units='))?.slice(8) ?? ACTIVE_UNITS.length)));
 /** Units whose adapters only idle beside the three that carry the load. */
-const IDLE_UNITS = AGENCY_CODES.filter((code) => !ACTIVE_UNITS.includes(code)).slice(0, UNITS - ACTIVE_UNITS.length);
+const IDLE_UNITS = UNIT_CODES.filter((code) => !ACTIVE_UNITS.includes(code)).slice(0, UNITS - ACTIVE_UNITS.length);
 /** The app name the figures give the shared process. */
 const SHARED_APP = 'adapters';
 

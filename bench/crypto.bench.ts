@@ -20,7 +20,7 @@ import {
   suiteMac,
   verifyEnvelope,
 } from '../libs/security/src/index.js';
-import { AGENCY_CODES } from '../libs/contracts/src/index.js';
+import { UNIT_CODES } from '../libs/contracts/src/index.js';
 
 /** A typical referral's details (第十九条, 第九条): the person, the findings, the statement, the materials. */
 const REFERRAL = {
@@ -59,7 +59,7 @@ for (const name of CRYPTO_SUITES) {
   const suite = cryptoSuite(name);
   const pair = newSigningKeyPair(suite);
   const signer = messageSigner('procuratorate', pair.privateKey);
-  const registry = parseSigningRegistry(JSON.stringify(Object.fromEntries(AGENCY_CODES.map((code) => [code, [{ key: pair.publicKey, alg: pair.alg }]]))), AGENCY_CODES);
+  const registry = parseSigningRegistry(JSON.stringify(Object.fromEntries(UNIT_CODES.map((code) => [code, [{ key: pair.publicKey, alg: pair.alg }]]))), UNIT_CODES);
   const envelope: SignableEnvelope = {
     id: 'a1b2c3d4-0000-4000-8000-000000000001',
     type: 'handoff.judicial-referral',

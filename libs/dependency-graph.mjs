@@ -3,7 +3,7 @@
 // module graph of docs/architecture.md from it. Apps sit above every lib and may import any; no lib
 // imports an app. `npm run check:cycles` (dpdm) refuses an import cycle between files.
 //
-// The domain (handoffs, contracts, calendar, agencies, security) imports no infrastructure; the
+// The domain (handoffs, contracts, calendar, units, security) imports no infrastructure; the
 // infrastructure (persistence, bus, config) imports the domain; http and observability are plumbing
 // for the apps.
 export const LIB_DEPENDENCIES = {
@@ -11,12 +11,12 @@ export const LIB_DEPENDENCIES = {
   contracts: ['calendar'],
   security: ['contracts'],
   handoffs: ['contracts'],
-  agencies: ['contracts', 'security'],
-  config: ['agencies', 'contracts', 'security'],
+  units: ['contracts', 'security'],
+  config: ['units', 'contracts', 'security'],
   bus: ['config', 'contracts'],
   client: ['bus'],
-  deadlines: ['agencies', 'calendar', 'contracts', 'handoffs'],
-  persistence: ['agencies', 'calendar', 'contracts', 'deadlines', 'handoffs', 'security'],
+  deadlines: ['units', 'calendar', 'contracts', 'handoffs'],
+  persistence: ['units', 'calendar', 'contracts', 'deadlines', 'handoffs', 'security'],
   // The joint meeting's notices, requests and minutes (第二十二条, 第二十三条): each written with its alert
   // in one of the stores' transactions, so it sits above persistence.
   'joint-meeting': ['calendar', 'contracts', 'deadlines', 'handoffs', 'persistence'],

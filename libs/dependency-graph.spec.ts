@@ -25,8 +25,8 @@ describe('the libs’ layers (libs/dependency-graph.mjs, enforced by ESLint)', (
   });
 
   it('passes an import the graph allows, and fails one it does not', async () => {
-    expect(await lintAs('libs/persistence/src/x.ts', "import { AGENCY_CODES } from '#contracts';\nexport const x = AGENCY_CODES;\n")).toEqual([]);
-    expect(await lintAs('libs/handoffs/src/x.ts', "import { AgencyScope } from '#persistence';\nexport const x = AgencyScope;\n")).toEqual([
+    expect(await lintAs('libs/persistence/src/x.ts', "import { UNIT_CODES } from '#contracts';\nexport const x = UNIT_CODES;\n")).toEqual([]);
+    expect(await lintAs('libs/handoffs/src/x.ts', "import { UnitScope } from '#persistence';\nexport const x = UnitScope;\n")).toEqual([
       expect.stringContaining('libs/handoffs may not import #persistence'),
     ]);
   });

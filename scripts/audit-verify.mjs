@@ -31,12 +31,12 @@ let registryJson = process.env.UNIT_PUBLIC_KEYS;
 if (!registryJson && existsSync('.bus/keys.json')) {
   const { readKeys, signingSettings } = await import('./lib/keys.mjs');
   const keys = readKeys();
-  if (keys.signing) registryJson = signingSettings(keys, contracts.AGENCY_CODES).UNIT_PUBLIC_KEYS;
+  if (keys.signing) registryJson = signingSettings(keys, contracts.UNIT_CODES).UNIT_PUBLIC_KEYS;
 }
 let registry = null;
 if (registryJson) {
   try {
-    registry = security.parseSigningRegistry(registryJson, contracts.AGENCY_CODES);
+    registry = security.parseSigningRegistry(registryJson, contracts.UNIT_CODES);
   } catch (err) {
     fail(`UNIT_PUBLIC_KEYS ${err.message}`);
   }

@@ -50,7 +50,7 @@ const { values, positionals } = parseArgs({
 });
 const [command] = positionals;
 const unit = values.unit;
-if (!unit || !contracts.AGENCY_CODES.includes(unit)) fail(`--unit must name the unit whose keys these are (${contracts.AGENCY_CODES.join(', ')})\n${usage}`);
+if (!unit || !contracts.UNIT_CODES.includes(unit)) fail(`--unit must name the unit whose keys these are (${contracts.UNIT_CODES.join(', ')})\n${usage}`);
 const masterKey = security.parseKey32(process.env.DATA_MASTER_KEY);
 const previousMasterKey = process.env.DATA_MASTER_KEY_PREVIOUS ? security.parseKey32(process.env.DATA_MASTER_KEY_PREVIOUS) : undefined;
 const idHashKey = security.parseKey32(process.env.PERSON_ID_HMAC_KEY);

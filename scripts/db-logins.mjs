@@ -7,13 +7,13 @@
 // Only a SCRAM-SHA-256 verifier is sent (scripts/lib/keys.mjs scramVerifier), never the password.
 // Each app then gets DATABASE_URL=postgresql://<login>:<password>@host/db (docs/operations.md, "Database logins").
 import pg from 'pg';
-import { AGENCY_CODES } from '../dist/libs/contracts/src/index.js';
+import { UNIT_CODES } from '../dist/libs/contracts/src/index.js';
 import { CONSOLE_DATABASE_LOGIN, SCHEDULER_DATABASE_LOGIN, unitDatabaseLogin } from '../dist/libs/persistence/src/index.js';
 import { envPrefix, scramVerifier } from './lib/keys.mjs';
 
 /** [app, login, the environment variable of its password] */
 export const APP_LOGINS = [
-  ...AGENCY_CODES.map((code) => [`${code} adapter`, unitDatabaseLogin(code), `${envPrefix(code)}_DB_PASSWORD`]),
+  ...UNIT_CODES.map((code) => [`${code} adapter`, unitDatabaseLogin(code), `${envPrefix(code)}_DB_PASSWORD`]),
   ['scheduler', SCHEDULER_DATABASE_LOGIN, 'SCHEDULER_DB_PASSWORD'],
   ['console', CONSOLE_DATABASE_LOGIN, 'CONSOLE_DB_PASSWORD'],
 ];

@@ -37,7 +37,7 @@ if (['rotate-signing-key', 'signing-keys'].includes(process.argv[2])) {
 
 let codes;
 try {
-  ({ AGENCY_CODES: codes } = await import('../dist/libs/contracts/src/index.js'));
+  ({ UNIT_CODES: codes } = await import('../dist/libs/contracts/src/index.js'));
 } catch {
   fail('the bus is not built: run npm run build first', 1);
 }

@@ -45,8 +45,8 @@ run('node', ['scripts/prisma-generate.mjs']);
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
 run('node', ['scripts/migrate.mjs', 'deploy', '--create-db'], { ...process.env, DATABASE_URL: databaseUrl });
 
-const { AGENCIES, AGENCY_CODES } = {
-  ...(await import('../dist/libs/agencies/src/index.js')),
+const { UNITS, UNIT_CODES } = {
+  ...(await import('../dist/libs/units/src/index.js')),
   ...(await import('../dist/libs/contracts/src/index.js')),
 };
 const { verifyWebhook } = await import('../dist/libs/bus/src/index.js');
@@ -56,13 +56,13 @@ const { CONSOLE_DATABASE_LOGIN, SCHEDULER_DATABASE_LOGIN, databaseUrlWithLogin, 
 // production; migrations and the account CLI above keep the owner's. A local server trusts them
 // (the embedded one is set up so); with a server that asks passwords, see docs/operations.md, "Database logins".
 const appDatabaseUrl = (login) => databaseUrlWithLogin(databaseUrl, login);
-const keys = loadOrCreateKeys([...AGENCY_CODES, 'office', 'console-operator', 'console-office']);
+const keys = loadOrCreateKeys([...UNIT_CODES, 'office', 'console-operator', 'console-office']);
 // Field encryption's master and hash keys, the same for every adapter.
 const busSecrets = loadOrCreateBusSecrets();
 // 第二十四条: each unit its own master key, never shared.
-const dataMasterKeys = loadOrCreateDataMasterKeys(AGENCY_CODES);
+const dataMasterKeys = loadOrCreateDataMasterKeys(UNIT_CODES);
 // Each unit's Ed25519 key, and every unit's public keys.
-const signing = loadOrCreateSigningKeys(AGENCY_CODES);
+const signing = loadOrCreateSigningKeys(UNIT_CODES);
 // The console prints the yearly report with headless Chromium: found here as everything of the bus
 // finds it (CHROMIUM_PATH, Debian's, else @sparticuz/chromium's) and handed to it. Without one the
 // bus still runs; only the PDF answers 503.
@@ -123,7 +123,7 @@ let stopping = false;
 
 /** What each unit's adapter has of its own: its login, its keys, its system's webhook. */
 function unitOwnEnv(code) {
-  const unit = AGENCIES[code];
+  const unit = UNITS[code];
   const webhookUrl = unitSystem === 'example' ? `http://127.0.0.1:${examplePort(unit)}/webhook` : `http://127.0.0.1:${sinkPort}/${code}`;
   return {
     DATABASE_URL: appDatabaseUrl(unitDatabaseLogin(code)),
@@ -143,12 +143,12 @@ function adapterEnv(code) {
 
 /** All units in one process (ADAPTER_UNITS): each unit's own settings under its prefix, CIVIL_AFFAIRS__DATABASE_URL. */
 function sharedAdaptersEnv() {
-  const own = AGENCY_CODES.flatMap((code) => Object.entries(unitOwnEnv(code)).map(([name, value]) => [`${unitEnvPrefix(code)}${name}`, value]));
-  return { ADAPTER_UNITS: AGENCY_CODES.join(','), ...adaptersCommonEnv(), ...Object.fromEntries(own) };
+  const own = UNIT_CODES.flatMap((code) => Object.entries(unitOwnEnv(code)).map(([name, value]) => [`${unitEnvPrefix(code)}${name}`, value]));
+  return { ADAPTER_UNITS: UNIT_CODES.join(','), ...adaptersCommonEnv(), ...Object.fromEntries(own) };
 }
 
 function exampleEnv(code) {
-  const unit = AGENCIES[code];
+  const unit = UNITS[code];
   return {
     UNIT: code,
     ADAPTER_URL: `http://127.0.0.1:${unit.defaultPort}`,
@@ -230,17 +230,17 @@ process.on('exit', () => {
 });
 
 if (adapterProcesses === 'shared') start('adapters', 'dist/apps/adapter/src/multi-main.js', sharedAdaptersEnv());
-else for (const code of AGENCY_CODES) start(code, 'dist/apps/adapter/src/main.js', adapterEnv(code));
+else for (const code of UNIT_CODES) start(code, 'dist/apps/adapter/src/main.js', adapterEnv(code));
 start('scheduler', 'dist/apps/scheduler/src/main.js', schedulerEnv());
 start('console', 'dist/apps/console/src/main.js', { DATABASE_URL: appDatabaseUrl(CONSOLE_DATABASE_LOGIN), PORT: String(consolePort), ...consoleEnvOf(browser) });
 if (unitSystem === 'example') {
-  for (const code of AGENCY_CODES) start(`unit-system ${code}`, 'dist/examples/unit-system/src/main.js', exampleEnv(code), ''); // it names itself
+  for (const code of UNIT_CODES) start(`unit-system ${code}`, 'dist/examples/unit-system/src/main.js', exampleEnv(code), ''); // it names itself
 }
 console.log(
   `\nThe bus is starting. Each unit’s adapter (${adapterProcesses === 'shared' ? 'all in one process' : 'one process each, ADAPTER_PROCESSES=separate'}), with the API key its system uses (kept in .bus/keys.json):`,
 );
-for (const code of AGENCY_CODES) {
-  const unit = AGENCIES[code];
+for (const code of UNIT_CODES) {
+  const unit = UNITS[code];
   console.log(
     `  ${code.padEnd(20)} http://127.0.0.1:${unit.defaultPort}  docs: /docs  delivery: ${unit.defaultDeliveryMode.padEnd(7)}  key: ${keys[code].apiKey}`,
   );

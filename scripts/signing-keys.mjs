@@ -13,7 +13,7 @@
 // the old public key given a notAfter in UNIT_PUBLIC_KEYS. Moving a deployment to the other suite is
 // this rotation for every unit, with --suite (docs/crypto.md).
 import { parseArgs } from 'node:util';
-import { AGENCY_CODES } from '../dist/libs/contracts/src/index.js';
+import { UNIT_CODES } from '../dist/libs/contracts/src/index.js';
 import { loadOrCreateSigningKeys, readKeys, rotateSigningKey, saveKeys, signatureAlgorithmOf, signingKeyId } from './lib/keys.mjs';
 
 function fail(message, code = 2) {
@@ -25,11 +25,11 @@ const { values, positionals } = parseArgs({ args: process.argv.slice(2), allowPo
 const [command, unit, ...extra] = positionals;
 const keyId = (key) => signingKeyId(key.publicKey, key.alg ?? 'ed25519');
 if (values.suite !== undefined && !['international', 'national'].includes(values.suite)) fail('--suite must be international or national');
-if (!readKeys().signing) loadOrCreateSigningKeys(AGENCY_CODES);
+if (!readKeys().signing) loadOrCreateSigningKeys(UNIT_CODES);
 const keys = readKeys();
 
 if (command === 'rotate-signing-key') {
-  if (!AGENCY_CODES.includes(unit) || extra.length) fail(`usage: npm run keys -- rotate-signing-key <unit> [--overlap-days N] [--suite international|national]; unit one of ${AGENCY_CODES.join(', ')}`);
+  if (!UNIT_CODES.includes(unit) || extra.length) fail(`usage: npm run keys -- rotate-signing-key <unit> [--overlap-days N] [--suite international|national]; unit one of ${UNIT_CODES.join(', ')}`);
   const overlapDays = Number(values['overlap-days'] ?? process.env.KEY_OVERLAP_DAYS ?? 7);
   if (!Number.isFinite(overlapDays) || overlapDays < 0 || overlapDays > 90) fail('--overlap-days (KEY_OVERLAP_DAYS) must be a number of days from 0 to 90');
   const entry = keys.signing[unit];
@@ -41,7 +41,7 @@ if (command === 'rotate-signing-key') {
   console.log(`${unit}: new ${alg} signing key ${keyId(entry.current)}; the previous one verifies until ${notAfter}.`);
   console.log('Restart the bus (npm run bus), or: node scripts/bus-keys.mjs > .env && docker compose up -d (every adapter takes the new registry).');
 } else if (command === 'signing-keys') {
-  for (const code of AGENCY_CODES) {
+  for (const code of UNIT_CODES) {
     const { current, previous = [] } = keys.signing[code];
     const old = previous.map((p) => `${p.alg ?? 'ed25519'} ${keyId(p)} until ${p.notAfter}`).join(', ');
     console.log(`${code.padEnd(20)} current ${current.alg ?? 'ed25519'} ${keyId(current)}${old ? `; previous ${old}` : ''}`);

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { BusAdapterClient } from '#client';
-import { AGENCY_CODES } from '#contracts';
+import { UNIT_CODES } from '#contracts';
 import { verifyEvidence } from '#persistence';
 import { parseSigningRegistry } from '#security';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
@@ -102,7 +102,7 @@ describe('confidentiality at rest, end to end', () => {
     expect(reads[0].n).toBeGreaterThanOrEqual(received.length + 1);
     const delivered = await bus.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditRecord" WHERE action = 'person-data.delivered'`);
     expect(delivered[0].n).toBeGreaterThanOrEqual(2);
-    const report = await verifyEvidence(bus.db.url, parseSigningRegistry(testPublicKeys(), AGENCY_CODES));
+    const report = await verifyEvidence(bus.db.url, parseSigningRegistry(testPublicKeys(), UNIT_CODES));
     expect(report.problem).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { projectPayload } from '#agencies';
+import { projectPayload } from '#units';
 import { DEAD_LETTER_QUEUE, deliveryQueueName, inboxQueueName } from '#contracts';
 import { openQueue } from './support/queue-mode.js';
 import { type BusFixture, startBus } from './support/bus-fixture.js';

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { beijingDateOf } from '#calendar';
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { ConsoleClient } from './support/console-client.js';
 import { ConsoleProcess } from './support/console-process.js';
@@ -89,7 +89,7 @@ describe('the ledger of a person across units (第二十五条 台账)', () => {
   });
 
   it('shows each unit its own part in full and, for the referral it shares, the others’ steps only; a unit not serving the person learns nothing', async () => {
-    const ledgerOf = async (unit: AgencyCode) => (await bus.adapter(unit).post('/ledger/person', { idNumber: citizen.idNumber })) as { status: number; body: PersonLedger };
+    const ledgerOf = async (unit: UnitCode) => (await bus.adapter(unit).post('/ledger/person', { idNumber: citizen.idNumber })) as { status: number; body: PersonLedger };
 
     const civil = await ledgerOf('civil-affairs');
     expect(civil.status).toBe(200);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { projectPayload } from '#agencies';
+import { projectPayload } from '#units';
 import { inboxQueueName } from '#contracts';
 import { type BusFixture, startBus } from './support/bus-fixture.js';
 import { eventually } from './support/eventually.js';

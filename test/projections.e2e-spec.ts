@@ -11,7 +11,7 @@ import { REDIS_URL } from './support/queue-mode.js';
 // and civil-affairs (webhook). Every recipient of a referral receives what the text has the
 // procuratorate transfer — its findings, the applicant's statement, the case materials and their
 // documents — through GET /handoffs/{id}, its inbox or its webhook, and its attachments. Beyond them
-// each unit receives, keeps and reads only its projection (libs/agencies recipient-projections.ts):
+// each unit receives, keeps and reads only its projection (libs/units recipient-projections.ts):
 // education never reads the phone, another unit's reason or documents of a kind unrelated to its
 // duty (medical records); the console shows a unit's user no person's data; the sender reads everything.
 

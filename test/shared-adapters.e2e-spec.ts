@@ -1,4 +1,4 @@
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import { eventually } from './support/eventually.js';
 import { judicialReferral } from './support/factories.js';
 import { SharedAdapterProcess } from './support/shared-adapter-process.js';
@@ -59,7 +59,7 @@ describe('several units’ adapters in one process', () => {
   it('carries a referral from one unit of the process to the others through the queues, each delivering its own way', async () => {
     const opened = await shared.unit('procuratorate').post('/handoffs/judicial-referrals', judicialReferral(['civil-affairs', 'education']));
     expect(opened.status).toBe(201);
-    const sent = opened.body.handoffs as { id: string; to: AgencyCode; messageId: string }[];
+    const sent = opened.body.handoffs as { id: string; to: UnitCode; messageId: string }[];
     const toEducation = sent.find((handoff) => handoff.to === 'education');
     const toCivil = sent.find((handoff) => handoff.to === 'civil-affairs');
     // education pulls it on its port; civil-affairs gets its signed webhook.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expectClean, PULL_UNIT, SENDER } from './support/fault-bus.js';
-import { projectPayload } from '#agencies';
+import { projectPayload } from '#units';
 import { inboxQueueName } from '#contracts';
 import { judicialReferral } from '../support/factories.js';
 import { present } from '../support/present.js';

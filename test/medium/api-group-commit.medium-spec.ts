@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { HandoffNotFoundError } from '#handoffs';
-import { AGENCY_CODES } from '#contracts';
+import { UNIT_CODES } from '#contracts';
 import { verifyEvidence } from '#persistence';
 import { parseSigningRegistry } from '#security';
 import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
@@ -23,7 +23,7 @@ describe('API group commit (medium: real PostgreSQL)', () => {
   let db: TestDatabase;
   const driver = inProcessDriver();
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
-  const registry = parseSigningRegistry(testPublicKeys(), AGENCY_CODES);
+  const registry = parseSigningRegistry(testPublicKeys(), UNIT_CODES);
   let procuratorate: MediumAdapter;
   let civilAffairs: MediumAdapter;
 

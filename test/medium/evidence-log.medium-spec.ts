@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import type { Request } from 'express';
 import { AUDIT_CHECKPOINT_EVERY, verifyEvidence } from '#persistence';
 import { parseSigningRegistry } from '#security';
-import { AGENCY_CODES } from '#contracts';
+import { UNIT_CODES } from '#contracts';
 import { HandoffsController } from '../../apps/adapter/src/api/handoffs.controller.js';
 import { EvidenceCheckpointer } from '../../apps/adapter/src/evidence/evidence-checkpointer.service.js';
 import { eventually } from '../support/eventually.js';
@@ -24,7 +24,7 @@ describe('evidence log (medium: real PostgreSQL)', () => {
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
   let procuratorate: MediumAdapter;
   let civilAffairs: MediumAdapter;
-  const registry = parseSigningRegistry(testPublicKeys(), AGENCY_CODES);
+  const registry = parseSigningRegistry(testPublicKeys(), UNIT_CODES);
 
   beforeAll(async () => {
     // The procuratorate's checkpoint timer is left off (an hour): its tail is signed when a test says.

@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { AGENCY_CODES, type BusJobData, MessageType } from '#contracts';
+import { UNIT_CODES, type BusJobData, MessageType } from '#contracts';
 import { PermanentMessageError } from '#bus';
 import { verifyEvidence } from '#persistence';
 import { parseSigningRegistry } from '#security';
@@ -19,7 +19,7 @@ describe('inbox group commit (medium: real PostgreSQL)', () => {
   let db: TestDatabase;
   const driver = inProcessDriver();
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
-  const registry = parseSigningRegistry(testPublicKeys(), AGENCY_CODES);
+  const registry = parseSigningRegistry(testPublicKeys(), UNIT_CODES);
   let procuratorate: MediumAdapter;
   let civilAffairs: MediumAdapter;
   let consumer: InboxConsumerService;

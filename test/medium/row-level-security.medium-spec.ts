@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { postgresQueuePool, selectQueueBackend } from '#bus';
-import { AGENCY_CODES, type AgencyCode } from '#contracts';
+import { UNIT_CODES, type UnitCode } from '#contracts';
 import { CONSOLE_DATABASE_LOGIN, databaseUrlWithLogin, SCHEDULER_DATABASE_LOGIN, unitDatabaseLogin } from '#persistence';
 // The deliberate bad query needs a client outside any scope: the generated one, as PrismaService is built.
 import { PrismaClient } from '../../libs/persistence/src/generated/prisma/client.js';
@@ -50,7 +50,7 @@ describe('one database login per unit, row-level security (medium: real PostgreS
     return prisma;
   }
 
-  async function refer(from: MediumAdapter, to: AgencyCode): Promise<string> {
+  async function refer(from: MediumAdapter, to: UnitCode): Promise<string> {
     const request = plainToInstance(OpenJudicialReferralRequest, judicialReferral([to]));
     const opened = await from.unitOfWork.run(() =>
       from.opening.open('judicial-referral', request),
@@ -186,8 +186,8 @@ describe('one database login per unit, row-level security (medium: real PostgreS
 
   it('has a login for every unit and none that bypasses row-level security or owns a table', async () => {
     const units = await db.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname LIKE 'bus\\_unit\\_%'`);
-    expect(units.map((row) => row.rolname).sort()).toEqual(AGENCY_CODES.map(unitDatabaseLogin).sort());
-    const logins = [...AGENCY_CODES.map(unitDatabaseLogin), SCHEDULER_DATABASE_LOGIN, CONSOLE_DATABASE_LOGIN];
+    expect(units.map((row) => row.rolname).sort()).toEqual(UNIT_CODES.map(unitDatabaseLogin).sort());
+    const logins = [...UNIT_CODES.map(unitDatabaseLogin), SCHEDULER_DATABASE_LOGIN, CONSOLE_DATABASE_LOGIN];
     const privileged = await db.query(`SELECT rolname FROM pg_roles WHERE rolname = ANY($1) AND (rolsuper OR rolbypassrls OR NOT rolcanlogin)`, [logins]);
     expect(privileged).toEqual([]);
     const owned = await db.query(

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { connectDataKeyRotation, FieldProtection } from '#persistence';
 import { key32 } from '#config';
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import { cryptoSuite, type CryptoSuiteName, residentIdHash, useCryptoSuite } from '#security';
 import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { judicialReferral, person } from '../support/factories.js';
@@ -31,7 +31,7 @@ describe('moving a running bus between cryptography suites (medium: real Postgre
   let civilAffairs: MediumAdapter;
   let education: MediumAdapter;
   const idHashKey = key32(TEST_PERSON_ID_HMAC_KEY);
-  const keysOf = (unit: AgencyCode) => ({ unit, masterKey: key32(testDataMasterKey(unit)), idHashKey });
+  const keysOf = (unit: UnitCode) => ({ unit, masterKey: key32(testDataMasterKey(unit)), idHashKey });
   const UNITS = ['procuratorate', 'civil-affairs', 'education'] as const;
   const from = TEST_CRYPTO_SUITE;
   const to: CryptoSuiteName = from === 'national' ? 'international' : 'national';
@@ -84,7 +84,7 @@ describe('moving a running bus between cryptography suites (medium: real Postgre
     return read;
   }
 
-  async function currentKeyOf(unit: AgencyCode): Promise<string> {
+  async function currentKeyOf(unit: UnitCode): Promise<string> {
     const [{ id }] = await db.query<{ id: string }>(`SELECT id FROM "DataKey" WHERE agency = $1 AND "retiredAt" IS NULL`, [unit]);
     return id;
   }
@@ -161,7 +161,7 @@ describe('moving a running bus between cryptography suites (medium: real Postgre
         expect(ownWrapped.startsWith(PREFIX[to])).toBe(true);
       }
       for (const table of ['HandoffCopy', 'AssistanceMeasure']) {
-        for (const row of await db.query<{ agency: AgencyCode; dataKeyId: string; details: unknown }>(`SELECT agency, "dataKeyId", details FROM "${table}"`)) {
+        for (const row of await db.query<{ agency: UnitCode; dataKeyId: string; details: unknown }>(`SELECT agency, "dataKeyId", details FROM "${table}"`)) {
           expect(row.dataKeyId).toBe(current[row.agency as (typeof UNITS)[number]]);
           expect(JSON.stringify(row.details)).not.toContain(PREFIX[from]);
         }

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import pg from 'pg';
-import { detailsFor } from '#agencies';
-import { AGENCY_CODES, type AgencyCode } from '#contracts';
-import { AgencyScope, connectDataKeyRotation, databaseUrlWithLogin, unitDatabaseLogin } from '#persistence';
+import { detailsFor } from '#units';
+import { UNIT_CODES, type UnitCode } from '#contracts';
+import { UnitScope, connectDataKeyRotation, databaseUrlWithLogin, unitDatabaseLogin } from '#persistence';
 import { parseKey32 } from '#security';
 import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
 import { judicialReferral, person } from '../support/factories.js';
@@ -25,7 +25,7 @@ function leaves(value: unknown, path = ''): [string, string][] {
 /**
  * 第二十四条: what each unit holds at rest. Each unit's own database login reads every table it may,
  * each ciphertext it finds is tried with that unit's own keys, and nothing of the person outside the
- * unit's projection (libs/agencies recipient-projections.ts) may come out, plain or decrypted: the
+ * unit's projection (libs/units recipient-projections.ts) may come out, plain or decrypted: the
  * sender reads its full record, each recipient its projection, every other unit nothing.
  */
 describe('a unit’s copy at rest (medium: real PostgreSQL, each unit’s login and key)', () => {
@@ -34,17 +34,17 @@ describe('a unit’s copy at rest (medium: real PostgreSQL, each unit’s login 
   const driver = inProcessDriver();
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
   const adapters: MediumAdapter[] = [];
-  const sender: AgencyCode = 'procuratorate';
-  const recipients: AgencyCode[] = ['civil-affairs', 'education'];
+  const sender: UnitCode = 'procuratorate';
+  const recipients: UnitCode[] = ['civil-affairs', 'education'];
   const record = judicialReferral(recipients, {
     person: person({ name: '蔡某某甲', phone: '13912345678' }),
     recipientReasons: [{ unit: 'education', reason: '申请人之子辍学在家，需教育部门核实资助。' }, { unit: 'civil-affairs', reason: '家庭收入骤减，需民政部门核实低保条件。' }],
   }) as unknown as Json;
-  const handoffs = new Map<AgencyCode, string>();
+  const handoffs = new Map<UnitCode, string>();
   /** the documents attached by the sender, by material type: education's projection has `school`, not `medical` */
   const documents = { school: '学籍证明：蔡某某乙，晋江市某中学', medical: '诊断证明：颅脑损伤，住院三十日' };
 
-  const loginUrl = (code: AgencyCode): string => databaseUrlWithLogin(db.url, unitDatabaseLogin(code));
+  const loginUrl = (code: UnitCode): string => databaseUrlWithLogin(db.url, unitDatabaseLogin(code));
 
   beforeAll(async () => {
     bus = await startMediumBus('medium_unit_copies', { units: [sender, ...recipients], unitLogins: true, driver, clock });
@@ -53,7 +53,7 @@ describe('a unit’s copy at rest (medium: real PostgreSQL, each unit’s login 
     const request = plainToInstance(OpenJudicialReferralRequest, record);
     const opened = await adapters[0].unitOfWork.run(() => adapters[0].opening.open('judicial-referral', request));
     for (const handoff of opened.handoffs) handoffs.set(handoff.to, handoff.id);
-    const scope = adapters[0].app.get(AgencyScope).for(sender);
+    const scope = adapters[0].app.get(UnitScope).for(sender);
     for (const handoffId of handoffs.values()) {
       for (const [material, text] of Object.entries(documents)) {
         const content = Buffer.from(text);
@@ -72,20 +72,20 @@ describe('a unit’s copy at rest (medium: real PostgreSQL, each unit’s login 
   });
 
   /** What `unit` may hold of the record: all of it as the sender, its projection as a recipient, nothing otherwise. */
-  function allowed(unit: AgencyCode): Set<string> {
+  function allowed(unit: UnitCode): Set<string> {
     const held = unit === sender ? record : recipients.includes(unit) ? detailsFor(unit, { kind: 'judicial-referral', fromAgency: sender, toAgency: unit }, record) : {};
     return new Set([...leaves(held).map(([, value]) => value), ...(unit === sender ? Object.values(documents) : unit === 'civil-affairs' ? [documents.medical] : unit === 'education' ? [documents.school] : [])]);
   }
 
   /** The record's values outside `unit`'s projection (long enough to be the person's, not a code): none may reach it. */
-  function forbidden(unit: AgencyCode): string[] {
+  function forbidden(unit: UnitCode): string[] {
     const mayHold = allowed(unit);
     const all = [...leaves(record).map(([, value]) => value), ...Object.values(documents)];
-    return [...new Set(all.filter((value) => value.length >= 6 && !mayHold.has(value) && value !== record.caseRef && !(AGENCY_CODES as readonly string[]).includes(value)))];
+    return [...new Set(all.filter((value) => value.length >= 6 && !mayHold.has(value) && value !== record.caseRef && !(UNIT_CODES as readonly string[]).includes(value)))];
   }
 
   /** Everything `unit`'s login reads, every ciphertext in it tried with `unit`'s keys: the plain texts it can obtain. */
-  async function readable(unit: AgencyCode): Promise<string> {
+  async function readable(unit: UnitCode): Promise<string> {
     const client = new pg.Client({ connectionString: loginUrl(unit) });
     await client.connect();
     const keys = securityEnv(unit);
@@ -142,19 +142,19 @@ describe('a unit’s copy at rest (medium: real PostgreSQL, each unit’s login 
   });
 
   /** A unit's keys, over the owner's connection: what they open, whatever row-level security would show. */
-  async function keysOf(unit: AgencyCode) {
+  async function keysOf(unit: UnitCode) {
     const env = securityEnv(unit);
     return connectDataKeyRotation(db.url, { unit, masterKey: parseKey32(env.DATA_MASTER_KEY) as Buffer, idHashKey: parseKey32(env.PERSON_ID_HMAC_KEY) as Buffer });
   }
 
   it('a key of one unit never opens another unit’s copy, nor a message, step or document not sealed to it', async () => {
-    const copies = await db.query<{ handoffId: string; agency: AgencyCode; details: Json }>(`SELECT "handoffId", agency, details FROM "HandoffCopy"`);
+    const copies = await db.query<{ handoffId: string; agency: UnitCode; details: Json }>(`SELECT "handoffId", agency, details FROM "HandoffCopy"`);
     const shared = await db.query<{ table: string; handoffId: string; value: Json; keyWraps: Json }>(
       `SELECT 'Message' AS table, "handoffId", payload AS value, "keyWraps" FROM "Message" UNION ALL SELECT 'HandoffStep', "handoffId", details, "keyWraps" FROM "HandoffStep"`,
     );
     const parties = await db.query<{ id: string; fromAgency: string; toAgency: string }>(`SELECT id, "fromAgency", "toAgency" FROM "Handoff"`);
     const partiesOf = new Map(parties.map((row) => [row.id, [row.fromAgency, row.toAgency]]));
-    for (const unit of [sender, ...recipients, 'justice'] as AgencyCode[]) {
+    for (const unit of [sender, ...recipients, 'justice'] as UnitCode[]) {
       const keys = await keysOf(unit);
       try {
         for (const copy of copies) {
@@ -179,7 +179,7 @@ describe('a unit’s copy at rest (medium: real PostgreSQL, each unit’s login 
     expect(new Set(keys.map((key) => key.fingerprint)).size).toBe(new Set(keys.map((key) => key.agency)).size);
   });
 
-  it.each(AGENCY_CODES)('%s: its login and key read nothing of the person outside its projection', async (unit) => {
+  it.each(UNIT_CODES)('%s: its login and key read nothing of the person outside its projection', async (unit) => {
     const text = await readable(unit);
     const leaked = forbidden(unit).filter((value) => text.includes(value));
     expect({ unit, leaked }).toEqual({ unit, leaked: [] });

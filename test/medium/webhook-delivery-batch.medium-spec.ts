@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { plainToInstance } from 'class-transformer';
-import { AGENCY_CODES, type BusJobData, MessageType } from '#contracts';
+import { UNIT_CODES, type BusJobData, MessageType } from '#contracts';
 import { verifyEvidence } from '#persistence';
 import { parseSigningRegistry } from '#security';
 import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-handoff.dto.js';
@@ -21,7 +21,7 @@ describe('webhook delivery recorded by group commit (medium: real PostgreSQL)', 
   let db: TestDatabase;
   const driver = inProcessDriver();
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
-  const registry = parseSigningRegistry(testPublicKeys(), AGENCY_CODES);
+  const registry = parseSigningRegistry(testPublicKeys(), UNIT_CODES);
   let procuratorate: MediumAdapter;
   let civilAffairs: MediumAdapter;
   let server: Server;

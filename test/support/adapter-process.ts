@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import { unitDatabaseLogin } from '#persistence';
 import { withDatabaseLogin } from './database-login.js';
 import { securityEnv } from './security-env.js';
 import { ServiceProcess } from './service-process.js';
 
 export interface AdapterOptions {
-  agency: AgencyCode;
+  agency: UnitCode;
   databaseUrl: string;
   redisUrl: string;
   queuePrefix: string;
@@ -23,7 +23,7 @@ export class AdapterProcess extends ServiceProcess {
     super(`${options.agency} adapter`, 'dist/apps/adapter/src/main.js', () => withDatabaseLogin(adapterEnv(options, apiKey), options.databaseLogin ?? unitDatabaseLogin(options.agency)), apiKey);
   }
 
-  get agency(): AgencyCode {
+  get agency(): UnitCode {
     return this.options.agency;
   }
 }

@@ -1,4 +1,4 @@
-import { AGENCY_CODES, type AgencyCode } from '#contracts';
+import { UNIT_CODES, type UnitCode } from '#contracts';
 import { AdapterProcess } from './adapter-process.js';
 import { provisionUnitKeys } from './unit-keys.js';
 import { TestDatabase } from './test-database.js';
@@ -10,7 +10,7 @@ export interface BusFixture {
   queuePrefix: string;
   /** each webhook unit's WEBHOOK_SECRET */
   secrets: Record<string, string>;
-  adapter(code: AgencyCode): AdapterProcess;
+  adapter(code: UnitCode): AdapterProcess;
   stop(): Promise<void>;
 }
 
@@ -20,28 +20,28 @@ export interface BusFixture {
  */
 export async function startBus(
   label: string,
-  units: Partial<Record<AgencyCode, 'webhook' | 'pull'>>,
+  units: Partial<Record<UnitCode, 'webhook' | 'pull'>>,
   options: {
     redisUrl?: string;
     extraEnv?: Record<string, string>;
     start?: boolean;
     /** a webhook unit's system elsewhere than the stand-in (e.g. the sample unit system) */
-    webhookUrls?: Partial<Record<AgencyCode, string>>;
+    webhookUrls?: Partial<Record<UnitCode, string>>;
     /**
      * Units that have not joined the bus: no key of their own yet. Every other unit the fixture does
      * not run has joined, as in a deployment whose adapters have all started once: it has its key.
      */
-    unjoined?: readonly AgencyCode[];
+    unjoined?: readonly UnitCode[];
   } = {},
 ): Promise<BusFixture> {
   const db = await TestDatabase.create(label);
-  await provisionUnitKeys(db.url, AGENCY_CODES.filter((code) => !(code in units) && !options.unjoined?.includes(code)));
+  await provisionUnitKeys(db.url, UNIT_CODES.filter((code) => !(code in units) && !options.unjoined?.includes(code)));
   const secrets = Object.fromEntries(Object.keys(units).map((code) => [code, `secret-of-${code}-0123456789`]));
   const systems = new UnitSystems(secrets);
   await systems.start();
   const queuePrefix = `t-${label}-${process.pid}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 32);
-  const adapters = new Map<AgencyCode, AdapterProcess>();
-  for (const [code, mode] of Object.entries(units) as [AgencyCode, 'webhook' | 'pull'][]) {
+  const adapters = new Map<UnitCode, AdapterProcess>();
+  for (const [code, mode] of Object.entries(units) as [UnitCode, 'webhook' | 'pull'][]) {
     adapters.set(
       code,
       new AdapterProcess({

@@ -1,5 +1,5 @@
 import type { OpenAdvanceReferral, OpenJudicialReferral, OpenLead, OpenUrgentMedicalNotice } from '#client';
-import { type AgencyCode, type Need, residentIdCheckCharacter } from '#contracts';
+import { type UnitCode, type Need, residentIdCheckCharacter } from '#contracts';
 import { NEED_RULES } from '#handoffs';
 
 // Typed as the bus client's request bodies (generated from the OpenAPI documents); overrides may
@@ -40,7 +40,7 @@ export function needsFor(recipients: readonly string[]): { needs: Need[]; recipi
   const needs = new Set<Need>();
   const reasons: { unit: string; reason: string }[] = [];
   for (const unit of recipients) {
-    const rule = NEED_RULES.find((candidate) => !candidate.onlyFor && candidate.units.includes(unit as AgencyCode));
+    const rule = NEED_RULES.find((candidate) => !candidate.onlyFor && candidate.units.includes(unit as UnitCode));
     if (rule) needs.add(rule.need);
     else reasons.push({ unit, reason: '经联席会议办公室协调，请该单位协助核实当事人情况。' });
   }

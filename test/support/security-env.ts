@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AGENCY_CODES, type AgencyCode } from '#contracts';
+import { UNIT_CODES, type UnitCode } from '#contracts';
 import { cryptoSuite, type CryptoSuiteName, isCryptoSuiteName, messageSigner, newSigningKeyPair, type SignableEnvelope, signEnvelope, useCryptoSuite } from '#security';
 
 /**
@@ -18,25 +18,25 @@ useCryptoSuite(TEST_CRYPTO_SUITE);
 const TEST_MASTER_SEED = '6d61737465722d6b65792d6f662d7468652d746573742d6275732d3031323334';
 
 /** The unit's DATA_MASTER_KEY in tests (64 hex characters). */
-export function testDataMasterKey(agency: AgencyCode): string {
+export function testDataMasterKey(agency: UnitCode): string {
   return createHash('sha256').update(TEST_MASTER_SEED).update(agency).digest('hex');
 }
 
 export const TEST_PERSON_ID_HMAC_KEY = '686d61632d6b65792d6f662d7468652d746573742d6275732d30313233343536';
 
-export const TEST_SIGNING_KEYS = Object.fromEntries(AGENCY_CODES.map((code) => [code, newSigningKeyPair(cryptoSuite(TEST_CRYPTO_SUITE))])) as Record<
-  AgencyCode,
+export const TEST_SIGNING_KEYS = Object.fromEntries(UNIT_CODES.map((code) => [code, newSigningKeyPair(cryptoSuite(TEST_CRYPTO_SUITE))])) as Record<
+  UnitCode,
   ReturnType<typeof newSigningKeyPair>
 >;
 
 /** UNIT_PUBLIC_KEYS for the test keys; `extra` adds keys (e.g. a previous one with its overlap end). */
-export function testPublicKeys(extra: Partial<Record<AgencyCode, { key: string; alg?: string; notAfter?: string }[]>> = {}): string {
+export function testPublicKeys(extra: Partial<Record<UnitCode, { key: string; alg?: string; notAfter?: string }[]>> = {}): string {
   return JSON.stringify(
-    Object.fromEntries(AGENCY_CODES.map((code) => [code, [{ key: TEST_SIGNING_KEYS[code].publicKey, alg: TEST_SIGNING_KEYS[code].alg }, ...(extra[code] ?? [])]])),
+    Object.fromEntries(UNIT_CODES.map((code) => [code, [{ key: TEST_SIGNING_KEYS[code].publicKey, alg: TEST_SIGNING_KEYS[code].alg }, ...(extra[code] ?? [])]])),
   );
 }
 
-export function securityEnv(agency: AgencyCode): Record<string, string> {
+export function securityEnv(agency: UnitCode): Record<string, string> {
   return {
     DATA_MASTER_KEY: testDataMasterKey(agency),
     PERSON_ID_HMAC_KEY: TEST_PERSON_ID_HMAC_KEY,
@@ -46,7 +46,7 @@ export function securityEnv(agency: AgencyCode): Record<string, string> {
 }
 
 /** A signature as the unit's adapter makes it, for tests that write a message row themselves (the receiver verifies it first). */
-export function signedBy(agency: AgencyCode, envelope: SignableEnvelope): string {
+export function signedBy(agency: UnitCode, envelope: SignableEnvelope): string {
   return signEnvelope(messageSigner(agency, TEST_SIGNING_KEYS[agency].privateKey), envelope);
 }
 

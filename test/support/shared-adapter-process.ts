@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import { databaseUrlWithLogin, unitDatabaseLogin } from '#persistence';
 import { TEST_PERSON_ID_HMAC_KEY, TEST_SIGNING_KEYS, testDataMasterKey, testPublicKeys } from './security-env.js';
 import { freePort } from './free-port.js';
@@ -12,12 +12,12 @@ export interface SharedUnitOptions {
 }
 
 /** `civil-affairs` → `CIVIL_AFFAIRS__`, as libs/config reads a shared process's variables (written out here, not imported, so a test sees a rename). */
-const prefixOf = (code: AgencyCode) => `${code.toUpperCase().replace(/-/g, '_')}__`;
+const prefixOf = (code: UnitCode) => `${code.toUpperCase().replace(/-/g, '_')}__`;
 
 /** One unit served by a shared adapter process: its own port and API key. */
 export class SharedUnit {
   constructor(
-    readonly agency: AgencyCode,
+    readonly agency: UnitCode,
     readonly port: number,
     readonly apiKey: string,
   ) {}
@@ -59,7 +59,7 @@ export class SharedUnit {
  * unprefixed, each unit's own (port, login, API key, signing key, delivery) under its prefix.
  */
 export class SharedAdapterProcess extends ServiceProcess {
-  private readonly units = new Map<AgencyCode, SharedUnit>();
+  private readonly units = new Map<UnitCode, SharedUnit>();
 
   private constructor(
     units: readonly SharedUnit[],
@@ -79,7 +79,7 @@ export class SharedAdapterProcess extends ServiceProcess {
     databaseUrl: string;
     redisUrl: string;
     queuePrefix: string;
-    units: Partial<Record<AgencyCode, SharedUnitOptions>>;
+    units: Partial<Record<UnitCode, SharedUnitOptions>>;
     extraEnv?: Record<string, string>;
   }): Promise<SharedAdapterProcess> {
     const units: SharedUnit[] = [];
@@ -95,7 +95,7 @@ export class SharedAdapterProcess extends ServiceProcess {
       PERSON_ID_HMAC_KEY: TEST_PERSON_ID_HMAC_KEY,
       UNIT_PUBLIC_KEYS: testPublicKeys(),
     };
-    for (const [code, unit] of Object.entries(options.units) as [AgencyCode, SharedUnitOptions][]) {
+    for (const [code, unit] of Object.entries(options.units) as [UnitCode, SharedUnitOptions][]) {
       const own = new SharedUnit(code, await freePort(), `test-key-${code}-${Math.random().toString(36).slice(2)}`);
       units.push(own);
       const prefix = prefixOf(code);
@@ -114,7 +114,7 @@ export class SharedAdapterProcess extends ServiceProcess {
     return new SharedAdapterProcess(units, env, units.slice(1));
   }
 
-  unit(code: AgencyCode): SharedUnit {
+  unit(code: UnitCode): SharedUnit {
     const unit = this.units.get(code);
     if (!unit) throw new Error(`no ${code} in this process`);
     return unit;

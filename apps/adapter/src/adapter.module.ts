@@ -2,12 +2,12 @@ import { JointMeetingController } from './api/joint-meeting.controller.js';
 import { type BeforeApplicationShutdown, type DynamicModule, Inject, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { adapterConfig, adapterConfigFrom, type AdapterSettings, CLOCK, type Clock, FileClock, systemClock, type UnitEnv } from '#config';
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import { deliveryQueueName, inboxQueueName } from '#contracts';
 import { ObservabilityModule } from '#observability';
 import { ApiKeyRepository, ObservationQueries, PersistenceModule } from '#persistence';
 import { BullMqDriver, DEFAULT_ALERT_RETRY, OutboxRelay, QUEUE_DRIVER, QueueClient, QUEUE_WRITE_MONITOR, type QueueDriver, type QueueWriteMonitor } from '#bus';
-import { AgencyContext } from './api/agency.context.js';
+import { UnitContext } from './api/unit.context.js';
 import { API_KEY_DIGESTS, API_KEY_OWNER, ApiKeyGuard, ApiKeyLookup, HttpDrain } from '#http';
 import { RegistrationsController } from './api/registrations.controller.js';
 import { RoutingController } from './api/routing.controller.js';
@@ -48,7 +48,7 @@ export const adapterQueueDriver = {
 };
 
 /** The units sharing one adapter process, each with its port (ADAPTER_UNITS, multi-main.ts). */
-export type AdapterProcessUnits = readonly { agency: AgencyCode; port: number }[];
+export type AdapterProcessUnits = readonly { agency: UnitCode; port: number }[];
 
 /**
  * One unit's adapter: its HTTP API, its inbox consumer, its outbox relay, delivery to its system.
@@ -89,14 +89,14 @@ export type AdapterProcessUnits = readonly { agency: AgencyCode; port: number }[
     adapterQueueTransport,
     {
       provide: OutboxRelay,
-      inject: [AgencyContext, QUEUE_DRIVER, adapterConfig.KEY],
-      useFactory: (agency: AgencyContext, driver: QueueDriver, settings: AdapterSettings) =>
+      inject: [UnitContext, QUEUE_DRIVER, adapterConfig.KEY],
+      useFactory: (agency: UnitContext, driver: QueueDriver, settings: AdapterSettings) =>
         new OutboxRelay(agency.store.outbox, driver, {
           owner: settings.agency,
           pollMs: settings.outboxPollMs,
         }),
     },
-    AgencyContext,
+    UnitContext,
     { provide: API_KEY_DIGESTS, inject: [adapterConfig.KEY], useFactory: (settings: AdapterSettings) => settings.apiKeySha256 },
     { provide: API_KEY_OWNER, inject: [adapterConfig.KEY], useFactory: (settings: AdapterSettings) => settings.agency },
     ApiKeyGuard,

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { agencyDefinition, BusEnvelope, CivilAffairsMessage, EducationMessage, RECIPIENT_PROJECTIONS, UNIT_MESSAGES, unitMessageSchemaName } from '#agencies';
-import { type AgencyCode, CURRENT_SCHEMA_VERSION, SCHEMA_VERSIONS } from '#contracts';
+import { unitDefinition, BusEnvelope, CivilAffairsMessage, EducationMessage, RECIPIENT_PROJECTIONS, UNIT_MESSAGES, unitMessageSchemaName } from '#units';
+import { type UnitCode, CURRENT_SCHEMA_VERSION, SCHEMA_VERSIONS } from '#contracts';
 import { buildOpenApiDocument, serveOpenApiDocument } from '#http';
 
 // The schemas of what units' systems receive are not request or response bodies of any route:
@@ -17,8 +17,8 @@ const SIGNATURE_SCHEME =
   'Delivery is at least once: ignore a repeated `X-Bus-Message-Id`. Until delivered, the message is also listed by `GET /inbox`.';
 
 /** A webhook unit's system receives each message of its inbox as one POST to its `WEBHOOK_URL`. */
-function webhooks(agency: AgencyCode): Record<string, Record<string, unknown>> {
-  const unit = agencyDefinition(agency);
+function webhooks(agency: UnitCode): Record<string, Record<string, unknown>> {
+  const unit = unitDefinition(agency);
   return {
     busMessage: {
       post: {
@@ -56,7 +56,7 @@ function webhooks(agency: AgencyCode): Record<string, Record<string, unknown>> {
 }
 
 /** 第二十四条: what the unit receives of each kind of handoff sent to it (its projection), in words. */
-function projectionSummary(agency: AgencyCode): string {
+function projectionSummary(agency: UnitCode): string {
   const received = Object.entries(RECIPIENT_PROJECTIONS[agency]).filter(([, projection]) => projection.fields.length > 0);
   const parts = received.map(([kind, { fields, materials, article }]) => `${kind} (${article}): ${fields.join(', ')}; documents of type ${materials.join(', ')}`);
   return (
@@ -67,8 +67,8 @@ function projectionSummary(agency: AgencyCode): string {
 }
 
 /** The adapter's OpenAPI 3.1 document for one unit; `npm run openapi` writes the same to docs/openapi/. */
-export function adapterOpenApiDocument(app: INestApplication, agency: AgencyCode): OpenAPIObject {
-  const unit = agencyDefinition(agency);
+export function adapterOpenApiDocument(app: INestApplication, agency: UnitCode): OpenAPIObject {
+  const unit = unitDefinition(agency);
   const messageSchema = unitMessageSchemaName(agency);
   return buildOpenApiDocument(app, {
     title: `司法救助与社会救助衔接 — ${unit.nameZh} adapter (${agency})`,
@@ -94,7 +94,7 @@ export function adapterOpenApiDocument(app: INestApplication, agency: AgencyCode
     webhooks: webhooks(agency),
     infoExtensions: {
       'x-agency': agency,
-      // 第二十四条: the payload fields and document types the unit receives, by kind of handoff (libs/agencies recipient-projections.ts)
+      // 第二十四条: the payload fields and document types the unit receives, by kind of handoff (libs/units recipient-projections.ts)
       'x-projection': RECIPIENT_PROJECTIONS[agency],
       'x-schema-versions': UNIT_MESSAGES.schemaVersions,
     },
@@ -102,6 +102,6 @@ export function adapterOpenApiDocument(app: INestApplication, agency: AgencyCode
 }
 
 /** Serves the unit's document at /openapi.json and /docs, as `npm run openapi` commits it. */
-export function serveOpenApi(app: INestApplication, agency: AgencyCode): void {
+export function serveOpenApi(app: INestApplication, agency: UnitCode): void {
   serveOpenApiDocument(app, adapterOpenApiDocument(app, agency));
 }

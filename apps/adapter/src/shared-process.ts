@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type AdapterSettings, adapterSettingsFrom, adapterUnitEnvs, assertUnitsSeparate, InvalidConfigurationError, type UnitEnv, unitEnvPrefix } from '#config';
 import { EvictingRedisError, QUEUE_POOL_PER_APP, selectQueueBackend } from '#bus';
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import { assertDatabaseUrlLogin, unitDatabaseLogin } from '#persistence';
 import { startAdapterApp } from './bootstrap.js';
 
@@ -41,7 +41,7 @@ export async function startAdapterUnits(env: UnitEnv): Promise<NestExpressApplic
 }
 
 /** Each unit's environment and settings; a bad or shared setting stops the process naming it. */
-function configuredUnits(env: UnitEnv): Map<AgencyCode, { env: UnitEnv; settings: AdapterSettings }> {
+function configuredUnits(env: UnitEnv): Map<UnitCode, { env: UnitEnv; settings: AdapterSettings }> {
   try {
     const units = new Map([...adapterUnitEnvs(env)].map(([agency, own]) => [agency, { env: own, settings: settingsOf(agency, own) }]));
     assertUnitsSeparate([...units.values()].map((unit) => unit.settings));
@@ -53,7 +53,7 @@ function configuredUnits(env: UnitEnv): Map<AgencyCode, { env: UnitEnv; settings
   }
 }
 
-function settingsOf(agency: AgencyCode, env: UnitEnv): AdapterSettings {
+function settingsOf(agency: UnitCode, env: UnitEnv): AdapterSettings {
   try {
     return adapterSettingsFrom(env);
   } catch (error) {

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { AGENCY_CODES, isAgencyCode } from '#contracts';
+import { UNIT_CODES, isUnitCode } from '#contracts';
 import { consoleConfig, type ConsoleSettings } from '#config';
 import { OfficeScope, PersistenceModule } from '#persistence';
 import { hashPassword } from './auth/password.js';
@@ -24,8 +24,8 @@ if (command !== 'add' || !username || !roles.includes(role as (typeof roles)[num
   console.error('usage: CONSOLE_PASSWORD=... npm run console:user -- add <username> <operator|office|unit> [unit code]');
   process.exit(2);
 }
-if (role === 'unit' && !isAgencyCode(agency)) {
-  console.error(`a unit user needs its unit: one of ${AGENCY_CODES.join(', ')}`);
+if (role === 'unit' && !isUnitCode(agency)) {
+  console.error(`a unit user needs its unit: one of ${UNIT_CODES.join(', ')}`);
   process.exit(2);
 }
 if (password.length < 10) {

@@ -1,7 +1,7 @@
 import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { AGENCY_CODES } from '#contracts';
+import { UNIT_CODES } from '#contracts';
 import { AdapterModule } from '../../adapter/src/adapter.module.js';
 import { adapterOpenApiDocument } from '../../adapter/src/openapi.js';
 import { ConsoleModule } from '../../console/src/console.module.js';
@@ -17,7 +17,7 @@ import { schedulerOpenApiDocument } from '../../scheduler/src/openapi.js';
 export async function generateOpenApiDocuments(): Promise<Record<string, OpenAPIObject>> {
   const documents: Record<string, OpenAPIObject> = {};
   await withPreview(AdapterModule.forUnit(), (app) => {
-    for (const agency of AGENCY_CODES) documents[`adapter-${agency}`] = adapterOpenApiDocument(app, agency);
+    for (const agency of UNIT_CODES) documents[`adapter-${agency}`] = adapterOpenApiDocument(app, agency);
   });
   await withPreview(SchedulerModule, (app) => (documents.scheduler = schedulerOpenApiDocument(app)));
   await withPreview(ConsoleModule, (app) => (documents.console = consoleOpenApiDocument(app)));

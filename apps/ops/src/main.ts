@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { opsConfig } from '#config';
 import { BullMqDriver, bootQueueBackend, closeQueueBackend, DEFAULT_ALERT_RETRY, DEFAULT_DELIVERY_RETRY, DEFAULT_INBOX_RETRY, type QueueDriver } from '#bus';
-import { AgencyScope, OfficeScope, OperationsQueries } from '#persistence';
+import { UnitScope, OfficeScope, OperationsQueries } from '#persistence';
 import { OpsCommands } from './ops-commands.js';
 import { OPS_USAGE, parseOpsArguments, UsageError } from './ops-arguments.js';
 import { OpsModule } from './ops.module.js';
@@ -27,7 +27,7 @@ try {
     }
     return driver;
   };
-  await new OpsCommands(app.get(OperationsQueries), app.get(AgencyScope), app.get(OfficeScope), openDriver, (line) => console.log(line)).run(parseOpsArguments(argv));
+  await new OpsCommands(app.get(OperationsQueries), app.get(UnitScope), app.get(OfficeScope), openDriver, (line) => console.log(line)).run(parseOpsArguments(argv));
 } catch (error) {
   if (error instanceof UsageError) {
     console.error(`${error.message}\n\n${OPS_USAGE}`);

@@ -1,4 +1,4 @@
-import { AGENCY_CODES, allBusQueueNames, type AgencyCode, type BusJobData, DELIVER_TO_UNIT_SYSTEM, deliveryQueueName, isAgencyCode, queueRoleOf } from '#contracts';
+import { UNIT_CODES, allBusQueueNames, type UnitCode, type BusJobData, DELIVER_TO_UNIT_SYSTEM, deliveryQueueName, isUnitCode, queueRoleOf } from '#contracts';
 import {
   alertSource,
   deliveryJobId,
@@ -10,7 +10,7 @@ import {
   Reconciler,
   type ReconcileReport,
 } from '#bus';
-import { AgencyScope, type DeadLetterRow, type MessageKind, OfficeScope, OperationsQueries } from '#persistence';
+import { UnitScope, type DeadLetterRow, type MessageKind, OfficeScope, OperationsQueries } from '#persistence';
 import { type OpsArguments, parseDuration, UsageError } from './ops-arguments.js';
 import { orphanReport } from './orphan-report.js';
 
@@ -27,7 +27,7 @@ export type Print = (line: string) => void;
 export class OpsCommands {
   constructor(
     private readonly operations: OperationsQueries,
-    private readonly units: AgencyScope,
+    private readonly units: UnitScope,
     private readonly office: OfficeScope,
     private readonly driver: () => Promise<QueueDriver>,
     private readonly print: Print,
@@ -104,7 +104,7 @@ export class OpsCommands {
         continue;
       }
       const { reopened, delivery } = await this.operations.reopen(row, this.now());
-      if (delivery && isAgencyCode(delivery.agency) && queues) {
+      if (delivery && isUnitCode(delivery.agency) && queues) {
         await queues.publish({
           queue: deliveryQueueName(delivery.agency),
           name: DELIVER_TO_UNIT_SYSTEM,
@@ -124,11 +124,11 @@ export class OpsCommands {
 
   private async reconcile(args: OpsArguments): Promise<void> {
     const given = text(args, 'unit');
-    if (given !== undefined && !isAgencyCode(given)) throw new UsageError(`--unit: one of ${AGENCY_CODES.join(', ')}`);
-    const unit: AgencyCode | undefined = given;
+    if (given !== undefined && !isUnitCode(given)) throw new UsageError(`--unit: one of ${UNIT_CODES.join(', ')}`);
+    const unit: UnitCode | undefined = given;
     const dryRun = args.flags.has('dry-run');
     const driver = await this.driver();
-    const owners: (AgencyCode | 'scheduler')[] = unit ? [unit] : args.flags.has('scheduler') ? ['scheduler'] : [...AGENCY_CODES, 'scheduler'];
+    const owners: (UnitCode | 'scheduler')[] = unit ? [unit] : args.flags.has('scheduler') ? ['scheduler'] : [...UNIT_CODES, 'scheduler'];
     const results: { owner: string; reports: ReconcileReport[] }[] = [];
     for (const owner of owners) {
       const sources =
@@ -171,7 +171,7 @@ export class OpsCommands {
   private async orphans(args: OpsArguments): Promise<void> {
     const driver = await this.driver();
     const jobs = [];
-    for (const queue of allBusQueueNames(AGENCY_CODES)) jobs.push(...(await driver.list(queue, ORPHAN_SCAN_LIMIT)));
+    for (const queue of allBusQueueNames(UNIT_CODES)) jobs.push(...(await driver.list(queue, ORPHAN_SCAN_LIMIT)));
     const deadLetters = await this.operations.deadLettersOfUnknownMessages(10_000);
     const named = [...jobs.map((job) => job.data.messageId ?? job.data.alertId), ...deadLetters.map((row) => row.messageId)];
     const unknown = await this.operations.unknownIds(named.filter((id): id is string => typeof id === 'string'));
@@ -204,7 +204,7 @@ export class OpsCommands {
     if (owners.size === 0) return;
     const driver = await this.driver();
     for (const owner of owners) {
-      const store = owner === 'scheduler' ? this.office.alerts : isAgencyCode(owner) ? this.units.for(owner).outbox : null;
+      const store = owner === 'scheduler' ? this.office.alerts : isUnitCode(owner) ? this.units.for(owner).outbox : null;
       if (!store) continue;
       const relay = new OutboxRelay(store, driver, { owner: `ops ${owner}`, pollMs: 1_000 });
       while ((await relay.publishBatch(500)) > 0);

@@ -1,4 +1,4 @@
-import { type AgencyCode, DELIVER_TO_UNIT_SYSTEM, deliveryQueueName, OFFICE_ALERTS_QUEUE, type Priority } from '#contracts';
+import { type UnitCode, DELIVER_TO_UNIT_SYSTEM, deliveryQueueName, OFFICE_ALERTS_QUEUE, type Priority } from '#contracts';
 import { publicationJobId } from './outbox.relay.js';
 import type { QueueDriver } from './queue-driver.js';
 import { deliveryJobId, type ReconcileCandidate, type ReconcileSource } from './reconciler.js';
@@ -37,7 +37,7 @@ export function outboxSource(outbox: ReconcilableOutbox, kick: () => void = () =
 }
 
 /** A webhook unit's deliveries to its own system: each orphan is queued again under <id>.r<n>. */
-export function deliverySource(agency: AgencyCode, deliveries: ReconcilableDeliveries, driver: QueueDriver): ReconcileSource {
+export function deliverySource(agency: UnitCode, deliveries: ReconcilableDeliveries, driver: QueueDriver): ReconcileSource {
   const queue = deliveryQueueName(agency);
   const priorities = new Map<string, Priority>();
   return {

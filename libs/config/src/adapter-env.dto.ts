@@ -1,16 +1,16 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { IsKey32, IsSigningPrivateKey, IsSigningRegistry } from './key-settings.js';
-import { AGENCY_CODES, type AgencyCode } from '#contracts';
+import { UNIT_CODES, type UnitCode } from '#contracts';
 import { BusProcessEnv, toInt, toList } from './bus-process-env.dto.js';
 
 /** Every setting of an adapter process, read from the environment once, at boot. */
 export class AdapterEnv extends BusProcessEnv {
   /** which member unit this process serves */
-  @IsIn(AGENCY_CODES)
-  AGENCY!: AgencyCode;
+  @IsIn(UNIT_CODES)
+  AGENCY!: UnitCode;
 
-  /** defaults to the unit's own port in libs/agencies */
+  /** defaults to the unit's own port in libs/units */
   @IsOptional()
   @Transform(toInt)
   @IsInt()
@@ -26,7 +26,7 @@ export class AdapterEnv extends BusProcessEnv {
   @Matches(/^[0-9a-f]{64}$/, { each: true, message: 'API_KEY_SHA256 must be comma-separated SHA-256 hex digests' })
   API_KEY_SHA256!: string[];
 
-  /** defaults to the unit's mode in libs/agencies */
+  /** defaults to the unit's mode in libs/units */
   @IsOptional()
   @IsIn(['webhook', 'pull'])
   DELIVERY_MODE?: 'webhook' | 'pull';

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { AGENCY_CODES, type AgencyCode } from '#contracts';
+import { UNIT_CODES, type UnitCode } from '#contracts';
 import { type AdapterSettings, adapterSettingsFrom } from './adapter.config.js';
 import { InvalidConfigurationError } from './validate-env.js';
 
@@ -14,7 +14,7 @@ export type UnitEnv = Readonly<Record<string, string | undefined>>;
 export const UNIT_OWN_SETTINGS = ['AGENCY', 'PORT', 'DATABASE_URL', 'API_KEY_SHA256', 'SIGNING_PRIVATE_KEY', 'DATA_MASTER_KEY', 'DELIVERY_MODE', 'WEBHOOK_URL', 'WEBHOOK_SECRET'] as const;
 
 /** `civil-affairs` → `CIVIL_AFFAIRS__`: the prefix of a unit's own variables in a shared process. */
-export function unitEnvPrefix(code: AgencyCode): string {
+export function unitEnvPrefix(code: UnitCode): string {
   return `${code.toUpperCase().replace(/-/g, '_')}__`;
 }
 
@@ -23,14 +23,14 @@ const fail = (line: string): never => {
 };
 
 /** ADAPTER_UNITS as a list of known, distinct unit codes. */
-function unitsOf(env: UnitEnv): AgencyCode[] {
+function unitsOf(env: UnitEnv): UnitCode[] {
   const units = (env.ADAPTER_UNITS ?? '').split(',').map((code) => code.trim()).filter(Boolean);
   if (units.length === 0) fail('ADAPTER_UNITS: name at least one unit code, comma-separated');
   for (const code of units) {
-    if (!(AGENCY_CODES as readonly string[]).includes(code)) fail(`ADAPTER_UNITS: ${code} is not a unit code (${AGENCY_CODES.join(', ')})`);
+    if (!(UNIT_CODES as readonly string[]).includes(code)) fail(`ADAPTER_UNITS: ${code} is not a unit code (${UNIT_CODES.join(', ')})`);
   }
   if (new Set(units).size !== units.length) fail('ADAPTER_UNITS: a unit is named twice');
-  return units as AgencyCode[];
+  return units as UnitCode[];
 }
 
 /**
@@ -40,13 +40,13 @@ function unitsOf(env: UnitEnv): AgencyCode[] {
  * unit's own and win. Each unit's adapter reads only its own copy, so nothing one unit sets reaches
  * another.
  */
-export function adapterUnitEnvs(env: UnitEnv): ReadonlyMap<AgencyCode, UnitEnv> {
+export function adapterUnitEnvs(env: UnitEnv): ReadonlyMap<UnitCode, UnitEnv> {
   const units = unitsOf(env);
   const shared = UNIT_OWN_SETTINGS.filter((name) => env[name] !== undefined && env[name] !== '');
   if (shared.length > 0) {
     fail(`${shared.join(', ')}: each unit of ADAPTER_UNITS has its own; set them per unit (e.g. ${unitEnvPrefix(units[0])}${shared[0]}), not once for all`);
   }
-  const prefixes = AGENCY_CODES.map(unitEnvPrefix);
+  const prefixes = UNIT_CODES.map(unitEnvPrefix);
   const common = Object.fromEntries(Object.entries(env).filter(([name]) => name !== 'ADAPTER_UNITS' && !prefixes.some((prefix) => name.startsWith(prefix))));
   return new Map(
     units.map((code) => {
@@ -63,8 +63,8 @@ export function adapterUnitEnvs(env: UnitEnv): ReadonlyMap<AgencyCode, UnitEnv> 
  * login, an API key. (Signing keys are checked per unit against the registry.)
  */
 export function assertUnitsSeparate(settings: readonly AdapterSettings[]): void {
-  const seen = { port: new Map<string, AgencyCode>(), login: new Map<string, AgencyCode>(), key: new Map<string, AgencyCode>(), 'master key': new Map<string, AgencyCode>() };
-  const check = (kind: keyof typeof seen, value: string, agency: AgencyCode, setting: string) => {
+  const seen = { port: new Map<string, UnitCode>(), login: new Map<string, UnitCode>(), key: new Map<string, UnitCode>(), 'master key': new Map<string, UnitCode>() };
+  const check = (kind: keyof typeof seen, value: string, agency: UnitCode, setting: string) => {
     const other = seen[kind].get(value);
     if (other) fail(`${unitEnvPrefix(agency)}${setting}: the same as ${other}'s; each unit has its own ${kind === 'key' ? 'API keys' : kind}`);
     seen[kind].set(value, agency);

@@ -7,7 +7,7 @@ const KEYS = { DATA_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), PERSON_I
 const base = { AGENCY: 'education', DATABASE_URL: 'postgresql://db/x', REDIS_URL: 'redis://r:6379', API_KEY_SHA256: KEY, ...KEYS };
 
 describe('adapter configuration', () => {
-  it('fills the unit’s defaults from libs/agencies', () => {
+  it('fills the unit’s defaults from libs/units', () => {
     const settings = adapterSettingsFrom(base);
     expect(settings).toMatchObject({ agency: 'education', port: 3102, delivery: { mode: 'pull' }, apiKeySha256: [KEY] });
   });

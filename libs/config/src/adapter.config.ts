@@ -1,16 +1,16 @@
 import { registerAs } from '@nestjs/config';
-import { agencyDefinition, type DeliveryMode } from '#agencies';
-import type { AgencyCode } from '#contracts';
+import { unitDefinition, type DeliveryMode } from '#units';
+import type { UnitCode } from '#contracts';
 import { AdapterEnv } from './adapter-env.dto.js';
 import { key32 } from './key-settings.js';
 import { type CryptoSuiteName, messageSigner, type MessageSigner, parseSigningRegistry, type SigningKeyRegistry, signingKeyId, useCryptoSuite } from '#security';
-import { AGENCY_CODES } from '#contracts';
+import { UNIT_CODES } from '#contracts';
 import type { LogLevel } from './log-level.js';
 import { type QueueSettings, queueSettingsFrom, type RetrySettings } from './queue-settings.js';
 import { InvalidConfigurationError, refuseTestClockInProduction, validateEnv } from './validate-env.js';
 
 export interface AdapterSettings extends QueueSettings {
-  agency: AgencyCode;
+  agency: UnitCode;
   port: number;
   host: string;
   apiKeySha256: readonly string[];
@@ -25,7 +25,7 @@ export interface AdapterSettings extends QueueSettings {
   workerLockMs: number;
   logLevel: LogLevel;
   /** field encryption at rest */
-  fieldEncryption: { unit: AgencyCode; masterKey: Buffer; previousMasterKey?: Buffer; idHashKey: Buffer };
+  fieldEncryption: { unit: UnitCode; masterKey: Buffer; previousMasterKey?: Buffer; idHashKey: Buffer };
   /** signed messages: this unit's key, and every unit's public keys */
   signing: { signer: MessageSigner; registry: SigningKeyRegistry };
   /** CRYPTO_SUITE: what this adapter signs, MACs and makes new data keys with */
@@ -34,7 +34,7 @@ export interface AdapterSettings extends QueueSettings {
 
 function signingOf(raw: AdapterEnv): AdapterSettings['signing'] {
   const signer = messageSigner(raw.AGENCY, raw.SIGNING_PRIVATE_KEY);
-  const registry = parseSigningRegistry(raw.UNIT_PUBLIC_KEYS, AGENCY_CODES);
+  const registry = parseSigningRegistry(raw.UNIT_PUBLIC_KEYS, UNIT_CODES);
   const suite = useCryptoSuite(raw.CRYPTO_SUITE);
   if (signer.algorithm !== suite.signature) {
     throw new InvalidConfigurationError(
@@ -60,11 +60,11 @@ function deliveryOf(raw: AdapterEnv, mode: DeliveryMode): AdapterSettings['deliv
   return { mode, url: raw.WEBHOOK_URL, secret: raw.WEBHOOK_SECRET };
 }
 
-/** Turns validated environment into settings, filling unit defaults from libs/agencies. */
+/** Turns validated environment into settings, filling unit defaults from libs/units. */
 export function adapterSettingsFrom(env: Record<string, string | undefined>): AdapterSettings {
   const raw = validateEnv(AdapterEnv, env);
   refuseTestClockInProduction(raw, env);
-  const unit = agencyDefinition(raw.AGENCY);
+  const unit = unitDefinition(raw.AGENCY);
   const delivery = deliveryOf(raw, raw.DELIVERY_MODE ?? unit.defaultDeliveryMode);
   return Object.freeze({
     agency: raw.AGENCY,

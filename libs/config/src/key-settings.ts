@@ -1,5 +1,5 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
-import { AGENCY_CODES } from '#contracts';
+import { UNIT_CODES } from '#contracts';
 import { parseKey32, parseSigningRegistry, signingPrivateKey } from '#security';
 
 /** A 32-byte key given as base64 or 64 hex characters (make one: `openssl rand -base64 32`). */
@@ -54,7 +54,7 @@ export function IsSigningRegistry(options?: ValidationOptions): PropertyDecorato
         validate: (value: unknown) => {
           try {
             if (typeof value !== 'string') throw new Error('is required');
-            parseSigningRegistry(value, AGENCY_CODES);
+            parseSigningRegistry(value, UNIT_CODES);
             return true;
           } catch (error) {
             problem = error instanceof Error ? error.message : String(error);

@@ -1,4 +1,4 @@
-import type { AgencyCode } from './agency-codes.js';
+import type { UnitCode } from './unit-codes.js';
 import type { AnyVersionPayloadIn, CurrentPayloadIn } from './message-catalog.js';
 import { type MESSAGE_REGISTRY, MESSAGES } from './message-registry.js';
 import type { MessageType } from './message-types.js';
@@ -21,8 +21,8 @@ export interface Envelope<T extends MessageType = MessageType> {
   id: string;
   type: T;
   schemaVersion: number;
-  from: AgencyCode;
-  to: AgencyCode;
+  from: UnitCode;
+  to: UnitCode;
   handoffId: string;
   caseRef: string;
   /** the request that opened the handoff(s); shared by every message of them */
@@ -51,8 +51,8 @@ export interface BusJobData {
   type: MessageType;
   schemaVersion: number;
   handoffId: string;
-  from: AgencyCode;
-  to: AgencyCode;
+  from: UnitCode;
+  to: UnitCode;
 }
 
 /** Validates a stored payload where it is consumed, against the schema of its version. */

@@ -1,4 +1,4 @@
-export * from './agency-codes.js';
+export * from './unit-codes.js';
 export * from './calendar-date.js';
 export * from './envelope.js';
 export * from './handoff.enums.js';

@@ -1,7 +1,7 @@
 /**
  * What an attached document is (第九条 "国家司法救助案件材料", 第十九条 ¶2 "相关材料"): the sender names it
  * when it attaches the document, and each recipient receives only the kinds its duty needs
- * (第二十四条; libs/agencies recipient-projections.ts).
+ * (第二十四条; libs/units recipient-projections.ts).
  */
 export const MaterialType = {
   /** the judicial case file: approval forms, investigation records, statements (the case narrative) */

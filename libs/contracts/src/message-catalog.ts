@@ -1,4 +1,4 @@
-import type { AgencyCode } from './agency-codes.js';
+import type { UnitCode } from './unit-codes.js';
 import type { HandoffKind, Step } from './handoff.enums.js';
 import { inboxQueueName, SCHEDULER_QUEUE } from './queue-names.js';
 import { type Validated, validatePlain } from './validation.js';
@@ -56,7 +56,7 @@ export type MessageTypeOnQueue<R extends MessageRegistry, Q extends MessageQueue
 export type OpeningTypeIn<R extends MessageRegistry, K extends HandoffKind> = Extract<R[keyof R], { readonly handling: { readonly opens: K } }>['type'];
 
 /** How a message's queue is named: the recipient's inbox, or the one scheduler queue. */
-const QUEUE_NAME: Record<MessageQueue, (to: AgencyCode) => string> = {
+const QUEUE_NAME: Record<MessageQueue, (to: UnitCode) => string> = {
   inbox: inboxQueueName,
   scheduler: () => SCHEDULER_QUEUE,
 };
@@ -129,7 +129,7 @@ export class MessageCatalog<const R extends MessageRegistry> {
   }
 
   /** The queue a message travels on: step events to the scheduler, the others to the recipient's inbox. */
-  queueOf(envelope: { type: MessageTypeIn<R>; to: AgencyCode }): string {
+  queueOf(envelope: { type: MessageTypeIn<R>; to: UnitCode }): string {
     return QUEUE_NAME[this.declarationOf(envelope.type).queue](envelope.to);
   }
 

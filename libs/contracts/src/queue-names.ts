@@ -1,4 +1,4 @@
-import type { AgencyCode } from './agency-codes.js';
+import type { UnitCode } from './unit-codes.js';
 
 // Queue names are frozen strings. BullMQ forbids ':' in queue names.
 // Each name is a Redis Cluster hash tag, `{inbox.education}`: BullMQ keeps a queue's keys
@@ -7,12 +7,12 @@ import type { AgencyCode } from './agency-codes.js';
 // untagged names are renamed by the migration 20261129150100_queue_hash_tags.
 
 /** Each unit's adapter consumes its own inbox; every message addressed to the unit lands here. */
-export function inboxQueueName(agency: AgencyCode): string {
+export function inboxQueueName(agency: UnitCode): string {
   return `{inbox.${agency}}`;
 }
 
 /** Webhook deliveries from a unit's adapter to the unit's own system. */
-export function deliveryQueueName(agency: AgencyCode): string {
+export function deliveryQueueName(agency: UnitCode): string {
   return `{delivery.${agency}}`;
 }
 
@@ -32,7 +32,7 @@ export const DELIVER_TO_UNIT_SYSTEM = 'unit-system.deliver';
 
 /** What a delivery job carries: the inbox entry's key, never the content. */
 export interface DeliveryJobData {
-  agency: AgencyCode;
+  agency: UnitCode;
   messageId: string;
 }
 
@@ -63,9 +63,9 @@ export function queueRoleOf(queue: string): QueueRole {
 }
 
 /** Every queue of the bus, for those who watch them all (dashboards, metrics). */
-export function allBusQueueNames(agencies: readonly AgencyCode[]): string[] {
+export function allBusQueueNames(units: readonly UnitCode[]): string[] {
   return [
-    ...agencies.flatMap((code) => [inboxQueueName(code), deliveryQueueName(code)]),
+    ...units.flatMap((code) => [inboxQueueName(code), deliveryQueueName(code)]),
     SCHEDULER_QUEUE,
     OFFICE_ALERTS_QUEUE,
     DEAD_LETTER_QUEUE,

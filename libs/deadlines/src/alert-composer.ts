@@ -1,6 +1,6 @@
-import { unitName } from '#agencies';
+import { unitName } from '#units';
 import { beijingDeadline, beijingTime } from '#calendar';
-import { type AgencyCode, isAgencyCode, NOTICE_KIND_LABELS_ZH, type NoticeKind } from '#contracts';
+import { type UnitCode, isUnitCode, NOTICE_KIND_LABELS_ZH, type NoticeKind } from '#contracts';
 import type { AlertLevel } from './alert-schedule.js';
 import type { DeadlineRule } from './deadline-rules.js';
 import type { AlertKind } from './alert-kinds.js';
@@ -28,7 +28,7 @@ export type DutyDeadline = {
   id: string;
   handoffId: string;
   rule: string;
-  responsibleAgency: AgencyCode;
+  responsibleAgency: UnitCode;
   startAt: Date;
   dueAt: Date;
   provisional: boolean;
@@ -42,7 +42,7 @@ export type AlertDraft = {
   level: string;
   obligationId: string | null;
   handoffId: string | null;
-  agency: AgencyCode | null;
+  agency: UnitCode | null;
   recipients: Recipient[];
   summary: string;
   /** given when a row elsewhere names the alert (a notice's copy); else a new one */
@@ -149,7 +149,7 @@ export function calendarMissingAlert(year: number): AlertDraft {
 }
 
 /** 第二十二条: a unit whose people change tells the office. */
-export function rosterChangedAlert(agency: AgencyCode, roster: RosterContacts, at: Date): AlertDraft {
+export function rosterChangedAlert(agency: UnitCode, roster: RosterContacts, at: Date): AlertDraft {
   return {
     // One alert per change: the time alone is no identity (a drill's frozen CLOCK_FILE, or two
     // changes of one unit in one millisecond, would share it and the later change be dropped).
@@ -170,7 +170,7 @@ export function rosterChangedAlert(agency: AgencyCode, roster: RosterContacts, a
  */
 export function officeNoticeAlert(
   notice: { id: string; kind: NoticeKind; title: string; body: string; meetingOn: string | null },
-  agency: AgencyCode,
+  agency: UnitCode,
   roster: RosterContacts | null,
 ): AlertDraft {
   const meeting = notice.meetingOn ? `会议日期：${notice.meetingOn}。` : '';
@@ -187,7 +187,7 @@ export function officeNoticeAlert(
 }
 
 /** 第二十二条 临时会议: a unit asks the office for an ad hoc meeting; the office hears of it at once. */
-export function meetingRequestedAlert(request: { id: string; agency: AgencyCode; reason: string; handoffIds: readonly string[]; requestedBy: string }): AlertDraft {
+export function meetingRequestedAlert(request: { id: string; agency: UnitCode; reason: string; handoffIds: readonly string[]; requestedBy: string }): AlertDraft {
   const cases = request.handoffIds.length > 0 ? `提请研究的移送 ${request.handoffIds.length} 件。` : '';
   return {
     dedupeKey: `meeting-request.${request.id}`,
@@ -225,7 +225,7 @@ export function operationsAlert(condition: OperationsCondition, scope: string, d
     level: condition,
     obligationId: null,
     handoffId: null,
-    agency: isAgencyCode(scope) ? scope : null,
+    agency: isUnitCode(scope) ? scope : null,
     recipients: officeRecipients(),
     summary: `【运行告警·${OPERATIONS_TITLE[condition]}】${detail}`,
   };

@@ -1,6 +1,6 @@
 import {
   AdvancePaymentDecisionPayloadV1,
-  type AgencyCode,
+  type UnitCode,
   type ChainStep,
   type AnyEnvelope,
   CURRENT_SCHEMA_VERSION,
@@ -30,8 +30,8 @@ export type JsonObject = { [key: string]: unknown };
 export interface HandoffState {
   id: string;
   kind: HandoffKind;
-  from: AgencyCode;
-  to: AgencyCode;
+  from: UnitCode;
+  to: UnitCode;
   caseRef: string;
   currentStep: ChainStep;
   priority: Priority;
@@ -56,7 +56,7 @@ export interface OpenedHandoff {
 export interface RecordedStep {
   handoffId: string;
   step: Step;
-  actor: AgencyCode;
+  actor: UnitCode;
   messageId: string;
   occurredAt: Date;
   details: JsonObject;
@@ -92,7 +92,7 @@ export interface TransitionContext {
 function envelope<T extends MessageType>(
   type: T,
   handoff: Pick<HandoffState, 'id' | 'caseRef' | 'requestId' | 'priority'>,
-  route: { from: AgencyCode; to: AgencyCode },
+  route: { from: UnitCode; to: UnitCode },
   causationId: string | null,
   payload: PayloadByType[T],
   context: TransitionContext,
@@ -135,10 +135,10 @@ function merge(...decisions: Decision[]): Decision {
 
 export interface OpenCommand<K extends HandoffKind = HandoffKind> {
   kind: K;
-  sender: AgencyCode;
+  sender: UnitCode;
   caseRef: string;
   /** the units named in the request (referrals); leads and notices always go to the procuratorate */
-  requested: readonly AgencyCode[] | undefined;
+  requested: readonly UnitCode[] | undefined;
   priorityGroups: readonly PriorityGroup[] | undefined;
   /** the validated content: stored with the handoff and carried by its opening message */
   content: PayloadByType[(typeof OPENING_MESSAGE)[K]];
@@ -184,7 +184,7 @@ export function openHandoffs(command: OpenCommand, context: TransitionContext): 
  * The receiver took the opening message into its inbox: step `received` and a receipt back to the
  * sender (the start of 第二十一条's 5 working days). Receiving again changes nothing.
  */
-export function receive(handoff: HandoffState, actor: AgencyCode, opening: Pick<Envelope, 'id'>, context: TransitionContext): Decision {
+export function receive(handoff: HandoffState, actor: UnitCode, opening: Pick<Envelope, 'id'>, context: TransitionContext): Decision {
   if (handoff.to !== actor) throw new NotTheReceiverError(handoff.id);
   if (handoff.currentStep !== 'sent') return NOTHING;
   const receipt = envelope(MessageType.Receipt, handoff, { from: actor, to: handoff.from }, opening.id, { receivedAt: context.now.toISOString() }, context);
@@ -197,7 +197,7 @@ export function receive(handoff: HandoffState, actor: AgencyCode, opening: Pick<
 /** The receiver reports a step of 第二十一条; it must follow the one before it, once. */
 export function reportStep<S extends ReportedStep>(
   handoff: HandoffState,
-  actor: AgencyCode,
+  actor: UnitCode,
   step: S,
   payload: ReportedPayload<S>,
   context: TransitionContext,
@@ -243,7 +243,7 @@ function fieldsOf(payload: object): Readonly<Record<string, unknown>> {
   return payload as Readonly<Record<string, unknown>>;
 }
 
-function checkRouting(recipients: readonly AgencyCode[], command: OpenCommand): void {
+function checkRouting(recipients: readonly UnitCode[], command: OpenCommand): void {
   // Leads and urgent notices go to the procuratorate by 第二十条, whatever the person needs.
   if (!isReferral(command)) return;
   const content = command.content;
@@ -297,7 +297,7 @@ function checkStatedDates(handoff: HandoffState, step: Step, payload: Record<str
  * them, and they must. A social-assistance department declines under its own rules: a declineReason
  * with declineDetails, and no 第六条 grounds.
  */
-function checkRefusal(actor: AgencyCode, payload: Record<string, unknown>): void {
+function checkRefusal(actor: UnitCode, payload: Record<string, unknown>): void {
   const refused = payload.outcome === 'refused';
   const sixth = Array.isArray(payload.refusalReasons) && payload.refusalReasons.length > 0;
   const own = payload.declineReason !== undefined;
@@ -318,7 +318,7 @@ function checkRefusal(actor: AgencyCode, payload: Record<string, unknown>): void
  * receipt and before the case is concluded. Only a "yes" starts the paperwork duty (the scheduler's).
  * The department sees the step on the handoff's timeline; no message is sent for it.
  */
-export function decideAdvancePayment(handoff: HandoffState, actor: AgencyCode, payload: AdvancePaymentDecisionPayloadV1, context: TransitionContext): Decision {
+export function decideAdvancePayment(handoff: HandoffState, actor: UnitCode, payload: AdvancePaymentDecisionPayloadV1, context: TransitionContext): Decision {
   if (handoff.kind !== HandoffKind.UrgentMedicalNotice) {
     throw new StepNotApplicableError('advance-payment-decided', `paying first (先行救助, 第二十条 ¶2) is decided on an urgent medical notice, not on a ${handoff.kind}`);
   }
@@ -337,7 +337,7 @@ export function decideAdvancePayment(handoff: HandoffState, actor: AgencyCode, p
  * second (each its own step beside the chain, so the scheduler's visit duty it fulfils is closed by
  * it). Only the receiver, once the case is concluded; a third is 409. No message is sent for it.
  */
-export function recordFollowUpVisit(handoff: HandoffState, actor: AgencyCode, payload: FollowUpVisitPayloadV1, context: TransitionContext): Decision {
+export function recordFollowUpVisit(handoff: HandoffState, actor: UnitCode, payload: FollowUpVisitPayloadV1, context: TransitionContext): Decision {
   if (handoff.to !== actor) throw new NotTheReceiverError(handoff.id);
   if (!['concluded', 'feedback-given', 'feedback-received'].includes(handoff.currentStep)) {
     throw new StepOutOfOrderError('follow-up-visit-1', handoff.currentStep, 'concluded');
@@ -349,7 +349,7 @@ export function recordFollowUpVisit(handoff: HandoffState, actor: AgencyCode, pa
 }
 
 /** 第二十一条: the sender has the outcome once the feedback reaches it. A repeat changes nothing. */
-export function receiveFeedback(handoff: HandoffState, actor: AgencyCode, feedback: Pick<Envelope, 'id'>, context: TransitionContext): Decision {
+export function receiveFeedback(handoff: HandoffState, actor: UnitCode, feedback: Pick<Envelope, 'id'>, context: TransitionContext): Decision {
   if (handoff.from !== actor) throw new NotTheSenderError(handoff.id);
   if (handoff.currentStep !== 'feedback-given') return NOTHING;
   return stepWithEvent(handoff, { step: 'feedback-received', actor, messageId: feedback.id, occurredAt: context.now, details: {} }, context);
@@ -360,7 +360,7 @@ export function receiveFeedback(handoff: HandoffState, actor: AgencyCode, feedba
  * null when it is (第二十一条, 第二十四条): the receiver is a party, and the sender is the other one.
  * A valid signature proves only who sent a message, not that the sender had any business on the handoff.
  */
-export function partiesProblem(handoff: Pick<HandoffState, 'id' | 'from' | 'to'>, receiver: AgencyCode, message: Pick<Envelope, 'from' | 'to'>): string | null {
+export function partiesProblem(handoff: Pick<HandoffState, 'id' | 'from' | 'to'>, receiver: UnitCode, message: Pick<Envelope, 'from' | 'to'>): string | null {
   const parties = `${handoff.from} → ${handoff.to}`;
   if (message.to !== receiver) return `it is addressed to ${message.to}, not to ${receiver}`;
   if (receiver !== handoff.from && receiver !== handoff.to) return `${receiver} is not a party of handoff ${handoff.id} (${parties})`;
@@ -370,7 +370,7 @@ export function partiesProblem(handoff: Pick<HandoffState, 'id' | 'from' | 'to'>
 }
 
 /** What a message that reached `actor`'s inbox does to the handoff it belongs to. */
-export function applyInboxMessage(handoff: HandoffState, actor: AgencyCode, message: AnyEnvelope, context: TransitionContext): Decision {
+export function applyInboxMessage(handoff: HandoffState, actor: UnitCode, message: AnyEnvelope, context: TransitionContext): Decision {
   const problem = partiesProblem(handoff, actor, message);
   if (problem) throw new NotAPartyError(handoff.id, problem);
   switch (message.type) {
@@ -403,7 +403,7 @@ export function stepAfter(handoff: HandoffState, decision: Decision): ChainStep 
  * referral is due within 5 working days); only a social-assistance department registers a lead it
  * discovered (due at the procuratorate within 5 working days). The stated date may not be in the future.
  */
-export function checkRegistration(kind: 'investigation-ended' | 'lead-discovered', sender: AgencyCode, statedOn: string, now: Date): void {
+export function checkRegistration(kind: 'investigation-ended' | 'lead-discovered', sender: UnitCode, statedOn: string, now: Date): void {
   if (kind === 'investigation-ended' && sender !== JUDICIAL_HUB) {
     throw new SenderNotAllowedError('only the procuratorate registers an ended investigation (第十九条 ¶1)');
   }

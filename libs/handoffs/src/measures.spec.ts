@@ -1,9 +1,9 @@
-import { AGENCY_CODES } from '#contracts';
+import { UNIT_CODES } from '#contracts';
 import { articlesForMeasure, checkMeasure, MEASURE_KINDS, MEASURE_LABELS_ZH, MeasureRefusedError, measureKindsOf } from './measures.js';
 
 describe('measures of the ledger (第二十五条 台账), from the duties of 第十条–第二十条', () => {
   it('gives every unit at least one measure, each with the article of its duty, and a Chinese name to every kind', () => {
-    for (const unit of AGENCY_CODES) {
+    for (const unit of UNIT_CODES) {
       expect({ unit, kinds: measureKindsOf(unit).length > 0 }).toEqual({ unit, kinds: true });
       for (const kind of measureKindsOf(unit)) expect(articlesForMeasure(unit, kind)[0]).toMatch(/^第.+条/);
     }

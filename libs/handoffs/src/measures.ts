@@ -1,4 +1,4 @@
-import { type AgencyCode, Need } from '#contracts';
+import { type UnitCode, Need } from '#contracts';
 import { NEED_RULES } from './need-routing.js';
 
 /**
@@ -55,13 +55,13 @@ export const MEASURE_STATUS_LABELS_ZH: Readonly<Record<MeasureStatus, string>> =
 };
 
 /** The articles that give `unit` the measure `kind`, or none when the policy does not. */
-export function articlesForMeasure(unit: AgencyCode, kind: MeasureKind): string[] {
+export function articlesForMeasure(unit: UnitCode, kind: MeasureKind): string[] {
   if (kind === JUDICIAL_ASSISTANCE) return unit === 'procuratorate' ? ['第十九条', '第二十条'] : [];
   return [...new Set(NEED_RULES.filter((rule) => rule.need === kind && rule.units.includes(unit)).map((rule) => rule.article))];
 }
 
 /** The measures a unit may record: those of its duties (第十条–第二十条). */
-export function measureKindsOf(unit: AgencyCode): MeasureKind[] {
+export function measureKindsOf(unit: UnitCode): MeasureKind[] {
   return MEASURE_KINDS.filter((kind) => articlesForMeasure(unit, kind).length > 0);
 }
 
@@ -86,7 +86,7 @@ export interface MeasureInput {
  * A measure a unit may record: one of its own duties; money only with an amount, and instalments
  * only with money (第二十五条: the ledger tracks how help is delivered — how much, in how many parts).
  */
-export function checkMeasure(unit: AgencyCode, measure: MeasureInput & { decidedOn: string }, dates: { today: string; openedOn: string }): void {
+export function checkMeasure(unit: UnitCode, measure: MeasureInput & { decidedOn: string }, dates: { today: string; openedOn: string }): void {
   if (articlesForMeasure(unit, measure.kind).length === 0) {
     throw new MeasureRefusedError('kind', `${measure.kind} is not a duty of ${unit} (第十条–第二十条); ${unit} records: ${measureKindsOf(unit).join(', ') || 'none'}`);
   }

@@ -1,4 +1,4 @@
-import { type AgencyCode, AGENCY_CODES, Need, type PriorityGroup } from '#contracts';
+import { type UnitCode, UNIT_CODES, Need, type PriorityGroup } from '#contracts';
 
 /**
  * Who a need goes to, as the policy assigns it (第十条–第十八条). Rules are data: each names the
@@ -8,7 +8,7 @@ import { type AgencyCode, AGENCY_CODES, Need, type PriorityGroup } from '#contra
 export interface NeedRule {
   need: Need;
   article: string;
-  units: readonly AgencyCode[];
+  units: readonly UnitCode[];
   /** the duty exists only for a person in one of these groups (else the need points nowhere) */
   onlyFor?: readonly PersonGroup[];
 }
@@ -17,7 +17,7 @@ export interface NeedRule {
 export type PersonGroup = 'minor' | 'woman' | 'elder';
 
 /** 第十七条: the three people's organisations act jointly ("联合相关部门") for minors, women and elders. */
-const ARTICLE_17_UNITS: readonly AgencyCode[] = ['youth-league', 'womens-federation', 'next-generation'];
+const ARTICLE_17_UNITS: readonly UnitCode[] = ['youth-league', 'womens-federation', 'next-generation'];
 const ARTICLE_17_GROUPS: readonly PersonGroup[] = ['minor', 'woman', 'elder'];
 
 export const NEED_RULES: readonly NeedRule[] = [
@@ -49,7 +49,7 @@ export const NEED_RULES: readonly NeedRule[] = [
  * 第五条's priority groups that themselves point to a unit: veterans and entitled groups (第十六条),
  * households at risk of poverty because of the case (第十四条).
  */
-export const GROUP_RULES: readonly { group: PriorityGroup; article: string; units: readonly AgencyCode[]; need: Need }[] = [
+export const GROUP_RULES: readonly { group: PriorityGroup; article: string; units: readonly UnitCode[]; need: Need }[] = [
   { group: 'veteran', article: '第十六条', units: ['veterans'], need: Need.VeteranSupport },
   { group: 'poverty-risk-household', article: '第十四条', units: ['agriculture'], need: Need.RuralPovertyRisk },
 ];
@@ -62,7 +62,7 @@ export interface RoutingRequest {
 }
 
 export interface ProposedRecipient {
-  unit: AgencyCode;
+  unit: UnitCode;
   /** the articles that give the unit the duty, e.g. ['第十一条第一款'] */
   articles: string[];
   /** the stated needs (or groups' needs) that point to it */
@@ -83,8 +83,8 @@ function personGroups(request: RoutingRequest): Set<PersonGroup> {
  */
 export function proposeRecipients(request: RoutingRequest): ProposedRecipient[] {
   const groups = personGroups(request);
-  const byUnit = new Map<AgencyCode, { articles: Set<string>; needs: Set<Need> }>();
-  const add = (unit: AgencyCode, article: string, need: Need) => {
+  const byUnit = new Map<UnitCode, { articles: Set<string>; needs: Set<Need> }>();
+  const add = (unit: UnitCode, article: string, need: Need) => {
     const entry = byUnit.get(unit) ?? { articles: new Set<string>(), needs: new Set<Need>() };
     entry.articles.add(article);
     entry.needs.add(need);
@@ -99,7 +99,7 @@ export function proposeRecipients(request: RoutingRequest): ProposedRecipient[] 
     if (!request.priorityGroups?.includes(rule.group)) continue;
     for (const unit of rule.units) add(unit, rule.article, rule.need);
   }
-  return AGENCY_CODES.filter((unit) => byUnit.has(unit)).map((unit) => {
+  return UNIT_CODES.filter((unit) => byUnit.has(unit)).map((unit) => {
     const entry = byUnit.get(unit) as { articles: Set<string>; needs: Set<Need> };
     return { unit, articles: [...entry.articles], needs: [...entry.needs] };
   });
@@ -111,10 +111,10 @@ export function proposeRecipients(request: RoutingRequest): ProposedRecipient[] 
  * refused (none: all fine).
  */
 export function unroutedRecipients(
-  recipients: readonly AgencyCode[],
+  recipients: readonly UnitCode[],
   request: RoutingRequest,
   reasons: Readonly<Partial<Record<string, string>>> | undefined,
-): AgencyCode[] {
+): UnitCode[] {
   const proposed = new Set(proposeRecipients(request).map((recipient) => recipient.unit));
   return recipients.filter((unit) => !proposed.has(unit) && !(reasons?.[unit] ?? '').trim());
 }

@@ -1,4 +1,4 @@
-import { type AgencyCode, HandoffKind, JUDICIAL_HUB, type Priority, type PriorityGroup } from '#contracts';
+import { type UnitCode, HandoffKind, JUDICIAL_HUB, type Priority, type PriorityGroup } from '#contracts';
 import { SenderNotAllowedError } from './handoff.errors.js';
 
 /**
@@ -6,7 +6,7 @@ import { SenderNotAllowedError } from './handoff.errors.js';
  * - referrals (第十九条) go from the procuratorate to the social-assistance units;
  * - leads and urgent medical notices (第二十条) go from a social-assistance unit to the procuratorate.
  */
-export function openingRecipients(kind: HandoffKind, sender: AgencyCode, requested: readonly AgencyCode[] | undefined): AgencyCode[] {
+export function openingRecipients(kind: HandoffKind, sender: UnitCode, requested: readonly UnitCode[] | undefined): UnitCode[] {
   const judicialToSocial = kind === HandoffKind.JudicialReferral || kind === HandoffKind.AdvanceReferral;
   if (judicialToSocial) {
     if (sender !== JUDICIAL_HUB) throw new SenderNotAllowedError(`only the procuratorate sends a ${kind} (第十九条)`);

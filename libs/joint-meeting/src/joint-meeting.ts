@@ -1,4 +1,4 @@
-import { AGENCY_CODES, type AskForMeetingRequest, type IssueNoticeRequest, type RecordMeetingRequest } from '#contracts';
+import { UNIT_CODES, type AskForMeetingRequest, type IssueNoticeRequest, type RecordMeetingRequest } from '#contracts';
 import { beijingDateOf } from '#calendar';
 import { HandoffNotFoundError } from '#handoffs';
 import type { IssuedNotice, MeetingRequestView, MeetingView, OfficeStore, UnitStore } from '#persistence';
@@ -21,12 +21,12 @@ export async function issueNotice(office: OfficeStore, request: IssueNoticeReque
     issuedAt: at,
   };
   await office.transaction(async (store) => {
-    const roster = await store.roster.forAgencies(AGENCY_CODES);
-    const alerts = AGENCY_CODES.map((agency) => ({ ...officeNoticeAlert(notice, agency, roster.get(agency) ?? null), id: crypto.randomUUID() }));
+    const roster = await store.roster.forUnits(UNIT_CODES);
+    const alerts = UNIT_CODES.map((agency) => ({ ...officeNoticeAlert(notice, agency, roster.get(agency) ?? null), id: crypto.randomUUID() }));
     await store.alerts.createMany(alerts);
-    await store.jointMeeting.issue(notice, alerts.map((alert, i) => ({ agency: AGENCY_CODES[i], alertId: alert.id })));
+    await store.jointMeeting.issue(notice, alerts.map((alert, i) => ({ agency: UNIT_CODES[i], alertId: alert.id })));
   });
-  return { ...notice, copies: AGENCY_CODES.map((agency) => ({ agency, readAt: null, readBy: null })) };
+  return { ...notice, copies: UNIT_CODES.map((agency) => ({ agency, readAt: null, readBy: null })) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import type { LogLevel } from '#config';
 
 /** What one process tells ObservabilityModule about itself; each app builds it from its own settings. */
@@ -6,7 +6,7 @@ export interface ObservabilityOptions {
   /** the `app` label of every metric and field of every log line: adapter, scheduler, console */
   app: string;
   /** the unit an adapter serves: the `agency` label and log field (absent for apps that serve the office) */
-  agency?: AgencyCode;
+  agency?: UnitCode;
   logLevel: LogLevel;
   redisUrl: string;
   /** BullMQ key prefix of the bus (QUEUE_PREFIX) */
@@ -14,7 +14,7 @@ export interface ObservabilityOptions {
   /** queues whose depth and oldest waiting age this process reports, read from Redis at scrape time */
   queues: readonly string[];
   /** whose handoffs `bus_handoffs` counts: one unit's (sent or received), every handoff, or none */
-  handoffs: { agency: AgencyCode } | 'all' | null;
+  handoffs: { agency: UnitCode } | 'all' | null;
   /** /health/ready is down once the queue layer has refused writes this long (QUEUE_REFUSAL_ALERT_MS) */
   queueRefusalAlertMs: number;
   /**
@@ -22,7 +22,7 @@ export interface ObservabilityOptions {
    * process of one app. The process has one log stream, so its lines then name the units, and a
    * request's line the unit whose port answered.
    */
-  sharedBy?: readonly { agency: AgencyCode; port: number }[];
+  sharedBy?: readonly { agency: UnitCode; port: number }[];
 }
 
 export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');

@@ -1,5 +1,5 @@
-import { mayReadAttachment } from '#agencies';
-import { type AgencyCode, DEFAULT_MATERIAL_TYPE, type MaterialType } from '#contracts';
+import { mayReadAttachment } from '#units';
+import { type UnitCode, DEFAULT_MATERIAL_TYPE, type MaterialType } from '#contracts';
 import type { Db } from './db.js';
 import type { Attachment } from './generated/prisma/client.js';
 import type { FieldProtection } from './field-protection.js';
@@ -18,7 +18,7 @@ const META = { id: true, handoffId: true, uploadedBy: true, fileName: true, cont
 export class AttachmentRepository {
   constructor(
     private readonly db: Db,
-    private readonly agency: AgencyCode,
+    private readonly agency: UnitCode,
     private readonly handoffs: HandoffRepository,
     private readonly protection: FieldProtection,
   ) {}

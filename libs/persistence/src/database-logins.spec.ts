@@ -1,11 +1,11 @@
-import { AGENCY_CODES } from '#contracts';
+import { UNIT_CODES } from '#contracts';
 import { databaseUrlWithLogin, unitDatabaseLogin } from './database-logins.js';
 
 describe('database logins', () => {
   it('gives each of the 13 units its own login, named so that bus_login_agency() reads the code back', () => {
-    const logins = AGENCY_CODES.map(unitDatabaseLogin);
+    const logins = UNIT_CODES.map(unitDatabaseLogin);
     expect(new Set(logins).size).toBe(13);
-    for (const code of AGENCY_CODES) expect(unitDatabaseLogin(code).slice('bus_unit_'.length).replaceAll('_', '-')).toBe(code);
+    for (const code of UNIT_CODES) expect(unitDatabaseLogin(code).slice('bus_unit_'.length).replaceAll('_', '-')).toBe(code);
     expect(unitDatabaseLogin('civil-affairs')).toBe('bus_unit_civil_affairs');
   });
 

@@ -1,4 +1,4 @@
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 
 /**
  * The PostgreSQL logins of the bus's apps (第二十四条), created by the migration
@@ -10,7 +10,7 @@ export const SCHEDULER_DATABASE_LOGIN = 'bus_scheduler';
 export const CONSOLE_DATABASE_LOGIN = 'bus_console';
 
 /** e.g. civil-affairs → bus_unit_civil_affairs (the database function bus_login_agency() reverses it). */
-export function unitDatabaseLogin(agency: AgencyCode): string {
+export function unitDatabaseLogin(agency: UnitCode): string {
   return `bus_unit_${agency.replaceAll('-', '_')}`;
 }
 

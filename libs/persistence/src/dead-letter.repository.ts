@@ -1,4 +1,4 @@
-import { type AgencyCode, type DeadLetterRecord, queueRoleOf, SCHEDULER_QUEUE } from '#contracts';
+import { type UnitCode, type DeadLetterRecord, queueRoleOf, SCHEDULER_QUEUE } from '#contracts';
 import type { Db } from './db.js';
 import type { Prisma } from './generated/prisma/client.js';
 
@@ -19,7 +19,7 @@ function subjectOf(queue: string): 'message' | 'step-event' | 'delivery' | 'aler
 export class DeadLetterRepository {
   constructor(
     private readonly db: Db,
-    private readonly owner: AgencyCode | 'scheduler',
+    private readonly owner: UnitCode | 'scheduler',
   ) {}
 
   /**

@@ -1,4 +1,4 @@
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import { REGISTRATION_KINDS, type RegistrationKind } from '#deadlines';
 import type { Db } from './db.js';
 import type { DutyRegistration } from './generated/prisma/client.js';
@@ -6,11 +6,11 @@ import type { DutyRegistration } from './generated/prisma/client.js';
 
 export type NewDutyRegistration = Pick<DutyRegistration, 'id' | 'kind' | 'caseRef' | 'statedOn' | 'registeredAt'>;
 
-/** A unit's own registrations (bound to the unit by AgencyScope). */
+/** A unit's own registrations (bound to the unit by UnitScope). */
 export class UnitDutyRegistrationRepository {
   constructor(
     private readonly db: Db,
-    private readonly agency: AgencyCode,
+    private readonly agency: UnitCode,
   ) {}
 
   /** Registers the duty once per (unit, kind, caseRef): a repeat returns the first registration. */

@@ -1,14 +1,14 @@
-import type { AgencyCode, Priority, Step } from '#contracts';
+import type { UnitCode, Priority, Step } from '#contracts';
 import type { Db } from './db.js';
 import { fromDb, type Handoff, type HandoffStep, toDb } from './db-enums.js';
 import type { Alert, Handoff as HandoffRow, Prisma } from './generated/prisma/client.js';
 import { type Obligation, typedObligation } from './obligation.repository.js';
 
 /** Who is looking: the office and operators see every unit; a unit's user sees only its own handoffs. */
-export type Viewer = { role: 'office' | 'operator' } | { role: 'unit'; agency: AgencyCode };
+export type Viewer = { role: 'office' | 'operator' } | { role: 'unit'; agency: UnitCode };
 
 export interface BoardFilter {
-  unit?: AgencyCode;
+  unit?: UnitCode;
   step?: Step;
   priority?: Priority;
   openedFrom?: Date;

@@ -1,12 +1,12 @@
 import {
-  type AgencyCode,
+  type UnitCode,
   type ChainStep,
   type HandoffKind,
   type Priority,
   isChainStep,
   type Step,
 } from '#contracts';
-import { detailsFor } from '#agencies';
+import { detailsFor } from '#units';
 import { type Decision, HandoffNotFoundError, type HandoffState, type OpenedHandoff } from '#handoffs';
 import type { Db } from './db.js';
 import { isUuid } from './db.js';
@@ -68,11 +68,11 @@ interface CaseProgressDbRow {
   statedOn: string | null;
 }
 
-/** The handoff rows a unit is party to; bound to the unit by AgencyScope. */
+/** The handoff rows a unit is party to; bound to the unit by UnitScope. */
 export class HandoffRepository {
   constructor(
     private readonly db: Db,
-    private readonly agency: AgencyCode,
+    private readonly agency: UnitCode,
     private readonly protection: FieldProtection,
     private readonly audit: AuditRepository,
   ) {}
@@ -94,8 +94,8 @@ export class HandoffRepository {
     return {
       id: row.id,
       kind: row.kind,
-      from: row.fromAgency as AgencyCode,
-      to: row.toAgency as AgencyCode,
+      from: row.fromAgency as UnitCode,
+      to: row.toAgency as UnitCode,
       caseRef: row.caseRef,
       currentStep: row.currentStep,
       priority: row.priority,
@@ -142,7 +142,7 @@ export class HandoffRepository {
    * The recipient's own copy of a handoff it received (第二十四条): the opening message's payload cut
    * to its projection, under its own key. Taken once: a copy already there is kept.
    */
-  async keepReceivedCopy(handoff: { id: string; kind: HandoffKind; from: AgencyCode; to: AgencyCode }, payload: object): Promise<void> {
+  async keepReceivedCopy(handoff: { id: string; kind: HandoffKind; from: UnitCode; to: UnitCode }, payload: object): Promise<void> {
     if (handoff.to !== this.agency) throw new Error(`${this.agency} keeps copies only of handoffs it receives`);
     const projected = detailsFor(this.agency, { kind: handoff.kind, fromAgency: handoff.from, toAgency: handoff.to }, payload as Record<string, unknown>);
     const sealed = await this.protection.seal(handoff.id, projected);
@@ -202,13 +202,13 @@ export class HandoffRepository {
   }
 
   /** Who sends and who receives the handoff, or null when it is not one of this unit's (or does not exist). */
-  async parties(handoffId: string): Promise<{ id: string; from: AgencyCode; to: AgencyCode } | null> {
+  async parties(handoffId: string): Promise<{ id: string; from: UnitCode; to: UnitCode } | null> {
     if (!isUuid(handoffId)) return null;
     const row = await this.db.handoff.findFirst({
       where: { id: handoffId, OR: [{ fromAgency: this.agency }, { toAgency: this.agency }] },
       select: { id: true, fromAgency: true, toAgency: true },
     });
-    return row ? { id: row.id, from: row.fromAgency as AgencyCode, to: row.toAgency as AgencyCode } : null;
+    return row ? { id: row.id, from: row.fromAgency as UnitCode, to: row.toAgency as UnitCode } : null;
   }
 
   async findVisible(handoffId: string): Promise<HandoffWithSteps> {
@@ -299,7 +299,7 @@ export class HandoffRepository {
   }
 
   /**
-   * 第二十四条: the unit's own copy — the sender's full record, the recipient's projection (libs/agencies
+   * 第二十四条: the unit's own copy — the sender's full record, the recipient's projection (libs/units
    * recipient-projections.ts, what its opening message carried) — decrypted under the unit's key;
    * nothing before the recipient took its copy. Cut to the projection again after decryption (a list
    * encrypted whole, recipientReasons, is cut to its own item).

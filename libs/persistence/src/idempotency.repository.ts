@@ -1,4 +1,4 @@
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import { isCiphertext } from '#security';
 import type { Db } from './db.js';
 import type { FieldProtection } from './field-protection.js';
@@ -27,7 +27,7 @@ function isSealed(body: unknown): body is SealedBody {
 export class IdempotencyRepository {
   constructor(
     private readonly db: Db,
-    private readonly agency: AgencyCode,
+    private readonly agency: UnitCode,
     private readonly protection: FieldProtection,
   ) {}
 

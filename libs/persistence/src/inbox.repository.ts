@@ -1,4 +1,4 @@
-import type { AgencyCode, AnyEnvelope, MessageType, Priority } from '#contracts';
+import type { UnitCode, AnyEnvelope, MessageType, Priority } from '#contracts';
 import type { Db } from './db.js';
 import type { InboxEntry } from './generated/prisma/client.js';
 import type { FieldProtection } from './field-protection.js';
@@ -10,7 +10,7 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'pull';
 export class InboxRepository {
   constructor(
     private readonly db: Db,
-    private readonly agency: AgencyCode,
+    private readonly agency: UnitCode,
     private readonly protection: FieldProtection,
   ) {}
 

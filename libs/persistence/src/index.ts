@@ -1,5 +1,5 @@
 // The persistence library's public face: scopes and row types. PrismaService stays internal.
-export * from './agency-scope.js';
+export * from './unit-scope.js';
 export type { ClaimedAlert, AlertFilter, AlertSendingOutcome, NewAlert } from './alert.repository.js';
 export type { ConsoleRole } from './console-user.repository.js';
 export { isUniqueViolation, isUuid } from './db.js';

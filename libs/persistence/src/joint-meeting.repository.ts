@@ -1,5 +1,5 @@
 import { startOfBeijingDay } from '#calendar';
-import type { AgencyCode, MeetingKind, NoticeKind } from '#contracts';
+import type { UnitCode, MeetingKind, NoticeKind } from '#contracts';
 import type { Db } from './db.js';
 
 // 第二十二条–第二十三条: the joint meeting's notices, the units' requests for an ad hoc meeting and the
@@ -61,14 +61,14 @@ const beijingYearStart = (year: number): Date => startOfBeijingDay(`${year}-01-0
 /** read: this call recorded the reading; already: an earlier one had; none: the unit has no such notice. */
 export type NoticeReading = 'read' | 'already' | 'none';
 
-async function markCopyRead(db: Db, noticeId: string, agency: AgencyCode, readBy: string, at: Date): Promise<NoticeReading> {
+async function markCopyRead(db: Db, noticeId: string, agency: UnitCode, readBy: string, at: Date): Promise<NoticeReading> {
   const changed = await db.noticeCopy.updateMany({ where: { noticeId, agency, readAt: null }, data: { readAt: at, readBy } });
   if (changed.count > 0) return 'read';
   return (await db.noticeCopy.count({ where: { noticeId, agency } })) > 0 ? 'already' : 'none';
 }
 
 /** The notices sent to one unit, newest first, as its copies hold them. */
-async function noticesSentTo(db: Db, agency: AgencyCode, filter: { unread?: boolean }, limit: number): Promise<ReceivedNotice[]> {
+async function noticesSentTo(db: Db, agency: UnitCode, filter: { unread?: boolean }, limit: number): Promise<ReceivedNotice[]> {
   const copies = await db.noticeCopy.findMany({
     where: { agency, ...(filter.unread ? { readAt: null } : {}) },
     orderBy: { notice: { issuedAt: 'desc' } },
@@ -87,7 +87,7 @@ export class OfficeJointMeetingRepository {
   constructor(private readonly db: Db) {}
 
   /** The notice and one copy per unit (each with the alert that carries it), in the caller's transaction. */
-  async issue(notice: NoticeView, copies: readonly { agency: AgencyCode; alertId: string }[]): Promise<void> {
+  async issue(notice: NoticeView, copies: readonly { agency: UnitCode; alertId: string }[]): Promise<void> {
     await this.db.notice.create({ data: notice });
     await this.db.noticeCopy.createMany({ data: copies.map((copy) => ({ noticeId: notice.id, agency: copy.agency, alertId: copy.alertId })) });
   }
@@ -103,7 +103,7 @@ export class OfficeJointMeetingRepository {
   }
 
   /** The notices sent to one unit, as its copies hold them (a unit's console user: that unit's only). */
-  async noticesSentTo(agency: AgencyCode, limit: number): Promise<ReceivedNotice[]> {
+  async noticesSentTo(agency: UnitCode, limit: number): Promise<ReceivedNotice[]> {
     return noticesSentTo(this.db, agency, {}, limit);
   }
 
@@ -126,7 +126,7 @@ export class OfficeJointMeetingRepository {
   }
 
   /** A unit's copy read on its behalf (a unit's console user): the first reading is kept. */
-  async markRead(noticeId: string, agency: AgencyCode, readBy: string, at: Date): Promise<NoticeReading> {
+  async markRead(noticeId: string, agency: UnitCode, readBy: string, at: Date): Promise<NoticeReading> {
     return markCopyRead(this.db, noticeId, agency, readBy, at);
   }
 
@@ -178,7 +178,7 @@ export class OfficeJointMeetingRepository {
 export class UnitJointMeetingRepository {
   constructor(
     private readonly db: Db,
-    private readonly agency: AgencyCode,
+    private readonly agency: UnitCode,
   ) {}
 
   async notices(filter: { unread?: boolean }, limit: number): Promise<ReceivedNotice[]> {

@@ -1,5 +1,5 @@
-import { detailsFor } from '#agencies';
-import type { AgencyCode, HandoffKind, Step } from '#contracts';
+import { detailsFor } from '#units';
+import type { UnitCode, HandoffKind, Step } from '#contracts';
 import { HandoffNotFoundError, type MeasureKind, type MeasureStatus } from '#handoffs';
 import type { AuditRepository } from './audit.repository.js';
 import type { Db } from './db.js';
@@ -139,14 +139,14 @@ const WITH_STEPS_AND_MEASURES = { steps: true, measures: { orderBy: [{ decidedOn
 const WITHOUT_DETAILS = { details: true } as const;
 
 /**
- * One unit's part of the ledger (第二十五条), bound to the unit by AgencyScope: the measures it
+ * One unit's part of the ledger (第二十五条), bound to the unit by UnitScope: the measures it
  * records on handoffs it is party to, and a person's ledger as the unit may see it — its own
  * handoffs and measures in full, and, for the referrals it shares, the other units' steps only.
  */
 export class UnitLedgerRepository {
   constructor(
     private readonly db: Db,
-    private readonly agency: AgencyCode,
+    private readonly agency: UnitCode,
     private readonly protection: FieldProtection,
     private readonly handoffs: HandoffRepository,
     private readonly audit: AuditRepository,

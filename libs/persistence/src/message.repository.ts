@@ -1,4 +1,4 @@
-import { type AgencyCode, type AnyEnvelope, type MessageType, queueOf } from '#contracts';
+import { type UnitCode, type AnyEnvelope, type MessageType, queueOf } from '#contracts';
 import type { Db } from './db.js';
 import { fromDb, toDb } from './db-enums.js';
 import type { Message, Prisma } from './generated/prisma/client.js';
@@ -9,7 +9,7 @@ import { type MessageSigner, signEnvelope } from '#security';
 export class MessageRepository {
   constructor(
     private readonly db: Db,
-    private readonly agency: AgencyCode,
+    private readonly agency: UnitCode,
     private readonly protection: FieldProtection,
     private readonly signer: MessageSigner | null = null,
   ) {}
@@ -75,8 +75,8 @@ export function toEnvelope(row: Message): AnyEnvelope {
     id: row.id,
     type: row.type as MessageType,
     schemaVersion: row.schemaVersion,
-    from: row.fromAgency as AgencyCode,
-    to: row.toAgency as AgencyCode,
+    from: row.fromAgency as UnitCode,
+    to: row.toAgency as UnitCode,
     handoffId: row.handoffId,
     caseRef: row.caseRef,
     correlationId: row.correlationId,

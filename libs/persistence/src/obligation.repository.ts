@@ -1,16 +1,16 @@
-import { type AgencyCode, isAgencyCode } from '#contracts';
+import { type UnitCode, isUnitCode } from '#contracts';
 import type { Db } from './db.js';
 import type { Obligation as ObligationRow } from './generated/prisma/client.js';
 
 /** An obligation row, its responsible unit typed: the column is text, its values the unit codes. */
-export type Obligation = Omit<ObligationRow, 'responsibleAgency'> & { responsibleAgency: AgencyCode };
+export type Obligation = Omit<ObligationRow, 'responsibleAgency'> & { responsibleAgency: UnitCode };
 
 export type NewObligation = Omit<Obligation, 'createdAt' | 'updatedAt'>;
 
 /** A row read back: a responsible unit that is no member unit is a broken row, refused loudly. */
-export function typedObligation<Row extends { responsibleAgency: string }>(row: Row): Omit<Row, 'responsibleAgency'> & { responsibleAgency: AgencyCode } {
+export function typedObligation<Row extends { responsibleAgency: string }>(row: Row): Omit<Row, 'responsibleAgency'> & { responsibleAgency: UnitCode } {
   const agency = row.responsibleAgency;
-  if (!isAgencyCode(agency)) throw new Error(`obligation names no member unit: ${agency}`);
+  if (!isUnitCode(agency)) throw new Error(`obligation names no member unit: ${agency}`);
   return { ...row, responsibleAgency: agency };
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import { boundedRead } from './bounded-query.js';
 import { PrismaService } from './prisma.service.js';
 
@@ -14,7 +14,7 @@ export class ObservationQueries {
   }
 
   /** Handoffs by the step they reached: a unit's (sent or received), or every one. */
-  async handoffsByStep(scope: 'all' | { agency: AgencyCode }): Promise<{ step: string; count: number }[]> {
+  async handoffsByStep(scope: 'all' | { agency: UnitCode }): Promise<{ step: string; count: number }[]> {
     const rows = await boundedRead(this.prisma, (db) =>
       scope === 'all'
         ? db.$queryRaw<{ step: string; count: bigint }[]>`

@@ -1,4 +1,4 @@
-import type { AgencyCode, BusJobData, JobName, MessageType, Priority } from '#contracts';
+import type { UnitCode, BusJobData, JobName, MessageType, Priority } from '#contracts';
 import type { Db } from './db.js';
 
 /** What the relay needs of a claimed row (structurally libs/bus's ClaimedPublication). */
@@ -20,7 +20,7 @@ export interface ClaimedMessage {
 export class OutboxRepository {
   constructor(
     private readonly db: Db,
-    private readonly agency: AgencyCode,
+    private readonly agency: UnitCode,
   ) {}
 
   async claim(limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
@@ -47,8 +47,8 @@ export class OutboxRepository {
         type: row.type as MessageType,
         schemaVersion: row.schemaVersion,
         handoffId: row.handoffId,
-        from: row.fromAgency as AgencyCode,
-        to: row.toAgency as AgencyCode,
+        from: row.fromAgency as UnitCode,
+        to: row.toAgency as UnitCode,
       },
       priority: row.priority,
       claims: row.attempts,

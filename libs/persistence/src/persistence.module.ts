@@ -1,5 +1,5 @@
 import { type DynamicModule, type InjectionToken, Module, type ModuleMetadata } from '@nestjs/common';
-import { AgencyScope, MESSAGE_SIGNER } from './agency-scope.js';
+import { UnitScope, MESSAGE_SIGNER } from './unit-scope.js';
 import type { MessageSigner } from '#security';
 import { ObservationQueries } from './observation.queries.js';
 import { OperationsQueries } from './operations.queries.js';
@@ -31,14 +31,14 @@ export class PersistenceModule {
         { provide: MESSAGE_SIGNER, inject: options.inject ?? [], useFactory: options.messageSigner ?? (() => null) },
         PrismaService,
         FieldProtection,
-        AgencyScope,
+        UnitScope,
         OfficeScope,
         ObservationQueries,
         OperationsQueries,
         ApiKeyRepository,
         DatabaseLoginCheck,
       ],
-      exports: [AgencyScope, OfficeScope, ObservationQueries, OperationsQueries, ApiKeyRepository, FieldProtection, DatabaseLoginCheck],
+      exports: [UnitScope, OfficeScope, ObservationQueries, OperationsQueries, ApiKeyRepository, FieldProtection, DatabaseLoginCheck],
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import type { Db } from './db.js';
 import type { RosterEntry } from './generated/prisma/client.js';
 
@@ -8,12 +8,12 @@ export type RosterPeople = Omit<RosterEntry, 'agency' | 'updatedAt'>;
 export class RosterRepository {
   constructor(private readonly db: Db) {}
 
-  async find(agency: AgencyCode): Promise<RosterEntry | null> {
+  async find(agency: UnitCode): Promise<RosterEntry | null> {
     return this.db.rosterEntry.findUnique({ where: { agency } });
   }
 
-  async forAgencies(agencies: readonly AgencyCode[]): Promise<Map<string, RosterEntry>> {
-    const entries = await this.db.rosterEntry.findMany({ where: { agency: { in: [...agencies] } } });
+  async forUnits(units: readonly UnitCode[]): Promise<Map<string, RosterEntry>> {
+    const entries = await this.db.rosterEntry.findMany({ where: { agency: { in: [...units] } } });
     return new Map(entries.map((entry) => [entry.agency, entry]));
   }
 
@@ -21,7 +21,7 @@ export class RosterRepository {
     return this.db.rosterEntry.findMany({ orderBy: { agency: 'asc' } });
   }
 
-  async save(agency: AgencyCode, people: RosterPeople): Promise<RosterEntry> {
+  async save(agency: UnitCode, people: RosterPeople): Promise<RosterEntry> {
     return this.db.rosterEntry.upsert({ where: { agency }, create: { agency, ...people }, update: people });
   }
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import { AdapterProcess } from '../../support/adapter-process.js';
 import { RedisServer } from '../../support/redis-server.js';
 import { SchedulerProcess, type TestClock } from '../../support/scheduler-process.js';
@@ -18,9 +18,9 @@ import { PostgresServer, type PostgresServerOptions } from './postgres-server.js
 const run = promisify(execFile);
 
 /** The units of every scenario: the sender, a webhook unit, a pull unit. */
-export const SENDER: AgencyCode = 'procuratorate';
-export const WEBHOOK_UNIT: AgencyCode = 'civil-affairs';
-export const PULL_UNIT: AgencyCode = 'education';
+export const SENDER: UnitCode = 'procuratorate';
+export const WEBHOOK_UNIT: UnitCode = 'civil-affairs';
+export const PULL_UNIT: UnitCode = 'education';
 export const RECIPIENTS = [WEBHOOK_UNIT, PULL_UNIT];
 /** The deadline every received referral must have (第二十一条): procedure started within 5 working days. */
 export const RECEIVER_RULE = 'procedure-started-after-receipt';
@@ -62,7 +62,7 @@ export interface FaultBusOptions {
   /** the units' adapters in one process (ADAPTER_UNITS, multi-main.ts) instead of one process each (the benchmark's memory figures) */
   sharedAdapters?: boolean;
   /** more units' adapters (pull) that only idle beside the three: a larger site's memory (the benchmark) */
-  idleUnits?: readonly AgencyCode[];
+  idleUnits?: readonly UnitCode[];
 }
 
 /** Where a unit's system reaches its adapter, whether the adapter has a process of its own or shares one. */
@@ -101,7 +101,7 @@ export interface Outcome {
  * webhook. Adapters and scheduler read "now" from clock files a scenario may set.
  */
 export class FaultBus {
-  readonly adapters = new Map<AgencyCode, AdapterProcess>();
+  readonly adapters = new Map<UnitCode, AdapterProcess>();
   /** with `sharedAdapters`: the one process of every unit's adapter (then `adapters` is empty) */
   shared?: SharedAdapterProcess;
   scheduler!: SchedulerProcess;
@@ -159,7 +159,7 @@ export class FaultBus {
       };
       const units = [SENDER, WEBHOOK_UNIT, PULL_UNIT, ...(options.idleUnits ?? [])];
       bus.startOneByOne = (options.idleUnits?.length ?? 0) > 0;
-      const delivery = (code: AgencyCode) =>
+      const delivery = (code: UnitCode) =>
         code === WEBHOOK_UNIT ? { mode: 'webhook' as const, url: bus.systems.url(code), secret: `secret-of-${code}-0123456789` } : { mode: 'pull' as const };
       const adapterEnv = { ...common, CLOCK_FILE: bus.adapterClock.path, ...options.adapterEnv };
       if (options.sharedAdapters) {
@@ -194,14 +194,14 @@ export class FaultBus {
     return bus;
   }
 
-  adapter(code: AgencyCode): AdapterProcess {
+  adapter(code: UnitCode): AdapterProcess {
     const adapter = this.adapters.get(code);
     if (!adapter) throw new Error(`no ${code} adapter in this bus`);
     return adapter;
   }
 
   /** A unit's adapter as its system reaches it, in its own process or the shared one. */
-  endpoint(code: AgencyCode): UnitEndpoint {
+  endpoint(code: UnitCode): UnitEndpoint {
     return this.shared ? this.shared.unit(code) : this.adapter(code);
   }
 

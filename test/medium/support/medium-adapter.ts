@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { OBSERVABILITY_REDIS } from '#observability';
 import { noRedis } from './no-redis.js';
@@ -12,7 +12,7 @@ import { RegistrationService } from '../../../apps/adapter/src/handoffs/registra
 import { IdempotentWrites } from '../../../apps/adapter/src/unit-of-work/idempotent-writes.js';
 import { UnitOfWork } from '../../../apps/adapter/src/unit-of-work/unit-of-work.js';
 import { LifecycleService } from '../../../apps/adapter/src/handoffs/lifecycle.service.js';
-import { AgencyContext } from '../../../apps/adapter/src/api/agency.context.js';
+import { UnitContext } from '../../../apps/adapter/src/api/unit.context.js';
 import { startAdapterQueues } from '../../../apps/adapter/src/consumer/adapter-queues.js';
 
 /** A clock the test moves by hand. */
@@ -32,7 +32,7 @@ export function inProcessDriver(): InProcessQueueDriver {
 
 export interface MediumAdapter {
   app: INestApplication;
-  agency: AgencyContext;
+  agency: UnitContext;
   /** the unit of work of the API's writes (what @Idempotent opens for a route) */
   unitOfWork: UnitOfWork;
   /** an API write with its Idempotency-Key (what @Idempotent runs) */
@@ -50,7 +50,7 @@ export interface MediumAdapter {
  * messages reach each other) and a manual clock. No HTTP server, no Redis.
  */
 export async function mediumAdapter(
-  agency: AgencyCode,
+  agency: UnitCode,
   options: { databaseUrl: string; driver: InProcessQueueDriver; clock: Clock; env?: Record<string, string>; override?: (builder: ReturnType<typeof Test.createTestingModule>) => void },
 ): Promise<MediumAdapter> {
   // adapterConfig reads the environment when the module compiles: the one place it is read.
@@ -92,7 +92,7 @@ export async function mediumAdapter(
   await app.get(OutboxRelay).stop();
   return {
     app,
-    agency: app.get(AgencyContext),
+    agency: app.get(UnitContext),
     unitOfWork: app.get(UnitOfWork),
     writes: app.get(IdempotentWrites),
     registrations: app.get(RegistrationService),

@@ -1,4 +1,4 @@
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import { databaseUrlWithLogin, unitDatabaseLogin } from '#persistence';
 import { provisionUnitKeys } from '../../support/unit-keys.js';
 import { TestDatabase } from '../../support/test-database.js';
@@ -11,7 +11,7 @@ export interface MediumBus {
   driver: ReturnType<typeof inProcessDriver>;
   clock: ManualClock;
   /** the unit's adapter, started in the order the options list them */
-  adapter(code: AgencyCode): MediumAdapter;
+  adapter(code: UnitCode): MediumAdapter;
   /** every adapter started, in that order */
   adapters: MediumAdapter[];
   /** the scheduler, when the options asked for one */
@@ -24,14 +24,14 @@ export interface MediumBus {
 
 export interface MediumBusOptions {
   /** the units whose adapters run, in this order */
-  units: readonly AgencyCode[];
+  units: readonly UnitCode[];
   /** the scheduler too */
   scheduler?: boolean;
   /**
    * Units a handoff names without an adapter in the test: each gets its first key, as if its adapter
    * had started once (what is sent to a unit is sealed to its own key).
    */
-  joined?: readonly AgencyCode[];
+  joined?: readonly UnitCode[];
   /** each adapter connects with its unit's own database login (row-level security), not the owner's */
   unitLogins?: boolean;
   /** the queues the units share; a new in-process driver by default */
@@ -39,7 +39,7 @@ export interface MediumBusOptions {
   /** the test's clock; by default a manual clock at 2026-11-23T02:00:00Z (a Monday, 10:00 in Beijing) */
   clock?: ManualClock;
   /** extra settings or overrides of one unit's adapter */
-  adapterOptions?: Partial<Record<AgencyCode, Pick<Parameters<typeof mediumAdapter>[1], 'env' | 'override'>>>;
+  adapterOptions?: Partial<Record<UnitCode, Pick<Parameters<typeof mediumAdapter>[1], 'env' | 'override'>>>;
   /** extra settings of the scheduler */
   schedulerEnv?: Record<string, string>;
   /** runs once the database exists, before any app starts (seed rows, load a calendar) */
@@ -55,7 +55,7 @@ export async function startMediumBus(label: string, options: MediumBusOptions): 
   const driver = options.driver ?? inProcessDriver();
   const clock = options.clock ?? new ManualClock(new Date('2026-11-23T02:00:00Z'));
   const adapters: MediumAdapter[] = [];
-  const byUnit = new Map<AgencyCode, MediumAdapter>();
+  const byUnit = new Map<UnitCode, MediumAdapter>();
   let scheduler: MediumScheduler | undefined;
   const close = async () => {
     await scheduler?.close();

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AGENCY_CODES, type AgencyCode, HANDOFF_KINDS, type HandoffKind, PRIORITIES, type Priority, type Step, STEP_ORDER, TIMELINE_STEPS } from '#contracts';
+import { UNIT_CODES, type UnitCode, HANDOFF_KINDS, type HandoffKind, PRIORITIES, type Priority, type Step, STEP_ORDER, TIMELINE_STEPS } from '#contracts';
 
 // What the units' API answers, as the presenters and services write it.
 
@@ -11,8 +11,8 @@ export class OpenedHandoff {
   @ApiProperty({ enum: HANDOFF_KINDS, examples: ['judicial-referral'] })
   kind!: HandoffKind;
 
-  @ApiProperty({ enum: AGENCY_CODES, description: 'the receiving unit', examples: ['civil-affairs'] })
-  to!: AgencyCode;
+  @ApiProperty({ enum: UNIT_CODES, description: 'the receiving unit', examples: ['civil-affairs'] })
+  to!: UnitCode;
 
   @ApiProperty({ enum: STEP_ORDER, examples: ['sent'] })
   currentStep!: Step;
@@ -51,8 +51,8 @@ export class StepReported {
 
 /** A unit a need points to (第十条–第十八条), with the articles that give it the duty. */
 export class ProposedRecipientView {
-  @ApiProperty({ enum: AGENCY_CODES })
-  unit!: AgencyCode;
+  @ApiProperty({ enum: UNIT_CODES })
+  unit!: UnitCode;
 
   @ApiProperty({ type: [String], examples: [['第十三条']] })
   articles!: string[];
@@ -105,11 +105,11 @@ export class HandoffSummary {
   @ApiProperty({ enum: HANDOFF_KINDS, examples: ['judicial-referral'] })
   kind!: HandoffKind;
 
-  @ApiProperty({ enum: AGENCY_CODES, description: 'the sending unit', examples: ['procuratorate'] })
-  from!: AgencyCode;
+  @ApiProperty({ enum: UNIT_CODES, description: 'the sending unit', examples: ['procuratorate'] })
+  from!: UnitCode;
 
-  @ApiProperty({ enum: AGENCY_CODES, description: 'the receiving unit', examples: ['civil-affairs'] })
-  to!: AgencyCode;
+  @ApiProperty({ enum: UNIT_CODES, description: 'the receiving unit', examples: ['civil-affairs'] })
+  to!: UnitCode;
 
   @ApiProperty({ examples: ['晋检救〔2026〕1号'] })
   caseRef!: string;
@@ -145,8 +145,8 @@ export class TimelineEntry {
   @ApiProperty({ enum: TIMELINE_STEPS, examples: ['procedure-started'], description: 'a step of the chain, or advance-payment-decided (第二十条 ¶2, beside the chain)' })
   step!: Step;
 
-  @ApiProperty({ enum: AGENCY_CODES, description: 'the unit that took the step', examples: ['civil-affairs'] })
-  by!: AgencyCode;
+  @ApiProperty({ enum: UNIT_CODES, description: 'the unit that took the step', examples: ['civil-affairs'] })
+  by!: UnitCode;
 
   @ApiProperty({ format: 'date-time' })
   at!: string;
@@ -184,11 +184,11 @@ export class CaseParticipant {
   @ApiProperty({ enum: HANDOFF_KINDS })
   kind!: HandoffKind;
 
-  @ApiProperty({ enum: AGENCY_CODES })
-  from!: AgencyCode;
+  @ApiProperty({ enum: UNIT_CODES })
+  from!: UnitCode;
 
-  @ApiProperty({ enum: AGENCY_CODES, description: 'the unit working this part of the case' })
-  to!: AgencyCode;
+  @ApiProperty({ enum: UNIT_CODES, description: 'the unit working this part of the case' })
+  to!: UnitCode;
 
   @ApiProperty({ enum: STEP_ORDER })
   currentStep!: Step;

@@ -9,7 +9,7 @@ import { ATTACHMENT_CONTENT_TYPES, ATTACHMENT_MAX_BYTES, checkAttachment, Handof
 import type { AttachmentMeta } from '#persistence';
 import { Idempotent } from '../unit-of-work/idempotent.js';
 import { UnitOfWork } from '../unit-of-work/unit-of-work.js';
-import { AgencyContext } from './agency.context.js';
+import { UnitContext } from './unit.context.js';
 
 /** A document for a handoff: its name, its type and its bytes in base64. */
 export class AddAttachmentRequest {
@@ -29,7 +29,7 @@ export class AddAttachmentRequest {
 
   @JSONSchema({
     description:
-      `what the document is (第二十四条): the recipient receives only the types its duty needs (its projection, libs/agencies). ` +
+      `what the document is (第二十四条): the recipient receives only the types its duty needs (its projection, libs/units). ` +
       `Default ${DEFAULT_MATERIAL_TYPE}, the narrowest audience`,
   })
   @IsOptional()
@@ -80,7 +80,7 @@ const present = (meta: AttachmentMeta) => ({ ...meta, createdAt: meta.createdAt.
 export class AttachmentsController {
   constructor(
     private readonly unitOfWork: UnitOfWork,
-    private readonly agency: AgencyContext,
+    private readonly agency: UnitContext,
   ) {}
 
   @Post()
@@ -108,7 +108,7 @@ export class AttachmentsController {
   @Get()
   @ApiOperation({
     summary: 'The documents of a handoff (names, types, sizes, hashes), for its two parties only',
-    description: 'The sender sees every document; the recipient its own and the sender’s whose material type its projection lists (第二十四条, libs/agencies recipient-projections.ts).',
+    description: 'The sender sees every document; the recipient its own and the sender’s whose material type its projection lists (第二十四条, libs/units recipient-projections.ts).',
   })
   @ApiParam(ID)
   @ApiOkResponse({ type: [AttachmentView] })

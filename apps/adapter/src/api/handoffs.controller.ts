@@ -12,7 +12,7 @@ import {
 import { HandoffOpeningService } from '../handoffs/handoff-opening.service.js';
 import { LifecycleService } from '../handoffs/lifecycle.service.js';
 import { Idempotent } from '../unit-of-work/idempotent.js';
-import { AgencyContext } from './agency.context.js';
+import { UnitContext } from './unit.context.js';
 import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '#http';
 import { CaseProgress, FollowUpVisitRecorded, HandoffPage, HandoffView, OpenedHandoffs, StepReported } from './api.responses.js';
 import { LIFECYCLE_EXAMPLES, OPENING_EXAMPLES, OPENED_EXAMPLE, STEP_REPORTED_EXAMPLE } from './api.examples.js';
@@ -44,7 +44,7 @@ export class HandoffsController {
   constructor(
     private readonly opening: HandoffOpeningService,
     private readonly lifecycle: LifecycleService,
-    private readonly agency: AgencyContext,
+    private readonly agency: UnitContext,
   ) {}
 
   @Post('judicial-referrals')

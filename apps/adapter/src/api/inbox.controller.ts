@@ -2,9 +2,9 @@ import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Quer
 import type { Request } from 'express';
 import { readerOf } from './evidence.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { unitSystemBody } from '#agencies';
+import { unitSystemBody } from '#units';
 import { CLOCK, type Clock } from '#config';
-import { AgencyContext } from './agency.context.js';
+import { UnitContext } from './unit.context.js';
 import { ApiKeyGuard, ApiProblems } from '#http';
 import { InboxAck, InboxPage } from './api.responses.js';
 import { InboxQuery } from './inbox.query.js';
@@ -19,7 +19,7 @@ import { InboxQuery } from './inbox.query.js';
 @Controller('inbox')
 export class InboxController {
   constructor(
-    private readonly agency: AgencyContext,
+    private readonly agency: UnitContext,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

@@ -8,7 +8,7 @@ import { askForMeeting } from '#joint-meeting';
 import { ApiKeyGuard, ApiProblems, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, MeetingRequestView, ReceivedNoticeView } from '#http';
 import { Idempotent } from '../unit-of-work/idempotent.js';
 import { UnitOfWork } from '../unit-of-work/unit-of-work.js';
-import { AgencyContext } from './agency.context.js';
+import { UnitContext } from './unit.context.js';
 import { readerOf } from './evidence.js';
 
 export class NoticesQuery {
@@ -30,7 +30,7 @@ const NOTICE_ID = { name: 'id', description: 'the notice id', schema: { type: 's
 @Controller()
 export class JointMeetingController {
   constructor(
-    private readonly agency: AgencyContext,
+    private readonly agency: UnitContext,
     private readonly unitOfWork: UnitOfWork,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

@@ -8,7 +8,7 @@ import type { LedgerHandoff, LedgerMeasure, PersonLedger } from '#persistence';
 import { ledgerCsv, ledgerXlsx } from '../ledger/ledger-export.js';
 import { Idempotent } from '../unit-of-work/idempotent.js';
 import { UnitOfWork } from '../unit-of-work/unit-of-work.js';
-import { AgencyContext } from './agency.context.js';
+import { UnitContext } from './unit.context.js';
 import { readerOf } from './evidence.js';
 import { LedgerExportQuery, LedgerLookupRequest, PersonLedgerView, RecordMeasureRequest } from './ledger.dto.js';
 
@@ -38,7 +38,7 @@ export const presentLedger = (ledger: PersonLedger) => ({ person: ledger.person,
 export class LedgerController {
   constructor(
     private readonly unitOfWork: UnitOfWork,
-    private readonly agency: AgencyContext,
+    private readonly agency: UnitContext,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

@@ -4,8 +4,8 @@ import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsObject, IsOptional, IsStri
 import { JSONSchema } from 'class-validator-jsonschema';
 import {
   AdvanceReferralPayloadV1,
-  AGENCY_CODES,
-  type AgencyCode,
+  UNIT_CODES,
+  type UnitCode,
   CaseMaterialDto,
   FollowUpVisitPayloadV1,
   type HandoffKind,
@@ -28,14 +28,14 @@ const CaseRef = () =>
 
 /** One handoff is opened per recipient. */
 const Recipients = () =>
-  applyDecorators(IsArray(), ArrayNotEmpty(), ArrayUnique(), IsIn(AGENCY_CODES, { each: true, message: 'recipients must be member-unit codes' }));
+  applyDecorators(IsArray(), ArrayNotEmpty(), ArrayUnique(), IsIn(UNIT_CODES, { each: true, message: 'recipients must be member-unit codes' }));
 
 export class OpenJudicialReferralRequest extends JudicialReferralPayloadV1 {
   @CaseRef()
   caseRef!: string;
 
   @Recipients()
-  recipients!: AgencyCode[];
+  recipients!: UnitCode[];
 }
 
 export class OpenAdvanceReferralRequest extends AdvanceReferralPayloadV1 {
@@ -43,7 +43,7 @@ export class OpenAdvanceReferralRequest extends AdvanceReferralPayloadV1 {
   caseRef!: string;
 
   @Recipients()
-  recipients!: AgencyCode[];
+  recipients!: UnitCode[];
 }
 
 /** A lead always goes to the procuratorate; caseRef is the department's own reference. */

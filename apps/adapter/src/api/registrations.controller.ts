@@ -4,7 +4,7 @@ import { ApiKeyGuard, ApiProblems, HttpAnswer, IDEMPOTENCY_KEY_HEADER, IDEMPOTEN
 import type { DutyRegistration } from '#persistence';
 import { RegistrationService } from '../handoffs/registration.service.js';
 import { Idempotent } from '../unit-of-work/idempotent.js';
-import { AgencyContext } from './agency.context.js';
+import { UnitContext } from './unit.context.js';
 import { RegisterInvestigationEndedRequest, RegisterLeadDiscoveredRequest, RegistrationView } from './registration.dto.js';
 
 const REGISTERED = { type: RegistrationView, description: 'registered (or, for the same caseRef again, the first registration)', headers: IDEMPOTENT_REPLAYED_HEADER };
@@ -37,7 +37,7 @@ function answer({ registration, created }: { registration: DutyRegistration; cre
 export class RegistrationsController {
   constructor(
     private readonly registrations: RegistrationService,
-    private readonly agency: AgencyContext,
+    private readonly agency: UnitContext,
   ) {}
 
   @Post('investigations-ended')

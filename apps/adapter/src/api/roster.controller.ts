@@ -6,7 +6,7 @@ import { rosterChangedAlert } from '#deadlines';
 import { ApiKeyGuard, ApiProblems } from '#http';
 import { RosterEntry } from './api.responses.js';
 import { ROSTER_EXAMPLE } from './api.examples.js';
-import { AgencyContext } from './agency.context.js';
+import { UnitContext } from './unit.context.js';
 
 /** 第二十二条: a unit whose leader or liaison changes tells the office — through its own adapter. */
 @ApiTags('roster')
@@ -15,7 +15,7 @@ import { AgencyContext } from './agency.context.js';
 @Controller('roster')
 export class UnitRosterController {
   constructor(
-    private readonly agency: AgencyContext,
+    private readonly agency: UnitContext,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

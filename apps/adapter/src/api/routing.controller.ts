@@ -2,8 +2,8 @@ import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
-import { unitName } from '#agencies';
-import { AGENCY_CODES, type Need, NEEDS, PRIORITY_GROUPS, type PriorityGroup } from '#contracts';
+import { unitName } from '#units';
+import { UNIT_CODES, type Need, NEEDS, PRIORITY_GROUPS, type PriorityGroup } from '#contracts';
 import { ApiKeyGuard, ApiProblems } from '#http';
 import { proposeRecipients } from '#handoffs';
 
@@ -30,7 +30,7 @@ export class RoutingProposalRequest {
 }
 
 export class ProposedRecipientView {
-  @ApiProperty({ enum: AGENCY_CODES, examples: ['civil-affairs'] })
+  @ApiProperty({ enum: UNIT_CODES, examples: ['civil-affairs'] })
   unit!: string;
 
   @ApiProperty({ examples: ['晋江市民政局'] })

@@ -3,7 +3,7 @@ import { deliveryQueueName, inboxQueueName } from '#contracts';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { QUEUE_DRIVER, type QueueDriver, type QueueSubscription, QueueTransport, startQueueTransport } from '#bus';
 import { QueueJobInterceptor } from '#observability';
-import { AgencyContext } from '../api/agency.context.js';
+import { UnitContext } from '../api/unit.context.js';
 import { DELIVERY_BATCH } from '../delivery/webhook-delivery.service.js';
 import { INBOX_CONCURRENCY } from './inbox-consumer.service.js';
 
@@ -13,8 +13,8 @@ import { INBOX_CONCURRENCY } from './inbox-consumer.service.js';
  */
 export const adapterQueueTransport = {
   provide: QueueTransport,
-  inject: [AgencyContext, QUEUE_DRIVER, adapterConfig.KEY, CLOCK],
-  useFactory: (agency: AgencyContext, driver: QueueDriver, settings: AdapterSettings, clock: Clock) => {
+  inject: [UnitContext, QUEUE_DRIVER, adapterConfig.KEY, CLOCK],
+  useFactory: (agency: UnitContext, driver: QueueDriver, settings: AdapterSettings, clock: Clock) => {
     // Enough jobs at once for the inbox's group commit to form batches.
     const subscriptions: QueueSubscription[] = [{ queue: inboxQueueName(agency.code), kind: 'inbox', concurrency: INBOX_CONCURRENCY }];
     if (settings.delivery.mode === 'webhook') subscriptions.push({ queue: deliveryQueueName(agency.code), kind: 'delivery', concurrency: DELIVERY_BATCH });

@@ -2,7 +2,7 @@ import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config'
 import { deliverySource, OutboxRelay, QUEUE_DRIVER, type QueueDriver, ReconcileLoop, Reconciler, type ReconcileSource, outboxSource } from '#bus';
 import { operationsAlert } from '#deadlines';
 import { BusMetrics } from '#observability';
-import { AgencyContext } from '../api/agency.context.js';
+import { UnitContext } from '../api/unit.context.js';
 
 /**
  * The adapter's reconciler: its outbox (messages to other units, step events
@@ -12,8 +12,8 @@ import { AgencyContext } from '../api/agency.context.js';
  */
 export const adapterReconcilerProvider = {
   provide: ReconcileLoop,
-  inject: [AgencyContext, OutboxRelay, QUEUE_DRIVER, adapterConfig.KEY, CLOCK, BusMetrics],
-  useFactory: (agency: AgencyContext, relay: OutboxRelay, driver: QueueDriver, settings: AdapterSettings, clock: Clock, metrics: BusMetrics) => {
+  inject: [UnitContext, OutboxRelay, QUEUE_DRIVER, adapterConfig.KEY, CLOCK, BusMetrics],
+  useFactory: (agency: UnitContext, relay: OutboxRelay, driver: QueueDriver, settings: AdapterSettings, clock: Clock, metrics: BusMetrics) => {
     const sources: ReconcileSource[] = [outboxSource(agency.store.outbox, () => relay.kick())];
     if (settings.delivery.mode === 'webhook') sources.push(deliverySource(agency.code, agency.store.inbox, driver));
     // The reconciler's grace is in real time: it compares with jobs BullMQ timestamps on the wall clock.

@@ -3,7 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
-import { UNIT_MESSAGES, unitMessageDocumentation } from '#agencies';
+import { UNIT_MESSAGES, unitMessageDocumentation } from '#units';
 import {
   type BusJobData,
   IsCalendarDate,

@@ -6,12 +6,12 @@ import {
   deliveryQueueName,
   type Priority,
 } from '#contracts';
-import { checkReceivedPayload, kindOfOpening } from '#agencies';
+import { checkReceivedPayload, kindOfOpening } from '#units';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { applyInboxMessage, NotAPartyError } from '#handoffs';
 import { type ConsumeOutcome, deliveryJobId, GroupCommit, type GroupCommitOptions, OutboxRelay, PermanentMessageError, QueueClient } from '#bus';
 import type { UnitStore } from '#persistence';
-import { AgencyContext } from '../api/agency.context.js';
+import { UnitContext } from '../api/unit.context.js';
 import { MessageAuthenticity } from './message-authenticity.service.js';
 
 /** Inbox messages per transaction at most (group commit, as the scheduler's step events). */
@@ -52,7 +52,7 @@ export class InboxConsumerService {
   private readonly batches: GroupCommit<Arrival, Received>;
 
   constructor(
-    private readonly agency: AgencyContext,
+    private readonly agency: UnitContext,
     private readonly relay: OutboxRelay,
     private readonly queues: QueueClient,
     @Inject(adapterConfig.KEY) private readonly settings: AdapterSettings,

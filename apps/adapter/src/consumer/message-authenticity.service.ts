@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { unitName } from '#agencies';
+import { unitName } from '#units';
 import type { AnyEnvelope, BusJobData } from '#contracts';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { officeRecipients } from '#deadlines';
@@ -7,7 +7,7 @@ import { PermanentMessageError } from '#bus';
 import { partiesProblem } from '#handoffs';
 import { DecryptionError, type NewAlert } from '#persistence';
 import { verifyEnvelope } from '#security';
-import { AgencyContext } from '../api/agency.context.js';
+import { UnitContext } from '../api/unit.context.js';
 
 /**
  * A message is recorded only when it is provably its sender's. Before the inbox
@@ -22,7 +22,7 @@ export class MessageAuthenticity {
   private readonly logger = new Logger(MessageAuthenticity.name);
 
   constructor(
-    private readonly agency: AgencyContext,
+    private readonly agency: UnitContext,
     @Inject(adapterConfig.KEY) private readonly settings: AdapterSettings,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

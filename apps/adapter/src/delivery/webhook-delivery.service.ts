@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { unitSystemBody } from '#agencies';
+import { unitSystemBody } from '#units';
 import type { DeliveryJobData } from '#contracts';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
 import { BusMetrics } from '#observability';
 import { activeCryptoSuite } from '#security';
 import { type ConsumeOutcome, GroupCommit, type GroupCommitOptions, type JobContext, PermanentMessageError, SIGNATURE_HEADER, signWebhook } from '#bus';
-import { AgencyContext } from '../api/agency.context.js';
+import { UnitContext } from '../api/unit.context.js';
 
 /** Successful deliveries recorded per transaction at most; the delivery worker's concurrency. */
 export const DELIVERY_BATCH = 8;
@@ -36,7 +36,7 @@ export class WebhookDeliveryService {
   private readonly delivered: GroupCommit<Delivered>;
 
   constructor(
-    private readonly agency: AgencyContext,
+    private readonly agency: UnitContext,
     @Inject(adapterConfig.KEY) private readonly settings: AdapterSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: BusMetrics,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { adapterConfig, type AdapterSettings, CLOCK, type Clock } from '#config';
-import { AgencyContext } from '../api/agency.context.js';
+import { UnitContext } from '../api/unit.context.js';
 
 /**
  * Signs this unit's chain of the evidence log every AUDIT_CHECKPOINT_INTERVAL_MS when records came
@@ -15,7 +15,7 @@ export class EvidenceCheckpointer implements OnApplicationBootstrap, OnModuleDes
   private running: Promise<void> | null = null;
 
   constructor(
-    private readonly agency: AgencyContext,
+    private readonly agency: UnitContext,
     @Inject(adapterConfig.KEY) private readonly settings: AdapterSettings,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
-import { detailsFor } from '#agencies';
-import { type AgencyCode, type FollowUpVisitPayloadV1, HandoffKind, JUDICIAL_HUB, type Need, PRIORITY_GROUPS, type PriorityGroup } from '#contracts';
+import { detailsFor } from '#units';
+import { type UnitCode, type FollowUpVisitPayloadV1, HandoffKind, JUDICIAL_HUB, type Need, PRIORITY_GROUPS, type PriorityGroup } from '#contracts';
 import { MEASURE_LABELS_ZH, type ProposedRecipient, proposeRecipients } from '#handoffs';
 import type { HandoffWithSteps } from '#persistence';
 import { type FollowOnHandoffDto, OpenJudicialReferralRequest, type OpeningRequest, OpenSocialLeadRequest } from '../api/open-handoff.dto.js';
@@ -33,7 +33,7 @@ interface VisitedSubject {
 
 const isPriorityGroup = (group: unknown): group is PriorityGroup => typeof group === 'string' && (PRIORITY_GROUPS as readonly string[]).includes(group);
 
-function visitedSubject(visitor: AgencyCode, visited: HandoffWithSteps): VisitedSubject {
+function visitedSubject(visitor: UnitCode, visited: HandoffWithSteps): VisitedSubject {
   const held = detailsFor(visitor, visited, visited.details as Record<string, unknown>);
   const groups = Array.isArray(held.priorityGroups) ? held.priorityGroups.filter(isPriorityGroup) : undefined;
   return { person: held.person, situation: held.situation, ...(groups ? { priorityGroups: groups } : {}), ...(held.elder === true ? { elder: true as const } : {}) };
@@ -44,7 +44,7 @@ function visitedSubject(visitor: AgencyCode, visited: HandoffWithSteps): Visited
  * their groups count, since 第十七条's needs point to the people's organisations only for minors,
  * women and elders.
  */
-export function proposeForVisit(visitor: AgencyCode, visited: HandoffWithSteps, needs: readonly Need[]): ProposedRecipient[] {
+export function proposeForVisit(visitor: UnitCode, visited: HandoffWithSteps, needs: readonly Need[]): ProposedRecipient[] {
   if (needs.length === 0) return [];
   const { priorityGroups, elder } = visitedSubject(visitor, visited);
   return proposeRecipients({ needs, priorityGroups, elder });
@@ -78,7 +78,7 @@ export interface ForwardedTexts {
  * is refused rather than dropped.
  */
 export async function followOnRequest(
-  visitor: AgencyCode,
+  visitor: UnitCode,
   visited: HandoffWithSteps,
   visit: FollowUpVisitPayloadV1,
   followOn: FollowOnHandoffDto,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { AgencyCode, HandoffKind, Priority } from '#contracts';
+import type { UnitCode, HandoffKind, Priority } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { type HandoffState, type OpenCommand, openHandoffs } from '#handoffs';
 import type { OpeningRequests } from '../api/open-handoff.dto.js';
@@ -9,7 +9,7 @@ import { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 export interface OpenedHandoffSummary {
   id: string;
   kind: HandoffKind;
-  to: AgencyCode;
+  to: UnitCode;
   currentStep: HandoffState['currentStep'];
   priority: Priority;
   messageId: string | undefined;
@@ -31,7 +31,7 @@ const CONTENT: { [K in HandoffKind]: (request: OpeningRequests[K]) => OpenComman
 };
 
 /** The domain's command for a validated request; the request copied to plain data (no class instances in what is stored and signed). */
-function commandOf<K extends HandoffKind>(sender: AgencyCode, kind: K, request: OpeningRequests[K]): OpenCommand<K> {
+function commandOf<K extends HandoffKind>(sender: UnitCode, kind: K, request: OpeningRequests[K]): OpenCommand<K> {
   const plain = structuredClone(request);
   return {
     kind,

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { unitName } from '#agencies';
+import { unitName } from '#units';
 import { KIND_LABEL, STEP_LABEL, VISIT_SITUATION_LABEL } from '#contracts';
 import { beijingDateOf } from '#calendar';
 import { MEASURE_LABELS_ZH, MEASURE_STATUS_LABELS_ZH, yuanOf } from '#handoffs';

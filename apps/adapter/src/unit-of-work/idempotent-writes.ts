@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { IdempotencyConflictError } from '#handoffs';
-import { AgencyContext } from '../api/agency.context.js';
+import { UnitContext } from '../api/unit.context.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 /** A write of the API as its Idempotency-Key binds it: the key, and what makes two requests the same one. */
@@ -28,7 +28,7 @@ export interface StoredAnswer {
 @Injectable()
 export class IdempotentWrites {
   constructor(
-    private readonly agency: AgencyContext,
+    private readonly agency: UnitContext,
     private readonly unitOfWork: UnitOfWork,
   ) {}
 

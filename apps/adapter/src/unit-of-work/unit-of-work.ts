@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { GroupCommit, OutboxRelay } from '#bus';
 import type { UnitStore } from '#persistence';
-import { AgencyContext } from '../api/agency.context.js';
+import { UnitContext } from '../api/unit.context.js';
 
 /** API writes per transaction at most. */
 export const API_WRITE_BATCH = 16;
@@ -43,7 +43,7 @@ export class UnitOfWork {
   );
 
   constructor(
-    private readonly agency: AgencyContext,
+    private readonly agency: UnitContext,
     private readonly relay: OutboxRelay,
   ) {}
 

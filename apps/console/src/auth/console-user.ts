@@ -1,6 +1,6 @@
 import { UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import type { Viewer } from '#persistence';
 
 /** The signed-in person, as pages and guards see it. */
@@ -8,7 +8,7 @@ export interface SignedInUser {
   id: string;
   username: string;
   role: 'operator' | 'office' | 'unit';
-  agency: AgencyCode | null;
+  agency: UnitCode | null;
   /** the CSRF token of the form posting to `action`, bound to this session (auth/csrf-token.ts) */
   csrf: (action: string) => string;
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { createHash, randomBytes } from 'node:crypto';
 import { CLOCK, type Clock, consoleConfig, type ConsoleSettings } from '#config';
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import { OfficeScope } from '#persistence';
 import type { SignedInUser } from './console-user.js';
 import { csrfToken } from './csrf-token.js';
@@ -46,7 +46,7 @@ export class SessionService {
           id: user.id,
           username: user.username,
           role: user.role,
-          agency: user.agency as AgencyCode | null,
+          agency: user.agency as UnitCode | null,
           csrf: (action: string) => csrfToken(token, action),
         }
       : null;

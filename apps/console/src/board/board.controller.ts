@@ -1,10 +1,10 @@
 import { Controller, Get, Header, Inject, NotFoundException, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { ApiCookieAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { unitName } from '#agencies';
+import { unitName } from '#units';
 import { beijingDeadline, beijingTime } from '#calendar';
 import { ApiProblems } from '#http';
-import { AGENCY_CODES, PRIORITIES, STEP_ORDER } from '#contracts';
+import { UNIT_CODES, PRIORITIES, STEP_ORDER } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { OfficeScope } from '#persistence';
 import { signedInUser, viewerOf } from '../auth/console-user.js';
@@ -47,7 +47,7 @@ export class BoardController {
       html`<option value="${value}" ${value === selected ? html`selected` : ''}>${label}</option>`;
     const filters = html`<form class="filters" method="get" action="/handoffs">
       ${signedInUser(req).role !== 'unit'
-        ? html`<label>单位<select name="unit"><option value="">全部</option>${AGENCY_CODES.map((code) => option(code, unitName(code), query.unit))}</select></label>`
+        ? html`<label>单位<select name="unit"><option value="">全部</option>${UNIT_CODES.map((code) => option(code, unitName(code), query.unit))}</select></label>`
         : ''}
       <label>环节<select name="step"><option value="">全部未结</option>${STEP_ORDER.map((step) => option(step, STEP_LABEL[step], query.step))}</select></label>
       <label>优先级<select name="priority"><option value="">全部</option>${PRIORITIES.map((p) => option(p, PRIORITY_LABEL[p], query.priority))}</select></label>
@@ -84,7 +84,7 @@ export class BoardController {
 
   @Get('export.csv')
   @ApiOperation({ summary: 'CSV export of the open handoffs the user may see: case numbers, units, steps and times only, no citizen data' })
-  @ApiQuery({ name: 'unit', required: false, enum: AGENCY_CODES })
+  @ApiQuery({ name: 'unit', required: false, enum: UNIT_CODES })
   @ApiQuery({ name: 'step', required: false, enum: STEP_ORDER })
   @ApiQuery({ name: 'priority', required: false, enum: PRIORITIES })
   @ApiQuery({ name: 'from', required: false, schema: { type: 'string', format: 'date' }, description: 'opened on or after (Beijing date)' })

@@ -1,11 +1,11 @@
 import { IsIn, IsOptional } from 'class-validator';
-import { AGENCY_CODES, type AgencyCode, IsCalendarDate, PRIORITIES, type Priority, type Step, STEP_ORDER } from '#contracts';
+import { UNIT_CODES, type UnitCode, IsCalendarDate, PRIORITIES, type Priority, type Step, STEP_ORDER } from '#contracts';
 
 /** The filters of the handoff board: unit, step, date range (Beijing dates), priority. */
 export class BoardQuery {
   @IsOptional()
-  @IsIn(AGENCY_CODES)
-  unit?: AgencyCode;
+  @IsIn(UNIT_CODES)
+  unit?: UnitCode;
 
   @IsOptional()
   @IsIn(STEP_ORDER)

@@ -1,7 +1,7 @@
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { unitName } from '#agencies';
+import { unitName } from '#units';
 import { beijingTime } from '#calendar';
 import { CLOCK, type Clock } from '#config';
 import { OFFICE_INBOX_KINDS } from '#deadlines';

@@ -1,4 +1,4 @@
-import { unitName } from '#agencies';
+import { unitName } from '#units';
 import { yuanOf } from '#handoffs';
 import type { UnitEvaluation } from '#persistence';
 import { html, type SafeHtml } from '../views/html.js';

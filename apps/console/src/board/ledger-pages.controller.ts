@@ -1,7 +1,7 @@
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { unitName } from '#agencies';
+import { unitName } from '#units';
 import { beijingDeadline, beijingTime } from '#calendar';
 import { CLOCK, type Clock } from '#config';
 import { HandoffNotFoundError, MEASURE_LABELS_ZH, MEASURE_STATUS_LABELS_ZH } from '#handoffs';

@@ -1,7 +1,7 @@
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { unitName } from '#agencies';
+import { unitName } from '#units';
 import { CLOCK, type Clock } from '#config';
 import { OfficeScope } from '#persistence';
 import { signedInUser, viewerOf } from '../auth/console-user.js';

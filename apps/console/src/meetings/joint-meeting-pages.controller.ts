@@ -3,9 +3,9 @@ import { BadRequestException, Body, Controller, ForbiddenException, Get, Inject,
 import type { Request, Response } from 'express';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { unitName } from '#agencies';
+import { unitName } from '#units';
 import { beijingDateOf, beijingTime } from '#calendar';
-import { AGENCY_CODES, IssueNoticeRequest, MEETING_KIND_LABELS_ZH, MEETING_KINDS, NOTICE_KIND_LABELS_ZH, NOTICE_KINDS, RecordMeetingRequest } from '#contracts';
+import { UNIT_CODES, IssueNoticeRequest, MEETING_KIND_LABELS_ZH, MEETING_KINDS, NOTICE_KIND_LABELS_ZH, NOTICE_KINDS, RecordMeetingRequest } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { issueNotice, MeetingInFutureError, recordMeeting } from '#joint-meeting';
 import { OfficeScope } from '#persistence';
@@ -147,7 +147,7 @@ export class JointMeetingPagesController {
         <label>标题 <input name="title" required maxlength="100"></label>
         <label>会议日期（会议通知） <input type="date" name="meetingOn"></label><br>
         <label>正文<br><textarea name="body" rows="5" cols="80" required maxlength="5000"></textarea></label><br>
-        <button type="submit">发送至全部 ${AGENCY_CODES.length} 个成员单位联络人</button></form>
+        <button type="submit">发送至全部 ${UNIT_CODES.length} 个成员单位联络人</button></form>
       <h3>已发通知</h3>
       ${notices.length === 0
         ? html`<p>尚未发送通知。</p>`

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { type BullBoardInstance, InjectBullBoard } from '@bull-board/nestjs';
 import { Queue } from 'bullmq';
-import { AGENCY_CODES, allBusQueueNames } from '#contracts';
+import { UNIT_CODES, allBusQueueNames } from '#contracts';
 import { consoleConfig, type ConsoleSettings } from '#config';
 import { asBullMqConnection, closeQueueConnection, createQueueConnection, logConnectionErrors, type QueueConnection } from '#bus';
 
@@ -22,7 +22,7 @@ export class QueueBoard implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.connection = createQueueConnection(this.settings.redisUrl, 'console-queue-board');
-    for (const name of allBusQueueNames(AGENCY_CODES)) {
+    for (const name of allBusQueueNames(UNIT_CODES)) {
       const queue = logConnectionErrors(new Queue(name, { prefix: this.settings.queuePrefix, connection: asBullMqConnection(this.connection) }), `queue ${name}`);
       this.queues.push(queue);
       this.board.addQueue(new BullMQAdapter(queue));

@@ -1,7 +1,7 @@
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Inject, Query, Req, Res, ServiceUnavailableException, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { unitName } from '#agencies';
+import { unitName } from '#units';
 import { beijingDateOf, beijingDeadline, beijingTime } from '#calendar';
 import { MEETING_KIND_LABELS_ZH } from '#contracts';
 import { CLOCK, type Clock } from '#config';

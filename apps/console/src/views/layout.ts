@@ -1,4 +1,4 @@
-import { unitName } from '#agencies';
+import { unitName } from '#units';
 import type { SignedInUser } from '../auth/console-user.js';
 import { csrfInput } from '../auth/csrf.js';
 import { html, SafeHtml } from './html.js';

@@ -2,7 +2,7 @@ import { BadRequestException, Controller, Get, Inject, NotFoundException, Param,
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
-import { AGENCY_CODES, type AgencyCode } from '#contracts';
+import { UNIT_CODES, type UnitCode } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { HandoffNotFoundError } from '#handoffs';
 import { ApiKeyGuard, ApiProblems, LedgerHandoffView } from '#http';
@@ -15,8 +15,8 @@ export class EvaluationQuery {
 
   @JSONSchema({ description: 'one unit only' })
   @IsOptional()
-  @IsIn(AGENCY_CODES)
-  unit?: AgencyCode;
+  @IsIn(UNIT_CODES)
+  unit?: UnitCode;
 }
 
 export class TrendQuery {
@@ -24,8 +24,8 @@ export class TrendQuery {
   year!: string;
 
   @IsOptional()
-  @IsIn(AGENCY_CODES)
-  unit?: AgencyCode;
+  @IsIn(UNIT_CODES)
+  unit?: UnitCode;
 }
 
 class DutyTimelinessView {

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AGENCY_CODES } from '#contracts';
+import { UNIT_CODES } from '#contracts';
 import { ALERT_KINDS } from '#deadlines';
 
 // What the office's API answers, as the repositories return the rows.
@@ -37,7 +37,7 @@ export class Escalation {
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   handoffId!: string | null;
 
-  @ApiProperty({ type: 'string', enum: AGENCY_CODES, nullable: true, examples: ['education'] })
+  @ApiProperty({ type: 'string', enum: UNIT_CODES, nullable: true, examples: ['education'] })
   agency!: string | null;
 
   @ApiProperty({ type: [AlertRecipient] })
@@ -97,7 +97,7 @@ export class ObligationView {
   @ApiProperty({ description: 'the rule (duty) id', examples: ['procedure-started-after-receipt'] })
   rule!: string;
 
-  @ApiProperty({ enum: AGENCY_CODES, examples: ['education'] })
+  @ApiProperty({ enum: UNIT_CODES, examples: ['education'] })
   responsibleAgency!: string;
 
   @ApiProperty({ format: 'date-time' })
@@ -177,7 +177,7 @@ export class OfficeAlertDelivery {
   @ApiProperty({ examples: ['overdue'] })
   level!: string;
 
-  @ApiProperty({ type: 'string', enum: AGENCY_CODES, nullable: true })
+  @ApiProperty({ type: 'string', enum: UNIT_CODES, nullable: true })
   agency!: string | null;
 
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true })

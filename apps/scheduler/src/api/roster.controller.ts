@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, ParseEnumPipe, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AGENCY_CODES, type AgencyCode, RosterRequest } from '#contracts';
+import { UNIT_CODES, type UnitCode, RosterRequest } from '#contracts';
 import { CLOCK, type Clock } from '#config';
 import { rosterChangedAlert } from '#deadlines';
 import { ApiKeyGuard, ApiProblems, RosterEntry } from '#http';
@@ -8,7 +8,7 @@ import { OfficeScope } from '#persistence';
 import { OutboxRelay } from '#bus';
 import { ALERT_RELAY } from '../alerts/alert-relay.provider.js';
 
-const AGENCY_ENUM = Object.fromEntries(AGENCY_CODES.map((code) => [code, code]));
+const AGENCY_ENUM = Object.fromEntries(UNIT_CODES.map((code) => [code, code]));
 
 /** 第二十二条: each unit's leader and liaison, as the office keeps them. */
 @ApiTags('roster')
@@ -32,11 +32,11 @@ export class RosterController {
 
   @Put(':agency')
   @ApiOperation({ summary: 'Set a unit’s leader and liaison; the change is itself a message to the office' })
-  @ApiParam({ name: 'agency', enum: AGENCY_CODES })
+  @ApiParam({ name: 'agency', enum: UNIT_CODES })
   @ApiBody({ schema: { $ref: '#/components/schemas/RosterRequest' }, examples: { roster: { summary: '分管领导与联络人', value: { leaderName: '王某', leaderPhone: '13900000001', leaderEmail: 'leader@edu.example.cn', liaisonName: '陈某', liaisonPhone: '0595-85000000', liaisonEmail: 'liaison@edu.example.cn' } } } })
   @ApiOkResponse({ type: RosterEntry })
   @ApiProblems(400, 401, 413)
-  async save(@Param('agency', new ParseEnumPipe(AGENCY_ENUM)) agency: AgencyCode, @Body() body: RosterRequest) {
+  async save(@Param('agency', new ParseEnumPipe(AGENCY_ENUM)) agency: UnitCode, @Body() body: RosterRequest) {
     // 第二十二条: the change and the office's notice are written together.
     const saved = await this.office.transaction(async (office) => {
       const entry = await office.roster.save(agency, { ...body });

@@ -71,7 +71,7 @@ export class DeadlineSweeper implements OnApplicationBootstrap, BeforeApplicatio
         const handoffs = await office.handoffs.caseRefs(due.map((o) => o.handoffId));
         // One query each for the rosters, the alerts and the moves of the whole batch: the claim is
         // cheap, per-row round trips were what made a backlog drain slowly.
-        const rosters = await office.roster.forAgencies([...new Set(due.map((o) => o.responsibleAgency))]);
+        const rosters = await office.roster.forUnits([...new Set(due.map((o) => o.responsibleAgency))]);
         const alerts = [];
         const moves = [];
         for (const obligation of due) {

@@ -364,7 +364,7 @@ export interface paths {
         };
         /**
          * The documents of a handoff (names, types, sizes, hashes), for its two parties only
-         * @description The sender sees every document; the recipient its own and the sender’s whose material type its projection lists (第二十四条, libs/agencies recipient-projections.ts).
+         * @description The sender sees every document; the recipient its own and the sender’s whose material type its projection lists (第二十四条, libs/units recipient-projections.ts).
          */
         get: operations["attachmentsList"];
         put?: never;
@@ -622,7 +622,7 @@ export interface components {
             /** @description the file name as the unit’s system knows it */
             fileName: string;
             /**
-             * @description what the document is (第二十四条): the recipient receives only the types its duty needs (its projection, libs/agencies). Default case-file, the narrowest audience
+             * @description what the document is (第二十四条): the recipient receives only the types its duty needs (its projection, libs/units). Default case-file, the narrowest audience
              * @enum {string}
              */
             material?: "case-file" | "identity" | "household-finances" | "medical" | "school" | "disability";

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
-import { AGENCY_CODES, type AgencyCode } from '../agency-codes.js';
+import { UNIT_CODES, type UnitCode } from '../unit-codes.js';
 import { IsCalendarDate } from '../calendar-date.js';
 import { IsInstant } from '../instant.js';
 import { IsYuanAmount } from '../money.js';
@@ -11,8 +11,8 @@ import { CaseSubjectDto } from './case-subject.dto.js';
 
 /** Why a referral goes to a unit none of its stated needs points to (第十条–第十八条). */
 export class RecipientReasonDto {
-  @IsIn(AGENCY_CODES)
-  unit!: AgencyCode;
+  @IsIn(UNIT_CODES)
+  unit!: UnitCode;
 
   @IsString()
   @Length(1, 500)

@@ -1,5 +1,5 @@
 import { type CalendarSource, isIsoDate, startOfBeijingDay } from '#calendar';
-import { type AgencyCode, type HandoffKind, isAgencyCode } from '#contracts';
+import { type UnitCode, type HandoffKind, isUnitCode } from '#contracts';
 import { alertSchedule, computeDue, type DeadlineComputation, type ScheduledAlert } from '../alert-schedule.js';
 import type { DeadlineRule } from '../deadline-rules.js';
 
@@ -23,7 +23,7 @@ export type RecordedStep = {
 export interface ObligationPlan extends DeadlineComputation {
   rule: DeadlineRule;
   startAt: Date;
-  responsibleAgency: AgencyCode;
+  responsibleAgency: UnitCode;
   greenChannel: boolean;
   schedule: ScheduledAlert[];
   fulfilledAt: Date | null;
@@ -101,7 +101,7 @@ export function planObligations(
     const due = computeDue(rule, startAt, calendar, greenChannel);
     const responsibleAgency = rule.responsible === 'sender' ? handoff.fromAgency : handoff.toAgency;
     // A duty is always one of the thirteen member units' (第十条–第十八条 and the procuratorate); a party that is none is a broken record, refused loudly.
-    if (!isAgencyCode(responsibleAgency)) throw new Error(`handoff names no member unit as its ${rule.responsible}: ${responsibleAgency}`);
+    if (!isUnitCode(responsibleAgency)) throw new Error(`handoff names no member unit as its ${rule.responsible}: ${responsibleAgency}`);
     plans.push({
       ...due,
       rule,

@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AGENCY_CODES, MEETING_KINDS, NOTICE_KINDS } from '#contracts';
+import { UNIT_CODES, MEETING_KINDS, NOTICE_KINDS } from '#contracts';
 
 // What the office's API (scheduler) and a unit's (adapter) answer about notices, meeting requests and
 // meetings (第二十二条–第二十三条).
 
 export class NoticeCopyView {
-  @ApiProperty({ enum: AGENCY_CODES, examples: ['education'] }) agency!: string;
+  @ApiProperty({ enum: UNIT_CODES, examples: ['education'] }) agency!: string;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'when the unit said it had read the notice; null: not yet' }) readAt!: string | null;
   @ApiProperty({ type: 'string', nullable: true, examples: ['教育局联络人陈某'] }) readBy!: string | null;
 }
@@ -33,7 +33,7 @@ export class ReceivedNoticeView extends NoticeView {
 
 export class MeetingRequestView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: AGENCY_CODES }) agency!: string;
+  @ApiProperty({ enum: UNIT_CODES }) agency!: string;
   @ApiProperty() reason!: string;
   @ApiProperty({ type: [String], description: 'handoffs the unit marked for discussion (第二十三条)' }) handoffIds!: string[];
   @ApiProperty() requestedBy!: string;

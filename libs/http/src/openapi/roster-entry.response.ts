@@ -1,12 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AGENCY_CODES, type AgencyCode } from '#contracts';
+import { UNIT_CODES, type UnitCode } from '#contracts';
 
 // One answer shape for the roster, whether a unit reads its own (adapter) or the office reads all (scheduler).
 
 /** 第二十二条: a unit's leader (分管领导) and liaison (联络人). */
 export class RosterEntry {
-  @ApiProperty({ enum: AGENCY_CODES, examples: ['education'] })
-  agency!: AgencyCode;
+  @ApiProperty({ enum: UNIT_CODES, examples: ['education'] })
+  agency!: UnitCode;
 
   @ApiProperty({ examples: ['王某'] })
   leaderName!: string;

@@ -1,6 +1,6 @@
-import { AGENCY_CODES, allBusQueueNames } from '#contracts';
+import { UNIT_CODES, allBusQueueNames } from '#contracts';
 
 /** Every queue of one bus: each unit's inbox and delivery queue, the scheduler's, the office's, dead letters. */
 export function everyBusQueue(): string[] {
-  return allBusQueueNames(AGENCY_CODES);
+  return allBusQueueNames(UNIT_CODES);
 }

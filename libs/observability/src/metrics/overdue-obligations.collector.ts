@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CLOCK, type Clock } from '#config';
-import { AGENCY_CODES } from '#contracts';
+import { UNIT_CODES } from '#contracts';
 import { ObservationSource } from '../observation-source.js';
 import { BusMetrics, type ScrapeCollector } from './bus-metrics.service.js';
 
@@ -34,7 +34,7 @@ export class OverdueObligationsCollector implements ScrapeCollector, OnModuleIni
     const now = this.clock.now();
     const rows = await this.queries.overdueByAgency(now);
     this.clear();
-    for (const agency of AGENCY_CODES) this.overdue.set({ agency }, 0);
+    for (const agency of UNIT_CODES) this.overdue.set({ agency }, 0);
     for (const row of rows) this.overdue.set({ agency: row.agency }, row.count);
   }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import {
-  AGENCY_CODES,
-  type AgencyCode,
+  UNIT_CODES,
+  type UnitCode,
   CURRENT_SCHEMA_VERSION,
   type MessageCatalog,
   type MessageRegistry,
@@ -50,11 +50,11 @@ export class BusEnvelope {
   })
   schemaVersion!: number;
 
-  @ApiProperty({ enum: AGENCY_CODES, description: 'sending unit', examples: ['procuratorate'] })
-  from!: AgencyCode;
+  @ApiProperty({ enum: UNIT_CODES, description: 'sending unit', examples: ['procuratorate'] })
+  from!: UnitCode;
 
-  @ApiProperty({ enum: AGENCY_CODES, description: 'receiving unit', examples: ['civil-affairs'] })
-  to!: AgencyCode;
+  @ApiProperty({ enum: UNIT_CODES, description: 'receiving unit', examples: ['civil-affairs'] })
+  to!: UnitCode;
 
   @ApiProperty({ format: 'uuid', description: 'the handoff (移送) this message belongs to', examples: ['0f6e1c52-8f4d-4d0e-b1a4-6f3f1d2b9c77'] })
   handoffId!: string;
@@ -79,6 +79,6 @@ export class BusEnvelope {
 }
 
 /** The schema of what a unit's system receives, by the unit's mapper. */
-export function unitMessageSchemaName(code: AgencyCode): 'CivilAffairsMessage' | 'EducationMessage' | 'BusEnvelope' {
+export function unitMessageSchemaName(code: UnitCode): 'CivilAffairsMessage' | 'EducationMessage' | 'BusEnvelope' {
   return code === 'civil-affairs' ? 'CivilAffairsMessage' : code === 'education' ? 'EducationMessage' : 'BusEnvelope';
 }

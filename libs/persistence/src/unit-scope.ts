@@ -1,9 +1,9 @@
 import { UnitJointMeetingRepository } from './joint-meeting.repository.js';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { MessageSigner } from '#security';
-import { projectEnvelope } from '#agencies';
+import { projectEnvelope } from '#units';
 import type { Decision, OpenedHandoff } from '#handoffs';
-import type { AgencyCode } from '#contracts';
+import type { UnitCode } from '#contracts';
 import type { Db, TransactionOptions } from './db.js';
 import { AlertRepository } from './alert.repository.js';
 import { AttachmentRepository } from './attachment.repository.js';
@@ -59,7 +59,7 @@ export class UnitStore {
   constructor(
     private readonly prisma: PrismaService,
     db: Db,
-    readonly agency: AgencyCode,
+    readonly agency: UnitCode,
     private readonly protection: FieldProtection,
     private readonly signer: MessageSigner | null = null,
   ) {
@@ -119,8 +119,8 @@ export class UnitStore {
  * libs/persistence.
  */
 @Injectable()
-export class AgencyScope {
-  private readonly stores = new Map<AgencyCode, UnitStore>();
+export class UnitScope {
+  private readonly stores = new Map<UnitCode, UnitStore>();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -128,7 +128,7 @@ export class AgencyScope {
     @Optional() @Inject(MESSAGE_SIGNER) private readonly signer: MessageSigner | null = null,
   ) {}
 
-  for(agency: AgencyCode): UnitStore {
+  for(agency: UnitCode): UnitStore {
     let store = this.stores.get(agency);
     if (!store) {
       store = new UnitStore(this.prisma, this.prisma, agency, this.protection, this.signer);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { AGENCY_CODES } from '#contracts';
+import { UNIT_CODES } from '#contracts';
 import { BusEnvelope } from '../unit-message.schemas.js';
 
 /** What 民政局's system receives: `CivilAffairsMapper`'s field names (pinyin initials). */
@@ -16,7 +16,7 @@ export class CivilAffairsMessage {
   @ApiProperty({ format: 'uuid', description: '移交编号: the handoff id' })
   yjid!: string;
 
-  @ApiProperty({ enum: AGENCY_CODES, description: '发送单位: the sending unit', examples: ['procuratorate'] })
+  @ApiProperty({ enum: UNIT_CODES, description: '发送单位: the sending unit', examples: ['procuratorate'] })
   fsdw!: string;
 
   @ApiPropertyOptional({ description: '姓名 (opening messages only)', examples: ['林某某'] })

@@ -1,7 +1,7 @@
 import { getMetadataStorage } from 'class-validator';
 import {
-  AGENCY_CODES,
-  type AgencyCode,
+  UNIT_CODES,
+  type UnitCode,
   AdvanceReferralPayloadV1,
   HANDOFF_KINDS,
   type HandoffKind,
@@ -32,7 +32,7 @@ const CONTRACT: Record<HandoffKind, Set<string>> = Object.fromEntries(
 ) as Record<HandoffKind, Set<string>>;
 
 /** Who can receive which kind (第十九条: referrals from the procuratorate; 第二十条: leads and notices to it). */
-const receives = (unit: AgencyCode, kind: HandoffKind) => (kind === 'judicial-referral' || kind === 'advance-referral' ? unit !== 'procuratorate' : unit === 'procuratorate');
+const receives = (unit: UnitCode, kind: HandoffKind) => (kind === 'judicial-referral' || kind === 'advance-referral' ? unit !== 'procuratorate' : unit === 'procuratorate');
 
 const person = { name: '林小明', idNumber: '11010519491231002X', phone: '13800000000' };
 const referral = {
@@ -53,20 +53,20 @@ const referral = {
 
 describe('recipient projections (第二十四条)', () => {
   it('has an entry for every unit and every kind of handoff, each citing an article', () => {
-    for (const unit of AGENCY_CODES) {
+    for (const unit of UNIT_CODES) {
       for (const kind of HANDOFF_KINDS) {
         const entry = RECIPIENT_PROJECTIONS[unit]?.[kind];
         expect({ unit, kind, has: entry !== undefined }).toEqual({ unit, kind, has: true });
         expect(entry.article).toMatch(/^第[一二三四五六七八九十]+条/);
       }
     }
-    expect(Object.keys(RECIPIENT_PROJECTIONS).sort()).toEqual([...AGENCY_CODES].sort());
+    expect(Object.keys(RECIPIENT_PROJECTIONS).sort()).toEqual([...UNIT_CODES].sort());
   });
 
   it('lists only fields of the payload contract, each classified as a citizen field or plain, and known material types', () => {
     const classified = new Set([...CITIZEN_FIELDS, ...PLAIN_FIELDS, ...CITIZEN_OBJECTS.flatMap((object) => fieldsOf(PersonDto).map((field) => `${object}.${field}`))]);
     const outside: string[] = [];
-    for (const unit of AGENCY_CODES) {
+    for (const unit of UNIT_CODES) {
       for (const kind of HANDOFF_KINDS) {
         const { fields, materials } = RECIPIENT_PROJECTIONS[unit][kind];
         for (const field of fields) {
@@ -79,7 +79,7 @@ describe('recipient projections (第二十四条)', () => {
   });
 
   it('gives nothing for a combination that cannot happen, and something for every one that can', () => {
-    for (const unit of AGENCY_CODES) {
+    for (const unit of UNIT_CODES) {
       for (const kind of HANDOFF_KINDS) {
         const { fields, materials } = RECIPIENT_PROJECTIONS[unit][kind];
         expect({ unit, kind, receives: fields.length > 0 }).toEqual({ unit, kind, receives: receives(unit, kind) });
@@ -89,8 +89,8 @@ describe('recipient projections (第二十四条)', () => {
   });
 
   it('lets every recipient that can receive a kind identify the person, and gives a referral’s recipient only its own reason', () => {
-    const reasons = AGENCY_CODES.filter((unit) => unit !== 'procuratorate').map((unit) => ({ unit, reason: `理由-${unit}` }));
-    for (const unit of AGENCY_CODES) {
+    const reasons = UNIT_CODES.filter((unit) => unit !== 'procuratorate').map((unit) => ({ unit, reason: `理由-${unit}` }));
+    for (const unit of UNIT_CODES) {
       for (const kind of HANDOFF_KINDS.filter((k) => receives(unit, k))) {
         const { fields } = RECIPIENT_PROJECTIONS[unit][kind];
         expect(fields).toEqual(expect.arrayContaining(['person.name', 'person.idNumber']));
@@ -101,7 +101,7 @@ describe('recipient projections (第二十四条)', () => {
 
   it('gives every recipient of a referral the findings, the applicant’s statement, the materials list and the case-file documents (第九条, 第十九条 ¶1)', () => {
     const missing: string[] = [];
-    for (const unit of AGENCY_CODES) {
+    for (const unit of UNIT_CODES) {
       for (const kind of ['judicial-referral', 'advance-referral'] as const) {
         if (!receives(unit, kind)) continue;
         const { fields, materials } = RECIPIENT_PROJECTIONS[unit][kind];

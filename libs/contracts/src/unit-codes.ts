@@ -1,5 +1,5 @@
 /** The 13 member units (成员单位) of the joint meeting; codes are frozen, they are stored and routed on. */
-export const AGENCY_CODES = [
+export const UNIT_CODES = [
   'procuratorate',
   'education',
   'civil-affairs',
@@ -14,11 +14,11 @@ export const AGENCY_CODES = [
   'next-generation',
   'disabled-federation',
 ] as const;
-export type AgencyCode = (typeof AGENCY_CODES)[number];
+export type UnitCode = (typeof UNIT_CODES)[number];
 
 /** The hub of national judicial assistance (第九条); every other unit runs social assistance. */
-export const JUDICIAL_HUB: AgencyCode = 'procuratorate';
+export const JUDICIAL_HUB: UnitCode = 'procuratorate';
 
-export function isAgencyCode(value: unknown): value is AgencyCode {
-  return typeof value === 'string' && (AGENCY_CODES as readonly string[]).includes(value);
+export function isUnitCode(value: unknown): value is UnitCode {
+  return typeof value === 'string' && (UNIT_CODES as readonly string[]).includes(value);
 }

@@ -1,4 +1,4 @@
-export * from './agency.registry.js';
+export * from './unit.registry.js';
 export * from './unit-system.mapper.js';
 export * from './unit-message.schemas.js';
 export * from './civil-affairs/civil-affairs.schema.js';

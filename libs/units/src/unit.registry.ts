@@ -1,4 +1,4 @@
-import { type AgencyCode, type AnyEnvelope, isAgencyCode } from '#contracts';
+import { type UnitCode, type AnyEnvelope, isUnitCode } from '#contracts';
 import { projectEnvelope } from './projections/project-payload.js';
 import { CivilAffairsMapper } from './civil-affairs/civil-affairs.mapper.js';
 import { EducationMapper } from './education/education.mapper.js';
@@ -7,8 +7,8 @@ import { CanonicalMapper, type UnitSystemMapper } from './unit-system.mapper.js'
 /** How a unit's own system takes what the bus delivers: we POST to it, or it pulls from its inbox. */
 export type DeliveryMode = 'webhook' | 'pull';
 
-export interface AgencyDefinition {
-  code: AgencyCode;
+export interface UnitDefinition {
+  code: UnitCode;
   nameZh: string;
   nameEn: string;
   /** the article of the policy that sets the unit's duty (which need goes where: libs/handoffs need-routing.ts) */
@@ -21,7 +21,7 @@ export interface AgencyDefinition {
 
 const canonical = new CanonicalMapper();
 
-export const AGENCIES: Readonly<Record<AgencyCode, AgencyDefinition>> = {
+export const UNITS: Readonly<Record<UnitCode, UnitDefinition>> = {
   procuratorate: { code: 'procuratorate', nameZh: '晋江市人民检察院', nameEn: 'Jinjiang People’s Procuratorate', article: '第九条', defaultDeliveryMode: 'webhook', defaultPort: 3101, mapper: canonical },
   education: { code: 'education', nameZh: '晋江市教育局', nameEn: 'Education Bureau', article: '第十条', defaultDeliveryMode: 'pull', defaultPort: 3102, mapper: new EducationMapper() },
   'civil-affairs': { code: 'civil-affairs', nameZh: '晋江市民政局', nameEn: 'Civil Affairs Bureau', article: '第十一条', defaultDeliveryMode: 'webhook', defaultPort: 3103, mapper: new CivilAffairsMapper() },
@@ -37,14 +37,14 @@ export const AGENCIES: Readonly<Record<AgencyCode, AgencyDefinition>> = {
   'disabled-federation': { code: 'disabled-federation', nameZh: '晋江市残疾人联合会', nameEn: 'Disabled Persons’ Federation', article: '第十八条', defaultDeliveryMode: 'pull', defaultPort: 3113, mapper: canonical },
 };
 
-export function agencyDefinition(code: AgencyCode): AgencyDefinition {
-  return AGENCIES[code];
+export function unitDefinition(code: UnitCode): UnitDefinition {
+  return UNITS[code];
 }
 
 /** A unit's Chinese name, as alerts and pages show it; a code no unit has is shown as it is, none as ''. */
 export function unitName(code: string | null | undefined): string {
   if (!code) return '';
-  return isAgencyCode(code) ? AGENCIES[code].nameZh : code;
+  return isUnitCode(code) ? UNITS[code].nameZh : code;
 }
 
 /**
@@ -52,7 +52,7 @@ export function unitName(code: string | null | undefined): string {
  * the envelope through the unit's projection (第二十四条), then the unit's mapper. Every delivery
  * path goes through here, so a mapper never sees more than the projection.
  */
-export function unitSystemBody(code: AgencyCode, envelope: AnyEnvelope): Record<string, unknown> {
+export function unitSystemBody(code: UnitCode, envelope: AnyEnvelope): Record<string, unknown> {
   if (envelope.to !== code) throw new Error(`message ${envelope.id} is for ${envelope.to}, not ${code}`);
-  return AGENCIES[code].mapper.toUnitSystem({ envelope: projectEnvelope(envelope) });
+  return UNITS[code].mapper.toUnitSystem({ envelope: projectEnvelope(envelope) });
 }

@@ -1,4 +1,4 @@
-import { type AgencyCode, type HandoffKind, MATERIAL_TYPES, type MaterialType } from '#contracts';
+import { type UnitCode, type HandoffKind, MATERIAL_TYPES, type MaterialType } from '#contracts';
 
 // 第二十四条: citizens' information learned in this work is confidential. Each unit receives, stores
 // and reads only what its own duty (第九条–第十八条) needs of a handoff's opening payload: a
@@ -60,7 +60,7 @@ function referrals(article: string, extra: readonly ProjectedField[], materials:
 /** Reaching the person directly: units that visit, interview or arrange services with them. */
 const PHONE = 'person.phone';
 
-export const RECIPIENT_PROJECTIONS: Readonly<Record<AgencyCode, Readonly<Record<HandoffKind, RecipientProjection>>>> = {
+export const RECIPIENT_PROJECTIONS: Readonly<Record<UnitCode, Readonly<Record<HandoffKind, RecipientProjection>>>> = {
   // 第九条: the procuratorate accepts, investigates and decides judicial assistance: a lead or an
   // urgent notice reaches it whole. 第十九条: it sends referrals and never receives one.
   procuratorate: {

@@ -1,10 +1,10 @@
-import { AGENCY_CODES } from '#contracts';
-import { AGENCIES, unitName } from './agency.registry.js';
+import { UNIT_CODES } from '#contracts';
+import { UNITS, unitName } from './unit.registry.js';
 
 describe('the 13 member units', () => {
   it('defines every unit once, each with its own port', () => {
-    expect(Object.keys(AGENCIES).sort()).toEqual([...AGENCY_CODES].sort());
-    const ports = AGENCY_CODES.map((code) => AGENCIES[code].defaultPort);
+    expect(Object.keys(UNITS).sort()).toEqual([...UNIT_CODES].sort());
+    const ports = UNIT_CODES.map((code) => UNITS[code].defaultPort);
     expect(new Set(ports).size).toBe(13);
   });
 
@@ -15,7 +15,7 @@ describe('the 13 member units', () => {
   });
 
   it('maps civil-affairs deliveries to its system’s field names', () => {
-    const body = AGENCIES['civil-affairs'].mapper.toUnitSystem({
+    const body = UNITS['civil-affairs'].mapper.toUnitSystem({
       envelope: {
         id: 'm1', type: 'handoff.judicial-referral', schemaVersion: 1, from: 'procuratorate', to: 'civil-affairs',
         handoffId: 'h1', caseRef: 'JJ-1', correlationId: 'c1', causationId: null, occurredAt: '2026-01-01T00:00:00Z',
