@@ -54,7 +54,7 @@ export class HandoffsController {
   @ApiBody(schemaRef(OpenJudicialReferralRequest.name, OPENING_EXAMPLES.judicialReferral))
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse(OPENED)
-  @ApiProblems(400, 401, 403, 413, 422)
+  @ApiProblems(400, 401, 403, 413, 422, 503)
   openJudicialReferral(@Body() body: OpenJudicialReferralRequest) {
     return this.opening.open('judicial-referral', body);
   }
@@ -66,7 +66,7 @@ export class HandoffsController {
   @ApiBody(schemaRef(OpenAdvanceReferralRequest.name, OPENING_EXAMPLES.advanceReferral))
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse(OPENED)
-  @ApiProblems(400, 401, 403, 413, 422)
+  @ApiProblems(400, 401, 403, 413, 422, 503)
   openAdvanceReferral(@Body() body: OpenAdvanceReferralRequest) {
     return this.opening.open('advance-referral', body);
   }
@@ -78,7 +78,7 @@ export class HandoffsController {
   @ApiBody(schemaRef(OpenSocialLeadRequest.name, OPENING_EXAMPLES.lead))
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse(OPENED)
-  @ApiProblems(400, 401, 403, 413, 422)
+  @ApiProblems(400, 401, 403, 413, 422, 503)
   openLead(@Body() body: OpenSocialLeadRequest) {
     return this.opening.open('social-lead', body);
   }
@@ -90,7 +90,7 @@ export class HandoffsController {
   @ApiBody(schemaRef(OpenUrgentMedicalNoticeRequest.name, OPENING_EXAMPLES.urgentMedicalNotice))
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse(OPENED)
-  @ApiProblems(400, 401, 403, 413, 422)
+  @ApiProblems(400, 401, 403, 413, 422, 503)
   openUrgentMedicalNotice(@Body() body: OpenUrgentMedicalNoticeRequest) {
     return this.opening.open('urgent-medical-notice', body);
   }

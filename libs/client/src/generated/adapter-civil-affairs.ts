@@ -1682,10 +1682,10 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            /** @description 服务暂不可用：数据库或 Redis 不可达（按 Retry-After 秒后重试），或移送的接收单位尚未接入总线、还没有自己的密钥（该单位的适配器首次启动后重发） */
             503: {
                 headers: {
-                    /** @description seconds to wait before trying again */
+                    /** @description seconds to wait before retrying (重试前等待的秒数) */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -1694,11 +1694,11 @@ export interface operations {
                      * @example {
                      *       "statusCode": 503,
                      *       "error": "SERVICE_UNAVAILABLE",
-                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "message": "service unavailable",
                      *       "problems": [
                      *         {
                      *           "field": "",
-                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *           "message": "service unavailable"
                      *         }
                      *       ]
                      *     }
@@ -1861,10 +1861,10 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            /** @description 服务暂不可用：数据库或 Redis 不可达（按 Retry-After 秒后重试），或移送的接收单位尚未接入总线、还没有自己的密钥（该单位的适配器首次启动后重发） */
             503: {
                 headers: {
-                    /** @description seconds to wait before trying again */
+                    /** @description seconds to wait before retrying (重试前等待的秒数) */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -1873,11 +1873,11 @@ export interface operations {
                      * @example {
                      *       "statusCode": 503,
                      *       "error": "SERVICE_UNAVAILABLE",
-                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "message": "service unavailable",
                      *       "problems": [
                      *         {
                      *           "field": "",
-                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *           "message": "service unavailable"
                      *         }
                      *       ]
                      *     }
@@ -2040,10 +2040,10 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            /** @description 服务暂不可用：数据库或 Redis 不可达（按 Retry-After 秒后重试），或移送的接收单位尚未接入总线、还没有自己的密钥（该单位的适配器首次启动后重发） */
             503: {
                 headers: {
-                    /** @description seconds to wait before trying again */
+                    /** @description seconds to wait before retrying (重试前等待的秒数) */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -2052,11 +2052,11 @@ export interface operations {
                      * @example {
                      *       "statusCode": 503,
                      *       "error": "SERVICE_UNAVAILABLE",
-                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "message": "service unavailable",
                      *       "problems": [
                      *         {
                      *           "field": "",
-                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *           "message": "service unavailable"
                      *         }
                      *       ]
                      *     }
@@ -2219,10 +2219,10 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PostgreSQL is unreachable: nothing was read or written; send the same request again (with its Idempotency-Key) after Retry-After seconds */
+            /** @description 服务暂不可用：数据库或 Redis 不可达（按 Retry-After 秒后重试），或移送的接收单位尚未接入总线、还没有自己的密钥（该单位的适配器首次启动后重发） */
             503: {
                 headers: {
-                    /** @description seconds to wait before trying again */
+                    /** @description seconds to wait before retrying (重试前等待的秒数) */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -2231,11 +2231,11 @@ export interface operations {
                      * @example {
                      *       "statusCode": 503,
                      *       "error": "SERVICE_UNAVAILABLE",
-                     *       "message": "the database is unavailable; nothing was written, try again later",
+                     *       "message": "service unavailable",
                      *       "problems": [
                      *         {
                      *           "field": "",
-                     *           "message": "the database is unavailable; nothing was written, try again later"
+                     *           "message": "service unavailable"
                      *         }
                      *       ]
                      *     }

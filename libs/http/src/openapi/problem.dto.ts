@@ -34,7 +34,7 @@ const PROBLEM_EXAMPLES: Record<number, { description: string; message: string; f
   413: { description: '请求体超过 MAX_BODY_BYTES', message: 'request entity too large' },
   422: { description: '同一 Idempotency-Key 已用于不同的请求体', message: 'Idempotency-Key 2026-jj-0001 was used with another request' },
   429: { description: '请求过于频繁；按 Retry-After 秒后重试', message: 'too many requests' },
-  503: { description: '服务暂不可用（数据库或 Redis 不可达）；按 Retry-After 秒后重试', message: 'service unavailable' },
+  503: { description: '服务暂不可用：数据库或 Redis 不可达（按 Retry-After 秒后重试），或移送的接收单位尚未接入总线、还没有自己的密钥（该单位的适配器首次启动后重发）', message: 'service unavailable' },
 };
 
 const RETRY_AFTER = {
