@@ -8,7 +8,8 @@ import { OpenJudicialReferralRequest } from '../../apps/adapter/src/api/open-han
 import { IdempotencyInterceptor } from '../../apps/adapter/src/unit-of-work/idempotent.js';
 import { judicialReferral } from '../support/factories.js';
 import { TestDatabase } from '../support/test-database.js';
-import { inProcessDriver, ManualClock, type MediumAdapter, mediumAdapter } from './support/medium-adapter.js';
+import { type MediumBus, startMediumBus } from './support/medium-bus.js';
+import { inProcessDriver, ManualClock, type MediumAdapter } from './support/medium-adapter.js';
 
 /** The part of an Express request and response the interceptor reads and sets. */
 function exchange(path: string, body: unknown, idempotencyKey?: string) {
@@ -36,25 +37,23 @@ function exchange(path: string, body: unknown, idempotencyKey?: string) {
  * AsyncLocalStorage); a replay never runs the handler; a key reused for another body is refused.
  */
 describe('@Idempotent(): the Idempotency-Key and the unit of work (medium: real PostgreSQL)', () => {
+  let bus: MediumBus;
   let db: TestDatabase;
   const driver = inProcessDriver();
   const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
   let procuratorate: MediumAdapter;
-  let civilAffairs: MediumAdapter;
   let interceptor: IdempotencyInterceptor;
 
   beforeAll(async () => {
-    db = await TestDatabase.create('medium_idempotent');
-    procuratorate = await mediumAdapter('procuratorate', { databaseUrl: db.url, driver, clock });
     // The recipient's adapter makes its data key when it starts: a referral's content key is sealed to it.
-    civilAffairs = await mediumAdapter('civil-affairs', { databaseUrl: db.url, driver, clock });
+    bus = await startMediumBus('medium_idempotent', { units: ['procuratorate', 'civil-affairs'], driver, clock });
+    ({ db } = bus);
+    [procuratorate] = bus.adapters;
     interceptor = procuratorate.app.get(IdempotencyInterceptor);
   });
 
   afterAll(async () => {
-    await procuratorate?.close();
-    await civilAffairs?.close();
-    await db?.drop();
+    await bus?.close();
   });
 
   /** A handler as a route's would be: it opens a referral through the service, counting its runs. */
