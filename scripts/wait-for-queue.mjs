@@ -17,27 +17,23 @@ if (urls.length === 0) {
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function ready() {
-  if (urls.length === 1) {
-    const redis = new Redis(urls[0], { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    redis.on('error', () => {});
-    try {
-      await redis.connect();
-      return (await redis.ping()) === 'PONG';
-    } finally {
-      redis.disconnect();
-    }
+/** One connection to one Redis node, no retries, closed after `ask`. */
+async function withNode(url, ask) {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    return await ask(redis);
+  } finally {
+    redis.disconnect();
   }
+}
+
+async function ready() {
+  if (urls.length === 1) return withNode(urls[0], async (redis) => (await redis.ping()) === 'PONG');
   // A node of the cluster answers once `redis-cluster-init` has made it; any seed node's view will do.
   for (const url of urls) {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    redis.on('error', () => {});
-    try {
-      await redis.connect();
-      if (!String(await redis.cluster('INFO')).includes('cluster_state:ok')) return false;
-    } finally {
-      redis.disconnect();
-    }
+    if (!(await withNode(url, async (redis) => String(await redis.cluster('INFO')).includes('cluster_state:ok')))) return false;
   }
   // And the cluster client the apps use reaches every slot.
   const cluster = new Cluster(urls.map((url) => ({ host: new URL(url).hostname, port: Number(new URL(url).port || 6379) })), { lazyConnect: true });
