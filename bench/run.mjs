@@ -4,7 +4,8 @@
 // bus benchmark (bench/bus.bench.ts) and the scheduler's sweep benchmark (bench/sweep.bench.mjs) one
 // after the other. Options:
 //   --quick               short windows and bursts (development; figures not comparable)
-//   --only=crypto|bus|sweep   one of the three
+//   --only=crypto|transport|bus|sweep   one of the four (transport: the Nest queue transport's own
+//                         cost per job, against a handler map on the same driver)
 //   --backends=redis,postgres   the bus benchmark's queue backends (default both)
 //   --adapters=shared     the bus benchmark's adapters in one process (ADAPTER_UNITS) instead of one each
 //   --units=13            the other ten units' adapters too, idle (memory of a whole city's adapters)
@@ -29,6 +30,7 @@ const t0 = Date.now();
 sh(tsc, ['-p', 'tsconfig.build.json']);
 sh(tsc, ['-p', 'tsconfig.bench.json']);
 if (!only || only === 'crypto') sh(process.execPath, ['dist/bench/crypto.bench.js']);
+if (!only || only === 'transport') sh(process.execPath, ['dist/bench/transport.bench.js', ...(quick ? ['--quick'] : [])]);
 if (!only || only === 'bus') sh(process.execPath, ['dist/bench/bus.bench.js', ...args.filter((a) => a !== '--only=bus')]);
 if (!only || only === 'sweep') {
   sh(process.execPath, ['dist/bench/private-servers.js', 'bench/sweep.bench.mjs'], quick ? { BENCH_LARGE: process.env.BENCH_LARGE ?? '50000', BENCH_DRAIN: process.env.BENCH_DRAIN ?? '5000' } : {});
