@@ -23,4 +23,15 @@ describe('a content key sealed to a unit’s key (X25519, HKDF-SHA-256, AES-256-
     // A fresh ephemeral key each time: two seals of one key differ.
     expect(sealKeyTo(to, 'a', contentKey)).not.toBe(sealKeyTo(to, 'a', contentKey));
   });
+
+  it('makes a data key’s pair once per process, and still derives each key’s own past the memo’s size', () => {
+    expect(unitSealKeyPair(Buffer.from(education)).privateKey).toBe(unitSealKeyPair(education).privateKey);
+    const many = Array.from({ length: 300 }, () => randomBytes(32));
+    const publicKeys = many.map((key) => unitSealKeyPair(key).publicKey);
+    expect(new Set(publicKeys).size).toBe(300);
+    // After the memo was emptied on the way, the first key derives the same pair again, and opens its seal.
+    const sealed = sealKeyTo({ keyId: 'k0', publicKey: publicKeys[0] }, 'a', contentKey);
+    expect(openSealedKey(many[0], 'a', sealed).equals(contentKey)).toBe(true);
+    expect(unitSealKeyPair(many[0]).publicKey).toBe(publicKeys[0]);
+  });
 });

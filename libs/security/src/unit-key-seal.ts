@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
 import { DecryptionError, decryptValue, encryptValue } from './field-cipher.js';
 
 // 第二十四条: a row two parties read (a message, a step, a document) is encrypted under a key of its
@@ -16,11 +16,31 @@ export interface UnitSealPublicKey {
   publicKey: string;
 }
 
+// Building a key object (createPrivateKey, createPublicKey) costs far more than the key agreement
+// itself, and a unit has a few data keys and a few parties: each pair and each recipient's key is
+// made once per process. A pair is found by a hash of its data key, so no second copy of the secret
+// is kept as a map key; it lives as long as the process, as the data key itself does in the key ring.
+const MEMO_LIMIT = 256;
+const pairs = new Map<string, { privateKey: KeyObject; publicKey: string }>();
+const recipients = new Map<string, KeyObject>();
+
+function remembered<T>(memo: Map<string, T>, key: string, make: () => T): T {
+  let value = memo.get(key);
+  if (value === undefined) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    value = make();
+    memo.set(key, value);
+  }
+  return value;
+}
+
 /** The X25519 pair derived from one of a unit's data keys. */
 export function unitSealKeyPair(dataKey: Buffer): { privateKey: KeyObject; publicKey: string } {
-  const seed = Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'bus unit x25519', 32));
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_X25519, seed]), format: 'der', type: 'pkcs8' });
-  return { privateKey, publicKey: rawPublic(createPublicKey(privateKey)).toString('base64url') };
+  return remembered(pairs, createHash('sha256').update(dataKey).digest('base64'), () => {
+    const seed = Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'bus unit x25519', 32));
+    const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_X25519, seed]), format: 'der', type: 'pkcs8' });
+    return { privateKey, publicKey: rawPublic(createPublicKey(privateKey)).toString('base64url') };
+  });
 }
 
 function rawPublic(key: KeyObject): Buffer {
@@ -41,7 +61,7 @@ export function sealKeyTo(to: UnitSealPublicKey, aad: string, key: Buffer): stri
   const recipient = Buffer.from(to.publicKey, 'base64url');
   const ephemeral = generateKeyPairSync('x25519');
   const ephemeralRaw = rawPublic(ephemeral.publicKey);
-  const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: publicKeyFrom(recipient) });
+  const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: remembered(recipients, to.publicKey, () => publicKeyFrom(recipient)) });
   const kek = keyEncryptionKey(shared, ephemeralRaw, recipient);
   return `${ephemeralRaw.toString('base64url')}.${encryptValue({ id: to.keyId, key: kek }, aad, key.toString('base64'))}`;
 }
