@@ -91,9 +91,15 @@ async function receiver(env: ReferenceEnv): Promise<void> {
       const { rows } = await db.query<{ body: string; signature: string }>('SELECT body, signature FROM reference_sent WHERE id = $1', [job.data.id]);
       const row = rows[0];
       if (!row || !verify(null, Buffer.from(row.body), key, Buffer.from(row.signature, 'base64'))) throw new Error(`message ${job.data.id} missing or not authentic`);
-      const inserted = await db.query('INSERT INTO reference_received (id, body) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [job.data.id, row.body]);
-      const { rows: state } = await db.query<{ delivered: boolean }>('SELECT delivered_at IS NOT NULL AS delivered FROM reference_received WHERE id = $1', [job.data.id]);
-      if (inserted.rowCount === 0 && state[0]?.delivered) return;
+      // One statement: the insert, and whether a redelivered job's message was delivered already (the
+      // subquery reads the snapshot before the insert, which is all a redelivery needs).
+      const { rows: state } = await db.query<{ inserted: boolean; delivered: boolean }>(
+        `WITH inserted AS (INSERT INTO reference_received (id, body) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id)
+         SELECT EXISTS (SELECT 1 FROM inserted) AS inserted,
+                COALESCE((SELECT delivered_at IS NOT NULL FROM reference_received WHERE id = $1), false) AS delivered`,
+        [job.data.id, row.body],
+      );
+      if (!state[0]?.inserted && state[0]?.delivered) return;
       const answer = await fetch(webhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: row.body });
       if (!answer.ok) throw new Error(`webhook answered ${answer.status}`);
       await db.query('UPDATE reference_received SET delivered_at = now() WHERE id = $1', [job.data.id]);

@@ -25,8 +25,8 @@ export class OutsideUnitOfWorkError extends Error {
  * committed together in the next one (up to API_WRITE_BATCH; no waiting for company, so a lone
  * request pays nothing). A burst of requests from one unit then costs one transaction, one
  * evidence-chain lock and one commit per batch instead of one per request, and holds one pool
- * connection instead of queueing for all of them (a burst of 50 was answered 503 for 13 of them,
- * Prisma giving up its 2 s wait for a connection). A batch that throws (a request's 4xx, a
+ * connection instead of queueing for all of them (one per request, a burst outlasts Prisma's 2 s
+ * wait for a pool connection and is partly answered 503). A batch that throws (a request's 4xx, a
  * concurrent twin's unique key) is run again one write per transaction, so each request gets its
  * own answer and no request's error is another's.
  */
