@@ -56,13 +56,29 @@ export class OfficeDutyRegistrationRepository {
   }
 
   /** The registration a sent handoff fulfils, if the unit registered one. */
-  async forHandoff(handoff: { fromAgency: string; caseRef: string; kind: string }): Promise<DutyRegistration | null> {
-    const kind = (Object.keys(REGISTRATION_KINDS) as RegistrationKind[]).find((candidate) => REGISTRATION_KINDS[candidate].handoffKind === handoff.kind);
-    if (!kind) return null;
-    return this.db.dutyRegistration.findUnique({ where: { agency_kind_caseRef: { agency: handoff.fromAgency, kind, caseRef: handoff.caseRef } } });
+  async forHandoff(handoff: { id: string; fromAgency: string; caseRef: string; kind: string }): Promise<DutyRegistration | null> {
+    return (await this.forHandoffs([handoff])).get(handoff.id) ?? null;
+  }
+
+  /** The registrations several sent handoffs fulfil, by handoff id, in one statement (none for a kind no unit registers). */
+  async forHandoffs(handoffs: readonly { id: string; fromAgency: string; caseRef: string; kind: string }[]): Promise<Map<string, DutyRegistration>> {
+    const wanted = handoffs.flatMap((handoff) => {
+      const kind = registrationKindOf(handoff.kind);
+      return kind ? [{ handoffId: handoff.id, agency: handoff.fromAgency, kind, caseRef: handoff.caseRef }] : [];
+    });
+    if (wanted.length === 0) return new Map();
+    const rows = await this.db.dutyRegistration.findMany({ where: { OR: wanted.map(({ agency, kind, caseRef }) => ({ agency, kind, caseRef })) } });
+    const key = (row: { agency: string; kind: string; caseRef: string }) => `${row.agency}\u0000${row.kind}\u0000${row.caseRef}`;
+    const byKey = new Map(rows.map((row) => [key(row), row]));
+    return new Map(wanted.flatMap((want) => (byKey.has(key(want)) ? [[want.handoffId, byKey.get(key(want)) as DutyRegistration] as const] : [])));
   }
 
   async markFulfilled(id: string, at: Date, handoffId: string): Promise<void> {
     await this.db.dutyRegistration.updateMany({ where: { id, fulfilledAt: null }, data: { fulfilledAt: at, handoffId } });
   }
+}
+
+/** The registration kind whose duty a handoff of `handoffKind` fulfils (第十九条 ¶1, 第二十条 ¶1), if any. */
+function registrationKindOf(handoffKind: string): RegistrationKind | undefined {
+  return (Object.keys(REGISTRATION_KINDS) as RegistrationKind[]).find((candidate) => REGISTRATION_KINDS[candidate].handoffKind === handoffKind);
 }

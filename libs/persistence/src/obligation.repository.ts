@@ -45,10 +45,18 @@ export class ObligationRepository {
    * (it was a read and an update); an obligation already fulfilled is left as it is.
    */
   async fulfil(handoffId: string, rule: string, at: Date): Promise<void> {
+    await this.fulfilAll([{ handoffId, rule, at }]);
+  }
+
+  /** fulfil for several obligations in one statement, in (handoff, rule) order so concurrent batches lock alike. */
+  async fulfilAll(done: readonly { handoffId: string; rule: string; at: Date }[]): Promise<void> {
+    if (done.length === 0) return;
+    const sorted = [...done].sort((a, b) => (a.handoffId === b.handoffId ? (a.rule < b.rule ? -1 : 1) : a.handoffId < b.handoffId ? -1 : 1));
     await this.db.$executeRaw`
-      UPDATE "Obligation"
-      SET status = 'fulfilled', "fulfilledAt" = ${at}, late = ${at} > "dueAt", "nextLevel" = NULL, "nextActionAt" = NULL, "updatedAt" = now()
-      WHERE "handoffId" = ${handoffId}::uuid AND rule = ${rule} AND status = 'open'`;
+      UPDATE "Obligation" o
+      SET status = 'fulfilled', "fulfilledAt" = d.at, late = d.at > o."dueAt", "nextLevel" = NULL, "nextActionAt" = NULL, "updatedAt" = now()
+      FROM unnest(${sorted.map((d) => d.handoffId)}::uuid[], ${sorted.map((d) => d.rule)}::text[], ${sorted.map((d) => d.at)}::timestamptz[]) AS d("handoffId", rule, at)
+      WHERE o."handoffId" = d."handoffId" AND o.rule = d.rule AND o.status = 'open'`;
   }
 
   /**

@@ -11,8 +11,13 @@ export class OfficeHandoffRepository {
   constructor(private readonly db: Db) {}
 
   async withSteps(handoffId: string): Promise<HandoffWithSteps | null> {
-    const row = await this.db.handoff.findUnique({ where: { id: handoffId }, include: { steps: true } });
-    return row && { ...handoffFromDb(row), steps: row.steps.map(stepFromDb) };
+    return (await this.withStepsAll([handoffId])).get(handoffId) ?? null;
+  }
+
+  /** Several handoffs with their steps in one statement (relationJoins), by id; a missing id has no entry. */
+  async withStepsAll(handoffIds: readonly string[]): Promise<Map<string, HandoffWithSteps>> {
+    const rows = await this.db.handoff.findMany({ where: { id: { in: [...handoffIds] } }, include: { steps: true } });
+    return new Map(rows.map((row) => [row.id, { ...handoffFromDb(row), steps: row.steps.map(stepFromDb) }]));
   }
 
   async caseRefs(ids: readonly string[]): Promise<Map<string, { caseRef: string }>> {

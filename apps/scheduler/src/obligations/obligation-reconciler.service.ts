@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock, schedulerConfig, type SchedulerSettings } from '#config';
 import { calendarMissingAlert, dutyDoneLateAlert, type PlannedHandoff, planObligations, REGISTRATION_KINDS, type RecordedStep, type RegistrationKind } from '#deadlines';
-import { type DutyRegistration, OfficeScope, type OfficeStore } from '#persistence';
+import { type DutyRegistration, type HandoffWithSteps, OfficeScope, type OfficeStore } from '#persistence';
 import { type ConsumeOutcome, GroupCommit, PermanentMessageError } from '#bus';
 import type { BusJobData } from '#contracts';
 import { CalendarService } from '../calendar/calendar.service.js';
@@ -48,10 +48,8 @@ export class ObligationReconciler {
 
   /** Several step events in one transaction: each handoff reconciled once (it is re-read anyway), every event confirmed. */
   private async reconcileBatch(jobs: readonly BusJobData[]): Promise<void> {
-    // A stable order of handoffs, so two schedulers' batches lock rows in the same order.
-    const handoffIds = [...new Set(jobs.map((job) => job.handoffId))].sort();
     await this.office.transaction(async (office) => {
-      for (const handoffId of handoffIds) await this.reconcileIn(office, handoffId);
+      await this.reconcileIn(office, jobs.map((job) => job.handoffId));
       await office.handoffs.confirmStepEventsConsumed(
         jobs.map((job) => job.messageId),
         this.clock.now(),
@@ -61,7 +59,7 @@ export class ObligationReconciler {
 
   async reconcile(handoffId: string, eventMessageId: string | null): Promise<void> {
     await this.office.transaction(async (office) => {
-      await this.reconcileIn(office, handoffId);
+      await this.reconcileIn(office, [handoffId]);
       if (eventMessageId) await office.handoffs.confirmStepEventConsumed(eventMessageId, this.clock.now());
     });
   }
@@ -96,7 +94,7 @@ export class ObligationReconciler {
       priority: 'normal',
       details: { [spec.statedDate]: registration.statedOn },
     };
-    await this.ensurePlans(office, announced, []);
+    await this.ensurePlans(office, [{ handoff: announced, steps: [] }]);
     const sent = await office.registrations.sentHandoffFor(registration);
     if (sent) await this.fulfilRegistration(office, registration, sent.sentAt, sent.handoffId);
   }
@@ -108,53 +106,71 @@ export class ObligationReconciler {
     }
   }
 
-  private async reconcileIn(office: OfficeStore, handoffId: string): Promise<void> {
-    const handoff = await office.handoffs.withSteps(handoffId);
-    if (!handoff) throw new PermanentMessageError(`handoff ${handoffId} is not in the database`);
-    await this.ensurePlans(office, handoff, handoff.steps);
+  /**
+   * Set-based, whatever the number of handoffs: one read of the handoffs with their steps, one of
+   * the registrations they fulfil, one insert of their obligations, one update of those their steps
+   * fulfilled. A missing handoff fails the batch (each event is then retried alone, and that one
+   * fails on its own).
+   */
+  private async reconcileIn(office: OfficeStore, ids: readonly string[]): Promise<void> {
+    // A stable order of handoffs, so two schedulers' batches lock rows in the same order.
+    const handoffIds = [...new Set(ids)].sort();
+    const handoffs = await office.handoffs.withStepsAll(handoffIds);
+    const missing = handoffIds.find((id) => !handoffs.has(id));
+    if (missing) throw new PermanentMessageError(`handoff ${missing} is not in the database`);
+    const ordered = handoffIds.map((id) => handoffs.get(id) as HandoffWithSteps);
+    await this.ensurePlans(office, ordered.map((handoff) => ({ handoff, steps: handoff.steps })));
     // 第十九条 ¶1, 第二十条 ¶1: sending the referral or lead fulfils the duty its unit registered.
-    const sent = handoff.steps.find((step) => step.step === 'sent');
-    if (sent) {
-      const registration = await office.registrations.forHandoff(handoff);
-      if (registration?.plannedAt) await this.fulfilRegistration(office, registration, sent.occurredAt, handoff.id);
+    const sent = new Map(ordered.flatMap((handoff) => handoff.steps.filter((step) => step.step === 'sent').map((step) => [handoff.id, step.occurredAt] as const)));
+    if (sent.size === 0) return;
+    const registrations = await office.registrations.forHandoffs(ordered.filter((handoff) => sent.has(handoff.id)));
+    for (const [handoffId, registration] of registrations) {
+      const sentAt = sent.get(handoffId);
+      if (registration.plannedAt && sentAt) await this.fulfilRegistration(office, registration, sentAt, handoffId);
     }
   }
 
-  private async ensurePlans(office: OfficeStore, handoff: PlannedHandoff & { id: string; caseRef: string }, steps: readonly RecordedStep[]): Promise<void> {
-    const handoffId = handoff.id;
-    const plans = planObligations(this.rules.all, handoff, steps, await this.calendar.current(), this.settings.leaderAfterWorkingDays);
-    // Every plan's obligation in one insert (an existing one is kept), then what the steps fulfilled.
+  private async ensurePlans(office: OfficeStore, handoffs: readonly { handoff: PlannedHandoff & { id: string; caseRef: string }; steps: readonly RecordedStep[] }[]): Promise<void> {
+    const calendar = await this.calendar.current();
+    const planned = handoffs.map(({ handoff, steps }) => ({ handoff, plans: planObligations(this.rules.all, handoff, steps, calendar, this.settings.leaderAfterWorkingDays) }));
+    // Every plan's obligation in one insert (an existing one is kept), then what the steps fulfilled in one update.
     await office.obligations.ensure(
-      plans.map((plan) => ({
-        id: crypto.randomUUID(),
-        handoffId,
-        rule: plan.rule.id,
-        responsibleAgency: plan.responsibleAgency,
-        startAt: plan.startAt,
-        dueAt: plan.dueAt,
-        provisional: plan.provisional,
-        missingYears: plan.missingYears,
-        greenChannel: plan.greenChannel,
-        status: 'open' as const,
-        fulfilledAt: null,
-        late: null,
-        nextLevel: plan.schedule[0].level,
-        nextActionAt: plan.schedule[0].at,
-      })),
+      planned.flatMap(({ handoff, plans }) =>
+        plans.map((plan) => ({
+          id: crypto.randomUUID(),
+          handoffId: handoff.id,
+          rule: plan.rule.id,
+          responsibleAgency: plan.responsibleAgency,
+          startAt: plan.startAt,
+          dueAt: plan.dueAt,
+          provisional: plan.provisional,
+          missingYears: plan.missingYears,
+          greenChannel: plan.greenChannel,
+          status: 'open' as const,
+          fulfilledAt: null,
+          late: null,
+          nextLevel: plan.schedule[0].level,
+          nextActionAt: plan.schedule[0].at,
+        })),
+      ),
     );
-    for (const plan of plans) {
-      if (plan.fulfilledAt) await office.obligations.fulfil(handoffId, plan.rule.id, plan.fulfilledAt);
-      // 第二十条 ¶2 立即告知: done by the opening step itself, so never reminded; done late, the office is told once.
-      if (plan.rule.tellOfficeWhenLate && plan.fulfilledAt && plan.fulfilledAt > plan.dueAt) {
-        const [obligation] = (await office.obligations.forHandoff(handoffId)).filter((o) => o.rule === plan.rule.id);
-        if (obligation && (await office.alerts.create(dutyDoneLateAlert(obligation, plan.rule, handoff, plan.fulfilledAt)))) {
-          this.logger.warn(`duty ${plan.rule.id} done late handoff=${handoffId} by=${plan.responsibleAgency}`);
+    await office.obligations.fulfilAll(
+      planned.flatMap(({ handoff, plans }) => plans.flatMap((plan) => (plan.fulfilledAt ? [{ handoffId: handoff.id, rule: plan.rule.id, at: plan.fulfilledAt }] : []))),
+    );
+    for (const { handoff, plans } of planned) {
+      for (const plan of plans) {
+        // 第二十条 ¶2 立即告知: done by the opening step itself, so never reminded; done late, the office is told once.
+        if (plan.rule.tellOfficeWhenLate && plan.fulfilledAt && plan.fulfilledAt > plan.dueAt) {
+          const [obligation] = (await office.obligations.forHandoff(handoff.id)).filter((o) => o.rule === plan.rule.id);
+          if (obligation && (await office.alerts.create(dutyDoneLateAlert(obligation, plan.rule, handoff, plan.fulfilledAt)))) {
+            this.logger.warn(`duty ${plan.rule.id} done late handoff=${handoff.id} by=${plan.responsibleAgency}`);
+          }
         }
-      }
-      // A deadline counted into a year with no calendar: the office is told to load it, once per year.
-      for (const year of plan.missingYears) {
-        if (await office.alerts.create(calendarMissingAlert(year))) {
-          this.logger.warn(`calendar ${year} is not loaded; deadlines reaching into it are provisional`);
+        // A deadline counted into a year with no calendar: the office is told to load it, once per year.
+        for (const year of plan.missingYears) {
+          if (await office.alerts.create(calendarMissingAlert(year))) {
+            this.logger.warn(`calendar ${year} is not loaded; deadlines reaching into it are provisional`);
+          }
         }
       }
     }
