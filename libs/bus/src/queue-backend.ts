@@ -8,6 +8,7 @@ import {
   SchemaMigrationRequiredError,
   setDefaultBackendFactory,
 } from 'bullmq';
+import { lookup } from 'node:dns';
 import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import type { QueueBackendKind, QueueSettings } from '#config';
@@ -134,6 +135,18 @@ export function redisNodes(redisUrl: string): URL[] {
 }
 
 /**
+ * The cluster client's lookup of its seed nodes' names. ioredis resolves every seed's name before
+ * each (re)connect and gives up on the whole list when one name fails: a dead seed whose name has
+ * gone (a stopped container's, under Docker's DNS) would keep every reconnecting client, such as a
+ * worker's blocking connection to the master that died, away from the nodes that are still there.
+ * An unresolved name is kept as it is instead: that one node fails on its own, the others answer.
+ */
+export function seedNodeLookup(resolve: (hostname: string, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void) => void = lookup) {
+  return (hostname: string, callback: (error: NodeJS.ErrnoException | null, address: string, family?: number) => void): void =>
+    resolve(hostname, (error, address, family) => (error ? callback(null, hostname) : callback(null, address, family)));
+}
+
+/**
  * A connection for BullMQ in the selected mode. Redis: a new client per caller (BullMQ's workers
  * block on theirs); a comma-separated REDIS_URL makes an ioredis Cluster (queue names carry a hash
  * tag, so each queue's keys share one slot). PostgreSQL: the process's pool.
@@ -159,6 +172,7 @@ export function createQueueConnection(redisUrl: string, name: string): QueueConn
       retryDelayOnClusterDown: 300,
       retryDelayOnTryAgain: 200,
       slotsRefreshTimeout: 2_000,
+      dnsLookup: seedNodeLookup(),
     },
   );
   return logConnectionErrors(cluster, name);
