@@ -73,6 +73,14 @@ describeProfile('cluster', ({ project, row, test }) => {
         );
         // the flows' own judicial referral opened two handoffs; any other unmatched one is a second opening
         openedTwice = Math.max(0, burstHandoffs - accepted.length) + Math.max(0, unmatched - 2);
+        // What the receiving adapter recorded of each message delivered twice: a retry, or a second publication.
+        const twice = accepted.filter((h) => (deliveries[system(h)].get(h.messageId) ?? 0) > 1);
+        for (const h of twice.slice(0, 5)) {
+          const entry = (
+            await db.query(`SELECT "deliveryAttempts" AS attempts, "deliveryPublications" AS publications, "lastDeliveryError" AS error FROM "InboxEntry" WHERE agency = $1 AND "messageId" = $2`, [h.to, h.messageId])
+          ).rows[0] as { attempts: number; publications: number; error: string | null } | undefined;
+          row.notes.push(`delivered ${deliveries[system(h)].get(h.messageId)} times: ${h.to}:${h.messageId} (inbox: ${entry ? `${entry.attempts} attempts, ${entry.publications} publications, last error ${entry.error ?? 'none'}` : 'no entry'})`);
+        }
       } finally {
         await db.end();
       }

@@ -8,7 +8,6 @@ import {
   SchemaMigrationRequiredError,
   setDefaultBackendFactory,
 } from 'bullmq';
-import { lookup } from 'node:dns';
 import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import type { QueueBackendKind, QueueSettings } from '#config';
@@ -135,15 +134,16 @@ export function redisNodes(redisUrl: string): URL[] {
 }
 
 /**
- * The cluster client's lookup of its seed nodes' names. ioredis resolves every seed's name before
- * each (re)connect and gives up on the whole list when one name fails: a dead seed whose name has
- * gone (a stopped container's, under Docker's DNS) would keep every reconnecting client, such as a
- * worker's blocking connection to the master that died, away from the nodes that are still there.
- * An unresolved name is kept as it is instead: that one node fails on its own, the others answer.
+ * The cluster client's "lookup" of its seed nodes' names: none, each name is kept as it is and
+ * resolved by its own connection. ioredis otherwise resolves every seed's name before each
+ * (re)connect and fails the whole attempt when one name fails (a dead seed's, which Docker's DNS
+ * drops with its container, or answers only after the resolver's timeout), and a disconnect that
+ * arrives while it waits on a slow lookup leaves the client closed for good ("Connection is
+ * aborted", no retry): a worker's blocking connection then never takes a job again. Kept names make
+ * the start of a (re)connect immediate, and a dead seed fails alone while the others answer.
  */
-export function seedNodeLookup(resolve: (hostname: string, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void) => void = lookup) {
-  return (hostname: string, callback: (error: NodeJS.ErrnoException | null, address: string, family?: number) => void): void =>
-    resolve(hostname, (error, address, family) => (error ? callback(null, hostname) : callback(null, address, family)));
+export function keepSeedNodeName(hostname: string, callback: (error: null, address: string) => void): void {
+  callback(null, hostname);
 }
 
 /**
@@ -172,7 +172,7 @@ export function createQueueConnection(redisUrl: string, name: string): QueueConn
       retryDelayOnClusterDown: 300,
       retryDelayOnTryAgain: 200,
       slotsRefreshTimeout: 2_000,
-      dnsLookup: seedNodeLookup(),
+      dnsLookup: keepSeedNodeName,
     },
   );
   return logConnectionErrors(cluster, name);

@@ -20,6 +20,7 @@ export interface ProfileRow {
   services: number;
   upSeconds: number;
   healthySeconds: number;
+  downSeconds?: number;
   flows: string;
   consoleAndMetrics: string;
   totalSeconds: number;
@@ -95,7 +96,9 @@ export function describeProfile(profile: Profile, extra?: (context: ProfileConte
 
     afterAll(async () => {
       try {
+        const downAt = Date.now();
         await project?.down();
+        row.downSeconds = seconds(downAt);
       } finally {
         row.totalSeconds = seconds(started);
         const dir = process.env.COMPOSE_RESULTS_DIR;
