@@ -26,7 +26,7 @@ const COLUMNS = [
   ['fault accepted/delivered', (r) => (r.accepted === undefined ? '—' : `${r.accepted}/${r.delivered}`)],
   ['lost', (r) => r.lost ?? '—'],
   ['doubled', (r) => r.doubled ?? '—'],
-  ['webhook repeats', (r) => r.webhookRepeats ?? '—'],
+  ['redelivered after the kill', (r) => r.webhookRepeats ?? '—'],
   ['down -v s', (r) => r.downSeconds ?? '—'],
   ['profile total s', (r) => r.totalSeconds],
   ['test', (r) => (r.passed ? 'pass' : 'FAIL')],

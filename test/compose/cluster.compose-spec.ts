@@ -31,7 +31,9 @@ describeProfile('cluster', ({ project, row, test }) => {
         }
       }
       expect(master).not.toBe('');
+      const killedAt = new Date();
       await Promise.all([compose.kill(master), compose.kill('civil-affairs-2')]);
+      const killedBy = new Date(); // docker kill has returned: both are dead
       row.notes.push(`SIGKILLed ${master} (a master) and civil-affairs-2 after ${load.progress} of ${BURST} requests`);
       await burst;
 
@@ -52,17 +54,23 @@ describeProfile('cluster', ({ project, row, test }) => {
       // A double is one message of the burst reaching its unit's system twice, or one referral reaching
       // it as two messages (two handoffs opened for one request, or two openings of one handoff). The
       // load generator's retries carry the request's Idempotency-Key: they open nothing twice, and the
-      // sender's inbox taking a receipt and three steps back for one handoff is no double either.
+      // sender's inbox taking a receipt and three step reports back for one handoff is no double either.
+      // One repeat is the bus's contract rather than a double: delivery is at least once, and a replica
+      // SIGKILLed after the unit's system accepted a webhook but before it recorded the delivery leaves
+      // it to the other replica to deliver again (the system ignores a message id it has handled, as
+      // the API asks). Such a repeat is counted apart, and only when it is that: the first delivery
+      // reached the system before the kill and the delivery was recorded only after it.
       const deliveries = {
         'civil-affairs': await deliveriesToSystem(compose, 'civil-affairs', OPENING),
         education: await deliveriesToSystem(compose, 'education', OPENING),
       };
       const system = (h: (typeof accepted)[number]) => h.to as (typeof RECIPIENTS)[number];
-      const sameMessageTwice = accepted.reduce((sum, h) => sum + Math.max(0, (deliveries[system(h)].get(h.messageId) ?? 0) - 1), 0);
       const twoOpeningsOfOneHandoff = accepted.reduce((sum, h) => sum + Math.max(0, (handled[system(h)].get(h.handoffId) ?? 0) - 1), 0);
       const db = new pg.Client({ connectionString: `postgresql://postgres:postgres@127.0.0.1:${compose.postgresPort}/bus` });
       await db.connect();
       let openedTwice: number;
+      let sameMessageTwice = 0;
+      let redeliveredAfterKill = 0;
       try {
         const ids = accepted.map((h) => h.handoffId);
         const burstHandoffs = Number(
@@ -73,13 +81,19 @@ describeProfile('cluster', ({ project, row, test }) => {
         );
         // the flows' own judicial referral opened two handoffs; any other unmatched one is a second opening
         openedTwice = Math.max(0, burstHandoffs - accepted.length) + Math.max(0, unmatched - 2);
-        // What the receiving adapter recorded of each message delivered twice: a retry, or a second publication.
-        const twice = accepted.filter((h) => (deliveries[system(h)].get(h.messageId) ?? 0) > 1);
-        for (const h of twice.slice(0, 5)) {
+        for (const h of accepted) {
+          const arrivals = deliveries[system(h)].get(h.messageId) ?? [];
+          if (arrivals.length < 2) continue;
           const entry = (
-            await db.query(`SELECT "deliveryAttempts" AS attempts, "deliveryPublications" AS publications, "lastDeliveryError" AS error FROM "InboxEntry" WHERE agency = $1 AND "messageId" = $2`, [h.to, h.messageId])
-          ).rows[0] as { attempts: number; publications: number; error: string | null } | undefined;
-          row.notes.push(`delivered ${deliveries[system(h)].get(h.messageId)} times: ${h.to}:${h.messageId} (inbox: ${entry ? `${entry.attempts} attempts, ${entry.publications} publications, last error ${entry.error ?? 'none'}` : 'no entry'})`);
+            await db.query(`SELECT "deliveredAt" AS "deliveredAt", "deliveryAttempts" AS attempts, "deliveryPublications" AS publications FROM "InboxEntry" WHERE agency = $1 AND "messageId" = $2`, [h.to, h.messageId])
+          ).rows[0] as { deliveredAt: Date | null; attempts: number; publications: number } | undefined;
+          const cutByTheKill = arrivals.length === 2 && arrivals[0] <= killedBy && entry?.deliveredAt != null && entry.deliveredAt >= killedAt;
+          if (cutByTheKill) redeliveredAfterKill += 1;
+          else sameMessageTwice += arrivals.length - 1;
+          row.notes.push(
+            `${h.to}:${h.messageId} reached its system ${arrivals.length} times (${arrivals.map((at) => at.toISOString().slice(11, 23)).join(', ')}; killed ${killedAt.toISOString().slice(11, 23)}; ` +
+              `recorded delivered ${entry?.deliveredAt?.toISOString().slice(11, 23) ?? 'never'}, ${entry?.attempts ?? 0} attempts, ${entry?.publications ?? 0} publications): ${cutByTheKill ? 'a redelivery after the kill' : 'a double'}`,
+          );
         }
       } finally {
         await db.end();
@@ -89,9 +103,9 @@ describeProfile('cluster', ({ project, row, test }) => {
         delivered: accepted.length - missing.length,
         lost: missing.length,
         doubled: sameMessageTwice + twoOpeningsOfOneHandoff + openedTwice,
-        webhookRepeats: sameMessageTwice,
+        webhookRepeats: redeliveredAfterKill,
       });
-      row.notes.push(`doubled: ${sameMessageTwice} messages delivered twice, ${twoOpeningsOfOneHandoff} handoffs opened by two messages, ${openedTwice} requests that opened twice; client retries ${[...load.refusals.values()].reduce((a, b) => a + b, 0)} (${[...load.refusals].map(([why, n]) => `${why}: ${n}`).join(', ') || 'none'})`);
+      row.notes.push(`doubled: ${sameMessageTwice} messages delivered twice, ${twoOpeningsOfOneHandoff} handoffs opened by two messages, ${openedTwice} requests that opened twice; ${redeliveredAfterKill} redelivered after the kill; client retries ${[...load.refusals.values()].reduce((a, b) => a + b, 0)} (${[...load.refusals].map(([why, n]) => `${why}: ${n}`).join(', ') || 'none'})`);
       if (missing.length > 0) row.notes.push(`not reached: ${missing.slice(0, 5).map((h) => `${h.to}:${h.handoffId}`).join(', ')}`);
       if (load.abandoned > 0) row.notes.push(`${load.abandoned} requests given up`);
       expect(accepted.length).toBe(BURST * RECIPIENTS.length);

@@ -122,8 +122,9 @@ export class ComposeProject {
     return found.name;
   }
 
-  async logs(service: string, tail = 'all'): Promise<string> {
-    const { stdout, stderr } = await exec('docker', ['logs', '--tail', tail, await this.container(service)], { maxBuffer: 256 * 1024 * 1024 });
+  /** A container's output; with `timestamps`, each line starts with the time Docker received it (RFC 3339). */
+  async logs(service: string, tail = 'all', timestamps = false): Promise<string> {
+    const { stdout, stderr } = await exec('docker', ['logs', ...(timestamps ? ['--timestamps'] : []), '--tail', tail, await this.container(service)], { maxBuffer: 256 * 1024 * 1024 });
     return `${stdout}${stderr}`;
   }
 

@@ -61,15 +61,15 @@ export async function receivedBySystem(project: ComposeProject, unit: Unit, type
 }
 
 /**
- * How often each message of `type` reached a unit's system: one line per webhook that passed the
+ * When each message of `type` reached a unit's system: one line per webhook that passed the
  * signature check, or per message taken from the inbox by a pulling system, repeats included.
  */
-export async function deliveriesToSystem(project: ComposeProject, unit: Unit, type: string): Promise<Map<string, number>> {
-  const seen = new Map<string, number>();
-  const line = new RegExp(`(?:webhook ${typePattern(type)} (\\S+) signature ok|pulled ${typePattern(type)} (\\S+))`, 'g');
-  for (const [, webhook, pulled] of (await project.logs(`unit-${unit}`)).matchAll(line)) {
+export async function deliveriesToSystem(project: ComposeProject, unit: Unit, type: string): Promise<Map<string, Date[]>> {
+  const seen = new Map<string, Date[]>();
+  const line = new RegExp(`^(\\S+) .*(?:webhook ${typePattern(type)} (\\S+) signature ok|pulled ${typePattern(type)} (\\S+))$`, 'gm');
+  for (const [, at, webhook, pulled] of (await project.logs(`unit-${unit}`, 'all', true)).matchAll(line)) {
     const id = webhook ?? pulled;
-    seen.set(id, (seen.get(id) ?? 0) + 1);
+    seen.set(id, [...(seen.get(id) ?? []), new Date(at)]);
   }
   return seen;
 }
