@@ -5,22 +5,29 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY scripts ./scripts
+# npm ci's postinstall (the Prisma client) needs only this script: the others come after the
+# dependencies, so that a change to them does not install everything again.
+COPY scripts/prisma-generate.mjs ./scripts/
 COPY prisma ./prisma
-COPY prisma.config.ts tsconfig.json tsconfig.build.json ./
+COPY prisma.config.ts ./
 RUN npm ci --no-audit --no-fund
+# The runtime's dependencies apart (the build's tools, TypeScript, jest, linters, pruned), before the
+# sources arrive: a change to the code alone reuses this layer and the final image's copy of it.
+RUN mkdir /deps && cp -a package.json package-lock.json node_modules /deps/ \
+ && cd /deps && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY apps ./apps
 COPY libs ./libs
 COPY examples ./examples
-# Compile once, then drop the build's tools (TypeScript, jest, linters) from node_modules.
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --no-audit --no-fund
+RUN npx tsc -p tsconfig.build.json
 
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0
 # Owned by root and read-only to the apps' user: a compromised process cannot rewrite the code it runs.
 COPY --from=build /app/package.json /app/package-lock.json ./
-COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /deps/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/scripts ./scripts
 COPY --from=build /app/prisma ./prisma

@@ -71,7 +71,10 @@ export class UnitSystem {
     try {
       const { items } = await this.client.listInbox({ limit: 50 });
       for (const item of items) {
-        await this.handle(readMessage(this.settings.unit, item.message));
+        const message = readMessage(this.settings.unit, item.message);
+        // One line per message taken, a repeat included: what a unit's system can count deliveries by.
+        this.log(`pulled ${message.type} ${item.messageId}`);
+        await this.handle(message);
         await this.client.acknowledge(item.messageId);
       }
     } catch (error) {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DelayedError, type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Cluster, Redis } from 'ioredis';
 import { DEAD_LETTER_QUEUE, type QueueKind } from '#contracts';
 import { PermanentMessageError } from './consumer-outcome.js';
 import {
@@ -17,7 +18,7 @@ import {
 } from './queue-driver.js';
 import { isLastAttempt, JOB_PRIORITY, queueKindOf, RETENTION, retryDelayMs, type RetryPolicies, UNBOUNDED_ATTEMPTS } from './queue-policy.js';
 import { QueueWriteMonitor } from './queue-write-monitor.js';
-import { asBullMqConnection, closeQueueConnection, createQueueConnection, type QueueConnection } from './queue-backend.js';
+import { asBullMqConnection, closeQueueConnection, createQueueConnection, type QueueConnection, queueBackendKind } from './queue-backend.js';
 import { logConnectionErrors } from './redis-connection.js';
 
 export interface BullMqDriverOptions {
@@ -37,6 +38,31 @@ export interface BullMqDriverOptions {
 
 /** The name of the bus's backoff (registered on every worker): exponential, capped (queue-policy.ts). */
 const BACKOFF_TYPE = 'bus-capped-exponential';
+/**
+ * A worker that has taken no job for this long while jobs of its queue stood ready, with room to run
+ * them, is replaced (Redis only). Its blocking connection may be wedged: after a Redis Cluster
+ * master's death, ioredis has left a worker's duplicated cluster client connected but never again
+ * blocking on the queue (seen in the compose cluster test), and BullMQ relies on ioredis to recover.
+ */
+const WEDGED_AFTER_MS = 20_000;
+const WATCH_EVERY_MS = 5_000;
+
+/** One consume(): its current worker and what the watchdog needs to judge it. */
+interface Consumer {
+  queue: string;
+  worker: Worker;
+  connection: QueueConnection;
+  concurrency: number;
+  /** jobs of this worker under way */
+  running: number;
+  lastTakenAt: number;
+  /** when the queue was first seen with jobs ready and none taken since */
+  readySince?: number;
+  checking: boolean;
+  /** a new worker and connection in place of the current ones */
+  restart?: () => void;
+}
+
 /** Job states in which BullMQ will still run the job. */
 const LIVE_STATES = new Set(['waiting', 'prioritized', 'delayed', 'active', 'waiting-children']);
 
@@ -49,7 +75,9 @@ export class BullMqDriver implements QueueDriver {
   private readonly logger = new Logger(BullMqDriver.name);
   private readonly connections: QueueConnection[] = [];
   private readonly queues = new Map<string, Queue>();
-  private readonly workers: Worker[] = [];
+  private readonly consumers: Consumer[] = [];
+  private watchdog?: NodeJS.Timeout;
+  private closing = false;
   private publisher?: QueueConnection;
 
   private readonly monitor: QueueWriteMonitor;
@@ -60,6 +88,10 @@ export class BullMqDriver implements QueueDriver {
     this.now = options.now ?? Date.now;
     // A Redis that may evict keys: no job is taken until it keeps them again (publishes are refused by the monitor).
     this.monitor.onEvictionChange((evicting) => void (evicting ? this.pauseWorkers() : this.resumeWorkers()));
+  }
+
+  private get workers(): Worker[] {
+    return this.consumers.map((consumer) => consumer.worker);
   }
 
   private async pauseWorkers(): Promise<void> {
@@ -117,20 +149,88 @@ export class BullMqDriver implements QueueDriver {
 
   async consume<K extends QueueKind>(queue: string, kind: K, handlers: HandlerMap<K>, options: ConsumeOptions): Promise<void> {
     assertHandlers(queue, kind, handlers);
+    const consumer = this.startWorker(queue, kind, handlers, options);
+    this.consumers.push(consumer);
+    if (queueBackendKind() === 'redis') this.watchdog ??= setInterval(() => void this.watchWorkers(), WATCH_EVERY_MS).unref();
+    await consumer.worker.waitUntilReady();
+    if (this.monitor.evicting) await consumer.worker.pause(true);
+  }
+
+  private startWorker<K extends QueueKind>(
+    queue: string,
+    kind: K,
+    handlers: HandlerMap<K>,
+    options: ConsumeOptions,
+    replacing?: Consumer,
+  ): Consumer {
     const lockMs = this.options.lockMs ?? 30_000;
     const policy = this.options.retry[kind];
-    const worker = new Worker(queue, (job, token) => this.process(queue, handlers, options, job, token), {
-      prefix: this.options.prefix,
-      connection: asBullMqConnection(this.connection(`${queue}.worker`)),
-      concurrency: options.concurrency ?? 4,
-      lockDuration: lockMs,
-      stalledInterval: lockMs,
-      settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(policy, attemptsMade) },
-    });
+    const connection = this.connection(`${queue}.worker`);
+    const concurrency = options.concurrency ?? 4;
+    const consumer: Consumer = replacing ?? { queue, worker: undefined as unknown as Worker, connection, concurrency, running: 0, lastTakenAt: Date.now(), checking: false };
+    const worker = new Worker(
+      queue,
+      async (job, token) => {
+        consumer.lastTakenAt = Date.now();
+        consumer.running += 1;
+        try {
+          return await this.process(queue, handlers, options, job, token);
+        } finally {
+          consumer.running -= 1;
+        }
+      },
+      {
+        prefix: this.options.prefix,
+        connection: asBullMqConnection(connection),
+        concurrency,
+        lockDuration: lockMs,
+        stalledInterval: lockMs,
+        settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(policy, attemptsMade) },
+      },
+    );
     logConnectionErrors(worker, `worker of ${queue}`);
-    this.workers.push(worker);
-    await worker.waitUntilReady();
-    if (this.monitor.evicting) await worker.pause(true);
+    Object.assign(consumer, { worker, connection, lastTakenAt: Date.now(), readySince: undefined });
+    consumer.restart = () => this.startWorker(queue, kind, handlers, options, consumer);
+    return consumer;
+  }
+
+  /** Replaces each worker that takes no job while its queue has jobs ready (WEDGED_AFTER_MS). */
+  private async watchWorkers(): Promise<void> {
+    for (const consumer of this.consumers) {
+      if (this.closing || consumer.checking || consumer.worker.isPaused() || consumer.running >= consumer.concurrency) {
+        consumer.readySince = undefined;
+        continue;
+      }
+      consumer.checking = true;
+      try {
+        const counts = await this.queue(consumer.queue).getJobCounts('waiting', 'prioritized');
+        const ready = (counts.waiting ?? 0) + (counts.prioritized ?? 0);
+        const now = Date.now();
+        if (ready === 0 || consumer.lastTakenAt > (consumer.readySince ?? now)) {
+          consumer.readySince = ready === 0 ? undefined : now;
+          continue;
+        }
+        consumer.readySince ??= now;
+        if (now - consumer.readySince < WEDGED_AFTER_MS || now - consumer.lastTakenAt < WEDGED_AFTER_MS) continue;
+        this.logger.warn(`worker of ${consumer.queue} took no job for ${Math.round((now - consumer.lastTakenAt) / 1000)} s while ${ready} stood ready: replacing it and its Redis connection`);
+        const { worker, connection } = consumer;
+        consumer.restart?.();
+        this.forget(connection);
+        // The old worker's commands may never settle: its closing is not waited for.
+        void worker.close(true).catch(() => undefined);
+        // the watchdog runs in redis mode only: the connection is an ioredis client
+        (connection as Redis | Cluster).disconnect();
+      } catch {
+        // Redis not answering is no proof of a wedged worker: judged again at the next round.
+      } finally {
+        consumer.checking = false;
+      }
+    }
+  }
+
+  private forget(connection: QueueConnection): void {
+    const index = this.connections.indexOf(connection);
+    if (index >= 0) this.connections.splice(index, 1);
   }
 
   async counts(queue: string): Promise<QueueCounts> {
@@ -145,6 +245,8 @@ export class BullMqDriver implements QueueDriver {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.watchdog);
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     await Promise.all(this.connections.map((connection) => closeQueueConnection(connection)));

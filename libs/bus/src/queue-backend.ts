@@ -134,6 +134,19 @@ export function redisNodes(redisUrl: string): URL[] {
 }
 
 /**
+ * The cluster client's "lookup" of its seed nodes' names: none, each name is kept as it is and
+ * resolved by its own connection. ioredis otherwise resolves every seed's name before each
+ * (re)connect and fails the whole attempt when one name fails (a dead seed's, which Docker's DNS
+ * drops with its container, or answers only after the resolver's timeout), and a disconnect that
+ * arrives while it waits on a slow lookup leaves the client closed for good ("Connection is
+ * aborted", no retry): a worker's blocking connection then never takes a job again. Kept names make
+ * the start of a (re)connect immediate, and a dead seed fails alone while the others answer.
+ */
+export function keepSeedNodeName(hostname: string, callback: (error: null, address: string) => void): void {
+  callback(null, hostname);
+}
+
+/**
  * A connection for BullMQ in the selected mode. Redis: a new client per caller (BullMQ's workers
  * block on theirs); a comma-separated REDIS_URL makes an ioredis Cluster (queue names carry a hash
  * tag, so each queue's keys share one slot). PostgreSQL: the process's pool.
@@ -159,6 +172,7 @@ export function createQueueConnection(redisUrl: string, name: string): QueueConn
       retryDelayOnClusterDown: 300,
       retryDelayOnTryAgain: 200,
       slotsRefreshTimeout: 2_000,
+      dnsLookup: keepSeedNodeName,
     },
   );
   return logConnectionErrors(cluster, name);

@@ -83,9 +83,11 @@ export class ComposeProject {
 
   /**
    * `up --build -d`, with the build done once: every app service runs the one image, and
-   * docker-compose 1.29 would otherwise rebuild it (from its cache) once per service.
+   * docker-compose 1.29 would otherwise rebuild it (from its cache) once per service. Under
+   * `npm run test:compose` the image is built before the first profile (COMPOSE_IMAGE_BUILT).
    */
   async up(): Promise<string> {
+    if (process.env.COMPOSE_IMAGE_BUILT) return this.compose(['up', '-d', '--no-build'], 900_000);
     const built = await this.compose(['build', 'migrate'], 900_000);
     return built + (await this.compose(['up', '-d'], 900_000));
   }
@@ -120,8 +122,9 @@ export class ComposeProject {
     return found.name;
   }
 
-  async logs(service: string, tail = 'all'): Promise<string> {
-    const { stdout, stderr } = await exec('docker', ['logs', '--tail', tail, await this.container(service)], { maxBuffer: 256 * 1024 * 1024 });
+  /** A container's output; with `timestamps`, each line starts with the time Docker received it (RFC 3339). */
+  async logs(service: string, tail = 'all', timestamps = false): Promise<string> {
+    const { stdout, stderr } = await exec('docker', ['logs', ...(timestamps ? ['--timestamps'] : []), '--tail', tail, await this.container(service)], { maxBuffer: 256 * 1024 * 1024 });
     return `${stdout}${stderr}`;
   }
 
@@ -149,7 +152,7 @@ export class ComposeProject {
       if (failed) throw new Error(`${failed.service} exited with ${failed.exitCode}:\n${(await this.logs(failed.service, '60')).slice(-6000)}`);
       pending = all.filter((c) => (c.oneShot ? c.status !== 'exited' : c.health !== 'healthy'));
       if (all.length > 0 && pending.length === 0) return { services: all.length };
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
     const first = pending[0];
     const logs = first ? (await this.logs(first.service, '60').catch((error: Error) => error.message)).slice(-6000) : '';

@@ -20,6 +20,7 @@ export interface ProfileRow {
   services: number;
   upSeconds: number;
   healthySeconds: number;
+  downSeconds?: number;
   flows: string;
   consoleAndMetrics: string;
   totalSeconds: number;
@@ -35,6 +36,8 @@ export interface ProfileRow {
 export interface ProfileContext {
   project: () => ComposeProject;
   row: ProfileRow;
+  /** `it`, with a failure marked on the profile's row and its first line in the row's notes */
+  test: (name: string, body: () => Promise<void>, timeoutMs: number) => void;
 }
 
 type Unit = keyof typeof ADAPTER_PORTS;
@@ -43,10 +46,31 @@ export function unitClient(project: ComposeProject, unit: Unit): BusAdapterClien
   return new BusAdapterClient({ baseUrl: `http://127.0.0.1:${ADAPTER_PORTS[unit]}`, apiKey: project.apiKey(unit), retry: { baseDelayMs: 200 } });
 }
 
-/** The handoff ids a unit's system (the sample unit system's container) has logged receiving. */
-export async function receivedBySystem(project: ComposeProject, unit: Unit): Promise<Map<string, number>> {
+/** A message type as it appears in the sample unit system's log lines; any type when none is given. */
+const typePattern = (type?: string) => (type ? type.replaceAll('.', '\\.') : '\\S+');
+
+/**
+ * The handoff ids a unit's system (the sample unit system's container) has logged handling, with how
+ * many distinct messages (of `type`, if given) it handled for each: it handles a message id once.
+ */
+export async function receivedBySystem(project: ComposeProject, unit: Unit, type?: string): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
-  for (const [, id] of (await project.logs(`unit-${unit}`)).matchAll(/ for case \S+ from \S+ \(handoff ([0-9a-f-]{36})\)/g)) seen.set(id, (seen.get(id) ?? 0) + 1);
+  const line = new RegExp(`\\] ${typePattern(type)} for case \\S+ from \\S+ \\(handoff ([0-9a-f-]{36})\\)`, 'g');
+  for (const [, id] of (await project.logs(`unit-${unit}`)).matchAll(line)) seen.set(id, (seen.get(id) ?? 0) + 1);
+  return seen;
+}
+
+/**
+ * When each message of `type` reached a unit's system: one line per webhook that passed the
+ * signature check, or per message taken from the inbox by a pulling system, repeats included.
+ */
+export async function deliveriesToSystem(project: ComposeProject, unit: Unit, type: string): Promise<Map<string, Date[]>> {
+  const seen = new Map<string, Date[]>();
+  const line = new RegExp(`^(\\S+) .*(?:webhook ${typePattern(type)} (\\S+) signature ok|pulled ${typePattern(type)} (\\S+))$`, 'gm');
+  for (const [, at, webhook, pulled] of (await project.logs(`unit-${unit}`, 'all', true)).matchAll(line)) {
+    const id = webhook ?? pulled;
+    seen.set(id, [...(seen.get(id) ?? []), new Date(at)]);
+  }
   return seen;
 }
 
@@ -72,7 +96,9 @@ export function describeProfile(profile: Profile, extra?: (context: ProfileConte
 
     afterAll(async () => {
       try {
+        const downAt = Date.now();
         await project?.down();
+        row.downSeconds = seconds(downAt);
       } finally {
         row.totalSeconds = seconds(started);
         const dir = process.env.COMPOSE_RESULTS_DIR;
@@ -172,6 +198,6 @@ export function describeProfile(profile: Profile, extra?: (context: ProfileConte
       60_000,
     );
 
-    extra?.({ project: () => project, row });
+    extra?.({ project: () => project, row, test });
   });
 }
